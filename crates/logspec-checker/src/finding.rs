@@ -1,0 +1,215 @@
+//! The one finding model: every check and every lint produces [`Finding`]s,
+//! and every report format renders them.
+
+use serde::Serialize;
+use std::ops::Range;
+use std::sync::Arc;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+}
+
+macro_rules! codes {
+    ($( $(#[doc = $doc:literal])* $variant:ident = $name:literal, $severity:ident; )*) => {
+        /// Stable finding codes. Users' CI scripts match on these names:
+        /// add codes, never rename one.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Code {
+            $( $(#[doc = $doc])* $variant, )*
+        }
+
+        impl Code {
+            pub const ALL: &'static [Code] = &[$(Code::$variant),*];
+
+            /// The code's stable name.
+            pub fn as_str(self) -> &'static str {
+                match self { $(Code::$variant => $name,)* }
+            }
+
+            /// The severity a finding of this code has.
+            pub fn severity(self) -> Severity {
+                match self { $(Code::$variant => Severity::$severity,)* }
+            }
+
+            /// A one-line explanation of the code.
+            pub fn summary(self) -> &'static str {
+                match self { $(Code::$variant => concat!($($doc),*).trim_ascii(),)* }
+            }
+
+            pub fn from_name(name: &str) -> Option<Code> {
+                Code::ALL.iter().copied().find(|code| code.as_str() == name)
+            }
+        }
+    };
+}
+
+codes! {
+    /// A line that cannot be read as a record: bad encoding, an over-long line, a broken envelope or payload.
+    ParseError = "parse-error", Error;
+    /// An empty line where a record was expected.
+    EmptyLine = "empty-line", Warning;
+    /// An input with no records at all, which a CI gate must not take as a pass.
+    EmptyInput = "empty-input", Warning;
+    /// The event key names an event the spec does not document.
+    UnknownEvent = "unknown-event", Error;
+    /// A field the event's variant requires is absent.
+    MissingField = "missing-field", Error;
+    /// A field the event's variant does not document is present.
+    UnexpectedField = "unexpected-field", Error;
+    /// A value that does not have the field's type, pattern or allowed values.
+    InvalidValue = "invalid-value", Error;
+    /// The same key appears twice in one record.
+    DuplicateField = "duplicate-field", Error;
+    /// The record's priority is not the documented severity of its variant.
+    SeverityMismatch = "severity-mismatch", Error;
+    /// The record's syslog facility is not the documented one.
+    FacilityMismatch = "facility-mismatch", Error;
+    /// The syslog tag is not one the variant's emitters use.
+    EmitterMismatch = "emitter-mismatch", Error;
+    /// The event key is not the first field although the document says it always is.
+    EventKeyNotFirst = "event-key-not-first", Error;
+    /// Fields appear in a different order from the document's.
+    FieldOrder = "field-order", Warning;
+    /// The spec file itself is invalid: YAML, schema or references.
+    SpecInvalid = "spec-invalid", Error;
+    /// The spec's summary table gives a variant another severity than its own section.
+    TableSeverityConflict = "table-severity-conflict", Warning;
+    /// The document gives one emitter several syslog tags in different places.
+    EmitterTagConflict = "emitter-tag-conflict", Warning;
+    /// The glossary allows a value that no event's own section allows.
+    GlossaryValueUnused = "glossary-value-unused", Warning;
+    /// A document example does not conform to the spec.
+    ExampleFinding = "example-finding", Warning;
+    /// A document example is classified to another event or variant than the one it illustrates.
+    ExampleMisclassified = "example-misclassified", Error;
+    /// An example's `expect` list differs from what checking it produces.
+    ExampleExpectationStale = "example-expectation-stale", Error;
+    /// Two variants of one event cannot be told apart by fields, values or emitters.
+    IndistinguishableVariants = "indistinguishable-variants", Warning;
+    /// A field the events use is missing from the document's glossary.
+    FieldNotInGlossary = "field-not-in-glossary", Info;
+    /// A glossary field that no event uses.
+    FieldUnused = "field-unused", Info;
+    /// A variant no row of a summary table mentions.
+    NotInSummaryTable = "not-in-summary-table", Info;
+}
+
+impl Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+/// The offending line, kept for people: its text (cut to a readable length)
+/// and the byte range of the part at fault.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Excerpt {
+    pub text: String,
+    pub span: Option<Range<usize>>,
+}
+
+/// Another place a finding concerns, e.g. the second side of a contradiction.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Related {
+    pub file: Arc<str>,
+    pub line: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<usize>,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    pub code: Code,
+    pub severity: Severity,
+    pub file: Arc<str>,
+    pub line: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<usize>,
+    pub event: Option<String>,
+    pub variant: Option<String>,
+    pub field: Option<String>,
+    pub message: String,
+    #[serde(skip)]
+    pub excerpt: Option<Excerpt>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<Related>,
+}
+
+impl Finding {
+    /// A finding of `code` at `file:line`, with the code's severity.
+    pub fn new(code: Code, file: &Arc<str>, line: u64, message: String) -> Finding {
+        Finding {
+            code,
+            severity: code.severity(),
+            file: Arc::clone(file),
+            line,
+            column: None,
+            event: None,
+            variant: None,
+            field: None,
+            message,
+            excerpt: None,
+            related: Vec::new(),
+        }
+    }
+}
+
+/// Where findings go as they are produced, so that checking streams.
+pub trait FindingSink {
+    fn push(&mut self, finding: Finding);
+}
+
+impl FindingSink for Vec<Finding> {
+    fn push(&mut self, finding: Finding) {
+        Vec::push(self, finding);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_have_unique_names_and_round_trip() {
+        let mut names: Vec<&str> = Code::ALL.iter().map(|code| code.as_str()).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), Code::ALL.len());
+        for code in Code::ALL {
+            assert_eq!(Code::from_name(code.as_str()), Some(*code));
+            assert!(!code.summary().is_empty());
+        }
+    }
+
+    #[test]
+    fn contract_codes_keep_their_names() {
+        let contract = [
+            "parse-error",
+            "unknown-event",
+            "missing-field",
+            "unexpected-field",
+            "invalid-value",
+            "severity-mismatch",
+            "emitter-mismatch",
+            "field-order",
+        ];
+        for name in contract {
+            assert!(Code::from_name(name).is_some(), "{name} disappeared");
+        }
+    }
+}

@@ -1,0 +1,256 @@
+//! Every check finding code, each with input that must raise it and the
+//! nearest input that must not, against the built-in ctrl-exec spec.
+
+use logspec_checker::{CheckOptions, Checker, Code, Finding, Plan};
+use logspec_reader::Format;
+
+fn plan() -> Plan {
+    let loaded = match logspec_spec::builtin("ctrl-exec").map(|builtin| builtin.load()) {
+        Some(Ok(loaded)) => loaded,
+        Some(Err(error)) => panic!("built-in spec does not load: {error}"),
+        None => panic!("no built-in ctrl-exec spec"),
+    };
+    Plan::new(&loaded.spec)
+}
+
+fn check_with(input: &[u8], format: Option<Format>) -> Vec<Finding> {
+    let plan = plan();
+    let mut checker = Checker::new(
+        &plan,
+        CheckOptions {
+            format,
+            max_line_bytes: 4096,
+        },
+    );
+    let mut findings = Vec::new();
+    match checker.check_input("test.log", input, &mut findings) {
+        Ok(_) => findings,
+        Err(error) => panic!("reading from memory failed: {error}"),
+    }
+}
+
+fn codes(input: &str) -> Vec<(u64, &'static str)> {
+    check_with(input.as_bytes(), None)
+        .iter()
+        .map(|finding| (finding.line, finding.code.as_str()))
+        .collect()
+}
+
+fn assert_raises(input: &str, code: Code) {
+    let found = codes(input);
+    assert!(
+        found.iter().any(|(_, found)| *found == code.as_str()),
+        "{input:?} should raise {}, raised {found:?}",
+        code.as_str()
+    );
+}
+
+fn assert_clean(input: &str) {
+    let found = check_with(input.as_bytes(), None);
+    assert!(
+        found.is_empty(),
+        "{input:?} should be clean, raised {found:#?}"
+    );
+}
+
+const DISPATCH: &str = "ACTION=dispatch SCRIPT=backup HOSTS=db-01,db-02 REQID=a1b2c3d4e5f60001";
+
+#[test]
+fn parse_error() {
+    assert_raises("ACTION=run SCRIPT=\"backup\n", Code::ParseError);
+    assert_raises(
+        "<999>Mar 13 12:00:01 host ctrl-exec[1]: ACTION=api-stop\n",
+        Code::ParseError,
+    );
+    assert_clean(
+        "ACTION=run-store-fail REQID=a1b2c3d4e5f60001 ERROR=\"No space left on device\"\n",
+    );
+}
+
+#[test]
+fn empty_line_and_empty_input() {
+    assert_eq!(codes(""), vec![(0, "empty-input")]);
+    assert_eq!(
+        codes("\n\n"),
+        vec![(1, "empty-line"), (2, "empty-line"), (2, "empty-input")]
+    );
+    assert_eq!(
+        codes(&format!("{DISPATCH}\n\n{DISPATCH}\n")),
+        vec![(2, "empty-line")]
+    );
+    assert_clean(&format!("{DISPATCH}\n{DISPATCH}\n"));
+}
+
+#[test]
+fn unknown_event() {
+    assert_eq!(
+        codes("ACTION=job-queued SCRIPT=backup\n"),
+        vec![(1, "unknown-event")]
+    );
+    assert_clean("ACTION=api-stop\n");
+}
+
+#[test]
+fn missing_field() {
+    assert_eq!(
+        codes("ACTION=dispatch SCRIPT=backup HOSTS=db-01\n"),
+        vec![(1, "missing-field")]
+    );
+    assert_eq!(codes("SCRIPT=backup\n"), vec![(1, "missing-field")]);
+    assert_clean(&format!("{DISPATCH}\n"));
+}
+
+#[test]
+fn unexpected_field() {
+    let found = check_with(format!("{DISPATCH} USER=bob\n").as_bytes(), None);
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].code, Code::UnexpectedField);
+    assert_eq!(found[0].field.as_deref(), Some("USER"));
+    // A field the variant says is absent: renew failure has no STATUS.
+    assert_raises(
+        "ACTION=renew TARGET=web-01:7443 ERROR=\"x\" STATUS=starting REQID=b2c3d4e5f6a70002\n",
+        Code::UnexpectedField,
+    );
+    assert_clean(
+        "ACTION=renew TARGET=web-01:7443 ERROR=\"connection refused\" REQID=b2c3d4e5f6a70002\n",
+    );
+}
+
+#[test]
+fn invalid_value() {
+    for bad in [
+        "ACTION=dispatch SCRIPT=backup HOSTS=db-01,db-02 REQID=A1B2C3D4E5F60001",
+        "ACTION=dispatch SCRIPT=backup HOSTS=db-01,db-02 REQID=a1b2c3d4e5f6",
+        "ACTION=ping TARGET=web-01 RESULT=ok RTT=42ms REQID=a1b2c3d4e5f60001",
+        "ACTION=ping TARGET=web-01:7443 RESULT=ok RTT=42 REQID=a1b2c3d4e5f60001",
+        "ACTION=start PORT=0",
+        "ACTION=api-start PORT=7445 BIND=127.0.0.1 TLS=maybe",
+        "ACTION=dispatch SCRIPT= HOSTS=db-01 REQID=a1b2c3d4e5f60001",
+    ] {
+        let found = codes(&format!("{bad}\n"));
+        assert_eq!(found, vec![(1, "invalid-value")], "{bad}");
+    }
+    assert_clean("ACTION=ping TARGET=web-01:7443 RESULT=ok RTT=42ms REQID=a1b2c3d4e5f60001\n");
+    // A placeholder is valid only where its section mentions it.
+    assert_clean("ACTION=serial-reject PEER=10.0.0.1 PEER_SERIAL=deadbeef REQID=(none)\n");
+    assert_raises(
+        "ACTION=dispatch SCRIPT=backup HOSTS=db-01 REQID=(none)\n",
+        Code::InvalidValue,
+    );
+}
+
+#[test]
+fn duplicate_field() {
+    let found = codes(&format!("{DISPATCH} SCRIPT=other\n"));
+    assert_eq!(found, vec![(1, "duplicate-field")]);
+}
+
+#[test]
+fn severity_mismatch() {
+    // ping error is ERR (3): <27> is daemon.err, <30> daemon.info.
+    let error_line = "ctrl-exec[1]: ACTION=ping TARGET=web-01:7443 ERROR=\"read timeout\" RTT=60001ms REQID=a1b2c3d4e5f60001";
+    assert_eq!(
+        codes(&format!("<30>Mar 13 12:00:01 {error_line}\n")),
+        vec![(1, "severity-mismatch")]
+    );
+    assert_clean(&format!("<27>Mar 13 12:00:01 {error_line}\n"));
+}
+
+#[test]
+fn facility_mismatch() {
+    // <134> is local0.info.
+    assert_eq!(
+        codes("<134>Mar 13 12:00:01 ctrl-exec-api[1]: ACTION=api-stop\n"),
+        vec![(1, "facility-mismatch")]
+    );
+    assert_clean("<30>Mar 13 12:00:01 ctrl-exec-api[1]: ACTION=api-stop\n");
+}
+
+#[test]
+fn emitter_mismatch() {
+    assert_eq!(
+        codes("Mar 13 12:00:01 host ctrl-exec-agent[1]: ACTION=api-stop\n"),
+        vec![(1, "emitter-mismatch")]
+    );
+    // Both tags the document gives the dispatcher are accepted.
+    assert_clean(
+        "Mar 13 12:00:01 host ctrl-exec[1]: ACTION=cert-check DAYS_LEFT=120 THRESHOLD=90\n",
+    );
+    assert_clean(
+        "Mar 13 12:00:01 host ctrl-exec-dispatcher[1]: ACTION=cert-check DAYS_LEFT=120 THRESHOLD=90\n",
+    );
+}
+
+#[test]
+fn event_key_not_first() {
+    assert_eq!(
+        codes("HOSTS=db-01 ACTION=lock-release SCRIPT=backup\n"),
+        vec![(1, "event-key-not-first")]
+    );
+    assert_clean("ACTION=lock-release HOSTS=db-01 SCRIPT=backup\n");
+}
+
+#[test]
+fn field_order() {
+    let found = check_with(b"ACTION=lock-release SCRIPT=backup HOSTS=db-01\n", None);
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].code, Code::FieldOrder);
+    assert_eq!(found[0].severity, logspec_checker::Severity::Warning);
+    assert_clean("ACTION=lock-release HOSTS=db-01 SCRIPT=backup\n");
+}
+
+#[test]
+fn variants_are_told_apart() {
+    let classify =
+        |line: &str| -> Vec<Finding> { check_with(format!("{line}\n").as_bytes(), None) };
+    // Each documented form passes as itself...
+    for line in [
+        "ACTION=ping TARGET=web-01:7443 RESULT=ok RTT=42ms REQID=a1b2c3d4e5f60001",
+        "ACTION=ping TARGET=web-01:7443 ERROR=\"read timeout after 60s\" RTT=60001ms REQID=a1b2c3d4e5f60001",
+        "ACTION=ping PEER=10.0.0.1 DISPATCHER=ctrl-exec-primary REQID=a1b2c3d4e5f60001",
+        "ACTION=deny SCRIPT=unknown-script PEER=10.0.0.1 REQID=a1b2c3d4e5f60001",
+        "ACTION=config-warn ENTRY=10.0.0.0/20 MSG=\"unsupported prefix length\"",
+        "ACTION=config-warn KEY=rate_limit_volume MSG=\"invalid format\"",
+    ] {
+        assert!(classify(line).is_empty(), "{line}: {:#?}", classify(line));
+    }
+    // ...and a broken one is judged against the form it is closest to.
+    let found = classify("ACTION=ping TARGET=web-01:7443 RESULT=ok REQID=a1b2c3d4e5f60001");
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].variant.as_deref(), Some("success"));
+    assert_eq!(found[0].field.as_deref(), Some("RTT"));
+}
+
+#[test]
+fn agent_and_dispatcher_sides_by_tag() {
+    // Same fields, told apart only by the tag: pair-timeout.
+    let line = "ACTION=pair-timeout REQID=a1b2c3d4e5f60001";
+    assert_clean(&format!("<28>Mar 13 12:00:01 ctrl-exec[1]: {line}\n"));
+    assert_clean(&format!("<28>Mar 13 12:00:01 ctrl-exec-agent[1]: {line}\n"));
+    // Dispatcher-side pair-denied is INFO, agent-side WARNING with REASON.
+    assert_clean("<30>Mar 13 12:00:01 ctrl-exec[1]: ACTION=pair-denied REQID=a1b2c3d4e5f60001\n");
+    assert_clean(
+        "<28>Mar 13 12:00:01 ctrl-exec-agent[1]: ACTION=pair-denied REQID=a1b2c3d4e5f60001 REASON=denied\n",
+    );
+}
+
+#[test]
+fn findings_carry_location_and_names() {
+    let found = check_with(
+        b"Mar 13 12:00:01 host ctrl-exec[1]: ACTION=ping TARGET=web-01 RESULT=ok RTT=42ms REQID=a1b2c3d4e5f60001\n",
+        None,
+    );
+    assert_eq!(found.len(), 1);
+    let finding = &found[0];
+    assert_eq!(&*finding.file, "test.log");
+    assert_eq!(finding.line, 1);
+    assert_eq!(finding.event.as_deref(), Some("ping"));
+    assert_eq!(finding.variant.as_deref(), Some("success"));
+    assert_eq!(finding.field.as_deref(), Some("TARGET"));
+    let excerpt = finding.excerpt.as_ref().map(|excerpt| {
+        let span = excerpt.span.clone().unwrap_or(0..0);
+        excerpt.text[span].to_owned()
+    });
+    assert_eq!(excerpt.as_deref(), Some("web-01"));
+    assert_eq!(finding.column, Some(55));
+}

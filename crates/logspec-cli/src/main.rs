@@ -1,0 +1,82 @@
+//! `logspec`: the command line over the library crates.
+//!
+//! Each subcommand is one module under `commands/`; this file only parses
+//! arguments and turns outcomes into exit codes, which users' CI scripts
+//! depend on: 0 no error finding, 1 at least one error finding, 2 the run
+//! itself failed (usage, unreadable spec or input).
+
+mod commands;
+mod spec_arg;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "logspec",
+    version,
+    about = "Hold log streams to a producer's logging reference",
+    long_about = "logspec checks log streams against a machine-readable spec of a \
+                  producer's logging reference: events, fields, types, priorities \
+                  and emitters. Built-in specs are named; any spec file can be given by path."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check log files (or stdin, `-`) against a spec
+    Check(commands::check::Args),
+    /// List the built-in specs
+    Specs(commands::specs::Args),
+    /// Validate a spec and report the contradictions of the document it encodes
+    Lint(commands::lint::Args),
+    /// Show an event's variants, fields and examples
+    Explain(commands::explain::Args),
+}
+
+/// Why a run could not do its job (exit status 2).
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error(transparent)]
+    Spec(#[from] logspec_spec::LoadError),
+    #[error("{0}")]
+    Usage(String),
+    #[error("cannot read {path}: {source}")]
+    Input {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot write the report: {0}")]
+    Output(#[source] std::io::Error),
+}
+
+/// What a successful run concluded.
+pub enum Verdict {
+    Pass,
+    Fail,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let outcome = match cli.command {
+        Command::Check(args) => commands::check::run(args),
+        Command::Specs(args) => commands::specs::run(args),
+        Command::Lint(args) => commands::lint::run(args),
+        Command::Explain(args) => commands::explain::run(args),
+    };
+    match outcome {
+        Ok(Verdict::Pass) => ExitCode::SUCCESS,
+        Ok(Verdict::Fail) => ExitCode::from(1),
+        Err(CliError::Output(error)) if error.kind() == std::io::ErrorKind::BrokenPipe => {
+            ExitCode::from(2)
+        }
+        Err(error) => {
+            eprintln!("logspec: {error}");
+            ExitCode::from(2)
+        }
+    }
+}

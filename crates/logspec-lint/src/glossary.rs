@@ -1,0 +1,109 @@
+//! The field glossary against the events that use its fields.
+
+use crate::{variant_pointer, Context};
+use logspec_checker::{Code, Finding};
+use logspec_spec::ValueKind;
+
+pub(crate) fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
+    let spec = &context.loaded.spec;
+    for (name, definition) in &spec.fields {
+        let glossary_pointer = logspec_spec::locate::pointer(&["fields", name]);
+        // (event index, variant index, field index) of every use.
+        let uses: Vec<(usize, usize, usize)> = spec
+            .events
+            .iter()
+            .enumerate()
+            .flat_map(|(e, event)| {
+                event
+                    .variants
+                    .iter()
+                    .enumerate()
+                    .flat_map(move |(v, variant)| {
+                        variant
+                            .fields
+                            .iter()
+                            .enumerate()
+                            .filter(move |(_, field)| field.name == *name)
+                            .map(move |(f, _)| (e, v, f))
+                    })
+            })
+            .collect();
+        let use_pointer =
+            |(e, v, f): (usize, usize, usize)| format!("{}/fields/{f}", variant_pointer(e, v));
+
+        if uses.is_empty() && *name != spec.wire.event_key {
+            findings.push(context.finding(
+                Code::FieldUnused,
+                &glossary_pointer,
+                format!("glossary field {name} is used by no event"),
+            ));
+            continue;
+        }
+        if !definition.in_glossary {
+            let mut finding = context.finding(
+                Code::FieldNotInGlossary,
+                &glossary_pointer,
+                format!(
+                    "{name} is used by {} variant(s) but the document's glossary does not list it",
+                    uses.len()
+                ),
+            );
+            finding.field = Some(name.clone());
+            if let Some(first) = uses.first() {
+                finding
+                    .related
+                    .push(context.related(&use_pointer(*first), format!("{name} used here")));
+            }
+            findings.push(finding);
+        }
+
+        let listed = match (&definition.glossary_values, definition.value.kind) {
+            (Some(values), _) => values.clone(),
+            (None, ValueKind::Enum) => definition.value.values.clone().unwrap_or_default(),
+            (None, _) => continue,
+        };
+        // A use without narrowing allows every glossary value.
+        let mut allowed: Vec<&str> = Vec::new();
+        for &(e, v, f) in &uses {
+            match &spec.events[e].variants[v].fields[f].values {
+                Some(values) => allowed.extend(values.iter().map(String::as_str)),
+                None => allowed.extend(listed.iter().map(String::as_str)),
+            }
+        }
+        let unused: Vec<&str> = listed
+            .iter()
+            .map(String::as_str)
+            .filter(|value| !allowed.contains(value))
+            .collect();
+        if unused.is_empty() {
+            continue;
+        }
+        let mut finding = context.finding(
+            Code::GlossaryValueUnused,
+            &glossary_pointer,
+            format!(
+                "the glossary lists {name} value(s) {} that no event's own section allows",
+                unused.join(", ")
+            ),
+        );
+        finding.field = Some(name.clone());
+        for &used in uses.iter().take(3) {
+            let (e, v, f) = used;
+            let variant = &spec.events[e].variants[v];
+            let values = variant.fields[f]
+                .values
+                .as_ref()
+                .map(|values| values.join(", "))
+                .unwrap_or_default();
+            finding.related.push(context.related(
+                &use_pointer(used),
+                format!(
+                    "{} ({}) allows {values}",
+                    spec.events[e].id,
+                    variant.section.as_deref().unwrap_or(&spec.events[e].section)
+                ),
+            ));
+        }
+        findings.push(finding);
+    }
+}

@@ -1,0 +1,257 @@
+//! The wire formats, what an envelope holds, and dispatch to each reader.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::str::FromStr;
+
+use crate::error::ReadError;
+use crate::{journald, rfc3164, rfc5424};
+
+/// A wire format: how a producer's lines are framed around their payload.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Format {
+    /// BSD syslog as in /var/log/syslog, with or without `<PRI>` and hostname.
+    Rfc3164,
+    /// IETF syslog, `<PRI>1 TIMESTAMP HOST APP PROCID MSGID SD MSG`.
+    Rfc5424,
+    /// One JSON object per line, as `journalctl -o json` writes.
+    Journald,
+    /// No envelope: the whole line is the payload.
+    Bare,
+}
+
+impl Format {
+    /// Every format, in the order of their names in the spec schema.
+    pub const ALL: [Format; 4] = [
+        Format::Rfc3164,
+        Format::Rfc5424,
+        Format::Journald,
+        Format::Bare,
+    ];
+
+    /// The name used in specs and on the command line, e.g. `rfc3164`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Rfc3164 => "rfc3164",
+            Format::Rfc5424 => "rfc5424",
+            Format::Journald => "journald",
+            Format::Bare => "bare",
+        }
+    }
+
+    /// The format with this exact name.
+    pub fn from_name(name: &str) -> Option<Format> {
+        Format::ALL.into_iter().find(|format| format.name() == name)
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A name that is not a [`Format`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown wire format {name:?}: expected one of {}", Format::ALL.map(Format::name).join(", "))]
+pub struct UnknownFormat {
+    /// The name as given.
+    pub name: String,
+}
+
+impl FromStr for Format {
+    type Err = UnknownFormat;
+
+    fn from_str(name: &str) -> Result<Format, UnknownFormat> {
+        Format::from_name(name).ok_or_else(|| UnknownFormat {
+            name: name.to_owned(),
+        })
+    }
+}
+
+/// A syslog priority split into its parts: `<PRI>` is facility * 8 + severity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Priority {
+    /// 0-23 (kern, user, mail, daemon, ...).
+    pub facility: u8,
+    /// 0-7 (emerg ... debug).
+    pub severity: u8,
+}
+
+/// What the wire format says around the payload. Every field is optional:
+/// formats differ in what they carry, and journald may carry a severity
+/// without a facility or the other way round.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Envelope {
+    /// Syslog facility, 0-23.
+    pub facility: Option<u8>,
+    /// Syslog severity, 0-7.
+    pub severity: Option<u8>,
+    /// As written: `Mar  3 12:00:01`, an RFC 3339 timestamp, or journald's
+    /// `__REALTIME_TIMESTAMP` (microseconds since the epoch).
+    pub timestamp: Option<String>,
+    /// Hostname, or journald's `_HOSTNAME`.
+    pub hostname: Option<String>,
+    /// Syslog tag, RFC 5424 APP-NAME, or journald's `SYSLOG_IDENTIFIER`.
+    pub tag: Option<String>,
+    /// Process id as written: `[pid]`, PROCID, or journald's `_PID`
+    /// (`SYSLOG_PID` when `_PID` is absent).
+    pub pid: Option<String>,
+}
+
+/// A line split into envelope and payload.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Framed<'a> {
+    /// What the format says about the line.
+    pub envelope: Envelope,
+    /// The producer's own text: borrowed from the line whenever possible.
+    pub payload: Cow<'a, str>,
+    /// Byte offset of the payload within the line when the payload is a
+    /// verbatim slice of it, so payload columns can be turned into line
+    /// columns. Always set for syslog and bare lines; for journald only when
+    /// MESSAGE is a JSON string without escapes (otherwise `None`: the
+    /// payload was decoded and has no place in the line).
+    pub payload_offset: Option<usize>,
+}
+
+/// Guess a stream's format from one line, choosing only among `allowed`.
+///
+/// The framed formats are tried in the order given: `{` is journald,
+/// `<digits>1 ` is RFC 5424, and RFC 3164 is a month-day-time or RFC 3339
+/// timestamp, after a `<digits>` PRI or (for RFC 3339, which could also begin
+/// a bare payload) followed by a hostname. Only the shape is checked, so a
+/// line with, say, day 32 is still recognised and [`read_envelope`] can say
+/// what is wrong with it. Bare matches any line, so it is the fallback
+/// whatever its place in `allowed`: a bare `KEY=value` line matches Bare only.
+/// `None` when the line fits none of `allowed`.
+pub fn detect(line: &str, allowed: &[Format]) -> Option<Format> {
+    allowed
+        .iter()
+        .copied()
+        .find(|&format| match format {
+            Format::Rfc3164 => rfc3164::looks_like(line),
+            Format::Rfc5424 => rfc5424::looks_like(line),
+            Format::Journald => journald::looks_like(line),
+            Format::Bare => false,
+        })
+        .or_else(|| allowed.contains(&Format::Bare).then_some(Format::Bare))
+}
+
+/// Parse one decoded line in the given format.
+pub fn read_envelope(format: Format, line: &str) -> Result<Framed<'_>, ReadError> {
+    match format {
+        Format::Rfc3164 => rfc3164::read(line),
+        Format::Rfc5424 => rfc5424::read(line),
+        Format::Journald => journald::read(line),
+        Format::Bare => Ok(Framed {
+            envelope: Envelope::default(),
+            payload: Cow::Borrowed(line),
+            payload_offset: Some(0),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip() {
+        for format in Format::ALL {
+            assert_eq!(Format::from_name(format.name()), Some(format));
+            assert_eq!(format.name().parse::<Format>(), Ok(format));
+            assert_eq!(format.to_string(), format.name());
+        }
+        assert_eq!(Format::from_name("RFC3164"), None);
+    }
+
+    #[test]
+    fn serde_uses_the_spec_names() {
+        let json = serde_json::to_string(&Format::ALL).expect("serializable");
+        assert_eq!(json, r#"["rfc3164","rfc5424","journald","bare"]"#);
+        let back: Vec<Format> = serde_json::from_str(&json).expect("deserializable");
+        assert_eq!(back, Format::ALL);
+    }
+
+    #[test]
+    fn unknown_name_lists_the_valid_ones() {
+        let err = "syslog".parse::<Format>().expect_err("not a format");
+        assert_eq!(
+            err.to_string(),
+            r#"unknown wire format "syslog": expected one of rfc3164, rfc5424, journald, bare"#
+        );
+    }
+
+    const ALL: &[Format] = &Format::ALL;
+    const RFC3164: &str = "Mar 13 12:00:01 host ctrl-exec[12345]: ACTION=dispatch SCRIPT=backup";
+    const RFC5424: &str = "<30>1 2026-03-13T12:00:01.003Z host ctrl-exec 12345 - - ACTION=ping";
+    const JOURNALD: &str = r#"{"MESSAGE":"ACTION=ping","PRIORITY":"6"}"#;
+
+    #[test]
+    fn detects_each_format() {
+        assert_eq!(detect(RFC3164, ALL), Some(Format::Rfc3164));
+        assert_eq!(
+            detect("<30>Mar  3 12:00:01 ctrl-exec[1]: A=b", ALL),
+            Some(Format::Rfc3164)
+        );
+        assert_eq!(
+            detect("2026-03-13T12:00:01.123456+00:00 host tag[1]: A=b", ALL),
+            Some(Format::Rfc3164)
+        );
+        assert_eq!(
+            detect("<30>2026-03-13T12:00:01Z tag: A=b", ALL),
+            Some(Format::Rfc3164)
+        );
+        assert_eq!(detect(RFC5424, ALL), Some(Format::Rfc5424));
+        assert_eq!(detect(JOURNALD, ALL), Some(Format::Journald));
+        assert_eq!(
+            detect("ACTION=ping TARGET=web-01:7443", ALL),
+            Some(Format::Bare)
+        );
+    }
+
+    #[test]
+    fn detection_checks_shape_not_ranges() {
+        assert_eq!(
+            detect("Mar 32 12:00:01 host tag: x", ALL),
+            Some(Format::Rfc3164)
+        );
+        assert_eq!(detect("<999>1 - - - - - -", ALL), Some(Format::Rfc5424));
+    }
+
+    #[test]
+    fn detection_is_limited_to_allowed() {
+        assert_eq!(detect(RFC3164, &[Format::Rfc5424, Format::Journald]), None);
+        assert_eq!(detect("ACTION=ping", &[Format::Rfc3164]), None);
+        assert_eq!(detect(RFC3164, &[]), None);
+        // Bare is the fallback wherever it is listed.
+        assert_eq!(
+            detect(RFC3164, &[Format::Bare, Format::Rfc3164]),
+            Some(Format::Rfc3164)
+        );
+        assert_eq!(detect(RFC5424, &[Format::Bare]), Some(Format::Bare));
+    }
+
+    #[test]
+    fn lines_that_only_resemble_syslog_are_bare() {
+        for line in [
+            "May the force be with you",
+            "2026-03-13T12:00:01Z",
+            "2026-03-13T12:00:01Z ",
+            "<html>",
+            "<30>hello",
+            "",
+        ] {
+            assert_eq!(detect(line, ALL), Some(Format::Bare), "{line:?}");
+        }
+    }
+
+    #[test]
+    fn bare_payload_is_the_whole_line() {
+        let framed = read_envelope(Format::Bare, "  A=b ").expect("bare never fails");
+        assert_eq!(framed.envelope, Envelope::default());
+        assert_eq!(framed.payload, "  A=b ");
+        assert_eq!(framed.payload_offset, Some(0));
+    }
+}

@@ -1,0 +1,411 @@
+//! RFC 3164, BSD syslog: `[<PRI>]TIMESTAMP [HOSTNAME ]TAG[[PID]]: MSG`.
+//!
+//! Three real variants are read: /var/log/syslog (no PRI, with hostname),
+//! what libc's syslog(3) sends to /dev/log (PRI, no hostname), and rsyslog's
+//! `RSYSLOG_FileFormat` (an RFC 3339 timestamp instead of `Mar 13 12:00:01`).
+
+use std::borrow::Cow;
+
+use crate::error::{ReadError, ReadErrorKind};
+use crate::format::{Envelope, Framed};
+use crate::syslog::{self, Cursor};
+
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+pub(crate) fn read(line: &str) -> Result<Framed<'_>, ReadError> {
+    let mut cursor = Cursor::new(line);
+    let priority = if cursor.peek() == Some(b'<') {
+        Some(syslog::pri(&mut cursor)?)
+    } else {
+        None
+    };
+
+    let timestamp_start = cursor.pos();
+    let after_timestamp = if cursor.peek().is_some_and(|b| b.is_ascii_digit()) {
+        syslog::rfc3339(&mut cursor)?;
+        ReadErrorKind::InvalidTimestamp
+    } else {
+        bsd_timestamp(&mut cursor)?;
+        ReadErrorKind::InvalidTime
+    };
+    let timestamp = cursor.slice_from(timestamp_start);
+    if cursor.at_end() {
+        return Err(cursor.error(ReadErrorKind::MissingTag));
+    }
+    cursor.expect(b' ', after_timestamp)?;
+
+    // A hostname never ends in ':', a tag always does: so a first word ending
+    // in ':' is the tag of a line without hostname, as syslog(3) writes it.
+    let first_start = cursor.pos();
+    let first = cursor.token();
+    let (hostname, tag_start, tag_word) = if first.ends_with(':') {
+        (None, first_start, first)
+    } else {
+        if first.is_empty() {
+            return Err(ReadError::at(first_start, ReadErrorKind::MissingTag));
+        }
+        if !cursor.eat(b' ') {
+            return Err(cursor.error(ReadErrorKind::MissingTag));
+        }
+        let start = cursor.pos();
+        let word = cursor.token();
+        if !word.ends_with(':') {
+            return Err(ReadError::at(start, ReadErrorKind::MissingTag));
+        }
+        (Some(first), start, word)
+    };
+    let (tag, pid) =
+        split_tag(tag_word).ok_or_else(|| ReadError::at(tag_start, ReadErrorKind::InvalidTag))?;
+    // The space after the colon separates; any further spaces are the message's.
+    cursor.eat(b' ');
+
+    Ok(Framed {
+        envelope: Envelope {
+            facility: priority.map(|p| p.facility),
+            severity: priority.map(|p| p.severity),
+            timestamp: Some(timestamp.to_owned()),
+            hostname: hostname.map(str::to_owned),
+            tag: Some(tag.to_owned()),
+            pid: pid.map(str::to_owned),
+        },
+        payload: Cow::Borrowed(cursor.rest()),
+        payload_offset: Some(cursor.pos()),
+    })
+}
+
+/// `name:` or `name[pid]:` into name and pid; `None` if either is empty.
+fn split_tag(word: &str) -> Option<(&str, Option<&str>)> {
+    let body = word.strip_suffix(':')?;
+    let (name, pid) = match body.split_once('[') {
+        None => (body, None),
+        Some((name, rest)) => {
+            let pid = rest.strip_suffix(']')?;
+            if pid.is_empty() || pid.contains(['[', ']']) {
+                return None;
+            }
+            (name, Some(pid))
+        }
+    };
+    (!name.is_empty()).then_some((name, pid))
+}
+
+/// `Mmm dd hh:mm:ss`, the day padded with a space (`Mar  3`) as syslogd
+/// writes it; `Mar 3` and `Mar 03` are accepted too.
+fn bsd_timestamp(cursor: &mut Cursor<'_>) -> Result<(), ReadError> {
+    let month = cursor.rest().get(..3);
+    if !month.is_some_and(|month| MONTHS.contains(&month)) {
+        return Err(cursor.error(ReadErrorKind::InvalidMonth));
+    }
+    for _ in 0..3 {
+        cursor.bump();
+    }
+    cursor.expect(b' ', ReadErrorKind::InvalidMonth)?;
+
+    let day_start = cursor.pos();
+    let padded = cursor.eat(b' ');
+    let (mut day, mut digits) = (0u8, 0);
+    while digits < 2 {
+        let Some(digit @ b'0'..=b'9') = cursor.peek() else {
+            break;
+        };
+        day = day * 10 + (digit - b'0');
+        digits += 1;
+        cursor.bump();
+    }
+    if digits == 0 || (padded && digits == 2) || !(1..=31).contains(&day) {
+        return Err(ReadError::at(day_start, ReadErrorKind::InvalidDay));
+    }
+    cursor.expect(b' ', ReadErrorKind::InvalidDay)?;
+    syslog::clock(cursor, ReadErrorKind::InvalidTime)
+}
+
+/// Shape check for [`detect`](crate::detect): an optional `<digits>`, then a
+/// BSD timestamp, or an RFC 3339 one after a PRI or before a hostname.
+pub(crate) fn looks_like(line: &str) -> bool {
+    let bytes = line.as_bytes();
+    let pri_len = syslog::pri_shape_len(bytes);
+    let rest = bytes.get(pri_len.unwrap_or(0)..).unwrap_or_default();
+    if looks_like_bsd_timestamp(rest) {
+        return true;
+    }
+    if !syslog::looks_like_rfc3339(rest) {
+        return false;
+    }
+    // Without a PRI, a timestamp could just as well begin a bare payload.
+    pri_len.is_some()
+        || memchr::memchr(b' ', rest)
+            .and_then(|space| rest.get(space + 1))
+            .is_some_and(|&next| next != b' ')
+}
+
+/// `Mmm dd hh:` or `Mmm  d hh:`, ranges unchecked.
+fn looks_like_bsd_timestamp(text: &[u8]) -> bool {
+    let is_month = text
+        .get(..3)
+        .is_some_and(|month| MONTHS.iter().any(|name| name.as_bytes() == month));
+    if !is_month || text.get(3) != Some(&b' ') {
+        return false;
+    }
+    let day = text.get(4..).unwrap_or_default();
+    let time = match day {
+        [b' ', d, b' ', time @ ..] | [d, b' ', time @ ..] if d.is_ascii_digit() => time,
+        [d1, d2, b' ', time @ ..] if d1.is_ascii_digit() && d2.is_ascii_digit() => time,
+        _ => return false,
+    };
+    matches!(time, [h1, h2, b':', ..] if h1.is_ascii_digit() && h2.is_ascii_digit())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn envelope(
+        priority: Option<(u8, u8)>,
+        timestamp: &str,
+        hostname: Option<&str>,
+        tag: &str,
+        pid: Option<&str>,
+    ) -> Envelope {
+        Envelope {
+            facility: priority.map(|p| p.0),
+            severity: priority.map(|p| p.1),
+            timestamp: Some(timestamp.to_owned()),
+            hostname: hostname.map(str::to_owned),
+            tag: Some(tag.to_owned()),
+            pid: pid.map(str::to_owned),
+        }
+    }
+
+    /// Reads `line`, checks the payload sits at `payload_offset`, returns both.
+    fn ok(line: &str) -> (Envelope, String) {
+        let framed = read(line).unwrap_or_else(|e| panic!("{line:?}: {e}"));
+        let offset = framed.payload_offset.expect("syslog payloads are slices");
+        assert_eq!(line.get(offset..), Some(&*framed.payload));
+        (framed.envelope, framed.payload.into_owned())
+    }
+
+    fn err(line: &str) -> (usize, ReadErrorKind) {
+        let e = read(line).expect_err(line);
+        (e.column, e.kind)
+    }
+
+    #[test]
+    fn var_log_syslog_line() {
+        assert_eq!(
+            ok("Mar 13 12:00:01 host ctrl-exec[12345]: ACTION=dispatch SCRIPT=backup"),
+            (
+                envelope(
+                    None,
+                    "Mar 13 12:00:01",
+                    Some("host"),
+                    "ctrl-exec",
+                    Some("12345")
+                ),
+                "ACTION=dispatch SCRIPT=backup".to_owned()
+            )
+        );
+    }
+
+    #[test]
+    fn libc_syslog_line_has_pri_and_no_hostname() {
+        assert_eq!(
+            ok("<30>Mar 13 12:00:01 ctrl-exec[12345]: ACTION=dispatch"),
+            (
+                envelope(
+                    Some((3, 6)),
+                    "Mar 13 12:00:01",
+                    None,
+                    "ctrl-exec",
+                    Some("12345")
+                ),
+                "ACTION=dispatch".to_owned()
+            )
+        );
+    }
+
+    #[test]
+    fn pri_with_hostname() {
+        let (env, payload) = ok("<13>Mar 13 12:00:01 web-01 ctrl-exec: A=b");
+        assert_eq!(
+            env,
+            envelope(
+                Some((1, 5)),
+                "Mar 13 12:00:01",
+                Some("web-01"),
+                "ctrl-exec",
+                None
+            )
+        );
+        assert_eq!(payload, "A=b");
+    }
+
+    #[test]
+    fn day_padded_with_a_space() {
+        let (env, payload) = ok("Mar  3 09:05:00 host cron[7]: A=b");
+        assert_eq!(env.timestamp.as_deref(), Some("Mar  3 09:05:00"));
+        assert_eq!(payload, "A=b");
+        assert_eq!(
+            ok("Mar 3 09:05:00 cron: A=b").0.timestamp.as_deref(),
+            Some("Mar 3 09:05:00")
+        );
+        assert_eq!(
+            ok("Mar 03 09:05:00 cron: A=b").0.timestamp.as_deref(),
+            Some("Mar 03 09:05:00")
+        );
+    }
+
+    #[test]
+    fn rsyslog_file_format_timestamp() {
+        assert_eq!(
+            ok("2026-03-13T12:00:01.123456+00:00 host tag[42]: msg here"),
+            (
+                envelope(
+                    None,
+                    "2026-03-13T12:00:01.123456+00:00",
+                    Some("host"),
+                    "tag",
+                    Some("42")
+                ),
+                "msg here".to_owned()
+            )
+        );
+        let (env, _) = ok("<30>2026-03-13T12:00:01Z tag: x");
+        assert_eq!((env.severity, env.hostname), (Some(6), None));
+    }
+
+    #[test]
+    fn tag_without_pid_and_message_edge_cases() {
+        let (env, payload) = ok("Mar 13 12:00:01 host kernel: ");
+        assert_eq!((env.tag.as_deref(), env.pid), (Some("kernel"), None));
+        assert_eq!(payload, "");
+        assert_eq!(ok("Mar 13 12:00:01 host kernel:").1, "");
+        // Only the one separating space is removed.
+        assert_eq!(ok("Mar 13 12:00:01 kernel:  indented").1, " indented");
+    }
+
+    #[test]
+    fn timestamp_errors_point_at_the_bad_part() {
+        assert_eq!(
+            err("Foo 13 12:00:01 host t: x"),
+            (1, ReadErrorKind::InvalidMonth)
+        );
+        assert_eq!(
+            err("<30>mar 13 12:00:01 t: x"),
+            (5, ReadErrorKind::InvalidMonth)
+        );
+        assert_eq!(
+            err("März 13 12:00:01 t: x"),
+            (1, ReadErrorKind::InvalidMonth)
+        );
+        assert_eq!(
+            err("March 13 12:00:01 t: x"),
+            (4, ReadErrorKind::InvalidMonth)
+        );
+        assert_eq!(
+            err("Mar 32 12:00:01 host t: x"),
+            (5, ReadErrorKind::InvalidDay)
+        );
+        assert_eq!(
+            err("Mar  0 12:00:01 host t: x"),
+            (5, ReadErrorKind::InvalidDay)
+        );
+        assert_eq!(
+            err("Mar 123 12:00:01 host t: x"),
+            (7, ReadErrorKind::InvalidDay)
+        );
+        assert_eq!(
+            err("Mar 13 24:00:01 host t: x"),
+            (8, ReadErrorKind::InvalidTime)
+        );
+        assert_eq!(
+            err("Mar 13 12:60:01 host t: x"),
+            (11, ReadErrorKind::InvalidTime)
+        );
+        assert_eq!(
+            err("Mar 13 12:00:61 host t: x"),
+            (14, ReadErrorKind::InvalidTime)
+        );
+        assert_eq!(
+            err("Mar 13 12:00:01.5 host t: x"),
+            (16, ReadErrorKind::InvalidTime)
+        );
+        assert_eq!(
+            err("Mar 13 12-00-01 host t: x"),
+            (10, ReadErrorKind::InvalidTime)
+        );
+        assert_eq!(
+            err("2026-02-30T12:00:01Z host t: x"),
+            (9, ReadErrorKind::InvalidTimestamp)
+        );
+    }
+
+    #[test]
+    fn pri_errors_point_at_the_pri() {
+        assert_eq!(
+            err("<192>Mar 13 12:00:01 t: x"),
+            (2, ReadErrorKind::PriOutOfRange)
+        );
+        assert_eq!(
+            err("<3x>Mar 13 12:00:01 t: x"),
+            (3, ReadErrorKind::PriNotNumber)
+        );
+        assert_eq!(
+            err("<30Mar 13 12:00:01 t: x"),
+            (4, ReadErrorKind::PriUnterminated)
+        );
+        assert_eq!(err("<"), (2, ReadErrorKind::PriUnterminated));
+    }
+
+    #[test]
+    fn tag_errors() {
+        assert_eq!(err("Mar 13 12:00:01"), (16, ReadErrorKind::MissingTag));
+        assert_eq!(err("Mar 13 12:00:01 "), (17, ReadErrorKind::MissingTag));
+        assert_eq!(err("Mar 13 12:00:01 host"), (21, ReadErrorKind::MissingTag));
+        assert_eq!(
+            err("Mar 13 12:00:01 host -- MARK --"),
+            (22, ReadErrorKind::MissingTag)
+        );
+        assert_eq!(
+            err("Mar 13 12:00:01 host  tag: x"),
+            (22, ReadErrorKind::MissingTag)
+        );
+        // The tag's colon must end its word.
+        assert_eq!(
+            err("Mar 13 12:00:01 kernel:glued"),
+            (29, ReadErrorKind::MissingTag)
+        );
+        assert_eq!(
+            err("Mar 13 12:00:01 [1]: x"),
+            (17, ReadErrorKind::InvalidTag)
+        );
+        assert_eq!(
+            err("Mar 13 12:00:01 host tag[]: x"),
+            (22, ReadErrorKind::InvalidTag)
+        );
+        assert_eq!(
+            err("Mar 13 12:00:01 host tag[1: x"),
+            (22, ReadErrorKind::InvalidTag)
+        );
+        assert_eq!(err("Mar 13 12:00:01 :"), (17, ReadErrorKind::InvalidTag));
+    }
+
+    #[test]
+    fn garbage_is_an_error_not_a_panic() {
+        for line in [
+            "",
+            "\u{FFFD}\u{FFFD}",
+            "<",
+            "<>",
+            "Mar",
+            "Mar ",
+            "Mar  ",
+            "Mar 1",
+            "Mar 13 1",
+            "é",
+        ] {
+            assert!(read(line).is_err(), "{line:?}");
+        }
+    }
+}

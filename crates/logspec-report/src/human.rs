@@ -1,0 +1,335 @@
+//! The report for a person at a terminal: findings grouped by code and
+//! counted, each with its line quoted and the offending part underlined,
+//! then what was read and what was covered. Colour only when asked for
+//! (the CLI asks when stdout is a terminal and NO_COLOR is unset).
+
+use crate::Report;
+use logspec_checker::{Code, Finding, Severity};
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+
+#[derive(Debug, Clone, Copy)]
+pub struct HumanOptions {
+    pub color: bool,
+    /// Occurrences shown per finding code before the rest are only counted.
+    pub per_code: usize,
+}
+
+impl Default for HumanOptions {
+    fn default() -> Self {
+        HumanOptions {
+            color: false,
+            per_code: 20,
+        }
+    }
+}
+
+struct Paint {
+    color: bool,
+}
+
+impl Paint {
+    fn wrap(&self, style: &str, text: &str) -> String {
+        if self.color {
+            format!("\x1b[{style}m{text}\x1b[0m")
+        } else {
+            text.to_owned()
+        }
+    }
+
+    fn severity(&self, severity: Severity, text: &str) -> String {
+        let style = match severity {
+            Severity::Error => "1;31",
+            Severity::Warning => "1;33",
+            Severity::Info => "1;36",
+        };
+        self.wrap(style, text)
+    }
+
+    fn dim(&self, text: &str) -> String {
+        self.wrap("2", text)
+    }
+
+    fn bold(&self, text: &str) -> String {
+        self.wrap("1", text)
+    }
+}
+
+/// Writes `report` for a person.
+pub fn render(report: &Report, options: HumanOptions, out: &mut dyn Write) -> io::Result<()> {
+    let paint = Paint {
+        color: options.color,
+    };
+    render_groups(&report.findings, options, &paint, out)?;
+    if report.omitted > 0 {
+        writeln!(
+            out,
+            "{}",
+            paint.dim(&format!(
+                "{} further findings were counted but not kept (finding limit reached)",
+                report.omitted
+            ))
+        )?;
+    }
+    render_inputs(report, &paint, out)?;
+    render_coverage(report, &paint, out)?;
+    render_verdict(report, &paint, out)
+}
+
+/// Writes findings that come without a check run (lint's), grouped the
+/// same way, followed by their counts.
+pub fn render_findings(
+    findings: &[Finding],
+    options: HumanOptions,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let paint = Paint {
+        color: options.color,
+    };
+    render_groups(findings, options, &paint, out)?;
+    let counts = crate::Counts::of(findings);
+    writeln!(
+        out,
+        "{} errors, {} warnings, {} notes",
+        counts.errors, counts.warnings, counts.infos
+    )
+}
+
+fn render_groups(
+    findings: &[Finding],
+    options: HumanOptions,
+    paint: &Paint,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let mut groups: BTreeMap<(Severity, Code), Vec<&Finding>> = BTreeMap::new();
+    for finding in findings {
+        groups
+            .entry((finding.severity, finding.code))
+            .or_default()
+            .push(finding);
+    }
+    for ((severity, code), findings) in &groups {
+        writeln!(
+            out,
+            "{} {}",
+            paint.severity(
+                *severity,
+                &format!("{}[{}]", severity.as_str(), code.as_str())
+            ),
+            paint.bold(&format!(
+                "{} × {}",
+                findings.len(),
+                code.summary().trim_end_matches('.')
+            ))
+        )?;
+        for finding in findings.iter().take(options.per_code) {
+            render_finding(finding, paint, out)?;
+        }
+        if findings.len() > options.per_code {
+            writeln!(
+                out,
+                "  {}",
+                paint.dim(&format!(
+                    "… and {} more {} findings (see --report json)",
+                    findings.len() - options.per_code,
+                    code.as_str()
+                ))
+            )?;
+        }
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
+fn render_finding(finding: &Finding, paint: &Paint, out: &mut dyn Write) -> io::Result<()> {
+    let column = finding
+        .column
+        .map(|column| format!(":{column}"))
+        .unwrap_or_default();
+    writeln!(
+        out,
+        "  {} {}{}: {}",
+        paint.dim("-->"),
+        finding.file,
+        paint.dim(&format!(":{}{column}", finding.line)),
+        finding.message
+    )?;
+    if let Some(excerpt) = &finding.excerpt {
+        let (text, underline) = display_line(&excerpt.text, excerpt.span.clone());
+        let gutter = finding.line.to_string();
+        let pad = " ".repeat(gutter.len());
+        writeln!(out, "  {} {} {}", paint.dim(&gutter), paint.dim("|"), text)?;
+        if let Some((start, width)) = underline {
+            writeln!(
+                out,
+                "  {pad} {} {}{}",
+                paint.dim("|"),
+                " ".repeat(start),
+                paint.severity(finding.severity, &"^".repeat(width.max(1)))
+            )?;
+        }
+    }
+    for related in &finding.related {
+        let column = related
+            .column
+            .map(|column| format!(":{column}"))
+            .unwrap_or_default();
+        writeln!(
+            out,
+            "      {} {}:{}{column}: {}",
+            paint.dim("also"),
+            related.file,
+            related.line,
+            related.note
+        )?;
+    }
+    Ok(())
+}
+
+/// The line made safe for a terminal (control characters shown as
+/// symbols, so logged escape sequences cannot drive it) and the underline's
+/// start column and width in displayed characters.
+fn display_line(
+    text: &str,
+    span: Option<std::ops::Range<usize>>,
+) -> (String, Option<(usize, usize)>) {
+    let mut shown = String::with_capacity(text.len());
+    let (mut start, mut end) = (None, None);
+    for (count, (offset, character)) in text.char_indices().enumerate() {
+        if let Some(span) = &span {
+            if offset >= span.start && start.is_none() {
+                start = Some(count);
+            }
+            if offset >= span.end && end.is_none() {
+                end = Some(count);
+            }
+        }
+        shown.push(match character {
+            '\t' => ' ',
+            c if (c as u32) < 0x20 => char::from_u32(0x2400 + c as u32).unwrap_or('?'),
+            '\u{7f}' => '\u{2421}',
+            c if c.is_control() => '\u{fffd}',
+            c => c,
+        });
+    }
+    let total = text.chars().count();
+    let underline = span.map(|_| {
+        let start = start.unwrap_or(total);
+        let end = end.unwrap_or(total);
+        (start, end.saturating_sub(start))
+    });
+    (shown, underline)
+}
+
+fn render_inputs(report: &Report, paint: &Paint, out: &mut dyn Write) -> io::Result<()> {
+    for input in &report.inputs {
+        let format = match (input.format, input.detected) {
+            (Some(format), true) => format!("{} (detected)", format.name()),
+            (Some(format), false) => format.name().to_owned(),
+            (None, _) => "no format recognised".to_owned(),
+        };
+        writeln!(
+            out,
+            "{} {}: {format}, {} lines, {} records",
+            paint.dim("read"),
+            input.file,
+            input.lines,
+            input.records
+        )?;
+        if input.severity_unchecked > 0 {
+            writeln!(
+                out,
+                "     {}",
+                paint.dim(&format!(
+                    "severity not checked on {} records: the format carries no priority",
+                    input.severity_unchecked
+                ))
+            )?;
+        }
+        if input.emitter_unchecked > 0 {
+            writeln!(
+                out,
+                "     {}",
+                paint.dim(&format!(
+                    "emitter not checked on {} records: the format carries no syslog tag",
+                    input.emitter_unchecked
+                ))
+            )?;
+        }
+    }
+    Ok(())
+}
+
+fn render_coverage(report: &Report, paint: &Paint, out: &mut dyn Write) -> io::Result<()> {
+    let coverage = &report.coverage;
+    writeln!(
+        out,
+        "{} {} of {} documented event variants seen",
+        paint.dim("coverage"),
+        coverage.seen.len(),
+        coverage.documented
+    )?;
+    // A long list would bury the findings; JSON always has it.
+    if !coverage.not_seen.is_empty() && coverage.not_seen.len() <= 12 {
+        let names: Vec<String> = coverage
+            .not_seen
+            .iter()
+            .map(|entry| match &entry.variant {
+                Some(variant) => format!("{}/{variant}", entry.event),
+                None => entry.event.clone(),
+            })
+            .collect();
+        writeln!(
+            out,
+            "     {}",
+            paint.dim(&format!("not seen: {}", names.join(", ")))
+        )?;
+    }
+    Ok(())
+}
+
+fn render_verdict(report: &Report, paint: &Paint, out: &mut dyn Write) -> io::Result<()> {
+    let counts = report.counts;
+    let verdict = if report.failed() {
+        paint.severity(Severity::Error, "FAIL")
+    } else {
+        paint.wrap("1;32", "PASS")
+    };
+    writeln!(
+        out,
+        "{verdict} {}: {} lines, {} records, {} errors, {} warnings{}",
+        report.spec,
+        report.lines(),
+        report.records(),
+        counts.errors,
+        counts.warnings,
+        if counts.infos > 0 {
+            format!(", {} notes", counts.infos)
+        } else {
+            String::new()
+        }
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::display_line;
+
+    #[test]
+    fn control_characters_are_shown_not_sent() {
+        let (shown, _) = display_line("a\u{1b}[31mb\tc\u{0}", None);
+        assert_eq!(shown, "a\u{241b}[31mb c\u{2400}");
+    }
+
+    #[test]
+    fn underline_counts_characters_not_bytes() {
+        let (_, underline) = display_line("é KEY=value", Some(3..12));
+        assert_eq!(underline, Some((2, 9)));
+    }
+
+    #[test]
+    fn empty_span_at_end_still_points() {
+        let (_, underline) = display_line("abc", Some(3..3));
+        assert_eq!(underline, Some((3, 0)));
+    }
+}

@@ -1,0 +1,71 @@
+//! The JSON report: one object, the shape CI scripts and `logspec gen
+//! --expect` rely on. Keys are only ever added, never renamed.
+
+use crate::Report;
+use logspec_checker::{CoverageReport, Finding, InputSummary};
+use serde::Serialize;
+use std::io::{self, Write};
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    spec: &'a str,
+    summary: Summary,
+    inputs: &'a [InputSummary],
+    findings: &'a [Finding],
+    coverage: &'a CoverageReport,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    lines: u64,
+    records: u64,
+    errors: u64,
+    warnings: u64,
+    infos: u64,
+    /// Findings counted in the totals but left out of `findings`.
+    findings_omitted: u64,
+    /// Records whose priority the input format does not carry.
+    severity_unchecked: u64,
+    /// Records whose syslog tag the input format does not carry.
+    emitter_unchecked: u64,
+}
+
+/// Writes `report` as pretty-printed JSON followed by a newline.
+pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let json = JsonReport {
+        spec: &report.spec,
+        summary: Summary {
+            lines: report.lines(),
+            records: report.records(),
+            errors: report.counts.errors,
+            warnings: report.counts.warnings,
+            infos: report.counts.infos,
+            findings_omitted: report.omitted,
+            severity_unchecked: report.inputs.iter().map(|i| i.severity_unchecked).sum(),
+            emitter_unchecked: report.inputs.iter().map(|i| i.emitter_unchecked).sum(),
+        },
+        inputs: &report.inputs,
+        findings: &report.findings,
+        coverage: &report.coverage,
+    };
+    serde_json::to_writer_pretty(&mut *out, &json)?;
+    writeln!(out)
+}
+
+#[derive(Serialize)]
+struct JsonFindings<'a> {
+    spec: &'a str,
+    summary: crate::Counts,
+    findings: &'a [Finding],
+}
+
+/// Writes findings that come without a check run (lint's) as JSON.
+pub fn render_findings(spec: &str, findings: &[Finding], out: &mut dyn Write) -> io::Result<()> {
+    let json = JsonFindings {
+        spec,
+        summary: crate::Counts::of(findings),
+        findings,
+    };
+    serde_json::to_writer_pretty(&mut *out, &json)?;
+    writeln!(out)
+}

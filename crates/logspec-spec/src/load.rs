@@ -1,0 +1,206 @@
+//! Loading a spec: YAML text → JSON data → schema validation → typed model →
+//! reference checks, every error located in the file.
+
+use crate::locate::{Location, Locations};
+use crate::model::Spec;
+use crate::validate;
+use std::fmt;
+use std::path::Path;
+use std::sync::OnceLock;
+
+/// The spec format's JSON Schema, the same file users validate against.
+pub const SCHEMA: &str = include_str!("../../../spec/logspec.schema.json");
+
+/// One problem in a spec, at a place in its file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpecProblem {
+    pub location: Location,
+    /// The JSON pointer of the offending node, when known.
+    pub pointer: String,
+    pub message: String,
+}
+
+/// Why a spec could not be loaded. Every variant names the spec's origin.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("cannot read spec {origin}: {source}")]
+    Io {
+        origin: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{}", render(origin, problems))]
+    Invalid {
+        origin: String,
+        problems: Vec<SpecProblem>,
+    },
+}
+
+fn render(origin: &str, problems: &[SpecProblem]) -> String {
+    let mut out = String::new();
+    for (index, problem) in problems.iter().enumerate() {
+        if index > 0 {
+            out.push('\n');
+        }
+        out.push_str(&format!(
+            "{origin}:{}:{}: {}",
+            problem.location.line, problem.location.column, problem.message
+        ));
+    }
+    out
+}
+
+/// A spec ready for use, with where it came from and where its nodes are.
+#[derive(Debug, Clone)]
+pub struct LoadedSpec {
+    pub spec: Spec,
+    /// A file path, or the built-in name.
+    pub origin: String,
+    /// The spec's text, so that tools can quote the lines they point at.
+    pub text: String,
+    pub locations: Locations,
+}
+
+impl LoadedSpec {
+    /// The line and column of the node at `pointer` in the spec file.
+    pub fn locate(&self, pointer: &str) -> Location {
+        self.locations.find(pointer)
+    }
+
+    /// The text of 1-based line `line` of the spec, if it exists.
+    pub fn line_text(&self, line: usize) -> Option<&str> {
+        self.text.lines().nth(line.checked_sub(1)?)
+    }
+}
+
+impl fmt::Display for SpecProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}:{}: {}",
+            self.location.line, self.location.column, self.message
+        )
+    }
+}
+
+/// Loads a spec from a file.
+pub fn load_path(path: &Path) -> Result<LoadedSpec, LoadError> {
+    let origin = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|source| LoadError::Io {
+        origin: origin.clone(),
+        source,
+    })?;
+    load_str(&text, &origin)
+}
+
+/// Loads a spec from its text; `origin` names it in errors.
+pub fn load_str(text: &str, origin: &str) -> Result<LoadedSpec, LoadError> {
+    let invalid = |problems: Vec<SpecProblem>| LoadError::Invalid {
+        origin: origin.to_owned(),
+        problems,
+    };
+    let locations = Locations::index(text);
+    let data: serde_json::Value =
+        serde_saphyr::from_str(text).map_err(|error| invalid(vec![yaml_problem(&error)]))?;
+
+    let problems = schema_problems(&data, &locations);
+    if !problems.is_empty() {
+        return Err(invalid(problems));
+    }
+
+    let spec: Spec = serde_path_to_error::deserialize(&data).map_err(|error| {
+        let pointer = json_pointer(error.path());
+        invalid(vec![SpecProblem {
+            location: locations.find(&pointer),
+            message: error.inner().to_string(),
+            pointer,
+        }])
+    })?;
+
+    let problems: Vec<SpecProblem> = validate::references(&spec)
+        .into_iter()
+        .map(|(pointer, message)| SpecProblem {
+            location: locations.find(&pointer),
+            pointer,
+            message,
+        })
+        .collect();
+    if !problems.is_empty() {
+        return Err(invalid(problems));
+    }
+    Ok(LoadedSpec {
+        spec,
+        origin: origin.to_owned(),
+        text: text.to_owned(),
+        locations,
+    })
+}
+
+fn yaml_problem(error: &serde_saphyr::Error) -> SpecProblem {
+    let location = error
+        .location()
+        .map(|at| Location {
+            line: at.line() as usize,
+            column: at.column() as usize,
+        })
+        .unwrap_or(Location { line: 1, column: 1 });
+    // serde-saphyr appends its own location and snippet; keep the message.
+    let message = error.to_string();
+    let message = message.lines().next().unwrap_or("invalid YAML").to_owned();
+    SpecProblem {
+        location,
+        pointer: String::new(),
+        message: format!("invalid YAML: {message}"),
+    }
+}
+
+fn schema() -> &'static jsonschema::Validator {
+    static VALIDATOR: OnceLock<jsonschema::Validator> = OnceLock::new();
+    VALIDATOR.get_or_init(|| {
+        // The schema ships inside the binary and is tested; failing here is
+        // a build defect, not an input problem.
+        #[allow(clippy::expect_used)]
+        let schema: serde_json::Value =
+            serde_json::from_str(SCHEMA).expect("bundled schema is valid JSON");
+        #[allow(clippy::expect_used)]
+        jsonschema::validator_for(&schema).expect("bundled schema compiles")
+    })
+}
+
+fn schema_problems(data: &serde_json::Value, locations: &Locations) -> Vec<SpecProblem> {
+    let mut problems: Vec<SpecProblem> = schema()
+        .iter_errors(data)
+        .map(|error| {
+            let pointer = error.instance_path().to_string();
+            SpecProblem {
+                location: locations.find(&pointer),
+                message: format!("{} (at {})", error, display_pointer(&pointer)),
+                pointer,
+            }
+        })
+        .collect();
+    problems.sort_by_key(|problem| problem.location);
+    problems
+}
+
+fn display_pointer(pointer: &str) -> &str {
+    if pointer.is_empty() {
+        "the top level"
+    } else {
+        pointer
+    }
+}
+
+fn json_pointer(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let segments: Vec<String> = path
+        .iter()
+        .filter_map(|segment| match segment {
+            Segment::Seq { index } => Some(index.to_string()),
+            Segment::Map { key } => Some(key.clone()),
+            Segment::Enum { variant } => Some(variant.clone()),
+            Segment::Unknown => None,
+        })
+        .collect();
+    crate::locate::pointer(&segments)
+}
