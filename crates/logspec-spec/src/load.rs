@@ -172,9 +172,16 @@ fn schema_problems(data: &serde_json::Value, locations: &Locations) -> Vec<SpecP
         .iter_errors(data)
         .map(|error| {
             let pointer = error.instance_path().to_string();
+            // serde-saphyr resolves plain yes/no/on/off to booleans, the
+            // commonest surprise when writing value lists.
+            let hint = if error.instance().is_boolean() {
+                "; YAML reads unquoted yes/no/true/false/on/off as booleans: quote the value"
+            } else {
+                ""
+            };
             SpecProblem {
                 location: locations.find(&pointer),
-                message: format!("{} (at {})", error, display_pointer(&pointer)),
+                message: format!("{error} (at {}){hint}", display_pointer(&pointer)),
                 pointer,
             }
         })

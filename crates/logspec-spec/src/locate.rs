@@ -22,8 +22,13 @@ pub struct Locations {
 }
 
 enum Frame {
-    Mapping { key: Option<String> },
-    Sequence { next_index: usize },
+    /// `key` is the pending key and where it was written.
+    Mapping {
+        key: Option<(String, Location)>,
+    },
+    Sequence {
+        next_index: usize,
+    },
 }
 
 impl Locations {
@@ -43,7 +48,7 @@ impl Locations {
                 Event::Scalar(value, ..) => {
                     if let Some(Frame::Mapping { key }) = frames.last_mut() {
                         if key.is_none() {
-                            *key = Some(value.into_owned());
+                            *key = Some((value.into_owned(), here));
                             continue;
                         }
                     }
@@ -57,8 +62,16 @@ impl Locations {
                     leave_node(&mut frames, &mut path);
                 }
                 Event::MappingStart(..) | Event::SequenceStart(..) => {
+                    // A block collection starts on the line after its key;
+                    // people look for the key.
+                    let at = match frames.last() {
+                        Some(Frame::Mapping {
+                            key: Some((_, key_at)),
+                        }) => *key_at,
+                        _ => here,
+                    };
                     enter_node(&mut frames, &mut path);
-                    nodes.insert(pointer(&path), here);
+                    nodes.insert(pointer(&path), at);
                     frames.push(match event {
                         Event::MappingStart(..) => Frame::Mapping { key: None },
                         _ => Frame::Sequence { next_index: 0 },
@@ -92,7 +105,9 @@ impl Locations {
 /// Pushes the path segment of the node about to start.
 fn enter_node(frames: &mut [Frame], path: &mut Vec<String>) {
     match frames.last_mut() {
-        Some(Frame::Mapping { key }) => path.push(key.clone().unwrap_or_default()),
+        Some(Frame::Mapping { key }) => {
+            path.push(key.as_ref().map(|(key, _)| key.clone()).unwrap_or_default())
+        }
         Some(Frame::Sequence { next_index }) => {
             path.push(next_index.to_string());
             *next_index += 1;
@@ -135,6 +150,7 @@ mod tests {
     fn finds_scalars_maps_and_sequences() {
         let locations = Locations::index(TEXT);
         assert_eq!(locations.find("/a"), Location { line: 1, column: 4 });
+        assert_eq!(locations.find("/list"), Location { line: 2, column: 1 });
         assert_eq!(locations.find("/list/0"), Location { line: 3, column: 5 });
         assert_eq!(locations.find("/list/1"), Location { line: 4, column: 5 });
         assert_eq!(
@@ -143,6 +159,10 @@ mod tests {
                 line: 4,
                 column: 11
             }
+        );
+        assert_eq!(
+            locations.find("/list/1/deep"),
+            Location { line: 5, column: 5 }
         );
         assert_eq!(
             locations.find("/list/1/deep/1"),

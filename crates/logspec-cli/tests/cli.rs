@@ -1,0 +1,352 @@
+//! The real `logspec` binary: exit codes, JSON report shape, stdin, usage
+//! errors and every subcommand.
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::path::PathBuf;
+
+fn logspec() -> Command {
+    match Command::cargo_bin("logspec") {
+        Ok(command) => command,
+        Err(error) => panic!("binary not built: {error}"),
+    }
+}
+
+fn repo_file(relative: &str) -> String {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    root.join(relative).display().to_string()
+}
+
+fn json_of(output: &std::process::Output) -> Value {
+    match serde_json::from_slice(&output.stdout) {
+        Ok(value) => value,
+        Err(error) => panic!(
+            "stdout is not JSON ({error}):\n{}",
+            String::from_utf8_lossy(&output.stdout)
+        ),
+    }
+}
+
+#[test]
+fn bundled_example_passes_with_exit_0() {
+    let output = logspec()
+        .args(["check", "--spec", "ctrl-exec", "--report", "json"])
+        .arg(repo_file("spec/examples/ctrl-exec.log"))
+        .output()
+        .unwrap_or_else(|error| panic!("{error}"));
+    assert_eq!(output.status.code(), Some(0));
+    let report = json_of(&output);
+    assert_eq!(report["spec"], "ctrl-exec");
+    assert_eq!(report["summary"]["lines"], 24);
+    assert_eq!(report["summary"]["records"], 24);
+    assert_eq!(report["summary"]["errors"], 0);
+    assert_eq!(report["summary"]["warnings"], 0);
+    assert_eq!(report["findings"], Value::Array(Vec::new()));
+    assert_eq!(report["inputs"][0]["format"], "rfc3164");
+    assert_eq!(report["inputs"][0]["detected"], true);
+    assert_eq!(report["coverage"]["documented"], 72);
+    let seen = report["coverage"]["seen"].as_array().map_or(0, Vec::len);
+    let not_seen = report["coverage"]["not_seen"]
+        .as_array()
+        .map_or(0, Vec::len);
+    assert_eq!(seen + not_seen, 72);
+    assert!(report["coverage"]["seen"]
+        .as_array()
+        .is_some_and(|seen| seen.iter().any(|entry| entry["event"] == "run"
+            && entry["variant"] == "agent"
+            && entry["count"] == 2)));
+}
+
+#[test]
+fn drifted_example_fails_with_exit_1_and_located_findings() {
+    let output = logspec()
+        .args(["check", "--spec", "ctrl-exec", "--report", "json"])
+        .arg(repo_file("spec/examples/ctrl-exec-drifted.log"))
+        .output()
+        .unwrap_or_else(|error| panic!("{error}"));
+    assert_eq!(output.status.code(), Some(1));
+    let report = json_of(&output);
+    let findings: Vec<(u64, String, String)> = report["findings"]
+        .as_array()
+        .map(|findings| {
+            findings
+                .iter()
+                .map(|f| {
+                    (
+                        f["line"].as_u64().unwrap_or(0),
+                        f["code"].as_str().unwrap_or("").to_owned(),
+                        f["field"].as_str().unwrap_or("").to_owned(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let expected = [
+        (2, "invalid-value", "TARGET"),
+        (3, "severity-mismatch", ""),
+        (4, "unexpected-field", "USER"),
+        (5, "event-key-not-first", "ACTION"),
+        (6, "invalid-value", "RTT"),
+        (7, "unknown-event", "ACTION"),
+        (8, "field-order", "HOSTS"),
+    ];
+    let expected: Vec<(u64, String, String)> = expected
+        .iter()
+        .map(|(line, code, field)| (*line, (*code).to_owned(), (*field).to_owned()))
+        .collect();
+    assert_eq!(findings, expected);
+    for finding in report["findings"].as_array().into_iter().flatten() {
+        for key in [
+            "code", "severity", "file", "line", "event", "variant", "field", "message",
+        ] {
+            assert!(finding.get(key).is_some(), "finding lacks {key}: {finding}");
+        }
+    }
+    assert_eq!(report["summary"]["errors"], 6);
+    assert_eq!(report["summary"]["warnings"], 1);
+}
+
+#[test]
+fn stdin_is_read_with_dash() {
+    let output = logspec()
+        .args(["check", "--spec", "ctrl-exec", "--report", "json", "-"])
+        .write_stdin("ACTION=api-stop\nACTION=nope\n")
+        .output()
+        .unwrap_or_else(|error| panic!("{error}"));
+    assert_eq!(output.status.code(), Some(1));
+    let report = json_of(&output);
+    assert_eq!(report["inputs"][0]["file"], "<stdin>");
+    assert_eq!(report["inputs"][0]["format"], "bare");
+    assert_eq!(report["findings"][0]["code"], "unknown-event");
+    assert_eq!(report["findings"][0]["line"], 2);
+}
+
+#[test]
+fn forced_format_is_used_and_must_be_declared() {
+    let line = "<30>1 2026-03-13T12:00:01Z host ctrl-exec-api 811 - - ACTION=api-stop\n";
+    let output = logspec()
+        .args([
+            "check",
+            "--spec",
+            "ctrl-exec",
+            "--format",
+            "rfc5424",
+            "--report",
+            "json",
+            "-",
+        ])
+        .write_stdin(line)
+        .output()
+        .unwrap_or_else(|error| panic!("{error}"));
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    let report = json_of(&output);
+    assert_eq!(report["inputs"][0]["format"], "rfc5424");
+    assert_eq!(report["inputs"][0]["detected"], false);
+
+    let output = logspec()
+        .args(["check", "--spec", "ctrl-exec", "--format", "rfc3164", "-"])
+        .write_stdin("ACTION=api-stop\n")
+        .output()
+        .unwrap_or_else(|error| panic!("{error}"));
+    assert_eq!(output.status.code(), Some(1), "a bare line is not rfc3164");
+}
+
+#[test]
+fn journald_export_is_detected() {
+    let line = r#"{"MESSAGE":"ACTION=api-stop","PRIORITY":"6","SYSLOG_FACILITY":"3","SYSLOG_IDENTIFIER":"ctrl-exec-api","_HOSTNAME":"ctl-01","__REALTIME_TIMESTAMP":"1773403201000000"}"#;
+    let output = logspec()
+        .args(["check", "--spec", "ctrl-exec", "--report", "json", "-"])
+        .write_stdin(format!("{line}\n"))
+        .output()
+        .unwrap_or_else(|error| panic!("{error}"));
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    let report = json_of(&output);
+    assert_eq!(report["inputs"][0]["format"], "journald");
+    assert_eq!(report["summary"]["severity_unchecked"], 0);
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let cases: [&[&str]; 5] = [
+        &["check", "--spec", "no-such-spec", "x.log"],
+        &["check", "--spec", "ctrl-exec", "/no/such/file.log"],
+        &["check", "--spec", "ctrl-exec", "--format", "yaml", "-"],
+        &["check", "--spec", "ctrl-exec"],
+        &["explain", "--spec", "ctrl-exec", "no-such-event"],
+    ];
+    for args in cases {
+        let output = logspec()
+            .args(args)
+            .output()
+            .unwrap_or_else(|error| panic!("{error}"));
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert!(!output.stderr.is_empty(), "{args:?} says nothing");
+    }
+}
+
+#[test]
+fn an_unreadable_spec_file_exits_2_with_its_location() {
+    let dir = tempfile::tempdir().unwrap_or_else(|error| panic!("{error}"));
+    let path = dir.path().join("broken.yaml");
+    std::fs::write(&path, "logspec: 1\nproducer: [\n").unwrap_or_else(|error| panic!("{error}"));
+    let output = logspec()
+        .args(["check", "--spec"])
+        .arg(&path)
+        .arg("-")
+        .write_stdin("")
+        .output()
+        .unwrap_or_else(|error| panic!("{error}"));
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("broken.yaml:"), "{stderr}");
+}
+
+#[test]
+fn specs_lists_the_builtins() {
+    let output = logspec()
+        .arg("specs")
+        .output()
+        .unwrap_or_else(|error| panic!("{error}"));
+    assert_eq!(output.status.code(), Some(0));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.starts_with("ctrl-exec "), "{stdout}");
+    assert!(stdout.contains("50 events, 72 variants"), "{stdout}");
+}
+
+#[test]
+fn lint_reports_contradictions_as_json() {
+    let output = logspec()
+        .args(["lint", "ctrl-exec", "--report", "json"])
+        .output()
+        .unwrap_or_else(|error| panic!("{error}"));
+    assert_eq!(output.status.code(), Some(0));
+    let report = json_of(&output);
+    assert_eq!(report["summary"]["errors"], 0);
+    let codes: Vec<&str> = report["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|finding| finding["code"].as_str())
+        .collect();
+    for code in [
+        "table-severity-conflict",
+        "emitter-tag-conflict",
+        "glossary-value-unused",
+        "example-finding",
+    ] {
+        assert!(codes.contains(&code), "{code} missing from {codes:?}");
+    }
+    let with_related = report["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|finding| finding["related"].as_array().is_some_and(|r| !r.is_empty()))
+        .count();
+    assert!(with_related >= 6);
+}
+
+#[test]
+fn lint_of_an_invalid_spec_exits_1_with_locations() {
+    let dir = tempfile::tempdir().unwrap_or_else(|error| panic!("{error}"));
+    let path = dir.path().join("bad.yaml");
+    std::fs::write(&path, "logspec: 2\n").unwrap_or_else(|error| panic!("{error}"));
+    let output = logspec()
+        .arg("lint")
+        .arg(&path)
+        .output()
+        .unwrap_or_else(|error| panic!("{error}"));
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("spec-invalid"), "{stdout}");
+    assert!(stdout.contains("bad.yaml:1:"), "{stdout}");
+}
+
+#[test]
+fn explain_shows_variants_fields_and_examples() {
+    let output = logspec()
+        .args(["explain", "--spec", "ctrl-exec", "ping"])
+        .output()
+        .unwrap_or_else(|error| panic!("{error}"));
+    assert_eq!(output.status.code(), Some(0));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    for expected in [
+        "variant success",
+        "variant error",
+        "variant agent",
+        "severity: ERR (syslog 3)",
+        "16 lowercase hex digits",
+        "ACTION=ping TARGET=web-01:7443 RESULT=ok RTT=42ms REQID=a1b2c3d4e5f60001",
+    ] {
+        assert!(
+            stdout.contains(expected),
+            "missing {expected:?} in\n{stdout}"
+        );
+    }
+}
+
+#[test]
+fn human_report_quotes_and_underlines_without_colour_when_piped() {
+    let output = logspec()
+        .args(["check", "--spec", "ctrl-exec", "-"])
+        .write_stdin("ACTION=ping TARGET=web-01 RESULT=ok RTT=42ms REQID=a1b2c3d4e5f60001\n")
+        .output()
+        .unwrap_or_else(|error| panic!("{error}"));
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(!stdout.contains('\x1b'), "colour on a pipe:\n{stdout}");
+    assert!(stdout.contains("error[invalid-value]"), "{stdout}");
+    assert!(
+        stdout.contains("  1 | ACTION=ping TARGET=web-01 RESULT=ok"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("    |                    ^^^^^^"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("FAIL ctrl-exec: 1 lines, 1 records, 1 errors, 0 warnings"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn bad_bytes_are_findings_not_failures() {
+    let mut input = b"ACTION=api-stop\n\xff\xfe\x00garbage\nACTION=api-stop\r\n".to_vec();
+    input.extend_from_slice(&[b'x'; 5000]);
+    input.extend_from_slice(b"\nACTION=api-st");
+    let output = logspec()
+        .args([
+            "check",
+            "--spec",
+            "ctrl-exec",
+            "--report",
+            "json",
+            "--max-line-bytes",
+            "1000",
+            "-",
+        ])
+        .write_stdin(input)
+        .output()
+        .unwrap_or_else(|error| panic!("{error}"));
+    assert_eq!(output.status.code(), Some(1));
+    let report = json_of(&output);
+    assert_eq!(report["summary"]["lines"], 5);
+    let lines: Vec<u64> = report["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|finding| finding["code"] == "parse-error" || finding["code"] == "unknown-event")
+        .filter_map(|finding| finding["line"].as_u64())
+        .collect();
+    assert_eq!(lines, vec![2, 4, 5]);
+}

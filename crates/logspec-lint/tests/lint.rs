@@ -1,0 +1,314 @@
+//! Lint rules: each code raised by a spec that has the problem and not by
+//! the same spec without it; and the ctrl-exec document's known
+//! contradictions all found.
+
+use logspec_checker::{Code, Finding, Severity};
+use logspec_spec::load_str;
+
+/// A small spec; `{events}` and `{tables}` are filled per test.
+const BASE: &str = r#"logspec: 1
+producer: {name: demo, summary: Demo.}
+document: {title: Demo reference}
+wire: {envelopes: [rfc3164, bare], payload: key-value, event_key: EVENT, event_key_first: true}
+severity:
+  facility: daemon
+  levels: [{name: INFO, syslog: 6}, {name: WARN, syslog: 4}]
+emitters:
+  - name: server
+    tags: [{tag: demo, source: Overview}]
+  - name: worker
+    tags: [{tag: demo-worker, source: Overview}]
+fields:
+  EVENT: {type: string, description: Event name.}
+  STATE: {type: enum, values: [up, down, gone], glossary_values: [up, down, gone], description: State.}
+  PORT: {type: integer, description: Port.}
+  NOTE: {type: string, in_glossary: IN_GLOSSARY, description: Note.}
+events:
+  - id: start
+    section: Events › start
+    variants:
+      - name: default
+        severity: INFO
+        emitters: [server]
+        ordered: true
+        fields: [EVENT, PORT, {name: STATE, values: [up, down]}, {name: NOTE, optional: true}]
+        examples: [EXAMPLES]
+  - id: stop
+    section: Events › stop
+    variants:
+      - name: server
+        severity: WARN
+        emitters: [server]
+        fields: [EVENT, PORT]
+      - name: worker
+        severity: WARN
+        emitters: [WORKER]
+        fields: [EVENT, PORT]
+summary_tables:
+  - title: Levels
+    kind: severity
+    rows:
+      - severity: INFO
+        items: [start]
+      - severity: TABLE_STOP
+        items: [stop]
+"#;
+
+struct Options {
+    examples: &'static str,
+    worker: &'static str,
+    table_stop: &'static str,
+    in_glossary: &'static str,
+    state_values_used: bool,
+}
+
+const CLEAN: Options = Options {
+    examples: "'EVENT=start PORT=80 STATE=up'",
+    worker: "worker",
+    table_stop: "WARN",
+    in_glossary: "true",
+    state_values_used: false,
+};
+
+fn lint(options: &Options) -> Vec<Finding> {
+    let mut text = BASE
+        .replace("EXAMPLES", options.examples)
+        .replace("WORKER", options.worker)
+        .replace("TABLE_STOP", options.table_stop)
+        .replace("IN_GLOSSARY", options.in_glossary);
+    if !options.state_values_used {
+        // Without narrowing, every glossary value is allowed somewhere.
+        text = text.replace("{name: STATE, values: [up, down]}", "STATE");
+    }
+    match load_str(&text, "demo.yaml") {
+        Ok(loaded) => logspec_lint::lint(&loaded),
+        Err(error) => panic!("test spec does not load: {error}\n{text}"),
+    }
+}
+
+fn codes(findings: &[Finding]) -> Vec<&'static str> {
+    findings
+        .iter()
+        .map(|finding| finding.code.as_str())
+        .collect()
+}
+
+#[test]
+fn a_consistent_spec_is_clean() {
+    let findings = lint(&CLEAN);
+    assert!(findings.is_empty(), "{findings:#?}");
+}
+
+#[test]
+fn table_severity_conflict_names_both_places() {
+    let findings = lint(&Options {
+        table_stop: "INFO",
+        ..CLEAN
+    });
+    assert_eq!(
+        codes(&findings),
+        vec!["table-severity-conflict", "table-severity-conflict"]
+    );
+    let finding = &findings[0];
+    assert_eq!(finding.severity, Severity::Warning);
+    assert_eq!(finding.line, 46);
+    assert_eq!(finding.related.len(), 1);
+    assert_eq!(finding.related[0].line, 32);
+}
+
+#[test]
+fn not_in_summary_table() {
+    let mut text = BASE
+        .replace("EXAMPLES", CLEAN.examples)
+        .replace("WORKER", "worker")
+        .replace("TABLE_STOP", "WARN")
+        .replace("IN_GLOSSARY", "true")
+        .replace("{name: STATE, values: [up, down]}", "STATE");
+    text = text.replace(
+        "items: [stop]",
+        "items: [{item: stop on server, refers: [stop/server]}]",
+    );
+    let loaded = load_str(&text, "demo.yaml").unwrap_or_else(|error| panic!("{error}"));
+    let findings = logspec_lint::lint(&loaded);
+    assert_eq!(codes(&findings), vec!["not-in-summary-table"]);
+    assert_eq!(findings[0].variant.as_deref(), Some("worker"));
+}
+
+#[test]
+fn emitter_tag_conflict() {
+    let text = BASE
+        .replace("EXAMPLES", CLEAN.examples)
+        .replace("WORKER", "worker")
+        .replace("TABLE_STOP", "WARN")
+        .replace("IN_GLOSSARY", "true")
+        .replace("{name: STATE, values: [up, down]}", "STATE")
+        .replace(
+            "tags: [{tag: demo-worker, source: Overview}]",
+            "tags: [{tag: demo-worker, source: Overview}, {tag: demo-bg, source: Appendix}]",
+        );
+    let loaded = load_str(&text, "demo.yaml").unwrap_or_else(|error| panic!("{error}"));
+    let findings = logspec_lint::lint(&loaded);
+    assert_eq!(codes(&findings), vec!["emitter-tag-conflict"]);
+    assert!(
+        findings[0].message.contains("demo-bg (Appendix)"),
+        "{}",
+        findings[0].message
+    );
+}
+
+#[test]
+fn glossary_value_unused() {
+    let findings = lint(&Options {
+        state_values_used: true,
+        ..CLEAN
+    });
+    assert_eq!(codes(&findings), vec!["glossary-value-unused"]);
+    assert!(findings[0].message.contains("gone"));
+    assert_eq!(findings[0].field.as_deref(), Some("STATE"));
+}
+
+#[test]
+fn field_not_in_glossary() {
+    let findings = lint(&Options {
+        in_glossary: "false",
+        ..CLEAN
+    });
+    assert_eq!(codes(&findings), vec!["field-not-in-glossary"]);
+    assert_eq!(findings[0].severity, Severity::Info);
+}
+
+#[test]
+fn field_unused() {
+    let text = BASE
+        .replace("EXAMPLES", CLEAN.examples)
+        .replace("WORKER", "worker")
+        .replace("TABLE_STOP", "WARN")
+        .replace("IN_GLOSSARY", "true")
+        .replace("{name: STATE, values: [up, down]}", "STATE")
+        .replace(", {name: NOTE, optional: true}", "");
+    let loaded = load_str(&text, "demo.yaml").unwrap_or_else(|error| panic!("{error}"));
+    let findings = logspec_lint::lint(&loaded);
+    assert_eq!(codes(&findings), vec!["field-unused"]);
+}
+
+#[test]
+fn indistinguishable_variants() {
+    let findings = lint(&Options {
+        worker: "server",
+        ..CLEAN
+    });
+    assert_eq!(codes(&findings), vec!["indistinguishable-variants"]);
+    assert_eq!(findings[0].variant.as_deref(), Some("worker"));
+}
+
+#[test]
+fn example_finding_and_stale_expectation() {
+    let findings = lint(&Options {
+        examples: "'EVENT=start STATE=up PORT=80'",
+        ..CLEAN
+    });
+    assert_eq!(
+        codes(&findings),
+        vec!["example-finding", "example-expectation-stale"]
+    );
+    assert!(
+        findings[0].message.contains("field-order"),
+        "{}",
+        findings[0].message
+    );
+    let expected = lint(&Options {
+        examples: "{line: 'EVENT=start STATE=up PORT=80', expect: [field-order]}",
+        ..CLEAN
+    });
+    assert_eq!(codes(&expected), vec!["example-finding"]);
+}
+
+#[test]
+fn example_misclassified() {
+    let findings = lint(&Options {
+        examples: "'EVENT=stop PORT=80'",
+        ..CLEAN
+    });
+    assert_eq!(codes(&findings), vec!["example-misclassified"]);
+    assert_eq!(findings[0].severity, Severity::Error);
+}
+
+/// The contradictions of the ctrl-exec reference a correct lint must find.
+#[test]
+fn ctrl_exec_contradictions_are_all_reported() {
+    let loaded = match logspec_spec::builtin("ctrl-exec").map(|builtin| builtin.load()) {
+        Some(Ok(loaded)) => loaded,
+        _ => panic!("built-in ctrl-exec spec does not load"),
+    };
+    let findings = logspec_lint::lint(&loaded);
+    let errors: Vec<&Finding> = findings
+        .iter()
+        .filter(|finding| finding.severity == Severity::Error)
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "every example classifies and matches its expect: {errors:#?}"
+    );
+    let has = |code: Code, event: Option<&str>, variant: Option<&str>, text: &str| {
+        findings.iter().any(|finding| {
+            finding.code == code
+                && (event.is_none() || finding.event.as_deref() == event)
+                && (variant.is_none() || finding.variant.as_deref() == variant)
+                && finding.message.contains(text)
+        })
+    };
+    assert!(has(
+        Code::TableSeverityConflict,
+        Some("run-store-fail"),
+        None,
+        "under ERR"
+    ));
+    assert!(has(
+        Code::TableSeverityConflict,
+        Some("pair-denied"),
+        Some("dispatcher"),
+        "under WARNING"
+    ));
+    assert!(has(
+        Code::ExampleFinding,
+        Some("pair-denied"),
+        Some("agent"),
+        "12 hex digits"
+    ));
+    assert!(has(
+        Code::ExampleFinding,
+        Some("pair-timeout"),
+        Some("agent"),
+        "12 hex digits"
+    ));
+    assert!(has(
+        Code::ExampleFinding,
+        Some("deny"),
+        Some("hook"),
+        "SCRIPT comes after REASON"
+    ));
+    assert!(has(
+        Code::GlossaryValueUnused,
+        None,
+        None,
+        "AUTHACTION value(s) api"
+    ));
+    assert!(has(
+        Code::EmitterTagConflict,
+        None,
+        None,
+        "ctrl-exec-dispatcher (Rotation Actions)"
+    ));
+    assert!(has(
+        Code::EmitterTagConflict,
+        None,
+        None,
+        "ctrl-exec-api (API-Side Actions)"
+    ));
+    // Both locations: the table item and the section's severity.
+    let run_store = findings
+        .iter()
+        .find(|finding| finding.event.as_deref() == Some("run-store-fail"))
+        .map(|finding| (finding.line, finding.related.len()));
+    assert!(matches!(run_store, Some((line, 1)) if line > 0));
+}

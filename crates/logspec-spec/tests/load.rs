@@ -1,0 +1,192 @@
+//! Loading: a valid spec loads; every kind of mistake is reported with the
+//! file, line and column it sits at, and says what is wrong.
+
+use logspec_spec::{load_str, LoadError, SpecProblem};
+
+const MINIMAL: &str = r#"logspec: 1
+producer:
+  name: demo
+  summary: A demo producer.
+document:
+  title: Demo logging reference
+wire:
+  envelopes: [rfc3164, bare]
+  payload: key-value
+  event_key: EVENT
+severity:
+  facility: daemon
+  levels:
+    - {name: INFO, syslog: 6}
+emitters:
+  - name: app
+    tags: [{tag: demo, source: Overview}]
+fields:
+  EVENT:
+    type: string
+    description: Event name.
+  PORT:
+    type: integer
+    min: 1
+    max: 65535
+    description: Listening port.
+events:
+  - id: start
+    section: Events › start
+    variants:
+      - name: default
+        severity: INFO
+        emitters: [app]
+        fields: [EVENT, PORT]
+"#;
+
+fn problems(text: &str) -> Vec<SpecProblem> {
+    match load_str(text, "demo.yaml") {
+        Ok(_) => panic!("expected the spec to be rejected:\n{text}"),
+        Err(LoadError::Invalid { origin, problems }) => {
+            assert_eq!(origin, "demo.yaml");
+            problems
+        }
+        Err(error) => panic!("unexpected error kind: {error}"),
+    }
+}
+
+fn only_problem(text: &str) -> (usize, usize, String) {
+    let problems = problems(text);
+    assert_eq!(problems.len(), 1, "{problems:#?}");
+    let problem = &problems[0];
+    (
+        problem.location.line,
+        problem.location.column,
+        problem.message.clone(),
+    )
+}
+
+#[test]
+fn minimal_spec_loads() {
+    let loaded = match load_str(MINIMAL, "demo.yaml") {
+        Ok(loaded) => loaded,
+        Err(error) => panic!("{error}"),
+    };
+    assert_eq!(loaded.spec.producer.name, "demo");
+    assert_eq!(loaded.spec.events[0].variants[0].fields.len(), 2);
+    assert_eq!(loaded.line_text(2), Some("producer:"));
+}
+
+#[test]
+fn yaml_syntax_errors_are_located() {
+    let text = MINIMAL.replace("  summary: A demo producer.", "  summary: [unclosed");
+    let (line, _, message) = only_problem(&text);
+    assert!(message.starts_with("invalid YAML"), "{message}");
+    assert!((4..=5).contains(&line), "line {line}: {message}");
+}
+
+#[test]
+fn unknown_keys_are_located_at_their_mapping() {
+    let text = MINIMAL.replace(
+        "  title: Demo logging reference",
+        "  title: Demo logging reference\n  autor: me",
+    );
+    let (line, column, message) = only_problem(&text);
+    assert_eq!((line, column), (5, 1));
+    assert!(message.contains("autor"), "{message}");
+}
+
+#[test]
+fn wrong_types_point_at_the_value() {
+    let text = MINIMAL.replace(
+        "    - {name: INFO, syslog: 6}",
+        "    - {name: INFO, syslog: 9}",
+    );
+    let (line, column, message) = only_problem(&text);
+    assert_eq!((line, column), (14, 28));
+    assert!(message.contains('9'), "{message}");
+}
+
+#[test]
+fn unquoted_yes_is_rejected_with_a_hint() {
+    let text = MINIMAL.replace(
+        "    type: string\n    description: Event name.",
+        "    type: enum\n    values: [yes, no]\n    description: Event name.",
+    );
+    // serde-saphyr follows YAML 1.1 here and reads them as booleans: the
+    // schema must reject them at the value and say why.
+    let problems = problems(&text);
+    assert_eq!(problems.len(), 2, "{problems:#?}");
+    assert_eq!(problems[0].location.line, 21);
+    assert!(
+        problems[0].message.contains("quote the value"),
+        "{}",
+        problems[0].message
+    );
+}
+
+#[test]
+fn bad_regular_expressions_are_located() {
+    let text = MINIMAL.replace(
+        "fields: [EVENT, PORT]",
+        "fields: [EVENT, {name: PORT, pattern: \"[0-9\"}]",
+    );
+    let (line, _, message) = only_problem(&text);
+    assert_eq!(line, 34);
+    assert!(message.contains("invalid regular expression"), "{message}");
+}
+
+#[test]
+fn references_must_resolve() {
+    let text = MINIMAL
+        .replace("        severity: INFO", "        severity: NOTICE")
+        .replace("        emitters: [app]", "        emitters: [worker]")
+        .replace("fields: [EVENT, PORT]", "fields: [EVENT, PORT, HOST]");
+    let problems = problems(&text);
+    let messages: Vec<(usize, &str)> = problems
+        .iter()
+        .map(|problem| (problem.location.line, problem.message.as_str()))
+        .collect();
+    assert_eq!(messages.len(), 3, "{messages:#?}");
+    assert!(messages
+        .iter()
+        .any(|(line, m)| *line == 32 && m.contains("NOTICE")));
+    assert!(messages
+        .iter()
+        .any(|(line, m)| *line == 33 && m.contains("worker")));
+    assert!(messages
+        .iter()
+        .any(|(line, m)| *line == 34 && m.contains("HOST")));
+}
+
+#[test]
+fn duplicate_events_and_missing_event_key() {
+    let duplicated = format!(
+        "{MINIMAL}  - id: start\n    section: again\n    variants:\n      - name: default\n        severity: INFO\n        fields: [EVENT]\n"
+    );
+    let (line, _, message) = only_problem(&duplicated);
+    assert_eq!(line, 35);
+    assert!(message.contains("defined twice"), "{message}");
+
+    let keyless = MINIMAL.replace("fields: [EVENT, PORT]", "fields: [PORT]");
+    let (_, _, message) = only_problem(&keyless);
+    assert!(message.contains("event key"), "{message}");
+}
+
+#[test]
+fn summary_items_must_resolve() {
+    let text = format!(
+        "{MINIMAL}summary_tables:\n  - title: Levels\n    kind: severity\n    rows:\n      - severity: INFO\n        items: [start, stop]\n"
+    );
+    let (line, _, message) = only_problem(&text);
+    assert_eq!(line, 40);
+    assert!(message.contains("stop"), "{message}");
+}
+
+#[test]
+fn errors_render_as_file_line_column() {
+    let text = MINIMAL.replace(
+        "    - {name: INFO, syslog: 6}",
+        "    - {name: INFO, syslog: 9}",
+    );
+    let rendered = match load_str(&text, "demo.yaml") {
+        Err(error) => error.to_string(),
+        Ok(_) => panic!("should fail"),
+    };
+    assert!(rendered.starts_with("demo.yaml:14:28: "), "{rendered}");
+}
