@@ -84,6 +84,24 @@ codes! {
     EventKeyNotFirst = "event-key-not-first", Error;
     /// Fields appear in a different order from the document's.
     FieldOrder = "field-order", Warning;
+    /// A record its key's lifecycle state does not allow.
+    SequenceViolation = "sequence-violation", Error;
+    /// A record of an outcome that excludes one already seen for its key.
+    ExclusiveViolation = "exclusive-violation", Error;
+    /// A record whose other side (another stream, another host) never appeared.
+    Unpaired = "unpaired", Error;
+    /// Correlated records disagree on a value they must share.
+    Mismatch = "mismatch", Error;
+    /// A key that must be unique appeared again.
+    DuplicateKey = "duplicate-key", Error;
+    /// A lifecycle left unfinished at the end of the input.
+    Incomplete = "incomplete", Error;
+    /// Timestamps went backwards within one input.
+    TimestampRegression = "timestamp-regression", Warning;
+    /// Open keys were dropped at the memory cap, so some lifecycles went unchecked.
+    StateEvicted = "state-evicted", Warning;
+    /// Records a stream rule could not key (a key part was absent).
+    Unkeyed = "unkeyed", Info;
     /// The spec file itself is invalid: YAML, schema or references.
     SpecInvalid = "spec-invalid", Error;
     /// The spec's summary table gives a variant another severity than its own section.
@@ -143,6 +161,9 @@ pub struct Finding {
     pub event: Option<String>,
     pub variant: Option<String>,
     pub field: Option<String>,
+    /// The correlation key of a stream-rule finding.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
     pub message: String,
     #[serde(skip)]
     pub excerpt: Option<Excerpt>,
@@ -162,6 +183,7 @@ impl Finding {
             event: None,
             variant: None,
             field: None,
+            key: None,
             message,
             excerpt: None,
             related: Vec::new(),

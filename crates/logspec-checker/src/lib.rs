@@ -13,6 +13,7 @@ pub mod coverage;
 pub mod finding;
 pub mod plan;
 pub mod record;
+pub mod rules;
 pub mod stream;
 pub mod value;
 

@@ -1,10 +1,12 @@
 //! A spec compiled for checking: lookups by event id, value checks built
 //! once, emitter tags resolved, so the per-line path does no setup work.
 
+use crate::rules::RulePlan;
 use crate::value::ValueCheck;
 use logspec_reader::Format;
 use logspec_spec::{Envelope, Spec};
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 /// Everything the checker needs from a spec, prepared once.
 #[derive(Debug)]
@@ -17,6 +19,9 @@ pub struct Plan {
     /// Formats the spec declares, in its order: detection picks among them.
     pub formats: Vec<Format>,
     pub events: Vec<EventPlan>,
+    pub rules: Vec<RulePlan>,
+    /// Fields any rule reads (keys, agreement), kept from each record.
+    pub rule_fields: Vec<Arc<str>>,
     by_id: HashMap<String, usize>,
 }
 
@@ -110,7 +115,26 @@ impl Plan {
             .enumerate()
             .map(|(index, event)| (event.id.clone(), index))
             .collect();
+        let mut rule_fields: Vec<Arc<str>> = Vec::new();
+        for rule in &spec.rules {
+            let key_fields = rule
+                .participants
+                .iter()
+                .flat_map(|participant| participant.key.iter())
+                .filter_map(|part| part.field.as_deref());
+            for field in key_fields.chain(rule.agree.iter().map(String::as_str)) {
+                if !rule_fields.iter().any(|known| &**known == field) {
+                    rule_fields.push(Arc::from(field));
+                }
+            }
+        }
         Plan {
+            rules: spec
+                .rules
+                .iter()
+                .map(|rule| RulePlan::new(spec, rule))
+                .collect(),
+            rule_fields,
             producer: spec.producer.name.clone(),
             event_key: spec.wire.event_key.clone(),
             event_key_first: spec.wire.event_key_first,

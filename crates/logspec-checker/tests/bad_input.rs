@@ -14,6 +14,9 @@ fn run(input: impl std::io::BufRead, max_line_bytes: usize) -> (InputSummary, Ve
         CheckOptions {
             format: None,
             max_line_bytes,
+            // Per-line checks only; stream rules have their own tests.
+            stream_rules: false,
+            ..CheckOptions::default()
         },
     );
     let mut findings = Vec::new();

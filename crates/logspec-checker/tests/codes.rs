@@ -20,6 +20,9 @@ fn check_with(input: &[u8], format: Option<Format>) -> Vec<Finding> {
         CheckOptions {
             format,
             max_line_bytes: 4096,
+            // Per-line checks only; stream rules have their own tests.
+            stream_rules: false,
+            ..CheckOptions::default()
         },
     );
     let mut findings = Vec::new();

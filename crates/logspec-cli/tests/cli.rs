@@ -86,9 +86,14 @@ fn drifted_example_fails_with_exit_1_and_located_findings() {
         (3, "severity-mismatch", ""),
         (4, "unexpected-field", "USER"),
         (5, "event-key-not-first", "ACTION"),
+        // A /dev/log capture names no host: the agent line cannot be paired.
+        (5, "unkeyed", ""),
         (6, "invalid-value", "RTT"),
         (7, "unknown-event", "ACTION"),
         (8, "field-order", "HOSTS"),
+        // The release has no acquire before it, for either host.
+        (8, "sequence-violation", ""),
+        (8, "sequence-violation", ""),
     ];
     let expected: Vec<(u64, String, String)> = expected
         .iter()
@@ -102,7 +107,7 @@ fn drifted_example_fails_with_exit_1_and_located_findings() {
             assert!(finding.get(key).is_some(), "finding lacks {key}: {finding}");
         }
     }
-    assert_eq!(report["summary"]["errors"], 6);
+    assert_eq!(report["summary"]["errors"], 8);
     assert_eq!(report["summary"]["warnings"], 1);
 }
 

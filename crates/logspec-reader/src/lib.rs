@@ -21,6 +21,7 @@
 
 pub mod error;
 pub mod format;
+pub mod instant;
 mod journald;
 pub mod keyvalue;
 pub mod lines;
@@ -30,6 +31,7 @@ mod syslog;
 
 pub use error::{ReadError, ReadErrorKind};
 pub use format::{detect, read_envelope, Envelope, Format, Framed, Priority, UnknownFormat};
+pub use instant::{instant, Instant};
 pub use keyvalue::{parse_pairs, parse_pairs_into, Pair};
 pub use lines::{decode, LineReader, RawLine, DEFAULT_MAX_LINE_BYTES};
 

@@ -4,6 +4,7 @@
 //! (the CLI asks when stdout is a terminal and NO_COLOR is unset).
 
 use crate::Report;
+use logspec_checker::stream::Alignment;
 use logspec_checker::{Code, Finding, Severity};
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -72,6 +73,7 @@ pub fn render(report: &Report, options: HumanOptions, out: &mut dyn Write) -> io
         )?;
     }
     render_inputs(report, &paint, out)?;
+    render_alignment(report, &paint, out)?;
     render_coverage(report, &paint, out)?;
     render_verdict(report, &paint, out)
 }
@@ -258,6 +260,19 @@ fn render_inputs(report: &Report, paint: &Paint, out: &mut dyn Write) -> io::Res
         }
     }
     Ok(())
+}
+
+fn render_alignment(report: &Report, paint: &Paint, out: &mut dyn Write) -> io::Result<()> {
+    let text = match &report.alignment {
+        Alignment::Single => return Ok(()),
+        Alignment::MergedByTimestamp => {
+            "inputs merged by timestamp for the stream rules".to_owned()
+        }
+        Alignment::Sequential(reason) => {
+            format!("inputs read one after another for the stream rules: {reason}")
+        }
+    };
+    writeln!(out, "{} {text}", paint.dim("streams"))
 }
 
 fn render_coverage(report: &Report, paint: &Paint, out: &mut dyn Write) -> io::Result<()> {

@@ -2,6 +2,7 @@
 //! --expect` rely on. Keys are only ever added, never renamed.
 
 use crate::Report;
+use logspec_checker::stream::Alignment;
 use logspec_checker::{CoverageReport, Finding, InputSummary};
 use serde::Serialize;
 use std::io::{self, Write};
@@ -11,6 +12,7 @@ struct JsonReport<'a> {
     spec: &'a str,
     summary: Summary,
     inputs: &'a [InputSummary],
+    alignment: &'a Alignment,
     findings: &'a [Finding],
     coverage: &'a CoverageReport,
 }
@@ -45,6 +47,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             emitter_unchecked: report.inputs.iter().map(|i| i.emitter_unchecked).sum(),
         },
         inputs: &report.inputs,
+        alignment: &report.alignment,
         findings: &report.findings,
         coverage: &report.coverage,
     };

@@ -9,6 +9,7 @@
 pub mod human;
 pub mod json;
 
+use logspec_checker::stream::Alignment;
 use logspec_checker::{CoverageReport, Finding, FindingSink, InputSummary, Severity};
 
 /// Findings kept by default before the rest are only counted.
@@ -77,6 +78,8 @@ pub struct Report {
     /// The spec's producer name.
     pub spec: String,
     pub inputs: Vec<InputSummary>,
+    /// How the inputs' records were ordered for the stream rules.
+    pub alignment: Alignment,
     pub findings: Vec<Finding>,
     /// Findings counted but not kept (over the collector's limit).
     pub omitted: u64,
@@ -88,6 +91,7 @@ impl Report {
     pub fn new(
         spec: String,
         inputs: Vec<InputSummary>,
+        alignment: Alignment,
         collector: Collector,
         coverage: CoverageReport,
     ) -> Report {
@@ -101,6 +105,7 @@ impl Report {
         Report {
             spec,
             inputs,
+            alignment,
             findings,
             omitted: collector.omitted,
             counts: collector.counts,

@@ -23,6 +23,8 @@ pub struct Spec {
     pub events: Vec<Event>,
     #[serde(default)]
     pub summary_tables: Vec<SummaryTable>,
+    #[serde(default)]
+    pub rules: Vec<Rule>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -573,4 +575,111 @@ impl Spec {
             ),
         }
     }
+}
+
+/// A stream rule: what must hold for the records that share a correlation
+/// key. One mechanism, a lifecycle automaton per key, expresses ordering,
+/// exclusivity, pairing and uniqueness; value agreement sits beside it.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Rule {
+    pub id: String,
+    pub description: String,
+    /// Names of the key's parts, in order, for messages (`[REQID, host]`).
+    pub key: Vec<String>,
+    pub participants: Vec<Participant>,
+    pub lifecycle: Lifecycle,
+    /// Fields every record of one key must agree on when they carry them.
+    #[serde(default)]
+    pub agree: Vec<String>,
+    /// Finding code for a record its key's state does not allow.
+    #[serde(default)]
+    pub violation: ViolationCode,
+    /// Finding code for a key left in a non-accepting state.
+    #[serde(default)]
+    pub unfinished: UnfinishedCode,
+    /// A key part whose value must have been seen on the records that would
+    /// finish a key before an unfinished key is reported: a pairing across
+    /// hosts is only judged for hosts whose logs were given.
+    pub scope: Option<String>,
+    /// Events that end every open lifecycle of this rule (a restart).
+    #[serde(default)]
+    pub reset_on: Vec<String>,
+}
+
+/// Records that take part in a rule, how their key is derived, and the
+/// label their transitions carry.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Participant {
+    pub label: String,
+    /// `event` or `event/variant` references.
+    #[serde(rename = "match")]
+    pub matches: Vec<String>,
+    /// One extractor per key part.
+    pub key: Vec<KeyPart>,
+}
+
+/// Where one part of a correlation key comes from.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KeyPart {
+    /// A payload field.
+    pub field: Option<String>,
+    /// An envelope value.
+    pub envelope: Option<EnvelopeValue>,
+    /// For a field: take only the host of a `host:port` value.
+    #[serde(default)]
+    pub part: Option<FieldPart>,
+    /// For a list field: one key per element.
+    #[serde(default)]
+    pub each: bool,
+    /// Used when the value is absent, instead of leaving the record out.
+    pub default: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EnvelopeValue {
+    /// Syslog hostname, journald `_HOSTNAME`, or the host given for the input.
+    Host,
+    /// Syslog tag or journald `SYSLOG_IDENTIFIER`.
+    Tag,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FieldPart {
+    Host,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Lifecycle {
+    pub start: String,
+    /// States in the order they are drawn.
+    pub states: IndexMap<String, State>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct State {
+    #[serde(default)]
+    pub accepting: bool,
+    /// Transitions: participant label → next state.
+    #[serde(default)]
+    pub on: IndexMap<String, String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ViolationCode {
+    #[default]
+    SequenceViolation,
+    ExclusiveViolation,
+    DuplicateKey,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum UnfinishedCode {
+    #[default]
+    Incomplete,
+    Unpaired,
 }

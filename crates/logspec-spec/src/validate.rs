@@ -156,7 +156,114 @@ pub fn references(spec: &Spec) -> Vec<(String, String)> {
             }
         }
     }
+    for (rule_index, rule) in spec.rules.iter().enumerate() {
+        rule_references(spec, rule_index, rule, &mut problems);
+    }
     problems.0
+}
+
+fn rule_references(spec: &Spec, index: usize, rule: &crate::model::Rule, problems: &mut Problems) {
+    let at_rule = index.to_string();
+    let mut add = |tail: &[&str], message: String| {
+        let mut segments = vec!["rules", at_rule.as_str()];
+        segments.extend_from_slice(tail);
+        problems.add(&segments, format!("rule `{}`: {message}", rule.id));
+    };
+    let states = &rule.lifecycle.states;
+    if !states.contains_key(&rule.lifecycle.start) {
+        add(
+            &["lifecycle", "start"],
+            format!(
+                "start state `{}` is not among the states",
+                rule.lifecycle.start
+            ),
+        );
+    }
+    let labels: Vec<&str> = rule.participants.iter().map(|p| p.label.as_str()).collect();
+    for index in duplicates(labels.iter().copied()) {
+        add(
+            &["participants", &index.to_string(), "label"],
+            format!("label `{}` is used twice", labels[index]),
+        );
+    }
+    for (state_name, state) in states {
+        for (label, target) in &state.on {
+            if !labels.contains(&label.as_str()) {
+                add(
+                    &["lifecycle", "states", state_name, "on", label],
+                    format!(
+                        "`{label}` is not a participant label ({})",
+                        labels.join(", ")
+                    ),
+                );
+            }
+            if !states.contains_key(target) {
+                add(
+                    &["lifecycle", "states", state_name, "on", label],
+                    format!("state `{target}` does not exist"),
+                );
+            }
+        }
+    }
+    for (participant_index, participant) in rule.participants.iter().enumerate() {
+        let at = participant_index.to_string();
+        for (match_index, reference) in participant.matches.iter().enumerate() {
+            if spec.resolve(reference).is_none() {
+                add(
+                    &["participants", &at, "match", &match_index.to_string()],
+                    format!("`{reference}` names no event or event/variant"),
+                );
+            }
+        }
+        if participant.key.len() != rule.key.len() {
+            add(
+                &["participants", &at, "key"],
+                format!(
+                    "{} key parts, but the rule's key has {} ({})",
+                    participant.key.len(),
+                    rule.key.len(),
+                    rule.key.join(", ")
+                ),
+            );
+        }
+        for (part_index, part) in participant.key.iter().enumerate() {
+            if let Some(field) = &part.field {
+                if !spec.fields.contains_key(field) {
+                    add(
+                        &["participants", &at, "key", &part_index.to_string()],
+                        format!("key field `{field}` is not in the glossary"),
+                    );
+                }
+            }
+        }
+    }
+    for (agree_index, field) in rule.agree.iter().enumerate() {
+        if !spec.fields.contains_key(field) {
+            add(
+                &["agree", &agree_index.to_string()],
+                format!("field `{field}` is not in the glossary"),
+            );
+        }
+    }
+    if let Some(scope) = &rule.scope {
+        if !rule.key.contains(scope) {
+            add(
+                &["scope"],
+                format!(
+                    "`{scope}` is not a part of the key ({})",
+                    rule.key.join(", ")
+                ),
+            );
+        }
+    }
+    for (reset_index, event) in rule.reset_on.iter().enumerate() {
+        if spec.resolve(event).is_none() {
+            add(
+                &["reset_on", &reset_index.to_string()],
+                format!("`{event}` names no event"),
+            );
+        }
+    }
 }
 
 /// Indices of names that repeat an earlier one.

@@ -2,6 +2,8 @@
 
 use crate::{spec_arg, CliError, Verdict};
 use clap::ValueEnum;
+use logspec_checker::rules::EngineOptions;
+use logspec_checker::stream::Input;
 use logspec_checker::{CheckOptions, Checker, Plan, DEFAULT_MAX_LINE_BYTES};
 use logspec_reader::Format;
 use logspec_report::{human, json, Collector, Report, DEFAULT_FINDING_LIMIT};
@@ -28,6 +30,17 @@ pub struct Args {
     /// Findings kept for the report; further ones are only counted
     #[arg(long, default_value_t = DEFAULT_FINDING_LIMIT)]
     max_findings: usize,
+    /// The inputs are windows of longer streams: lifecycles left open at the
+    /// end are warnings (`incomplete`), and keys may join a lifecycle midway
+    #[arg(long)]
+    partial: bool,
+    /// Open correlation keys kept per stream rule before the oldest are dropped
+    #[arg(long, default_value_t = EngineOptions::default().max_open_keys)]
+    max_open_keys: usize,
+    /// The host an input's records come from when its lines name none
+    /// (bare payloads, journald without _HOSTNAME): FILE=HOST, repeatable
+    #[arg(long = "host", value_name = "FILE=HOST")]
+    hosts: Vec<String>,
     /// Log files to check; `-` reads standard input
     #[arg(required = true)]
     files: Vec<String>,
@@ -95,12 +108,39 @@ pub fn run(args: Args) -> Result<Verdict, CliError> {
             "standard input (`-`) can be read only once".to_owned(),
         ));
     }
+    let mut hosts: Vec<(String, String)> = Vec::new();
+    for assignment in &args.hosts {
+        let Some((file, host)) = assignment.split_once('=') else {
+            return Err(CliError::Usage(format!(
+                "--host takes FILE=HOST, not {assignment:?}"
+            )));
+        };
+        if !args.files.iter().any(|input| input == file) {
+            return Err(CliError::Usage(format!(
+                "--host names {file:?}, which is not one of the inputs"
+            )));
+        }
+        hosts.push((file.to_owned(), host.to_owned()));
+    }
     // Open everything first: an unreadable input fails the run before any
     // report is written, rather than after a partial one.
     let inputs = args
         .files
         .iter()
-        .map(|path| open(path).map(|reader| (path.as_str(), reader)))
+        .map(|path| {
+            open(path).map(|reader| Input {
+                name: if path == "-" {
+                    "<stdin>".to_owned()
+                } else {
+                    path.clone()
+                },
+                reader,
+                host: hosts
+                    .iter()
+                    .find(|(file, _)| file == path)
+                    .map(|(_, host)| host.clone()),
+            })
+        })
         .collect::<Result<Vec<_>, _>>()?;
 
     let mut checker = Checker::new(
@@ -108,22 +148,29 @@ pub fn run(args: Args) -> Result<Verdict, CliError> {
         CheckOptions {
             format,
             max_line_bytes: args.max_line_bytes.max(1),
+            stream_rules: true,
+            rules: EngineOptions {
+                partial: args.partial,
+                max_open_keys: args.max_open_keys.max(1),
+            },
         },
     );
     let mut collector = Collector::new(args.max_findings);
-    let mut summaries = Vec::new();
-    for (path, reader) in inputs {
-        let name = if path == "-" { "<stdin>" } else { path };
-        let summary = checker
-            .check_input(name, reader, &mut collector)
+    let (summaries, alignment) =
+        checker
+            .check_inputs(inputs, &mut collector)
             .map_err(|source| CliError::Input {
-                path: name.to_owned(),
+                path: args.files.join(", "),
                 source,
             })?;
-        summaries.push(summary);
-    }
     let coverage = checker.coverage().report(&plan);
-    let report = Report::new(plan.producer.clone(), summaries, collector, coverage);
+    let report = Report::new(
+        plan.producer.clone(),
+        summaries,
+        alignment,
+        collector,
+        coverage,
+    );
 
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());

@@ -1,0 +1,381 @@
+//! The rule engine: per rule, a map from correlation key to lifecycle
+//! state, stepped by each record that plays a part, capped in size.
+
+use super::key::keys;
+use super::plan::RulePlan;
+use super::StreamRecord;
+use crate::finding::{Code, Finding, FindingSink, Related, Severity};
+use crate::plan::Plan;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
+
+#[derive(Debug, Clone, Copy)]
+pub struct EngineOptions {
+    /// The inputs are a window of longer streams: lifecycles open at the end
+    /// (or joined midway) are warnings, not errors.
+    pub partial: bool,
+    /// Open keys kept per rule; the least recently used are evicted beyond.
+    pub max_open_keys: usize,
+}
+
+impl Default for EngineOptions {
+    fn default() -> Self {
+        EngineOptions {
+            partial: false,
+            max_open_keys: 100_000,
+        }
+    }
+}
+
+/// Records a key keeps for citation; enough to show a lifecycle.
+const CITED_PER_KEY: usize = 16;
+/// Distinct scope values remembered per label before every value counts as
+/// seen (so a huge fleet errs towards reporting, not silence).
+const SCOPE_VALUES: usize = 65_536;
+
+#[derive(Debug, Clone)]
+struct Cited {
+    file: Arc<str>,
+    line: u64,
+    label: usize,
+}
+
+#[derive(Debug)]
+struct KeyState {
+    state: usize,
+    touched: u64,
+    cited: Vec<Cited>,
+    /// First value seen per agreed field, and where.
+    values: Vec<(usize, String, Cited)>,
+}
+
+#[derive(Debug, Default)]
+struct RuleRun {
+    keys: HashMap<Vec<String>, KeyState>,
+    /// Keys by last use, oldest first, for eviction.
+    recency: BTreeMap<u64, Vec<String>>,
+    tick: u64,
+    scope_seen: Vec<HashSet<String>>,
+    evicted: u64,
+    first_eviction: Option<(Arc<str>, u64, String)>,
+    unkeyed: u64,
+    first_unkeyed: Option<(Arc<str>, u64)>,
+}
+
+/// Runs every rule of a plan over a stream of records.
+#[derive(Debug)]
+pub struct Engine {
+    options: EngineOptions,
+    runs: Vec<RuleRun>,
+}
+
+impl Engine {
+    pub fn new(plan: &Plan, options: EngineOptions) -> Engine {
+        Engine {
+            options,
+            runs: plan
+                .rules
+                .iter()
+                .map(|rule| RuleRun {
+                    scope_seen: vec![HashSet::new(); rule.labels.len()],
+                    ..RuleRun::default()
+                })
+                .collect(),
+        }
+    }
+
+    /// Open keys across all rules.
+    pub fn open_keys(&self) -> usize {
+        self.runs.iter().map(|run| run.keys.len()).sum()
+    }
+
+    /// Steps every rule `record` plays a part in.
+    pub fn observe(&mut self, plan: &Plan, record: &StreamRecord, sink: &mut dyn FindingSink) {
+        let variant = (record.event, record.variant);
+        for (rule, run) in plan.rules.iter().zip(&mut self.runs) {
+            if rule.resets.contains(&variant) {
+                run.finish(rule, self.options, sink);
+            }
+            let Some(labels) = rule.roles.get(&variant) else {
+                continue;
+            };
+            for &label in labels {
+                let (parts, separators) = &rule.keys[label];
+                let derived = keys(parts, separators, record);
+                if derived.is_empty() {
+                    run.unkeyed += 1;
+                    run.first_unkeyed
+                        .get_or_insert_with(|| (Arc::clone(&record.file), record.line));
+                    continue;
+                }
+                for key in derived {
+                    if let Some(scope) = rule.scope {
+                        let seen = &mut run.scope_seen[label];
+                        if seen.len() < SCOPE_VALUES {
+                            seen.insert(key[scope].clone());
+                        }
+                    }
+                    run.step(plan, rule, label, key, record, self.options, sink);
+                }
+            }
+        }
+    }
+
+    /// Ends the stream: reports unfinished lifecycles, evictions and
+    /// records no key could be derived for.
+    pub fn finish(&mut self, plan: &Plan, sink: &mut dyn FindingSink) {
+        for (rule, run) in plan.rules.iter().zip(&mut self.runs) {
+            run.finish(rule, self.options, sink);
+            if let Some((file, line, key)) = run.first_eviction.take() {
+                let mut finding = Finding::new(
+                    Code::StateEvicted,
+                    &file,
+                    line,
+                    format!(
+                        "{}: {} open keys were dropped at the cap of {} (first: {key}); \
+                         their lifecycles were not checked to the end (raise --max-open-keys)",
+                        rule.id, run.evicted, self.options.max_open_keys
+                    ),
+                );
+                finding.key = Some(key);
+                sink.push(finding);
+            }
+            if let Some((file, line)) = run.first_unkeyed.take() {
+                sink.push(Finding::new(
+                    Code::Unkeyed,
+                    &file,
+                    line,
+                    format!(
+                        "{}: {} records had no value for a part of the key ({}) and were not \
+                         correlated; for captures without hostnames give one per input with \
+                         --host FILE=HOST",
+                        rule.id,
+                        run.unkeyed,
+                        rule.key_names.join(", ")
+                    ),
+                ));
+            }
+        }
+    }
+}
+
+impl RuleRun {
+    #[allow(clippy::too_many_arguments)]
+    fn step(
+        &mut self,
+        plan: &Plan,
+        rule: &RulePlan,
+        label: usize,
+        key: Vec<String>,
+        record: &StreamRecord,
+        options: EngineOptions,
+        sink: &mut dyn FindingSink,
+    ) {
+        self.tick += 1;
+        let tick = self.tick;
+        if !self.keys.contains_key(&key) && self.keys.len() >= options.max_open_keys.max(1) {
+            self.evict_oldest(record, rule);
+        }
+        let entry = self.keys.entry(key.clone()).or_insert_with(|| KeyState {
+            state: rule.start,
+            touched: tick,
+            cited: Vec::new(),
+            values: Vec::new(),
+        });
+        self.recency.remove(&entry.touched);
+        entry.touched = tick;
+        self.recency.insert(tick, key.clone());
+
+        let here = Cited {
+            file: Arc::clone(&record.file),
+            line: record.line,
+            label,
+        };
+        let fresh = entry.cited.is_empty();
+        match rule.states[entry.state].next[label] {
+            Some(next) => entry.state = next,
+            // A window may start in the middle of a lifecycle: join it.
+            None if options.partial && fresh => {
+                if let Some(next) = rule.states.iter().find_map(|state| state.next[label]) {
+                    entry.state = next;
+                }
+            }
+            None => {
+                let allowed = rule.allowed(entry.state);
+                let mut finding = rule_finding(
+                    plan,
+                    rule,
+                    rule.violation,
+                    record,
+                    &key,
+                    format!(
+                        "{}: {} for {} is not allowed in state `{}` (allowed: {})",
+                        rule.id,
+                        rule.labels[label],
+                        rule.describe_key(&key),
+                        rule.states[entry.state].name,
+                        if allowed.is_empty() {
+                            "nothing more".to_owned()
+                        } else {
+                            allowed.join(", ")
+                        }
+                    ),
+                );
+                finding.related = related(rule, &entry.cited);
+                sink.push(finding);
+            }
+        }
+
+        for (field_index, field) in rule.agree.iter().enumerate() {
+            let Some(value) = record.value(field) else {
+                continue;
+            };
+            match entry
+                .values
+                .iter()
+                .find(|(index, ..)| *index == field_index)
+            {
+                Some((_, first, cited)) if first != value => {
+                    let mut finding = rule_finding(
+                        plan,
+                        rule,
+                        Code::Mismatch,
+                        record,
+                        &key,
+                        format!(
+                            "{}: {field}={value} here, but {field}={first} on {} line {} for {}",
+                            rule.id,
+                            rule.labels[cited.label],
+                            cited.line,
+                            rule.describe_key(&key)
+                        ),
+                    );
+                    finding.field = Some(field.clone());
+                    finding.related = related(rule, std::slice::from_ref(cited));
+                    sink.push(finding);
+                }
+                Some(_) => {}
+                None => entry
+                    .values
+                    .push((field_index, value.to_owned(), here.clone())),
+            }
+        }
+        if entry.cited.len() < CITED_PER_KEY {
+            entry.cited.push(here);
+        }
+    }
+
+    fn evict_oldest(&mut self, record: &StreamRecord, rule: &RulePlan) {
+        let Some((_, key)) = self.recency.pop_first() else {
+            return;
+        };
+        self.keys.remove(&key);
+        self.evicted += 1;
+        if self.first_eviction.is_none() {
+            self.first_eviction = Some((
+                Arc::clone(&record.file),
+                record.line,
+                rule.describe_key(&key),
+            ));
+        }
+    }
+
+    /// Reports every key left in a non-accepting state, then forgets all
+    /// keys (the end of the stream, or of an application session).
+    fn finish(&mut self, rule: &RulePlan, options: EngineOptions, sink: &mut dyn FindingSink) {
+        let mut open: Vec<(&Vec<String>, &KeyState)> = self
+            .keys
+            .iter()
+            .filter(|(_, state)| !rule.states[state.state].accepting)
+            .collect();
+        // Hash order must not leak into reports.
+        open.sort_by(|a, b| {
+            let first = |state: &KeyState| {
+                state
+                    .cited
+                    .first()
+                    .map(|cited| (Arc::clone(&cited.file), cited.line))
+            };
+            (first(a.1), a.0).cmp(&(first(b.1), b.0))
+        });
+        for (key, state) in open {
+            let allowed = rule.allowed(state.state);
+            if let Some(scope) = rule.scope {
+                // Judge only keys whose other side could have been observed.
+                let observable = rule.states[state.state]
+                    .next
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, next)| next.is_some())
+                    .any(|(label, _)| {
+                        let seen = &self.scope_seen[label];
+                        seen.len() >= SCOPE_VALUES || seen.contains(&key[scope])
+                    });
+                if !observable {
+                    continue;
+                }
+            }
+            let Some(last) = state.cited.last() else {
+                continue;
+            };
+            let code = if options.partial {
+                Code::Incomplete
+            } else {
+                rule.unfinished
+            };
+            let mut finding = Finding::new(
+                code,
+                &last.file,
+                last.line,
+                format!(
+                    "{}: {} ended in state `{}`, still waiting for {}",
+                    rule.id,
+                    rule.describe_key(key),
+                    rule.states[state.state].name,
+                    if allowed.is_empty() {
+                        "nothing".to_owned()
+                    } else {
+                        allowed.join(" or ")
+                    }
+                ),
+            );
+            if options.partial {
+                finding.severity = Severity::Warning;
+            }
+            finding.key = Some(rule.describe_key(key));
+            finding.related = related(rule, &state.cited[..state.cited.len() - 1]);
+            sink.push(finding);
+        }
+        self.keys.clear();
+        self.recency.clear();
+    }
+}
+
+fn rule_finding(
+    plan: &Plan,
+    rule: &RulePlan,
+    code: Code,
+    record: &StreamRecord,
+    key: &[String],
+    message: String,
+) -> Finding {
+    let mut finding = Finding::new(code, &record.file, record.line, message);
+    finding.event = Some(plan.events[record.event].id.clone());
+    finding.variant = plan
+        .variant_name(record.event, record.variant)
+        .map(str::to_owned);
+    finding.key = Some(rule.describe_key(key));
+    finding
+}
+
+fn related(rule: &RulePlan, cited: &[Cited]) -> Vec<Related> {
+    cited
+        .iter()
+        .map(|cited| Related {
+            file: Arc::clone(&cited.file),
+            line: cited.line,
+            column: None,
+            note: rule.labels[cited.label].clone(),
+        })
+        .collect()
+}

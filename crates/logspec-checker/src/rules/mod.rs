@@ -1,0 +1,42 @@
+//! Stream rules: what must hold across the records that share a correlation
+//! key, checked in one pass with bounded memory.
+//!
+//! Every rule is data from the spec, compiled by [`plan`] and run by one
+//! engine ([`engine`]): a lifecycle automaton per key, whose missing
+//! transitions are violations and whose non-accepting states at the end are
+//! unfinished lifecycles, plus value agreement between a key's records.
+//! [`key`] derives keys from fields and envelopes. Nothing here knows any
+//! producer.
+
+pub mod engine;
+pub mod key;
+pub mod plan;
+
+pub use engine::{Engine, EngineOptions};
+pub use plan::RulePlan;
+
+use std::sync::Arc;
+
+/// What the engine keeps of one classified record: enough to key it, to
+/// compare values, and to cite it.
+#[derive(Debug, Clone)]
+pub struct StreamRecord {
+    pub file: Arc<str>,
+    pub line: u64,
+    pub event: usize,
+    pub variant: usize,
+    /// The envelope host, or the host given for the input.
+    pub host: Option<String>,
+    pub tag: Option<String>,
+    /// The record's values of the fields any rule reads, first occurrence.
+    pub values: Vec<(Arc<str>, String)>,
+}
+
+impl StreamRecord {
+    pub fn value(&self, field: &str) -> Option<&str> {
+        self.values
+            .iter()
+            .find(|(name, _)| &**name == field)
+            .map(|(_, value)| value.as_str())
+    }
+}

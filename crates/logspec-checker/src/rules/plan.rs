@@ -1,0 +1,126 @@
+//! Rules compiled against a spec: participants resolved to event variants,
+//! states and labels to indices, so the engine only indexes.
+
+use logspec_spec::{KeyPart, Rule, Spec, UnfinishedCode, ValueKind, ViolationCode};
+use std::collections::HashMap;
+
+use crate::finding::Code;
+
+#[derive(Debug)]
+pub struct RulePlan {
+    pub id: String,
+    pub description: String,
+    pub key_names: Vec<String>,
+    pub labels: Vec<String>,
+    /// Key extractors per participant label, with each part's list separator.
+    pub keys: Vec<(Vec<KeyPart>, Vec<String>)>,
+    /// (event, variant) → participant labels it plays.
+    pub roles: HashMap<(usize, usize), Vec<usize>>,
+    pub start: usize,
+    pub states: Vec<StatePlan>,
+    pub agree: Vec<String>,
+    pub violation: Code,
+    pub unfinished: Code,
+    pub scope: Option<usize>,
+    /// Events that end every open lifecycle of the rule.
+    pub resets: Vec<(usize, usize)>,
+}
+
+#[derive(Debug)]
+pub struct StatePlan {
+    pub name: String,
+    pub accepting: bool,
+    /// Next state per participant label; `None` where not allowed.
+    pub next: Vec<Option<usize>>,
+}
+
+impl RulePlan {
+    /// Compiles `rule`; the loader has checked every reference it follows.
+    pub fn new(spec: &Spec, rule: &Rule) -> RulePlan {
+        let labels: Vec<String> = rule.participants.iter().map(|p| p.label.clone()).collect();
+        let state_index = |name: &str| rule.lifecycle.states.get_index_of(name).unwrap_or(0);
+        let states = rule
+            .lifecycle
+            .states
+            .iter()
+            .map(|(name, state)| StatePlan {
+                name: name.clone(),
+                accepting: state.accepting,
+                next: labels
+                    .iter()
+                    .map(|label| state.on.get(label).map(|target| state_index(target)))
+                    .collect(),
+            })
+            .collect();
+        let mut roles: HashMap<(usize, usize), Vec<usize>> = HashMap::new();
+        for (label, participant) in rule.participants.iter().enumerate() {
+            for reference in &participant.matches {
+                for variant in spec.resolve(reference).unwrap_or_default() {
+                    roles.entry(variant).or_default().push(label);
+                }
+            }
+        }
+        let separator = |part: &KeyPart| {
+            part.field
+                .as_ref()
+                .and_then(|field| spec.fields.get(field))
+                .filter(|definition| definition.value.kind == ValueKind::List)
+                .and_then(|definition| definition.value.separator.clone())
+                .unwrap_or_else(|| ",".to_owned())
+        };
+        RulePlan {
+            id: rule.id.clone(),
+            description: rule.description.clone(),
+            key_names: rule.key.clone(),
+            keys: rule
+                .participants
+                .iter()
+                .map(|p| (p.key.clone(), p.key.iter().map(separator).collect()))
+                .collect(),
+            labels,
+            roles,
+            start: state_index(&rule.lifecycle.start),
+            states,
+            agree: rule.agree.clone(),
+            violation: match rule.violation {
+                ViolationCode::SequenceViolation => Code::SequenceViolation,
+                ViolationCode::ExclusiveViolation => Code::ExclusiveViolation,
+                ViolationCode::DuplicateKey => Code::DuplicateKey,
+            },
+            unfinished: match rule.unfinished {
+                UnfinishedCode::Incomplete => Code::Incomplete,
+                UnfinishedCode::Unpaired => Code::Unpaired,
+            },
+            scope: rule
+                .scope
+                .as_ref()
+                .and_then(|scope| rule.key.iter().position(|name| name == scope)),
+            resets: rule
+                .reset_on
+                .iter()
+                .flat_map(|event| spec.resolve(event).unwrap_or_default())
+                .collect(),
+        }
+    }
+
+    /// The labels allowed from `state`.
+    pub fn allowed(&self, state: usize) -> Vec<&str> {
+        self.states[state]
+            .next
+            .iter()
+            .zip(&self.labels)
+            .filter(|(next, _)| next.is_some())
+            .map(|(_, label)| label.as_str())
+            .collect()
+    }
+
+    /// `REQID=a1b2…, host=db-01`.
+    pub fn describe_key(&self, key: &[String]) -> String {
+        self.key_names
+            .iter()
+            .zip(key)
+            .map(|(name, value)| format!("{name}={value}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}

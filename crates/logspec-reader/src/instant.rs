@@ -1,0 +1,169 @@
+//! Envelope timestamps as points in time, so streams can be ordered and
+//! merged.
+//!
+//! BSD syslog timestamps carry no year and no zone; they compare with each
+//! other (within a year) but not with RFC 3339 or journald times. The two
+//! kinds are kept apart in the type so nothing compares them by accident.
+
+use crate::format::{Envelope, Format};
+use std::cmp::Ordering;
+
+/// A timestamp in microseconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Instant {
+    /// Since 1970-01-01T00:00:00Z (RFC 3339 with a zone, journald).
+    Absolute(i64),
+    /// Since January 1st 00:00 of an unknown year, in the writer's local
+    /// time (`Mar 13 12:00:01`).
+    Yearless(i64),
+}
+
+impl Instant {
+    /// The order of two instants of the same kind; `None` across kinds.
+    pub fn compare(self, other: Instant) -> Option<Ordering> {
+        match (self, other) {
+            (Instant::Absolute(a), Instant::Absolute(b)) => Some(a.cmp(&b)),
+            (Instant::Yearless(a), Instant::Yearless(b)) => Some(a.cmp(&b)),
+            _ => None,
+        }
+    }
+
+    /// Microseconds from `earlier` to `self`, when comparable.
+    pub fn since(self, earlier: Instant) -> Option<i64> {
+        match (self, earlier) {
+            (Instant::Absolute(a), Instant::Absolute(b))
+            | (Instant::Yearless(a), Instant::Yearless(b)) => Some(a - b),
+            _ => None,
+        }
+    }
+}
+
+/// The instant of a framed record, when its format carries a timestamp.
+pub fn instant(format: Format, envelope: &Envelope) -> Option<Instant> {
+    let raw = envelope.timestamp.as_deref()?;
+    match format {
+        Format::Journald => raw.parse::<i64>().ok().map(Instant::Absolute),
+        Format::Rfc3164 if !raw.starts_with(|c: char| c.is_ascii_digit()) => bsd(raw),
+        Format::Rfc3164 | Format::Rfc5424 => rfc3339(raw),
+        Format::Bare => None,
+    }
+}
+
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+/// Days before each month in a leap year: the year is unknown, so Feb 29
+/// must have a place.
+const DAYS_BEFORE: [i64; 12] = [0, 31, 60, 91, 121, 152, 182, 213, 244, 274, 305, 335];
+
+/// `Mar 13 12:00:01` or `Mar  3 12:00:01`.
+fn bsd(raw: &str) -> Option<Instant> {
+    let mut parts = raw.split_ascii_whitespace();
+    let month_name = parts.next()?;
+    let month = MONTHS.iter().position(|name| *name == month_name)?;
+    let day: i64 = parts.next()?.parse().ok()?;
+    let seconds = clock(parts.next()?)?;
+    let days = DAYS_BEFORE[month] + day - 1;
+    Some(Instant::Yearless((days * 86_400 + seconds) * 1_000_000))
+}
+
+fn clock(text: &str) -> Option<i64> {
+    let mut parts = text.split(':');
+    let hours: i64 = parts.next()?.parse().ok()?;
+    let minutes: i64 = parts.next()?.parse().ok()?;
+    let seconds: i64 = parts.next()?.parse().ok()?;
+    Some(hours * 3600 + minutes * 60 + seconds)
+}
+
+/// `2026-03-13T12:00:01.003+01:00`; a time without a zone is taken as UTC.
+fn rfc3339(raw: &str) -> Option<Instant> {
+    let date = raw.get(0..10)?;
+    let year: i64 = date.get(0..4)?.parse().ok()?;
+    let month: i64 = date.get(5..7)?.parse().ok()?;
+    let day: i64 = date.get(8..10)?.parse().ok()?;
+    let rest = raw.get(11..)?;
+    let seconds = clock(rest.get(0..8)?)?;
+    let mut rest = rest.get(8..)?;
+    let mut micros = 0;
+    if let Some(fraction) = rest.strip_prefix('.') {
+        let digits = fraction.bytes().take_while(u8::is_ascii_digit).count();
+        let mut scaled: String = fraction[..digits].chars().take(6).collect();
+        while scaled.len() < 6 {
+            scaled.push('0');
+        }
+        micros = scaled.parse::<i64>().ok()?;
+        rest = &fraction[digits..];
+    }
+    let offset = match rest {
+        "" | "Z" | "z" => 0,
+        zone => {
+            let sign = if zone.starts_with('-') { -1 } else { 1 };
+            let hours: i64 = zone.get(1..3)?.parse().ok()?;
+            let minutes: i64 = zone.get(zone.len() - 2..)?.parse().ok()?;
+            sign * (hours * 3600 + minutes * 60)
+        }
+    };
+    let days = days_from_civil(year, month, day);
+    Some(Instant::Absolute(
+        (days * 86_400 + seconds - offset) * 1_000_000 + micros,
+    ))
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's
+/// algorithm).
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = year.div_euclid(400);
+    let year_of_era = year - era * 400;
+    let month_index = (month + 9) % 12;
+    let day_of_year = (153 * month_index + 2) / 5 + day - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    era * 146_097 + day_of_era - 719_468
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn envelope(timestamp: &str) -> Envelope {
+        Envelope {
+            timestamp: Some(timestamp.to_owned()),
+            ..Envelope::default()
+        }
+    }
+
+    #[test]
+    fn rfc3339_is_absolute_and_honours_zones() {
+        let utc = instant(Format::Rfc5424, &envelope("2026-03-13T12:00:01Z"));
+        assert_eq!(utc, Some(Instant::Absolute(1_773_403_201_000_000)));
+        let plus_one = instant(Format::Rfc5424, &envelope("2026-03-13T13:00:01.5+01:00"));
+        assert_eq!(plus_one, Some(Instant::Absolute(1_773_403_201_500_000)));
+        assert_eq!(
+            instant(
+                Format::Rfc3164,
+                &envelope("1970-01-01T00:00:00.000001-00:00")
+            ),
+            Some(Instant::Absolute(1))
+        );
+    }
+
+    #[test]
+    fn bsd_is_yearless_and_ordered() {
+        let early = instant(Format::Rfc3164, &envelope("Mar  3 12:00:01"));
+        let late = instant(Format::Rfc3164, &envelope("Mar 13 12:00:00"));
+        let (Some(early), Some(late)) = (early, late) else {
+            panic!("both parse")
+        };
+        assert_eq!(late.compare(early), Some(Ordering::Greater));
+        assert_eq!(late.since(early), Some((10 * 86_400 - 1) * 1_000_000));
+    }
+
+    #[test]
+    fn journald_and_kinds_do_not_mix() {
+        let journal = instant(Format::Journald, &envelope("1773403201000000"));
+        assert_eq!(journal, Some(Instant::Absolute(1_773_403_201_000_000)));
+        let bsd = instant(Format::Rfc3164, &envelope("Mar 13 12:00:01"));
+        assert_eq!(journal.and_then(|j| bsd.and_then(|b| j.compare(b))), None);
+        assert_eq!(instant(Format::Bare, &envelope("x")), None);
+    }
+}
