@@ -355,3 +355,102 @@ fn bad_bytes_are_findings_not_failures() {
         .collect();
     assert_eq!(lines, vec![2, 4, 5]);
 }
+
+#[test]
+fn explain_rules_as_text_and_mermaid() {
+    let text = logspec()
+        .args(["explain", "--spec", "ctrl-exec", "--rules"])
+        .output()
+        .unwrap_or_else(|error| panic!("{error}"));
+    assert_eq!(text.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("rule agent-answers-dispatcher"), "{text}");
+    assert!(text.contains("awaiting-agent: agent → paired"), "{text}");
+    let mermaid = logspec()
+        .args([
+            "explain",
+            "--spec",
+            "ctrl-exec",
+            "--rules",
+            "--format",
+            "mermaid",
+        ])
+        .output()
+        .unwrap_or_else(|error| panic!("{error}"));
+    let mermaid = String::from_utf8_lossy(&mermaid.stdout);
+    assert_eq!(mermaid.matches("stateDiagram-v2").count(), 6, "{mermaid}");
+    assert!(
+        mermaid.contains("    awaiting_agent --> paired: agent"),
+        "{mermaid}"
+    );
+}
+
+#[test]
+fn cross_stream_findings_cite_every_line_and_hosts_can_be_given() {
+    let dir = tempfile::tempdir().unwrap_or_else(|error| panic!("{error}"));
+    let dispatcher = dir.path().join("dispatcher.log");
+    let agent = dir.path().join("agent-db-01.log");
+    std::fs::write(
+        &dispatcher,
+        "ACTION=run SCRIPT=backup TARGET=db-01:7443 EXIT=0 RTT=12ms REQID=a1b2c3d4e5f60001\n",
+    )
+    .unwrap_or_else(|error| panic!("{error}"));
+    std::fs::write(
+        &agent,
+        "ACTION=run SCRIPT=backup EXIT=1 PEER=10.0.0.1 DISPATCHER=primary REQID=a1b2c3d4e5f60001\n",
+    )
+    .unwrap_or_else(|error| panic!("{error}"));
+    let output = logspec()
+        .args(["check", "--spec", "ctrl-exec", "--report", "json", "--host"])
+        .arg(format!("{}=db-01", agent.display()))
+        .arg(&dispatcher)
+        .arg(&agent)
+        .output()
+        .unwrap_or_else(|error| panic!("{error}"));
+    assert_eq!(output.status.code(), Some(1));
+    let report = json_of(&output);
+    let finding = &report["findings"][0];
+    assert_eq!(finding["code"], "mismatch");
+    assert_eq!(finding["key"], "REQID=a1b2c3d4e5f60001, host=db-01");
+    assert_eq!(finding["related"][0]["line"], 1);
+    assert!(finding["related"][0]["file"]
+        .as_str()
+        .is_some_and(|file| file.ends_with("dispatcher.log")));
+    assert_eq!(report["alignment"]["order"], "sequential");
+
+    let bad_host = logspec()
+        .args(["check", "--spec", "ctrl-exec", "--host", "other.log=db-01"])
+        .arg(&dispatcher)
+        .output()
+        .unwrap_or_else(|error| panic!("{error}"));
+    assert_eq!(bad_host.status.code(), Some(2));
+}
+
+#[test]
+fn partial_turns_open_lifecycles_into_warnings() {
+    let renewal = "ACTION=renew TARGET=web-01:7443 STATUS=starting REQID=b2c3d4e5f6a70002\n";
+    let strict = logspec()
+        .args(["check", "--spec", "ctrl-exec", "--report", "json", "-"])
+        .write_stdin(renewal)
+        .output()
+        .unwrap_or_else(|error| panic!("{error}"));
+    assert_eq!(strict.status.code(), Some(1));
+    assert_eq!(json_of(&strict)["findings"][0]["code"], "incomplete");
+    let partial = logspec()
+        .args([
+            "check",
+            "--spec",
+            "ctrl-exec",
+            "--report",
+            "json",
+            "--partial",
+            "-",
+        ])
+        .write_stdin(renewal)
+        .output()
+        .unwrap_or_else(|error| panic!("{error}"));
+    assert_eq!(partial.status.code(), Some(0));
+    let report = json_of(&partial);
+    assert_eq!(report["findings"][0]["code"], "incomplete");
+    assert_eq!(report["findings"][0]["severity"], "warning");
+}

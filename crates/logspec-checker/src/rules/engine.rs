@@ -1,7 +1,7 @@
 //! The rule engine: per rule, a map from correlation key to lifecycle
 //! state, stepped by each record that plays a part, capped in size.
 
-use super::key::keys;
+use super::key::{keys, part_values};
 use super::plan::RulePlan;
 use super::StreamRecord;
 use crate::finding::{Code, Finding, FindingSink, Related, Severity};
@@ -45,6 +45,9 @@ struct KeyState {
     state: usize,
     touched: u64,
     cited: Vec<Cited>,
+    /// A violation was reported: the lifecycle is known broken, so it is
+    /// not reported again as unfinished.
+    violated: bool,
     /// First value seen per agreed field, and where.
     values: Vec<(usize, String, Cited)>,
 }
@@ -96,6 +99,9 @@ impl Engine {
             if rule.resets.contains(&variant) {
                 run.finish(rule, self.options, sink);
             }
+            if let Some(scope) = rule.scope {
+                run.witness(rule, scope, record);
+            }
             let Some(labels) = rule.roles.get(&variant) else {
                 continue;
             };
@@ -109,12 +115,6 @@ impl Engine {
                     continue;
                 }
                 for key in derived {
-                    if let Some(scope) = rule.scope {
-                        let seen = &mut run.scope_seen[label];
-                        if seen.len() < SCOPE_VALUES {
-                            seen.insert(key[scope].clone());
-                        }
-                    }
                     run.step(plan, rule, label, key, record, self.options, sink);
                 }
             }
@@ -160,6 +160,28 @@ impl Engine {
 }
 
 impl RuleRun {
+    /// Notes which scope values each label's side shows up with: any record
+    /// of that side's emitters counts, so a host whose log was given is
+    /// judged even if the awaited line is the one missing.
+    fn witness(&mut self, rule: &RulePlan, scope: usize, record: &StreamRecord) {
+        let variant = (record.event, record.variant);
+        for (label, witnesses) in rule.scope_witnesses.iter().enumerate() {
+            if !witnesses.contains(&variant) {
+                continue;
+            }
+            let (parts, separators) = &rule.keys[label];
+            let (Some(part), Some(separator)) = (parts.get(scope), separators.get(scope)) else {
+                continue;
+            };
+            let seen = &mut self.scope_seen[label];
+            for value in part_values(part, separator, record) {
+                if seen.len() < SCOPE_VALUES {
+                    seen.insert(value);
+                }
+            }
+        }
+    }
+
     #[allow(clippy::too_many_arguments)]
     fn step(
         &mut self,
@@ -180,6 +202,7 @@ impl RuleRun {
             state: rule.start,
             touched: tick,
             cited: Vec::new(),
+            violated: false,
             values: Vec::new(),
         });
         self.recency.remove(&entry.touched);
@@ -201,6 +224,7 @@ impl RuleRun {
                 }
             }
             None => {
+                entry.violated = true;
                 let allowed = rule.allowed(entry.state);
                 let mut finding = rule_finding(
                     plan,
@@ -286,7 +310,7 @@ impl RuleRun {
         let mut open: Vec<(&Vec<String>, &KeyState)> = self
             .keys
             .iter()
-            .filter(|(_, state)| !rule.states[state.state].accepting)
+            .filter(|(_, state)| !state.violated && !rule.states[state.state].accepting)
             .collect();
         // Hash order must not leak into reports.
         open.sort_by(|a, b| {

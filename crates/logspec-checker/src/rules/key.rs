@@ -28,7 +28,8 @@ pub fn keys(parts: &[KeyPart], separators: &[String], record: &StreamRecord) -> 
     keys
 }
 
-fn part_values(part: &KeyPart, separator: &str, record: &StreamRecord) -> Vec<String> {
+/// The values one key part takes on `record`.
+pub fn part_values(part: &KeyPart, separator: &str, record: &StreamRecord) -> Vec<String> {
     let raw = match (&part.field, part.envelope) {
         (Some(field), _) => record.value(field),
         (None, Some(EnvelopeValue::Host)) => record.host.as_deref(),

@@ -2,7 +2,7 @@
 //! states and labels to indices, so the engine only indexes.
 
 use logspec_spec::{KeyPart, Rule, Spec, UnfinishedCode, ValueKind, ViolationCode};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::finding::Code;
 
@@ -22,6 +22,9 @@ pub struct RulePlan {
     pub violation: Code,
     pub unfinished: Code,
     pub scope: Option<usize>,
+    /// Per label: the variants whose emitters are that label's side; their
+    /// records show which scope values that side's inputs cover.
+    pub scope_witnesses: Vec<HashSet<(usize, usize)>>,
     /// Events that end every open lifecycle of the rule.
     pub resets: Vec<(usize, usize)>,
 }
@@ -68,7 +71,42 @@ impl RulePlan {
                 .and_then(|definition| definition.value.separator.clone())
                 .unwrap_or_else(|| ",".to_owned())
         };
+        let scope_witnesses = (0..labels.len())
+            .map(|label| {
+                let side: HashSet<&str> = roles
+                    .iter()
+                    .filter(|(_, labels)| labels.contains(&label))
+                    .flat_map(|(&(event, variant), _)| {
+                        spec.events[event].variants[variant]
+                            .emitters
+                            .iter()
+                            .map(String::as_str)
+                    })
+                    .collect();
+                spec.events
+                    .iter()
+                    .enumerate()
+                    .flat_map(|(e, event)| {
+                        event
+                            .variants
+                            .iter()
+                            .enumerate()
+                            .map(move |(v, variant)| (e, v, variant))
+                    })
+                    .filter(|(_, _, variant)| {
+                        variant.emitters.is_empty()
+                            || side.is_empty()
+                            || variant
+                                .emitters
+                                .iter()
+                                .any(|name| side.contains(name.as_str()))
+                    })
+                    .map(|(e, v, _)| (e, v))
+                    .collect()
+            })
+            .collect();
         RulePlan {
+            scope_witnesses,
             id: rule.id.clone(),
             description: rule.description.clone(),
             key_names: rule.key.clone(),

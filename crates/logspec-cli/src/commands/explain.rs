@@ -11,20 +11,47 @@ pub struct Args {
     #[arg(long)]
     spec: String,
     /// The event id (the value of the spec's event key, e.g. ACTION)
-    event: String,
+    #[arg(required_unless_present = "rules")]
+    event: Option<String>,
+    /// Explain the spec's stream rules instead of an event
+    #[arg(long, conflicts_with = "event")]
+    rules: bool,
+    /// Output format for --rules: text, or mermaid state diagrams
+    #[arg(long, value_enum, default_value_t = RulesFormat::Text, requires = "rules")]
+    format: RulesFormat,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum RulesFormat {
+    Text,
+    Mermaid,
 }
 
 pub fn run(args: Args) -> Result<Verdict, CliError> {
     let loaded = spec_arg::load(&args.spec)?;
     let spec = &loaded.spec;
+    if args.rules {
+        print!(
+            "{}",
+            match args.format {
+                RulesFormat::Text => rules_text(spec),
+                RulesFormat::Mermaid => rules_mermaid(spec),
+            }
+        );
+        return Ok(Verdict::Pass);
+    }
+    let Some(wanted) = args.event else {
+        return Err(CliError::Usage("name an event, or pass --rules".to_owned()));
+    };
+    let args_event = wanted;
     let plan = Plan::new(spec);
-    let (Some(event), Some(event_index)) = (spec.event(&args.event), plan.event_index(&args.event))
+    let (Some(event), Some(event_index)) = (spec.event(&args_event), plan.event_index(&args_event))
     else {
         let mut near: Vec<&str> = spec
             .events
             .iter()
             .map(|event| event.id.as_str())
-            .filter(|id| id.contains(args.event.as_str()) || args.event.contains(id))
+            .filter(|id| id.contains(args_event.as_str()) || args_event.contains(id))
             .collect();
         near.truncate(8);
         let hint = if near.is_empty() {
@@ -34,7 +61,7 @@ pub fn run(args: Args) -> Result<Verdict, CliError> {
         };
         return Err(CliError::Usage(format!(
             "{} documents no event {:?}{hint}",
-            spec.producer.name, args.event
+            spec.producer.name, args_event
         )));
     };
     print!("{}", explain(spec, &plan, event_index, event));
@@ -132,6 +159,115 @@ fn explain(
                         example.expect.join(", ")
                     );
                 }
+            }
+        }
+    }
+    out
+}
+
+fn rules_text(spec: &logspec_spec::Spec) -> String {
+    let mut out = String::new();
+    if spec.rules.is_empty() {
+        let _ = writeln!(out, "{} has no stream rules", spec.producer.name);
+    }
+    for (index, rule) in spec.rules.iter().enumerate() {
+        if index > 0 {
+            let _ = writeln!(out);
+        }
+        let _ = writeln!(out, "rule {}", rule.id);
+        let _ = writeln!(out, "  {}", rule.description);
+        let _ = writeln!(out, "  key: {}", rule.key.join(", "));
+        for participant in &rule.participants {
+            let parts: Vec<String> = participant.key.iter().map(describe_part).collect();
+            let _ = writeln!(
+                out,
+                "  {:<20} {} keyed by {}",
+                participant.label,
+                participant.matches.join(", "),
+                parts.join(", ")
+            );
+        }
+        let _ = writeln!(out, "  lifecycle (starts in {}):", rule.lifecycle.start);
+        for (name, state) in &rule.lifecycle.states {
+            let moves: Vec<String> = state
+                .on
+                .iter()
+                .map(|(label, target)| format!("{label} → {target}"))
+                .collect();
+            let _ = writeln!(
+                out,
+                "    {name}{}: {}",
+                if state.accepting {
+                    " (may end here)"
+                } else {
+                    ""
+                },
+                if moves.is_empty() {
+                    "nothing more".to_owned()
+                } else {
+                    moves.join(", ")
+                }
+            );
+        }
+        if !rule.agree.is_empty() {
+            let _ = writeln!(
+                out,
+                "  records of one key agree on: {}",
+                rule.agree.join(", ")
+            );
+        }
+        if let Some(scope) = &rule.scope {
+            let _ = writeln!(
+                out,
+                "  unfinished keys judged only where their {scope} was seen on the awaited side"
+            );
+        }
+        if !rule.reset_on.is_empty() {
+            let _ = writeln!(
+                out,
+                "  every lifecycle ends at: {}",
+                rule.reset_on.join(", ")
+            );
+        }
+    }
+    out
+}
+
+fn describe_part(part: &logspec_spec::KeyPart) -> String {
+    let base = match (&part.field, part.envelope) {
+        (Some(field), _) => field.clone(),
+        (None, Some(logspec_spec::EnvelopeValue::Host)) => "the line's host".to_owned(),
+        (None, Some(logspec_spec::EnvelopeValue::Tag)) => "the line's tag".to_owned(),
+        (None, None) => "?".to_owned(),
+    };
+    let base = match part.part {
+        Some(logspec_spec::FieldPart::Host) => format!("host of {base}"),
+        None => base,
+    };
+    if part.each {
+        format!("each of {base}")
+    } else {
+        base
+    }
+}
+
+/// One mermaid `stateDiagram-v2` per rule; final states point to `[*]`.
+fn rules_mermaid(spec: &logspec_spec::Spec) -> String {
+    let mut out = String::new();
+    for (index, rule) in spec.rules.iter().enumerate() {
+        if index > 0 {
+            let _ = writeln!(out);
+        }
+        let _ = writeln!(out, "%% {}: {}", rule.id, rule.description);
+        let _ = writeln!(out, "stateDiagram-v2");
+        let id = |name: &str| name.replace(|c: char| !c.is_ascii_alphanumeric(), "_");
+        let _ = writeln!(out, "    [*] --> {}", id(&rule.lifecycle.start));
+        for (name, state) in &rule.lifecycle.states {
+            for (label, target) in &state.on {
+                let _ = writeln!(out, "    {} --> {}: {label}", id(name), id(target));
+            }
+            if state.accepting {
+                let _ = writeln!(out, "    {} --> [*]", id(name));
             }
         }
     }
