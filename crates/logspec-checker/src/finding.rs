@@ -110,6 +110,8 @@ codes! {
     EmitterTagConflict = "emitter-tag-conflict", Warning;
     /// The glossary allows a value that no event's own section allows.
     GlossaryValueUnused = "glossary-value-unused", Warning;
+    /// The glossary's list of events using a field differs from the events that do.
+    GlossaryUsageMismatch = "glossary-usage-mismatch", Warning;
     /// A document example does not conform to the spec.
     ExampleFinding = "example-finding", Warning;
     /// A document example is classified to another event or variant than the one it illustrates.

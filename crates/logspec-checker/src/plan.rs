@@ -100,7 +100,8 @@ impl Plan {
                                     .cloned()
                                     .unwrap_or_else(ValueCheck::text)
                                     .narrowed(field.values.as_deref(), field.pattern.as_ref())
-                                    .also_accepting(&field.also),
+                                    .also_accepting(&field.also)
+                                    .excluding(&field.except),
                             })
                             .collect(),
                         ordered: variant.ordered,

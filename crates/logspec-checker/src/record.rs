@@ -183,7 +183,7 @@ pub fn check_record(
     outcome.severity_checked = record.envelope.severity.is_some();
     outcome.emitter_checked = record.envelope.tag.is_some();
     let mut best_variant = 0;
-    let mut best_score = (usize::MAX, usize::MAX);
+    let mut best_score = (usize::MAX, usize::MAX, usize::MAX);
     for (variant_index, variant) in event.variants.iter().enumerate() {
         scratch.candidate.clear();
         check_variant(plan, record, event_index, variant_index, variant, scratch);
@@ -192,13 +192,20 @@ pub fn check_record(
             .iter()
             .filter(|finding| finding.severity == crate::Severity::Error)
             .count();
-        let score = (errors, scratch.candidate.len() - errors);
+        // On equal errors, the variant the syslog tag names is the better
+        // reading: the tag is evidence, a field value is the thing checked.
+        let wrong_emitter = scratch
+            .candidate
+            .iter()
+            .filter(|finding| finding.code == Code::EmitterMismatch)
+            .count();
+        let score = (errors, wrong_emitter, scratch.candidate.len() - errors);
         if score < best_score {
             best_score = score;
             best_variant = variant_index;
             std::mem::swap(&mut scratch.best, &mut scratch.candidate);
         }
-        if score == (0, 0) {
+        if score == (0, 0, 0) {
             break;
         }
     }

@@ -481,6 +481,8 @@ impl Timeline {
                         at = Instant::Yearless(micros + 366 * DAY);
                     }
                 } else {
+                    // The timeline continues from here, so one step back is
+                    // one finding, not one per line until time catches up.
                     sink.push(Finding::new(
                         Code::TimestampRegression,
                         file,
@@ -490,8 +492,6 @@ impl Timeline {
                             human_duration(back)
                         ),
                     ));
-                    // Keep the latest time: one step back is one finding.
-                    return at;
                 }
             }
         }

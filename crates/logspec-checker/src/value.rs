@@ -41,12 +41,14 @@ enum Shape {
     HostPort,
     Ip,
     Hostname,
+    Host,
     List {
         item: Box<ValueCheck>,
         separator: String,
     },
     Timestamp,
     OneOf(Vec<String>),
+    NoneOf(Vec<String>),
     Matches(Pattern),
 }
 
@@ -82,6 +84,7 @@ impl ValueCheck {
             ValueKind::HostPort => Shape::HostPort,
             ValueKind::Ip => Shape::Ip,
             ValueKind::Hostname => Shape::Hostname,
+            ValueKind::Host => Shape::Host,
             ValueKind::List => Shape::List {
                 item: Box::new(match &spec.item {
                     Some(item) => ValueCheck::compile(item),
@@ -110,7 +113,15 @@ impl ValueCheck {
         if !matches!(spec.kind, ValueKind::Enum | ValueKind::Pattern) {
             check = check.narrowed(spec.values.as_deref(), spec.pattern.as_ref());
         }
-        check
+        check.excluding(&spec.except)
+    }
+
+    /// This check, rejecting the values in `except`.
+    pub fn excluding(mut self, except: &[String]) -> ValueCheck {
+        if !except.is_empty() {
+            self.narrowing.push(Shape::NoneOf(except.to_vec()));
+        }
+        self
     }
 
     /// This check, also accepting the literal values `also`.
@@ -216,6 +227,7 @@ impl Shape {
                 .map(|_| ())
                 .map_err(|_| "not an IPv4 or IPv6 address".to_owned()),
             Shape::Hostname => check_hostname(value),
+            Shape::Host => check_host(value),
             Shape::List { item, separator } => {
                 for (index, element) in value.split(separator.as_str()).enumerate() {
                     item.check(element)
@@ -229,6 +241,13 @@ impl Shape {
                     Ok(())
                 } else {
                     Err(format!("not one of {}", quoted_list(values)))
+                }
+            }
+            Shape::NoneOf(values) => {
+                if values.iter().any(|excluded| excluded == value) {
+                    Err(format!("{value:?} is never written here"))
+                } else {
+                    Ok(())
                 }
             }
             Shape::Matches(pattern) => {
@@ -273,11 +292,13 @@ impl Shape {
             Shape::HostPort => "host:port".to_owned(),
             Shape::Ip => "an IP address".to_owned(),
             Shape::Hostname => "a hostname".to_owned(),
+            Shape::Host => "a hostname or IP address".to_owned(),
             Shape::List { item, separator } => {
                 format!("a {separator:?}-separated list of {}", item.describe())
             }
             Shape::Timestamp => "an ISO 8601 timestamp".to_owned(),
             Shape::OneOf(values) => format!("one of {}", quoted_list(values)),
+            Shape::NoneOf(values) => format!("never {}", quoted_list(values)),
             Shape::Matches(pattern) => format!("text matching /{}/", pattern.source()),
         }
     }
@@ -386,6 +407,23 @@ fn check_hostname(value: &str) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// A hostname, an IP address, or a bracketed IPv6 address.
+fn check_host(value: &str) -> Result<(), String> {
+    let unbracketed = value
+        .strip_prefix('[')
+        .and_then(|rest| rest.strip_suffix(']'));
+    if let Some(inner) = unbracketed {
+        return inner
+            .parse::<std::net::Ipv6Addr>()
+            .map(|_| ())
+            .map_err(|_| format!("{inner:?} is not an IPv6 address"));
+    }
+    if value.parse::<IpAddr>().is_ok() {
+        return Ok(());
+    }
+    check_hostname(value)
 }
 
 fn check_host_port(value: &str) -> Result<(), String> {
@@ -641,6 +679,22 @@ mod tests {
             &spec(r#"{"type":"hostname"}"#),
             &["-db", "db..01", "db 01", "db,01"],
         );
+    }
+
+    #[test]
+    fn hosts_and_exclusions() {
+        let check = spec(r#"{"type":"host","except":["127.0.0.1"]}"#);
+        accepts(
+            &check,
+            &[
+                "ctrl_exec.example.com",
+                "10.0.0.1",
+                "::1",
+                "[::1]",
+                "localhost",
+            ],
+        );
+        rejects(&check, &["127.0.0.1", "...", "[::1", "a b", "[db-01]"]);
     }
 
     #[test]

@@ -257,3 +257,44 @@ fn findings_carry_location_and_names() {
     assert_eq!(excerpt.as_deref(), Some("web-01"));
     assert_eq!(finding.column, Some(55));
 }
+
+/// Facts the document states only in prose, each with a line that breaks
+/// it and one that keeps it.
+#[test]
+fn prose_facts_are_enforced() {
+    // REASON=serial-mismatch belongs to the variant that carries PEER_SERIAL.
+    assert_raises(
+        "ACTION=capabilities-deny PEER=10.0.0.1 REASON=serial-mismatch\n",
+        Code::MissingField,
+    );
+    assert_clean("ACTION=capabilities-deny PEER=10.0.0.1 REASON=denied\n");
+    // On the agent side IP is the dispatcher's address, never loopback.
+    let agent_auth = |ip: &str| {
+        format!("Mar 13 12:00:01 db-01 ctrl-exec-agent[1]: ACTION=auth RESULT=pass AUTHACTION=run USER=alice IP={ip}\n")
+    };
+    assert_raises(&agent_auth("127.0.0.1"), Code::InvalidValue);
+    assert_clean(&agent_auth("10.0.0.1"));
+    // A GET carries no body.
+    assert_raises(
+        "ACTION=api-request METHOD=GET PATH=/status PEER=127.0.0.1 LEN=87\n",
+        Code::InvalidValue,
+    );
+    assert_clean("ACTION=api-request METHOD=GET PATH=/status PEER=127.0.0.1 LEN=0\n");
+    assert_clean("ACTION=api-request METHOD=DELETE PATH=/run PEER=127.0.0.1 LEN=0\n");
+    // The overlap end is a UTC timestamp.
+    assert_raises(
+        "ACTION=cert-rotated OLD_SERIAL=09abcdef NEW_SERIAL=0a1b2c3d OVERLAP_EXPIRES=2026-04-13T14:30:00+02:00 AGENTS=12\n",
+        Code::InvalidValue,
+    );
+    // Dispatch targets may carry a port.
+    assert_clean("ACTION=dispatch SCRIPT=backup HOSTS=db-01:7443,db-02 REQID=a1b2c3d4e5f60001\n");
+    // The CLI path never goes through the API: under the API's tag the line
+    // is read as the API's no-hook variant, whose REASON it contradicts.
+    assert_raises(
+        "Mar 13 12:00:01 ctl ctrl-exec-api[1]: ACTION=auth RESULT=pass REASON=no-hook-cli AUTHACTION=run USER=alice IP=127.0.0.1\n",
+        Code::InvalidValue,
+    );
+    assert_clean(
+        "Mar 13 12:00:01 ctl ctrl-exec-dispatcher[1]: ACTION=auth RESULT=pass REASON=no-hook-cli AUTHACTION=run USER=alice IP=127.0.0.1\n",
+    );
+}

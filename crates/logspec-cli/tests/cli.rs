@@ -44,12 +44,12 @@ fn bundled_example_passes_with_exit_0() {
     assert_eq!(report["findings"], Value::Array(Vec::new()));
     assert_eq!(report["inputs"][0]["format"], "rfc3164");
     assert_eq!(report["inputs"][0]["detected"], true);
-    assert_eq!(report["coverage"]["documented"], 72);
+    assert_eq!(report["coverage"]["documented"], 73);
     let seen = report["coverage"]["seen"].as_array().map_or(0, Vec::len);
     let not_seen = report["coverage"]["not_seen"]
         .as_array()
         .map_or(0, Vec::len);
-    assert_eq!(seen + not_seen, 72);
+    assert_eq!(seen + not_seen, 73);
     assert!(report["coverage"]["seen"]
         .as_array()
         .is_some_and(|seen| seen.iter().any(|entry| entry["event"] == "run"
@@ -225,7 +225,7 @@ fn specs_lists_the_builtins() {
     assert_eq!(output.status.code(), Some(0));
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(stdout.starts_with("ctrl-exec "), "{stdout}");
-    assert!(stdout.contains("50 events, 72 variants"), "{stdout}");
+    assert!(stdout.contains("50 events, 73 variants"), "{stdout}");
 }
 
 #[test]

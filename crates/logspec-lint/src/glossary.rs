@@ -57,6 +57,53 @@ pub(crate) fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
             findings.push(finding);
         }
 
+        if let Some(stated) = &definition.glossary_used_in {
+            let mut using: Vec<&str> = uses
+                .iter()
+                .map(|&(e, _, _)| spec.events[e].id.as_str())
+                .collect();
+            using.dedup();
+            let unlisted: Vec<&str> = using
+                .iter()
+                .copied()
+                .filter(|id| !stated.iter().any(|listed| listed == id))
+                .collect();
+            let unused: Vec<&str> = stated
+                .iter()
+                .map(String::as_str)
+                .filter(|listed| !using.contains(listed))
+                .collect();
+            if !unlisted.is_empty() || !unused.is_empty() {
+                let mut parts = Vec::new();
+                if !unlisted.is_empty() {
+                    parts.push(format!("omits {}", unlisted.join(", ")));
+                }
+                if !unused.is_empty() {
+                    parts.push(format!("names {} which do not carry it", unused.join(", ")));
+                }
+                let mut finding = context.finding(
+                    Code::GlossaryUsageMismatch,
+                    &glossary_pointer,
+                    format!(
+                        "the glossary's list of events using {name} {}",
+                        parts.join(" and ")
+                    ),
+                );
+                finding.field = Some(name.clone());
+                for &(e, v, f) in uses
+                    .iter()
+                    .filter(|&&(e, _, _)| unlisted.contains(&spec.events[e].id.as_str()))
+                    .take(3)
+                {
+                    finding.related.push(context.related(
+                        &use_pointer((e, v, f)),
+                        format!("{} ({})", spec.events[e].id, spec.events[e].section),
+                    ));
+                }
+                findings.push(finding);
+            }
+        }
+
         let listed = match (&definition.glossary_values, definition.value.kind) {
             (Some(values), _) => values.clone(),
             (None, ValueKind::Enum) => definition.value.values.clone().unwrap_or_default(),

@@ -168,6 +168,32 @@ fn glossary_value_unused() {
 }
 
 #[test]
+fn glossary_usage_mismatch() {
+    let with_list = |list: &str| {
+        let text = BASE
+            .replace("EXAMPLES", CLEAN.examples)
+            .replace("WORKER", "worker")
+            .replace("TABLE_STOP", "WARN")
+            .replace("IN_GLOSSARY", "true")
+            .replace("{name: STATE, values: [up, down]}", "STATE")
+            .replace(
+                "PORT: {type: integer, description: Port.}",
+                &format!("PORT: {{type: integer, glossary_used_in: {list}, description: Port.}}"),
+            );
+        let loaded = load_str(&text, "demo.yaml").unwrap_or_else(|error| panic!("{error}"));
+        logspec_lint::lint(&loaded)
+    };
+    let findings = with_list("[start]");
+    assert_eq!(codes(&findings), vec!["glossary-usage-mismatch"]);
+    assert!(
+        findings[0].message.contains("omits stop"),
+        "{}",
+        findings[0].message
+    );
+    assert!(with_list("[start, stop]").is_empty());
+}
+
+#[test]
 fn field_not_in_glossary() {
     let findings = lint(&Options {
         in_glossary: "false",

@@ -212,6 +212,8 @@ pub enum ValueKind {
     HostPort,
     Ip,
     Hostname,
+    /// A hostname or an IP address (IPv6 optionally in brackets).
+    Host,
     List,
     Timestamp,
     Enum,
@@ -228,6 +230,7 @@ impl ValueKind {
             ValueKind::HostPort => "host:port",
             ValueKind::Ip => "IP address",
             ValueKind::Hostname => "hostname",
+            ValueKind::Host => "host name or address",
             ValueKind::List => "list",
             ValueKind::Timestamp => "ISO 8601 timestamp",
             ValueKind::Enum => "enum",
@@ -290,6 +293,8 @@ pub struct ValueSpec {
     #[serde(default)]
     pub also: Vec<String>,
     #[serde(default)]
+    pub except: Vec<String>,
+    #[serde(default)]
     pub empty: bool,
 }
 
@@ -303,6 +308,7 @@ pub struct FieldDefinition {
     pub in_glossary: bool,
     pub glossary_type: Option<String>,
     pub glossary_values: Option<Vec<String>>,
+    pub glossary_used_in: Option<Vec<String>>,
 }
 
 fn yes() -> bool {
@@ -369,6 +375,8 @@ pub struct FieldUse {
     /// Literal values accepted here besides the type (a placeholder only
     /// this variant writes).
     pub also: Vec<String>,
+    /// Values the type allows that this variant never writes.
+    pub except: Vec<String>,
     pub note: Option<String>,
 }
 
@@ -381,6 +389,8 @@ struct FieldUseMap {
     pattern: Option<Pattern>,
     #[serde(default)]
     also: Vec<String>,
+    #[serde(default)]
+    except: Vec<String>,
     note: Option<String>,
 }
 
@@ -401,6 +411,7 @@ impl<'de> Deserialize<'de> for FieldUse {
                     values: None,
                     pattern: None,
                     also: Vec::new(),
+                    except: Vec::new(),
                     note: None,
                 })
             }
@@ -412,6 +423,7 @@ impl<'de> Deserialize<'de> for FieldUse {
                     values: full.values,
                     pattern: full.pattern,
                     also: full.also,
+                    except: full.except,
                     note: full.note,
                 })
             }
