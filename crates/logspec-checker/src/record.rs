@@ -86,8 +86,7 @@ pub fn excerpt(line: &str, span: Option<Range<usize>>) -> Excerpt {
 /// Reusable buffers, so that checking a line allocates only for findings.
 #[derive(Default)]
 pub struct Scratch {
-    candidate: Vec<Finding>,
-    best: Vec<Finding>,
+    findings: Vec<Finding>,
     first_of_key: Vec<bool>,
 }
 
@@ -182,35 +181,44 @@ pub fn check_record(
     let event = &plan.events[event_index];
     outcome.severity_checked = record.envelope.severity.is_some();
     outcome.emitter_checked = record.envelope.tag.is_some();
+    let event_id = event.id.as_str();
+    let judge = |variant_index: usize, findings: Option<&mut Vec<Finding>>| {
+        let mut judgement = Judgement {
+            event_id,
+            variant_name: plan.variant_name(event_index, variant_index),
+            findings,
+            errors: 0,
+            wrong_emitter: 0,
+            warnings: 0,
+        };
+        check_variant(
+            plan,
+            record,
+            &event.variants[variant_index],
+            &scratch.first_of_key,
+            &mut judgement,
+        );
+        judgement.score()
+    };
     let mut best_variant = 0;
     let mut best_score = (usize::MAX, usize::MAX, usize::MAX);
-    for (variant_index, variant) in event.variants.iter().enumerate() {
-        scratch.candidate.clear();
-        check_variant(plan, record, event_index, variant_index, variant, scratch);
-        let errors = scratch
-            .candidate
-            .iter()
-            .filter(|finding| finding.severity == crate::Severity::Error)
-            .count();
-        // On equal errors, the variant the syslog tag names is the better
-        // reading: the tag is evidence, a field value is the thing checked.
-        let wrong_emitter = scratch
-            .candidate
-            .iter()
-            .filter(|finding| finding.code == Code::EmitterMismatch)
-            .count();
-        let score = (errors, wrong_emitter, scratch.candidate.len() - errors);
+    for variant_index in 0..event.variants.len() {
+        let score = judge(variant_index, None);
         if score < best_score {
             best_score = score;
             best_variant = variant_index;
-            std::mem::swap(&mut scratch.best, &mut scratch.candidate);
         }
         if score == (0, 0, 0) {
             break;
         }
     }
-    for finding in scratch.best.drain(..) {
-        sink.push(finding);
+    if best_score != (0, 0, 0) {
+        let mut findings = std::mem::take(&mut scratch.findings);
+        judge(best_variant, Some(&mut findings));
+        for finding in findings.drain(..) {
+            sink.push(finding);
+        }
+        scratch.findings = findings;
     }
     outcome.classification = Some(Classification {
         event: event_index,
@@ -227,76 +235,101 @@ fn mark_first_occurrences(pairs: &[Pair<'_>], first: &mut Vec<bool>) {
     }
 }
 
+/// One variant's verdict on a record: counted while variants are compared,
+/// built into findings only for the variant chosen, so losing candidates
+/// cost no formatting.
+struct Judgement<'a> {
+    event_id: &'a str,
+    variant_name: Option<&'a str>,
+    /// `Some` to build findings, `None` to count only.
+    findings: Option<&'a mut Vec<Finding>>,
+    errors: usize,
+    wrong_emitter: usize,
+    warnings: usize,
+}
+
+impl Judgement<'_> {
+    fn report(&mut self, code: Code, field: Option<&str>, make: impl FnOnce() -> Finding) {
+        match code.severity() {
+            crate::Severity::Error => self.errors += 1,
+            crate::Severity::Warning => self.warnings += 1,
+            crate::Severity::Info => {}
+        }
+        if code == Code::EmitterMismatch {
+            self.wrong_emitter += 1;
+        }
+        if let Some(findings) = self.findings.as_deref_mut() {
+            let mut finding = make();
+            finding.event = Some(self.event_id.to_owned());
+            finding.variant = self.variant_name.map(str::to_owned);
+            finding.field = field.map(str::to_owned);
+            findings.push(finding);
+        }
+    }
+
+    /// Fewer errors first; on a tie, the variant the syslog tag names (the
+    /// tag is evidence, a field value is the thing checked); then warnings.
+    fn score(&self) -> (usize, usize, usize) {
+        (self.errors, self.wrong_emitter, self.warnings)
+    }
+}
+
 fn check_variant(
     plan: &Plan,
     record: &RecordInput<'_>,
-    event_index: usize,
-    variant_index: usize,
     variant: &VariantPlan,
-    scratch: &mut Scratch,
+    first_of_key: &[bool],
+    judgement: &mut Judgement<'_>,
 ) {
-    let event_id = &plan.events[event_index].id;
-    let variant_name = plan.variant_name(event_index, variant_index);
     let label = &variant.label;
-    let out = &mut scratch.candidate;
-    let mut push = |mut finding: Finding, field: Option<&str>| {
-        finding.event = Some(event_id.clone());
-        finding.variant = variant_name.map(str::to_owned);
-        finding.field = field.map(str::to_owned);
-        out.push(finding);
-    };
-
     for field in &variant.fields {
         let Some(pair) = record.pairs.iter().find(|pair| pair.key == field.name) else {
             if field.required {
-                push(
+                judgement.report(Code::MissingField, Some(&field.name), || {
                     record.finding(
                         Code::MissingField,
                         format!("{label} requires {}, which is absent", field.name),
                         None,
-                    ),
-                    Some(&field.name),
-                );
+                    )
+                });
             }
             continue;
         };
         if let Err(why) = field.check.check(&pair.value) {
-            push(
+            judgement.report(Code::InvalidValue, Some(&field.name), || {
                 record.finding(
                     Code::InvalidValue,
                     format!("{}={} in {label}: {why}", field.name, shorten(&pair.value)),
                     record.line_span(&pair.value_span),
-                ),
-                Some(&field.name),
-            );
+                )
+            });
         }
     }
 
-    for (pair, first) in record.pairs.iter().zip(&scratch.first_of_key) {
+    for (pair, first) in record.pairs.iter().zip(first_of_key) {
         if !first || variant.fields.iter().any(|field| field.name == pair.key) {
             continue;
         }
         let forbidden = variant.forbidden.iter().any(|name| name == pair.key);
         if forbidden || !variant.additional_fields {
-            let why = if forbidden {
-                "is documented as absent from"
-            } else {
-                "is not documented for"
-            };
-            push(
+            judgement.report(Code::UnexpectedField, Some(pair.key), || {
+                let why = if forbidden {
+                    "is documented as absent from"
+                } else {
+                    "is not documented for"
+                };
                 record.finding(
                     Code::UnexpectedField,
                     format!("{} {why} {label}", pair.key),
                     record.pair_span(pair),
-                ),
-                Some(pair.key),
-            );
+                )
+            });
         }
     }
 
     if let Some(severity) = record.envelope.severity {
         if severity != variant.severity {
-            push(
+            judgement.report(Code::SeverityMismatch, None, || {
                 record.finding(
                     Code::SeverityMismatch,
                     format!(
@@ -306,17 +339,16 @@ fn check_variant(
                         variant.severity
                     ),
                     None,
-                ),
-                None,
-            );
+                )
+            });
         }
     }
 
     if let Some(tag) = &record.envelope.tag {
         if !variant.tags.is_empty() && !variant.tags.contains(tag.as_str()) {
-            let mut expected: Vec<&str> = variant.tags.iter().map(String::as_str).collect();
-            expected.sort_unstable();
-            push(
+            judgement.report(Code::EmitterMismatch, None, || {
+                let mut expected: Vec<&str> = variant.tags.iter().map(String::as_str).collect();
+                expected.sort_unstable();
                 record.finding(
                     Code::EmitterMismatch,
                     format!(
@@ -324,14 +356,13 @@ fn check_variant(
                         expected.join(", ")
                     ),
                     None,
-                ),
-                None,
-            );
+                )
+            });
         }
     }
 
     if variant.ordered {
-        check_order(plan, record, variant, &scratch.first_of_key, &mut push);
+        check_order(plan, record, variant, first_of_key, judgement);
     }
 }
 
@@ -342,7 +373,7 @@ fn check_order(
     record: &RecordInput<'_>,
     variant: &VariantPlan,
     first_of_key: &[bool],
-    push: &mut impl FnMut(Finding, Option<&str>),
+    judgement: &mut Judgement<'_>,
 ) {
     let mut previous: Option<(usize, &Pair<'_>)> = None;
     // Repeated keys are duplicate-field findings already; order is judged
@@ -365,12 +396,12 @@ fn check_order(
         };
         if let Some((previous_rank, previous_pair)) = previous {
             if rank < previous_rank {
-                let documented: Vec<&str> = variant
-                    .fields
-                    .iter()
-                    .map(|field| field.name.as_str())
-                    .collect();
-                push(
+                judgement.report(Code::FieldOrder, Some(pair.key), || {
+                    let documented: Vec<&str> = variant
+                        .fields
+                        .iter()
+                        .map(|field| field.name.as_str())
+                        .collect();
                     record.finding(
                         Code::FieldOrder,
                         format!(
@@ -381,9 +412,8 @@ fn check_order(
                             documented.join(" ")
                         ),
                         record.pair_span(pair),
-                    ),
-                    Some(pair.key),
-                );
+                    )
+                });
                 return;
             }
         }

@@ -33,6 +33,9 @@ const CITED_PER_KEY: usize = 16;
 /// seen (so a huge fleet errs towards reporting, not silence).
 const SCOPE_VALUES: usize = 65_536;
 
+/// A correlation key, shared by the state map and the recency index.
+type Key = Arc<[String]>;
+
 #[derive(Debug, Clone)]
 struct Cited {
     file: Arc<str>,
@@ -54,9 +57,9 @@ struct KeyState {
 
 #[derive(Debug, Default)]
 struct RuleRun {
-    keys: HashMap<Vec<String>, KeyState>,
+    keys: HashMap<Key, KeyState>,
     /// Keys by last use, oldest first, for eviction.
-    recency: BTreeMap<u64, Vec<String>>,
+    recency: BTreeMap<u64, Key>,
     tick: u64,
     scope_seen: Vec<HashSet<String>>,
     evicted: u64,
@@ -195,19 +198,28 @@ impl RuleRun {
     ) {
         self.tick += 1;
         let tick = self.tick;
-        if !self.keys.contains_key(&key) && self.keys.len() >= options.max_open_keys.max(1) {
+        if !self.keys.contains_key(key.as_slice())
+            && self.keys.len() >= options.max_open_keys.max(1)
+        {
             self.evict_oldest(record, rule);
         }
-        let entry = self.keys.entry(key.clone()).or_insert_with(|| KeyState {
-            state: rule.start,
-            touched: tick,
-            cited: Vec::new(),
-            violated: false,
-            values: Vec::new(),
-        });
+        let key: Key = match self.keys.get_key_value(key.as_slice()) {
+            Some((shared, _)) => Arc::clone(shared),
+            None => Arc::from(key),
+        };
+        let entry = self
+            .keys
+            .entry(Arc::clone(&key))
+            .or_insert_with(|| KeyState {
+                state: rule.start,
+                touched: tick,
+                cited: Vec::new(),
+                violated: false,
+                values: Vec::new(),
+            });
         self.recency.remove(&entry.touched);
         entry.touched = tick;
-        self.recency.insert(tick, key.clone());
+        self.recency.insert(tick, Arc::clone(&key));
 
         let here = Cited {
             file: Arc::clone(&record.file),
@@ -287,6 +299,14 @@ impl RuleRun {
         if entry.cited.len() < CITED_PER_KEY {
             entry.cited.push(here);
         }
+        let state = &rule.states[entry.state];
+        if state.accepting && state.next.iter().all(Option::is_none) {
+            // A finished lifecycle can only be cited by a later violation:
+            // keep its first record and nothing it would need to agree on.
+            entry.cited.truncate(1);
+            entry.cited.shrink_to_fit();
+            entry.values = Vec::new();
+        }
     }
 
     fn evict_oldest(&mut self, record: &StreamRecord, rule: &RulePlan) {
@@ -307,7 +327,7 @@ impl RuleRun {
     /// Reports every key left in a non-accepting state, then forgets all
     /// keys (the end of the stream, or of an application session).
     fn finish(&mut self, rule: &RulePlan, options: EngineOptions, sink: &mut dyn FindingSink) {
-        let mut open: Vec<(&Vec<String>, &KeyState)> = self
+        let mut open: Vec<(&Key, &KeyState)> = self
             .keys
             .iter()
             .filter(|(_, state)| !state.violated && !rule.states[state.state].accepting)
