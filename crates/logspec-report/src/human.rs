@@ -72,6 +72,23 @@ pub fn render(report: &Report, options: HumanOptions, out: &mut dyn Write) -> io
             ))
         )?;
     }
+    let window_sensitive = report.findings.iter().any(|finding| {
+        finding.severity == Severity::Error
+            && matches!(
+                finding.code,
+                Code::Incomplete | Code::Unpaired | Code::SequenceViolation
+            )
+    });
+    if window_sensitive {
+        writeln!(
+            out,
+            "{}",
+            paint.dim(
+                "hint: if these inputs are windows of longer streams (a rotated file, a time \
+                 range), --partial reports lifecycles cut at the edges as warnings"
+            )
+        )?;
+    }
     render_inputs(report, &paint, out)?;
     render_alignment(report, &paint, out)?;
     render_coverage(report, &paint, out)?;
