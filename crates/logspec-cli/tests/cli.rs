@@ -12,6 +12,11 @@ fn logspec() -> Command {
     }
 }
 
+/// Runs `command` to completion.
+fn run(command: &mut Command) -> std::process::Output {
+    command.output().unwrap_or_else(|error| panic!("{error}"))
+}
+
 fn repo_file(relative: &str) -> String {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
     root.join(relative).display().to_string()
@@ -29,11 +34,9 @@ fn json_of(output: &std::process::Output) -> Value {
 
 #[test]
 fn bundled_example_passes_with_exit_0() {
-    let output = logspec()
+    let output = run(logspec()
         .args(["check", "--spec", "ctrl-exec", "--report", "json"])
-        .arg(repo_file("spec/examples/ctrl-exec.log"))
-        .output()
-        .unwrap_or_else(|error| panic!("{error}"));
+        .arg(repo_file("spec/examples/ctrl-exec.log")));
     assert_eq!(output.status.code(), Some(0));
     let report = json_of(&output);
     assert_eq!(report["spec"], "ctrl-exec");
@@ -59,11 +62,9 @@ fn bundled_example_passes_with_exit_0() {
 
 #[test]
 fn drifted_example_fails_with_exit_1_and_located_findings() {
-    let output = logspec()
+    let output = run(logspec()
         .args(["check", "--spec", "ctrl-exec", "--report", "json"])
-        .arg(repo_file("spec/examples/ctrl-exec-drifted.log"))
-        .output()
-        .unwrap_or_else(|error| panic!("{error}"));
+        .arg(repo_file("spec/examples/ctrl-exec-drifted.log")));
     assert_eq!(output.status.code(), Some(1));
     let report = json_of(&output);
     let findings: Vec<(u64, String, String)> = report["findings"]
@@ -113,11 +114,9 @@ fn drifted_example_fails_with_exit_1_and_located_findings() {
 
 #[test]
 fn stdin_is_read_with_dash() {
-    let output = logspec()
+    let output = run(logspec()
         .args(["check", "--spec", "ctrl-exec", "--report", "json", "-"])
-        .write_stdin("ACTION=api-stop\nACTION=nope\n")
-        .output()
-        .unwrap_or_else(|error| panic!("{error}"));
+        .write_stdin("ACTION=api-stop\nACTION=nope\n"));
     assert_eq!(output.status.code(), Some(1));
     let report = json_of(&output);
     assert_eq!(report["inputs"][0]["file"], "<stdin>");
@@ -153,22 +152,18 @@ fn forced_format_is_used_and_must_be_declared() {
     assert_eq!(report["inputs"][0]["format"], "rfc5424");
     assert_eq!(report["inputs"][0]["detected"], false);
 
-    let output = logspec()
+    let output = run(logspec()
         .args(["check", "--spec", "ctrl-exec", "--format", "rfc3164", "-"])
-        .write_stdin("ACTION=api-stop\n")
-        .output()
-        .unwrap_or_else(|error| panic!("{error}"));
+        .write_stdin("ACTION=api-stop\n"));
     assert_eq!(output.status.code(), Some(1), "a bare line is not rfc3164");
 }
 
 #[test]
 fn journald_export_is_detected() {
     let line = r#"{"MESSAGE":"ACTION=api-stop","PRIORITY":"6","SYSLOG_FACILITY":"3","SYSLOG_IDENTIFIER":"ctrl-exec-api","_HOSTNAME":"ctl-01","__REALTIME_TIMESTAMP":"1773403201000000"}"#;
-    let output = logspec()
+    let output = run(logspec()
         .args(["check", "--spec", "ctrl-exec", "--report", "json", "-"])
-        .write_stdin(format!("{line}\n"))
-        .output()
-        .unwrap_or_else(|error| panic!("{error}"));
+        .write_stdin(format!("{line}\n")));
     assert_eq!(
         output.status.code(),
         Some(0),
@@ -190,10 +185,7 @@ fn usage_errors_exit_2() {
         &["explain", "--spec", "ctrl-exec", "no-such-event"],
     ];
     for args in cases {
-        let output = logspec()
-            .args(args)
-            .output()
-            .unwrap_or_else(|error| panic!("{error}"));
+        let output = run(logspec().args(args));
         assert_eq!(output.status.code(), Some(2), "{args:?}");
         assert!(!output.stderr.is_empty(), "{args:?} says nothing");
     }
@@ -204,13 +196,11 @@ fn an_unreadable_spec_file_exits_2_with_its_location() {
     let dir = tempfile::tempdir().unwrap_or_else(|error| panic!("{error}"));
     let path = dir.path().join("broken.yaml");
     std::fs::write(&path, "logspec: 1\nproducer: [\n").unwrap_or_else(|error| panic!("{error}"));
-    let output = logspec()
+    let output = run(logspec()
         .args(["check", "--spec"])
         .arg(&path)
         .arg("-")
-        .write_stdin("")
-        .output()
-        .unwrap_or_else(|error| panic!("{error}"));
+        .write_stdin(""));
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("broken.yaml:"), "{stderr}");
@@ -218,10 +208,7 @@ fn an_unreadable_spec_file_exits_2_with_its_location() {
 
 #[test]
 fn specs_lists_the_builtins() {
-    let output = logspec()
-        .arg("specs")
-        .output()
-        .unwrap_or_else(|error| panic!("{error}"));
+    let output = run(logspec().arg("specs"));
     assert_eq!(output.status.code(), Some(0));
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(stdout.starts_with("ctrl-exec "), "{stdout}");
@@ -230,10 +217,7 @@ fn specs_lists_the_builtins() {
 
 #[test]
 fn lint_reports_contradictions_as_json() {
-    let output = logspec()
-        .args(["lint", "ctrl-exec", "--report", "json"])
-        .output()
-        .unwrap_or_else(|error| panic!("{error}"));
+    let output = run(logspec().args(["lint", "ctrl-exec", "--report", "json"]));
     assert_eq!(output.status.code(), Some(0));
     let report = json_of(&output);
     assert_eq!(report["summary"]["errors"], 0);
@@ -265,11 +249,7 @@ fn lint_of_an_invalid_spec_exits_1_with_locations() {
     let dir = tempfile::tempdir().unwrap_or_else(|error| panic!("{error}"));
     let path = dir.path().join("bad.yaml");
     std::fs::write(&path, "logspec: 2\n").unwrap_or_else(|error| panic!("{error}"));
-    let output = logspec()
-        .arg("lint")
-        .arg(&path)
-        .output()
-        .unwrap_or_else(|error| panic!("{error}"));
+    let output = run(logspec().arg("lint").arg(&path));
     assert_eq!(output.status.code(), Some(1));
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(stdout.contains("spec-invalid"), "{stdout}");
@@ -278,10 +258,7 @@ fn lint_of_an_invalid_spec_exits_1_with_locations() {
 
 #[test]
 fn explain_shows_variants_fields_and_examples() {
-    let output = logspec()
-        .args(["explain", "--spec", "ctrl-exec", "ping"])
-        .output()
-        .unwrap_or_else(|error| panic!("{error}"));
+    let output = run(logspec().args(["explain", "--spec", "ctrl-exec", "ping"]));
     assert_eq!(output.status.code(), Some(0));
     let stdout = String::from_utf8_lossy(&output.stdout);
     for expected in [
@@ -301,11 +278,9 @@ fn explain_shows_variants_fields_and_examples() {
 
 #[test]
 fn human_report_quotes_and_underlines_without_colour_when_piped() {
-    let output = logspec()
+    let output = run(logspec()
         .args(["check", "--spec", "ctrl-exec", "-"])
-        .write_stdin("ACTION=ping TARGET=web-01 RESULT=ok RTT=42ms REQID=a1b2c3d4e5f60001\n")
-        .output()
-        .unwrap_or_else(|error| panic!("{error}"));
+        .write_stdin("ACTION=ping TARGET=web-01 RESULT=ok RTT=42ms REQID=a1b2c3d4e5f60001\n"));
     assert_eq!(output.status.code(), Some(1));
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(!stdout.contains('\x1b'), "colour on a pipe:\n{stdout}");
@@ -358,10 +333,7 @@ fn bad_bytes_are_findings_not_failures() {
 
 #[test]
 fn explain_rules_as_text_and_mermaid() {
-    let text = logspec()
-        .args(["explain", "--spec", "ctrl-exec", "--rules"])
-        .output()
-        .unwrap_or_else(|error| panic!("{error}"));
+    let text = run(logspec().args(["explain", "--spec", "ctrl-exec", "--rules"]));
     assert_eq!(text.status.code(), Some(0));
     let text = String::from_utf8_lossy(&text.stdout);
     assert!(text.contains("rule agent-answers-dispatcher"), "{text}");
@@ -400,13 +372,11 @@ fn cross_stream_findings_cite_every_line_and_hosts_can_be_given() {
         "ACTION=run SCRIPT=backup EXIT=1 PEER=10.0.0.1 DISPATCHER=primary REQID=a1b2c3d4e5f60001\n",
     )
     .unwrap_or_else(|error| panic!("{error}"));
-    let output = logspec()
+    let output = run(logspec()
         .args(["check", "--spec", "ctrl-exec", "--report", "json", "--host"])
         .arg(format!("{}=db-01", agent.display()))
         .arg(&dispatcher)
-        .arg(&agent)
-        .output()
-        .unwrap_or_else(|error| panic!("{error}"));
+        .arg(&agent));
     assert_eq!(output.status.code(), Some(1));
     let report = json_of(&output);
     let finding = &report["findings"][0];
@@ -418,22 +388,18 @@ fn cross_stream_findings_cite_every_line_and_hosts_can_be_given() {
         .is_some_and(|file| file.ends_with("dispatcher.log")));
     assert_eq!(report["alignment"]["order"], "sequential");
 
-    let bad_host = logspec()
+    let bad_host = run(logspec()
         .args(["check", "--spec", "ctrl-exec", "--host", "other.log=db-01"])
-        .arg(&dispatcher)
-        .output()
-        .unwrap_or_else(|error| panic!("{error}"));
+        .arg(&dispatcher));
     assert_eq!(bad_host.status.code(), Some(2));
 }
 
 #[test]
 fn partial_turns_open_lifecycles_into_warnings() {
     let renewal = "ACTION=renew TARGET=web-01:7443 STATUS=starting REQID=b2c3d4e5f6a70002\n";
-    let strict = logspec()
+    let strict = run(logspec()
         .args(["check", "--spec", "ctrl-exec", "--report", "json", "-"])
-        .write_stdin(renewal)
-        .output()
-        .unwrap_or_else(|error| panic!("{error}"));
+        .write_stdin(renewal));
     assert_eq!(strict.status.code(), Some(1));
     assert_eq!(json_of(&strict)["findings"][0]["code"], "incomplete");
     let partial = logspec()

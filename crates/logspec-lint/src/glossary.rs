@@ -10,22 +10,14 @@ pub(crate) fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
         let glossary_pointer = logspec_spec::locate::pointer(&["fields", name]);
         // (event index, variant index, field index) of every use.
         let uses: Vec<(usize, usize, usize)> = spec
-            .events
-            .iter()
-            .enumerate()
-            .flat_map(|(e, event)| {
-                event
-                    .variants
+            .variants()
+            .flat_map(|(e, v, _, variant)| {
+                variant
+                    .fields
                     .iter()
                     .enumerate()
-                    .flat_map(move |(v, variant)| {
-                        variant
-                            .fields
-                            .iter()
-                            .enumerate()
-                            .filter(move |(_, field)| field.name == *name)
-                            .map(move |(f, _)| (e, v, f))
-                    })
+                    .filter(|(_, field)| field.name == *name)
+                    .map(move |(f, _)| (e, v, f))
             })
             .collect();
         let use_pointer =

@@ -49,25 +49,23 @@ pub(crate) fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
                 }
             }
         }
-        for (event_index, event) in spec.events.iter().enumerate() {
-            for (variant_index, variant) in event.variants.iter().enumerate() {
-                if mentioned.contains(&(event.id.as_str(), variant.name.as_str())) {
-                    continue;
-                }
-                let mut finding = context.finding(
-                    Code::NotInSummaryTable,
-                    &variant_pointer(event_index, variant_index),
-                    format!(
-                        "{} appears in no row of the {} table; its section's {} is used",
-                        display(&event.id, &variant.name, event.variants.len()),
-                        table.title,
-                        variant.severity
-                    ),
-                );
-                finding.event = Some(event.id.clone());
-                finding.variant = Some(variant.name.clone());
-                findings.push(finding);
+        for (event_index, variant_index, event, variant) in spec.variants() {
+            if mentioned.contains(&(event.id.as_str(), variant.name.as_str())) {
+                continue;
             }
+            let mut finding = context.finding(
+                Code::NotInSummaryTable,
+                &variant_pointer(event_index, variant_index),
+                format!(
+                    "{} appears in no row of the {} table; its section's {} is used",
+                    display(&event.id, &variant.name, event.variants.len()),
+                    table.title,
+                    variant.severity
+                ),
+            );
+            finding.event = Some(event.id.clone());
+            finding.variant = Some(variant.name.clone());
+            findings.push(finding);
         }
     }
 }

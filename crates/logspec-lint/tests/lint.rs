@@ -70,7 +70,8 @@ const CLEAN: Options = Options {
     state_values_used: false,
 };
 
-fn lint(options: &Options) -> Vec<Finding> {
+/// The spec text for `options`.
+fn text(options: &Options) -> String {
     let mut text = BASE
         .replace("EXAMPLES", options.examples)
         .replace("WORKER", options.worker)
@@ -80,10 +81,18 @@ fn lint(options: &Options) -> Vec<Finding> {
         // Without narrowing, every glossary value is allowed somewhere.
         text = text.replace("{name: STATE, values: [up, down]}", "STATE");
     }
-    match load_str(&text, "demo.yaml") {
+    text
+}
+
+fn lint_text(text: &str) -> Vec<Finding> {
+    match load_str(text, "demo.yaml") {
         Ok(loaded) => logspec_lint::lint(&loaded),
         Err(error) => panic!("test spec does not load: {error}\n{text}"),
     }
+}
+
+fn lint(options: &Options) -> Vec<Finding> {
+    lint_text(&text(options))
 }
 
 fn codes(findings: &[Finding]) -> Vec<&'static str> {
@@ -118,36 +127,22 @@ fn table_severity_conflict_names_both_places() {
 
 #[test]
 fn not_in_summary_table() {
-    let mut text = BASE
-        .replace("EXAMPLES", CLEAN.examples)
-        .replace("WORKER", "worker")
-        .replace("TABLE_STOP", "WARN")
-        .replace("IN_GLOSSARY", "true")
-        .replace("{name: STATE, values: [up, down]}", "STATE");
-    text = text.replace(
+    let text = text(&CLEAN).replace(
         "items: [stop]",
         "items: [{item: stop on server, refers: [stop/server]}]",
     );
-    let loaded = load_str(&text, "demo.yaml").unwrap_or_else(|error| panic!("{error}"));
-    let findings = logspec_lint::lint(&loaded);
+    let findings = lint_text(&text);
     assert_eq!(codes(&findings), vec!["not-in-summary-table"]);
     assert_eq!(findings[0].variant.as_deref(), Some("worker"));
 }
 
 #[test]
 fn emitter_tag_conflict() {
-    let text = BASE
-        .replace("EXAMPLES", CLEAN.examples)
-        .replace("WORKER", "worker")
-        .replace("TABLE_STOP", "WARN")
-        .replace("IN_GLOSSARY", "true")
-        .replace("{name: STATE, values: [up, down]}", "STATE")
-        .replace(
-            "tags: [{tag: demo-worker, source: Overview}]",
-            "tags: [{tag: demo-worker, source: Overview}, {tag: demo-bg, source: Appendix}]",
-        );
-    let loaded = load_str(&text, "demo.yaml").unwrap_or_else(|error| panic!("{error}"));
-    let findings = logspec_lint::lint(&loaded);
+    let text = text(&CLEAN).replace(
+        "tags: [{tag: demo-worker, source: Overview}]",
+        "tags: [{tag: demo-worker, source: Overview}, {tag: demo-bg, source: Appendix}]",
+    );
+    let findings = lint_text(&text);
     assert_eq!(codes(&findings), vec!["emitter-tag-conflict"]);
     assert!(
         findings[0].message.contains("demo-bg (Appendix)"),
@@ -170,18 +165,11 @@ fn glossary_value_unused() {
 #[test]
 fn glossary_usage_mismatch() {
     let with_list = |list: &str| {
-        let text = BASE
-            .replace("EXAMPLES", CLEAN.examples)
-            .replace("WORKER", "worker")
-            .replace("TABLE_STOP", "WARN")
-            .replace("IN_GLOSSARY", "true")
-            .replace("{name: STATE, values: [up, down]}", "STATE")
-            .replace(
-                "PORT: {type: integer, description: Port.}",
-                &format!("PORT: {{type: integer, glossary_used_in: {list}, description: Port.}}"),
-            );
-        let loaded = load_str(&text, "demo.yaml").unwrap_or_else(|error| panic!("{error}"));
-        logspec_lint::lint(&loaded)
+        let text = text(&CLEAN).replace(
+            "PORT: {type: integer, description: Port.}",
+            &format!("PORT: {{type: integer, glossary_used_in: {list}, description: Port.}}"),
+        );
+        lint_text(&text)
     };
     let findings = with_list("[start]");
     assert_eq!(codes(&findings), vec!["glossary-usage-mismatch"]);
@@ -205,15 +193,8 @@ fn field_not_in_glossary() {
 
 #[test]
 fn field_unused() {
-    let text = BASE
-        .replace("EXAMPLES", CLEAN.examples)
-        .replace("WORKER", "worker")
-        .replace("TABLE_STOP", "WARN")
-        .replace("IN_GLOSSARY", "true")
-        .replace("{name: STATE, values: [up, down]}", "STATE")
-        .replace(", {name: NOTE, optional: true}", "");
-    let loaded = load_str(&text, "demo.yaml").unwrap_or_else(|error| panic!("{error}"));
-    let findings = logspec_lint::lint(&loaded);
+    let text = text(&CLEAN).replace(", {name: NOTE, optional: true}", "");
+    let findings = lint_text(&text);
     assert_eq!(codes(&findings), vec!["field-unused"]);
 }
 

@@ -562,6 +562,17 @@ impl Spec {
         self.events.iter().find(|event| event.id == id)
     }
 
+    /// Every variant of every event with its indices, in spec order.
+    pub fn variants(&self) -> impl Iterator<Item = (usize, usize, &Event, &Variant)> {
+        self.events.iter().enumerate().flat_map(|(e, event)| {
+            event
+                .variants
+                .iter()
+                .enumerate()
+                .map(move |(v, variant)| (e, v, event, variant))
+        })
+    }
+
     pub fn emitter(&self, name: &str) -> Option<&Emitter> {
         self.emitters.iter().find(|emitter| emitter.name == name)
     }

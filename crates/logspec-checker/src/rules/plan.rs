@@ -83,17 +83,8 @@ impl RulePlan {
                             .map(String::as_str)
                     })
                     .collect();
-                spec.events
-                    .iter()
-                    .enumerate()
-                    .flat_map(|(e, event)| {
-                        event
-                            .variants
-                            .iter()
-                            .enumerate()
-                            .map(move |(v, variant)| (e, v, variant))
-                    })
-                    .filter(|(_, _, variant)| {
+                spec.variants()
+                    .filter(|(_, _, _, variant)| {
                         variant.emitters.is_empty()
                             || side.is_empty()
                             || variant
@@ -101,7 +92,7 @@ impl RulePlan {
                                 .iter()
                                 .any(|name| side.contains(name.as_str()))
                     })
-                    .map(|(e, v, _)| (e, v))
+                    .map(|(e, v, _, _)| (e, v))
                     .collect()
             })
             .collect();
