@@ -78,9 +78,27 @@ pub fn excerpt(line: &str, span: Option<Range<usize>>) -> Excerpt {
     let span = span.and_then(|span| {
         let start = span.start.min(end);
         let stop = span.end.min(end);
-        (start < stop || span.start == span.end && span.start <= end).then_some(start..stop)
+        let kept = start < stop || span.start == span.end && span.start <= end;
+        // A span in raw bytes can end inside a character of the text (an
+        // invalid byte shown as U+FFFD): it then covers that whole character.
+        kept.then(|| floor_char_boundary(line, start)..ceil_char_boundary(line, stop))
     });
     Excerpt { text, span }
+}
+
+/// The last char boundary of `text` at or before `at`.
+fn floor_char_boundary(text: &str, at: usize) -> usize {
+    (0..=at.min(text.len()))
+        .rev()
+        .find(|&at| text.is_char_boundary(at))
+        .unwrap_or(0)
+}
+
+/// The first char boundary of `text` at or after `at`.
+fn ceil_char_boundary(text: &str, at: usize) -> usize {
+    (at..text.len())
+        .find(|&at| text.is_char_boundary(at))
+        .unwrap_or(text.len())
 }
 
 /// Reusable buffers, so that checking a line allocates only for findings.

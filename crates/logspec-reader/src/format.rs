@@ -117,7 +117,7 @@ pub struct Framed<'a> {
 
 /// Guess a stream's format from one line, choosing only among `allowed`.
 ///
-/// The framed formats are tried in the order given: `{` is journald,
+/// The framed formats are tried in the order given: `{` (after JSON whitespace) is journald,
 /// `<digits>1 ` is RFC 5424, and RFC 3164 is a month-day-time or RFC 3339
 /// timestamp, after a `<digits>` PRI or (for RFC 3339, which could also begin
 /// a bare payload) followed by a hostname. Only the shape is checked, so a

@@ -62,10 +62,7 @@ fn present<'de, D: serde::Deserializer<'de>>(
 
 pub(crate) fn read(line: &str) -> Result<Framed<'_>, ReadError> {
     // serde would also read a struct from a JSON array: only objects are entries.
-    let start = line
-        .bytes()
-        .position(|b| !matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
-        .unwrap_or(line.len());
+    let start = line.len() - line.trim_start_matches(JSON_WHITESPACE).len();
     if line.as_bytes().get(start) != Some(&b'{') {
         return Err(ReadError::at(start, ReadErrorKind::NotJsonObject));
     }
@@ -264,10 +261,14 @@ fn json_reason(error: &serde_json::Error) -> String {
     }
 }
 
-/// Shape check for [`detect`](crate::detect): a JSON object.
+/// Shape check for [`detect`](crate::detect): a JSON object, after the
+/// same leading whitespace [`read`] skips.
 pub(crate) fn looks_like(line: &str) -> bool {
-    line.starts_with('{')
+    line.trim_start_matches(JSON_WHITESPACE).starts_with('{')
 }
+
+/// What JSON allows around a value.
+const JSON_WHITESPACE: [char; 4] = [' ', '\t', '\r', '\n'];
 
 #[cfg(test)]
 mod tests {

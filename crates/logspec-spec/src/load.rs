@@ -67,9 +67,14 @@ impl LoadedSpec {
         self.locations.find(pointer)
     }
 
-    /// The text of 1-based line `line` of the spec, if it exists.
+    /// The text of 1-based line `line` of the spec, if it exists. Lines are
+    /// counted as YAML (and so every [`Location`]) counts them: a lone `\r`
+    /// ends a line too.
     pub fn line_text(&self, line: usize) -> Option<&str> {
-        self.text.lines().nth(line.checked_sub(1)?)
+        self.text
+            .lines()
+            .flat_map(|line| line.split('\r'))
+            .nth(line.checked_sub(1)?)
     }
 }
 

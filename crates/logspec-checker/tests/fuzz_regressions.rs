@@ -1,0 +1,49 @@
+//! Inputs the fuzz targets (`fuzz/`) found breaking a promise, kept as
+//! ordinary tests so each bug stays fixed without a fuzzer. Each test names
+//! the target that found it.
+
+use logspec_checker::record::excerpt;
+use logspec_checker::{CheckOptions, Checker, Code, Finding, Plan};
+
+fn check(input: &[u8]) -> Vec<Finding> {
+    let loaded = match logspec_spec::builtin("ctrl-exec").map(|builtin| builtin.load()) {
+        Some(Ok(loaded)) => loaded,
+        _ => panic!("built-in ctrl-exec spec does not load"),
+    };
+    let plan = Plan::new(&loaded.spec);
+    let mut checker = Checker::new(&plan, CheckOptions::default());
+    let mut findings = Vec::new();
+    if let Err(error) = checker.check_input("fuzz.log", input, &mut findings) {
+        panic!("reading from memory failed: {error}");
+    }
+    findings
+}
+
+/// `check`: a line starting with an invalid byte. The excerpt shows it as
+/// U+FFFD (three bytes), but the span was the raw byte's 0..1, inside that
+/// character, so slicing the excerpt by its span panicked.
+#[test]
+fn span_of_an_invalid_byte_covers_its_replacement_character() {
+    let findings = check(b"\x88\x08");
+    let finding = &findings[0];
+    assert_eq!(finding.code, Code::ParseError);
+    assert_eq!(finding.column, Some(1));
+    let shown = finding
+        .excerpt
+        .as_ref()
+        .expect("parse errors quote the line");
+    assert_eq!(shown.text, "\u{FFFD}\u{8}");
+    assert_eq!(shown.span, Some(0..3));
+    let span = shown.span.clone().unwrap_or_default();
+    assert_eq!(&shown.text[span], "\u{FFFD}");
+}
+
+#[test]
+fn excerpt_spans_are_widened_to_character_boundaries() {
+    let line = "ab\u{e9}cd";
+    assert_eq!(excerpt(line, Some(3..3)).span, Some(2..4));
+    assert_eq!(excerpt(line, Some(2..3)).span, Some(2..4));
+    assert_eq!(excerpt(line, Some(0..2)).span, Some(0..2));
+    assert_eq!(excerpt(line, Some(6..6)).span, Some(6..6));
+    assert_eq!(excerpt(line, None).span, None);
+}

@@ -1,0 +1,244 @@
+//! Writes the seed corpus of every fuzz target under the directory given
+//! (default `corpus`, relative to `fuzz/`); `fuzz/seed-corpora` runs it.
+//!
+//! Seeds are what real inputs look like, so the fuzzer starts deep in each
+//! parser rather than at its first byte: every built-in spec's text, every
+//! example line the specs document, the bundled example streams, and each
+//! example's payload rendered in every envelope (with the priority and tag
+//! its variant documents). A target's old seeds (`seed-*`) are replaced;
+//! what the fuzzer added to the corpus is kept.
+
+use logspec_checker::Plan;
+use logspec_fuzz::chunked::Chunking;
+use logspec_fuzz::render::{self, JournalValue, Padding, SdElement};
+use logspec_fuzz::specs::builtins;
+use logspec_reader::{detect, parse_pairs, read_envelope, Format, Priority};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::{fs, io};
+
+/// The bundled example streams.
+const STREAMS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../spec/examples");
+
+fn main() -> ExitCode {
+    let root = PathBuf::from(
+        std::env::args()
+            .nth(1)
+            .unwrap_or_else(|| "corpus".to_owned()),
+    );
+    match seeds().and_then(|seeds| write(&root, &seeds)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("seed-corpora: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+type Seeds = BTreeMap<&'static str, BTreeSet<Vec<u8>>>;
+
+fn seeds() -> io::Result<Seeds> {
+    let mut seeds = Seeds::new();
+    let mut add = |target: &'static str, seed: &[u8]| {
+        seeds.entry(target).or_default().insert(seed.to_vec());
+    };
+    let mut streams: Vec<Vec<u8>> = example_streams()?;
+    let mut by_format: BTreeMap<&'static str, Vec<String>> = BTreeMap::new();
+
+    for compiled in builtins() {
+        add("spec", compiled.loaded.text.as_bytes());
+        let plan = &compiled.plan;
+        for (event_index, event) in compiled.loaded.spec.events.iter().enumerate() {
+            for (variant_index, variant) in event.variants.iter().enumerate() {
+                for example in &variant.examples {
+                    let line = example.line.as_str();
+                    add("check", line.as_bytes());
+                    let Some(payload) = payload_of(plan, line) else {
+                        continue;
+                    };
+                    add("keyvalue", payload.as_bytes());
+                    for pair in parse_pairs(&payload).unwrap_or_default() {
+                        add("values", pair.value.as_bytes());
+                    }
+                    let compiled_variant = &plan.events[event_index].variants[variant_index];
+                    let priority = Priority {
+                        facility: plan.facility.map_or(1, |(code, _)| code),
+                        severity: compiled_variant.severity.min(7),
+                    };
+                    let mut tags: Vec<&str> =
+                        compiled_variant.tags.iter().map(String::as_str).collect();
+                    tags.sort_unstable();
+                    let tag = tags.first().copied().unwrap_or(plan.producer.as_str());
+                    for (format, rendered) in renderings(&payload, priority, tag) {
+                        add(target_of(format), rendered.as_bytes());
+                        add("check", rendered.as_bytes());
+                        by_format.entry(format.name()).or_default().push(rendered);
+                    }
+                }
+            }
+        }
+    }
+
+    for lines in by_format.values() {
+        streams.push(format!("{}\n", lines.join("\n")).into_bytes());
+    }
+    if let Some(lines) = by_format.get(Format::Rfc3164.name()) {
+        // Windows line endings, and a last line without its newline.
+        streams.push(lines.join("\r\n").into_bytes());
+    }
+    for stream in &streams {
+        add("check", stream);
+        for line in stream.split(|&b| b == b'\n') {
+            add("rfc3164", line);
+        }
+        // Whole, then with short lines, small chunks and failed reads.
+        for (limit, plan) in [(0, &[][..]), (40, &[3, 0, 17, 1][..]), (7, &[1][..])] {
+            let mut seed = Chunking::header(limit, plan);
+            seed.extend_from_slice(stream);
+            add("lines", &seed);
+            add("chunks", &seed);
+        }
+    }
+    for seed in pseudo_random(16) {
+        add("roundtrip", &seed);
+    }
+    Ok(seeds)
+}
+
+/// The payload of an example line, in whatever envelope it is written.
+fn payload_of(plan: &Plan, line: &str) -> Option<String> {
+    let format = detect(line, &plan.formats)?;
+    let framed = read_envelope(format, line).ok()?;
+    Some(framed.payload.into_owned())
+}
+
+/// `payload` in every envelope and its common variations.
+fn renderings(payload: &str, priority: Priority, tag: &str) -> Vec<(Format, String)> {
+    let bsd = render::bsd_timestamp(2, 3, Padding::Space, (12, 0, 1));
+    let iso = render::rfc3339(
+        (2026, 3, 13),
+        (12, 0, 1),
+        Some((6, 123_456)),
+        Some((true, 0, 0)),
+    );
+    let rfc3164 = |priority, timestamp: &str, hostname| {
+        render::Rfc3164 {
+            priority,
+            timestamp,
+            hostname,
+            tag,
+            pid: Some("12345"),
+        }
+        .line(payload)
+    };
+    let sd = [SdElement {
+        id: "origin@48577".to_owned(),
+        params: vec![("ip".to_owned(), "10.0.0.1".to_owned())],
+    }];
+    let rfc5424 = |structured_data: &[SdElement]| {
+        render::Rfc5424 {
+            priority,
+            timestamp: Some("2026-03-13T12:00:01.003Z"),
+            hostname: Some("host"),
+            app_name: Some(tag),
+            procid: Some("12345"),
+            msgid: None,
+            structured_data,
+            bom: false,
+        }
+        .line(payload)
+    };
+    let severity = priority.severity.to_string();
+    let facility = priority.facility.to_string();
+    let journald = |message| {
+        render::journald(&[
+            (
+                "__REALTIME_TIMESTAMP",
+                JournalValue::Text("1773403201003000"),
+            ),
+            ("PRIORITY", JournalValue::Text(&severity)),
+            ("SYSLOG_FACILITY", JournalValue::Text(&facility)),
+            ("SYSLOG_IDENTIFIER", JournalValue::Text(tag)),
+            ("_PID", JournalValue::Text("12345")),
+            ("_HOSTNAME", JournalValue::Text("host")),
+            ("MESSAGE", message),
+        ])
+    };
+    vec![
+        (Format::Rfc3164, rfc3164(None, &bsd, Some("host"))),
+        (Format::Rfc3164, rfc3164(Some(priority), &bsd, None)),
+        (Format::Rfc3164, rfc3164(None, &iso, Some("host"))),
+        (Format::Rfc5424, rfc5424(&[])),
+        (Format::Rfc5424, rfc5424(&sd)),
+        (Format::Journald, journald(JournalValue::Text(payload))),
+        (Format::Journald, journald(JournalValue::Bytes(payload))),
+        (Format::Bare, payload.to_owned()),
+    ]
+}
+
+/// The reader target a format's lines seed.
+fn target_of(format: Format) -> &'static str {
+    match format {
+        Format::Rfc3164 => "rfc3164",
+        Format::Rfc5424 => "rfc5424",
+        Format::Journald => "journald",
+        Format::Bare => "keyvalue",
+    }
+}
+
+fn example_streams() -> io::Result<Vec<Vec<u8>>> {
+    let mut paths: Vec<PathBuf> = fs::read_dir(STREAMS)?
+        .map(|entry| entry.map(|entry| entry.path()))
+        .collect::<io::Result<_>>()?;
+    paths.sort();
+    paths
+        .iter()
+        .filter(|path| path.extension().is_some_and(|ext| ext == "log"))
+        .map(fs::read)
+        .collect()
+}
+
+/// Reproducible bytes for the structure-aware target, whose input is no text.
+fn pseudo_random(count: usize) -> Vec<Vec<u8>> {
+    let mut state: u64 = 0x5EED_1095_5EC0_0001;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    (0..count)
+        .map(|index| (0..16 << (index % 6)).map(|_| next() as u8).collect())
+        .collect()
+}
+
+fn write(root: &Path, seeds: &Seeds) -> io::Result<()> {
+    for (target, seeds) in seeds {
+        let dir = root.join(target);
+        fs::create_dir_all(&dir)?;
+        for entry in fs::read_dir(&dir)? {
+            let path = entry?.path();
+            let stale = path
+                .file_name()
+                .and_then(|name| name.to_str())
+                .is_some_and(|name| name.starts_with("seed-"));
+            if stale {
+                fs::remove_file(&path)?;
+            }
+        }
+        for seed in seeds {
+            fs::write(dir.join(format!("seed-{:016x}", fnv1a(seed))), seed)?;
+        }
+        println!("{target}: {} seeds", seeds.len());
+    }
+    Ok(())
+}
+
+/// FNV-1a: stable names, so regenerating the seeds changes no file that
+/// did not change.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+    })
+}

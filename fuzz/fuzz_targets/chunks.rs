@@ -1,0 +1,40 @@
+//! The checker's verdict does not depend on how the input arrives: the
+//! same bytes read whole and in arbitrary chunks (with interrupted reads in
+//! between) give identical findings, summaries and coverage.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use logspec_checker::{CheckOptions, Checker, CoverageReport, Finding, InputSummary, Plan};
+use logspec_fuzz::chunked::{Chunked, Chunking, Hiccup};
+use logspec_fuzz::specs::builtins;
+use std::io::BufRead;
+
+fuzz_target!(|input: &[u8]| {
+    let (chunking, data) = Chunking::split(input);
+    for compiled in builtins() {
+        let options = CheckOptions {
+            max_line_bytes: chunking.max_line_bytes,
+            ..CheckOptions::default()
+        };
+        let whole = verdict(&compiled.plan, options.clone(), data);
+        let chunked = verdict(
+            &compiled.plan,
+            options,
+            Chunked::new(data, chunking.plan, Hiccup::Interrupted),
+        );
+        assert_eq!(whole, chunked);
+    }
+});
+
+fn verdict<R: BufRead>(
+    plan: &Plan,
+    options: CheckOptions,
+    reader: R,
+) -> (InputSummary, Vec<Finding>, CoverageReport) {
+    let mut checker = Checker::new(plan, options);
+    let mut findings = Vec::new();
+    let summary = checker
+        .check_input("fuzz.log", reader, &mut findings)
+        .unwrap_or_else(|e| panic!("interrupted reads are retried, yet: {e}"));
+    (summary, findings, checker.coverage().report(plan))
+}
