@@ -1,0 +1,231 @@
+//! The properties logspec is held to, on every built-in spec in every
+//! framing it declares: conforming streams raise nothing, each mutation
+//! raises exactly its predicted finding on its line, every record survives
+//! a round trip through its wire format, and the checker never panics.
+
+mod common;
+
+use common::{builtins, check_property, config, framings, run_checker, Builtin};
+use logspec_gen::render::keyvalue::needs_quotes;
+use logspec_gen::{envelope_of, render, Broken, Framing, Record, Stream, StreamOptions};
+use logspec_reader::{parse_pairs, read_envelope, Format};
+use proptest::prelude::*;
+use proptest::strategy::Union;
+use proptest::test_runner::TestCaseError;
+
+fn streams(
+    builtins: &[Builtin],
+    broken: Broken,
+    max_lines: usize,
+) -> impl Strategy<Value = (usize, Stream)> {
+    Union::new(framings(builtins).into_iter().map(|(index, framing)| {
+        let options = StreamOptions {
+            broken,
+            ..StreamOptions::valid(framing, max_lines)
+        };
+        builtins[index]
+            .generator
+            .stream(&options)
+            .expect("built-in specs generate streams")
+            .prop_map(move |stream| (index, stream))
+    }))
+}
+
+fn rendered(stream: &Stream) -> Result<String, TestCaseError> {
+    stream
+        .render()
+        .map_err(|error| TestCaseError::fail(format!("cannot render: {error}")))
+}
+
+#[test]
+fn conforming_streams_raise_no_finding() {
+    let builtins = builtins();
+    check_property(
+        config("conforming_streams_raise_no_finding", file!(), 256),
+        streams(&builtins, Broken::None, 8),
+        |(index, stream)| {
+            let text = rendered(&stream)?;
+            let (summary, findings) = run_checker(&builtins[index].plan, &text, None);
+            prop_assert!(findings.is_empty(), "{text}\n{findings:#?}");
+            prop_assert_eq!(summary.records, stream.lines.len() as u64);
+            prop_assert_eq!(summary.format, Some(stream.framing.format()));
+            Ok(())
+        },
+    );
+}
+
+/// Streams draw variants at random; this makes sure each one of every
+/// built-in spec is exercised, in every framing.
+#[test]
+fn every_variant_generates_conforming_records() {
+    let builtins = builtins();
+    for builtin in &builtins {
+        let framings = Framing::all_for(&builtin.spec);
+        for (event, variant) in builtin.generator.variants() {
+            let records = builtin.generator.record(event, variant).expect("a variant");
+            let strategy = (records, proptest::sample::select(framings.clone()));
+            check_property(
+                config("every_variant_generates_conforming_records", file!(), 12),
+                strategy,
+                |(record, framing)| {
+                    let line = render(framing, &record)
+                        .map_err(|error| TestCaseError::fail(error.to_string()))?;
+                    let (_, findings) = run_checker(&builtin.plan, &line, None);
+                    prop_assert!(
+                        findings.is_empty(),
+                        "{} {}/{}: {line}\n{findings:#?}",
+                        builtin.name,
+                        builtin.spec.events[event].id,
+                        builtin.spec.events[event].variants[variant].name
+                    );
+                    Ok(())
+                },
+            );
+        }
+    }
+}
+
+#[test]
+fn each_mutation_raises_exactly_its_finding_on_its_line() {
+    let builtins = builtins();
+    check_property(
+        config(
+            "each_mutation_raises_exactly_its_finding_on_its_line",
+            file!(),
+            256,
+        ),
+        streams(&builtins, Broken::Some, 8),
+        |(index, stream)| {
+            let text = rendered(&stream)?;
+            let (_, findings) = run_checker(&builtins[index].plan, &text, None);
+            let mut raised: Vec<_> = findings
+                .iter()
+                .map(|f| (f.line, f.code, f.event.clone(), f.field.clone()))
+                .collect();
+            let mut expected: Vec<_> = stream
+                .expected()
+                .into_iter()
+                .map(|(line, e)| (line, e.code, e.event.clone(), e.field.clone()))
+                .collect();
+            raised.sort();
+            expected.sort();
+            prop_assert_eq!(raised, expected, "{}\n{:#?}", text, findings);
+            Ok(())
+        },
+    );
+}
+
+/// Streams draw variants at random; this holds each variant of every
+/// built-in spec to its mutations, in every framing, where siblings that
+/// could claim a broken record are most likely to be found.
+#[test]
+fn every_variant_mutates_exactly() {
+    let builtins = builtins();
+    for builtin in &builtins {
+        let framings = Framing::all_for(&builtin.spec);
+        for (event, variant) in builtin.generator.variants() {
+            let strategy = Union::new(framings.iter().map(|&framing| {
+                builtin
+                    .generator
+                    .mutated(event, variant, framing)
+                    .expect("a variant")
+                    .prop_map(move |mutated| (framing, mutated))
+            }));
+            check_property(
+                config("every_variant_mutates_exactly", file!(), 24),
+                strategy,
+                |(framing, mutated)| {
+                    let line = render(framing, &mutated.record)
+                        .map_err(|error| TestCaseError::fail(error.to_string()))?;
+                    let (_, findings) = run_checker(&builtin.plan, &line, None);
+                    let raised: Vec<_> = findings
+                        .iter()
+                        .map(|f| (f.line, f.code, f.event.clone(), f.field.clone()))
+                        .collect();
+                    let expected = &mutated.mutation.expected;
+                    prop_assert_eq!(
+                        raised,
+                        vec![(
+                            1,
+                            expected.code,
+                            expected.event.clone(),
+                            expected.field.clone()
+                        )],
+                        "{}: {}\n{:#?}",
+                        mutated.mutation,
+                        line,
+                        findings
+                    );
+                    Ok(())
+                },
+            );
+        }
+    }
+}
+
+/// Conforming and mutated records (which carry duplicate keys, empty and
+/// odd values) in every framing.
+fn records_in_framings(builtins: &[Builtin]) -> impl Strategy<Value = (Framing, Record)> {
+    Union::new(framings(builtins).into_iter().map(|(index, framing)| {
+        let generator = &builtins[index].generator;
+        let valid = generator.any_record(None).expect("records");
+        let mutated = generator
+            .any_mutated(None, framing)
+            .expect("mutations")
+            .prop_map(|mutated| mutated.record);
+        prop_oneof![valid, mutated].prop_map(move |record| (framing, record))
+    }))
+}
+
+#[test]
+fn records_round_trip_through_every_format() {
+    let builtins = builtins();
+    check_property(
+        config("records_round_trip_through_every_format", file!(), 512),
+        records_in_framings(&builtins),
+        |(framing, record)| {
+            let line =
+                render(framing, &record).map_err(|error| TestCaseError::fail(error.to_string()))?;
+            let framed = read_envelope(framing.format(), &line)
+                .map_err(|error| TestCaseError::fail(format!("{line}: {error}")))?;
+            prop_assert_eq!(
+                &framed.envelope,
+                &envelope_of(framing, &record.meta),
+                "{}",
+                line
+            );
+            let pairs = parse_pairs(&framed.payload)
+                .map_err(|error| TestCaseError::fail(format!("{line}: {error}")))?;
+            let read: Vec<(&str, &str)> = pairs.iter().map(|p| (p.key, p.value.as_ref())).collect();
+            let written: Vec<(&str, &str)> = record
+                .fields
+                .iter()
+                .map(|f| (f.key.as_str(), f.value.as_str()))
+                .collect();
+            prop_assert_eq!(read, written, "{}", line);
+            for pair in &pairs {
+                prop_assert_eq!(pair.quoted, needs_quotes(&pair.value), "{}", line);
+            }
+            Ok(())
+        },
+    );
+}
+
+/// Generated and mutated streams read in every format, the right one or
+/// not: whatever comes out, the checker reports it and goes on.
+#[test]
+fn the_checker_never_panics_on_generated_input() {
+    let builtins = builtins();
+    check_property(
+        config("the_checker_never_panics_on_generated_input", file!(), 128),
+        streams(&builtins, Broken::Some, 6),
+        |(index, stream)| {
+            let text = rendered(&stream)?;
+            for format in Format::ALL {
+                let (summary, _) = run_checker(&builtins[index].plan, &text, Some(format));
+                prop_assert_eq!(summary.lines, stream.lines.len() as u64);
+            }
+            Ok(())
+        },
+    );
+}
