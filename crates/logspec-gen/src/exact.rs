@@ -29,11 +29,10 @@ pub(crate) fn errors(
         match record.value(&field.name) {
             None if field.required => field_error(Code::MissingField, &field.name),
             None => {}
-            Some(value) => {
-                if field.check.check(value).is_err() {
-                    field_error(Code::InvalidValue, &field.name);
-                }
+            Some(value) if field.check.check(value).is_err() => {
+                field_error(Code::InvalidValue, &field.name)
             }
+            Some(_) => {}
         }
     }
     for (index, field) in record.fields.iter().enumerate() {
@@ -42,7 +41,7 @@ pub(crate) fn errors(
             .any(|earlier| earlier.key == field.key);
         let listed = variant.fields.iter().any(|listed| listed.name == field.key);
         if first && !listed {
-            let forbidden = variant.forbidden.iter().any(|name| *name == field.key);
+            let forbidden = variant.forbidden.contains(&field.key);
             if forbidden || !variant.additional_fields {
                 field_error(Code::UnexpectedField, &field.key);
             }

@@ -3,21 +3,21 @@
 
 use crate::mutate::{self, Mutated};
 use crate::record::{FieldGen, Record, VariantGen};
-use crate::stream::{self, Stream, StreamOptions};
+use crate::stream::{self, SampledLines, Stream, StreamOptions};
 use crate::{value, Framing, GenError};
 use logspec_checker::Plan;
 use logspec_spec::{Event, FieldUse, Spec};
 use proptest::prelude::*;
 use proptest::strategy::Union;
-use std::sync::Arc;
+use std::rc::Rc;
 
 /// Strategies of records, mutations and streams for one spec.
 ///
-/// Cheap to clone; strategies it hands out own what they need, so they
+/// Cheap to clone; strategies it hands out share what they need, so they
 /// outlive it.
 #[derive(Clone)]
 pub struct Generator {
-    compiled: Arc<Compiled>,
+    compiled: Rc<Compiled>,
 }
 
 /// The spec with everything generation needs prepared.
@@ -49,7 +49,7 @@ impl Generator {
             })
             .collect::<Result<Vec<_>, _>>()?;
         Ok(Generator {
-            compiled: Arc::new(Compiled {
+            compiled: Rc::new(Compiled {
                 spec: spec.clone(),
                 plan,
                 variants,
@@ -111,11 +111,7 @@ impl Generator {
         framing: Framing,
     ) -> Result<BoxedStrategy<Mutated>, GenError> {
         let records = self.record(event, variant)?;
-        Ok(mutate::mutated(
-            Arc::clone(&self.compiled),
-            records,
-            framing,
-        ))
+        Ok(mutate::mutated(Rc::clone(&self.compiled), records, framing))
     }
 
     /// [`mutated`](Self::mutated) records of any variant of `event`, or of
@@ -126,18 +122,38 @@ impl Generator {
         framing: Framing,
     ) -> Result<BoxedStrategy<Mutated>, GenError> {
         let records = self.any_record(event)?;
-        Ok(mutate::mutated(
-            Arc::clone(&self.compiled),
-            records,
-            framing,
-        ))
+        Ok(mutate::mutated(Rc::clone(&self.compiled), records, framing))
+    }
+
+    /// Every mutation of `record` (a conforming record of this spec) whose
+    /// finding, read in `framing`, can be predicted exactly.
+    pub fn mutations(&self, record: &Record, framing: Framing) -> Vec<Mutated> {
+        mutate::candidates(&self.compiled, record, framing)
+            .into_iter()
+            .flatten()
+            .collect()
     }
 
     /// Streams of records across the spec's events; see [`StreamOptions`].
     pub fn stream(&self, options: &StreamOptions) -> Result<BoxedStrategy<Stream>, GenError> {
+        Ok(stream::streams(self.steps(options)?, options))
+    }
+
+    /// A stream as [`stream`](Self::stream) makes them, drawn line by line
+    /// from `seed` (a number of lines from `options.lines`, then each line):
+    /// the same seed and options give the same lines.
+    pub fn sample_stream(
+        &self,
+        options: &StreamOptions,
+        seed: u64,
+    ) -> Result<SampledLines, GenError> {
+        SampledLines::new(self.steps(options)?, options, seed)
+    }
+
+    fn steps(&self, options: &StreamOptions) -> Result<BoxedStrategy<stream::Step>, GenError> {
         let valid = self.any_record(options.event)?;
         let mutated = self.any_mutated(options.event, options.framing)?;
-        Ok(stream::streams(valid, mutated, options))
+        Ok(stream::steps(valid, mutated, options.broken))
     }
 }
 

@@ -16,7 +16,7 @@ use crate::Framing;
 use logspec_checker::Code;
 use proptest::prelude::*;
 use std::fmt;
-use std::sync::Arc;
+use std::rc::Rc;
 
 /// The ways a record is broken.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -112,7 +112,7 @@ pub struct Mutated {
 
 /// Mutations of the records `records` yields, read in `framing`.
 pub(crate) fn mutated(
-    compiled: Arc<Compiled>,
+    compiled: Rc<Compiled>,
     records: BoxedStrategy<Record>,
     framing: Framing,
 ) -> BoxedStrategy<Mutated> {
@@ -128,7 +128,11 @@ pub(crate) fn mutated(
 }
 
 /// Every exact mutation of `record`, grouped by kind (no group empty).
-fn candidates(compiled: &Compiled, record: &Record, framing: Framing) -> Vec<Vec<Mutated>> {
+pub(crate) fn candidates(
+    compiled: &Compiled,
+    record: &Record,
+    framing: Framing,
+) -> Vec<Vec<Mutated>> {
     let context = Context {
         compiled,
         record,
@@ -216,6 +220,10 @@ impl Context<'_> {
     /// variant-level ones must survive the siblings.
     fn is_exact(&self, mutated: &Mutated) -> bool {
         let expected = &mutated.mutation.expected;
+        if self.framing == Framing::Bare && mutated.record.fields.is_empty() {
+            // Nothing left is an empty line (`empty-line`), not a record.
+            return false;
+        }
         match mutated.mutation.kind {
             MutationKind::DropEventKey
             | MutationKind::ReplaceEvent
@@ -289,24 +297,35 @@ impl Context<'_> {
         )]
     }
 
-    /// Fields the variant does not take: the glossary's other fields and
-    /// one no one documents, added last or right after the first field.
+    /// Fields the variant does not take: those its sibling variants use
+    /// (where a sibling may claim the record) and one no one documents,
+    /// added last or right after the first field.
     fn add_field(&self) -> Vec<Mutated> {
         let spec = &self.compiled.spec;
         let variant = self.variant();
-        let undocumented = undocumented_name(spec, &spec.events[self.record.event]);
-        let names = spec
-            .fields
-            .keys()
-            .map(String::as_str)
-            .chain([undocumented.as_str()])
-            .filter(|name| {
-                *name != self.event_key()
-                    && self.record.value(name).is_none()
-                    && (variant.forbidden.iter().any(|forbidden| forbidden == name)
-                        || (!variant.additional_fields
-                            && !variant.fields.iter().any(|listed| listed.name == *name)))
-            });
+        let event = &spec.events[self.record.event];
+        let undocumented = undocumented_name(spec, event);
+        let mut names: Vec<&str> = Vec::new();
+        let siblings = event.variants.iter().flat_map(|sibling| {
+            sibling
+                .fields
+                .iter()
+                .map(|field| field.name.as_str())
+                .chain(sibling.forbidden.iter().map(String::as_str))
+        });
+        for name in siblings.chain([undocumented.as_str()]) {
+            let takes = variant.fields.iter().any(|listed| listed.name == name)
+                && !variant.forbidden.iter().any(|forbidden| forbidden == name);
+            let flagged = variant.forbidden.iter().any(|forbidden| forbidden == name)
+                || (!variant.additional_fields && !takes);
+            if name != self.event_key()
+                && flagged
+                && self.record.value(name).is_none()
+                && !names.contains(&name)
+            {
+                names.push(name);
+            }
+        }
         let mut positions = vec![self.record.fields.len()];
         if self.record.fields.len() >= 2 {
             positions.push(1);
@@ -395,8 +414,15 @@ impl Context<'_> {
         if !self.framing.carries_facility() {
             return Vec::new();
         }
-        (0u8..24)
-            .filter(|&facility| facility != documented)
+        // A few others, kernel and local ones among them.
+        let mut others: Vec<u8> = Vec::new();
+        for facility in [0u8, 1, 16, 23, (documented + 1) % 24] {
+            if facility != documented && !others.contains(&facility) {
+                others.push(facility);
+            }
+        }
+        others
+            .into_iter()
             .map(|facility| {
                 let mut record = self.record.clone();
                 record.meta.facility = facility;
@@ -528,12 +554,17 @@ impl Context<'_> {
             .collect()
     }
 
-    /// Each field written again at each later place, with its value.
+    /// Each field written again, with its value, right after itself and
+    /// last.
     fn duplicate_field(&self) -> Vec<Mutated> {
         let fields = &self.record.fields;
         let mut out = Vec::new();
         for (index, field) in fields.iter().enumerate() {
-            for at in index + 1..=fields.len() {
+            let mut places = vec![index + 1];
+            if fields.len() > index + 1 {
+                places.push(fields.len());
+            }
+            for at in places {
                 let mut duplicated = fields.clone();
                 duplicated.insert(at, field.clone());
                 out.push(self.with_fields(

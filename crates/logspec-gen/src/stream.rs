@@ -5,20 +5,20 @@
 //! how records relate across lines (lifecycles such as dispatch, then
 //! lock-acquire, run and lock-release; REQIDs shared between a dispatcher
 //! line and its agent's). Today every line is drawn independently from all
-//! variants ([`streams`]'s `lines`), and only what is true of any stream
-//! is stitched across lines in [`assemble`]: one host, a clock that moves
-//! forward. When rules arrive, a rule becomes a strategy of *runs* (the
-//! lifecycle's records in order, sharing a REQID) interleaved with the
-//! free lines, and value sharing (REQID pairing) belongs in `assemble`;
-//! valid streams must then also satisfy the rules, and mutations gain
-//! rule-breaking kinds (a lifecycle step left out, a REQID that pairs with
-//! nothing) with the findings the checker's stream rules raise.
+//! variants (`steps`), and only what is true of any stream is stitched
+//! across lines by `Place`: one host, a clock that never goes back. When
+//! rules arrive, a rule becomes a strategy of *runs* (a lifecycle's records
+//! in order) interleaved with the free lines, and values shared across
+//! lines (REQID pairing) are stitched in `Place`; conforming streams must
+//! then satisfy the rules, and mutations gain rule-breaking kinds (a
+//! lifecycle step left out, a REQID that pairs with nothing) with the
+//! findings the checker's stream rules raise.
 
 use crate::mutate::{Expected, Mutated, Mutation};
 use crate::record::Record;
 use crate::render::render;
 use crate::time::{Instant, EARLIEST, LATEST};
-use crate::{value, Framing, RenderError};
+use crate::{value, Framing, GenError, RenderError, Sampler};
 use proptest::prelude::*;
 use std::ops::RangeInclusive;
 
@@ -101,12 +101,16 @@ impl Stream {
 /// Largest gap between two consecutive lines' timestamps, in microseconds.
 const MAX_GAP: i64 = 5_000_000;
 
-/// Streams of lines from `valid` and `mutated` records, as `options` says.
-pub(crate) fn streams(
+/// One line and the time since the previous one, in microseconds.
+pub(crate) type Step = (Line, i64);
+
+/// Lines from `valid` and `mutated` records, each with its gap, as
+/// `broken` says.
+pub(crate) fn steps(
     valid: BoxedStrategy<Record>,
     mutated: BoxedStrategy<Mutated>,
-    options: &StreamOptions,
-) -> BoxedStrategy<Stream> {
+    broken: Broken,
+) -> BoxedStrategy<Step> {
     let valid = valid.prop_map(|record| Line {
         record,
         mutation: None,
@@ -115,35 +119,97 @@ pub(crate) fn streams(
         record: mutated.record,
         mutation: Some(mutated.mutation),
     });
-    let line = match options.broken {
+    let line = match broken {
         Broken::None => valid.boxed(),
         Broken::All => mutated.boxed(),
         Broken::Some => prop_oneof![3 => valid, 1 => mutated].boxed(),
     };
-    let most = i64::try_from(*options.lines.end()).unwrap_or(i64::MAX);
-    let latest_start = LATEST.0.saturating_sub(most.saturating_mul(MAX_GAP));
-    let lines = proptest::collection::vec((line, 0..=MAX_GAP), options.lines.clone());
+    (line, 0..=MAX_GAP).boxed()
+}
+
+/// Streams of `steps`, as `options` says.
+pub(crate) fn streams(
+    steps: BoxedStrategy<Step>,
+    options: &StreamOptions,
+) -> BoxedStrategy<Stream> {
     let framing = options.framing;
     (
-        lines,
-        value::hostname(),
-        EARLIEST.0..=latest_start.max(EARLIEST.0),
+        proptest::collection::vec(steps, options.lines.clone()),
+        start(*options.lines.end()),
     )
-        .prop_map(move |(lines, hostname, start)| assemble(framing, lines, hostname, start))
+        .prop_map(move |(steps, mut place)| Stream {
+            framing,
+            lines: steps.into_iter().map(|step| place.put(step)).collect(),
+        })
         .boxed()
 }
 
-/// Puts the lines on one host with a clock that never goes back.
-fn assemble(framing: Framing, lines: Vec<(Line, i64)>, hostname: String, start: i64) -> Stream {
-    let mut time = start;
-    let lines = lines
-        .into_iter()
-        .map(|(mut line, gap)| {
-            time = time.saturating_add(gap);
-            line.record.meta.hostname = hostname.clone();
-            line.record.meta.time = Instant(time);
-            line
+/// Where a stream starts: one host, and a first time early enough that
+/// `lines` lines fit before [`LATEST`].
+pub(crate) fn start(lines: usize) -> BoxedStrategy<Place> {
+    let most = i64::try_from(lines).unwrap_or(i64::MAX);
+    let latest_start = LATEST.0.saturating_sub(most.saturating_mul(MAX_GAP));
+    (value::hostname(), EARLIEST.0..=latest_start.max(EARLIEST.0))
+        .prop_map(|(hostname, time)| Place { hostname, time })
+        .boxed()
+}
+
+/// What is stitched across lines: one host, a clock that never goes back.
+#[derive(Debug, Clone)]
+pub(crate) struct Place {
+    hostname: String,
+    time: i64,
+}
+
+impl Place {
+    pub(crate) fn put(&mut self, (mut line, gap): Step) -> Line {
+        self.time = self.time.saturating_add(gap);
+        line.record.meta.hostname = self.hostname.clone();
+        line.record.meta.time = Instant(self.time);
+        line
+    }
+}
+
+/// A stream drawn line by line from a seeded [`Sampler`], in constant
+/// memory: what `logspec gen` writes. The same seed and options give the
+/// same lines.
+pub struct SampledLines {
+    sampler: Sampler,
+    steps: BoxedStrategy<Step>,
+    place: Place,
+    remaining: usize,
+}
+
+impl SampledLines {
+    pub(crate) fn new(
+        steps: BoxedStrategy<Step>,
+        options: &StreamOptions,
+        seed: u64,
+    ) -> Result<SampledLines, GenError> {
+        let mut sampler = Sampler::new(seed);
+        let remaining = sampler.sample(&options.lines)?;
+        let place = sampler.sample(&start(remaining))?;
+        Ok(SampledLines {
+            sampler,
+            steps,
+            place,
+            remaining,
         })
-        .collect();
-    Stream { framing, lines }
+    }
+}
+
+impl Iterator for SampledLines {
+    type Item = Result<Line, GenError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.remaining == 0 {
+            return None;
+        }
+        self.remaining -= 1;
+        Some(
+            self.sampler
+                .sample(&self.steps)
+                .map(|step| self.place.put(step)),
+        )
+    }
 }

@@ -6,8 +6,12 @@ use logspec_spec::builtin;
 use std::collections::BTreeSet;
 
 fn ctrl_exec() -> Generator {
-    let spec = builtin("ctrl-exec").unwrap().load().unwrap().spec;
-    Generator::new(&spec).unwrap()
+    let spec = builtin("ctrl-exec")
+        .expect("a built-in spec")
+        .load()
+        .expect("built-in specs load")
+        .spec;
+    Generator::new(&spec).expect("built-in specs generate")
 }
 
 fn draws(
@@ -17,14 +21,22 @@ fn draws(
     framing: Framing,
     count: usize,
 ) -> Vec<Mutated> {
-    let event = event.map(|id| generator.event_index(id).unwrap());
+    let event = event.map(|id| generator.event_index(id).expect("a documented event"));
     let strategy = match (event, variant) {
-        (Some(event), Some(variant)) => generator.mutated(event, variant, framing).unwrap(),
-        _ => generator.any_mutated(event, framing).unwrap(),
+        (Some(event), Some(variant)) => generator
+            .mutated(event, variant, framing)
+            .expect("a documented variant"),
+        _ => generator
+            .any_mutated(event, framing)
+            .expect("an event or none"),
     };
     let mut sampler = Sampler::new(6);
     (0..count)
-        .map(|_| sampler.sample(&strategy).unwrap())
+        .map(|_| {
+            sampler
+                .sample(&strategy)
+                .expect("mutations of ctrl-exec are exact")
+        })
         .collect()
 }
 

@@ -18,25 +18,29 @@ fn broken_checker_accepts(line: &str) -> bool {
 }
 
 fn shrunk_counterexample(event: Option<&str>) -> String {
-    let spec = builtin("ctrl-exec").unwrap().load().unwrap().spec;
-    let generator = Generator::new(&spec).unwrap();
+    let spec = builtin("ctrl-exec")
+        .expect("a built-in spec")
+        .load()
+        .expect("built-in specs load")
+        .spec;
+    let generator = Generator::new(&spec).expect("built-in specs generate");
     let options = StreamOptions {
-        event: event.map(|id| generator.event_index(id).unwrap()),
+        event: event.map(|id| generator.event_index(id).expect("a documented event")),
         ..StreamOptions::valid(Framing::Bare, 20)
     };
-    let streams = generator.stream(&options).unwrap();
+    let streams = generator.stream(&options).expect("an event or none");
     let mut config = config("shrinking", file!(), 256);
     // The failure is the point of the test, not a regression to keep.
     config.failure_persistence = None;
     let result = TestRunner::new(config).run(&streams, |stream| {
-        let text = stream.render().unwrap();
+        let text = stream.render().expect("generated records render");
         for line in text.lines() {
             prop_assert!(broken_checker_accepts(line), "{}", line);
         }
         Ok(())
     });
     match result {
-        Err(TestError::Fail(_, stream)) => stream.render().unwrap(),
+        Err(TestError::Fail(_, stream)) => stream.render().expect("generated records render"),
         other => panic!("the broken checker was never caught: {other:?}"),
     }
 }
@@ -59,14 +63,18 @@ fn shrinks_across_events_to_one_line_with_one_spaced_value() {
     // shrinks to a single space.
     let text = shrunk_counterexample(None);
     assert_eq!(text.lines().count(), 1, "{text}");
-    let pairs = parse_pairs(text.trim_end()).unwrap();
+    let pairs = parse_pairs(text.trim_end()).expect("rendered payloads read back");
     let spaced: Vec<&str> = pairs
         .iter()
         .map(|pair| pair.value.as_ref())
         .filter(|value| value.contains(' '))
         .collect();
     assert_eq!(spaced.len(), 1, "{text}");
-    let spec = builtin("ctrl-exec").unwrap().load().unwrap().spec;
+    let spec = builtin("ctrl-exec")
+        .expect("a built-in spec")
+        .load()
+        .expect("built-in specs load")
+        .spec;
     let literal = spec
         .events
         .iter()

@@ -51,6 +51,9 @@ pub fn config(test_name: &'static str, source_file: &'static str, cases: u32) ->
         failure_persistence: Some(Box::new(FileFailurePersistence::WithSource(
             "proptest-regressions",
         ))),
+        // Proptest's default is four per case: too few to shrink fully in
+        // the properties that run few cases per variant.
+        max_shrink_iters: 4096,
         source_file: Some(source_file),
         test_name: Some(test_name),
         ..Config::default()
