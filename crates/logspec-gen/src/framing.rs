@@ -110,15 +110,6 @@ impl Framing {
     pub fn carries_tag(self) -> bool {
         !matches!(self, Framing::Bare)
     }
-
-    /// Whether lines carry a hostname.
-    pub fn carries_hostname(self) -> bool {
-        match self {
-            Framing::Rfc3164 { hostname, .. } => hostname,
-            Framing::Rfc5424 | Framing::Journald => true,
-            Framing::Bare => false,
-        }
-    }
 }
 
 /// `rfc3164`, `rfc3164+pri+nohost` (syslog(3)), `rfc3164+iso`, `rfc5424`, ...

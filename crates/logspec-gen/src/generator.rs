@@ -125,8 +125,10 @@ impl Generator {
         Ok(mutate::mutated(Rc::clone(&self.compiled), records, framing))
     }
 
-    /// Every mutation of `record` (a conforming record of this spec) whose
-    /// finding, read in `framing`, can be predicted exactly.
+    /// Every mutation of `record` (a conforming record of this spec, as
+    /// [`record`](Self::record) makes them) whose finding, read in
+    /// `framing`, can be predicted exactly; none when its indices name no
+    /// variant.
     pub fn mutations(&self, record: &Record, framing: Framing) -> Vec<Mutated> {
         mutate::candidates(&self.compiled, record, framing)
             .into_iter()

@@ -127,12 +127,16 @@ pub(crate) fn mutated(
         .boxed()
 }
 
-/// Every exact mutation of `record`, grouped by kind (no group empty).
+/// Every exact mutation of `record`, grouped by kind (no group empty);
+/// none for a record whose indices name no variant of the spec.
 pub(crate) fn candidates(
     compiled: &Compiled,
     record: &Record,
     framing: Framing,
 ) -> Vec<Vec<Mutated>> {
+    if compiled.variant(record.event, record.variant).is_err() {
+        return Vec::new();
+    }
     let context = Context {
         compiled,
         record,

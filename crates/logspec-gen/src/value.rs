@@ -28,16 +28,28 @@ pub(crate) fn field_values(
     narrowing: Option<&FieldUse>,
     check: ValueCheck,
 ) -> Result<BoxedStrategy<String>, Unbuildable> {
-    let base = match narrowing {
-        Some(FieldUse {
-            values: Some(values),
-            ..
-        }) => choice(values)?,
-        Some(FieldUse {
-            pattern: Some(pattern),
-            ..
-        }) => pattern::strategy(pattern.source())?,
-        _ => of_type(glossary)?,
+    // Literal values are the narrowest statement: the variant's, else the
+    // glossary's (an enum's, or values narrowing another type). Only those
+    // the whole check accepts are drawn.
+    let literals = narrowing
+        .and_then(|field| field.values.as_deref())
+        .or(glossary.values.as_deref());
+    let base = match (literals, narrowing.and_then(|field| field.pattern.as_ref())) {
+        (Some(values), _) => {
+            let accepted: Vec<String> = values
+                .iter()
+                .filter(|value| check.check(value).is_ok())
+                .cloned()
+                .collect();
+            if accepted.is_empty() {
+                return Err(format!(
+                    "none of the values {values:?} is accepted by the field's type"
+                ));
+            }
+            choice(&accepted)?
+        }
+        (None, Some(pattern)) => pattern::strategy(pattern.source())?,
+        (None, None) => of_type(glossary)?,
     };
     let also: Vec<String> = glossary
         .also
@@ -84,7 +96,7 @@ fn of_type(spec: &ValueSpec) -> Result<BoxedStrategy<String>, Unbuildable> {
     }
     match spec.kind {
         ValueKind::String => text(spec.min_length, spec.max_length),
-        ValueKind::Integer => Ok(integer(spec.min, spec.max)),
+        ValueKind::Integer => integer(spec.min, spec.max),
         ValueKind::Hex => hex(spec),
         ValueKind::Duration => duration(spec.units.as_deref()),
         ValueKind::HostPort => Ok(host_port()),
@@ -150,14 +162,17 @@ pub(crate) fn free_text(chars: std::ops::RangeInclusive<usize>) -> BoxedStrategy
 
 /// Integers in `[min, max]`, mostly small ones near zero (or the minimum),
 /// as log fields usually are.
-fn integer(min: Option<i64>, max: Option<i64>) -> BoxedStrategy<String> {
+fn integer(min: Option<i64>, max: Option<i64>) -> Result<BoxedStrategy<String>, Unbuildable> {
     let low = min.unwrap_or(i64::MIN);
-    let high = max.unwrap_or(i64::MAX).max(low);
+    let high = max.unwrap_or(i64::MAX);
+    if high < low {
+        return Err(format!("max {high} is below min {low}"));
+    }
     let near = 0i64.clamp(low, high);
     let small = near..=high.min(near.saturating_add(9_999));
-    prop_oneof![4 => small, 1 => low..=high]
+    Ok(prop_oneof![4 => small, 1 => low..=high]
         .prop_map(|number| number.to_string())
-        .boxed()
+        .boxed())
 }
 
 fn hex(spec: &ValueSpec) -> Result<BoxedStrategy<String>, Unbuildable> {

@@ -1,11 +1,11 @@
-//! The properties logspec is held to, on every built-in spec in every
-//! framing it declares: conforming streams raise nothing, each mutation
+//! The properties logspec is held to, on every built-in spec (and the
+//! test specs) in every framing it declares: conforming streams raise nothing, each mutation
 //! raises exactly its predicted finding on its line, every record survives
 //! a round trip through its wire format, and the checker never panics.
 
 mod common;
 
-use common::{builtins, check_property, config, framings, run_checker, Builtin};
+use common::{check_property, config, framings, run_checker, subjects, Subject};
 use logspec_gen::render::keyvalue::needs_quotes;
 use logspec_gen::{envelope_of, render, Broken, Framing, Record, Stream, StreamOptions};
 use logspec_reader::{parse_pairs, read_envelope, Format};
@@ -14,19 +14,19 @@ use proptest::strategy::Union;
 use proptest::test_runner::TestCaseError;
 
 fn streams(
-    builtins: &[Builtin],
+    subjects: &[Subject],
     broken: Broken,
     max_lines: usize,
 ) -> impl Strategy<Value = (usize, Stream)> {
-    Union::new(framings(builtins).into_iter().map(|(index, framing)| {
+    Union::new(framings(subjects).into_iter().map(|(index, framing)| {
         let options = StreamOptions {
             broken,
             ..StreamOptions::valid(framing, max_lines)
         };
-        builtins[index]
+        subjects[index]
             .generator
             .stream(&options)
-            .expect("built-in specs generate streams")
+            .expect("the specs under test generate streams")
             .prop_map(move |stream| (index, stream))
     }))
 }
@@ -39,13 +39,13 @@ fn rendered(stream: &Stream) -> Result<String, TestCaseError> {
 
 #[test]
 fn conforming_streams_raise_no_finding() {
-    let builtins = builtins();
+    let subjects = subjects();
     check_property(
         config("conforming_streams_raise_no_finding", file!(), 256),
-        streams(&builtins, Broken::None, 8),
+        streams(&subjects, Broken::None, 8),
         |(index, stream)| {
             let text = rendered(&stream)?;
-            let (summary, findings) = run_checker(&builtins[index].plan, &text, None);
+            let (summary, findings) = run_checker(&subjects[index].plan, &text, None);
             prop_assert!(findings.is_empty(), "{text}\n{findings:#?}");
             prop_assert_eq!(summary.records, stream.lines.len() as u64);
             prop_assert_eq!(summary.format, Some(stream.framing.format()));
@@ -55,14 +55,14 @@ fn conforming_streams_raise_no_finding() {
 }
 
 /// Streams draw variants at random; this makes sure each one of every
-/// built-in spec is exercised, in every framing.
+/// spec under test is exercised, in every framing.
 #[test]
 fn every_variant_generates_conforming_records() {
-    let builtins = builtins();
-    for builtin in &builtins {
-        let framings = Framing::all_for(&builtin.spec);
-        for (event, variant) in builtin.generator.variants() {
-            let records = builtin.generator.record(event, variant).expect("a variant");
+    let subjects = subjects();
+    for subject in &subjects {
+        let framings = Framing::all_for(&subject.spec);
+        for (event, variant) in subject.generator.variants() {
+            let records = subject.generator.record(event, variant).expect("a variant");
             let strategy = (records, proptest::sample::select(framings.clone()));
             check_property(
                 config("every_variant_generates_conforming_records", file!(), 12),
@@ -70,13 +70,13 @@ fn every_variant_generates_conforming_records() {
                 |(record, framing)| {
                     let line = render(framing, &record)
                         .map_err(|error| TestCaseError::fail(error.to_string()))?;
-                    let (_, findings) = run_checker(&builtin.plan, &line, None);
+                    let (_, findings) = run_checker(&subject.plan, &line, None);
                     prop_assert!(
                         findings.is_empty(),
                         "{} {}/{}: {line}\n{findings:#?}",
-                        builtin.name,
-                        builtin.spec.events[event].id,
-                        builtin.spec.events[event].variants[variant].name
+                        subject.name,
+                        subject.spec.events[event].id,
+                        subject.spec.events[event].variants[variant].name
                     );
                     Ok(())
                 },
@@ -87,17 +87,17 @@ fn every_variant_generates_conforming_records() {
 
 #[test]
 fn each_mutation_raises_exactly_its_finding_on_its_line() {
-    let builtins = builtins();
+    let subjects = subjects();
     check_property(
         config(
             "each_mutation_raises_exactly_its_finding_on_its_line",
             file!(),
             256,
         ),
-        streams(&builtins, Broken::Some, 8),
+        streams(&subjects, Broken::Some, 8),
         |(index, stream)| {
             let text = rendered(&stream)?;
-            let (_, findings) = run_checker(&builtins[index].plan, &text, None);
+            let (_, findings) = run_checker(&subjects[index].plan, &text, None);
             let mut raised: Vec<_> = findings
                 .iter()
                 .map(|f| (f.line, f.code, f.event.clone(), f.field.clone()))
@@ -116,14 +116,14 @@ fn each_mutation_raises_exactly_its_finding_on_its_line() {
 }
 
 /// Streams draw variants and mutations at random; this holds every
-/// mutation of records of each variant of every built-in spec to its
+/// mutation of records of each variant of every spec under test to its
 /// prediction, in a framing of each kind (tag only, tag and priority, none,
 /// and each other format), where siblings that could claim a broken record
 /// are found if they exist.
 #[test]
 fn every_mutation_of_every_variant_is_exact() {
-    let builtins = builtins();
-    for builtin in &builtins {
+    let subjects = subjects();
+    for subject in &subjects {
         let framings: Vec<Framing> = [
             "rfc3164",
             "rfc3164+pri+nohost",
@@ -133,16 +133,16 @@ fn every_mutation_of_every_variant_is_exact() {
         ]
         .iter()
         .map(|name| name.parse::<Framing>().expect("a framing"))
-        .filter(|framing| Framing::all_for(&builtin.spec).contains(framing))
+        .filter(|framing| Framing::all_for(&subject.spec).contains(framing))
         .collect();
-        for (event, variant) in builtin.generator.variants() {
-            let records = builtin.generator.record(event, variant).expect("a variant");
+        for (event, variant) in subject.generator.variants() {
+            let records = subject.generator.record(event, variant).expect("a variant");
             check_property(
                 config("every_mutation_of_every_variant_is_exact", file!(), 6),
                 (records, proptest::sample::select(framings.clone())),
                 |(record, framing)| {
                     // All of them at once, one per line, as a stream.
-                    let mutations = builtin.generator.mutations(&record, framing);
+                    let mutations = subject.generator.mutations(&record, framing);
                     let mut text = String::new();
                     for mutated in &mutations {
                         text.push_str(
@@ -151,7 +151,7 @@ fn every_mutation_of_every_variant_is_exact() {
                         );
                         text.push('\n');
                     }
-                    let (_, findings) = run_checker(&builtin.plan, &text, Some(framing.format()));
+                    let (_, findings) = run_checker(&subject.plan, &text, Some(framing.format()));
                     let raised: Vec<_> = findings
                         .iter()
                         .map(|f| (f.line, f.code, f.event.clone(), f.field.clone()))
@@ -164,7 +164,12 @@ fn every_mutation_of_every_variant_is_exact() {
                             (line, e.code, e.event.clone(), e.field.clone())
                         })
                         .collect();
-                    prop_assert_eq!(raised, expected, "in {}:\n{}", framing, text);
+                    let what: Vec<String> = mutations
+                        .iter()
+                        .zip(1..)
+                        .map(|(mutated, line)| format!("{line}: {}", mutated.mutation))
+                        .collect();
+                    prop_assert_eq!(raised, expected, "in {}:\n{}{:#?}", framing, text, what);
                     Ok(())
                 },
             );
@@ -174,9 +179,9 @@ fn every_mutation_of_every_variant_is_exact() {
 
 /// Conforming and mutated records (which carry duplicate keys, empty and
 /// odd values) in every framing.
-fn records_in_framings(builtins: &[Builtin]) -> impl Strategy<Value = (Framing, Record)> {
-    Union::new(framings(builtins).into_iter().map(|(index, framing)| {
-        let generator = &builtins[index].generator;
+fn records_in_framings(subjects: &[Subject]) -> impl Strategy<Value = (Framing, Record)> {
+    Union::new(framings(subjects).into_iter().map(|(index, framing)| {
+        let generator = &subjects[index].generator;
         let valid = generator.any_record(None).expect("records");
         let mutated = generator
             .any_mutated(None, framing)
@@ -188,10 +193,10 @@ fn records_in_framings(builtins: &[Builtin]) -> impl Strategy<Value = (Framing, 
 
 #[test]
 fn records_round_trip_through_every_format() {
-    let builtins = builtins();
+    let subjects = subjects();
     check_property(
         config("records_round_trip_through_every_format", file!(), 512),
-        records_in_framings(&builtins),
+        records_in_framings(&subjects),
         |(framing, record)| {
             let line =
                 render(framing, &record).map_err(|error| TestCaseError::fail(error.to_string()))?;
@@ -224,14 +229,14 @@ fn records_round_trip_through_every_format() {
 /// not: whatever comes out, the checker reports it and goes on.
 #[test]
 fn the_checker_never_panics_on_generated_input() {
-    let builtins = builtins();
+    let subjects = subjects();
     check_property(
         config("the_checker_never_panics_on_generated_input", file!(), 128),
-        streams(&builtins, Broken::Some, 6),
+        streams(&subjects, Broken::Some, 6),
         |(index, stream)| {
             let text = rendered(&stream)?;
             for format in Format::ALL {
-                let (summary, _) = run_checker(&builtins[index].plan, &text, Some(format));
+                let (summary, _) = run_checker(&subjects[index].plan, &text, Some(format));
                 prop_assert_eq!(summary.lines, stream.lines.len() as u64);
             }
             Ok(())

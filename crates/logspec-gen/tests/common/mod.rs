@@ -6,34 +6,55 @@
 use logspec_checker::{CheckOptions, Checker, Finding, InputSummary, Plan};
 use logspec_gen::{Framing, Generator};
 use logspec_reader::Format;
-use logspec_spec::{Spec, BUILTINS};
+use logspec_spec::{load_path, Spec, BUILTINS};
 use proptest::strategy::Strategy;
 use proptest::test_runner::{
     Config, FileFailurePersistence, RngAlgorithm, RngSeed, TestCaseError, TestRunner,
 };
+use std::path::{Path, PathBuf};
 
-/// A built-in spec, its checker plan and its generator.
-pub struct Builtin {
-    pub name: &'static str,
+/// A spec under test, its checker plan and its generator.
+pub struct Subject {
+    pub name: String,
     pub spec: Spec,
     pub plan: Plan,
     pub generator: Generator,
 }
 
-/// Every built-in spec: new ones are covered without touching the tests.
-pub fn builtins() -> Vec<Builtin> {
-    BUILTINS
-        .iter()
-        .map(|builtin| {
-            let spec = builtin.load().expect("built-in specs load").spec;
-            Builtin {
-                name: builtin.name,
-                plan: Plan::new(&spec),
-                generator: Generator::new(&spec).expect("built-in specs generate"),
-                spec,
-            }
+impl Subject {
+    fn new(name: String, spec: Spec) -> Subject {
+        Subject {
+            plan: Plan::new(&spec),
+            generator: Generator::new(&spec).expect("the specs under test generate"),
+            name,
+            spec,
+        }
+    }
+}
+
+/// Every built-in spec (new ones are covered without touching the tests),
+/// and the test specs in `tests/specs/`, which use the parts of the spec
+/// format the built-in ones do not.
+pub fn subjects() -> Vec<Subject> {
+    let builtins = BUILTINS.iter().map(|builtin| {
+        let spec = builtin.load().expect("built-in specs load").spec;
+        Subject::new(builtin.name.to_owned(), spec)
+    });
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/specs");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("tests/specs is readable")
+        .map(|entry| entry.expect("a directory entry").path())
+        .filter(|path| {
+            path.extension()
+                .is_some_and(|extension| extension == "yaml")
         })
-        .collect()
+        .collect();
+    files.sort();
+    let tests = files.into_iter().map(|path| {
+        let spec = load_path(&path).expect("test specs load").spec;
+        Subject::new(path.display().to_string(), spec)
+    });
+    builtins.chain(tests).collect()
 }
 
 /// A deterministic, offline configuration: a fixed ChaCha seed, `cases`
@@ -93,14 +114,14 @@ pub fn run_checker(
     (summary, findings)
 }
 
-/// Every (builtin index, framing) pair: each built-in spec in every framing
-/// it declares.
-pub fn framings(builtins: &[Builtin]) -> Vec<(usize, Framing)> {
-    builtins
+/// Every (subject index, framing) pair: each spec in every framing it
+/// declares.
+pub fn framings(subjects: &[Subject]) -> Vec<(usize, Framing)> {
+    subjects
         .iter()
         .enumerate()
-        .flat_map(|(index, builtin)| {
-            Framing::all_for(&builtin.spec)
+        .flat_map(|(index, subject)| {
+            Framing::all_for(&subject.spec)
                 .into_iter()
                 .map(move |framing| (index, framing))
         })
