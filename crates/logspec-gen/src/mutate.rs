@@ -351,7 +351,7 @@ impl Context<'_> {
         out
     }
 
-    /// Each value replaced by a few texts its type rejects.
+    /// Each value replaced by the texts its type rejects.
     fn corrupt_value(&self) -> Vec<Mutated> {
         let variant = self.variant();
         let mut out = Vec::new();
@@ -370,9 +370,6 @@ impl Context<'_> {
             for candidate in corruptions(&field.value) {
                 if listed.check.check(&candidate).is_err() && !bad.contains(&candidate) {
                     bad.push(candidate);
-                }
-                if bad.len() == 3 {
-                    break;
                 }
             }
             for value in bad {
@@ -585,16 +582,19 @@ impl Context<'_> {
 }
 
 /// Texts that break most types, then ones derived from the valid value
-/// (which break exact lengths, enums and fixed literals).
+/// (which break exact lengths, enums, fixed literals, and the end of a
+/// value, where a non-ASCII character tests that checks slice text on
+/// character boundaries).
 fn corruptions(value: &str) -> Vec<String> {
-    let mut out: Vec<String> = ["", "not valid", "?", "-1", "0x", "99999999999999999999"]
+    let mut out: Vec<String> = ["", "not valid", "-1", "99999999999999999999"]
         .iter()
         .map(|text| (*text).to_owned())
         .collect();
-    out.push(format!("{value}!"));
-    out.push(format!("{value}0"));
     let mut shorter = value.to_owned();
     shorter.pop();
+    out.push(format!("{value}!"));
+    out.push(format!("{value}0"));
+    out.push(format!("{shorter}é"));
     out.push(shorter);
     out
 }
