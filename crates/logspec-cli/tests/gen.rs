@@ -94,7 +94,7 @@ fn generated_streams_pass_check() {
                 "--spec",
                 "ctrl-exec",
                 "--count",
-                "60",
+                "40",
                 "--seed",
                 &seed,
                 "--format",
@@ -110,7 +110,7 @@ fn generated_streams_pass_check() {
         let report = json(&checked.stdout);
         assert_eq!(checked.status.code(), Some(0), "{framing}: {report}");
         assert_eq!(findings(&report), vec![], "{framing}");
-        assert_eq!(report["summary"]["records"], 60, "{framing}");
+        assert_eq!(report["summary"]["records"], 40, "{framing}");
         let format = framing.split('+').next().unwrap_or_default();
         assert_eq!(report["inputs"][0]["format"], format);
     }
@@ -129,7 +129,7 @@ fn broken_streams_raise_exactly_the_expected_findings() {
                 "--spec",
                 "ctrl-exec",
                 "--count",
-                "60",
+                "40",
                 "--seed",
                 &seed,
                 "--format",
@@ -158,7 +158,7 @@ fn broken_streams_raise_exactly_the_expected_findings() {
         assert_eq!(checked.status.code(), Some(1), "{framing}");
         let report = json(&checked.stdout);
         let predicted = findings(&expected);
-        assert_eq!(predicted.len(), 60, "{framing}: one finding per line");
+        assert_eq!(predicted.len(), 40, "{framing}: one finding per line");
         assert_eq!(findings(&report), predicted, "{framing}");
     }
 }

@@ -75,8 +75,9 @@ pub(crate) struct VariantGen {
     /// In the documented order, the event key first when the spec says it
     /// always is.
     pub fields: Vec<FieldGen>,
-    /// Whether the document leaves the order open: the fields after the
-    /// event key are then shuffled, as any order is conforming.
+    /// Whether the document leaves the order open: the fields are then
+    /// shuffled, as any order conforms (the event key kept first when it
+    /// must be).
     pub any_order: bool,
     /// When the variant tolerates unlisted fields: the name of one that no
     /// variant of the event lists, sometimes added to show it is tolerated.
