@@ -104,6 +104,33 @@ impl Generator {
     /// Records of variant `variant` of `event` broken in exactly one way,
     /// each with the one finding the checker must raise when reading it in
     /// `framing`.
+    ///
+    /// ```
+    /// use logspec_checker::{CheckOptions, Checker, Finding};
+    /// use logspec_gen::{render, Framing, Generator};
+    /// use proptest::test_runner::TestRunner;
+    ///
+    /// let spec = logspec_spec::builtin("ctrl-exec").unwrap().load().unwrap().spec;
+    /// let generator = Generator::new(&spec).unwrap();
+    /// let deny = generator.event_index("deny").unwrap();
+    /// let broken = generator.mutated(deny, 0, Framing::Rfc5424).unwrap();
+    /// let plan = logspec_checker::Plan::new(&spec);
+    ///
+    /// TestRunner::deterministic()
+    ///     .run(&broken, |mutated| {
+    ///         let line = render(Framing::Rfc5424, &mutated.record).unwrap();
+    ///         let mut findings: Vec<Finding> = Vec::new();
+    ///         Checker::new(&plan, CheckOptions::default())
+    ///             .check_input("-", line.as_bytes(), &mut findings)
+    ///             .unwrap();
+    ///         // Exactly the predicted finding, never a sibling variant's.
+    ///         assert_eq!(findings.len(), 1, "{line}");
+    ///         assert_eq!(findings[0].code, mutated.mutation.expected.code);
+    ///         assert_eq!(findings[0].field, mutated.mutation.expected.field);
+    ///         Ok(())
+    ///     })
+    ///     .unwrap();
+    /// ```
     pub fn mutated(
         &self,
         event: usize,
