@@ -18,7 +18,7 @@
 //!   one finding the checker must raise, enumerated so the prediction is
 //!   exact even when a sibling variant could claim the broken record;
 //! - [`stream`]: sequences of records across events;
-//! - [`render`] and [`Framing`]: any record written in every wire format
+//! - [`render`](mod@render) and [`Framing`]: any record written in every wire format
 //!   the readers accept;
 //! - [`Sampler`]: seeded, reproducible draws for `logspec gen`.
 //!

@@ -3,7 +3,7 @@
 //!
 //! Every mutation of a record is enumerated (drop each required field,
 //! corrupt each value, swap each adjacent pair, ...), those whose
-//! prediction is not exact are discarded (see [`crate::exact`]), and one is
+//! prediction is not exact are discarded (see `exact`), and one is
 //! picked: first a kind, so that rare kinds are not drowned by frequent
 //! ones, then a mutation of that kind. Enumerating instead of filtering
 //! random attempts means nothing is rejected in a loop, and a shrunk
