@@ -523,7 +523,8 @@ fn check_timestamp(value: &str) -> Result<(), String> {
         "" | "Z" | "z" => Ok(()),
         zone => {
             let sign = zone.as_bytes()[0];
-            let offset = &zone[1..];
+            // A non-ASCII first character leaves no char boundary at 1.
+            let offset = zone.get(1..).unwrap_or_default();
             let valid = (sign == b'+' || sign == b'-')
                 && match offset.len() {
                     2 => offset.bytes().all(|b| b.is_ascii_digit()),
@@ -732,6 +733,7 @@ mod tests {
                 "13/04/2026",
                 "2026-04-13T14:30:00.Z",
                 "2026-04-13X",
+                "2026-04-13T14:30:00é",
             ],
         );
     }

@@ -35,6 +35,8 @@ enum Command {
     Lint(commands::lint::Args),
     /// Show an event's variants, fields and examples
     Explain(commands::explain::Args),
+    /// Write sample streams generated from a spec, conforming or broken
+    Gen(commands::gen::Args),
 }
 
 /// Why a run could not do its job (exit status 2).
@@ -52,6 +54,10 @@ pub enum CliError {
     },
     #[error("cannot write the report: {0}")]
     Output(#[source] std::io::Error),
+    #[error(transparent)]
+    Gen(#[from] logspec_gen::GenError),
+    #[error(transparent)]
+    Render(#[from] logspec_gen::RenderError),
 }
 
 /// What a successful run concluded.
@@ -67,6 +73,7 @@ fn main() -> ExitCode {
         Command::Specs(args) => commands::specs::run(args),
         Command::Lint(args) => commands::lint::run(args),
         Command::Explain(args) => commands::explain::run(args),
+        Command::Gen(args) => commands::gen::run(args),
     };
     match outcome {
         Ok(Verdict::Pass) => ExitCode::SUCCESS,

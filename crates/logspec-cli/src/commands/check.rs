@@ -34,6 +34,10 @@ pub struct Args {
     /// end are warnings (`incomplete`), and keys may join a lifecycle midway
     #[arg(long)]
     partial: bool,
+    /// Per-record checks only: skip the spec's stream rules (for samples
+    /// whose records are unrelated, such as `logspec gen` output)
+    #[arg(long)]
+    no_stream_rules: bool,
     /// Open correlation keys kept per stream rule before the oldest are dropped
     #[arg(long, default_value_t = EngineOptions::default().max_open_keys)]
     max_open_keys: usize,
@@ -148,7 +152,7 @@ pub fn run(args: Args) -> Result<Verdict, CliError> {
         CheckOptions {
             format,
             max_line_bytes: args.max_line_bytes.max(1),
-            stream_rules: true,
+            stream_rules: !args.no_stream_rules,
             rules: EngineOptions {
                 partial: args.partial,
                 max_open_keys: args.max_open_keys.max(1),

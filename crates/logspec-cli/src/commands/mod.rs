@@ -1,4 +1,5 @@
 pub mod check;
 pub mod explain;
+pub mod gen;
 pub mod lint;
 pub mod specs;

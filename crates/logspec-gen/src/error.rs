@@ -1,0 +1,50 @@
+//! What can go wrong building generators from a spec or rendering a record.
+
+/// A spec from which no conforming value or record can be generated.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum GenError {
+    /// A field with no value to generate: an enum without values, a
+    /// pattern that proptest cannot generate from or whose matches cannot
+    /// be written on one line, a minimum length above the maximum.
+    #[error("field {field}: cannot generate values: {reason}")]
+    Field { field: String, reason: String },
+    /// An event id the spec does not document.
+    #[error("the spec documents no event {0:?}")]
+    UnknownEvent(String),
+    /// Indices that name no variant of the spec.
+    #[error("the spec has no variant {variant} of event {event}")]
+    NoSuchVariant { event: usize, variant: usize },
+    /// The spec has no events at all, so there is nothing to generate.
+    #[error("the spec documents no events")]
+    NoEvents,
+    /// A framing name that is not one of the known ones.
+    #[error("unknown framing {name:?}: expected a format name (rfc3164, rfc5424, journald, bare), rfc3164 optionally with +pri, +nohost and +iso")]
+    UnknownFraming { name: String },
+    /// Sampling a strategy failed (its filters rejected every attempt).
+    #[error("no sample could be generated: {0}")]
+    Sample(String),
+}
+
+/// A record that its framing cannot carry.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RenderError {
+    /// A field name that cannot be written as a key (empty, or with
+    /// whitespace, `=` or `"`).
+    #[error("{key:?} cannot be written as a key=value key")]
+    Key { key: String },
+    /// A value that a line format cannot hold: a line break would split
+    /// the line, a NUL byte makes it unreadable.
+    #[error("{key}: a value with {what} cannot be written in {framing}")]
+    Value {
+        key: String,
+        what: &'static str,
+        framing: String,
+    },
+    /// A header part (tag, hostname) that the format cannot represent.
+    #[error("{what} {text:?} cannot be written in {framing}")]
+    Header {
+        what: &'static str,
+        text: String,
+        framing: String,
+    },
+}

@@ -1,0 +1,97 @@
+//! Whether a mutation's predicted finding is the only one the checker can
+//! raise, given that it judges a record against the variant of its event
+//! with the fewest findings (errors first; then the variant whose emitters
+//! use the record's tag; then warnings; the first declared on a tie).
+//!
+//! A mutation is built to break its own variant in one way; the danger is
+//! a *sibling* variant that the broken record fits as well or better
+//! (dropping `REASON` from a hook denial makes an allowlist denial). So the
+//! siblings' error findings are worked out here from the spec's facts
+//! rather than by asking the checker: the properties compare the checker
+//! with this prediction, and asking it would make them circular. Order
+//! findings (warnings) are not modelled; mutations whose prediction would
+//! depend on them are rejected instead.
+
+use crate::record::Record;
+use crate::Framing;
+use logspec_checker::plan::VariantPlan;
+use logspec_checker::{Code, Plan};
+
+/// The error findings variant `variant` of the record's event raises on
+/// `record` read in `framing`, as (code, field).
+pub(crate) fn errors(
+    variant: &VariantPlan,
+    record: &Record,
+    framing: Framing,
+) -> Vec<(Code, Option<String>)> {
+    let mut errors = Vec::new();
+    let mut field_error = |code: Code, name: &str| errors.push((code, Some(name.to_owned())));
+    for field in &variant.fields {
+        match record.value(&field.name) {
+            None if field.required => field_error(Code::MissingField, &field.name),
+            None => {}
+            Some(value) if field.check.check(value).is_err() => {
+                field_error(Code::InvalidValue, &field.name)
+            }
+            Some(_) => {}
+        }
+    }
+    for (index, field) in record.fields.iter().enumerate() {
+        let first = !record.fields[..index]
+            .iter()
+            .any(|earlier| earlier.key == field.key);
+        let listed = variant.fields.iter().any(|listed| listed.name == field.key);
+        if first && !listed {
+            let forbidden = variant.forbidden.contains(&field.key);
+            if forbidden || !variant.additional_fields {
+                field_error(Code::UnexpectedField, &field.key);
+            }
+        }
+    }
+    if framing.carries_severity() && record.meta.severity != variant.severity {
+        errors.push((Code::SeverityMismatch, None));
+    }
+    if framing.carries_tag() && !variant.tags.is_empty() && !variant.tags.contains(&record.meta.tag)
+    {
+        errors.push((Code::EmitterMismatch, None));
+    }
+    errors
+}
+
+/// Whether the checker, classifying `record` (built to raise exactly
+/// `expected` against its own variant), can only report `expected`.
+pub(crate) fn only_finding(
+    plan: &Plan,
+    record: &Record,
+    framing: Framing,
+    expected: (Code, Option<&str>),
+) -> bool {
+    let Some(event) = plan.events.get(record.event) else {
+        return false;
+    };
+    event
+        .variants
+        .iter()
+        .enumerate()
+        .filter(|(index, _)| *index != record.variant)
+        .all(|(index, sibling)| {
+            let errors = errors(sibling, record, framing);
+            if expected.0 == Code::FieldOrder {
+                // Own score (0 errors, 1 warning): any sibling without an
+                // error could tie or win with an order finding of its own.
+                return !errors.is_empty();
+            }
+            // Own score (1 error, wrong tag or not, 0 warnings).
+            let wrong_tag = |code: Code| usize::from(code == Code::EmitterMismatch);
+            let own_wrong_tag = wrong_tag(expected.0);
+            let sibling_wrong_tag: usize = errors.iter().map(|(code, _)| wrong_tag(*code)).sum();
+            errors.len() >= 2
+                || (errors.len() == 1 && sibling_wrong_tag > own_wrong_tag)
+                || (errors.len() == 1
+                    && sibling_wrong_tag == own_wrong_tag
+                    && index > record.variant)
+                || (errors.len() == 1
+                    && errors[0].0 == expected.0
+                    && errors[0].1.as_deref() == expected.1)
+        })
+}

@@ -1,0 +1,600 @@
+//! Mutations: a conforming record broken in exactly one way, with the one
+//! finding the checker must raise for it.
+//!
+//! Every mutation of a record is enumerated (drop each required field,
+//! corrupt each value, swap each adjacent pair, ...), those whose
+//! prediction is not exact are discarded (see `exact`), and one is
+//! picked: first a kind, so that rare kinds are not drowned by frequent
+//! ones, then a mutation of that kind. Enumerating instead of filtering
+//! random attempts means nothing is rejected in a loop, and a shrunk
+//! counterexample moves towards the first kind and the first candidate.
+
+use crate::exact;
+use crate::generator::{undocumented_name, Compiled};
+use crate::record::{Field, Record};
+use crate::Framing;
+use logspec_checker::Code;
+use proptest::prelude::*;
+use std::fmt;
+use std::rc::Rc;
+
+/// The ways a record is broken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum MutationKind {
+    /// A required field removed: `missing-field`.
+    DropField,
+    /// The event key removed: `missing-field` for the key.
+    DropEventKey,
+    /// A field the variant does not document (or forbids) added: `unexpected-field`.
+    AddField,
+    /// A value replaced by one outside its type: `invalid-value`.
+    CorruptValue,
+    /// Another syslog severity: `severity-mismatch`.
+    SwapSeverity,
+    /// Another syslog facility: `facility-mismatch`.
+    SwapFacility,
+    /// Two adjacent documented fields swapped: `field-order`.
+    ReorderFields,
+    /// The event key moved off the front: `event-key-not-first`.
+    MoveEventKey,
+    /// The event id replaced by an undocumented one: `unknown-event`.
+    ReplaceEvent,
+    /// A tag none of the variant's emitters uses: `emitter-mismatch`.
+    WrongTag,
+    /// A field written twice: `duplicate-field`.
+    DuplicateField,
+}
+
+impl MutationKind {
+    pub const ALL: [MutationKind; 11] = [
+        MutationKind::DropField,
+        MutationKind::DropEventKey,
+        MutationKind::AddField,
+        MutationKind::CorruptValue,
+        MutationKind::SwapSeverity,
+        MutationKind::SwapFacility,
+        MutationKind::ReorderFields,
+        MutationKind::MoveEventKey,
+        MutationKind::ReplaceEvent,
+        MutationKind::WrongTag,
+        MutationKind::DuplicateField,
+    ];
+
+    /// The finding code this kind of mutation raises.
+    pub fn code(self) -> Code {
+        match self {
+            MutationKind::DropField | MutationKind::DropEventKey => Code::MissingField,
+            MutationKind::AddField => Code::UnexpectedField,
+            MutationKind::CorruptValue => Code::InvalidValue,
+            MutationKind::SwapSeverity => Code::SeverityMismatch,
+            MutationKind::SwapFacility => Code::FacilityMismatch,
+            MutationKind::ReorderFields => Code::FieldOrder,
+            MutationKind::MoveEventKey => Code::EventKeyNotFirst,
+            MutationKind::ReplaceEvent => Code::UnknownEvent,
+            MutationKind::WrongTag => Code::EmitterMismatch,
+            MutationKind::DuplicateField => Code::DuplicateField,
+        }
+    }
+}
+
+/// The finding a mutated record must raise, as the check report gives it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Expected {
+    pub code: Code,
+    /// The finding's `event`: the event id, `None` where the checker
+    /// reports none (record-level findings).
+    pub event: Option<String>,
+    /// The finding's `field`.
+    pub field: Option<String>,
+}
+
+/// One way a record was broken.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Mutation {
+    pub kind: MutationKind,
+    pub expected: Expected,
+    /// What was done, for people: `dropped REQID`.
+    pub description: String,
+}
+
+impl fmt::Display for Mutation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} ({})", self.description, self.expected.code.as_str())
+    }
+}
+
+/// A record broken by one mutation.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Mutated {
+    pub record: Record,
+    pub mutation: Mutation,
+}
+
+/// Mutations of the records `records` yields, read in `framing`.
+pub(crate) fn mutated(
+    compiled: Rc<Compiled>,
+    records: BoxedStrategy<Record>,
+    framing: Framing,
+) -> BoxedStrategy<Mutated> {
+    records
+        .prop_filter_map("no exact mutation of this record", move |record| {
+            let candidates = candidates(&compiled, &record, framing);
+            (!candidates.is_empty()).then_some(candidates)
+        })
+        .prop_flat_map(|by_kind| {
+            proptest::sample::select(by_kind).prop_flat_map(proptest::sample::select)
+        })
+        .boxed()
+}
+
+/// Every exact mutation of `record`, grouped by kind (no group empty);
+/// none for a record whose indices name no variant of the spec.
+pub(crate) fn candidates(
+    compiled: &Compiled,
+    record: &Record,
+    framing: Framing,
+) -> Vec<Vec<Mutated>> {
+    if compiled.variant(record.event, record.variant).is_err() {
+        return Vec::new();
+    }
+    let context = Context {
+        compiled,
+        record,
+        framing,
+    };
+    let mut by_kind: Vec<Vec<Mutated>> = Vec::new();
+    for kind in MutationKind::ALL {
+        let exact: Vec<Mutated> = context
+            .of_kind(kind)
+            .into_iter()
+            .filter(|mutated| context.is_exact(mutated))
+            .collect();
+        if !exact.is_empty() {
+            by_kind.push(exact);
+        }
+    }
+    by_kind
+}
+
+struct Context<'a> {
+    compiled: &'a Compiled,
+    record: &'a Record,
+    framing: Framing,
+}
+
+impl Context<'_> {
+    fn event_key(&self) -> &str {
+        &self.compiled.spec.wire.event_key
+    }
+
+    fn event_id(&self) -> &str {
+        &self.compiled.plan.events[self.record.event].id
+    }
+
+    fn variant(&self) -> &logspec_checker::plan::VariantPlan {
+        &self.compiled.plan.events[self.record.event].variants[self.record.variant]
+    }
+
+    fn key_index(&self) -> Option<usize> {
+        self.record
+            .fields
+            .iter()
+            .position(|field| field.key == self.event_key())
+    }
+
+    /// A mutation of the fields; `event` says whether the finding names
+    /// the event.
+    fn with_fields(
+        &self,
+        kind: MutationKind,
+        fields: Vec<Field>,
+        event: bool,
+        field: Option<&str>,
+        description: String,
+    ) -> Mutated {
+        let mut record = self.record.clone();
+        record.fields = fields;
+        self.build(kind, record, event, field, description)
+    }
+
+    fn build(
+        &self,
+        kind: MutationKind,
+        record: Record,
+        event: bool,
+        field: Option<&str>,
+        description: String,
+    ) -> Mutated {
+        Mutated {
+            record,
+            mutation: Mutation {
+                kind,
+                expected: Expected {
+                    code: kind.code(),
+                    event: event.then(|| self.event_id().to_owned()),
+                    field: field.map(str::to_owned),
+                },
+                description,
+            },
+        }
+    }
+
+    /// Whether the only finding is the predicted one. Record-level
+    /// findings come before classification and are exact by construction;
+    /// variant-level ones must survive the siblings.
+    fn is_exact(&self, mutated: &Mutated) -> bool {
+        let expected = &mutated.mutation.expected;
+        if self.framing == Framing::Bare && mutated.record.fields.is_empty() {
+            // Nothing left is an empty line (`empty-line`), not a record.
+            return false;
+        }
+        match mutated.mutation.kind {
+            MutationKind::DropEventKey
+            | MutationKind::ReplaceEvent
+            | MutationKind::DuplicateField
+            | MutationKind::MoveEventKey
+            | MutationKind::SwapFacility => true,
+            _ => exact::only_finding(
+                &self.compiled.plan,
+                &mutated.record,
+                self.framing,
+                (expected.code, expected.field.as_deref()),
+            ),
+        }
+    }
+
+    fn of_kind(&self, kind: MutationKind) -> Vec<Mutated> {
+        match kind {
+            MutationKind::DropField => self.drop_field(),
+            MutationKind::DropEventKey => self.drop_event_key(),
+            MutationKind::AddField => self.add_field(),
+            MutationKind::CorruptValue => self.corrupt_value(),
+            MutationKind::SwapSeverity => self.swap_severity(),
+            MutationKind::SwapFacility => self.swap_facility(),
+            MutationKind::ReorderFields => self.reorder_fields(),
+            MutationKind::MoveEventKey => self.move_event_key(),
+            MutationKind::ReplaceEvent => self.replace_event(),
+            MutationKind::WrongTag => self.wrong_tag(),
+            MutationKind::DuplicateField => self.duplicate_field(),
+        }
+    }
+
+    fn drop_field(&self) -> Vec<Mutated> {
+        let variant = self.variant();
+        self.record
+            .fields
+            .iter()
+            .enumerate()
+            .filter(|(_, field)| {
+                field.key != self.event_key()
+                    && variant
+                        .fields
+                        .iter()
+                        .any(|listed| listed.name == field.key && listed.required)
+            })
+            .map(|(index, field)| {
+                let mut fields = self.record.fields.clone();
+                fields.remove(index);
+                self.with_fields(
+                    MutationKind::DropField,
+                    fields,
+                    true,
+                    Some(&field.key),
+                    format!("dropped required {}", field.key),
+                )
+            })
+            .collect()
+    }
+
+    fn drop_event_key(&self) -> Vec<Mutated> {
+        let Some(index) = self.key_index() else {
+            return Vec::new();
+        };
+        let mut fields = self.record.fields.clone();
+        fields.remove(index);
+        vec![self.with_fields(
+            MutationKind::DropEventKey,
+            fields,
+            false,
+            Some(self.event_key()),
+            format!("dropped the event key {}", self.event_key()),
+        )]
+    }
+
+    /// Fields the variant does not take: those its sibling variants use
+    /// (where a sibling may claim the record) and one no one documents,
+    /// added last or right after the first field.
+    fn add_field(&self) -> Vec<Mutated> {
+        let spec = &self.compiled.spec;
+        let variant = self.variant();
+        let event = &spec.events[self.record.event];
+        let undocumented = undocumented_name(spec, event);
+        let mut names: Vec<&str> = Vec::new();
+        let siblings = event.variants.iter().flat_map(|sibling| {
+            sibling
+                .fields
+                .iter()
+                .map(|field| field.name.as_str())
+                .chain(sibling.forbidden.iter().map(String::as_str))
+        });
+        for name in siblings.chain([undocumented.as_str()]) {
+            let takes = variant.fields.iter().any(|listed| listed.name == name)
+                && !variant.forbidden.iter().any(|forbidden| forbidden == name);
+            let flagged = variant.forbidden.iter().any(|forbidden| forbidden == name)
+                || (!variant.additional_fields && !takes);
+            if name != self.event_key()
+                && flagged
+                && self.record.value(name).is_none()
+                && !names.contains(&name)
+            {
+                names.push(name);
+            }
+        }
+        let mut positions = vec![self.record.fields.len()];
+        if self.record.fields.len() >= 2 {
+            positions.push(1);
+        }
+        let mut out = Vec::new();
+        for name in names {
+            for &at in &positions {
+                let mut fields = self.record.fields.clone();
+                fields.insert(at, Field::new(name, "x"));
+                out.push(self.with_fields(
+                    MutationKind::AddField,
+                    fields,
+                    true,
+                    Some(name),
+                    format!("added undocumented {name}"),
+                ));
+            }
+        }
+        out
+    }
+
+    /// Each value replaced by the texts its type rejects.
+    fn corrupt_value(&self) -> Vec<Mutated> {
+        let variant = self.variant();
+        let mut out = Vec::new();
+        for (index, field) in self.record.fields.iter().enumerate() {
+            if field.key == self.event_key() {
+                continue;
+            }
+            let Some(listed) = variant
+                .fields
+                .iter()
+                .find(|listed| listed.name == field.key)
+            else {
+                continue;
+            };
+            let mut bad: Vec<String> = Vec::new();
+            for candidate in corruptions(&field.value) {
+                if listed.check.check(&candidate).is_err() && !bad.contains(&candidate) {
+                    bad.push(candidate);
+                }
+            }
+            for value in bad {
+                let mut fields = self.record.fields.clone();
+                fields[index].value = value.clone();
+                out.push(self.with_fields(
+                    MutationKind::CorruptValue,
+                    fields,
+                    true,
+                    Some(&field.key),
+                    format!("{}={value:?}, outside its type", field.key),
+                ));
+            }
+        }
+        out
+    }
+
+    fn swap_severity(&self) -> Vec<Mutated> {
+        if !self.framing.carries_severity() {
+            return Vec::new();
+        }
+        let documented = self.variant().severity;
+        (0u8..=7)
+            .filter(|&severity| severity != documented)
+            .map(|severity| {
+                let mut record = self.record.clone();
+                record.meta.severity = severity;
+                self.build(
+                    MutationKind::SwapSeverity,
+                    record,
+                    true,
+                    None,
+                    format!("severity {severity} instead of {documented}"),
+                )
+            })
+            .collect()
+    }
+
+    fn swap_facility(&self) -> Vec<Mutated> {
+        let Some((documented, _)) = self.compiled.plan.facility else {
+            return Vec::new();
+        };
+        if !self.framing.carries_facility() {
+            return Vec::new();
+        }
+        // A few others, kernel and local ones among them.
+        let mut others: Vec<u8> = Vec::new();
+        for facility in [0u8, 1, 16, 23, (documented + 1) % 24] {
+            if facility != documented && !others.contains(&facility) {
+                others.push(facility);
+            }
+        }
+        others
+            .into_iter()
+            .map(|facility| {
+                let mut record = self.record.clone();
+                record.meta.facility = facility;
+                self.build(
+                    MutationKind::SwapFacility,
+                    record,
+                    false,
+                    None,
+                    format!("facility {facility} instead of {documented}"),
+                )
+            })
+            .collect()
+    }
+
+    /// Adjacent documented fields swapped. The checker reports the first
+    /// field that comes after one the document puts later: the earlier of
+    /// the two.
+    fn reorder_fields(&self) -> Vec<Mutated> {
+        let variant = self.variant();
+        if !variant.ordered {
+            return Vec::new();
+        }
+        let documented: Vec<usize> = self
+            .record
+            .fields
+            .iter()
+            .enumerate()
+            .filter(|(_, field)| {
+                field.key != self.event_key()
+                    && variant.fields.iter().any(|listed| listed.name == field.key)
+            })
+            .map(|(index, _)| index)
+            .collect();
+        documented
+            .windows(2)
+            .map(|pair| {
+                let (first, second) = (pair[0], pair[1]);
+                let mut fields = self.record.fields.clone();
+                fields.swap(first, second);
+                let moved = &self.record.fields[first].key;
+                self.with_fields(
+                    MutationKind::ReorderFields,
+                    fields,
+                    true,
+                    Some(moved),
+                    format!("{moved} after {}", self.record.fields[second].key),
+                )
+            })
+            .collect()
+    }
+
+    fn move_event_key(&self) -> Vec<Mutated> {
+        if !self.compiled.plan.event_key_first || self.key_index() != Some(0) {
+            return Vec::new();
+        }
+        (1..self.record.fields.len())
+            .map(|to| {
+                let mut fields = self.record.fields.clone();
+                fields[..=to].rotate_left(1);
+                self.with_fields(
+                    MutationKind::MoveEventKey,
+                    fields,
+                    true,
+                    Some(self.event_key()),
+                    format!("{} moved to position {}", self.event_key(), to + 1),
+                )
+            })
+            .collect()
+    }
+
+    fn replace_event(&self) -> Vec<Mutated> {
+        let Some(index) = self.key_index() else {
+            return Vec::new();
+        };
+        let id = self.event_id();
+        [format!("{id}-undocumented"), "undocumented".to_owned()]
+            .into_iter()
+            .filter(|unknown| self.compiled.plan.event_index(unknown).is_none())
+            .map(|unknown| {
+                let mut record = self.record.clone();
+                record.fields[index].value = unknown.clone();
+                Mutated {
+                    record,
+                    mutation: Mutation {
+                        kind: MutationKind::ReplaceEvent,
+                        expected: Expected {
+                            code: Code::UnknownEvent,
+                            event: Some(unknown.clone()),
+                            field: Some(self.event_key().to_owned()),
+                        },
+                        description: format!("event {unknown:?} instead of {id:?}"),
+                    },
+                }
+            })
+            .collect()
+    }
+
+    /// The spec's other emitters' tags, and one no emitter uses.
+    fn wrong_tag(&self) -> Vec<Mutated> {
+        let variant = self.variant();
+        if !self.framing.carries_tag() || variant.tags.is_empty() {
+            return Vec::new();
+        }
+        let mut tags: Vec<&str> = Vec::new();
+        for emitter in &self.compiled.spec.emitters {
+            for tag in &emitter.tags {
+                if !variant.tags.contains(&tag.tag) && !tags.contains(&tag.tag.as_str()) {
+                    tags.push(&tag.tag);
+                }
+            }
+        }
+        let mut unknown = "undocumented-tag".to_owned();
+        while variant.tags.contains(&unknown) {
+            unknown.push('x');
+        }
+        tags.push(&unknown);
+        tags.into_iter()
+            .map(|tag| {
+                let mut record = self.record.clone();
+                record.meta.tag = tag.to_owned();
+                self.build(
+                    MutationKind::WrongTag,
+                    record,
+                    true,
+                    None,
+                    format!("tag {tag:?}"),
+                )
+            })
+            .collect()
+    }
+
+    /// Each field written again, with its value, right after itself and
+    /// last.
+    fn duplicate_field(&self) -> Vec<Mutated> {
+        let fields = &self.record.fields;
+        let mut out = Vec::new();
+        for (index, field) in fields.iter().enumerate() {
+            let mut places = vec![index + 1];
+            if fields.len() > index + 1 {
+                places.push(fields.len());
+            }
+            for at in places {
+                let mut duplicated = fields.clone();
+                duplicated.insert(at, field.clone());
+                out.push(self.with_fields(
+                    MutationKind::DuplicateField,
+                    duplicated,
+                    false,
+                    Some(&field.key),
+                    format!("{} written twice", field.key),
+                ));
+            }
+        }
+        out
+    }
+}
+
+/// Texts that break most types, then ones derived from the valid value
+/// (which break exact lengths, enums, fixed literals, and the end of a
+/// value, where a non-ASCII character tests that checks slice text on
+/// character boundaries).
+fn corruptions(value: &str) -> Vec<String> {
+    let mut out: Vec<String> = ["", "not valid", "-1", "99999999999999999999"]
+        .iter()
+        .map(|text| (*text).to_owned())
+        .collect();
+    let mut shorter = value.to_owned();
+    shorter.pop();
+    out.push(format!("{value}!"));
+    out.push(format!("{value}0"));
+    out.push(format!("{shorter}é"));
+    out.push(shorter);
+    out
+}

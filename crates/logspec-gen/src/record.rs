@@ -1,0 +1,175 @@
+//! Records, and the strategy of records that conform to one variant.
+//!
+//! A record is what a producer writes for one event: its key=value fields
+//! in order, and the envelope facts a framing may carry (priority, tag,
+//! host, pid, time). Records stay framing-free so that one record can be
+//! rendered in every wire format and compared after reading it back.
+
+use crate::time::{Instant, EARLIEST, LATEST};
+use crate::value;
+use proptest::prelude::*;
+
+/// One `KEY=value` field.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Field {
+    pub key: String,
+    pub value: String,
+}
+
+impl Field {
+    pub fn new(key: impl Into<String>, value: impl Into<String>) -> Field {
+        Field {
+            key: key.into(),
+            value: value.into(),
+        }
+    }
+}
+
+/// What an envelope may say about a record.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Meta {
+    /// Syslog facility, 0-23.
+    pub facility: u8,
+    /// Syslog severity, 0-7.
+    pub severity: u8,
+    /// Syslog tag / APP-NAME / `SYSLOG_IDENTIFIER`.
+    pub tag: String,
+    pub hostname: String,
+    pub pid: u32,
+    pub time: Instant,
+}
+
+/// One record of a spec's event.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Record {
+    /// Index of the event in the spec it was generated from.
+    pub event: usize,
+    /// Index of the variant within that event.
+    pub variant: usize,
+    /// The payload's fields, in the order they are written.
+    pub fields: Vec<Field>,
+    pub meta: Meta,
+}
+
+impl Record {
+    /// The value of the first field named `key`.
+    pub fn value(&self, key: &str) -> Option<&str> {
+        self.fields
+            .iter()
+            .find(|field| field.key == key)
+            .map(|field| field.value.as_str())
+    }
+}
+
+/// How to generate one field of a variant.
+pub(crate) struct FieldGen {
+    pub name: String,
+    pub required: bool,
+    pub values: BoxedStrategy<String>,
+}
+
+/// How to generate records of one variant, compiled from the spec.
+pub(crate) struct VariantGen {
+    pub event: usize,
+    pub variant: usize,
+    /// In the documented order, the event key first when the spec says it
+    /// always is.
+    pub fields: Vec<FieldGen>,
+    /// Whether the document leaves the order open: the fields are then
+    /// shuffled, as any order conforms (the event key kept first when it
+    /// must be).
+    pub any_order: bool,
+    /// When the variant tolerates unlisted fields: the name of one that no
+    /// variant of the event lists, sometimes added to show it is tolerated.
+    pub extra: Option<String>,
+    pub severity: u8,
+    /// The spec's facility; `None` lets any facility through.
+    pub facility: Option<u8>,
+    /// Tags the variant's emitters log under; never empty.
+    pub tags: Vec<String>,
+    /// The event key, when it must stay first (`event_key_first`).
+    pub first: Option<String>,
+}
+
+impl VariantGen {
+    /// Records that conform to this variant.
+    pub fn records(&self) -> BoxedStrategy<Record> {
+        let fields: Vec<BoxedStrategy<Option<Field>>> = self
+            .fields
+            .iter()
+            .map(|field| {
+                let name = field.name.clone();
+                let values = field
+                    .values
+                    .clone()
+                    .prop_map(move |value| Field::new(name.clone(), value));
+                if field.required {
+                    values.prop_map(Some).boxed()
+                } else {
+                    proptest::option::of(values).boxed()
+                }
+            })
+            .collect();
+        let extra = match &self.extra {
+            Some(name) => {
+                let name = name.clone();
+                proptest::option::weighted(
+                    0.3,
+                    value::free_text(1..=12).prop_map(move |value| Field::new(name.clone(), value)),
+                )
+                .boxed()
+            }
+            None => Just(None).boxed(),
+        };
+        let first = self.first.clone();
+        let mut fields = (fields, extra)
+            .prop_map(|(fields, extra)| fields.into_iter().chain([extra]).flatten().collect())
+            .boxed();
+        if self.any_order {
+            fields = fields
+                .prop_shuffle()
+                .prop_map(move |mut fields: Vec<Field>| {
+                    if let Some(first) = &first {
+                        if let Some(at) = fields.iter().position(|field| &field.key == first) {
+                            fields[..=at].rotate_right(1);
+                        }
+                    }
+                    fields
+                })
+                .boxed();
+        }
+        let (event, variant) = (self.event, self.variant);
+        (fields, meta(self.severity, self.facility, &self.tags))
+            .prop_map(move |(fields, meta)| Record {
+                event,
+                variant,
+                fields,
+                meta,
+            })
+            .boxed()
+    }
+}
+
+/// Envelope facts of a conforming record.
+fn meta(severity: u8, facility: Option<u8>, tags: &[String]) -> BoxedStrategy<Meta> {
+    let facility = match facility {
+        Some(facility) => Just(facility).boxed(),
+        None => (0u8..24).boxed(),
+    };
+    (
+        facility,
+        proptest::sample::select(tags.to_vec()),
+        value::hostname(),
+        1u32..=4_194_304,
+        EARLIEST.0..=LATEST.0,
+    )
+        .prop_map(move |(facility, tag, hostname, pid, time)| Meta {
+            facility,
+            severity,
+            tag,
+            hostname,
+            pid,
+            time: Instant(time),
+        })
+        .boxed()
+}

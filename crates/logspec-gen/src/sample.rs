@@ -1,0 +1,32 @@
+//! Drawing values from strategies outside a property test, reproducibly:
+//! what `logspec gen` does with a seed.
+
+use crate::GenError;
+use proptest::strategy::{Strategy, ValueTree};
+use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
+
+/// Draws values from strategies with a ChaCha RNG seeded from one number,
+/// so that a seed always gives the same values (for a given version of
+/// this crate and its locked dependencies).
+pub struct Sampler {
+    runner: TestRunner,
+}
+
+impl Sampler {
+    pub fn new(seed: u64) -> Sampler {
+        let mut bytes = [0u8; 32];
+        bytes[..8].copy_from_slice(&seed.to_le_bytes());
+        let rng = TestRng::from_seed(RngAlgorithm::ChaCha, &bytes);
+        Sampler {
+            runner: TestRunner::new_with_rng(Config::default(), rng),
+        }
+    }
+
+    /// One value of `strategy` (the first it generates, unshrunk).
+    pub fn sample<S: Strategy>(&mut self, strategy: &S) -> Result<S::Value, GenError> {
+        strategy
+            .new_tree(&mut self.runner)
+            .map(|tree| tree.current())
+            .map_err(|reason| GenError::Sample(reason.to_string()))
+    }
+}
