@@ -20,8 +20,13 @@ pub(crate) fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
                 );
                 let here = display(&event.id, &variant.name, event.variants.len());
                 // One line alone: its stream rules would only say it is alone.
+                // Checked as the record kind its event belongs to.
                 let options = CheckOptions {
                     stream_rules: false,
+                    kind: spec
+                        .kinds()
+                        .nth(spec.event_kind(event))
+                        .map(|kind| kind.kind_name().to_owned()),
                     ..CheckOptions::default()
                 };
                 let mut checker = Checker::new(&plan, options);

@@ -70,6 +70,8 @@ struct RuleRun {
 pub struct Engine {
     options: EngineOptions,
     runs: Vec<RuleRun>,
+    /// Record kinds some observed record belonged to.
+    kinds_seen: Vec<bool>,
 }
 
 impl Engine {
@@ -84,6 +86,7 @@ impl Engine {
                     ..RuleRun::default()
                 })
                 .collect(),
+            kinds_seen: vec![false; plan.kinds.len()],
         }
     }
 
@@ -95,9 +98,12 @@ impl Engine {
     /// Steps every rule `record` plays a part in.
     pub fn observe(&mut self, plan: &Plan, record: &StreamRecord, sink: &mut dyn FindingSink) {
         let variant = (record.event, record.variant);
+        if let Some(seen) = self.kinds_seen.get_mut(plan.events[record.event].kind) {
+            *seen = true;
+        }
         for (rule, run) in plan.rules.iter().zip(&mut self.runs) {
             if rule.resets.contains(&variant) {
-                run.finish(rule, self.options, sink);
+                run.finish(rule, self.options, &self.kinds_seen, sink);
             }
             if let Some(scope) = rule.scope {
                 run.witness(rule, scope, record);
@@ -125,7 +131,7 @@ impl Engine {
     /// records no key could be derived for.
     pub fn finish(&mut self, plan: &Plan, sink: &mut dyn FindingSink) {
         for (rule, run) in plan.rules.iter().zip(&mut self.runs) {
-            run.finish(rule, self.options, sink);
+            run.finish(rule, self.options, &self.kinds_seen, sink);
             if let Some((file, line, key)) = run.first_eviction.take() {
                 let mut finding = Finding::new(
                     Code::StateEvicted,
@@ -250,16 +256,22 @@ impl RuleRun {
             }
         }
 
-        for (field_index, field) in rule.agree.iter().enumerate() {
+        for (field_index, (field, chars)) in rule.agree.iter().enumerate() {
             let Some(value) = record.value(field) else {
                 continue;
+            };
+            let cut = |text: &str| -> String {
+                match chars {
+                    Some(chars) => text.chars().take(*chars).collect(),
+                    None => text.to_owned(),
+                }
             };
             match entry
                 .values
                 .iter()
                 .find(|(index, ..)| *index == field_index)
             {
-                Some((_, first, cited)) if first != value => {
+                Some((_, first, cited)) if cut(first) != cut(value) => {
                     let mut finding = rule_finding(
                         plan,
                         rule,
@@ -267,11 +279,16 @@ impl RuleRun {
                         record,
                         &key,
                         format!(
-                            "{}: {field}={value} here, but {field}={first} on {} line {} for {}",
+                            "{}: {field}={value} here, but {field}={first} on {} line {} for {}{}",
                             rule.id,
                             rule.labels[cited.label],
                             cited.line,
-                            rule.describe_key(&key)
+                            rule.describe_key(&key),
+                            match chars {
+                                Some(chars) =>
+                                    format!(" (compared on the first {chars} characters)"),
+                                None => String::new(),
+                            }
                         ),
                     );
                     finding.field = Some(field.clone());
@@ -306,7 +323,13 @@ impl RuleRun {
 
     /// Reports every key left in a non-accepting state, then forgets all
     /// keys (the end of the stream, or of an application session).
-    fn finish(&mut self, rule: &RulePlan, options: EngineOptions, sink: &mut dyn FindingSink) {
+    fn finish(
+        &mut self,
+        rule: &RulePlan,
+        options: EngineOptions,
+        kinds_seen: &[bool],
+        sink: &mut dyn FindingSink,
+    ) {
         let mut open: Vec<(&Vec<String>, &KeyState)> = self
             .keys
             .iter()
@@ -324,6 +347,21 @@ impl RuleRun {
         });
         for (key, state) in open {
             let allowed = rule.allowed(state.state);
+            // A key waiting only for records of kinds no input held cannot
+            // be judged: nothing could have shown its end.
+            let awaited_observable = rule.states[state.state]
+                .next
+                .iter()
+                .enumerate()
+                .filter(|(_, next)| next.is_some())
+                .any(|(label, _)| {
+                    rule.label_kinds[label]
+                        .iter()
+                        .any(|&kind| kinds_seen.get(kind).copied().unwrap_or(true))
+                });
+            if !allowed.is_empty() && !awaited_observable {
+                continue;
+            }
             if let Some(scope) = rule.scope {
                 // Judge only keys whose other side could have been observed.
                 let observable = rule.states[state.state]

@@ -18,7 +18,12 @@ pub struct RulePlan {
     pub roles: HashMap<(usize, usize), Vec<usize>>,
     pub start: usize,
     pub states: Vec<StatePlan>,
-    pub agree: Vec<String>,
+    /// Fields a key's records must agree on, each compared on its first N
+    /// characters when given (`agree_truncated`), whole otherwise.
+    pub agree: Vec<(String, Option<usize>)>,
+    /// Per label: the record kinds its events belong to. A key waiting
+    /// only for kinds no input held is not reported unfinished.
+    pub label_kinds: Vec<Vec<usize>>,
     pub violation: Code,
     pub unfinished: Code,
     pub scope: Option<usize>,
@@ -119,7 +124,31 @@ impl RulePlan {
             roles,
             start: state_index(&rule.lifecycle.start),
             states,
-            agree: rule.agree.clone(),
+            agree: rule
+                .agree
+                .iter()
+                .map(|field| (field.clone(), None))
+                .chain(
+                    rule.agree_truncated
+                        .iter()
+                        .map(|(field, chars)| (field.clone(), Some(*chars))),
+                )
+                .collect(),
+            label_kinds: rule
+                .participants
+                .iter()
+                .map(|participant| {
+                    let mut kinds: Vec<usize> = participant
+                        .matches
+                        .iter()
+                        .flat_map(|reference| spec.resolve(reference).unwrap_or_default())
+                        .map(|(event, _)| spec.event_kind(&spec.events[event]))
+                        .collect();
+                    kinds.sort_unstable();
+                    kinds.dedup();
+                    kinds
+                })
+                .collect(),
             violation: match rule.violation {
                 ViolationCode::SequenceViolation => Code::SequenceViolation,
                 ViolationCode::ExclusiveViolation => Code::ExclusiveViolation,
