@@ -465,16 +465,19 @@ impl<R: BufRead> Cursor<R> {
                         format
                     }
                     None => {
-                        let formats = match kind {
-                            Some(kind) => &plan.kinds[kind].formats,
-                            None => &plan.formats,
+                        let (formats, of) = match kind {
+                            Some(kind) if plan.kinds.len() > 1 => (
+                                &plan.kinds[kind].formats,
+                                format!(" for {} records", plan.kinds[kind].name),
+                            ),
+                            _ => (&plan.formats, String::new()),
                         };
                         sink.push(problem(
                             &self.state.file,
                             number,
                             Code::ParseError,
                             format!(
-                                "the line matches none of the formats {} declares ({})",
+                                "the line matches none of the formats {} declares{of} ({})",
                                 plan.producer,
                                 format_names(formats)
                             ),

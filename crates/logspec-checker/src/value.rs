@@ -215,11 +215,17 @@ impl ValueCheck {
         for narrowing in &self.narrowing {
             base = format!("{base}, {}", narrowing.describe());
         }
-        if self.also.is_empty() {
-            base
-        } else {
-            format!("{base} or {}", quoted_list(&self.also))
+        if !self.also.is_empty() {
+            base = format!("{base} or {}", quoted_list(&self.also));
         }
+        if let Some(json) = &self.json {
+            let names: Vec<&str> = json.iter().map(|json| json.name()).collect();
+            base = format!("{base}, as {}", names.join(" or "));
+        }
+        if self.nullable {
+            base = format!("{base}, or null");
+        }
+        base
     }
 }
 

@@ -50,7 +50,16 @@ pub(crate) fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
                         .unwrap_or_else(|| variant.name.clone());
                     (entry.event.clone(), variant)
                 });
-                if classified.as_ref() != Some(&(event.id.clone(), variant.name.clone())) {
+                // An example the document prints in a shape its format does
+                // not allow is expected to be no record at all.
+                let unreadable = classified.is_none()
+                    && example
+                        .expect
+                        .iter()
+                        .any(|code| code == Code::ParseError.as_str());
+                if !unreadable
+                    && classified.as_ref() != Some(&(event.id.clone(), variant.name.clone()))
+                {
                     let got = match &classified {
                         Some((event, variant)) => format!("{event}/{variant}"),
                         None => "nothing (not a record)".to_owned(),
@@ -64,12 +73,28 @@ pub(crate) fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
                     finding.variant = Some(variant.name.clone());
                     findings.push(finding);
                 }
-                for found in &raised {
+                for (index, found) in raised.iter().enumerate() {
+                    // One finding per code and example: a multi-line example
+                    // that cannot be read fails on every line alike.
+                    let same = raised
+                        .iter()
+                        .filter(|other| other.code == found.code)
+                        .count();
+                    if raised[..index]
+                        .iter()
+                        .any(|earlier| earlier.code == found.code)
+                    {
+                        continue;
+                    }
+                    let more = match same {
+                        1 => String::new(),
+                        _ => format!(" (and {} more like it)", same - 1),
+                    };
                     let mut finding = context.finding(
                         Code::ExampleFinding,
                         &pointer,
                         format!(
-                            "the document's example of {here} contradicts its section: {} ({})",
+                            "the document's example of {here} contradicts its section: {} ({}){more}",
                             found.message,
                             found.code.as_str()
                         ),

@@ -312,3 +312,29 @@ fn ctrl_exec_contradictions_are_all_reported() {
         .map(|finding| (finding.line, finding.related.len()));
     assert!(matches!(run_store, Some((line, 1)) if line > 0));
 }
+
+/// The Agent Hub page's contradiction (JSON lines printed pretty), and
+/// nothing else: every other example of the page checks clean.
+#[test]
+fn agent_hub_examples_and_contradictions() {
+    let loaded = match logspec_spec::builtin("agent-hub").map(|builtin| builtin.load()) {
+        Some(Ok(loaded)) => loaded,
+        _ => panic!("built-in agent-hub spec does not load"),
+    };
+    let findings = logspec_lint::lint(&loaded);
+    let summary: Vec<(&str, Option<&str>)> = findings
+        .iter()
+        .map(|finding| (finding.code.as_str(), finding.event.as_deref()))
+        .collect();
+    assert_eq!(
+        summary,
+        vec![
+            ("example-finding", Some("command_executed")),
+            ("example-finding", Some("command_executed")),
+            ("example-finding", Some("command_blocked")),
+            ("example-finding", Some("command_blocked")),
+        ]
+    );
+    assert!(findings[0].message.contains("matches none of the formats"));
+    assert!(findings[1].message.contains("empty-input"));
+}

@@ -147,17 +147,26 @@ impl Engine {
                 sink.push(finding);
             }
             if let Some((file, line)) = run.first_unkeyed.take() {
+                let by_envelope = rule
+                    .keys
+                    .iter()
+                    .any(|(parts, _)| parts.iter().any(|part| part.envelope.is_some()));
                 sink.push(Finding::new(
                     Code::Unkeyed,
                     &file,
                     line,
                     format!(
                         "{}: {} records had no value for a part of the key ({}) and were not \
-                         correlated; for captures without hostnames give one per input with \
-                         --host FILE=HOST",
+                         correlated{}",
                         rule.id,
                         run.unkeyed,
-                        rule.key_names.join(", ")
+                        rule.key_names.join(", "),
+                        if by_envelope {
+                            "; for captures without hostnames give one per input with \
+                             --host FILE=HOST"
+                        } else {
+                            ""
+                        }
                     ),
                 ));
             }

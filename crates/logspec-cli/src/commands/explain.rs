@@ -64,18 +64,28 @@ pub fn run(args: Args) -> Result<Verdict, CliError> {
             spec.producer.name, args_event
         )));
     };
-    print!("{}", explain(spec, &plan, event_index, event));
+    print!("{}", explain(&plan, event_index, event));
     Ok(Verdict::Pass)
 }
 
-fn explain(
-    spec: &logspec_spec::Spec,
-    plan: &Plan,
-    event_index: usize,
-    event: &logspec_spec::Event,
-) -> String {
+fn explain(plan: &Plan, event_index: usize, event: &logspec_spec::Event) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "{}={}", spec.wire.event_key, event.id);
+    let kind = &plan.kinds[plan.events[event_index].kind];
+    match &kind.event_key {
+        Some(key) => {
+            let _ = writeln!(out, "{key}={}", event.id);
+        }
+        None => {
+            let _ = writeln!(out, "{} (every {} record)", event.id, kind.name);
+        }
+    }
+    if plan.kinds.len() > 1 {
+        let formats: Vec<&str> = kind.formats.iter().map(|format| format.name()).collect();
+        let _ = writeln!(out, "  record kind: {} ({})", kind.name, formats.join(", "));
+    }
+    for (format, title) in &event.names {
+        let _ = writeln!(out, "  written as: {title:?} in {}", format.name());
+    }
     let _ = writeln!(out, "  section: {}", event.section);
     if let Some(description) = &event.description {
         let _ = writeln!(out, "  {description}");
@@ -98,6 +108,9 @@ fn explain(
             "  severity: {} (syslog {})",
             variant.severity, compiled.severity
         );
+        if !variant.severities.is_empty() {
+            let _ = writeln!(out, "  also at:  {}", variant.severities.join(", "));
+        }
         if !variant.emitters.is_empty() {
             let mut tags: Vec<&str> = compiled.tags.iter().map(String::as_str).collect();
             tags.sort_unstable();
@@ -135,6 +148,15 @@ fn explain(
                 },
                 check.check.describe()
             );
+            for (format, check) in &check.by_format {
+                let _ = writeln!(
+                    out,
+                    "    {:<width$}            in {}: {}",
+                    "",
+                    format.name(),
+                    check.describe()
+                );
+            }
             if let Some(note) = &field.note {
                 let _ = writeln!(out, "    {:<width$}            {note}", "");
             }
@@ -144,6 +166,14 @@ fn explain(
         }
         if variant.additional_fields {
             let _ = writeln!(out, "  other fields are tolerated");
+        }
+        if let Some((pattern, check)) = &compiled.extra_fields {
+            let _ = writeln!(
+                out,
+                "  other fields named /{}/ are accepted: {}",
+                pattern.source(),
+                check.describe()
+            );
         }
         for note in &variant.notes {
             let _ = writeln!(out, "  note: {note}");
