@@ -223,7 +223,7 @@ fn alignment(heads: &[Option<Head>]) -> Alignment {
         Alignment::MergedByTimestamp
     } else {
         Alignment::Sequential(
-            "the inputs' timestamps cannot be compared (missing, or with and without a year)"
+            "the inputs' timestamps cannot be compared (missing, with and without a year, or with and without a zone)"
                 .to_owned(),
         )
     }

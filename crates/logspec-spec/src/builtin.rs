@@ -17,6 +17,10 @@ pub const BUILTINS: &[Builtin] = &[
         text: include_str!("../../../spec/ctrl-exec.yaml"),
     },
     Builtin {
+        name: "rce-eventlog",
+        text: include_str!("../../../spec/rce-eventlog.yaml"),
+    },
+    Builtin {
         name: "agent-hub",
         text: include_str!("../../../spec/agent-hub.yaml"),
     },
