@@ -21,6 +21,10 @@ pub const BUILTINS: &[Builtin] = &[
         text: include_str!("../../../spec/rce-eventlog.yaml"),
     },
     Builtin {
+        name: "prexorcloud",
+        text: include_str!("../../../spec/prexorcloud.yaml"),
+    },
+    Builtin {
         name: "agent-hub",
         text: include_str!("../../../spec/agent-hub.yaml"),
     },

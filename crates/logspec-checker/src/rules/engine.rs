@@ -358,17 +358,14 @@ impl RuleRun {
             let allowed = rule.allowed(state.state);
             // A key waiting only for records of kinds no input held cannot
             // be judged: nothing could have shown its end.
-            let awaited_observable = rule.states[state.state]
-                .next
-                .iter()
-                .enumerate()
-                .filter(|(_, next)| next.is_some())
-                .any(|(label, _)| {
-                    rule.label_kinds[label]
-                        .iter()
-                        .any(|&kind| kinds_seen.get(kind).copied().unwrap_or(true))
-                });
-            if !allowed.is_empty() && !awaited_observable {
+            let mut finishing = rule.finishing(state.state).peekable();
+            let waits = finishing.peek().is_some();
+            let observable = finishing.any(|label| {
+                rule.label_kinds[label]
+                    .iter()
+                    .any(|&kind| kinds_seen.get(kind).copied().unwrap_or(true))
+            });
+            if waits && !observable {
                 continue;
             }
             if let Some(scope) = rule.scope {

@@ -32,6 +32,25 @@ pub struct RulePlan {
     pub scope_witnesses: Vec<HashSet<(usize, usize)>>,
     /// Events that end every open lifecycle of the rule.
     pub resets: Vec<(usize, usize)>,
+    /// Per state: whether an accepting state can be reached from it.
+    pub reaches_accepting: Vec<bool>,
+}
+
+/// For each state, whether some path of transitions leads from it to an
+/// accepting state.
+fn reaches_accepting(states: &[StatePlan]) -> Vec<bool> {
+    let mut reaches: Vec<bool> = states.iter().map(|state| state.accepting).collect();
+    let mut changed = true;
+    while changed {
+        changed = false;
+        for (index, state) in states.iter().enumerate() {
+            if !reaches[index] && state.next.iter().flatten().any(|&next| reaches[next]) {
+                reaches[index] = true;
+                changed = true;
+            }
+        }
+    }
+    reaches
 }
 
 #[derive(Debug)]
@@ -47,7 +66,7 @@ impl RulePlan {
     pub fn new(spec: &Spec, rule: &Rule) -> RulePlan {
         let labels: Vec<String> = rule.participants.iter().map(|p| p.label.clone()).collect();
         let state_index = |name: &str| rule.lifecycle.states.get_index_of(name).unwrap_or(0);
-        let states = rule
+        let states: Vec<StatePlan> = rule
             .lifecycle
             .states
             .iter()
@@ -110,7 +129,9 @@ impl RulePlan {
                     .collect()
             })
             .collect();
+        let reaches_accepting = reaches_accepting(&states);
         RulePlan {
+            reaches_accepting,
             scope_witnesses,
             id: rule.id.clone(),
             description: rule.description.clone(),
@@ -179,6 +200,19 @@ impl RulePlan {
             .filter(|(next, _)| next.is_some())
             .map(|(_, label)| label.as_str())
             .collect()
+    }
+
+    /// The labels that would move a key in `state` on towards an accepting
+    /// state: the records an unfinished lifecycle is waiting for.
+    pub fn finishing(&self, state: usize) -> impl Iterator<Item = usize> + '_ {
+        self.states[state]
+            .next
+            .iter()
+            .enumerate()
+            .filter_map(move |(label, next)| {
+                next.filter(|&next| next != state && self.reaches_accepting[next])
+                    .map(|_| label)
+            })
     }
 
     /// `REQID=a1b2…, host=db-01`.
