@@ -498,6 +498,7 @@ fn a_runtime_directory_is_checked_file_by_file_as_its_kinds() {
         .map(|(a, b, c)| ((*a).to_owned(), (*b).to_owned(), (*c).to_owned()))
         .collect();
     assert_eq!(picked, expected);
+    assert_eq!(report["findings"], Value::Array(Vec::new()));
     assert_eq!(report["coverage"]["not_seen"], Value::Array(Vec::new()));
 }
 
@@ -575,4 +576,39 @@ fn the_format_picked_is_said_and_can_be_forced() {
         stdout.contains("stdout records, pipe-separated (detected)"),
         "{stdout}"
     );
+}
+
+/// Every example command in the README's table of built-in specs runs
+/// and passes on the bundled streams.
+#[test]
+fn readme_examples_of_every_builtin_pass() {
+    let readme =
+        std::fs::read_to_string(repo_file("README.md")).unwrap_or_else(|error| panic!("{error}"));
+    let commands: Vec<Vec<&str>> = readme
+        .lines()
+        .filter(|line| line.starts_with("| `"))
+        .filter_map(|line| line.split("| `logspec check ").nth(1))
+        .filter_map(|rest| rest.split('`').next())
+        .map(|command| command.split_whitespace().collect())
+        .collect();
+    let specs: Vec<&str> = commands
+        .iter()
+        .filter_map(|args| args.get(1).copied())
+        .collect();
+    let builtins: Vec<&str> = logspec_spec::BUILTINS.iter().map(|b| b.name).collect();
+    assert_eq!(specs, builtins, "one README example per built-in spec");
+    for args in commands {
+        let output = logspec()
+            .current_dir(repo_file(""))
+            .arg("check")
+            .args(&args)
+            .output()
+            .unwrap_or_else(|error| panic!("{error}"));
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{args:?}:\n{}",
+            String::from_utf8_lossy(&output.stdout)
+        );
+    }
 }
