@@ -773,8 +773,14 @@ impl Timeline {
                         file,
                         line,
                         format!(
-                            "timestamp goes back {} from line {last_line}",
-                            human_duration(back)
+                            "timestamp goes back {} from line {last_line}{}",
+                            human_duration(back),
+                            if matches!(at, Instant::Local(_)) {
+                                " (a local time without zone: a change of UTC offset, such \
+                                 as the end of summer time, also moves it back)"
+                            } else {
+                                ""
+                            }
                         ),
                     ));
                     // Keep the latest time: one step back is one finding.

@@ -293,6 +293,16 @@ fn field_timestamps_go_forward() {
     let found = check(&plan, "p.log", text);
     assert_eq!(codes(&found), vec![(2, "timestamp-regression")]);
     assert!(found[0].message.contains("1.5s"), "{}", found[0].message);
+    assert!(!found[0].message.contains("summer time"));
+    // Local times (no zone) may go back at a change of UTC offset: said so.
+    let local = text.replace(".453Z", ".453").replace(".000Z", ".000");
+    let found = check(&plan, "p.log", &local);
+    assert_eq!(codes(&found), vec![(2, "timestamp-regression")]);
+    assert!(
+        found[0].message.contains("summer time"),
+        "{}",
+        found[0].message
+    );
 }
 
 #[test]

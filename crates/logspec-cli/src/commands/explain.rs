@@ -64,11 +64,16 @@ pub fn run(args: Args) -> Result<Verdict, CliError> {
             spec.producer.name, args_event
         )));
     };
-    print!("{}", explain(&plan, event_index, event));
+    print!("{}", explain(spec, &plan, event_index, event));
     Ok(Verdict::Pass)
 }
 
-fn explain(plan: &Plan, event_index: usize, event: &logspec_spec::Event) -> String {
+fn explain(
+    spec: &logspec_spec::Spec,
+    plan: &Plan,
+    event_index: usize,
+    event: &logspec_spec::Event,
+) -> String {
     let mut out = String::new();
     let kind = &plan.kinds[plan.events[event_index].kind];
     match &kind.event_key {
@@ -148,6 +153,27 @@ fn explain(plan: &Plan, event_index: usize, event: &logspec_spec::Event) -> Stri
                 },
                 check.check.describe()
             );
+            let glossary_names = spec
+                .fields
+                .get(&field.name)
+                .map(|definition| &definition.names);
+            let mut written: Vec<(&str, &str)> = field
+                .names
+                .iter()
+                .map(|(format, name)| (format.name(), name.as_str()))
+                .collect();
+            for (format, name) in glossary_names.into_iter().flatten() {
+                if !field.names.contains_key(format) {
+                    written.push((format.name(), name.as_str()));
+                }
+            }
+            for (format, name) in written {
+                let _ = writeln!(
+                    out,
+                    "    {:<width$}            written {name:?} in {format}",
+                    ""
+                );
+            }
             for (format, check) in &check.by_format {
                 let _ = writeln!(
                     out,
