@@ -390,47 +390,51 @@ impl<R: BufRead> Cursor<R> {
             };
             self.state.summary.lines += 1;
             let number = raw.number;
-            let open_since = self
-                .state
-                .assembler
-                .as_ref()
-                .and_then(Assembler::open_since);
-            let not_checked = |what: String| match open_since {
-                Some(first) => format!("{what}; the record from line {first} is not checked"),
+            // An unreadable line of a multi-line record spoils the record
+            // it belongs to (or starts): it is reported here, naming it.
+            let damaged = |state: &mut CursorState, what: String| match &mut state.assembler {
+                Some(assembler) => {
+                    assembler.damage(number);
+                    match assembler.open_since() {
+                        Some(first) => {
+                            format!("{what}; the record from line {first} is not checked")
+                        }
+                        None => what,
+                    }
+                }
                 None => what,
             };
             if raw.skipped_bytes > 0 {
+                let message = damaged(
+                    &mut self.state,
+                    format!(
+                        "line is {} bytes, over the limit of {}; not checked",
+                        raw.bytes.len() as u64 + raw.skipped_bytes,
+                        context.options.max_line_bytes
+                    ),
+                );
                 sink.push(problem(
                     &self.state.file,
                     number,
                     Code::ParseError,
-                    not_checked(format!(
-                        "line is {} bytes, over the limit of {}; not checked",
-                        raw.bytes.len() as u64 + raw.skipped_bytes,
-                        context.options.max_line_bytes
-                    )),
+                    message,
                     None,
                     &String::from_utf8_lossy(&raw.bytes[..raw.bytes.len().min(200)]),
                 ));
-                if let Some(assembler) = &mut self.state.assembler {
-                    assembler.damage(number);
-                }
                 continue;
             }
             let line = match decode(raw.bytes) {
                 Ok(line) => line,
                 Err(error) => {
+                    let message = damaged(&mut self.state, error.kind.to_string());
                     sink.push(problem(
                         &self.state.file,
                         number,
                         Code::ParseError,
-                        not_checked(error.kind.to_string()),
+                        message,
                         Some(error.column),
                         &String::from_utf8_lossy(raw.bytes),
                     ));
-                    if let Some(assembler) = &mut self.state.assembler {
-                        assembler.damage(number);
-                    }
                     continue;
                 }
             };

@@ -509,4 +509,18 @@ fn an_unreadable_line_inside_a_record_is_reported_once() {
     assert!(found[0]
         .message
         .contains("the record from line 1 is not checked"));
+
+    // An unreadable first line spoils the block it starts, and says so.
+    let text = b"-----\nServer Port Op\xffened\n  Port type: ssh\n\nServer Port Opened\n  Event time: 2024-03-01T10:00:00.123\n  Port type: ssh\n  IP port number: 1\n";
+    let mut checker = Checker::new(&plan, CheckOptions::default());
+    let mut found = Vec::new();
+    let summary = match checker.check_input("r.log", &text[..], &mut found) {
+        Ok(summary) => summary,
+        Err(error) => panic!("{error}"),
+    };
+    assert_eq!(codes(&found), vec![(2, "parse-error")]);
+    assert!(found[0]
+        .message
+        .contains("the record from line 2 is not checked"));
+    assert_eq!((summary.lines, summary.records), (8, 1));
 }
