@@ -15,7 +15,7 @@ use crate::record::{check_record, excerpt, identify, RecordInput, Scratch};
 use crate::rules::{Engine, EngineOptions, StreamRecord};
 use logspec_reader::{
     decode, field_instant, instant, parse_pairs_into, read_envelope, read_record, Assembled,
-    Assembler, Fed, Field, Format, Framing, Instant, LineReader, Pair,
+    Assembler, Fed, Field, Format, Framing, Instant, LineReader, Pair, RecordLines,
 };
 use serde::Serialize;
 use std::io::BufRead;
@@ -275,39 +275,6 @@ struct CursorState {
     spare_pairs: Vec<Pair<'static>>,
 }
 
-/// A record's text and the lines it came from.
-struct RecordText<'t> {
-    text: &'t str,
-    /// (line number, offset in `text`) per line, in order.
-    lines: &'t [(u64, usize)],
-}
-
-impl RecordText<'_> {
-    fn first_line(&self) -> u64 {
-        self.lines.first().map_or(0, |&(number, _)| number)
-    }
-
-    /// The text of the line at `index` of `lines`.
-    fn line(&self, index: usize) -> &str {
-        let start = self.lines.get(index).map_or(0, |&(_, start)| start);
-        let end = self
-            .lines
-            .get(index + 1)
-            .map_or(self.text.len(), |&(_, next)| next.saturating_sub(1));
-        self.text.get(start..end).unwrap_or_default()
-    }
-
-    /// Line number, line text and 1-based column of byte `offset`.
-    fn locate(&self, offset: usize) -> (u64, &str, usize) {
-        let index = self
-            .lines
-            .partition_point(|&(_, start)| start <= offset)
-            .saturating_sub(1);
-        let (number, start) = self.lines.get(index).copied().unwrap_or((0, 0));
-        (number, self.line(index), offset.saturating_sub(start) + 1)
-    }
-}
-
 /// A located problem with an input, as a finding quoting its line.
 fn problem(
     file: &Arc<str>,
@@ -494,7 +461,7 @@ impl<R: BufRead> Cursor<R> {
             };
             let Some(assembler) = &mut self.state.assembler else {
                 let lines = [(number, 0)];
-                let text = RecordText {
+                let text = RecordLines {
                     text: line,
                     lines: &lines,
                 };
@@ -597,11 +564,7 @@ impl CursorState {
             ));
             return None;
         }
-        let text = RecordText {
-            text: &record.text,
-            lines: &record.lines,
-        };
-        self.record(context, format, &text, rules_on, sink)
+        self.record(context, format, &record.lines(), rules_on, sink)
     }
 
     /// Reads and checks one record; the rules' view of it when it is a
@@ -610,13 +573,13 @@ impl CursorState {
         &mut self,
         context: &mut Context<'_, '_>,
         format: Format,
-        text: &RecordText<'_>,
+        text: &RecordLines<'_>,
         rules_on: bool,
         sink: &mut dyn FindingSink,
     ) -> Option<Head> {
         let plan = context.plan;
         let kind = self.kind.unwrap_or(0);
-        let number = text.first_line();
+        let number = text.first_number();
         let first_line = text.line(0);
         let mut fields = recycle(std::mem::take(&mut self.spare_fields));
         let framed;

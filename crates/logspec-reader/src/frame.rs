@@ -30,25 +30,48 @@ pub struct Assembled {
 }
 
 impl Assembled {
-    /// The line number and 1-based column of byte `offset` of `text`.
-    pub fn locate(&self, offset: usize) -> (u64, usize) {
+    /// The record's text and where its lines came from.
+    pub fn lines(&self) -> RecordLines<'_> {
+        RecordLines {
+            text: &self.text,
+            lines: &self.lines,
+        }
+    }
+}
+
+/// A record's text with the number and offset of each of its lines: one
+/// line, or an [`Assembled`] record.
+#[derive(Debug, Clone, Copy)]
+pub struct RecordLines<'t> {
+    pub text: &'t str,
+    /// (line number, byte offset in `text`) per line, in order.
+    pub lines: &'t [(u64, usize)],
+}
+
+impl RecordLines<'_> {
+    /// The number of the record's first line.
+    pub fn first_number(&self) -> u64 {
+        self.lines.first().map_or(0, |&(number, _)| number)
+    }
+
+    /// The text of the line at `index` (0 is the first).
+    pub fn line(&self, index: usize) -> &str {
+        let start = self.lines.get(index).map_or(0, |&(_, start)| start);
+        let end = self
+            .lines
+            .get(index + 1)
+            .map_or(self.text.len(), |&(_, next)| next.saturating_sub(1));
+        self.text.get(start..end).unwrap_or_default()
+    }
+
+    /// Line number, line text and 1-based column of byte `offset` of `text`.
+    pub fn locate(&self, offset: usize) -> (u64, &str, usize) {
         let index = self
             .lines
             .partition_point(|&(_, start)| start <= offset)
             .saturating_sub(1);
-        match self.lines.get(index) {
-            Some(&(number, start)) => (number, offset - start + 1),
-            None => (self.first_line, offset + 1),
-        }
-    }
-
-    /// The text of the record's first line.
-    pub fn first_line_text(&self) -> &str {
-        let end = self
-            .lines
-            .get(1)
-            .map_or(self.text.len(), |&(_, start)| start.saturating_sub(1));
-        self.text.get(..end).unwrap_or_default()
+        let (number, start) = self.lines.get(index).copied().unwrap_or((0, 0));
+        (number, self.line(index), offset.saturating_sub(start) + 1)
     }
 }
 
@@ -243,11 +266,12 @@ mod tests {
             vec![Ok((1, "{\n\"a\": 1\n\n}".to_owned()))]
         );
         let record = records[0].as_ref().expect("a record");
-        assert_eq!(record.locate(0), (1, 1));
-        assert_eq!(record.locate(3), (2, 2));
-        assert_eq!(record.locate(9), (3, 1));
-        assert_eq!(record.locate(10), (4, 1));
-        assert_eq!(record.first_line_text(), "{");
+        let lines = record.lines();
+        assert_eq!(lines.locate(0), (1, "{", 1));
+        assert_eq!(lines.locate(3), (2, "\"a\": 1", 2));
+        assert_eq!(lines.locate(9), (3, "", 1));
+        assert_eq!(lines.locate(10), (4, "}", 1));
+        assert_eq!((lines.first_number(), lines.line(0)), (1, "{"));
     }
 
     #[test]

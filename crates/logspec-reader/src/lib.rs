@@ -49,7 +49,7 @@ pub use fields::{read_record, Field, JsonKind, RecordHead};
 pub use format::{
     detect, read_envelope, Envelope, Format, Framed, Framing, Priority, UnknownFormat,
 };
-pub use frame::{Assembled, Assembler, Fed, MAX_RECORD_LINES};
+pub use frame::{Assembled, Assembler, Fed, RecordLines, MAX_RECORD_LINES};
 pub use instant::{field_instant, instant, Epoch, Instant};
 pub use keyvalue::{parse_pairs, parse_pairs_into, Pair};
 pub use lines::{decode, LineReader, RawLine, DEFAULT_MAX_LINE_BYTES};
@@ -163,7 +163,7 @@ mod tests {
             assert!(record.text.len() <= 64);
             check_record(format, &record.text);
             if let Err(error) = read_record(format, &record.text, &mut Vec::new()) {
-                let (line, _) = record.locate(error.column - 1);
+                let (line, _, _) = record.lines().locate(error.column - 1);
                 assert!((record.first_line..=record.last_line).contains(&line));
             }
         }
