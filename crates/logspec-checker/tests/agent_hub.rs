@@ -6,17 +6,21 @@ use logspec_checker::rules::EngineOptions;
 use logspec_checker::stream::Input;
 use logspec_checker::{CheckOptions, Checker, Finding, InputSummary, Plan};
 
-fn plan() -> Plan {
-    match logspec_spec::builtin("agent-hub").map(|builtin| builtin.load()) {
-        Some(Ok(loaded)) => Plan::new(&loaded.spec),
-        _ => panic!("built-in agent-hub spec does not load"),
-    }
+/// The spec, compiled once for all tests.
+fn plan() -> &'static Plan {
+    static PLAN: std::sync::OnceLock<Plan> = std::sync::OnceLock::new();
+    PLAN.get_or_init(
+        || match logspec_spec::builtin("agent-hub").map(|builtin| builtin.load()) {
+            Some(Ok(loaded)) => Plan::new(&loaded.spec),
+            _ => panic!("built-in agent-hub spec does not load"),
+        },
+    )
 }
 
 fn run_with(inputs: &[(&str, &str)], partial: bool) -> (Vec<Finding>, Vec<InputSummary>) {
     let plan = plan();
     let mut checker = Checker::new(
-        &plan,
+        plan,
         CheckOptions {
             rules: EngineOptions {
                 partial,

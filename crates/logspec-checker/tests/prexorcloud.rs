@@ -6,16 +6,20 @@ use logspec_checker::stream::Input;
 use logspec_checker::{CheckOptions, Checker, Finding, Plan};
 use std::path::PathBuf;
 
-fn plan() -> Plan {
-    match logspec_spec::builtin("prexorcloud").map(|builtin| builtin.load()) {
-        Some(Ok(loaded)) => Plan::new(&loaded.spec),
-        _ => panic!("built-in prexorcloud spec does not load"),
-    }
+/// The spec, compiled once for all tests.
+fn plan() -> &'static Plan {
+    static PLAN: std::sync::OnceLock<Plan> = std::sync::OnceLock::new();
+    PLAN.get_or_init(
+        || match logspec_spec::builtin("prexorcloud").map(|builtin| builtin.load()) {
+            Some(Ok(loaded)) => Plan::new(&loaded.spec),
+            _ => panic!("built-in prexorcloud spec does not load"),
+        },
+    )
 }
 
 fn run(inputs: &[(&str, &str)]) -> Vec<Finding> {
     let plan = plan();
-    let mut checker = Checker::new(&plan, CheckOptions::default());
+    let mut checker = Checker::new(plan, CheckOptions::default());
     let inputs = inputs
         .iter()
         .map(|(name, text)| Input {

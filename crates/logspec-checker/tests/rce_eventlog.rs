@@ -8,16 +8,20 @@ use logspec_checker::stream::Input;
 use logspec_checker::{CheckOptions, Checker, Finding, Plan, Severity};
 use std::path::PathBuf;
 
-fn plan() -> Plan {
-    match logspec_spec::builtin("rce-eventlog").map(|builtin| builtin.load()) {
-        Some(Ok(loaded)) => Plan::new(&loaded.spec),
-        _ => panic!("built-in rce-eventlog spec does not load"),
-    }
+/// The spec, compiled once for all tests.
+fn plan() -> &'static Plan {
+    static PLAN: std::sync::OnceLock<Plan> = std::sync::OnceLock::new();
+    PLAN.get_or_init(
+        || match logspec_spec::builtin("rce-eventlog").map(|builtin| builtin.load()) {
+            Some(Ok(loaded)) => Plan::new(&loaded.spec),
+            _ => panic!("built-in rce-eventlog spec does not load"),
+        },
+    )
 }
 
 fn run(name: &str, text: &str, options: CheckOptions) -> Vec<Finding> {
     let plan = plan();
-    let mut checker = Checker::new(&plan, options);
+    let mut checker = Checker::new(plan, options);
     let input = Input {
         name: name.to_owned(),
         reader: text.as_bytes(),
