@@ -265,12 +265,18 @@ fn rules_text(spec: &logspec_spec::Spec) -> String {
                 }
             );
         }
-        if !rule.agree.is_empty() {
-            let _ = writeln!(
-                out,
-                "  records of one key agree on: {}",
-                rule.agree.join(", ")
-            );
+        let agreed: Vec<String> = rule
+            .agree
+            .iter()
+            .cloned()
+            .chain(
+                rule.agree_truncated
+                    .iter()
+                    .map(|(field, chars)| format!("{field} (first {chars} characters)")),
+            )
+            .collect();
+        if !agreed.is_empty() {
+            let _ = writeln!(out, "  records of one key agree on: {}", agreed.join(", "));
         }
         if let Some(scope) = &rule.scope {
             let _ = writeln!(
