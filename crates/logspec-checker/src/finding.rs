@@ -64,8 +64,12 @@ codes! {
     EmptyLine = "empty-line", Warning;
     /// An input with no records at all, which a CI gate must not take as a pass.
     EmptyInput = "empty-input", Warning;
+    /// A file in a directory input that no record kind's paths name, left unread.
+    FileSkipped = "file-skipped", Info;
     /// The event key names an event the spec does not document.
     UnknownEvent = "unknown-event", Error;
+    /// An event the spec does not document, from a producer whose readers must tolerate new events; reported once per event.
+    UnknownEventTolerated = "unknown-event-tolerated", Warning;
     /// A field the event's variant requires is absent.
     MissingField = "missing-field", Error;
     /// A field the event's variant does not document is present.

@@ -4,13 +4,15 @@
 //! The crate sits between the readers (which turn bytes into envelopes and
 //! key=value pairs) and the reports (which render findings). It is split by
 //! the questions it answers: [`plan`] compiles a spec once so the per-line
-//! path only looks things up; [`value`] knows what each field type accepts;
+//! path only looks things up, with each record kind's formats, names and
+//! files in [`kind`]; [`value`] knows what each field type accepts;
 //! [`record`] judges one record; [`stream`] drives one pass over an input
 //! with constant memory per line; [`coverage`] counts what was exercised.
 //! [`finding`] is the shared vocabulary: lint and every report use it too.
 
 pub mod coverage;
 pub mod finding;
+pub mod kind;
 pub mod plan;
 pub mod record;
 pub mod rules;

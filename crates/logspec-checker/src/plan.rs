@@ -1,6 +1,7 @@
 //! A spec compiled for checking: lookups by event id, value checks built
 //! once, emitter tags resolved, so the per-line path does no setup work.
 
+use crate::kind::KindPlan;
 use crate::rules::RulePlan;
 use crate::value::ValueCheck;
 use logspec_reader::Format;
@@ -12,12 +13,20 @@ use std::sync::Arc;
 #[derive(Debug)]
 pub struct Plan {
     pub producer: String,
+    /// The first record kind's event key (empty when it has none).
     pub event_key: String,
     pub event_key_first: bool,
     /// Syslog facility number the spec requires, if any.
     pub facility: Option<(u8, &'static str)>,
-    /// Formats the spec declares, in its order: detection picks among them.
+    /// Formats the spec declares, every kind's, in its order.
     pub formats: Vec<Format>,
+    /// Record kinds, `wire` first.
+    pub kinds: Vec<KindPlan>,
+    /// Whether any emitter names a syslog tag (else emitters go unchecked
+    /// without being counted as such).
+    pub tagged: bool,
+    /// The spec's level words.
+    pub level_names: Vec<String>,
     pub events: Vec<EventPlan>,
     pub rules: Vec<RulePlan>,
     /// Fields any rule reads (keys, agreement), kept from each record.
@@ -28,7 +37,21 @@ pub struct Plan {
 #[derive(Debug)]
 pub struct EventPlan {
     pub id: String,
+    /// Its record kind (index into [`Plan::kinds`]).
+    pub kind: usize,
     pub variants: Vec<VariantPlan>,
+    /// (format, name as written) → field name, where a variant of the
+    /// event names a field differently from the glossary.
+    names: HashMap<(Format, String), String>,
+}
+
+impl EventPlan {
+    /// The field name a field written `written` in `format` has in this event.
+    pub fn field_name(&self, format: Format, written: &str) -> Option<&str> {
+        self.names
+            .get(&(format, written.to_owned()))
+            .map(String::as_str)
+    }
 }
 
 #[derive(Debug)]
@@ -38,12 +61,17 @@ pub struct VariantPlan {
     pub label: String,
     pub severity_name: String,
     pub severity: u8,
+    /// Level words the variant may be logged at: its severity and
+    /// `severities`.
+    pub levels: Vec<String>,
     /// Syslog tags its emitters use; empty when any tag is acceptable.
     pub tags: HashSet<String>,
     pub fields: Vec<FieldPlan>,
     pub ordered: bool,
     pub forbidden: Vec<String>,
     pub additional_fields: bool,
+    /// Unlisted fields accepted by name pattern, and their value check.
+    pub extra_fields: Option<(logspec_spec::Pattern, ValueCheck)>,
 }
 
 #[derive(Debug)]
@@ -51,6 +79,18 @@ pub struct FieldPlan {
     pub name: String,
     pub required: bool,
     pub check: ValueCheck,
+    /// The check in formats the glossary gives another type.
+    pub by_format: Vec<(Format, ValueCheck)>,
+}
+
+impl FieldPlan {
+    /// The check for a value written in `format`.
+    pub fn check_in(&self, format: Format) -> &ValueCheck {
+        self.by_format
+            .iter()
+            .find(|(written_in, _)| *written_in == format)
+            .map_or(&self.check, |(_, check)| check)
+    }
 }
 
 impl Plan {
@@ -60,11 +100,34 @@ impl Plan {
             .iter()
             .map(|(name, definition)| (name.as_str(), ValueCheck::compile(&definition.value)))
             .collect();
+        let glossary_by_format: HashMap<(&str, Format), ValueCheck> = spec
+            .fields
+            .iter()
+            .flat_map(|(name, definition)| {
+                definition.types.iter().map(move |(envelope, value)| {
+                    (
+                        (name.as_str(), format_of(*envelope)),
+                        ValueCheck::compile(value),
+                    )
+                })
+            })
+            .collect();
         let events: Vec<EventPlan> = spec
             .events
             .iter()
             .map(|event| EventPlan {
                 id: event.id.clone(),
+                kind: spec.event_kind(event),
+                names: event
+                    .variants
+                    .iter()
+                    .flat_map(|variant| &variant.fields)
+                    .flat_map(|field| {
+                        field.names.iter().map(|(envelope, written)| {
+                            ((format_of(*envelope), written.clone()), field.name.clone())
+                        })
+                    })
+                    .collect(),
                 variants: event
                     .variants
                     .iter()
@@ -83,6 +146,10 @@ impl Plan {
                             .severity
                             .level(&variant.severity)
                             .map_or(u8::MAX, |level| level.syslog),
+                        levels: std::iter::once(&variant.severity)
+                            .chain(&variant.severities)
+                            .cloned()
+                            .collect(),
                         tags: variant
                             .emitters
                             .iter()
@@ -92,21 +159,45 @@ impl Plan {
                         fields: variant
                             .fields
                             .iter()
-                            .map(|field| FieldPlan {
-                                name: field.name.clone(),
-                                required: !field.optional,
-                                check: glossary
-                                    .get(field.name.as_str())
-                                    .cloned()
-                                    .unwrap_or_else(ValueCheck::text)
-                                    .narrowed(field.values.as_deref(), field.pattern.as_ref())
-                                    .also_accepting(&field.also)
-                                    .excluding(&field.except),
+                            .map(|field| {
+                                let refine = |check: ValueCheck| {
+                                    check
+                                        .narrowed(field.values.as_deref(), field.pattern.as_ref())
+                                        .also_accepting(&field.also)
+                                        .excluding(&field.except)
+                                        .or_null(field.nullable)
+                                };
+                                FieldPlan {
+                                    name: field.name.clone(),
+                                    required: !field.optional,
+                                    check: refine(
+                                        glossary
+                                            .get(field.name.as_str())
+                                            .cloned()
+                                            .unwrap_or_else(ValueCheck::text),
+                                    ),
+                                    by_format: glossary_by_format
+                                        .iter()
+                                        .filter(|((name, _), _)| *name == field.name)
+                                        .map(|((_, format), check)| {
+                                            (*format, refine(check.clone()))
+                                        })
+                                        .collect(),
+                                }
                             })
                             .collect(),
                         ordered: variant.ordered,
                         forbidden: variant.forbidden.clone(),
                         additional_fields: variant.additional_fields,
+                        extra_fields: variant.extra_fields.as_ref().map(|extra| {
+                            (
+                                extra.pattern.clone(),
+                                extra
+                                    .value
+                                    .as_ref()
+                                    .map_or_else(ValueCheck::text, ValueCheck::compile),
+                            )
+                        }),
                     })
                     .collect(),
             })
@@ -123,7 +214,12 @@ impl Plan {
                 .iter()
                 .flat_map(|participant| participant.key.iter())
                 .filter_map(|part| part.field.as_deref());
-            for field in key_fields.chain(rule.agree.iter().map(String::as_str)) {
+            let agreed = rule
+                .agree
+                .iter()
+                .chain(rule.agree_truncated.keys())
+                .map(String::as_str);
+            for field in key_fields.chain(agreed) {
                 if !rule_fields.iter().any(|known| &**known == field) {
                     rule_fields.push(Arc::from(field));
                 }
@@ -143,15 +239,36 @@ impl Plan {
                 .severity
                 .facility
                 .map(|facility| (facility.code(), facility.name())),
-            formats: spec
-                .wire
-                .envelopes
+            formats: {
+                let mut formats: Vec<Format> = Vec::new();
+                for envelope in spec.kinds().flat_map(|kind| &kind.envelopes) {
+                    let format = format_of(*envelope);
+                    if !formats.contains(&format) {
+                        formats.push(format);
+                    }
+                }
+                formats
+            },
+            kinds: spec
+                .kinds()
+                .enumerate()
+                .map(|(index, wire)| KindPlan::new(spec, index, wire))
+                .collect(),
+            tagged: spec.emitters.iter().any(|emitter| !emitter.tags.is_empty()),
+            level_names: spec
+                .severity
+                .levels
                 .iter()
-                .map(|envelope| format_of(*envelope))
+                .map(|level| level.name.clone())
                 .collect(),
             events,
             by_id,
         }
+    }
+
+    /// Whether `word` is one of the spec's level words.
+    pub fn level_known(&self, word: &str) -> bool {
+        self.level_names.iter().any(|name| name == word)
     }
 
     pub fn event_index(&self, id: &str) -> Option<usize> {
@@ -173,5 +290,12 @@ pub fn format_of(envelope: Envelope) -> Format {
         Envelope::Rfc5424 => Format::Rfc5424,
         Envelope::Journald => Format::Journald,
         Envelope::Bare => Format::Bare,
+        Envelope::JsonLines => Format::JsonLines,
+        Envelope::JsonDocument => Format::JsonDocument,
+        Envelope::ExtendedJson => Format::ExtendedJson,
+        Envelope::Logback => Format::Logback,
+        Envelope::PipeSeparated => Format::PipeSeparated,
+        Envelope::RceReadable => Format::RceReadable,
+        Envelope::Sse => Format::Sse,
     }
 }

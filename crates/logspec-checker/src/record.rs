@@ -6,26 +6,110 @@
 //! "the variant with the fewest findings, the first declared on a tie".
 //! That needs no separate discriminator language in the spec, and a broken
 //! record is judged against the form it was evidently trying to be.
+//!
+//! Every format reaches this module as the same list of fields: key=value
+//! pairs, flattened JSON, a Logback line's parts. [`identify`] first finds
+//! the record's event (its event key, a title the layout gives, or the
+//! kind's one event) and renames the fields from how the format writes
+//! them to the spec's names, so the checks below know one vocabulary.
 
 use crate::finding::{Code, Excerpt, Finding, FindingSink};
 use crate::plan::{Plan, VariantPlan};
-use logspec_reader::{Envelope, Pair};
+use logspec_reader::{Envelope, Field, Format};
+use std::borrow::Cow;
+use std::collections::HashSet;
 use std::ops::Range;
 use std::sync::Arc;
 
 /// Longest excerpt of a line kept in a finding, in bytes.
 const EXCERPT_BYTES: usize = 400;
+/// Tolerated unknown event ids remembered per check, so each is reported
+/// once; past this many, every further new one is reported each time.
+const TOLERATED_IDS: usize = 4096;
 
-/// One parsed line, as the checker sees it.
-pub struct RecordInput<'a> {
-    pub file: &'a Arc<str>,
+/// One parsed record, as the checker sees it.
+pub struct RecordInput<'r, 'a> {
+    pub file: &'r Arc<str>,
+    /// The record's first line.
     pub line_number: u64,
-    /// The whole line, for excerpts.
-    pub line: &'a str,
-    pub envelope: &'a Envelope,
-    pub pairs: &'a [Pair<'a>],
-    /// Where the payload starts in `line`, when it is a slice of it.
-    pub payload_offset: Option<usize>,
+    /// The record's first line, for excerpts.
+    pub line: &'r str,
+    pub envelope: &'r Envelope,
+    /// Its fields, named as the spec names them (see [`identify`]), with
+    /// spans in the record's text.
+    pub fields: &'r [Field<'a>],
+    /// The record kind (index into [`Plan::kinds`]).
+    pub kind: usize,
+    pub format: Format,
+    /// What [`identify`] found.
+    pub identity: &'r Identity,
+    /// The event as the layout names it, when it does.
+    pub title: Option<&'r Field<'a>>,
+}
+
+/// Which event a record is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Identity {
+    Event(usize),
+    /// The record has no event key.
+    Missing,
+    /// An event the record's kind does not document: as written, and where.
+    Unknown {
+        id: String,
+        span: Option<Range<usize>>,
+    },
+}
+
+/// Finds the record's event among its kind's and renames `fields` from how
+/// `format` writes them to the spec's names (the event's own names first,
+/// then the glossary's).
+pub fn identify<'a>(
+    plan: &'a Plan,
+    kind: usize,
+    format: Format,
+    title: Option<&Field<'_>>,
+    fields: &mut [Field<'a>],
+) -> Identity {
+    let kind_plan = &plan.kinds[kind];
+    let unknown = |field: &Field<'_>| Identity::Unknown {
+        id: field.value.to_string(),
+        span: field.value_span.clone(),
+    };
+    let identity = if let Some(title) = title {
+        kind_plan
+            .event_by_title(format, &title.value)
+            .map_or_else(|| unknown(title), Identity::Event)
+    } else if let Some(key) = &kind_plan.event_key {
+        let written = fields.iter().find(|field| {
+            kind_plan
+                .glossary_name(format, &field.key)
+                .unwrap_or(&field.key)
+                == key.as_str()
+        });
+        match written {
+            None => Identity::Missing,
+            Some(field) => kind_plan
+                .event(&field.value)
+                .map_or_else(|| unknown(field), Identity::Event),
+        }
+    } else {
+        kind_plan
+            .constant_event
+            .map_or(Identity::Missing, Identity::Event)
+    };
+    let event = match identity {
+        Identity::Event(index) => plan.events.get(index),
+        _ => None,
+    };
+    for field in fields.iter_mut() {
+        let renamed = event
+            .and_then(|event| event.field_name(format, &field.key))
+            .or_else(|| kind_plan.glossary_name(format, &field.key));
+        if let Some(name) = renamed {
+            field.key = Cow::Borrowed(name);
+        }
+    }
+    identity
 }
 
 /// What a record was recognised as.
@@ -43,7 +127,7 @@ pub struct Outcome {
     pub emitter_checked: bool,
 }
 
-impl RecordInput<'_> {
+impl RecordInput<'_, '_> {
     fn finding(&self, code: Code, message: String, span: Option<Range<usize>>) -> Finding {
         let mut finding = Finding::new(code, self.file, self.line_number, message);
         finding.column = span.as_ref().map(|span| span.start + 1);
@@ -51,15 +135,19 @@ impl RecordInput<'_> {
         finding
     }
 
-    /// `span` (in payload bytes) as a range in the line, when the payload is
-    /// a slice of the line.
-    fn line_span(&self, span: &Range<usize>) -> Option<Range<usize>> {
-        self.payload_offset
-            .map(|offset| offset + span.start..offset + span.end)
+    /// `span` (in the record's text) when it lies on the first line.
+    fn line_span(&self, span: Option<&Range<usize>>) -> Option<Range<usize>> {
+        span.filter(|span| span.end <= self.line.len()).cloned()
     }
 
-    fn pair_span(&self, pair: &Pair<'_>) -> Option<Range<usize>> {
-        self.line_span(&(pair.key_span.start..pair.value_span.end))
+    fn field_span(&self, field: &Field<'_>) -> Option<Range<usize>> {
+        let start = field.key_span.as_ref().or(field.value_span.as_ref())?.start;
+        let end = field.value_span.as_ref().or(field.key_span.as_ref())?.end;
+        self.line_span(Some(&(start..end)))
+    }
+
+    fn value_span(&self, field: &Field<'_>) -> Option<Range<usize>> {
+        self.line_span(field.value_span.as_ref())
     }
 }
 
@@ -104,18 +192,22 @@ fn ceil_char_boundary(text: &str, at: usize) -> usize {
 /// Reusable buffers, so that checking a line allocates only for findings.
 #[derive(Default)]
 pub struct Scratch {
-    findings: Vec<Finding>,
+    candidate: Vec<Finding>,
+    best: Vec<Finding>,
     first_of_key: Vec<bool>,
+    /// Tolerated unknown events already reported, by kind and id.
+    tolerated: HashSet<(usize, String)>,
 }
 
 /// Checks `record`, sending findings to `sink`.
 pub fn check_record(
     plan: &Plan,
-    record: &RecordInput<'_>,
+    record: &RecordInput<'_, '_>,
     scratch: &mut Scratch,
     sink: &mut dyn FindingSink,
 ) -> Outcome {
     let mut outcome = Outcome::default();
+    let kind = &plan.kinds[record.kind];
     if let (Some((expected, name)), Some(facility)) = (plan.facility, record.envelope.facility) {
         if facility != expected {
             sink.push(record.finding(
@@ -130,113 +222,164 @@ pub fn check_record(
         }
     }
 
-    mark_first_occurrences(record.pairs, &mut scratch.first_of_key);
-    for (pair, first) in record.pairs.iter().zip(&scratch.first_of_key) {
+    mark_first_occurrences(record.fields, &mut scratch.first_of_key);
+    for (field, first) in record.fields.iter().zip(&scratch.first_of_key) {
         if !first {
             let mut finding = record.finding(
                 Code::DuplicateField,
                 format!(
                     "{} appears more than once; only its first value is checked",
-                    pair.key
+                    field.key
                 ),
-                record.pair_span(pair),
+                record.field_span(field),
             );
-            finding.field = Some(pair.key.to_owned());
+            finding.field = Some(field.key.to_string());
             sink.push(finding);
         }
     }
 
-    let Some(position) = record
-        .pairs
-        .iter()
-        .position(|pair| pair.key == plan.event_key)
-    else {
-        let mut finding = record.finding(
-            Code::MissingField,
-            format!(
-                "no {} field, so the event cannot be identified",
-                plan.event_key
-            ),
-            None,
-        );
-        finding.field = Some(plan.event_key.clone());
-        sink.push(finding);
-        return outcome;
+    let key_position = kind.event_key.as_ref().and_then(|key| {
+        record
+            .fields
+            .iter()
+            .position(|field| field.key == key.as_str())
+    });
+    let written_id = || {
+        key_position
+            .map(|position| record.fields[position].value.to_string())
+            .or_else(|| record.title.map(|title| title.value.to_string()))
     };
-    let key_pair = &record.pairs[position];
-    let event_id = key_pair.value.as_ref();
-    let event_index = plan.event_index(event_id);
-
-    if plan.event_key_first && position != 0 {
-        let mut finding = record.finding(
-            Code::EventKeyNotFirst,
-            format!(
-                "{} must be the first field; {} comes before it",
-                plan.event_key, record.pairs[0].key
-            ),
-            record.pair_span(key_pair),
-        );
-        finding.field = Some(plan.event_key.clone());
-        finding.event = Some(event_id.to_owned());
-        sink.push(finding);
+    if let (Some(key), Some(position)) = (&kind.event_key, key_position) {
+        if kind.event_key_first && position != 0 {
+            let key_field = &record.fields[position];
+            let mut finding = record.finding(
+                Code::EventKeyNotFirst,
+                format!(
+                    "{key} must be the first field; {} comes before it",
+                    record.fields[0].key
+                ),
+                record.field_span(key_field),
+            );
+            finding.field = Some(key.clone());
+            finding.event = Some(key_field.value.to_string());
+            sink.push(finding);
+        }
     }
 
-    let Some(event_index) = event_index else {
-        let mut finding = record.finding(
-            Code::UnknownEvent,
-            format!(
-                "{}={event_id} is not an event {} documents",
-                plan.event_key, plan.producer
-            ),
-            record.line_span(&key_pair.value_span),
-        );
-        finding.event = Some(event_id.to_owned());
-        finding.field = Some(plan.event_key.clone());
-        sink.push(finding);
-        return outcome;
+    let event_index = match record.identity {
+        Identity::Event(index) => *index,
+        Identity::Missing => {
+            let key = kind.event_key.as_deref().unwrap_or("event");
+            let mut finding = record.finding(
+                Code::MissingField,
+                format!("no {key} field, so the event cannot be identified"),
+                None,
+            );
+            finding.field = Some(key.to_owned());
+            sink.push(finding);
+            return outcome;
+        }
+        Identity::Unknown { id, span } => {
+            let key = kind.event_key.as_deref().unwrap_or("event");
+            let what = match (record.title, &kind.event_key) {
+                (Some(_), _) | (None, None) => format!("{id:?}"),
+                (None, Some(key)) => format!("{key}={id}"),
+            };
+            let mut finding = if kind.tolerate_unknown {
+                let first = scratch.tolerated.len() >= TOLERATED_IDS
+                    || scratch.tolerated.insert((record.kind, id.clone()));
+                if !first {
+                    return outcome;
+                }
+                record.finding(
+                    Code::UnknownEventTolerated,
+                    format!(
+                        "{what} is not an event {} documents; tolerated, as its readers must \
+                         accept new event types (reported once)",
+                        plan.producer
+                    ),
+                    record.line_span(span.as_ref()),
+                )
+            } else {
+                record.finding(
+                    Code::UnknownEvent,
+                    format!("{what} is not an event {} documents", plan.producer),
+                    record.line_span(span.as_ref()),
+                )
+            };
+            finding.event = Some(id.clone());
+            finding.field = Some(key.to_owned());
+            sink.push(finding);
+            return outcome;
+        }
     };
+    if let (Some(title), Some(position)) = (record.title, key_position) {
+        let written = &record.fields[position];
+        if plan.kinds[record.kind].event(&written.value) != Some(event_index) {
+            let mut finding = record.finding(
+                Code::InvalidValue,
+                format!(
+                    "{}={} names another event than {:?} before it",
+                    written.key, written.value, title.value
+                ),
+                record.value_span(written),
+            );
+            finding.field = Some(written.key.to_string());
+            finding.event = written_id();
+            sink.push(finding);
+        }
+    }
 
     let event = &plan.events[event_index];
-    outcome.severity_checked = record.envelope.severity.is_some();
-    outcome.emitter_checked = record.envelope.tag.is_some();
-    let event_id = event.id.as_str();
-    let judge = |variant_index: usize, findings: Option<&mut Vec<Finding>>| {
-        let mut judgement = Judgement {
-            event_id,
-            variant_name: plan.variant_name(event_index, variant_index),
-            findings,
-            errors: 0,
-            wrong_emitter: 0,
-            warnings: 0,
-        };
+    let level = kind.level.as_ref().and_then(|name| {
+        record
+            .fields
+            .iter()
+            .find(|field| field.key == name.as_str())
+            .map(|field| field.value.as_ref())
+    });
+    outcome.severity_checked = record.envelope.severity.is_some() || level.is_some();
+    if !kind.carries_level {
+        outcome.severity_checked = true;
+    }
+    outcome.emitter_checked = record.envelope.tag.is_some() || !plan.tagged;
+    let mut best_variant = 0;
+    let mut best_score = (usize::MAX, usize::MAX, usize::MAX);
+    for (variant_index, variant) in event.variants.iter().enumerate() {
+        scratch.candidate.clear();
         check_variant(
             plan,
             record,
-            &event.variants[variant_index],
-            &scratch.first_of_key,
-            &mut judgement,
+            level,
+            event_index,
+            variant_index,
+            variant,
+            scratch,
         );
-        judgement.score()
-    };
-    let mut best_variant = 0;
-    let mut best_score = (usize::MAX, usize::MAX, usize::MAX);
-    for variant_index in 0..event.variants.len() {
-        let score = judge(variant_index, None);
+        let errors = scratch
+            .candidate
+            .iter()
+            .filter(|finding| finding.severity == crate::Severity::Error)
+            .count();
+        // On equal errors, the variant the syslog tag names is the better
+        // reading: the tag is evidence, a field value is the thing checked.
+        let wrong_emitter = scratch
+            .candidate
+            .iter()
+            .filter(|finding| finding.code == Code::EmitterMismatch)
+            .count();
+        let score = (errors, wrong_emitter, scratch.candidate.len() - errors);
         if score < best_score {
             best_score = score;
             best_variant = variant_index;
+            std::mem::swap(&mut scratch.best, &mut scratch.candidate);
         }
         if score == (0, 0, 0) {
             break;
         }
     }
-    if best_score != (0, 0, 0) {
-        let mut findings = std::mem::take(&mut scratch.findings);
-        judge(best_variant, Some(&mut findings));
-        for finding in findings.drain(..) {
-            sink.push(finding);
-        }
-        scratch.findings = findings;
+    for finding in scratch.best.drain(..) {
+        sink.push(finding);
     }
     outcome.classification = Some(Classification {
         event: event_index,
@@ -245,109 +388,144 @@ pub fn check_record(
     outcome
 }
 
-/// Marks, for each pair, whether it is the first with its key.
-fn mark_first_occurrences(pairs: &[Pair<'_>], first: &mut Vec<bool>) {
+/// Marks, for each field, whether it is the first with its key.
+fn mark_first_occurrences(fields: &[Field<'_>], first: &mut Vec<bool>) {
     first.clear();
-    for (index, pair) in pairs.iter().enumerate() {
-        first.push(!pairs[..index].iter().any(|earlier| earlier.key == pair.key));
+    for (index, field) in fields.iter().enumerate() {
+        first.push(
+            !fields[..index]
+                .iter()
+                .any(|earlier| earlier.key == field.key),
+        );
     }
 }
 
-/// One variant's verdict on a record: counted while variants are compared,
-/// built into findings only for the variant chosen, so losing candidates
-/// cost no formatting.
-struct Judgement<'a> {
-    event_id: &'a str,
-    variant_name: Option<&'a str>,
-    /// `Some` to build findings, `None` to count only.
-    findings: Option<&'a mut Vec<Finding>>,
-    errors: usize,
-    wrong_emitter: usize,
-    warnings: usize,
-}
-
-impl Judgement<'_> {
-    fn report(&mut self, code: Code, field: Option<&str>, make: impl FnOnce() -> Finding) {
-        match code.severity() {
-            crate::Severity::Error => self.errors += 1,
-            crate::Severity::Warning => self.warnings += 1,
-            crate::Severity::Info => {}
-        }
-        if code == Code::EmitterMismatch {
-            self.wrong_emitter += 1;
-        }
-        if let Some(findings) = self.findings.as_deref_mut() {
-            let mut finding = make();
-            finding.event = Some(self.event_id.to_owned());
-            finding.variant = self.variant_name.map(str::to_owned);
-            finding.field = field.map(str::to_owned);
-            findings.push(finding);
-        }
-    }
-
-    /// Fewer errors first; on a tie, the variant the syslog tag names (the
-    /// tag is evidence, a field value is the thing checked); then warnings.
-    fn score(&self) -> (usize, usize, usize) {
-        (self.errors, self.wrong_emitter, self.warnings)
-    }
-}
-
+#[allow(clippy::too_many_arguments)]
 fn check_variant(
     plan: &Plan,
-    record: &RecordInput<'_>,
+    record: &RecordInput<'_, '_>,
+    level: Option<&str>,
+    event_index: usize,
+    variant_index: usize,
     variant: &VariantPlan,
-    first_of_key: &[bool],
-    judgement: &mut Judgement<'_>,
+    scratch: &mut Scratch,
 ) {
+    let event_id = &plan.events[event_index].id;
+    let variant_name = plan.variant_name(event_index, variant_index);
     let label = &variant.label;
+    let out = &mut scratch.candidate;
+    let mut push = |mut finding: Finding, field: Option<&str>| {
+        finding.event = Some(event_id.clone());
+        finding.variant = variant_name.map(str::to_owned);
+        finding.field = field.map(str::to_owned);
+        out.push(finding);
+    };
+
+    let kind = &plan.kinds[record.kind];
     for field in &variant.fields {
-        let Some(pair) = record.pairs.iter().find(|pair| pair.key == field.name) else {
-            if field.required {
-                judgement.report(Code::MissingField, Some(&field.name), || {
+        let Some(found) = record
+            .fields
+            .iter()
+            .find(|found| found.key == field.name.as_str())
+        else {
+            // A layout that names the event itself has no event key field.
+            let named_by_layout =
+                record.title.is_some() && kind.event_key.as_deref() == Some(field.name.as_str());
+            if field.required && !named_by_layout {
+                push(
                     record.finding(
                         Code::MissingField,
                         format!("{label} requires {}, which is absent", field.name),
                         None,
-                    )
-                });
+                    ),
+                    Some(&field.name),
+                );
             }
             continue;
         };
-        if let Err(why) = field.check.check(&pair.value) {
-            judgement.report(Code::InvalidValue, Some(&field.name), || {
+        if let Err(why) = field
+            .check_in(record.format)
+            .check_typed(&found.value, found.json)
+        {
+            push(
                 record.finding(
                     Code::InvalidValue,
-                    format!("{}={} in {label}: {why}", field.name, shorten(&pair.value)),
-                    record.line_span(&pair.value_span),
-                )
-            });
+                    format!("{}={} in {label}: {why}", field.name, shorten(&found.value)),
+                    record.value_span(found),
+                ),
+                Some(&field.name),
+            );
         }
     }
 
-    for (pair, first) in record.pairs.iter().zip(first_of_key) {
-        if !first || variant.fields.iter().any(|field| field.name == pair.key) {
+    for (found, first) in record.fields.iter().zip(&scratch.first_of_key) {
+        if !first
+            || variant
+                .fields
+                .iter()
+                .any(|field| found.key == field.name.as_str())
+        {
             continue;
         }
-        let forbidden = variant.forbidden.iter().any(|name| name == pair.key);
+        let forbidden = variant
+            .forbidden
+            .iter()
+            .any(|name| found.key == name.as_str());
+        let extra = variant
+            .extra_fields
+            .as_ref()
+            .filter(|(pattern, _)| !forbidden && pattern.is_match(&found.key));
+        if let Some((_, check)) = extra {
+            if let Err(why) = check.check_typed(&found.value, found.json) {
+                push(
+                    record.finding(
+                        Code::InvalidValue,
+                        format!("{}={} in {label}: {why}", found.key, shorten(&found.value)),
+                        record.value_span(found),
+                    ),
+                    Some(found.key.as_ref()),
+                );
+            }
+            continue;
+        }
         if forbidden || !variant.additional_fields {
-            judgement.report(Code::UnexpectedField, Some(pair.key), || {
-                let why = if forbidden {
-                    "is documented as absent from"
-                } else {
-                    "is not documented for"
-                };
+            let message = match (&variant.extra_fields, forbidden) {
+                (_, true) => format!("{} is documented as absent from {label}", found.key),
+                (Some((pattern, _)), false) => format!(
+                    "{} is not documented for {label}, and its name does not match \
+                     /{}/, the pattern further fields must match",
+                    found.key,
+                    pattern.source()
+                ),
+                (None, false) => format!("{} is not documented for {label}", found.key),
+            };
+            push(
+                record.finding(Code::UnexpectedField, message, record.field_span(found)),
+                Some(found.key.as_ref()),
+            );
+        }
+    }
+
+    if let Some(level) = level {
+        let known = kind.level.is_some() && plan.level_known(level);
+        if known && !variant.levels.iter().any(|allowed| allowed == level) {
+            push(
                 record.finding(
-                    Code::UnexpectedField,
-                    format!("{} {why} {label}", pair.key),
-                    record.pair_span(pair),
-                )
-            });
+                    Code::SeverityMismatch,
+                    format!(
+                        "logged at {level}, but {label} is documented as {}",
+                        variant.levels.join(" or ")
+                    ),
+                    None,
+                ),
+                None,
+            );
         }
     }
 
     if let Some(severity) = record.envelope.severity {
         if severity != variant.severity {
-            judgement.report(Code::SeverityMismatch, None, || {
+            push(
                 record.finding(
                     Code::SeverityMismatch,
                     format!(
@@ -357,16 +535,17 @@ fn check_variant(
                         variant.severity
                     ),
                     None,
-                )
-            });
+                ),
+                None,
+            );
         }
     }
 
     if let Some(tag) = &record.envelope.tag {
         if !variant.tags.is_empty() && !variant.tags.contains(tag.as_str()) {
-            judgement.report(Code::EmitterMismatch, None, || {
-                let mut expected: Vec<&str> = variant.tags.iter().map(String::as_str).collect();
-                expected.sort_unstable();
+            let mut expected: Vec<&str> = variant.tags.iter().map(String::as_str).collect();
+            expected.sort_unstable();
+            push(
                 record.finding(
                     Code::EmitterMismatch,
                     format!(
@@ -374,13 +553,14 @@ fn check_variant(
                         expected.join(", ")
                     ),
                     None,
-                )
-            });
+                ),
+                None,
+            );
         }
     }
 
     if variant.ordered {
-        check_order(plan, record, variant, first_of_key, judgement);
+        check_order(plan, record, variant, &scratch.first_of_key, &mut push);
     }
 }
 
@@ -388,38 +568,39 @@ fn check_variant(
 /// says it should, ignoring fields the variant does not list.
 fn check_order(
     plan: &Plan,
-    record: &RecordInput<'_>,
+    record: &RecordInput<'_, '_>,
     variant: &VariantPlan,
     first_of_key: &[bool],
-    judgement: &mut Judgement<'_>,
+    push: &mut impl FnMut(Finding, Option<&str>),
 ) {
-    let mut previous: Option<(usize, &Pair<'_>)> = None;
+    let mut previous: Option<(usize, &Field<'_>)> = None;
     // Repeated keys are duplicate-field findings already; order is judged
     // on first occurrences.
+    let event_key = plan.kinds[record.kind].event_key.as_deref();
     for (pair, _) in record
-        .pairs
+        .fields
         .iter()
         .zip(first_of_key)
         .filter(|(_, first)| **first)
     {
-        if pair.key == plan.event_key {
+        if Some(&*pair.key) == event_key {
             continue;
         }
         let Some(rank) = variant
             .fields
             .iter()
-            .position(|field| field.name == pair.key)
+            .position(|field| pair.key == field.name.as_str())
         else {
             continue;
         };
         if let Some((previous_rank, previous_pair)) = previous {
             if rank < previous_rank {
-                judgement.report(Code::FieldOrder, Some(pair.key), || {
-                    let documented: Vec<&str> = variant
-                        .fields
-                        .iter()
-                        .map(|field| field.name.as_str())
-                        .collect();
+                let documented: Vec<&str> = variant
+                    .fields
+                    .iter()
+                    .map(|field| field.name.as_str())
+                    .collect();
+                push(
                     record.finding(
                         Code::FieldOrder,
                         format!(
@@ -429,9 +610,10 @@ fn check_order(
                             variant.label,
                             documented.join(" ")
                         ),
-                        record.pair_span(pair),
-                    )
-                });
+                        record.field_span(pair),
+                    ),
+                    Some(pair.key.as_ref()),
+                );
                 return;
             }
         }

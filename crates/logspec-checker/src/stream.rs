@@ -1,19 +1,21 @@
-//! Checks inputs in one pass: lines → envelope → key=value pairs →
-//! per-record checks, then stream rules over the records of all inputs,
-//! merged by timestamp when every input carries comparable ones.
+//! Checks inputs in one pass: lines → records (one line, or several for
+//! formats whose records span lines) → fields → per-record checks, then
+//! stream rules over the records of all inputs, merged by timestamp when
+//! every input carries comparable ones.
 //!
 //! Each input is read through a [`Cursor`] that yields one classified
 //! record at a time, so several inputs can be interleaved while each keeps
-//! constant memory per line; only the small [`StreamRecord`] the rules need
-//! outlives its line.
+//! bounded memory (a line, or a capped multi-line record); only the small
+//! [`StreamRecord`] the rules need outlives its record.
 
 use crate::coverage::Coverage;
 use crate::finding::{Code, Finding, FindingSink};
 use crate::plan::Plan;
-use crate::record::{check_record, excerpt, RecordInput, Scratch};
+use crate::record::{check_record, excerpt, identify, RecordInput, Scratch};
 use crate::rules::{Engine, EngineOptions, StreamRecord};
 use logspec_reader::{
-    decode, detect, instant, parse_pairs_into, read_envelope, Format, Instant, LineReader, Pair,
+    decode, field_instant, instant, parse_pairs_into, read_envelope, read_record, Assembled,
+    Assembler, Fed, Field, Format, Framing, Instant, LineReader, Pair, RecordLines,
 };
 use serde::Serialize;
 use std::io::BufRead;
@@ -29,6 +31,9 @@ pub struct CheckOptions {
     /// Whether to run the spec's stream rules (off for single example lines).
     pub stream_rules: bool,
     pub rules: EngineOptions,
+    /// The record kind every input holds; `None` finds each input's from
+    /// its path, then its content.
+    pub kind: Option<String>,
 }
 
 impl Default for CheckOptions {
@@ -38,9 +43,13 @@ impl Default for CheckOptions {
             max_line_bytes: DEFAULT_MAX_LINE_BYTES,
             stream_rules: true,
             rules: EngineOptions::default(),
+            kind: None,
         }
     }
 }
+
+/// How many times `max_line_bytes` a multi-line record may hold.
+pub const RECORD_LINE_FACTOR: usize = 16;
 
 /// One input to check.
 pub struct Input<R> {
@@ -57,6 +66,9 @@ pub struct InputSummary {
     pub file: Arc<str>,
     /// The format used, `None` when no line matched any declared format.
     pub format: Option<Format>,
+    /// The record kind read, for specs with several.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
     /// Whether the format was detected rather than given.
     pub detected: bool,
     pub lines: u64,
@@ -211,7 +223,7 @@ fn alignment(heads: &[Option<Head>]) -> Alignment {
         Alignment::MergedByTimestamp
     } else {
         Alignment::Sequential(
-            "the inputs' timestamps cannot be compared (missing, or with and without a year)"
+            "the inputs' timestamps cannot be compared (missing, with and without a year, or with and without a zone)"
                 .to_owned(),
         )
     }
@@ -223,9 +235,11 @@ fn earliest<R>(heads: &[Option<Head>], cursors: &[Cursor<R>]) -> Option<usize> {
     let mut best: Option<(usize, Option<Instant>)> = None;
     for (index, head) in heads.iter().enumerate() {
         let Some(head) = head else { continue };
-        let at = head
-            .instant
-            .or(cursors[index].timeline.last.map(|(instant, _)| instant));
+        let at = head.instant.or(cursors[index]
+            .state
+            .timeline
+            .last
+            .map(|(instant, _)| instant));
         let earlier = match (&best, at) {
             (None, _) => true,
             (Some((_, Some(best_at))), Some(at)) => {
@@ -242,21 +256,61 @@ fn earliest<R>(heads: &[Option<Head>], cursors: &[Cursor<R>]) -> Option<usize> {
 
 /// Reads one input record by record.
 struct Cursor<R> {
+    lines: LineReader<R>,
+    state: CursorState,
+}
+
+/// Everything a cursor keeps besides its line reader, which lends out the
+/// line being read.
+struct CursorState {
     file: Arc<str>,
     host: Option<String>,
-    lines: LineReader<R>,
     summary: InputSummary,
     timeline: Timeline,
+    /// The record kind, once known.
+    kind: Option<usize>,
+    /// Builds records of formats whose records span lines.
+    assembler: Option<Assembler>,
+    spare_fields: Vec<Field<'static>>,
     spare_pairs: Vec<Pair<'static>>,
+}
+
+/// A located problem with an input, as a finding quoting its line.
+fn problem(
+    file: &Arc<str>,
+    number: u64,
+    code: Code,
+    message: String,
+    column: Option<usize>,
+    text: &str,
+) -> Finding {
+    let mut finding = Finding::new(code, file, number, message);
+    finding.column = column;
+    finding.excerpt = Some(excerpt(
+        text,
+        column.map(|column| column - 1..column.min(text.len())),
+    ));
+    finding
 }
 
 impl<R: BufRead> Cursor<R> {
     fn new(input: Input<R>, context: &Context<'_, '_>) -> Cursor<R> {
+        let plan = context.plan;
         let file: Arc<str> = Arc::from(input.name.as_str());
-        Cursor {
+        let named = context
+            .options
+            .kind
+            .as_deref()
+            .and_then(|name| plan.kinds.iter().position(|kind| kind.name == name));
+        let mut kind = named.or_else(|| plan.kind_for_path(&input.name));
+        if let Some(format) = context.options.format {
+            kind = plan.kind_with_format(kind, format);
+        }
+        let mut state = CursorState {
             summary: InputSummary {
                 file: Arc::clone(&file),
                 format: context.options.format,
+                kind: None,
                 detected: context.options.format.is_none(),
                 lines: 0,
                 records: 0,
@@ -265,14 +319,25 @@ impl<R: BufRead> Cursor<R> {
             },
             file,
             host: input.host,
-            lines: LineReader::new(input.reader, context.options.max_line_bytes),
             timeline: Timeline::default(),
+            kind: None,
+            assembler: None,
+            spare_fields: Vec::new(),
             spare_pairs: Vec::new(),
+        };
+        if let (Some(kind), Some(format)) = (kind, context.options.format) {
+            state.settle(plan, context.options, kind, format);
+        } else {
+            state.kind = kind;
+        }
+        Cursor {
+            lines: LineReader::new(input.reader, context.options.max_line_bytes),
+            state,
         }
     }
 
-    /// Reads lines until one is a record of a known event (checking every
-    /// line on the way), or the input ends.
+    /// Reads lines until one completes a record of a known event (checking
+    /// every record on the way), or the input ends.
     fn next(
         &mut self,
         context: &mut Context<'_, '_>,
@@ -280,27 +345,46 @@ impl<R: BufRead> Cursor<R> {
         sink: &mut dyn FindingSink,
     ) -> std::io::Result<Option<Head>> {
         let plan = context.plan;
-        while let Some(raw) = self.lines.next_line()? {
-            self.summary.lines += 1;
+        loop {
+            let Some(raw) = self.lines.next_line()? else {
+                let last = self.state.assembler.as_mut().and_then(Assembler::finish);
+                if let Some(record) = last {
+                    if let Some(head) = self.state.assembled(context, record, rules_on, sink) {
+                        return Ok(Some(head));
+                    }
+                }
+                return Ok(None);
+            };
+            self.state.summary.lines += 1;
             let number = raw.number;
-            let file = &self.file;
-            let problem = |code: Code, message: String, column: Option<usize>, text: &str| {
-                let mut finding = Finding::new(code, file, number, message);
-                finding.column = column;
-                finding.excerpt = Some(excerpt(
-                    text,
-                    column.map(|column| column - 1..column.min(text.len())),
-                ));
-                finding
+            // An unreadable line of a multi-line record spoils the record
+            // it belongs to (or starts): it is reported here, naming it.
+            let damaged = |state: &mut CursorState, what: String| match &mut state.assembler {
+                Some(assembler) => {
+                    assembler.damage(number);
+                    match assembler.open_since() {
+                        Some(first) => {
+                            format!("{what}; the record from line {first} is not checked")
+                        }
+                        None => what,
+                    }
+                }
+                None => what,
             };
             if raw.skipped_bytes > 0 {
-                sink.push(problem(
-                    Code::ParseError,
+                let message = damaged(
+                    &mut self.state,
                     format!(
                         "line is {} bytes, over the limit of {}; not checked",
                         raw.bytes.len() as u64 + raw.skipped_bytes,
                         context.options.max_line_bytes
                     ),
+                );
+                sink.push(problem(
+                    &self.state.file,
+                    number,
+                    Code::ParseError,
+                    message,
                     None,
                     &String::from_utf8_lossy(&raw.bytes[..raw.bytes.len().min(200)]),
                 ));
@@ -309,17 +393,34 @@ impl<R: BufRead> Cursor<R> {
             let line = match decode(raw.bytes) {
                 Ok(line) => line,
                 Err(error) => {
+                    let message = damaged(&mut self.state, error.kind.to_string());
                     sink.push(problem(
+                        &self.state.file,
+                        number,
                         Code::ParseError,
-                        error.kind.to_string(),
+                        message,
                         Some(error.column),
                         &String::from_utf8_lossy(raw.bytes),
                     ));
                     continue;
                 }
             };
-            if line.trim().is_empty() {
+            let blank = line.trim().is_empty();
+            let framing = self.state.summary.format.map(Format::framing);
+            let lone_blank = blank
+                && match framing {
+                    None | Some(Framing::Line) => true,
+                    Some(Framing::Continuation) => !self
+                        .state
+                        .assembler
+                        .as_ref()
+                        .is_some_and(Assembler::is_open),
+                    Some(Framing::Blocks | Framing::Document) => false,
+                };
+            if lone_blank {
                 sink.push(problem(
+                    &self.state.file,
+                    number,
                     Code::EmptyLine,
                     "empty line where a record was expected".to_owned(),
                     None,
@@ -327,20 +428,29 @@ impl<R: BufRead> Cursor<R> {
                 ));
                 continue;
             }
-            let format = match self.summary.format {
-                Some(format) => format,
-                None => match detect(line, &plan.formats) {
-                    Some(format) => {
-                        self.summary.format = Some(format);
+            let format = match (self.state.kind, self.state.summary.format) {
+                (Some(_), Some(format)) => format,
+                (kind, _) => match plan.detect(kind, line) {
+                    Some((kind, format)) => {
+                        self.state.settle(plan, context.options, kind, format);
                         format
                     }
                     None => {
+                        let (formats, of) = match kind {
+                            Some(kind) if plan.kinds.len() > 1 => (
+                                &plan.kinds[kind].formats,
+                                format!(" for {} records", plan.kinds[kind].name),
+                            ),
+                            _ => (&plan.formats, String::new()),
+                        };
                         sink.push(problem(
+                            &self.state.file,
+                            number,
                             Code::ParseError,
                             format!(
-                                "the line matches none of the formats {} declares ({})",
+                                "the line matches none of the formats {} declares{of} ({})",
                                 plan.producer,
-                                format_names(&plan.formats)
+                                format_names(formats)
                             ),
                             None,
                             line,
@@ -349,102 +459,246 @@ impl<R: BufRead> Cursor<R> {
                     }
                 },
             };
-            let framed = match read_envelope(format, line) {
-                Ok(framed) => framed,
-                Err(error) => {
-                    sink.push(problem(
-                        Code::ParseError,
-                        format!("not a valid {} line: {}", format.name(), error.kind),
-                        Some(error.column),
-                        line,
-                    ));
-                    continue;
+            let Some(assembler) = &mut self.state.assembler else {
+                let lines = [(number, 0)];
+                let text = RecordLines {
+                    text: line,
+                    lines: &lines,
+                };
+                if let Some(head) = self.state.record(context, format, &text, rules_on, sink) {
+                    return Ok(Some(head));
                 }
-            };
-            let payload_offset = framed.payload_offset;
-            let mut pairs = recycle(std::mem::take(&mut self.spare_pairs));
-            if let Err(error) = parse_pairs_into(&framed.payload, &mut pairs) {
-                let column = payload_offset.map(|offset| offset + error.column);
-                sink.push(problem(
-                    Code::ParseError,
-                    format!("cannot read the key=value payload: {}", error.kind),
-                    column,
-                    line,
-                ));
-                self.spare_pairs = recycle(pairs);
                 continue;
-            }
-            self.summary.records += 1;
-            let at = instant(format, &framed.envelope)
-                .map(|at| self.timeline.place(at, &self.file, number, sink));
-            let outcome = check_record(
-                plan,
-                &RecordInput {
-                    file: &self.file,
-                    line_number: number,
+            };
+            match assembler.feed(number, line) {
+                Fed::Taken => {}
+                Fed::Orphan => sink.push(problem(
+                    &self.state.file,
+                    number,
+                    Code::ParseError,
+                    format!(
+                        "not a valid {} record: {}",
+                        format.name(),
+                        logspec_reader::ReadErrorKind::Orphan
+                    ),
+                    None,
                     line,
-                    envelope: &framed.envelope,
-                    pairs: &pairs,
-                    payload_offset,
-                },
-                context.scratch,
-                sink,
-            );
-            let head = outcome.classification.map(|classification| {
-                context.coverage.count(classification);
-                self.summary.severity_unchecked += u64::from(!outcome.severity_checked);
-                self.summary.emitter_unchecked += u64::from(!outcome.emitter_checked);
-                Head {
-                    instant: at,
-                    record: rules_on.then(|| StreamRecord {
-                        file: Arc::clone(&self.file),
-                        line: number,
-                        event: classification.event,
-                        variant: classification.variant,
-                        host: framed
-                            .envelope
-                            .hostname
-                            .clone()
-                            .or_else(|| self.host.clone()),
-                        tag: framed.envelope.tag.clone(),
-                        values: plan
-                            .rule_fields
-                            .iter()
-                            .filter_map(|field| {
-                                pairs
-                                    .iter()
-                                    .find(|pair| pair.key == &**field)
-                                    .map(|pair| (Arc::clone(field), pair.value.to_string()))
-                            })
-                            .collect(),
-                    }),
+                )),
+                Fed::Complete(record) => {
+                    if let Some(head) = self.state.assembled(context, record, rules_on, sink) {
+                        return Ok(Some(head));
+                    }
                 }
-            });
-            self.spare_pairs = recycle(pairs);
-            if head.is_some() {
-                return Ok(head);
             }
         }
-        Ok(None)
     }
+}
 
+impl<R> Cursor<R> {
     fn finish(self, sink: &mut dyn FindingSink) -> InputSummary {
-        if self.summary.records == 0 {
+        if self.state.summary.records == 0 {
             sink.push(Finding::new(
                 Code::EmptyInput,
-                &self.file,
-                self.summary.lines,
-                if self.summary.lines == 0 {
+                &self.state.file,
+                self.state.summary.lines,
+                if self.state.summary.lines == 0 {
                     "the input is empty: nothing was checked".to_owned()
                 } else {
                     format!(
                         "none of the {} lines is a record: nothing was checked",
-                        self.summary.lines
+                        self.state.summary.lines
                     )
                 },
             ));
         }
-        self.summary
+        self.state.summary
+    }
+}
+
+impl CursorState {
+    /// Fixes the input's kind and format.
+    fn settle(&mut self, plan: &Plan, options: &CheckOptions, kind: usize, format: Format) {
+        self.kind = Some(kind);
+        self.summary.format = Some(format);
+        if plan.kinds.len() > 1 {
+            self.summary.kind = Some(plan.kinds[kind].name.clone());
+        }
+        if format.framing() != Framing::Line {
+            let max_bytes = options.max_line_bytes.saturating_mul(RECORD_LINE_FACTOR);
+            self.assembler = Some(Assembler::new(format, max_bytes));
+        }
+    }
+
+    /// Checks a complete multi-line record.
+    fn assembled(
+        &mut self,
+        context: &mut Context<'_, '_>,
+        record: Assembled,
+        rules_on: bool,
+        sink: &mut dyn FindingSink,
+    ) -> Option<Head> {
+        let format = self.summary.format?;
+        if record.damaged {
+            // Its unreadable line was reported, naming the record.
+            return None;
+        }
+        if record.over_limit {
+            sink.push(problem(
+                &self.file,
+                record.first_line,
+                Code::ParseError,
+                format!(
+                    "the {} record on lines {}-{} is over the limit of {} lines or {} bytes; \
+                     not checked",
+                    format.name(),
+                    record.first_line,
+                    record.last_line,
+                    logspec_reader::MAX_RECORD_LINES,
+                    context
+                        .options
+                        .max_line_bytes
+                        .saturating_mul(RECORD_LINE_FACTOR)
+                ),
+                None,
+                "",
+            ));
+            return None;
+        }
+        self.record(context, format, &record.lines(), rules_on, sink)
+    }
+
+    /// Reads and checks one record; the rules' view of it when it is a
+    /// record of a documented event.
+    fn record(
+        &mut self,
+        context: &mut Context<'_, '_>,
+        format: Format,
+        text: &RecordLines<'_>,
+        rules_on: bool,
+        sink: &mut dyn FindingSink,
+    ) -> Option<Head> {
+        let plan = context.plan;
+        let kind = self.kind.unwrap_or(0);
+        let number = text.first_number();
+        let first_line = text.line(0);
+        let mut fields = recycle(std::mem::take(&mut self.spare_fields));
+        let framed;
+        let head = if format.has_payload() {
+            // The key=value formats keep their two-step messages.
+            framed = match read_envelope(format, text.text) {
+                Ok(framed) => framed,
+                Err(error) => {
+                    sink.push(problem(
+                        &self.file,
+                        number,
+                        Code::ParseError,
+                        format!("not a valid {} line: {}", format.name(), error.kind),
+                        Some(error.column),
+                        first_line,
+                    ));
+                    self.spare_fields = recycle(fields);
+                    return None;
+                }
+            };
+            let offset = framed.payload_offset;
+            let mut pairs = recycle(std::mem::take(&mut self.spare_pairs));
+            if let Err(error) = parse_pairs_into(&framed.payload, &mut pairs) {
+                let column = offset.map(|offset| offset + error.column);
+                sink.push(problem(
+                    &self.file,
+                    number,
+                    Code::ParseError,
+                    format!("cannot read the key=value payload: {}", error.kind),
+                    column,
+                    first_line,
+                ));
+                self.spare_pairs = recycle(pairs);
+                self.spare_fields = recycle(fields);
+                return None;
+            }
+            fields.extend(pairs.drain(..).map(|pair| Field::from_pair(pair, offset)));
+            self.spare_pairs = recycle(pairs);
+            logspec_reader::RecordHead {
+                envelope: framed.envelope.clone(),
+                event: None,
+            }
+        } else {
+            match read_record(format, text.text, &mut fields) {
+                Ok(Some(head)) => head,
+                Ok(None) => {
+                    self.spare_fields = recycle(fields);
+                    return None;
+                }
+                Err(error) => {
+                    let (line, line_text, column) = text.locate(error.column - 1);
+                    sink.push(problem(
+                        &self.file,
+                        line,
+                        Code::ParseError,
+                        format!("not a valid {} record: {}", format.name(), error.kind),
+                        Some(column),
+                        line_text,
+                    ));
+                    self.spare_fields = recycle(fields);
+                    return None;
+                }
+            }
+        };
+        self.summary.records += 1;
+        let identity = identify(plan, kind, format, head.event.as_ref(), &mut fields);
+        let kind_plan = &plan.kinds[kind];
+        let at = match &kind_plan.timestamp {
+            Some((name, epoch)) => fields
+                .iter()
+                .find(|field| field.key == name.as_str())
+                .and_then(|field| field_instant(&field.value, *epoch)),
+            None => instant(format, &head.envelope),
+        }
+        .map(|at| self.timeline.place(at, &self.file, number, sink));
+        let outcome = check_record(
+            plan,
+            &RecordInput {
+                file: &self.file,
+                line_number: number,
+                line: first_line,
+                envelope: &head.envelope,
+                fields: &fields,
+                kind,
+                format,
+                identity: &identity,
+                title: head.event.as_ref(),
+            },
+            context.scratch,
+            sink,
+        );
+        let result = outcome.classification.map(|classification| {
+            context.coverage.count(classification);
+            self.summary.severity_unchecked += u64::from(!outcome.severity_checked);
+            self.summary.emitter_unchecked += u64::from(!outcome.emitter_checked);
+            Head {
+                instant: at,
+                record: rules_on.then(|| StreamRecord {
+                    file: Arc::clone(&self.file),
+                    line: number,
+                    event: classification.event,
+                    variant: classification.variant,
+                    host: head.envelope.hostname.clone().or_else(|| self.host.clone()),
+                    tag: head.envelope.tag.clone(),
+                    values: plan
+                        .rule_fields
+                        .iter()
+                        .filter_map(|name| {
+                            fields
+                                .iter()
+                                .find(|field| field.key == **name)
+                                .map(|field| (Arc::clone(name), field.value.to_string()))
+                        })
+                        .collect(),
+                }),
+            }
+        });
+        self.spare_fields = recycle(fields);
+        result
     }
 }
 
@@ -488,8 +742,14 @@ impl Timeline {
                         file,
                         line,
                         format!(
-                            "timestamp goes back {} from line {last_line}",
-                            human_duration(back)
+                            "timestamp goes back {} from line {last_line}{}",
+                            human_duration(back),
+                            if matches!(at, Instant::Local(_)) {
+                                " (a local time without zone: a change of UTC offset, such \
+                                 as the end of summer time, also moves it back)"
+                            } else {
+                                ""
+                            }
                         ),
                     ));
                 }
@@ -513,12 +773,25 @@ fn human_duration(micros: i64) -> String {
     }
 }
 
-/// Empties `pairs` and hands its allocation to a new lifetime, so the pair
-/// buffer is allocated once per input, not once per line.
-fn recycle<'a>(mut pairs: Vec<Pair<'_>>) -> Vec<Pair<'a>> {
-    pairs.clear();
+/// Empties `items` and hands its allocation to a new lifetime, so the
+/// pair and field buffers are allocated once per input, not once per line.
+fn recycle<'a, T: Reborrow<'a>>(mut items: Vec<T>) -> Vec<T::At> {
+    items.clear();
     // In-place collect of an empty vector keeps the allocation.
-    pairs.into_iter().map(|_| unreachable!()).collect()
+    items.into_iter().map(|_| unreachable!()).collect()
+}
+
+/// A type borrowing for some lifetime, and the same type borrowing for `'a`.
+trait Reborrow<'a> {
+    type At;
+}
+
+impl<'a> Reborrow<'a> for Pair<'_> {
+    type At = Pair<'a>;
+}
+
+impl<'a> Reborrow<'a> for Field<'_> {
+    type At = Field<'a>;
 }
 
 fn format_names(formats: &[Format]) -> String {

@@ -5,7 +5,8 @@
 //! ("port 70000 is out of range", "month 13") and must accept exactly what
 //! the spec format promises, no more: a lenient parser is a false pass.
 
-use logspec_spec::{DurationUnit, HexCase, Pattern, ValueKind, ValueSpec};
+use logspec_reader::JsonKind;
+use logspec_spec::{DurationUnit, HexCase, JsonType, Pattern, ValueKind, ValueSpec};
 use std::net::IpAddr;
 
 /// A compiled value type: checks one value, says what is wrong with it.
@@ -18,6 +19,10 @@ pub struct ValueCheck {
     narrowing: Vec<Shape>,
     also: Vec<String>,
     empty_allowed: bool,
+    /// JSON types a JSON record's value may have; any when `None`.
+    json: Option<Vec<JsonType>>,
+    /// Whether a JSON `null` is accepted.
+    nullable: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -50,6 +55,10 @@ enum Shape {
     OneOf(Vec<String>),
     NoneOf(Vec<String>),
     Matches(Pattern),
+    Number {
+        min: Option<i64>,
+        max: Option<i64>,
+    },
 }
 
 impl ValueCheck {
@@ -103,12 +112,18 @@ impl ValueCheck {
                     max_chars: None,
                 },
             },
+            ValueKind::Number => Shape::Number {
+                min: spec.min,
+                max: spec.max,
+            },
         };
         let mut check = ValueCheck {
             shape,
             narrowing: Vec::new(),
             also: spec.also.clone(),
             empty_allowed: spec.empty,
+            json: spec.json.clone(),
+            nullable: spec.nullable,
         };
         if !matches!(spec.kind, ValueKind::Enum | ValueKind::Pattern) {
             check = check.narrowed(spec.values.as_deref(), spec.pattern.as_ref());
@@ -121,6 +136,12 @@ impl ValueCheck {
         if !except.is_empty() {
             self.narrowing.push(Shape::NoneOf(except.to_vec()));
         }
+        self
+    }
+
+    /// This check, also accepting JSON `null` when `nullable`.
+    pub fn or_null(mut self, nullable: bool) -> ValueCheck {
+        self.nullable |= nullable;
         self
     }
 
@@ -151,7 +172,34 @@ impl ValueCheck {
             narrowing: Vec::new(),
             also: Vec::new(),
             empty_allowed: false,
+            json: None,
+            nullable: false,
         }
+    }
+
+    /// `Ok` when `value`, of JSON type `json` in a JSON record (`None` in
+    /// text formats), has the type; otherwise why not.
+    pub fn check_typed(&self, value: &str, json: Option<JsonKind>) -> Result<(), String> {
+        match json {
+            Some(JsonKind::Null) if self.nullable => return Ok(()),
+            Some(JsonKind::Null) => return Err("null, where a value is required".to_owned()),
+            Some(kind) => {
+                if let Some(allowed) = self
+                    .json
+                    .as_ref()
+                    .filter(|allowed| json_type(kind).is_none_or(|found| !allowed.contains(&found)))
+                {
+                    let names: Vec<&str> = allowed.iter().map(|json| json.name()).collect();
+                    return Err(format!(
+                        "{}, but the value must be {}",
+                        kind.name(),
+                        names.join(" or ")
+                    ));
+                }
+            }
+            None => {}
+        }
+        self.check(value)
     }
 
     /// `Ok` when `value` has the type, otherwise why not.
@@ -178,11 +226,17 @@ impl ValueCheck {
         for narrowing in &self.narrowing {
             base = format!("{base}, {}", narrowing.describe());
         }
-        if self.also.is_empty() {
-            base
-        } else {
-            format!("{base} or {}", quoted_list(&self.also))
+        if !self.also.is_empty() {
+            base = format!("{base} or {}", quoted_list(&self.also));
         }
+        if let Some(json) = &self.json {
+            let names: Vec<&str> = json.iter().map(|json| json.name()).collect();
+            base = format!("{base}, as {}", names.join(" or "));
+        }
+        if self.nullable {
+            base = format!("{base}, or null");
+        }
+        base
     }
 }
 
@@ -257,6 +311,16 @@ impl Shape {
                     Err(format!("does not match /{}/", pattern.source()))
                 }
             }
+            Shape::Number { min, max } => {
+                let number = parse_number(value)?;
+                if let Some(min) = min.filter(|&min| number < min as f64) {
+                    return Err(format!("{value} is below the minimum {min}"));
+                }
+                if let Some(max) = max.filter(|&max| number > max as f64) {
+                    return Err(format!("{value} is above the maximum {max}"));
+                }
+                Ok(())
+            }
         }
     }
 
@@ -300,8 +364,55 @@ impl Shape {
             Shape::OneOf(values) => format!("one of {}", quoted_list(values)),
             Shape::NoneOf(values) => format!("never {}", quoted_list(values)),
             Shape::Matches(pattern) => format!("text matching /{}/", pattern.source()),
+            Shape::Number { min, max } => match (min, max) {
+                (Some(min), Some(max)) => format!("a number from {min} to {max}"),
+                (Some(min), None) => format!("a number of at least {min}"),
+                (None, Some(max)) => format!("a number of at most {max}"),
+                (None, None) => "a number".to_owned(),
+            },
         }
     }
+}
+
+/// The spec's name for a JSON type the reader found (`null` is not a
+/// type in the spec but a flag, `nullable`).
+fn json_type(kind: JsonKind) -> Option<JsonType> {
+    match kind {
+        JsonKind::String => Some(JsonType::String),
+        JsonKind::Number => Some(JsonType::Number),
+        JsonKind::Boolean => Some(JsonType::Boolean),
+        JsonKind::Array => Some(JsonType::Array),
+        JsonKind::Object => Some(JsonType::Object),
+        JsonKind::ObjectId => Some(JsonType::ObjectId),
+        JsonKind::Date => Some(JsonType::Date),
+        JsonKind::Null => None,
+    }
+}
+
+/// A decimal number, `-?[0-9]+(.[0-9]+)?`, with an exponent as JSON
+/// allows; leading zeros are tolerated (`007`), signs other than a leading
+/// minus are not.
+fn parse_number(value: &str) -> Result<f64, String> {
+    let unsigned = value.strip_prefix('-').unwrap_or(value);
+    let (mantissa, exponent) = match unsigned.find(['e', 'E']) {
+        Some(at) => (&unsigned[..at], Some(&unsigned[at + 1..])),
+        None => (unsigned, None),
+    };
+    let (whole, fraction) = match mantissa.split_once('.') {
+        Some((whole, fraction)) => (whole, Some(fraction)),
+        None => (mantissa, None),
+    };
+    let digits = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
+    let exponent_ok = exponent
+        .is_none_or(|exponent| digits(exponent.strip_prefix(['+', '-']).unwrap_or(exponent)));
+    if !digits(whole) || !fraction.is_none_or(digits) || !exponent_ok {
+        return Err("not a number".to_owned());
+    }
+    value
+        .parse::<f64>()
+        .ok()
+        .filter(|number| number.is_finite())
+        .ok_or_else(|| "a number too large to represent".to_owned())
 }
 
 fn quoted_list(values: &[String]) -> String {
@@ -746,6 +857,53 @@ mod tests {
         let check = spec(r#"{"type":"pattern","pattern":"hook exited [0-9]+|denied"}"#);
         accepts(&check, &["denied", "hook exited 4"]);
         rejects(&check, &["hook exited", "xdenied", "denied!"]);
+    }
+
+    #[test]
+    fn numbers() {
+        let check = spec(r#"{"type":"number","min":0}"#);
+        accepts(
+            &check,
+            &["0", "142.5", "1705329082.456", "1e3", "2.5E-2", "007"],
+        );
+        rejects(
+            &check,
+            &[
+                "-1", "-0.5", "1.", ".5", "1e", "+1", "", "NaN", "inf", "1e999",
+            ],
+        );
+    }
+
+    #[test]
+    fn json_types_and_null() {
+        let digits = spec(r#"{"type":"integer","min":1,"max":65535,"json":["string"]}"#);
+        assert!(digits.check_typed("8080", Some(JsonKind::String)).is_ok());
+        assert!(digits.check_typed("8080", None).is_ok());
+        assert_eq!(
+            digits
+                .check_typed("8080", Some(JsonKind::Number))
+                .unwrap_err(),
+            "a JSON number, but the value must be a JSON string"
+        );
+        assert_eq!(
+            digits.check_typed("", Some(JsonKind::Null)).unwrap_err(),
+            "null, where a value is required"
+        );
+        assert!(digits
+            .clone()
+            .or_null(true)
+            .check_typed("", Some(JsonKind::Null))
+            .is_ok());
+        assert!(digits.check_typed("99999", Some(JsonKind::String)).is_err());
+        let id = spec(r#"{"type":"hex","length":24,"json":["string","object-id"]}"#);
+        assert!(id
+            .check_typed("663e2b1f9c1d4e5f6a7b8c9d", Some(JsonKind::ObjectId))
+            .is_ok());
+        assert!(id
+            .check_typed("663e2b1f9c1d4e5f6a7b8c9d", Some(JsonKind::Date))
+            .is_err());
+        let nullable = spec(r#"{"type":"string","nullable":true}"#);
+        assert!(nullable.check_typed("", Some(JsonKind::Null)).is_ok());
     }
 
     #[test]

@@ -125,3 +125,142 @@ fn an_empty_file_is_not_a_pass() {
     assert_eq!(findings.len(), 1);
     assert_eq!(findings[0].code, Code::EmptyInput);
 }
+
+/// xorshift64: reproducible mangling without a dependency.
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % n as u64) as usize
+    }
+}
+
+/// Streams of every new format, mangled byte by byte, through the built-in
+/// specs that read them: no panic, every line counted, every parse-error
+/// located inside the input.
+#[test]
+fn mangled_streams_of_every_record_format_never_panic() {
+    let seeds: &[(&str, &str, &str)] = &[
+        (
+            "agent-hub",
+            "runtime/audit.log",
+            "{\"event\": \"command_executed\", \"run_id\": \"20250115_143122_e5f6g7h8\", \"command\": \"Get-Process \\u00e9\", \"exit_code\": 0, \"duration_ms\": 142.5, \"ts\": \"2025-01-15T14:31:22\"}\n",
+        ),
+        (
+            "agent-hub",
+            "runtime/runs/x/record.json",
+            "{\n\"run_id\": \"20250115_143122_e5f6g7h8\",\n\"cwd\": \"C:\\\\provara\",\n\"command\": \"x\",\n\"exit_code\": 0,\n\"stdout\": \"\",\n\"stderr\": \"\",\n\"ts\": 1705329082.456,\n\"duration_ms\": 142.5\n}\n",
+        ),
+        (
+            "agent-hub",
+            "events.sse",
+            "event: run_started\ndata: {\"event\": \"run_started\", \"run_id\": \"20250115_143122_e5f6g7h8\"}\n\n: ping\n\n",
+        ),
+        (
+            "agent-hub",
+            "stdout.log",
+            "2025-01-15 14:31:15 | INFO | src.server.exec.runner | [20250115_143100_abc] Executing: whoami\nTraceback:\n",
+        ),
+        (
+            "prexorcloud",
+            "logs/latest.log",
+            "2026-05-10T14:02:11.453Z INFO [http-1] [requestId=abf12d49] api.groups -- create\n\tat x\n",
+        ),
+        (
+            "prexorcloud",
+            "audit_log.json",
+            "{\"_id\":{\"$oid\":\"663e2b139c1d4e5f6a7b8c02\"},\"createdAt\":{\"$date\":{\"$numberLong\":\"1778421731470\"}},\"requestId\":\"r\",\"actor\":{\"userId\":\"u\",\"username\":\"a\",\"ip\":\"::1\"},\"type\":\"groups.create\",\"target\":\"t\",\"detail\":\"d\",\"outcome\":\"o\",\"error\":null}\n",
+        ),
+        (
+            "rce-eventlog",
+            "events-readable.log",
+            "-----\nServer Port Opened\n  Event time:     2024-03-01T11:00:00.123\n  Port type:      ssh\n  IP port number: 31005\n  IP bind address: ::\n\n",
+        ),
+    ];
+    const ALPHABET: &[u8] = b"{}[]\":,\\\n\r\t -|=01aZ$\xff\xc3\xa9\0";
+    let plans: Vec<(&str, Plan)> = ["agent-hub", "prexorcloud", "rce-eventlog"]
+        .into_iter()
+        .map(
+            |spec| match logspec_spec::builtin(spec).map(|builtin| builtin.load()) {
+                Some(Ok(loaded)) => (spec, Plan::new(&loaded.spec)),
+                _ => panic!("built-in {spec} does not load"),
+            },
+        )
+        .collect();
+    let mut rng = Rng(0x5EED_2024_0003);
+    for round in 0..600 {
+        let (spec, name, seed) = seeds[round % seeds.len()];
+        let Some((_, plan)) = plans.iter().find(|(name, _)| *name == spec) else {
+            panic!("no plan for {spec}");
+        };
+        let mut input = seed.as_bytes().to_vec();
+        for _ in 0..=rng.below(4) {
+            let at = rng.below(input.len() + 1);
+            let byte = ALPHABET[rng.below(ALPHABET.len())];
+            match rng.below(3) {
+                0 => input.insert(at, byte),
+                1 if at < input.len() => input[at] = byte,
+                _ => input.truncate(at),
+            }
+        }
+        let line_count = input.split(|&b| b == b'\n').count()
+            - usize::from(input.last() == Some(&b'\n') || input.is_empty());
+        let mut checker = Checker::new(
+            plan,
+            CheckOptions {
+                max_line_bytes: 96,
+                ..CheckOptions::default()
+            },
+        );
+        let mut findings = Vec::new();
+        let summary = match checker.check_input(name, &input[..], &mut findings) {
+            Ok(summary) => summary,
+            Err(error) => panic!("{error}"),
+        };
+        assert_eq!(summary.lines as usize, line_count, "{spec} {input:?}");
+        for finding in findings.iter().filter(|f| f.code == Code::ParseError) {
+            assert!(
+                (1..=summary.lines).contains(&finding.line),
+                "{spec} {input:?}: {finding:#?}"
+            );
+        }
+    }
+}
+
+/// `\r\n` line ends (a capture made on Windows, or by curl) read like `\n`.
+#[test]
+fn crlf_streams_of_the_record_formats_read_like_lf() {
+    let cases: &[(&str, &str, &str)] = &[
+        (
+            "rce-eventlog",
+            "events-readable.log",
+            "Server Port Opened\n  Event time:     2024-03-01T11:00:00.123\n  Port type:      ssh\n  IP port number: 31005\n  IP bind address: 0.0.0.0\n\nApplication Terminating\n  Event time: 2024-03-01T11:00:01.000\n",
+        ),
+        (
+            "agent-hub",
+            "events.sse",
+            "event: run_started\ndata: {\"event\": \"run_started\", \"run_id\": \"20250115_143122_e5f6g7h8\"}\n\nevent: run_finished\ndata: {\"event\": \"run_finished\", \"run_id\": \"20250115_143122_e5f6g7h8\", \"exit_code\": 0}\n\n",
+        ),
+        (
+            "agent-hub",
+            "runtime/runs/x/record.json",
+            "{\n\"run_id\": \"20250115_143122_e5f6g7h8\",\n\"cwd\": \"C:\\\\provara\",\n\"command\": \"x\",\n\"exit_code\": 0,\n\"stdout\": \"\",\n\"stderr\": \"\",\n\"ts\": 1705329082.456,\n\"duration_ms\": 142.5\n}\n",
+        ),
+    ];
+    for (spec, name, text) in cases {
+        let plan = match logspec_spec::builtin(spec).map(|builtin| builtin.load()) {
+            Some(Ok(loaded)) => Plan::new(&loaded.spec),
+            _ => panic!("built-in {spec} does not load"),
+        };
+        let crlf = text.replace('\n', "\r\n");
+        let mut checker = Checker::new(&plan, CheckOptions::default());
+        let mut findings = Vec::new();
+        if let Err(error) = checker.check_input(name, crlf.as_bytes(), &mut findings) {
+            panic!("{error}");
+        }
+        assert!(findings.is_empty(), "{spec} {name}: {findings:#?}");
+    }
+}

@@ -420,3 +420,161 @@ fn partial_turns_open_lifecycles_into_warnings() {
     assert_eq!(report["findings"][0]["code"], "incomplete");
     assert_eq!(report["findings"][0]["severity"], "warning");
 }
+
+#[test]
+fn a_runtime_directory_is_checked_file_by_file_as_its_kinds() {
+    let output = logspec()
+        .args(["check", "--spec", "agent-hub", "--report", "json"])
+        .arg(repo_file("spec/examples/agent-hub/runtime"))
+        .arg(repo_file("spec/examples/agent-hub/health.json"))
+        .arg(repo_file("spec/examples/agent-hub/events.sse"))
+        .arg(repo_file("spec/examples/agent-hub/stdout.log"))
+        .output()
+        .unwrap_or_else(|error| panic!("{error}"));
+    let report = json_of(&output);
+    assert_eq!(output.status.code(), Some(0), "{report:#}");
+    let picked: Vec<(String, String, String)> = report["inputs"]
+        .as_array()
+        .map(|inputs| {
+            inputs
+                .iter()
+                .map(|input| {
+                    let file = input["file"].as_str().unwrap_or_default();
+                    let name = file.rsplit(['/', '\\']).next().unwrap_or_default();
+                    (
+                        name.to_owned(),
+                        input["kind"].as_str().unwrap_or_default().to_owned(),
+                        input["format"].as_str().unwrap_or_default().to_owned(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let expected = [
+        ("audit.log", "audit", "json-lines"),
+        ("20250115_143022_a1b2c3d4.json", "denied", "json-document"),
+        ("record.json", "run-record", "json-document"),
+        ("record.json", "run-record", "json-document"),
+        ("health.json", "health", "json-document"),
+        ("events.sse", "events", "sse"),
+        ("stdout.log", "stdout", "pipe-separated"),
+    ];
+    let expected: Vec<(String, String, String)> = expected
+        .iter()
+        .map(|(a, b, c)| ((*a).to_owned(), (*b).to_owned(), (*c).to_owned()))
+        .collect();
+    assert_eq!(picked, expected);
+    assert_eq!(report["findings"], Value::Array(Vec::new()));
+    assert_eq!(report["coverage"]["not_seen"], Value::Array(Vec::new()));
+}
+
+#[test]
+fn files_no_kind_names_are_skipped_unread() {
+    let dir = tempfile::tempdir().unwrap_or_else(|error| panic!("{error}"));
+    let write = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).unwrap_or_else(|error| panic!("{error}"));
+        }
+        std::fs::write(path, text).unwrap_or_else(|error| panic!("{error}"));
+    };
+    write(
+        "audit.log",
+        r#"{"event": "command_blocked", "run_id": "20250115_143200_x1y2z3w4", "reason": "r", "command": "c", "ts": "2025-01-15T14:32:00"}"#,
+    );
+    write("agent_hub_token.txt", "do-not-print-this-token\n");
+    let output = logspec()
+        .args(["check", "--spec", "agent-hub", "--report", "json"])
+        .arg(dir.path())
+        .output()
+        .unwrap_or_else(|error| panic!("{error}"));
+    assert_eq!(output.status.code(), Some(0));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(!stdout.contains("do-not-print-this-token"), "{stdout}");
+    let report = json_of(&output);
+    assert_eq!(report["findings"][0]["code"], "file-skipped");
+    assert_eq!(report["findings"][0]["severity"], "info");
+    assert!(report["findings"][0]["file"]
+        .as_str()
+        .is_some_and(|file| file.ends_with("agent_hub_token.txt")));
+    assert_eq!(report["inputs"].as_array().map_or(0, Vec::len), 1);
+
+    // A directory with nothing the spec names is a usage error, not a pass.
+    let empty = tempfile::tempdir().unwrap_or_else(|error| panic!("{error}"));
+    std::fs::write(empty.path().join("notes.txt"), "x").unwrap_or_else(|error| panic!("{error}"));
+    let output = logspec()
+        .args(["check", "--spec", "agent-hub"])
+        .arg(empty.path())
+        .output()
+        .unwrap_or_else(|error| panic!("{error}"));
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("runs/*/record.json"), "{stderr}");
+}
+
+#[test]
+fn the_format_picked_is_said_and_can_be_forced() {
+    let output = logspec()
+        .args([
+            "check",
+            "--spec",
+            "agent-hub",
+            "--format",
+            "pipe-separated",
+            "-",
+        ])
+        .write_stdin("2025-01-15 14:30:22 | INFO | src.server.main | Token required: True\n")
+        .output()
+        .unwrap_or_else(|error| panic!("{error}"));
+    assert_eq!(output.status.code(), Some(0));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains("read <stdin>: stdout records, pipe-separated, 1 lines, 1 records"),
+        "{stdout}"
+    );
+    let output = logspec()
+        .args(["check", "--spec", "agent-hub", "-"])
+        .write_stdin("2025-01-15 14:30:22 | INFO | src.server.main | Token required: True\n")
+        .output()
+        .unwrap_or_else(|error| panic!("{error}"));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains("stdout records, pipe-separated (detected)"),
+        "{stdout}"
+    );
+}
+
+/// Every example command in the README's table of built-in specs runs
+/// and passes on the bundled streams.
+#[test]
+fn readme_examples_of_every_builtin_pass() {
+    let readme =
+        std::fs::read_to_string(repo_file("README.md")).unwrap_or_else(|error| panic!("{error}"));
+    let commands: Vec<Vec<&str>> = readme
+        .lines()
+        .filter(|line| line.starts_with("| `"))
+        .filter_map(|line| line.split("| `logspec check ").nth(1))
+        .filter_map(|rest| rest.split('`').next())
+        .map(|command| command.split_whitespace().collect())
+        .collect();
+    let specs: Vec<&str> = commands
+        .iter()
+        .filter_map(|args| args.get(1).copied())
+        .collect();
+    let builtins: Vec<&str> = logspec_spec::BUILTINS.iter().map(|b| b.name).collect();
+    assert_eq!(specs, builtins, "one README example per built-in spec");
+    for args in commands {
+        let output = logspec()
+            .current_dir(repo_file(""))
+            .arg("check")
+            .args(&args)
+            .output()
+            .unwrap_or_else(|error| panic!("{error}"));
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{args:?}:\n{}",
+            String::from_utf8_lossy(&output.stdout)
+        );
+    }
+}

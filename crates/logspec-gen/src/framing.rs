@@ -39,7 +39,8 @@ impl Framing {
         iso_timestamp: false,
     };
 
-    /// Every framing of `format`.
+    /// Every framing of `format`: none for the formats records cannot be
+    /// rendered in yet (the JSON and text-layout formats).
     pub fn all_of(format: Format) -> Vec<Framing> {
         match format {
             Format::Rfc3164 => {
@@ -57,9 +58,7 @@ impl Framing {
                 }
                 all
             }
-            Format::Rfc5424 => vec![Framing::Rfc5424],
-            Format::Journald => vec![Framing::Journald],
-            Format::Bare => vec![Framing::Bare],
+            other => Framing::default_of(other).into_iter().collect(),
         }
     }
 
@@ -72,13 +71,21 @@ impl Framing {
             .collect()
     }
 
-    /// The plain framing of `format`: `/var/log/syslog` for RFC 3164.
-    pub fn default_of(format: Format) -> Framing {
+    /// The plain framing of `format`: `/var/log/syslog` for RFC 3164;
+    /// `None` for a format records cannot be rendered in yet.
+    pub fn default_of(format: Format) -> Option<Framing> {
         match format {
-            Format::Rfc3164 => Framing::SYSLOG_FILE,
-            Format::Rfc5424 => Framing::Rfc5424,
-            Format::Journald => Framing::Journald,
-            Format::Bare => Framing::Bare,
+            Format::Rfc3164 => Some(Framing::SYSLOG_FILE),
+            Format::Rfc5424 => Some(Framing::Rfc5424),
+            Format::Journald => Some(Framing::Journald),
+            Format::Bare => Some(Framing::Bare),
+            Format::JsonLines
+            | Format::JsonDocument
+            | Format::ExtendedJson
+            | Format::Logback
+            | Format::PipeSeparated
+            | Format::RceReadable
+            | Format::Sse => None,
         }
     }
 
@@ -148,7 +155,7 @@ impl FromStr for Framing {
             .next()
             .and_then(Format::from_name)
             .ok_or_else(unknown)?;
-        let mut framing = Framing::default_of(format);
+        let mut framing = Framing::default_of(format).ok_or_else(unknown)?;
         for option in parts {
             let Framing::Rfc3164 {
                 pri,

@@ -23,7 +23,7 @@ pub(crate) fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
         let use_pointer =
             |(e, v, f): (usize, usize, usize)| format!("{}/fields/{f}", variant_pointer(e, v));
 
-        if uses.is_empty() && *name != spec.wire.event_key {
+        if uses.is_empty() && !spec.kinds().any(|kind| kind.event_key == *name) {
             findings.push(context.finding(
                 Code::FieldUnused,
                 &glossary_pointer,

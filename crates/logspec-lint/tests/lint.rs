@@ -319,3 +319,94 @@ fn ctrl_exec_contradictions_are_all_reported() {
         .map(|finding| (finding.line, finding.related.len()));
     assert!(matches!(run_store, Some((line, 1)) if line > 0));
 }
+
+/// The Agent Hub page's contradiction (JSON lines printed pretty), and
+/// nothing else: every other example of the page checks clean.
+#[test]
+fn agent_hub_examples_and_contradictions() {
+    let loaded = match logspec_spec::builtin("agent-hub").map(|builtin| builtin.load()) {
+        Some(Ok(loaded)) => loaded,
+        _ => panic!("built-in agent-hub spec does not load"),
+    };
+    let findings = logspec_lint::lint(&loaded);
+    let summary: Vec<(&str, Option<&str>)> = findings
+        .iter()
+        .map(|finding| (finding.code.as_str(), finding.event.as_deref()))
+        .collect();
+    assert_eq!(
+        summary,
+        vec![
+            ("example-finding", Some("command_executed")),
+            ("example-finding", Some("command_executed")),
+            ("example-finding", Some("command_blocked")),
+            ("example-finding", Some("command_blocked")),
+        ]
+    );
+    assert!(findings[0].message.contains("matches none of the formats"));
+    assert!(findings[1].message.contains("empty-input"));
+}
+
+/// Every built-in spec loads, and its examples classify and meet their
+/// `expect`; the RCE and PrexorCloud specs raise nothing at all.
+#[test]
+fn every_builtin_lints_without_errors() {
+    for builtin in logspec_spec::BUILTINS {
+        let loaded = match builtin.load() {
+            Ok(loaded) => loaded,
+            Err(error) => panic!("{}: {error}", builtin.name),
+        };
+        let findings = logspec_lint::lint(&loaded);
+        assert!(
+            findings
+                .iter()
+                .all(|finding| finding.severity != Severity::Error),
+            "{}: {findings:#?}",
+            builtin.name
+        );
+        if ["rce-eventlog", "prexorcloud"].contains(&builtin.name) {
+            assert!(findings.is_empty(), "{}: {findings:#?}", builtin.name);
+        }
+    }
+}
+
+/// An example the document prints unreadably, with parse-error expected:
+/// not misclassified, and one finding per code however many lines fail.
+#[test]
+fn unreadable_examples_are_one_finding_per_code() {
+    let yaml = r#"logspec: 1
+producer: {name: demo, summary: Demo.}
+document: {title: Demo}
+wire: {envelopes: [json-lines], event_key: event}
+severity: {levels: [{name: INFO, syslog: 6}]}
+fields:
+  event: {type: string, description: Event.}
+events:
+  - id: ran
+    section: s
+    variants:
+      - name: default
+        severity: INFO
+        fields: [event]
+        examples:
+          - line: "{\n\"event\": \"ran\"\n}\n"
+            expect: [parse-error, empty-input]
+"#;
+    let loaded = logspec_spec::load_str(yaml, "demo.yaml").unwrap_or_else(|e| panic!("{e}"));
+    let findings = logspec_lint::lint(&loaded);
+    let codes: Vec<&str> = findings.iter().map(|f| f.code.as_str()).collect();
+    assert_eq!(codes, vec!["example-finding", "example-finding"]);
+    assert!(
+        findings[0].message.contains("(and 2 more like it)"),
+        "{}",
+        findings[0].message
+    );
+    // Without the expectation, the same example is stale and unread.
+    let stale = yaml.replace("            expect: [parse-error, empty-input]\n", "");
+    let loaded = logspec_spec::load_str(&stale, "demo.yaml").unwrap_or_else(|e| panic!("{e}"));
+    let codes: Vec<&str> = logspec_lint::lint(&loaded)
+        .iter()
+        .map(|f| f.code.as_str())
+        .collect();
+    assert!(codes.contains(&"example-misclassified"), "{codes:?}");
+    assert!(codes.contains(&"example-expectation-stale"), "{codes:?}");
+}

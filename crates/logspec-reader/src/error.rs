@@ -162,4 +162,35 @@ pub enum ReadErrorKind {
     /// A `"` inside a key.
     #[error("a key cannot contain '\"'")]
     QuoteInKey,
+
+    // JSON records (json-lines, json-document, extended-json, SSE data).
+    /// The record is not a JSON object.
+    #[error("expected a JSON object starting with '{{'")]
+    ExpectedJsonObject,
+    /// Malformed JSON, and what was expected where.
+    #[error("invalid JSON: {reason}")]
+    Json {
+        /// What is wrong, e.g. `expected ',' or '}' after a member`.
+        reason: &'static str,
+    },
+    /// Objects and arrays nested deeper than the reader follows.
+    #[error("JSON nested deeper than {max} levels")]
+    JsonTooDeep {
+        /// The limit.
+        max: usize,
+    },
+    /// Something other than whitespace after the record's JSON object.
+    #[error("text after the end of the JSON object")]
+    TrailingText,
+
+    // Text layouts (logback, pipe-separated, rce-readable).
+    /// A part of a fixed layout is missing or malformed.
+    #[error("expected {part}")]
+    Layout {
+        /// What was expected there, e.g. `'[thread]' after the level`.
+        part: &'static str,
+    },
+    /// A line that continues a record, with no record before it.
+    #[error("a continuation line with no record before it")]
+    Orphan,
 }

@@ -5,7 +5,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::error::ReadError;
-use crate::{journald, rfc3164, rfc5424};
+use crate::{journald, jsondoc, jsonlines, logback, pipe, rce_readable, rfc3164, rfc5424, sse};
 
 /// A wire format: how a producer's lines are framed around their payload.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -19,16 +19,88 @@ pub enum Format {
     Journald,
     /// No envelope: the whole line is the payload.
     Bare,
+    /// One JSON object per line: the object is the record.
+    JsonLines,
+    /// A whole input is one JSON object.
+    JsonDocument,
+    /// MongoDB Extended JSON (relaxed or canonical) or plain JSON, one
+    /// document per line, as `mongoexport` writes it.
+    ExtendedJson,
+    /// Logback: `TIME LEVEL [thread] [key=value]… logger -- message`.
+    Logback,
+    /// `TIME | LEVEL | logger | message`.
+    PipeSeparated,
+    /// RCE's readable event log: title line, indented `Title: value` lines.
+    RceReadable,
+    /// Server-sent events as `curl -N` prints them.
+    Sse,
+}
+
+/// How a format's lines group into records.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Framing {
+    /// Each line is a record.
+    Line,
+    /// Records are runs of lines separated by empty lines (or by the
+    /// format's separator lines, which belong to no record).
+    Blocks,
+    /// A record starts at a line shaped like one; lines that are not
+    /// continue it (a stack trace after a log line).
+    Continuation,
+    /// The whole input is one record.
+    Document,
 }
 
 impl Format {
     /// Every format, in the order of their names in the spec schema.
-    pub const ALL: [Format; 4] = [
+    pub const ALL: [Format; 11] = [
         Format::Rfc3164,
         Format::Rfc5424,
         Format::Journald,
         Format::Bare,
+        Format::JsonLines,
+        Format::JsonDocument,
+        Format::ExtendedJson,
+        Format::Logback,
+        Format::PipeSeparated,
+        Format::RceReadable,
+        Format::Sse,
     ];
+
+    /// How the format's lines group into records.
+    pub fn framing(self) -> Framing {
+        match self {
+            Format::Rfc3164
+            | Format::Rfc5424
+            | Format::Journald
+            | Format::Bare
+            | Format::JsonLines
+            | Format::ExtendedJson => Framing::Line,
+            Format::Logback | Format::PipeSeparated => Framing::Continuation,
+            Format::RceReadable | Format::Sse => Framing::Blocks,
+            Format::JsonDocument => Framing::Document,
+        }
+    }
+
+    /// Whether `line` separates records without belonging to one (an RCE
+    /// session's line of dashes). Empty lines are handled by the framing.
+    pub fn is_separator(self, line: &str) -> bool {
+        self == Format::RceReadable && rce_readable::is_separator(line)
+    }
+
+    /// Whether `line` begins a record, for [`Framing::Continuation`].
+    pub fn starts_record(self, line: &str) -> bool {
+        looks_like(self, line)
+    }
+
+    /// Whether the format frames a text payload (read as key=value) rather
+    /// than carrying its fields itself.
+    pub fn has_payload(self) -> bool {
+        matches!(
+            self,
+            Format::Rfc3164 | Format::Rfc5424 | Format::Journald | Format::Bare
+        )
+    }
 
     /// The name used in specs and on the command line, e.g. `rfc3164`.
     pub fn name(self) -> &'static str {
@@ -37,6 +109,13 @@ impl Format {
             Format::Rfc5424 => "rfc5424",
             Format::Journald => "journald",
             Format::Bare => "bare",
+            Format::JsonLines => "json-lines",
+            Format::JsonDocument => "json-document",
+            Format::ExtendedJson => "extended-json",
+            Format::Logback => "logback",
+            Format::PipeSeparated => "pipe-separated",
+            Format::RceReadable => "rce-readable",
+            Format::Sse => "sse",
         }
     }
 
@@ -115,36 +194,63 @@ pub struct Framed<'a> {
     pub payload_offset: Option<usize>,
 }
 
-/// Guess a stream's format from one line, choosing only among `allowed`.
+/// Guess a stream's format from its first line, choosing only among
+/// `allowed`.
 ///
-/// The framed formats are tried in the order given: `{` (after JSON whitespace) is journald,
-/// `<digits>1 ` is RFC 5424, and RFC 3164 is a month-day-time or RFC 3339
-/// timestamp, after a `<digits>` PRI or (for RFC 3339, which could also begin
-/// a bare payload) followed by a hostname. Only the shape is checked, so a
-/// line with, say, day 32 is still recognised and [`read_envelope`] can say
-/// what is wrong with it. Bare matches any line, so it is the fallback
-/// whatever its place in `allowed`: a bare `KEY=value` line matches Bare only.
-/// `None` when the line fits none of `allowed`.
+/// The formats are tried in the order given: `{` (after JSON whitespace) is journald (or a JSON
+/// format: a JSON line closes its object on the line, a JSON document need
+/// not), `<digits>1 ` is RFC 5424, and RFC 3164 is a month-day-time or RFC
+/// 3339 timestamp, after a `<digits>` PRI or (for RFC 3339, which could also
+/// begin a bare payload) followed by a hostname; Logback is a timestamp, a
+/// level and `[`; pipe-separated a date and ` | `; SSE a `data:`, `event:`,
+/// `id:`, `retry:` or comment line; RCE readable a line of dashes or an
+/// unindented title. Only the shape is checked, so a line with, say, day 32
+/// is still recognised and [`read_envelope`] can say what is wrong with it.
+/// Bare matches any line, so it is the fallback whatever its place in
+/// `allowed`: a bare `KEY=value` line matches Bare only. `None` when the
+/// line fits none of `allowed`.
 pub fn detect(line: &str, allowed: &[Format]) -> Option<Format> {
     allowed
         .iter()
         .copied()
-        .find(|&format| match format {
-            Format::Rfc3164 => rfc3164::looks_like(line),
-            Format::Rfc5424 => rfc5424::looks_like(line),
-            Format::Journald => journald::looks_like(line),
-            Format::Bare => false,
-        })
+        .find(|&format| format != Format::Bare && looks_like(format, line))
         .or_else(|| allowed.contains(&Format::Bare).then_some(Format::Bare))
 }
 
+/// Whether `line` has the shape of `format`'s first line.
+fn looks_like(format: Format, line: &str) -> bool {
+    match format {
+        Format::Rfc3164 => rfc3164::looks_like(line),
+        Format::Rfc5424 => rfc5424::looks_like(line),
+        Format::Journald => journald::looks_like(line),
+        Format::Bare => true,
+        Format::JsonLines | Format::ExtendedJson => jsonlines::looks_like(line),
+        Format::JsonDocument => jsondoc::looks_like(line),
+        Format::Logback => logback::looks_like(line),
+        Format::PipeSeparated => pipe::looks_like(line),
+        Format::RceReadable => rce_readable::looks_like(line),
+        Format::Sse => sse::looks_like(line),
+    }
+}
+
 /// Parse one decoded line in the given format.
+///
+/// The formats that carry their fields themselves (JSON, Logback, …) have
+/// no envelope around a payload: their payload is the whole text, to be
+/// read with [`read_record`](crate::read_record).
 pub fn read_envelope(format: Format, line: &str) -> Result<Framed<'_>, ReadError> {
     match format {
         Format::Rfc3164 => rfc3164::read(line),
         Format::Rfc5424 => rfc5424::read(line),
         Format::Journald => journald::read(line),
-        Format::Bare => Ok(Framed {
+        Format::Bare
+        | Format::JsonLines
+        | Format::JsonDocument
+        | Format::ExtendedJson
+        | Format::Logback
+        | Format::PipeSeparated
+        | Format::RceReadable
+        | Format::Sse => Ok(Framed {
             envelope: Envelope::default(),
             payload: Cow::Borrowed(line),
             payload_offset: Some(0),
@@ -169,7 +275,10 @@ mod tests {
     #[test]
     fn serde_uses_the_spec_names() {
         let json = serde_json::to_string(&Format::ALL).expect("serializable");
-        assert_eq!(json, r#"["rfc3164","rfc5424","journald","bare"]"#);
+        assert_eq!(
+            json,
+            r#"["rfc3164","rfc5424","journald","bare","json-lines","json-document","extended-json","logback","pipe-separated","rce-readable","sse"]"#
+        );
         let back: Vec<Format> = serde_json::from_str(&json).expect("deserializable");
         assert_eq!(back, Format::ALL);
     }
@@ -179,11 +288,16 @@ mod tests {
         let err = "syslog".parse::<Format>().expect_err("not a format");
         assert_eq!(
             err.to_string(),
-            r#"unknown wire format "syslog": expected one of rfc3164, rfc5424, journald, bare"#
+            r#"unknown wire format "syslog": expected one of rfc3164, rfc5424, journald, bare, json-lines, json-document, extended-json, logback, pipe-separated, rce-readable, sse"#
         );
     }
 
-    const ALL: &[Format] = &Format::ALL;
+    const ALL: &[Format] = &[
+        Format::Rfc3164,
+        Format::Rfc5424,
+        Format::Journald,
+        Format::Bare,
+    ];
     const RFC3164: &str = "Mar 13 12:00:01 host ctrl-exec[12345]: ACTION=dispatch SCRIPT=backup";
     const RFC5424: &str = "<30>1 2026-03-13T12:00:01.003Z host ctrl-exec 12345 - - ACTION=ping";
     const JOURNALD: &str = r#"{"MESSAGE":"ACTION=ping","PRIORITY":"6"}"#;
@@ -245,6 +359,44 @@ mod tests {
         ] {
             assert_eq!(detect(line, ALL), Some(Format::Bare), "{line:?}");
         }
+    }
+
+    #[test]
+    fn detects_the_record_formats() {
+        let json = [Format::JsonLines, Format::JsonDocument];
+        assert_eq!(detect(r#"{"a":1}"#, &json), Some(Format::JsonLines));
+        assert_eq!(detect("{", &json), Some(Format::JsonDocument));
+        let text = [
+            Format::Sse,
+            Format::Logback,
+            Format::PipeSeparated,
+            Format::RceReadable,
+        ];
+        assert_eq!(detect("data: {}", &text), Some(Format::Sse));
+        assert_eq!(
+            detect("2026-05-10T14:02:11.453Z INFO [http-1] a -- b", &text),
+            Some(Format::Logback)
+        );
+        assert_eq!(
+            detect("2025-01-15 14:30:22 | INFO | a | b", &text),
+            Some(Format::PipeSeparated)
+        );
+        assert_eq!(
+            detect("Application Starting", &text),
+            Some(Format::RceReadable)
+        );
+        assert_eq!(detect("ACTION=x", &text), None);
+    }
+
+    #[test]
+    fn framings() {
+        assert_eq!(Format::Journald.framing(), Framing::Line);
+        assert_eq!(Format::JsonLines.framing(), Framing::Line);
+        assert_eq!(Format::JsonDocument.framing(), Framing::Document);
+        assert_eq!(Format::Sse.framing(), Framing::Blocks);
+        assert_eq!(Format::Logback.framing(), Framing::Continuation);
+        assert!(Format::RceReadable.is_separator("-----"));
+        assert!(!Format::Sse.is_separator("-----"));
     }
 
     #[test]

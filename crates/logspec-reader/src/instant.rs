@@ -2,8 +2,10 @@
 //! merged.
 //!
 //! BSD syslog timestamps carry no year and no zone; they compare with each
-//! other (within a year) but not with RFC 3339 or journald times. The two
-//! kinds are kept apart in the type so nothing compares them by accident.
+//! other (within a year) but not with RFC 3339 or journald times. ISO 8601
+//! times without a zone are the writer's local time: they compare with
+//! each other, not with absolute ones. The kinds are kept apart in the type
+//! so nothing compares them by accident.
 
 use crate::format::{Envelope, Format};
 use std::cmp::Ordering;
@@ -16,14 +18,26 @@ pub enum Instant {
     /// Since January 1st 00:00 of an unknown year, in the writer's local
     /// time (`Mar 13 12:00:01`).
     Yearless(i64),
+    /// Since 1970-01-01T00:00:00 in the writer's local time, zone unknown
+    /// (`2025-01-15T14:31:22`).
+    Local(i64),
+}
+
+/// The unit of a time written as a number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Epoch {
+    Seconds,
+    Milliseconds,
+    Microseconds,
 }
 
 impl Instant {
     /// The order of two instants of the same kind; `None` across kinds.
     pub fn compare(self, other: Instant) -> Option<Ordering> {
         match (self, other) {
-            (Instant::Absolute(a), Instant::Absolute(b)) => Some(a.cmp(&b)),
-            (Instant::Yearless(a), Instant::Yearless(b)) => Some(a.cmp(&b)),
+            (Instant::Absolute(a), Instant::Absolute(b))
+            | (Instant::Yearless(a), Instant::Yearless(b))
+            | (Instant::Local(a), Instant::Local(b)) => Some(a.cmp(&b)),
             _ => None,
         }
     }
@@ -32,7 +46,8 @@ impl Instant {
     pub fn since(self, earlier: Instant) -> Option<i64> {
         match (self, earlier) {
             (Instant::Absolute(a), Instant::Absolute(b))
-            | (Instant::Yearless(a), Instant::Yearless(b)) => Some(a - b),
+            | (Instant::Yearless(a), Instant::Yearless(b))
+            | (Instant::Local(a), Instant::Local(b)) => Some(a - b),
             _ => None,
         }
     }
@@ -45,8 +60,60 @@ pub fn instant(format: Format, envelope: &Envelope) -> Option<Instant> {
         Format::Journald => raw.parse::<i64>().ok().map(Instant::Absolute),
         Format::Rfc3164 if !raw.starts_with(|c: char| c.is_ascii_digit()) => bsd(raw),
         Format::Rfc3164 | Format::Rfc5424 => rfc3339(raw),
-        Format::Bare => None,
+        Format::Logback | Format::PipeSeparated => iso8601(raw),
+        Format::Bare
+        | Format::JsonLines
+        | Format::JsonDocument
+        | Format::ExtendedJson
+        | Format::RceReadable
+        | Format::Sse => None,
     }
+}
+
+/// The instant a field's value denotes: a number of `epoch` units since
+/// 1970 (fractions allowed), or an ISO 8601 date-time, absolute with a
+/// zone and local without one. `None` for anything else.
+pub fn field_instant(value: &str, epoch: Option<Epoch>) -> Option<Instant> {
+    if value.starts_with(|c: char| c.is_ascii_digit() || c == '-') && !value.contains([':', 'T']) {
+        let per_unit = match epoch? {
+            Epoch::Seconds => 1_000_000.0,
+            Epoch::Milliseconds => 1_000.0,
+            Epoch::Microseconds => 1.0,
+        };
+        let number: f64 = value.parse().ok().filter(|n: &f64| n.is_finite())?;
+        let micros = number * per_unit;
+        return (micros.abs() < 9.0e18).then(|| Instant::Absolute(micros.round() as i64));
+    }
+    iso8601(value)
+}
+
+/// `2026-03-13T12:00:01.003+01:00` (absolute) or `2025-01-15 14:31:22`
+/// (local: no zone).
+fn iso8601(raw: &str) -> Option<Instant> {
+    let zoned = raw
+        .get(19..)
+        .is_some_and(|rest| rest.contains(['Z', 'z', '+', '-']));
+    let instant = rfc3339(raw)?;
+    match instant {
+        Instant::Absolute(micros) if !zoned => Some(Instant::Local(micros)),
+        other => Some(other),
+    }
+}
+
+/// `2026-05-10T14:02:11.453Z` for a count of milliseconds since 1970 (UTC),
+/// `None` outside years 0-9999.
+pub fn format_epoch_millis(millis: i64) -> Option<String> {
+    let days = millis.div_euclid(86_400_000);
+    let rest = millis.rem_euclid(86_400_000);
+    let (year, month, day) = civil_from_days(days);
+    if !(0..=9999).contains(&year) {
+        return None;
+    }
+    let (hours, minutes) = (rest / 3_600_000, rest / 60_000 % 60);
+    let (seconds, millis) = (rest / 1000 % 60, rest % 1000);
+    Some(format!(
+        "{year:04}-{month:02}-{day:02}T{hours:02}:{minutes:02}:{seconds:02}.{millis:03}Z"
+    ))
 }
 
 const MONTHS: [&str; 12] = [
@@ -81,6 +148,9 @@ fn rfc3339(raw: &str) -> Option<Instant> {
     let year: i64 = date.get(0..4)?.parse().ok()?;
     let month: i64 = date.get(5..7)?.parse().ok()?;
     let day: i64 = date.get(8..10)?.parse().ok()?;
+    if !matches!(raw.as_bytes().get(10), Some(b'T' | b't' | b' ')) {
+        return None;
+    }
     let rest = raw.get(11..)?;
     let seconds = clock(rest.get(0..8)?)?;
     let mut rest = rest.get(8..)?;
@@ -119,6 +189,26 @@ fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
     let day_of_year = (153 * month_index + 2) / 5 + day - 1;
     let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
     era * 146_097 + day_of_era - 719_468
+}
+
+/// The date of a day count since 1970-01-01 (the inverse of
+/// [`days_from_civil`]).
+fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let days = days + 719_468;
+    let era = days.div_euclid(146_097);
+    let day_of_era = days - era * 146_097;
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let month_index = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * month_index + 2) / 5 + 1;
+    let month = if month_index < 10 {
+        month_index + 3
+    } else {
+        month_index - 9
+    };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    (year, month, day)
 }
 
 #[cfg(test)]
@@ -165,5 +255,64 @@ mod tests {
         let bsd = instant(Format::Rfc3164, &envelope("Mar 13 12:00:01"));
         assert_eq!(journal.and_then(|j| bsd.and_then(|b| j.compare(b))), None);
         assert_eq!(instant(Format::Bare, &envelope("x")), None);
+    }
+
+    #[test]
+    fn fields_in_epoch_units_and_iso() {
+        let at = Instant::Absolute(1_705_329_082_456_000);
+        assert_eq!(
+            field_instant("1705329082.456", Some(Epoch::Seconds)),
+            Some(at)
+        );
+        assert_eq!(
+            field_instant("1705329082456", Some(Epoch::Milliseconds)),
+            Some(at)
+        );
+        assert_eq!(
+            field_instant("1705329082456000", Some(Epoch::Microseconds)),
+            Some(at)
+        );
+        assert_eq!(field_instant("1705329082", None), None);
+        assert_eq!(field_instant("1e999", Some(Epoch::Seconds)), None);
+        assert_eq!(
+            field_instant("2024-01-15T14:31:22.456Z", None),
+            Some(Instant::Absolute(1_705_329_082_456_000))
+        );
+        assert_eq!(
+            field_instant("2024-01-15T14:31:22.456", None),
+            Some(Instant::Local(1_705_329_082_456_000))
+        );
+        assert_eq!(
+            field_instant("2024-01-15 14:31:22", None),
+            Some(Instant::Local(1_705_329_082_000_000))
+        );
+        assert_eq!(
+            field_instant("2024-01-15T15:31:22+01:00", None),
+            Some(Instant::Absolute(1_705_329_082_000_000))
+        );
+        assert_eq!(field_instant("yesterday", None), None);
+        let local = field_instant("2024-01-15 14:31:22", None);
+        assert_eq!(local.and_then(|l| l.compare(at)), None);
+    }
+
+    #[test]
+    fn epoch_millis_format_and_round_trip() {
+        assert_eq!(
+            format_epoch_millis(1_778_421_731_453).as_deref(),
+            Some("2026-05-10T14:02:11.453Z")
+        );
+        assert_eq!(
+            format_epoch_millis(0).as_deref(),
+            Some("1970-01-01T00:00:00.000Z")
+        );
+        assert_eq!(
+            format_epoch_millis(-1).as_deref(),
+            Some("1969-12-31T23:59:59.999Z")
+        );
+        assert_eq!(format_epoch_millis(i64::MAX), None);
+        for days in [-800_000_i64, -1, 0, 59, 60, 10_000, 2_000_000] {
+            let (y, m, d) = civil_from_days(days);
+            assert_eq!(days_from_civil(y, m, d), days);
+        }
     }
 }

@@ -1,6 +1,10 @@
 //! Wire-format readers for logspec: they turn a producer's log stream into
 //! lines, lines into an envelope and a payload, and payloads into
-//! `KEY=value` pairs, for the checker to hold against the spec.
+//! `KEY=value` pairs, for the checker to hold against the spec. Formats
+//! whose records carry their fields themselves (JSON lines and documents,
+//! MongoDB Extended JSON, Logback and pipe-separated text logs, RCE's
+//! readable blocks, server-sent events) are read by [`read_record`] into the
+//! same [`Field`] view, with multi-line records grouped by an [`Assembler`].
 //!
 //! The crate is shaped by one rule: bad input is normal input. A conformance
 //! checker is most useful on exactly the streams that are broken, so:
@@ -16,22 +20,37 @@
 //!   owned only when an escape had to be undone.
 //!
 //! Each wire format has its own module, with what the syslog ones share
-//! (PRI, RFC 3339 timestamps, a byte cursor) in `syslog`. Every public item
-//! is also re-exported here.
+//! (PRI, RFC 3339 timestamps, a byte cursor) in `syslog` and what the JSON
+//! ones share (a located, flattening JSON reader) in `json`. Every public
+//! item is also re-exported here.
 
 pub mod error;
+mod extjson;
+pub mod fields;
 pub mod format;
+pub mod frame;
 pub mod instant;
 mod journald;
+mod json;
+mod jsondoc;
+mod jsonlines;
 pub mod keyvalue;
 pub mod lines;
+mod logback;
+mod pipe;
+mod rce_readable;
 mod rfc3164;
 mod rfc5424;
+mod sse;
 mod syslog;
 
 pub use error::{ReadError, ReadErrorKind};
-pub use format::{detect, read_envelope, Envelope, Format, Framed, Priority, UnknownFormat};
-pub use instant::{instant, Instant};
+pub use fields::{read_record, Field, JsonKind, RecordHead};
+pub use format::{
+    detect, read_envelope, Envelope, Format, Framed, Framing, Priority, UnknownFormat,
+};
+pub use frame::{Assembled, Assembler, Fed, RecordLines, MAX_RECORD_LINES};
+pub use instant::{field_instant, instant, Epoch, Instant};
 pub use keyvalue::{parse_pairs, parse_pairs_into, Pair};
 pub use lines::{decode, LineReader, RawLine, DEFAULT_MAX_LINE_BYTES};
 
@@ -64,6 +83,12 @@ mod tests {
         r#"{"MESSAGE":"A=\"x\" B=","PRIORITY":"6","_PID":"1","MESSAGE2":[65,255]}"#,
         r#"{"MESSAGE":[65,61,66],"SYSLOG_FACILITY":"3"}"#,
         "ACTION=ping TARGET=web-01:7443 RTT=60001ms EMPTY= Q=\"a\\\\b\"",
+        r#"{"_t":"custom","_ts":"1","n":{"a":[1,{"b":null}]},"u":"\u00e9\ud83d\ude00"}"#,
+        r#"{"_id":{"$oid":"663e"},"createdAt":{"$date":{"$numberLong":"-1"}}}"#,
+        "2026-05-10T14:02:11.453Z INFO [http-1] [requestId=ab] api -- m=1\n\tat x",
+        "2025-01-15 14:31:15 | INFO | src.x | [r_1] Executing: a | b",
+        "-----\nIncoming Connection Accepted\n  Connection id:  c:1\n\nTitle",
+        "event: run_finished\ndata: {\"run_id\":\"r\"}\n: ping\ndata:x\n\n",
     ];
 
     /// Bytes that matter to some parser, and some that matter to none.
@@ -109,16 +134,63 @@ mod tests {
                 }
             }
             assert_eq!(count, expected_lines, "{input:?}");
-            // And the whole seed, mutated but uncut.
-            if let Ok(line) = std::str::from_utf8(&input) {
+            // And the whole seed, mutated but uncut, as one line and as
+            // the records each format's framing makes of it.
+            if let Ok(text) = std::str::from_utf8(&input) {
                 for format in Format::ALL {
-                    check_line(format, line.trim_end_matches('\n'));
+                    check_line(format, text.trim_end_matches('\n'));
+                    check_framed(format, text);
+                }
+            }
+        }
+    }
+
+    fn check_framed(format: Format, text: &str) {
+        let mut assembler = Assembler::new(format, 64);
+        let mut records = Vec::new();
+        for (index, line) in text.split('\n').enumerate() {
+            if let Fed::Complete(record) = assembler.feed(index as u64 + 1, line) {
+                records.push(record);
+            }
+        }
+        records.extend(assembler.finish());
+        for record in records {
+            assert!(record.first_line <= record.last_line);
+            if record.over_limit {
+                assert!(record.text.is_empty());
+                continue;
+            }
+            assert!(record.text.len() <= 64);
+            check_record(format, &record.text);
+            if let Err(error) = read_record(format, &record.text, &mut Vec::new()) {
+                let (line, _, _) = record.lines().locate(error.column - 1);
+                assert!((record.first_line..=record.last_line).contains(&line));
+            }
+        }
+    }
+
+    fn check_record(format: Format, text: &str) {
+        let mut fields = Vec::new();
+        match read_record(format, text, &mut fields) {
+            Err(e) => assert!(
+                (1..=text.len() + 1).contains(&e.column),
+                "{format} {text:?}: {e}"
+            ),
+            Ok(_) => {
+                for field in &fields {
+                    for span in [&field.key_span, &field.value_span].into_iter().flatten() {
+                        assert!(
+                            text.get(span.clone()).is_some(),
+                            "{format} {text:?} {span:?}"
+                        );
+                    }
                 }
             }
         }
     }
 
     fn check_line(format: Format, line: &str) {
+        check_record(format, line);
         match read_envelope(format, line) {
             Err(e) => assert!(
                 (1..=line.len() + 1).contains(&e.column),

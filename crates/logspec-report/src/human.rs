@@ -247,6 +247,10 @@ fn render_inputs(report: &Report, paint: &Paint, out: &mut dyn Write) -> io::Res
             (Some(format), false) => format.name().to_owned(),
             (None, _) => "no format recognised".to_owned(),
         };
+        let format = match &input.kind {
+            Some(kind) => format!("{kind} records, {format}"),
+            None => format,
+        };
         writeln!(
             out,
             "{} {}: {format}, {} lines, {} records",

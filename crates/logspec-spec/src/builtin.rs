@@ -1,4 +1,5 @@
-//! Specs embedded in the binary, so that `--spec ctrl-exec` works anywhere.
+//! Specs embedded in the binary, so that `--spec ctrl-exec` (or any other
+//! built-in name) works anywhere.
 
 use crate::load::{load_str, LoadError, LoadedSpec};
 
@@ -10,10 +11,24 @@ pub struct Builtin {
 }
 
 /// Every built-in spec, by the name `--spec` accepts.
-pub const BUILTINS: &[Builtin] = &[Builtin {
-    name: "ctrl-exec",
-    text: include_str!("../../../spec/ctrl-exec.yaml"),
-}];
+pub const BUILTINS: &[Builtin] = &[
+    Builtin {
+        name: "ctrl-exec",
+        text: include_str!("../../../spec/ctrl-exec.yaml"),
+    },
+    Builtin {
+        name: "rce-eventlog",
+        text: include_str!("../../../spec/rce-eventlog.yaml"),
+    },
+    Builtin {
+        name: "prexorcloud",
+        text: include_str!("../../../spec/prexorcloud.yaml"),
+    },
+    Builtin {
+        name: "agent-hub",
+        text: include_str!("../../../spec/agent-hub.yaml"),
+    },
+];
 
 /// The built-in spec called `name`, if there is one.
 pub fn builtin(name: &str) -> Option<&'static Builtin> {

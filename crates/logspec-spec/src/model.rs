@@ -16,7 +16,14 @@ pub struct Spec {
     pub producer: Producer,
     pub document: Document,
     pub wire: Wire,
+    /// Further record kinds, for producers that write several (process
+    /// logs and audit records, a JSON-lines trail and per-run documents).
+    /// `wire` is the first kind; these follow it.
+    #[serde(default)]
+    pub records: Vec<Wire>,
     pub severity: SeverityVocabulary,
+    /// Who writes records; empty when the formats carry no syslog tag.
+    #[serde(default)]
     pub emitters: Vec<Emitter>,
     /// The field glossary, in the order the spec lists it.
     pub fields: IndexMap<String, FieldDefinition>,
@@ -43,29 +50,141 @@ pub struct Document {
     pub notes: Vec<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+/// A wire format. The first four frame a text payload (read as `payload`
+/// says); the others are whole records that carry their fields themselves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Envelope {
     Rfc3164,
     Rfc5424,
     Journald,
     Bare,
+    /// One JSON object per line.
+    JsonLines,
+    /// A whole file is one JSON object.
+    JsonDocument,
+    /// MongoDB Extended JSON, one document per line, as `mongoexport`
+    /// writes it (relaxed or canonical), or plain JSON.
+    ExtendedJson,
+    /// Logback's single-line layout: `TIME LEVEL [thread] [k=v] logger -- message`.
+    Logback,
+    /// `TIME | LEVEL | logger | message`, as Python's logging often writes.
+    PipeSeparated,
+    /// RCE's readable event log: a title line, then indented `Title: value` lines.
+    RceReadable,
+    /// Server-sent events as `curl -N` prints them.
+    Sse,
+}
+
+impl Envelope {
+    /// Every format, in the order of the schema.
+    pub const ALL: [Envelope; 11] = [
+        Envelope::Rfc3164,
+        Envelope::Rfc5424,
+        Envelope::Journald,
+        Envelope::Bare,
+        Envelope::JsonLines,
+        Envelope::JsonDocument,
+        Envelope::ExtendedJson,
+        Envelope::Logback,
+        Envelope::PipeSeparated,
+        Envelope::RceReadable,
+        Envelope::Sse,
+    ];
+
+    /// The name specs use.
+    pub fn name(self) -> &'static str {
+        match self {
+            Envelope::Rfc3164 => "rfc3164",
+            Envelope::Rfc5424 => "rfc5424",
+            Envelope::Journald => "journald",
+            Envelope::Bare => "bare",
+            Envelope::JsonLines => "json-lines",
+            Envelope::JsonDocument => "json-document",
+            Envelope::ExtendedJson => "extended-json",
+            Envelope::Logback => "logback",
+            Envelope::PipeSeparated => "pipe-separated",
+            Envelope::RceReadable => "rce-readable",
+            Envelope::Sse => "sse",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Payload {
+    #[default]
+    KeyValue,
+}
+
+/// A record kind: how its records travel, which field names the event,
+/// and where its time and level are. A spec's `wire` is its first kind.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Wire {
+    /// The kind's name (required in `records`; `wire` defaults to `records`).
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub envelopes: Vec<Envelope>,
+    /// How the text payload of the first four envelopes is read.
+    #[serde(default)]
+    pub payload: Payload,
+    /// The field whose value names the event; empty when `event` is set.
+    #[serde(default)]
+    pub event_key: String,
+    #[serde(default)]
+    pub event_key_first: bool,
+    /// The event every record of this kind is, for records without an
+    /// event key (a process log line).
+    pub event: Option<String>,
+    /// Path patterns of the files holding this kind (`runs/*/record.json`).
+    #[serde(default)]
+    pub paths: Vec<String>,
+    /// The field holding the record's time.
+    pub timestamp: Option<TimestampSource>,
+    /// The field holding the record's level, as a word of `severity.levels`.
+    pub level: Option<LevelSource>,
+    /// What an event the spec does not document is.
+    #[serde(default)]
+    pub unknown_events: UnknownEvents,
+}
+
+impl Wire {
+    /// The kind's name.
+    pub fn kind_name(&self) -> &str {
+        self.name.as_deref().unwrap_or("records")
+    }
+}
+
+/// Where a record's time is and how epoch numbers count.
+#[derive(Debug, Clone, Deserialize)]
+pub struct TimestampSource {
+    pub field: String,
+    /// The unit of a value written as a number; ISO 8601 values need none.
+    pub epoch: Option<EpochUnit>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum Payload {
-    KeyValue,
+pub enum EpochUnit {
+    Seconds,
+    Milliseconds,
+    Microseconds,
 }
 
-/// How records travel: envelopes, payload format, which key names the event.
 #[derive(Debug, Clone, Deserialize)]
-pub struct Wire {
-    pub envelopes: Vec<Envelope>,
-    pub payload: Payload,
-    pub event_key: String,
-    #[serde(default)]
-    pub event_key_first: bool,
+pub struct LevelSource {
+    pub field: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum UnknownEvents {
+    /// `unknown-event`, an error on every record.
+    #[default]
+    Error,
+    /// `unknown-event-tolerated`, a warning once per event id: for producers
+    /// whose document says readers must accept event types it does not list.
+    Tolerate,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -192,6 +311,7 @@ pub struct Emitter {
     pub name: String,
     #[serde(default)]
     pub description: String,
+    #[serde(default)]
     pub tags: Vec<EmitterTag>,
 }
 
@@ -218,6 +338,8 @@ pub enum ValueKind {
     Timestamp,
     Enum,
     Pattern,
+    /// A decimal number: `-?[0-9]+(.[0-9]+)?`, with an exponent in JSON.
+    Number,
 }
 
 impl ValueKind {
@@ -235,6 +357,7 @@ impl ValueKind {
             ValueKind::Timestamp => "ISO 8601 timestamp",
             ValueKind::Enum => "enum",
             ValueKind::Pattern => "pattern",
+            ValueKind::Number => "number",
         }
     }
 }
@@ -296,6 +419,41 @@ pub struct ValueSpec {
     pub except: Vec<String>,
     #[serde(default)]
     pub empty: bool,
+    /// In JSON records: the JSON types the value may have (any when absent).
+    pub json: Option<Vec<JsonType>>,
+    /// In JSON records: whether `null` is accepted.
+    #[serde(default)]
+    pub nullable: bool,
+}
+
+/// A JSON value's type, with the two MongoDB Extended JSON wrappers that
+/// stand for scalars.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum JsonType {
+    String,
+    Number,
+    Boolean,
+    Array,
+    Object,
+    /// `{"$oid": "…"}`.
+    ObjectId,
+    /// `{"$date": …}`.
+    Date,
+}
+
+impl JsonType {
+    pub fn name(self) -> &'static str {
+        match self {
+            JsonType::String => "a JSON string",
+            JsonType::Number => "a JSON number",
+            JsonType::Boolean => "a JSON boolean",
+            JsonType::Array => "a JSON array",
+            JsonType::Object => "a JSON object",
+            JsonType::ObjectId => "an $oid",
+            JsonType::Date => "a $date",
+        }
+    }
 }
 
 /// One glossary entry.
@@ -309,6 +467,12 @@ pub struct FieldDefinition {
     pub glossary_type: Option<String>,
     pub glossary_values: Option<Vec<String>>,
     pub glossary_used_in: Option<Vec<String>>,
+    /// How formats that do not use the field's name write it.
+    #[serde(default)]
+    pub names: IndexMap<Envelope, String>,
+    /// The field's type in formats that write it differently.
+    #[serde(default)]
+    pub types: IndexMap<Envelope, ValueSpec>,
 }
 
 fn yes() -> bool {
@@ -378,6 +542,11 @@ pub struct FieldUse {
     /// Values the type allows that this variant never writes.
     pub except: Vec<String>,
     pub note: Option<String>,
+    /// In JSON records: `null` is accepted here.
+    pub nullable: bool,
+    /// How formats write the field in this variant, where that differs
+    /// from the glossary's `names`.
+    pub names: IndexMap<Envelope, String>,
 }
 
 #[derive(Deserialize)]
@@ -392,6 +561,10 @@ struct FieldUseMap {
     #[serde(default)]
     except: Vec<String>,
     note: Option<String>,
+    #[serde(default)]
+    nullable: bool,
+    #[serde(default)]
+    names: IndexMap<Envelope, String>,
 }
 
 // Hand-written rather than `#[serde(untagged)]`: an untagged enum would
@@ -413,6 +586,8 @@ impl<'de> Deserialize<'de> for FieldUse {
                     also: Vec::new(),
                     except: Vec::new(),
                     note: None,
+                    nullable: false,
+                    names: IndexMap::new(),
                 })
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<FieldUse, A::Error> {
@@ -425,6 +600,8 @@ impl<'de> Deserialize<'de> for FieldUse {
                     also: full.also,
                     except: full.except,
                     note: full.note,
+                    nullable: full.nullable,
+                    names: full.names,
                 })
             }
         }
@@ -480,6 +657,10 @@ pub struct Variant {
     #[serde(default)]
     pub emitters: Vec<String>,
     pub severity: String,
+    /// Further levels the variant may be logged at (a process log line
+    /// logged at any level).
+    #[serde(default)]
+    pub severities: Vec<String>,
     pub fields: Vec<FieldUse>,
     #[serde(default)]
     pub ordered: bool,
@@ -487,10 +668,20 @@ pub struct Variant {
     pub forbidden: Vec<String>,
     #[serde(default)]
     pub additional_fields: bool,
+    /// Unlisted fields accepted when their name matches a pattern.
+    pub extra_fields: Option<ExtraFields>,
     #[serde(default)]
     pub examples: Vec<Example>,
     #[serde(default)]
     pub notes: Vec<String>,
+}
+
+/// Fields a variant accepts beyond those it lists: any whose name matches
+/// `pattern`, each holding a value of type `value`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ExtraFields {
+    pub pattern: Pattern,
+    pub value: Option<ValueSpec>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -498,6 +689,12 @@ pub struct Event {
     pub id: String,
     pub section: String,
     pub description: Option<String>,
+    /// The record kind (`records[].name`) the event belongs to; the first
+    /// kind (`wire`) when absent.
+    pub record: Option<String>,
+    /// How formats that do not write the id name the event (a title).
+    #[serde(default)]
+    pub names: IndexMap<Envelope, String>,
     pub variants: Vec<Variant>,
 }
 
@@ -577,6 +774,26 @@ impl Spec {
         self.emitters.iter().find(|emitter| emitter.name == name)
     }
 
+    /// Every record kind: `wire`, then `records`.
+    pub fn kinds(&self) -> impl Iterator<Item = &Wire> {
+        std::iter::once(&self.wire).chain(&self.records)
+    }
+
+    /// The index (in [`Spec::kinds`] order) of the kind named `name`.
+    pub fn kind_index(&self, name: &str) -> Option<usize> {
+        self.kinds().position(|kind| kind.kind_name() == name)
+    }
+
+    /// The record kind event `event` belongs to (0 when it names none, or
+    /// one that does not exist: the loader rejects those).
+    pub fn event_kind(&self, event: &Event) -> usize {
+        event
+            .record
+            .as_deref()
+            .and_then(|name| self.kind_index(name))
+            .unwrap_or(0)
+    }
+
     /// Resolves `event` or `event/variant` to the (event, variant) indices
     /// it names.
     pub fn resolve(&self, reference: &str) -> Option<Vec<(usize, usize)>> {
@@ -614,6 +831,10 @@ pub struct Rule {
     /// Fields every record of one key must agree on when they carry them.
     #[serde(default)]
     pub agree: Vec<String>,
+    /// Fields that must agree on their first N characters, for a record
+    /// that writes a value cut short (an audit line's command).
+    #[serde(default)]
+    pub agree_truncated: IndexMap<String, usize>,
     /// Finding code for a record its key's state does not allow.
     #[serde(default)]
     pub violation: ViolationCode,

@@ -10,7 +10,7 @@ use std::collections::HashSet;
 struct Problems(Vec<(String, String)>);
 
 impl Problems {
-    fn add(&mut self, segments: &[&str], message: String) {
+    fn add<S: AsRef<str>>(&mut self, segments: &[S], message: String) {
         self.0.push((pointer(segments), message));
     }
 }
@@ -47,16 +47,45 @@ pub fn references(spec: &Spec) -> Vec<(String, String)> {
         if let Some(message) = value_spec_problem(&definition.value) {
             problems.add(&["fields", name], format!("field `{name}`: {message}"));
         }
+        for (format, value) in &definition.types {
+            if let Some(message) = value_spec_problem(value) {
+                problems.add(
+                    &["fields", name, "types", format.name()],
+                    format!("field `{name}` in {}: {message}", format.name()),
+                );
+            }
+        }
     }
-    if !spec.fields.contains_key(&spec.wire.event_key) {
-        problems.add(
-            &["wire", "event_key"],
-            format!("event key `{}` is not in `fields`", spec.wire.event_key),
-        );
-    }
+    kind_references(spec, &mut problems);
 
     for (event_index, event) in spec.events.iter().enumerate() {
         let at_event = event_index.to_string();
+        let kind_index = spec.event_kind(event);
+        let kind = spec.kinds().nth(kind_index).unwrap_or(&spec.wire);
+        if let Some(record) = &event.record {
+            if spec.kind_index(record).is_none() {
+                problems.add(
+                    &["events", &at_event, "record"],
+                    format!(
+                        "event `{}` names record kind `{record}`, which is not defined",
+                        event.id
+                    ),
+                );
+            }
+        }
+        for format in event.names.keys() {
+            if !kind.envelopes.contains(format) {
+                problems.add(
+                    &["events", &at_event, "names", format.name()],
+                    format!(
+                        "event `{}`: {} is not one of the formats of record kind `{}`",
+                        event.id,
+                        format.name(),
+                        kind.kind_name()
+                    ),
+                );
+            }
+        }
         for index in duplicates(event.variants.iter().map(|variant| variant.name.as_str())) {
             problems.add(
                 &["events", &at_event, "variants", &index.to_string(), "name"],
@@ -87,6 +116,17 @@ pub fn references(spec: &Spec) -> Vec<(String, String)> {
                     ),
                 );
             }
+            for (index, level) in variant.severities.iter().enumerate() {
+                if spec.severity.level(level).is_none() {
+                    add(
+                        &["severities", &index.to_string()],
+                        format!(
+                            "severity `{level}` is not one of the levels ({})",
+                            level_names.join(", ")
+                        ),
+                    );
+                }
+            }
             for (index, emitter) in variant.emitters.iter().enumerate() {
                 if spec.emitter(emitter).is_none() {
                     add(
@@ -109,12 +149,12 @@ pub fn references(spec: &Spec) -> Vec<(String, String)> {
                     add(&here, format!("field `{}` is listed twice", field.name));
                 }
             }
-            if !listed.contains(spec.wire.event_key.as_str()) {
+            if !kind.event_key.is_empty() && !listed.contains(kind.event_key.as_str()) {
                 add(
                     &["fields"],
                     format!(
                         "the event key `{}` must be one of the variant's fields",
-                        spec.wire.event_key
+                        kind.event_key
                     ),
                 );
             }
@@ -245,6 +285,14 @@ fn rule_references(spec: &Spec, index: usize, rule: &crate::model::Rule, problem
             );
         }
     }
+    for field in rule.agree_truncated.keys() {
+        if !spec.fields.contains_key(field) {
+            add(
+                &["agree_truncated", field],
+                format!("field `{field}` is not in the glossary"),
+            );
+        }
+    }
     if let Some(scope) = &rule.scope {
         if !rule.key.contains(scope) {
             add(
@@ -264,6 +312,69 @@ fn rule_references(spec: &Spec, index: usize, rule: &crate::model::Rule, problem
             );
         }
     }
+}
+
+/// Record kinds: unique names, and every field and event they name defined.
+fn kind_references(spec: &Spec, problems: &mut Problems) {
+    let names: Vec<&str> = spec.kinds().map(|kind| kind.kind_name()).collect();
+    for index in duplicates(names.iter().copied()) {
+        problems.add(
+            &kind_pointer(index, &["name"]),
+            format!("record kind `{}` is defined twice", names[index]),
+        );
+    }
+    for (index, kind) in spec.kinds().enumerate() {
+        let mut add = |tail: &[&str], message: String| {
+            problems.add(&kind_pointer(index, tail), message);
+        };
+        if !kind.event_key.is_empty() && !spec.fields.contains_key(&kind.event_key) {
+            add(
+                &["event_key"],
+                format!("event key `{}` is not in `fields`", kind.event_key),
+            );
+        }
+        if let Some(event) = &kind.event {
+            match spec.event(event) {
+                None => add(
+                    &["event"],
+                    format!("event `{event}` is not defined in `events`"),
+                ),
+                Some(found) if spec.event_kind(found) != index => add(
+                    &["event"],
+                    format!(
+                        "event `{event}` belongs to another record kind; give it `record: {}`",
+                        kind.kind_name()
+                    ),
+                ),
+                Some(_) => {}
+            }
+        }
+        let sources = [
+            (
+                "timestamp",
+                kind.timestamp.as_ref().map(|source| &source.field),
+            ),
+            ("level", kind.level.as_ref().map(|source| &source.field)),
+        ];
+        for (what, field) in sources {
+            if let Some(field) = field.filter(|field| !spec.fields.contains_key(*field)) {
+                add(
+                    &[what, "field"],
+                    format!("{what} field `{field}` is not in `fields`"),
+                );
+            }
+        }
+    }
+}
+
+/// The pointer to record kind `index` ([`Spec::kinds`] order) or below it.
+fn kind_pointer(index: usize, tail: &[&str]) -> Vec<String> {
+    let mut segments = match index {
+        0 => vec!["wire".to_owned()],
+        _ => vec!["records".to_owned(), (index - 1).to_string()],
+    };
+    segments.extend(tail.iter().map(|segment| (*segment).to_owned()));
+    segments
 }
 
 /// Indices of names that repeat an earlier one.

@@ -190,3 +190,102 @@ fn errors_render_as_file_line_column() {
     };
     assert!(rendered.starts_with("demo.yaml:14:28: "), "{rendered}");
 }
+
+/// MINIMAL with a second record kind whose records have no event key.
+fn with_kinds(kinds: &str, extra_events: &str) -> String {
+    MINIMAL.replace(
+        "severity:\n  facility",
+        &format!("{kinds}severity:\n  facility"),
+    ) + extra_events
+}
+
+const PROCESS_KIND: &str = "records:\n  - name: process\n    envelopes: [logback]\n    event: line\n    level: {field: LEVEL}\n";
+const LINE_EVENT: &str = "  - id: line\n    record: process\n    section: Process\n    variants:\n      - {name: default, severity: INFO, fields: [PORT]}\n";
+
+#[test]
+fn record_kinds_load_and_name_their_events() {
+    let text = with_kinds(PROCESS_KIND, LINE_EVENT).replace(
+        "fields:\n  EVENT:",
+        "fields:\n  LEVEL: {type: string, description: Level.}\n  EVENT:",
+    );
+    let loaded = match load_str(&text, "demo.yaml") {
+        Ok(loaded) => loaded,
+        Err(error) => panic!("{error}"),
+    };
+    let spec = &loaded.spec;
+    assert_eq!(spec.kinds().count(), 2);
+    assert_eq!(spec.kind_index("process"), Some(1));
+    assert_eq!(spec.event_kind(&spec.events[1]), 1);
+    assert_eq!(spec.event_kind(&spec.events[0]), 0);
+}
+
+#[test]
+fn record_kind_references_must_resolve() {
+    let level = "fields:\n  LEVEL: {type: string, description: Level.}\n  EVENT:";
+    // The level field is not in the glossary.
+    let (_, _, message) = only_problem(&with_kinds(PROCESS_KIND, LINE_EVENT));
+    assert!(
+        message.contains("level field `LEVEL` is not in `fields`"),
+        "{message}"
+    );
+    // An event naming a kind that does not exist.
+    let text = with_kinds(
+        PROCESS_KIND,
+        &LINE_EVENT.replace("record: process", "record: procss"),
+    )
+    .replace("fields:\n  EVENT:", level);
+    let found = problems(&text);
+    assert!(
+        found.iter().any(|p| p
+            .message
+            .contains("names record kind `procss`, which is not defined")),
+        "{found:#?}"
+    );
+    // A constant event that belongs to another kind.
+    let text = with_kinds(
+        &PROCESS_KIND.replace("event: line", "event: start"),
+        LINE_EVENT,
+    )
+    .replace("fields:\n  EVENT:", level);
+    let (_, _, message) = only_problem(&text);
+    assert!(
+        message.contains("belongs to another record kind"),
+        "{message}"
+    );
+    // Two kinds with one name.
+    let text = with_kinds(
+        &PROCESS_KIND.replace("name: process", "name: records"),
+        &LINE_EVENT.replace("record: process", "record: records"),
+    )
+    .replace("fields:\n  EVENT:", level);
+    let found = problems(&text);
+    assert!(
+        found
+            .iter()
+            .any(|p| p.message.contains("record kind `records` is defined twice")),
+        "{found:#?}"
+    );
+    // A title for a format the event's kind does not use.
+    let text = MINIMAL.replace(
+        "    section: Events › start\n",
+        "    section: Events › start\n    names: {rce-readable: Start}\n",
+    );
+    let (_, _, message) = only_problem(&text);
+    assert!(
+        message.contains("rce-readable is not one of the formats"),
+        "{message}"
+    );
+    // A level the vocabulary lacks.
+    let text = MINIMAL.replace(
+        "severity: INFO\n",
+        "severity: INFO\n        severities: [TRACE]\n",
+    );
+    let (_, _, message) = only_problem(&text);
+    assert!(
+        message.contains("severity `TRACE` is not one of the levels"),
+        "{message}"
+    );
+    // A kind with neither an event key nor an event.
+    let text = MINIMAL.replace("  event_key: EVENT\n", "");
+    assert!(!problems(&text).is_empty());
+}

@@ -73,6 +73,8 @@ struct RuleRun {
 pub struct Engine {
     options: EngineOptions,
     runs: Vec<RuleRun>,
+    /// Record kinds some observed record belonged to.
+    kinds_seen: Vec<bool>,
 }
 
 impl Engine {
@@ -87,6 +89,7 @@ impl Engine {
                     ..RuleRun::default()
                 })
                 .collect(),
+            kinds_seen: vec![false; plan.kinds.len()],
         }
     }
 
@@ -98,9 +101,12 @@ impl Engine {
     /// Steps every rule `record` plays a part in.
     pub fn observe(&mut self, plan: &Plan, record: &StreamRecord, sink: &mut dyn FindingSink) {
         let variant = (record.event, record.variant);
+        if let Some(seen) = self.kinds_seen.get_mut(plan.events[record.event].kind) {
+            *seen = true;
+        }
         for (rule, run) in plan.rules.iter().zip(&mut self.runs) {
             if rule.resets.contains(&variant) {
-                run.finish(rule, self.options, sink);
+                run.finish(rule, self.options, &self.kinds_seen, sink);
             }
             if let Some(scope) = rule.scope {
                 run.witness(rule, scope, record);
@@ -128,7 +134,7 @@ impl Engine {
     /// records no key could be derived for.
     pub fn finish(&mut self, plan: &Plan, sink: &mut dyn FindingSink) {
         for (rule, run) in plan.rules.iter().zip(&mut self.runs) {
-            run.finish(rule, self.options, sink);
+            run.finish(rule, self.options, &self.kinds_seen, sink);
             if let Some((file, line, key)) = run.first_eviction.take() {
                 let mut finding = Finding::new(
                     Code::StateEvicted,
@@ -144,17 +150,26 @@ impl Engine {
                 sink.push(finding);
             }
             if let Some((file, line)) = run.first_unkeyed.take() {
+                let by_envelope = rule
+                    .keys
+                    .iter()
+                    .any(|(parts, _)| parts.iter().any(|part| part.envelope.is_some()));
                 sink.push(Finding::new(
                     Code::Unkeyed,
                     &file,
                     line,
                     format!(
                         "{}: {} records had no value for a part of the key ({}) and were not \
-                         correlated; for captures without hostnames give one per input with \
-                         --host FILE=HOST",
+                         correlated{}",
                         rule.id,
                         run.unkeyed,
-                        rule.key_names.join(", ")
+                        rule.key_names.join(", "),
+                        if by_envelope {
+                            "; for captures without hostnames give one per input with \
+                             --host FILE=HOST"
+                        } else {
+                            ""
+                        }
                     ),
                 ));
             }
@@ -262,16 +277,22 @@ impl RuleRun {
             }
         }
 
-        for (field_index, field) in rule.agree.iter().enumerate() {
+        for (field_index, (field, chars)) in rule.agree.iter().enumerate() {
             let Some(value) = record.value(field) else {
                 continue;
+            };
+            let cut = |text: &str| -> String {
+                match chars {
+                    Some(chars) => text.chars().take(*chars).collect(),
+                    None => text.to_owned(),
+                }
             };
             match entry
                 .values
                 .iter()
                 .find(|(index, ..)| *index == field_index)
             {
-                Some((_, first, cited)) if first != value => {
+                Some((_, first, cited)) if cut(first) != cut(value) => {
                     let mut finding = rule_finding(
                         plan,
                         rule,
@@ -279,11 +300,16 @@ impl RuleRun {
                         record,
                         &key,
                         format!(
-                            "{}: {field}={value} here, but {field}={first} on {} line {} for {}",
+                            "{}: {field}={value} here, but {field}={first} on {} line {} for {}{}",
                             rule.id,
                             rule.labels[cited.label],
                             cited.line,
-                            rule.describe_key(&key)
+                            rule.describe_key(&key),
+                            match chars {
+                                Some(chars) =>
+                                    format!(" (compared on the first {chars} characters)"),
+                                None => String::new(),
+                            }
                         ),
                     );
                     finding.field = Some(field.clone());
@@ -326,7 +352,13 @@ impl RuleRun {
 
     /// Reports every key left in a non-accepting state, then forgets all
     /// keys (the end of the stream, or of an application session).
-    fn finish(&mut self, rule: &RulePlan, options: EngineOptions, sink: &mut dyn FindingSink) {
+    fn finish(
+        &mut self,
+        rule: &RulePlan,
+        options: EngineOptions,
+        kinds_seen: &[bool],
+        sink: &mut dyn FindingSink,
+    ) {
         let mut open: Vec<(&Key, &KeyState)> = self
             .keys
             .iter()
@@ -344,6 +376,18 @@ impl RuleRun {
         });
         for (key, state) in open {
             let allowed = rule.allowed(state.state);
+            // A key waiting only for records of kinds no input held cannot
+            // be judged: nothing could have shown its end.
+            let mut finishing = rule.finishing(state.state).peekable();
+            let waits = finishing.peek().is_some();
+            let observable = finishing.any(|label| {
+                rule.label_kinds[label]
+                    .iter()
+                    .any(|&kind| kinds_seen.get(kind).copied().unwrap_or(true))
+            });
+            if waits && !observable {
+                continue;
+            }
             if let Some(scope) = rule.scope {
                 // Judge only keys whose other side could have been observed.
                 let observable = rule.states[state.state]

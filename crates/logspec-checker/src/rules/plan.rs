@@ -18,7 +18,12 @@ pub struct RulePlan {
     pub roles: HashMap<(usize, usize), Vec<usize>>,
     pub start: usize,
     pub states: Vec<StatePlan>,
-    pub agree: Vec<String>,
+    /// Fields a key's records must agree on, each compared on its first N
+    /// characters when given (`agree_truncated`), whole otherwise.
+    pub agree: Vec<(String, Option<usize>)>,
+    /// Per label: the record kinds its events belong to. A key waiting
+    /// only for kinds no input held is not reported unfinished.
+    pub label_kinds: Vec<Vec<usize>>,
     pub violation: Code,
     pub unfinished: Code,
     pub scope: Option<usize>,
@@ -27,6 +32,25 @@ pub struct RulePlan {
     pub scope_witnesses: Vec<HashSet<(usize, usize)>>,
     /// Events that end every open lifecycle of the rule.
     pub resets: Vec<(usize, usize)>,
+    /// Per state: whether an accepting state can be reached from it.
+    pub reaches_accepting: Vec<bool>,
+}
+
+/// For each state, whether some path of transitions leads from it to an
+/// accepting state.
+fn reaches_accepting(states: &[StatePlan]) -> Vec<bool> {
+    let mut reaches: Vec<bool> = states.iter().map(|state| state.accepting).collect();
+    let mut changed = true;
+    while changed {
+        changed = false;
+        for (index, state) in states.iter().enumerate() {
+            if !reaches[index] && state.next.iter().flatten().any(|&next| reaches[next]) {
+                reaches[index] = true;
+                changed = true;
+            }
+        }
+    }
+    reaches
 }
 
 #[derive(Debug)]
@@ -42,7 +66,7 @@ impl RulePlan {
     pub fn new(spec: &Spec, rule: &Rule) -> RulePlan {
         let labels: Vec<String> = rule.participants.iter().map(|p| p.label.clone()).collect();
         let state_index = |name: &str| rule.lifecycle.states.get_index_of(name).unwrap_or(0);
-        let states = rule
+        let states: Vec<StatePlan> = rule
             .lifecycle
             .states
             .iter()
@@ -96,7 +120,9 @@ impl RulePlan {
                     .collect()
             })
             .collect();
+        let reaches_accepting = reaches_accepting(&states);
         RulePlan {
+            reaches_accepting,
             scope_witnesses,
             id: rule.id.clone(),
             description: rule.description.clone(),
@@ -110,7 +136,31 @@ impl RulePlan {
             roles,
             start: state_index(&rule.lifecycle.start),
             states,
-            agree: rule.agree.clone(),
+            agree: rule
+                .agree
+                .iter()
+                .map(|field| (field.clone(), None))
+                .chain(
+                    rule.agree_truncated
+                        .iter()
+                        .map(|(field, chars)| (field.clone(), Some(*chars))),
+                )
+                .collect(),
+            label_kinds: rule
+                .participants
+                .iter()
+                .map(|participant| {
+                    let mut kinds: Vec<usize> = participant
+                        .matches
+                        .iter()
+                        .flat_map(|reference| spec.resolve(reference).unwrap_or_default())
+                        .map(|(event, _)| spec.event_kind(&spec.events[event]))
+                        .collect();
+                    kinds.sort_unstable();
+                    kinds.dedup();
+                    kinds
+                })
+                .collect(),
             violation: match rule.violation {
                 ViolationCode::SequenceViolation => Code::SequenceViolation,
                 ViolationCode::ExclusiveViolation => Code::ExclusiveViolation,
@@ -141,6 +191,19 @@ impl RulePlan {
             .filter(|(next, _)| next.is_some())
             .map(|(_, label)| label.as_str())
             .collect()
+    }
+
+    /// The labels that would move a key in `state` on towards an accepting
+    /// state: the records an unfinished lifecycle is waiting for.
+    pub fn finishing(&self, state: usize) -> impl Iterator<Item = usize> + '_ {
+        self.states[state]
+            .next
+            .iter()
+            .enumerate()
+            .filter_map(move |(label, next)| {
+                next.filter(|&next| next != state && self.reaches_accepting[next])
+                    .map(|_| label)
+            })
     }
 
     /// `REQID=a1b2…, host=db-01`.

@@ -1,14 +1,23 @@
 //! `logspec check`: read inputs, check every record, render one report.
+//!
+//! An input may be a directory (a producer's runtime folder): every file
+//! below it that one of the spec's record kinds names by path is checked
+//! as that kind, in path order; the others are listed as skipped, never
+//! read (such a folder can hold secrets, like a token file).
 
 use crate::{spec_arg, CliError, Verdict};
 use clap::ValueEnum;
 use logspec_checker::rules::EngineOptions;
 use logspec_checker::stream::Input;
-use logspec_checker::{CheckOptions, Checker, Plan, DEFAULT_MAX_LINE_BYTES};
+use logspec_checker::{
+    CheckOptions, Checker, Code, Finding, FindingSink, Plan, DEFAULT_MAX_LINE_BYTES,
+};
 use logspec_reader::Format;
 use logspec_report::{human, json, Collector, Report, DEFAULT_FINDING_LIMIT};
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -45,7 +54,8 @@ pub struct Args {
     /// (bare payloads, journald without _HOSTNAME): FILE=HOST, repeatable
     #[arg(long = "host", value_name = "FILE=HOST")]
     hosts: Vec<String>,
-    /// Log files to check; `-` reads standard input
+    /// Log files to check; `-` reads standard input; a directory checks
+    /// every file in it that a record kind of the spec names by path
     #[arg(required = true)]
     files: Vec<String>,
 }
@@ -64,6 +74,13 @@ impl ValueEnum for FormatArg {
             FormatArg::Fixed(Format::Rfc5424),
             FormatArg::Fixed(Format::Journald),
             FormatArg::Fixed(Format::Bare),
+            FormatArg::Fixed(Format::JsonLines),
+            FormatArg::Fixed(Format::JsonDocument),
+            FormatArg::Fixed(Format::ExtendedJson),
+            FormatArg::Fixed(Format::Logback),
+            FormatArg::Fixed(Format::PipeSeparated),
+            FormatArg::Fixed(Format::RceReadable),
+            FormatArg::Fixed(Format::Sse),
         ]
     }
 
@@ -112,6 +129,8 @@ pub fn run(args: Args) -> Result<Verdict, CliError> {
             "standard input (`-`) can be read only once".to_owned(),
         ));
     }
+    let mut collector = Collector::new(args.max_findings);
+    let files = expand(&plan, &args.files, &mut collector)?;
     let mut hosts: Vec<(String, String)> = Vec::new();
     for assignment in &args.hosts {
         let Some((file, host)) = assignment.split_once('=') else {
@@ -119,7 +138,7 @@ pub fn run(args: Args) -> Result<Verdict, CliError> {
                 "--host takes FILE=HOST, not {assignment:?}"
             )));
         };
-        if !args.files.iter().any(|input| input == file) {
+        if !files.iter().any(|input| input == file) {
             return Err(CliError::Usage(format!(
                 "--host names {file:?}, which is not one of the inputs"
             )));
@@ -128,8 +147,7 @@ pub fn run(args: Args) -> Result<Verdict, CliError> {
     }
     // Open everything first: an unreadable input fails the run before any
     // report is written, rather than after a partial one.
-    let inputs = args
-        .files
+    let inputs = files
         .iter()
         .map(|path| {
             open(path).map(|reader| Input {
@@ -157,9 +175,9 @@ pub fn run(args: Args) -> Result<Verdict, CliError> {
                 partial: args.partial,
                 max_open_keys: args.max_open_keys.max(1),
             },
+            kind: None,
         },
     );
-    let mut collector = Collector::new(args.max_findings);
     let (summaries, alignment) =
         checker
             .check_inputs(inputs, &mut collector)
@@ -205,6 +223,77 @@ pub fn run(args: Args) -> Result<Verdict, CliError> {
     } else {
         Verdict::Pass
     })
+}
+
+/// The inputs to read: files as given, and in place of each directory the
+/// files below it that a record kind names, in path order. Files a
+/// directory holds that no kind names are reported as skipped.
+fn expand(
+    plan: &Plan,
+    given: &[String],
+    sink: &mut dyn FindingSink,
+) -> Result<Vec<String>, CliError> {
+    let mut inputs = Vec::new();
+    for path in given {
+        if path == "-" || !Path::new(path).is_dir() {
+            inputs.push(path.clone());
+            continue;
+        }
+        let mut found = Vec::new();
+        walk(Path::new(path), &mut found).map_err(|source| CliError::Input {
+            path: path.clone(),
+            source,
+        })?;
+        found.sort();
+        let before = inputs.len();
+        for file in found {
+            let name = file.to_string_lossy().into_owned();
+            if plan.kind_for_path(&name).is_some() {
+                inputs.push(name);
+            } else {
+                sink.push(Finding::new(
+                    Code::FileSkipped,
+                    &Arc::from(name.as_str()),
+                    0,
+                    format!(
+                        "not read: none of the record kinds of {} names this file by path",
+                        plan.producer
+                    ),
+                ));
+            }
+        }
+        if inputs.len() == before {
+            let patterns: Vec<String> = plan
+                .kinds
+                .iter()
+                .flat_map(|kind| kind.path_patterns().map(str::to_owned))
+                .collect();
+            return Err(CliError::Usage(format!(
+                "directory {path} holds no file that {} names by path ({})",
+                plan.producer,
+                if patterns.is_empty() {
+                    "the spec names none: give the files".to_owned()
+                } else {
+                    patterns.join(", ")
+                }
+            )));
+        }
+    }
+    Ok(inputs)
+}
+
+/// Every regular file below `dir`; symbolic links are not followed.
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let kind = entry.file_type()?;
+        if kind.is_dir() {
+            walk(&entry.path(), out)?;
+        } else if kind.is_file() {
+            out.push(entry.path());
+        }
+    }
+    Ok(())
 }
 
 fn open(path: &str) -> Result<Box<dyn BufRead>, CliError> {

@@ -75,7 +75,22 @@ fn explain(
     event: &logspec_spec::Event,
 ) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "{}={}", spec.wire.event_key, event.id);
+    let kind = &plan.kinds[plan.events[event_index].kind];
+    match &kind.event_key {
+        Some(key) => {
+            let _ = writeln!(out, "{key}={}", event.id);
+        }
+        None => {
+            let _ = writeln!(out, "{} (every {} record)", event.id, kind.name);
+        }
+    }
+    if plan.kinds.len() > 1 {
+        let formats: Vec<&str> = kind.formats.iter().map(|format| format.name()).collect();
+        let _ = writeln!(out, "  record kind: {} ({})", kind.name, formats.join(", "));
+    }
+    for (format, title) in &event.names {
+        let _ = writeln!(out, "  written as: {title:?} in {}", format.name());
+    }
     let _ = writeln!(out, "  section: {}", event.section);
     if let Some(description) = &event.description {
         let _ = writeln!(out, "  {description}");
@@ -98,6 +113,9 @@ fn explain(
             "  severity: {} (syslog {})",
             variant.severity, compiled.severity
         );
+        if !variant.severities.is_empty() {
+            let _ = writeln!(out, "  also at:  {}", variant.severities.join(", "));
+        }
         if !variant.emitters.is_empty() {
             let mut tags: Vec<&str> = compiled.tags.iter().map(String::as_str).collect();
             tags.sort_unstable();
@@ -135,6 +153,36 @@ fn explain(
                 },
                 check.check.describe()
             );
+            let glossary_names = spec
+                .fields
+                .get(&field.name)
+                .map(|definition| &definition.names);
+            let mut written: Vec<(&str, &str)> = field
+                .names
+                .iter()
+                .map(|(format, name)| (format.name(), name.as_str()))
+                .collect();
+            for (format, name) in glossary_names.into_iter().flatten() {
+                if !field.names.contains_key(format) {
+                    written.push((format.name(), name.as_str()));
+                }
+            }
+            for (format, name) in written {
+                let _ = writeln!(
+                    out,
+                    "    {:<width$}            written {name:?} in {format}",
+                    ""
+                );
+            }
+            for (format, check) in &check.by_format {
+                let _ = writeln!(
+                    out,
+                    "    {:<width$}            in {}: {}",
+                    "",
+                    format.name(),
+                    check.describe()
+                );
+            }
             if let Some(note) = &field.note {
                 let _ = writeln!(out, "    {:<width$}            {note}", "");
             }
@@ -144,6 +192,14 @@ fn explain(
         }
         if variant.additional_fields {
             let _ = writeln!(out, "  other fields are tolerated");
+        }
+        if let Some((pattern, check)) = &compiled.extra_fields {
+            let _ = writeln!(
+                out,
+                "  other fields named /{}/ are accepted: {}",
+                pattern.source(),
+                check.describe()
+            );
         }
         for note in &variant.notes {
             let _ = writeln!(out, "  note: {note}");
@@ -209,12 +265,18 @@ fn rules_text(spec: &logspec_spec::Spec) -> String {
                 }
             );
         }
-        if !rule.agree.is_empty() {
-            let _ = writeln!(
-                out,
-                "  records of one key agree on: {}",
-                rule.agree.join(", ")
-            );
+        let agreed: Vec<String> = rule
+            .agree
+            .iter()
+            .cloned()
+            .chain(
+                rule.agree_truncated
+                    .iter()
+                    .map(|(field, chars)| format!("{field} (first {chars} characters)")),
+            )
+            .collect();
+        if !agreed.is_empty() {
+            let _ = writeln!(out, "  records of one key agree on: {}", agreed.join(", "));
         }
         if let Some(scope) = &rule.scope {
             let _ = writeln!(

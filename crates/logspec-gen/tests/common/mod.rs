@@ -36,10 +36,18 @@ impl Subject {
 /// and the test specs in `tests/specs/`, which use the parts of the spec
 /// format the built-in ones do not.
 pub fn subjects() -> Vec<Subject> {
-    let builtins = BUILTINS.iter().map(|builtin| {
-        let spec = builtin.load().expect("built-in specs load").spec;
-        Subject::new(builtin.name.to_owned(), spec)
-    });
+    // Records are rendered in the syslog and bare formats only; specs
+    // whose records are JSON or text layouts are not generated yet.
+    let builtins = BUILTINS
+        .iter()
+        .map(|builtin| {
+            (
+                builtin.name,
+                builtin.load().expect("built-in specs load").spec,
+            )
+        })
+        .filter(|(_, spec)| !Framing::all_for(spec).is_empty())
+        .map(|(name, spec)| Subject::new(name.to_owned(), spec));
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/specs");
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .expect("tests/specs is readable")

@@ -1,0 +1,304 @@
+//! Grouping lines into records for the formats whose records span lines
+//! (see [`Framing`]): RCE readable blocks, SSE messages, a log line with
+//! its stack trace, a whole JSON document.
+//!
+//! The [`Assembler`] is fed decoded lines one at a time and hands back each
+//! record once it is complete, as one text (lines joined with `\n`) with the
+//! line number each line came from, so a reader's error offset can be
+//! turned back into a line and column. A record's size is capped in bytes
+//! and lines: past the cap the record is still consumed to its end, but
+//! not kept, and it comes back marked as over the limit.
+
+use crate::format::{Format, Framing};
+
+/// Most lines a multi-line record may have before it is reported, not read.
+pub const MAX_RECORD_LINES: usize = 10_000;
+
+/// A complete multi-line record.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Assembled {
+    /// The record's lines joined with `\n` (empty when over the limit).
+    pub text: String,
+    /// (line number, byte offset in `text`) of each kept line.
+    pub lines: Vec<(u64, usize)>,
+    pub first_line: u64,
+    pub last_line: u64,
+    /// The record went over the byte or line cap and was not kept.
+    pub over_limit: bool,
+    /// A line of the record could not be read (reported where it was).
+    pub damaged: bool,
+}
+
+impl Assembled {
+    /// The record's text and where its lines came from.
+    pub fn lines(&self) -> RecordLines<'_> {
+        RecordLines {
+            text: &self.text,
+            lines: &self.lines,
+        }
+    }
+}
+
+/// A record's text with the number and offset of each of its lines: one
+/// line, or an [`Assembled`] record.
+#[derive(Debug, Clone, Copy)]
+pub struct RecordLines<'t> {
+    pub text: &'t str,
+    /// (line number, byte offset in `text`) per line, in order.
+    pub lines: &'t [(u64, usize)],
+}
+
+impl RecordLines<'_> {
+    /// The number of the record's first line.
+    pub fn first_number(&self) -> u64 {
+        self.lines.first().map_or(0, |&(number, _)| number)
+    }
+
+    /// The text of the line at `index` (0 is the first).
+    pub fn line(&self, index: usize) -> &str {
+        let start = self.lines.get(index).map_or(0, |&(_, start)| start);
+        let end = self
+            .lines
+            .get(index + 1)
+            .map_or(self.text.len(), |&(_, next)| next.saturating_sub(1));
+        self.text.get(start..end).unwrap_or_default()
+    }
+
+    /// Line number, line text and 1-based column of byte `offset` of `text`.
+    pub fn locate(&self, offset: usize) -> (u64, &str, usize) {
+        let index = self
+            .lines
+            .partition_point(|&(_, start)| start <= offset)
+            .saturating_sub(1);
+        let (number, start) = self.lines.get(index).copied().unwrap_or((0, 0));
+        (number, self.line(index), offset.saturating_sub(start) + 1)
+    }
+}
+
+/// What feeding a line produced.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Fed {
+    /// The line was taken into the record being built (or skipped as a
+    /// separator or an empty line between records).
+    Taken,
+    /// The line ended the record being built, which is returned; for
+    /// [`Framing::Continuation`], the line starts the next record.
+    Complete(Assembled),
+    /// A line that continues no record (only in [`Framing::Continuation`]).
+    Orphan,
+}
+
+/// Builds multi-line records from lines.
+#[derive(Debug)]
+pub struct Assembler {
+    format: Format,
+    max_bytes: usize,
+    current: Option<Assembled>,
+}
+
+impl Assembler {
+    /// An assembler for `format` keeping at most `max_bytes` of a record.
+    pub fn new(format: Format, max_bytes: usize) -> Self {
+        Assembler {
+            format,
+            max_bytes,
+            current: None,
+        }
+    }
+
+    /// Whether a record is being built.
+    pub fn is_open(&self) -> bool {
+        self.current.is_some()
+    }
+
+    /// The first line of the record being built.
+    pub fn open_since(&self) -> Option<u64> {
+        self.current.as_ref().map(|record| record.first_line)
+    }
+
+    /// Feeds line `number`, already decoded.
+    pub fn feed(&mut self, number: u64, line: &str) -> Fed {
+        match self.format.framing() {
+            Framing::Blocks => {
+                if line.trim().is_empty() || self.format.is_separator(line) {
+                    return self.current.take().map_or(Fed::Taken, Fed::Complete);
+                }
+                self.append(number, line);
+                Fed::Taken
+            }
+            Framing::Continuation => {
+                if self.format.starts_record(line) {
+                    let done = self.current.take();
+                    self.append(number, line);
+                    return done.map_or(Fed::Taken, Fed::Complete);
+                }
+                if self.current.is_none() {
+                    return Fed::Orphan;
+                }
+                self.append(number, line);
+                Fed::Taken
+            }
+            Framing::Document | Framing::Line => {
+                self.append(number, line);
+                Fed::Taken
+            }
+        }
+    }
+
+    /// Marks the record being built as damaged by an unreadable line
+    /// `number` (which then belongs to it); opens one if none is.
+    pub fn damage(&mut self, number: u64) {
+        let record = self.current.get_or_insert_with(|| Assembled {
+            first_line: number,
+            ..Assembled::default()
+        });
+        record.last_line = number;
+        record.damaged = true;
+    }
+
+    /// The record still being built when the input ends.
+    pub fn finish(&mut self) -> Option<Assembled> {
+        self.current.take()
+    }
+
+    fn append(&mut self, number: u64, line: &str) {
+        let record = self.current.get_or_insert_with(|| Assembled {
+            first_line: number,
+            ..Assembled::default()
+        });
+        record.last_line = number;
+        if record.over_limit {
+            return;
+        }
+        let separator = usize::from(!record.lines.is_empty());
+        if record.text.len() + separator + line.len() > self.max_bytes
+            || record.lines.len() >= MAX_RECORD_LINES
+        {
+            record.over_limit = true;
+            record.text = String::new();
+            record.lines = Vec::new();
+            return;
+        }
+        if separator == 1 {
+            record.text.push('\n');
+        }
+        record.lines.push((number, record.text.len()));
+        record.text.push_str(line);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(format: Format, lines: &[&str], max_bytes: usize) -> Vec<Result<Assembled, u64>> {
+        let mut assembler = Assembler::new(format, max_bytes);
+        let mut out = Vec::new();
+        for (index, line) in lines.iter().enumerate() {
+            match assembler.feed(index as u64 + 1, line) {
+                Fed::Taken => {}
+                Fed::Complete(record) => out.push(Ok(record)),
+                Fed::Orphan => out.push(Err(index as u64 + 1)),
+            }
+        }
+        out.extend(assembler.finish().map(Ok));
+        out
+    }
+
+    fn texts(records: &[Result<Assembled, u64>]) -> Vec<Result<(u64, String), u64>> {
+        records
+            .iter()
+            .map(|record| match record {
+                Ok(record) => Ok((record.first_line, record.text.clone())),
+                Err(line) => Err(*line),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn blocks_split_on_empty_and_separator_lines() {
+        let lines = [
+            "-----", "Title", "  A: 1", "", "", "Other", "  B: 2", "-----", "Third",
+        ];
+        assert_eq!(
+            texts(&run(Format::RceReadable, &lines, 1024)),
+            vec![
+                Ok((2, "Title\n  A: 1".to_owned())),
+                Ok((6, "Other\n  B: 2".to_owned())),
+                Ok((9, "Third".to_owned())),
+            ]
+        );
+        // Dashes are no separator in SSE.
+        assert_eq!(
+            texts(&run(Format::Sse, &["data: 1", "-----", ""], 1024)),
+            vec![Ok((1, "data: 1\n-----".to_owned()))]
+        );
+    }
+
+    #[test]
+    fn continuation_lines_join_the_record_before_them() {
+        let lines = [
+            "\tat orphan",
+            "2026-05-10T14:02:11Z ERROR [main] a -- boom",
+            "java.lang.Exception: x",
+            "",
+            "2026-05-10T14:02:12Z INFO [main] a -- next",
+        ];
+        assert_eq!(
+            texts(&run(Format::Logback, &lines, 1024)),
+            vec![
+                Err(1),
+                Ok((
+                    2,
+                    "2026-05-10T14:02:11Z ERROR [main] a -- boom\njava.lang.Exception: x\n"
+                        .to_owned()
+                )),
+                Ok((5, "2026-05-10T14:02:12Z INFO [main] a -- next".to_owned())),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_document_is_everything() {
+        let records = run(Format::JsonDocument, &["{", "\"a\": 1", "", "}"], 1024);
+        assert_eq!(
+            texts(&records),
+            vec![Ok((1, "{\n\"a\": 1\n\n}".to_owned()))]
+        );
+        let record = records[0].as_ref().expect("a record");
+        let lines = record.lines();
+        assert_eq!(lines.locate(0), (1, "{", 1));
+        assert_eq!(lines.locate(3), (2, "\"a\": 1", 2));
+        assert_eq!(lines.locate(9), (3, "", 1));
+        assert_eq!(lines.locate(10), (4, "}", 1));
+        assert_eq!((lines.first_number(), lines.line(0)), (1, "{"));
+    }
+
+    #[test]
+    fn over_the_cap_is_consumed_but_not_kept() {
+        let records = run(
+            Format::Sse,
+            &["data: 0123456789", "data: x", "", "data: ok"],
+            20,
+        );
+        let first = records[0].as_ref().expect("a record");
+        assert!(first.over_limit);
+        assert_eq!((first.first_line, first.last_line), (1, 2));
+        assert!(first.text.is_empty());
+        assert!(!records[1].as_ref().expect("a record").over_limit);
+    }
+
+    #[test]
+    fn damage_marks_the_open_record() {
+        let mut assembler = Assembler::new(Format::Sse, 1024);
+        assert_eq!(assembler.feed(1, "data: 1"), Fed::Taken);
+        assembler.damage(2);
+        let Fed::Complete(record) = assembler.feed(3, "") else {
+            panic!("the empty line ends it")
+        };
+        assert!(record.damaged);
+        assert_eq!(record.last_line, 2);
+        assembler.damage(4);
+        assert_eq!(assembler.open_since(), Some(4));
+    }
+}
