@@ -192,8 +192,7 @@ fn ceil_char_boundary(text: &str, at: usize) -> usize {
 /// Reusable buffers, so that checking a line allocates only for findings.
 #[derive(Default)]
 pub struct Scratch {
-    candidate: Vec<Finding>,
-    best: Vec<Finding>,
+    findings: Vec<Finding>,
     first_of_key: Vec<bool>,
     /// Tolerated unknown events already reported, by kind and id.
     tolerated: HashSet<(usize, String)>,
@@ -343,43 +342,44 @@ pub fn check_record(
         outcome.severity_checked = true;
     }
     outcome.emitter_checked = record.envelope.tag.is_some() || !plan.tagged;
-    let mut best_variant = 0;
-    let mut best_score = (usize::MAX, usize::MAX, usize::MAX);
-    for (variant_index, variant) in event.variants.iter().enumerate() {
-        scratch.candidate.clear();
+    let judge = |variant_index: usize, findings: Option<&mut Vec<Finding>>| {
+        let mut judgement = Judgement {
+            event_id: &event.id,
+            variant_name: plan.variant_name(event_index, variant_index),
+            findings,
+            errors: 0,
+            wrong_emitter: 0,
+            warnings: 0,
+        };
         check_variant(
             plan,
             record,
             level,
-            event_index,
-            variant_index,
-            variant,
-            scratch,
+            &event.variants[variant_index],
+            &scratch.first_of_key,
+            &mut judgement,
         );
-        let errors = scratch
-            .candidate
-            .iter()
-            .filter(|finding| finding.severity == crate::Severity::Error)
-            .count();
-        // On equal errors, the variant the syslog tag names is the better
-        // reading: the tag is evidence, a field value is the thing checked.
-        let wrong_emitter = scratch
-            .candidate
-            .iter()
-            .filter(|finding| finding.code == Code::EmitterMismatch)
-            .count();
-        let score = (errors, wrong_emitter, scratch.candidate.len() - errors);
+        judgement.score()
+    };
+    let mut best_variant = 0;
+    let mut best_score = (usize::MAX, usize::MAX, usize::MAX);
+    for variant_index in 0..event.variants.len() {
+        let score = judge(variant_index, None);
         if score < best_score {
             best_score = score;
             best_variant = variant_index;
-            std::mem::swap(&mut scratch.best, &mut scratch.candidate);
         }
         if score == (0, 0, 0) {
             break;
         }
     }
-    for finding in scratch.best.drain(..) {
-        sink.push(finding);
+    if best_score != (0, 0, 0) {
+        let mut findings = std::mem::take(&mut scratch.findings);
+        judge(best_variant, Some(&mut findings));
+        for finding in findings.drain(..) {
+            sink.push(finding);
+        }
+        scratch.findings = findings;
     }
     outcome.classification = Some(Classification {
         event: event_index,
@@ -400,26 +400,54 @@ fn mark_first_occurrences(fields: &[Field<'_>], first: &mut Vec<bool>) {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+/// One variant's verdict on a record: counted while variants are compared,
+/// built into findings only for the variant chosen, so losing candidates
+/// cost no formatting.
+struct Judgement<'a> {
+    event_id: &'a str,
+    variant_name: Option<&'a str>,
+    /// `Some` to build findings, `None` to count only.
+    findings: Option<&'a mut Vec<Finding>>,
+    errors: usize,
+    wrong_emitter: usize,
+    warnings: usize,
+}
+
+impl Judgement<'_> {
+    fn report(&mut self, code: Code, field: Option<&str>, make: impl FnOnce() -> Finding) {
+        match code.severity() {
+            crate::Severity::Error => self.errors += 1,
+            crate::Severity::Warning => self.warnings += 1,
+            crate::Severity::Info => {}
+        }
+        if code == Code::EmitterMismatch {
+            self.wrong_emitter += 1;
+        }
+        if let Some(findings) = self.findings.as_deref_mut() {
+            let mut finding = make();
+            finding.event = Some(self.event_id.to_owned());
+            finding.variant = self.variant_name.map(str::to_owned);
+            finding.field = field.map(str::to_owned);
+            findings.push(finding);
+        }
+    }
+
+    /// Fewer errors first; on a tie, the variant the syslog tag names (the
+    /// tag is evidence, a field value is the thing checked); then warnings.
+    fn score(&self) -> (usize, usize, usize) {
+        (self.errors, self.wrong_emitter, self.warnings)
+    }
+}
+
 fn check_variant(
     plan: &Plan,
     record: &RecordInput<'_, '_>,
     level: Option<&str>,
-    event_index: usize,
-    variant_index: usize,
     variant: &VariantPlan,
-    scratch: &mut Scratch,
+    first_of_key: &[bool],
+    judgement: &mut Judgement<'_>,
 ) {
-    let event_id = &plan.events[event_index].id;
-    let variant_name = plan.variant_name(event_index, variant_index);
     let label = &variant.label;
-    let out = &mut scratch.candidate;
-    let mut push = |mut finding: Finding, field: Option<&str>| {
-        finding.event = Some(event_id.clone());
-        finding.variant = variant_name.map(str::to_owned);
-        finding.field = field.map(str::to_owned);
-        out.push(finding);
-    };
 
     let kind = &plan.kinds[record.kind];
     for field in &variant.fields {
@@ -432,14 +460,13 @@ fn check_variant(
             let named_by_layout =
                 record.title.is_some() && kind.event_key.as_deref() == Some(field.name.as_str());
             if field.required && !named_by_layout {
-                push(
+                judgement.report(Code::MissingField, Some(&field.name), || {
                     record.finding(
                         Code::MissingField,
                         format!("{label} requires {}, which is absent", field.name),
                         None,
-                    ),
-                    Some(&field.name),
-                );
+                    )
+                });
             }
             continue;
         };
@@ -447,18 +474,17 @@ fn check_variant(
             .check_in(record.format)
             .check_typed(&found.value, found.json)
         {
-            push(
+            judgement.report(Code::InvalidValue, Some(&field.name), || {
                 record.finding(
                     Code::InvalidValue,
                     format!("{}={} in {label}: {why}", field.name, shorten(&found.value)),
                     record.value_span(found),
-                ),
-                Some(&field.name),
-            );
+                )
+            });
         }
     }
 
-    for (found, first) in record.fields.iter().zip(&scratch.first_of_key) {
+    for (found, first) in record.fields.iter().zip(first_of_key) {
         if !first
             || variant
                 .fields
@@ -477,14 +503,13 @@ fn check_variant(
             .filter(|(pattern, _)| !forbidden && pattern.is_match(&found.key));
         if let Some((_, check)) = extra {
             if let Err(why) = check.check_typed(&found.value, found.json) {
-                push(
+                judgement.report(Code::InvalidValue, Some(found.key.as_ref()), || {
                     record.finding(
                         Code::InvalidValue,
                         format!("{}={} in {label}: {why}", found.key, shorten(&found.value)),
                         record.value_span(found),
-                    ),
-                    Some(found.key.as_ref()),
-                );
+                    )
+                });
             }
             continue;
         }
@@ -499,17 +524,16 @@ fn check_variant(
                 ),
                 (None, false) => format!("{} is not documented for {label}", found.key),
             };
-            push(
-                record.finding(Code::UnexpectedField, message, record.field_span(found)),
-                Some(found.key.as_ref()),
-            );
+            judgement.report(Code::UnexpectedField, Some(found.key.as_ref()), || {
+                record.finding(Code::UnexpectedField, message, record.field_span(found))
+            });
         }
     }
 
     if let Some(level) = level {
         let known = kind.level.is_some() && plan.level_known(level);
         if known && !variant.levels.iter().any(|allowed| allowed == level) {
-            push(
+            judgement.report(Code::SeverityMismatch, None, || {
                 record.finding(
                     Code::SeverityMismatch,
                     format!(
@@ -517,15 +541,14 @@ fn check_variant(
                         variant.levels.join(" or ")
                     ),
                     None,
-                ),
-                None,
-            );
+                )
+            });
         }
     }
 
     if let Some(severity) = record.envelope.severity {
         if severity != variant.severity {
-            push(
+            judgement.report(Code::SeverityMismatch, None, || {
                 record.finding(
                     Code::SeverityMismatch,
                     format!(
@@ -535,9 +558,8 @@ fn check_variant(
                         variant.severity
                     ),
                     None,
-                ),
-                None,
-            );
+                )
+            });
         }
     }
 
@@ -545,7 +567,7 @@ fn check_variant(
         if !variant.tags.is_empty() && !variant.tags.contains(tag.as_str()) {
             let mut expected: Vec<&str> = variant.tags.iter().map(String::as_str).collect();
             expected.sort_unstable();
-            push(
+            judgement.report(Code::EmitterMismatch, None, || {
                 record.finding(
                     Code::EmitterMismatch,
                     format!(
@@ -553,14 +575,13 @@ fn check_variant(
                         expected.join(", ")
                     ),
                     None,
-                ),
-                None,
-            );
+                )
+            });
         }
     }
 
     if variant.ordered {
-        check_order(plan, record, variant, &scratch.first_of_key, &mut push);
+        check_order(plan, record, variant, first_of_key, judgement);
     }
 }
 
@@ -571,7 +592,7 @@ fn check_order(
     record: &RecordInput<'_, '_>,
     variant: &VariantPlan,
     first_of_key: &[bool],
-    push: &mut impl FnMut(Finding, Option<&str>),
+    judgement: &mut Judgement<'_>,
 ) {
     let mut previous: Option<(usize, &Field<'_>)> = None;
     // Repeated keys are duplicate-field findings already; order is judged
@@ -600,7 +621,7 @@ fn check_order(
                     .iter()
                     .map(|field| field.name.as_str())
                     .collect();
-                push(
+                judgement.report(Code::FieldOrder, Some(pair.key.as_ref()), || {
                     record.finding(
                         Code::FieldOrder,
                         format!(
@@ -611,9 +632,8 @@ fn check_order(
                             documented.join(" ")
                         ),
                         record.field_span(pair),
-                    ),
-                    Some(pair.key.as_ref()),
-                );
+                    )
+                });
                 return;
             }
         }
