@@ -484,9 +484,11 @@ fn check_timestamp(value: &str) -> Result<(), String> {
     match &value[at..] {
         "" | "Z" | "z" => Ok(()),
         zone => {
-            let sign = zone.as_bytes()[0];
-            let offset = &zone[1..];
-            let valid = (sign == b'+' || sign == b'-')
+            // The zone may start with any character, not only an ASCII sign.
+            let mut chars = zone.chars();
+            let sign = chars.next();
+            let offset = chars.as_str();
+            let valid = matches!(sign, Some('+' | '-'))
                 && match offset.len() {
                     2 => offset.bytes().all(|b| b.is_ascii_digit()),
                     4 => offset.bytes().all(|b| b.is_ascii_digit()),
