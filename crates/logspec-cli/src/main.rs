@@ -35,6 +35,8 @@ enum Command {
     Lint(commands::lint::Args),
     /// Show an event's variants, fields and examples
     Explain(commands::explain::Args),
+    /// Record the shape of a producer's logs, or compare logs with a recorded shape
+    Shape(commands::shape::Args),
 }
 
 /// Why a run could not do its job (exit status 2).
@@ -67,6 +69,7 @@ fn main() -> ExitCode {
         Command::Specs(args) => commands::specs::run(args),
         Command::Lint(args) => commands::lint::run(args),
         Command::Explain(args) => commands::explain::run(args),
+        Command::Shape(args) => commands::shape::run(args),
     };
     match outcome {
         Ok(Verdict::Pass) => ExitCode::SUCCESS,

@@ -156,7 +156,8 @@ pub fn run(args: Args) -> Result<Verdict, CliError> {
     })
 }
 
-fn open(path: &str) -> Result<Box<dyn BufRead>, CliError> {
+/// Opens a file to read, or stdin for `-`.
+pub(crate) fn open(path: &str) -> Result<Box<dyn BufRead>, CliError> {
     if path == "-" {
         return Ok(Box::new(BufReader::with_capacity(1 << 16, io::stdin())));
     }

@@ -1,4 +1,5 @@
 pub mod check;
 pub mod explain;
 pub mod lint;
+pub mod shape;
 pub mod specs;
