@@ -103,6 +103,10 @@ fn seeds() -> io::Result<Seeds> {
     for seed in pseudo_random(16) {
         add("roundtrip", &seed);
     }
+    // `shape` reads the same logs as `check`.
+    if let Some(logs) = seeds.get("check").cloned() {
+        seeds.insert("shape", logs);
+    }
     Ok(seeds)
 }
 

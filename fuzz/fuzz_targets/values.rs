@@ -1,8 +1,8 @@
 //! Field value checks (`logspec_checker::value`): every distinct field
 //! check of every built-in spec, which between them use every value type,
-//! on arbitrary text. They slice values by byte position, so the promise
-//! tested is that no value makes one panic, and that each answers the same
-//! twice.
+//! and the shape value classifier (`logspec_shape::classify`), on arbitrary
+//! text. They slice values by byte position, so the promise tested is that
+//! no value makes one panic, and that each answers the same twice.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -31,6 +31,9 @@ fn checks() -> &'static [&'static ValueCheck] {
 
 fuzz_target!(|input: &[u8]| {
     let value = String::from_utf8_lossy(input);
+    let class = logspec_shape::classify(&value);
+    assert_eq!(class, logspec_shape::classify(&value));
+    assert!(!class.is_empty());
     for check in checks() {
         let verdict = check.check(&value);
         assert_eq!(verdict, check.check(&value), "{}", check.describe());
