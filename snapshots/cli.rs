@@ -2,7 +2,9 @@
 //! programs: check reports (human and JSON) on a clean stream, a drifted
 //! one and one full of bad bytes, lint on the built-in spec, explain on a
 //! few events. A change to any of them shows up as a reviewable diff of
-//! `snapshots/cli/*.snap` (see README.md, "Snapshots").
+//! `snapshots/cli/*.snap` (see README.md, "Snapshots"). This file is a test
+//! of logspec-cli (its Cargo.toml points here), kept beside the snapshots
+//! so that `cargo insta review` finds changes to them.
 //!
 //! The real binary runs from the workspace root with relative paths, and
 //! without colour, so the output holds no absolute path or terminal state.
