@@ -195,6 +195,8 @@ impl<'p> Checker<'p> {
                 self.coverage.count(classification);
                 summary.severity_unchecked += u64::from(!outcome.severity_checked);
                 summary.emitter_unchecked += u64::from(!outcome.emitter_checked);
+                let mut fields = pairs.iter().map(|pair| (pair.key, pair.value.as_ref()));
+                sink.record(classification, &mut fields);
             }
             spare_pairs = recycle(pairs);
         }

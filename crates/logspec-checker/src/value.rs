@@ -484,11 +484,10 @@ fn check_timestamp(value: &str) -> Result<(), String> {
     match &value[at..] {
         "" | "Z" | "z" => Ok(()),
         zone => {
-            // The zone may start with any character, not only an ASCII sign.
-            let mut chars = zone.chars();
-            let sign = chars.next();
-            let offset = chars.as_str();
-            let valid = matches!(sign, Some('+' | '-'))
+            let sign = zone.as_bytes()[0];
+            // A non-ASCII first character leaves no char boundary at 1.
+            let offset = zone.get(1..).unwrap_or_default();
+            let valid = (sign == b'+' || sign == b'-')
                 && match offset.len() {
                     2 => offset.bytes().all(|b| b.is_ascii_digit()),
                     4 => offset.bytes().all(|b| b.is_ascii_digit()),

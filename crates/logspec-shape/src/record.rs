@@ -1,20 +1,19 @@
 //! Reading logs into shapes.
 //!
-//! Records are read the way `logspec check` reads them (line reader,
-//! format detected per input among the spec's, envelope, key=value pairs)
-//! and classified by the checker's own `check_record`, so a record counts
-//! as the event variant `check` would judge it against. Lines that are not
-//! records of a documented event are skipped: saying what is wrong with
-//! them is `check`'s job, and its findings are discarded here.
+//! The checker reads the logs, exactly as `logspec check` does, and hands
+//! every record it classifies as a documented event variant to its sink's
+//! [`FindingSink::record`] with the record's fields: the recorder is that
+//! sink. So a record counts as the variant `check` judges it against, and
+//! shape follows every format and record kind the checker reads. Lines
+//! that are not records of a documented event have no shape; saying what
+//! is wrong with them is `check`'s job, and its findings are discarded.
 
 use crate::class::classify;
 use crate::model::{FieldShape, Presence, Shapes, VariantShape};
-use logspec_checker::record::{check_record, Classification, RecordInput, Scratch};
-use logspec_checker::{Finding, FindingSink, Plan};
-use logspec_reader::{decode, detect, parse_pairs, read_envelope, Format, LineReader, Pair};
+use logspec_checker::record::Classification;
+use logspec_checker::{CheckOptions, Checker, Finding, FindingSink, Plan};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{self, BufRead};
-use std::sync::Arc;
 
 /// Accumulates the shapes of every record of every input it reads.
 pub struct Recorder<'p> {
@@ -22,7 +21,8 @@ pub struct Recorder<'p> {
     max_line_bytes: usize,
     /// By (event, variant) index in the plan.
     tallies: BTreeMap<(usize, usize), Tally>,
-    scratch: Scratch,
+    /// Records shaped so far.
+    records: u64,
 }
 
 /// What one input held.
@@ -47,13 +47,6 @@ struct FieldTally {
     preceded_by: BTreeSet<String>,
 }
 
-/// Findings are `check`'s business; shaping only needs the classification.
-struct Discard;
-
-impl FindingSink for Discard {
-    fn push(&mut self, _finding: Finding) {}
-}
-
 impl<'p> Recorder<'p> {
     /// A recorder for records of `plan`'s spec, reading lines of at most
     /// `max_line_bytes` (longer ones are skipped, as `check` does).
@@ -62,81 +55,52 @@ impl<'p> Recorder<'p> {
             plan,
             max_line_bytes,
             tallies: BTreeMap::new(),
-            scratch: Scratch::default(),
+            records: 0,
         }
     }
 
     /// Reads every line of `input` and adds its records' shapes.
     pub fn read<R: BufRead>(&mut self, input: R) -> io::Result<InputStats> {
-        let plan = self.plan;
-        let no_file: Arc<str> = Arc::from("");
-        let mut stats = InputStats::default();
-        let mut format: Option<Format> = None;
-        let mut lines = LineReader::new(input, self.max_line_bytes);
-        while let Some(raw) = lines.next_line()? {
-            stats.lines += 1;
-            if raw.skipped_bytes > 0 {
-                continue;
-            }
-            let Ok(line) = decode(raw.bytes) else {
-                continue;
-            };
-            if line.trim().is_empty() {
-                continue;
-            }
-            let Some(line_format) = format.or_else(|| detect(line, &plan.formats)) else {
-                continue;
-            };
-            format = Some(line_format);
-            let Ok(framed) = read_envelope(line_format, line) else {
-                continue;
-            };
-            let Ok(pairs) = parse_pairs(&framed.payload) else {
-                continue;
-            };
-            let outcome = check_record(
-                plan,
-                &RecordInput {
-                    file: &no_file,
-                    line_number: raw.number,
-                    line,
-                    envelope: &framed.envelope,
-                    pairs: &pairs,
-                    payload_offset: framed.payload_offset,
-                },
-                &mut self.scratch,
-                &mut Discard,
-            );
-            if let Some(classification) = outcome.classification {
-                stats.records += 1;
-                self.tally(classification, &pairs);
-            }
-        }
-        Ok(stats)
+        let options = CheckOptions {
+            max_line_bytes: self.max_line_bytes,
+            ..CheckOptions::default()
+        };
+        let mut checker = Checker::new(self.plan, options);
+        let before = self.records;
+        let summary = checker.check_input("", input, self)?;
+        Ok(InputStats {
+            lines: summary.lines,
+            records: self.records - before,
+        })
     }
 
-    fn tally(&mut self, classification: Classification, pairs: &[Pair<'_>]) {
+    fn tally<'a>(
+        &mut self,
+        classification: Classification,
+        fields: &mut dyn Iterator<Item = (&'a str, &'a str)>,
+    ) {
+        self.records += 1;
         let tally = self
             .tallies
             .entry((classification.event, classification.variant))
             .or_default();
         tally.records += 1;
-        let mut before: Vec<&str> = Vec::with_capacity(pairs.len());
-        for pair in pairs {
+        let mut before: Vec<&str> = Vec::new();
+        for (key, value) in fields {
             // A repeated key is the checker's duplicate-field finding;
             // its first occurrence is the one that counts.
-            if before.contains(&pair.key) {
+            if before.contains(&key) {
                 continue;
             }
-            let field = tally.fields.entry(pair.key.to_owned()).or_default();
+            let field = tally.fields.entry(key.to_owned()).or_default();
             field.seen += 1;
-            field.classes.insert(classify(&pair.value));
+            field.classes.insert(classify(value));
             for earlier in &before {
                 if !field.preceded_by.contains(*earlier) {
                     field.preceded_by.insert((*earlier).to_owned());
                 }
             }
-            before.push(pair.key);
+            before.push(key);
         }
     }
 
@@ -178,6 +142,19 @@ impl<'p> Recorder<'p> {
                 .insert(variant.name.clone(), shape);
         }
         shapes
+    }
+}
+
+/// The recorder is the checker's sink: findings are dropped, records kept.
+impl FindingSink for Recorder<'_> {
+    fn push(&mut self, _finding: Finding) {}
+
+    fn record<'a>(
+        &mut self,
+        classification: Classification,
+        fields: &mut dyn Iterator<Item = (&'a str, &'a str)>,
+    ) {
+        self.tally(classification, fields);
     }
 }
 
