@@ -70,8 +70,8 @@ fn seeds() -> io::Result<Seeds> {
                         compiled_variant.tags.iter().map(String::as_str).collect();
                     tags.sort_unstable();
                     let tag = tags.first().copied().unwrap_or(plan.producer.as_str());
-                    for (format, rendered) in renderings(&payload, priority, tag) {
-                        add(target_of(format), rendered.as_bytes());
+                    for (target, format, rendered) in renderings(&payload, priority, tag) {
+                        add(target, rendered.as_bytes());
                         add("check", rendered.as_bytes());
                         by_format.entry(format.name()).or_default().push(rendered);
                     }
@@ -103,6 +103,10 @@ fn seeds() -> io::Result<Seeds> {
     for seed in pseudo_random(16) {
         add("roundtrip", &seed);
     }
+    // `shape` reads the same logs as `check`.
+    if let Some(logs) = seeds.get("check").cloned() {
+        seeds.insert("shape", logs);
+    }
     Ok(seeds)
 }
 
@@ -113,8 +117,9 @@ fn payload_of(plan: &Plan, line: &str) -> Option<String> {
     Some(framed.payload.into_owned())
 }
 
-/// `payload` in every envelope and its common variations.
-fn renderings(payload: &str, priority: Priority, tag: &str) -> Vec<(Format, String)> {
+/// `payload` in every envelope and its common variations: (the reader
+/// target it seeds, its format, the line).
+fn renderings(payload: &str, priority: Priority, tag: &str) -> Vec<(&'static str, Format, String)> {
     let bsd = render::bsd_timestamp(2, 3, Padding::Space, (12, 0, 1));
     let iso = render::rfc3339(
         (2026, 3, 13),
@@ -166,25 +171,35 @@ fn renderings(payload: &str, priority: Priority, tag: &str) -> Vec<(Format, Stri
         ])
     };
     vec![
-        (Format::Rfc3164, rfc3164(None, &bsd, Some("host"))),
-        (Format::Rfc3164, rfc3164(Some(priority), &bsd, None)),
-        (Format::Rfc3164, rfc3164(None, &iso, Some("host"))),
-        (Format::Rfc5424, rfc5424(&[])),
-        (Format::Rfc5424, rfc5424(&sd)),
-        (Format::Journald, journald(JournalValue::Text(payload))),
-        (Format::Journald, journald(JournalValue::Bytes(payload))),
-        (Format::Bare, payload.to_owned()),
+        (
+            "rfc3164",
+            Format::Rfc3164,
+            rfc3164(None, &bsd, Some("host")),
+        ),
+        (
+            "rfc3164",
+            Format::Rfc3164,
+            rfc3164(Some(priority), &bsd, None),
+        ),
+        (
+            "rfc3164",
+            Format::Rfc3164,
+            rfc3164(None, &iso, Some("host")),
+        ),
+        ("rfc5424", Format::Rfc5424, rfc5424(&[])),
+        ("rfc5424", Format::Rfc5424, rfc5424(&sd)),
+        (
+            "journald",
+            Format::Journald,
+            journald(JournalValue::Text(payload)),
+        ),
+        (
+            "journald",
+            Format::Journald,
+            journald(JournalValue::Bytes(payload)),
+        ),
+        ("keyvalue", Format::Bare, payload.to_owned()),
     ]
-}
-
-/// The reader target a format's lines seed.
-fn target_of(format: Format) -> &'static str {
-    match format {
-        Format::Rfc3164 => "rfc3164",
-        Format::Rfc5424 => "rfc5424",
-        Format::Journald => "journald",
-        Format::Bare => "keyvalue",
-    }
 }
 
 fn example_streams() -> io::Result<Vec<Vec<u8>>> {

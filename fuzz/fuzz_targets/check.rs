@@ -43,6 +43,12 @@ fuzz_target!(|input: &[u8]| {
             };
             human::render_findings(&findings, options, &mut human_out)
                 .unwrap_or_else(|e| panic!("rendering to memory failed: {e}"));
+            if !options.color {
+                // Nothing from the log reaches the terminal as a control.
+                let shown = String::from_utf8_lossy(&human_out);
+                let control = shown.chars().find(|&c| c.is_control() && c != '\n');
+                assert_eq!(control, None, "control character in the report:\n{shown}");
+            }
             let mut json_out = Vec::new();
             json::render_findings(compiled.name, &findings, &mut json_out)
                 .unwrap_or_else(|e| panic!("rendering to memory failed: {e}"));

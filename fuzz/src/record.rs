@@ -71,6 +71,14 @@ pub struct Rfc3339 {
     offset: Option<(bool, u8, u8)>,
 }
 
+/// The formats records are rendered in, in detection order.
+pub const FORMATS: [Format; 4] = [
+    Format::Rfc3164,
+    Format::Rfc5424,
+    Format::Journald,
+    Format::Bare,
+];
+
 /// What a reader must get back from a rendered line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Expected {

@@ -3,9 +3,9 @@
 //!
 //! It exists for the round-trip target and the seed corpora. It is kept
 //! small on purpose: the full renderers (every documented event variant in
-//! every wire format) belong to `logspec-gen`, which was not on main when
-//! these targets were written. Each function renders one thing and assumes
-//! its inputs are representable; `record` decides what is.
+//! every wire format) belong to `logspec-gen`, which this branch does not
+//! have. Each function renders one thing and assumes its inputs are
+//! representable; `record` decides what is.
 
 use logspec_reader::Priority;
 

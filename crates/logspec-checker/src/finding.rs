@@ -1,6 +1,7 @@
 //! The one finding model: every check and every lint produces [`Finding`]s,
 //! and every report format renders them.
 
+use crate::record::Classification;
 use serde::Serialize;
 use std::ops::Range;
 use std::sync::Arc;
@@ -200,6 +201,17 @@ impl Finding {
 /// Where findings go as they are produced, so that checking streams.
 pub trait FindingSink {
     fn push(&mut self, finding: Finding);
+
+    /// Sees every record classified as a documented event variant, with
+    /// its fields (key, value) in the record's order, after its findings.
+    /// For tools that look at records rather than findings (`logspec
+    /// shape`); a report ignores it.
+    fn record<'a>(
+        &mut self,
+        _classification: Classification,
+        _fields: &mut dyn Iterator<Item = (&'a str, &'a str)>,
+    ) {
+    }
 }
 
 impl FindingSink for Vec<Finding> {

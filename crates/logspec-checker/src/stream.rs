@@ -673,6 +673,10 @@ impl CursorState {
         );
         let result = outcome.classification.map(|classification| {
             context.coverage.count(classification);
+            let mut seen = fields
+                .iter()
+                .map(|field| (field.key.as_ref(), field.value.as_ref()));
+            sink.record(classification, &mut seen);
             self.summary.severity_unchecked += u64::from(!outcome.severity_checked);
             self.summary.emitter_unchecked += u64::from(!outcome.emitter_checked);
             Head {

@@ -47,3 +47,21 @@ fn excerpt_spans_are_widened_to_character_boundaries() {
     assert_eq!(excerpt(line, Some(6..6)).span, Some(6..6));
     assert_eq!(excerpt(line, None).span, None);
 }
+
+/// `values`: a timestamp whose zone starts with a non-ASCII character
+/// (`2026-04-13T14:30é`) made the timestamp check slice inside that
+/// character and panic, so one such log line crashed `logspec check`.
+#[test]
+fn timestamp_zone_starting_with_a_multibyte_character_is_invalid_not_a_panic() {
+    let line = "ACTION=cert-rotated OLD_SERIAL=09abcdef NEW_SERIAL=0a1b2c3d \
+                OVERLAP_EXPIRES=2026-04-13T14:30\u{e9} AGENTS=12";
+    let findings = check(line.as_bytes());
+    assert_eq!(findings.len(), 1, "{findings:#?}");
+    assert_eq!(findings[0].code, Code::InvalidValue);
+    assert_eq!(findings[0].field.as_deref(), Some("OVERLAP_EXPIRES"));
+    assert!(
+        findings[0].message.contains("is not Z or ±hh:mm"),
+        "{}",
+        findings[0].message
+    );
+}

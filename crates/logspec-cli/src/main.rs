@@ -37,6 +37,8 @@ enum Command {
     Explain(commands::explain::Args),
     /// Write sample streams generated from a spec, conforming or broken
     Gen(commands::gen::Args),
+    /// Record the shape of a producer's logs, or compare logs with a recorded shape
+    Shape(commands::shape::Args),
 }
 
 /// Why a run could not do its job (exit status 2).
@@ -74,6 +76,7 @@ fn main() -> ExitCode {
         Command::Lint(args) => commands::lint::run(args),
         Command::Explain(args) => commands::explain::run(args),
         Command::Gen(args) => commands::gen::run(args),
+        Command::Shape(args) => commands::shape::run(args),
     };
     match outcome {
         Ok(Verdict::Pass) => ExitCode::SUCCESS,

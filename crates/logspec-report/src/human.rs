@@ -165,13 +165,14 @@ fn render_finding(finding: &Finding, paint: &Paint, out: &mut dyn Write) -> io::
         .column
         .map(|column| format!(":{column}"))
         .unwrap_or_default();
+    // Messages quote values from the log: shown as safely as the excerpt.
     writeln!(
         out,
         "  {} {}{}: {}",
         paint.dim("-->"),
         finding.file,
         paint.dim(&format!(":{}{column}", finding.line)),
-        finding.message
+        display_line(&finding.message, None).0
     )?;
     if let Some(excerpt) = &finding.excerpt {
         let (text, underline) = display_line(&excerpt.text, excerpt.span.clone());

@@ -296,7 +296,8 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> io::Result<()> {
     Ok(())
 }
 
-fn open(path: &str) -> Result<Box<dyn BufRead>, CliError> {
+/// Opens a file to read, or stdin for `-`.
+pub(crate) fn open(path: &str) -> Result<Box<dyn BufRead>, CliError> {
     if path == "-" {
         return Ok(Box::new(BufReader::with_capacity(1 << 16, io::stdin())));
     }
