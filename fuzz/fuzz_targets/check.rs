@@ -38,7 +38,7 @@ fuzz_target!(|input: &[u8]| {
 
             let mut human_out = Vec::new();
             let options = human::HumanOptions {
-                color: input.len() % 2 == 0,
+                color: input.len().is_multiple_of(2),
                 ..Default::default()
             };
             human::render_findings(&findings, options, &mut human_out)

@@ -120,7 +120,8 @@ impl ArbitraryRecord {
             .iter()
             .map(|(key, value)| {
                 let key = keep(key, |c| {
-                    !matches!(c, ' ' | '\t' | '=' | '"') && !(in_line && matches!(c, '\n' | '\0'))
+                    let splits = matches!(c, ' ' | '\t' | '=' | '"');
+                    !(splits || in_line && matches!(c, '\n' | '\0'))
                 });
                 let key = if key.is_empty() { "K".to_owned() } else { key };
                 let value = keep(value, |c| !(in_line && matches!(c, '\n' | '\0')));
@@ -367,7 +368,9 @@ impl Rfc3339 {
 
 fn days_in_month(year: u16, month: u8) -> u8 {
     match month {
-        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+        2 if year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400)) => {
+            29
+        }
         2 => 28,
         4 | 6 | 9 | 11 => 30,
         _ => 31,
