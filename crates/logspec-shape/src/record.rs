@@ -63,6 +63,8 @@ impl<'p> Recorder<'p> {
     pub fn read<R: BufRead>(&mut self, input: R) -> io::Result<InputStats> {
         let options = CheckOptions {
             max_line_bytes: self.max_line_bytes,
+            // Shapes are per record; stream rules would only cost time.
+            stream_rules: false,
             ..CheckOptions::default()
         };
         let mut checker = Checker::new(self.plan, options);
