@@ -2,64 +2,31 @@
 //! section, and each stream rule with inputs that keep it and inputs that
 //! break it.
 
+mod common;
+
+use common::{at, builtin_plan, located};
 use logspec_checker::rules::EngineOptions;
-use logspec_checker::stream::Input;
-use logspec_checker::{CheckOptions, Checker, Finding, InputSummary, Plan};
+use logspec_checker::{CheckOptions, Finding, InputSummary, Plan};
 
 /// The spec, compiled once for all tests.
 fn plan() -> &'static Plan {
     static PLAN: std::sync::OnceLock<Plan> = std::sync::OnceLock::new();
-    PLAN.get_or_init(
-        || match logspec_spec::builtin("agent-hub").map(|builtin| builtin.load()) {
-            Some(Ok(loaded)) => Plan::new(&loaded.spec),
-            _ => panic!("built-in agent-hub spec does not load"),
-        },
-    )
+    PLAN.get_or_init(|| builtin_plan("agent-hub"))
 }
 
 fn run_with(inputs: &[(&str, &str)], partial: bool) -> (Vec<Finding>, Vec<InputSummary>) {
-    let plan = plan();
-    let mut checker = Checker::new(
-        plan,
-        CheckOptions {
-            rules: EngineOptions {
-                partial,
-                ..EngineOptions::default()
-            },
-            ..CheckOptions::default()
+    let options = CheckOptions {
+        rules: EngineOptions {
+            partial,
+            ..EngineOptions::default()
         },
-    );
-    let inputs = inputs
-        .iter()
-        .map(|(name, text)| Input {
-            name: (*name).to_owned(),
-            reader: text.as_bytes(),
-            host: None,
-        })
-        .collect();
-    let mut findings = Vec::new();
-    match checker.check_inputs(inputs, &mut findings) {
-        Ok((summaries, _)) => (findings, summaries),
-        Err(error) => panic!("{error}"),
-    }
+        ..CheckOptions::default()
+    };
+    common::run(plan(), inputs, options)
 }
 
 fn codes(inputs: &[(&str, &str)]) -> Vec<(String, u64, &'static str)> {
-    run_with(inputs, false)
-        .0
-        .iter()
-        .map(|finding| {
-            (
-                finding.file.to_string(),
-                finding.line,
-                finding.code.as_str(),
-            )
-        })
-        .collect()
-}
-
-fn at(file: &str, line: u64, code: &'static str) -> (String, u64, &'static str) {
-    (file.to_owned(), line, code)
+    located(&run_with(inputs, false).0)
 }
 
 const EXECUTED: &str = r#"{"event": "command_executed", "run_id": "20250115_143122_e5f6g7h8", "command": "Get-Process python", "exit_code": 0, "duration_ms": 142.5, "ts": "2025-01-15T14:31:22"}"#;

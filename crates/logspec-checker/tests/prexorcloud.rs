@@ -2,54 +2,24 @@
 //! records in every export form, every documented audit type, and the rule
 //! that an audited request shows in the process log.
 
-use logspec_checker::stream::Input;
-use logspec_checker::{CheckOptions, Checker, Finding, Plan};
+mod common;
+
+use common::{at, builtin_plan, located};
+use logspec_checker::{CheckOptions, Finding, Plan};
 use std::path::PathBuf;
 
 /// The spec, compiled once for all tests.
 fn plan() -> &'static Plan {
     static PLAN: std::sync::OnceLock<Plan> = std::sync::OnceLock::new();
-    PLAN.get_or_init(
-        || match logspec_spec::builtin("prexorcloud").map(|builtin| builtin.load()) {
-            Some(Ok(loaded)) => Plan::new(&loaded.spec),
-            _ => panic!("built-in prexorcloud spec does not load"),
-        },
-    )
+    PLAN.get_or_init(|| builtin_plan("prexorcloud"))
 }
 
 fn run(inputs: &[(&str, &str)]) -> Vec<Finding> {
-    let plan = plan();
-    let mut checker = Checker::new(plan, CheckOptions::default());
-    let inputs = inputs
-        .iter()
-        .map(|(name, text)| Input {
-            name: (*name).to_owned(),
-            reader: text.as_bytes(),
-            host: None,
-        })
-        .collect();
-    let mut findings = Vec::new();
-    match checker.check_inputs(inputs, &mut findings) {
-        Ok(_) => findings,
-        Err(error) => panic!("{error}"),
-    }
+    common::run(plan(), inputs, CheckOptions::default()).0
 }
 
 fn codes(inputs: &[(&str, &str)]) -> Vec<(String, u64, &'static str)> {
-    run(inputs)
-        .iter()
-        .map(|finding| {
-            (
-                finding.file.to_string(),
-                finding.line,
-                finding.code.as_str(),
-            )
-        })
-        .collect()
-}
-
-fn at(file: &str, line: u64, code: &'static str) -> (String, u64, &'static str) {
-    (file.to_owned(), line, code)
+    located(&run(inputs))
 }
 
 const AUDIT: &str = "audit_log.json";

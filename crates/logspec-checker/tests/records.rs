@@ -6,35 +6,16 @@
 //! timestamps, and the rule extensions (truncated agreement, kinds not
 //! given).
 
-use logspec_checker::stream::Input;
-use logspec_checker::{CheckOptions, Checker, Finding, InputSummary, Plan};
+mod common;
+
+use common::run;
+use logspec_checker::{CheckOptions, Checker, Finding, Plan};
 use logspec_reader::Format;
 
 fn plan(yaml: &str) -> Plan {
     match logspec_spec::load_str(yaml, "test.yaml") {
         Ok(loaded) => Plan::new(&loaded.spec),
         Err(error) => panic!("test spec does not load:\n{error}"),
-    }
-}
-
-fn run(
-    plan: &Plan,
-    inputs: &[(&str, &str)],
-    options: CheckOptions,
-) -> (Vec<Finding>, Vec<InputSummary>) {
-    let mut checker = Checker::new(plan, options);
-    let inputs = inputs
-        .iter()
-        .map(|(name, text)| Input {
-            name: (*name).to_owned(),
-            reader: text.as_bytes(),
-            host: None,
-        })
-        .collect();
-    let mut findings = Vec::new();
-    match checker.check_inputs(inputs, &mut findings) {
-        Ok((summaries, _)) => (findings, summaries),
-        Err(error) => panic!("{error}"),
     }
 }
 
