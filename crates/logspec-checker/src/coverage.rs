@@ -8,6 +8,8 @@ use serde::Serialize;
 #[derive(Debug, Clone)]
 pub struct Coverage {
     counts: Vec<Vec<u64>>,
+    /// Per console line the document lists.
+    console: Vec<u64>,
 }
 
 /// One documented event/variant and how often it was seen.
@@ -27,6 +29,18 @@ pub struct CoverageReport {
     pub seen: Vec<CoverageEntry>,
     /// Documented variants no record matched, in spec order.
     pub not_seen: Vec<CoverageEntry>,
+    /// Per document section (catalogue specs), in document order: how many
+    /// of its entries were exercised.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub sections: Vec<SectionCoverage>,
+}
+
+/// One document section's share of the coverage.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct SectionCoverage {
+    pub section: String,
+    pub documented: usize,
+    pub seen: usize,
 }
 
 impl Coverage {
@@ -37,6 +51,14 @@ impl Coverage {
                 .iter()
                 .map(|event| vec![0; event.variants.len()])
                 .collect(),
+            console: vec![0; plan.console.len()],
+        }
+    }
+
+    /// Counts a console line (index into [`Plan::console`]).
+    pub fn count_console(&mut self, index: usize) {
+        if let Some(count) = self.console.get_mut(index) {
+            *count += 1;
         }
     }
 
@@ -55,9 +77,34 @@ impl Coverage {
             documented: 0,
             seen: Vec::new(),
             not_seen: Vec::new(),
+            sections: plan
+                .sections
+                .iter()
+                .map(|section| SectionCoverage {
+                    section: section.clone(),
+                    documented: 0,
+                    seen: 0,
+                })
+                .collect(),
         };
+        let mut tally = |section: Option<&str>, count: u64| {
+            let known = section.and_then(|name| {
+                report
+                    .sections
+                    .iter_mut()
+                    .find(|entry| entry.section == name)
+            });
+            if let Some(entry) = known {
+                entry.documented += 1;
+                entry.seen += usize::from(count > 0);
+            }
+        };
+        for (line, &count) in plan.console.iter().zip(&self.console) {
+            tally(Some(&line.section), count);
+        }
         for (event_index, (event, counts)) in plan.events.iter().zip(&self.counts).enumerate() {
             for (variant_index, &count) in counts.iter().enumerate() {
+                tally(event.variants[variant_index].section.as_deref(), count);
                 report.documented += 1;
                 let entry = CoverageEntry {
                     event: event.id.clone(),

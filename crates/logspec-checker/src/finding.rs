@@ -71,6 +71,12 @@ codes! {
     UnknownEvent = "unknown-event", Error;
     /// An event the spec does not document, from a producer whose readers must tolerate new events; reported once per event.
     UnknownEventTolerated = "unknown-event-tolerated", Warning;
+    /// The event is documented, but not with this message; the closest documented messages are named.
+    UnknownMessage = "unknown-message", Error;
+    /// The AUDIT mark is missing from an audit entry (an error: a gap in the audit trail) or present on an entry the document does not mark (a warning).
+    AuditMismatch = "audit-mismatch", Error;
+    /// A line the document lists as console or stderr output, found in the structured stream.
+    ConsoleLine = "console-line", Error;
     /// A field the event's variant requires is absent.
     MissingField = "missing-field", Error;
     /// A field the event's variant does not document is present.

@@ -27,6 +27,13 @@ pub struct KindPlan {
     pub timestamp: Option<(String, Option<Epoch>)>,
     /// The field holding the level word.
     pub level: Option<String>,
+    /// The field holding the message.
+    pub message: Option<String>,
+    /// The field holding the audit mark.
+    pub audit: Option<String>,
+    /// Events of this kind recognised by message (the document names no
+    /// event for them).
+    pub by_message: Vec<usize>,
     pub tolerate_unknown: bool,
     /// Whether a record of this kind is expected to carry a level (a level
     /// field, or a syslog priority), so one without is counted unchecked.
@@ -97,10 +104,20 @@ impl KindPlan {
                         EpochUnit::Seconds => Epoch::Seconds,
                         EpochUnit::Milliseconds => Epoch::Milliseconds,
                         EpochUnit::Microseconds => Epoch::Microseconds,
+                        EpochUnit::Nanoseconds => Epoch::Nanoseconds,
                     }),
                 )
             }),
             level: wire.level.as_ref().map(|source| source.field.clone()),
+            message: wire.message.as_ref().map(|source| source.field.clone()),
+            audit: wire.audit.as_ref().map(|source| source.field.clone()),
+            by_message: spec
+                .events
+                .iter()
+                .enumerate()
+                .filter(|(_, event)| event.by_message && spec.event_kind(event) == index)
+                .map(|(event_index, _)| event_index)
+                .collect(),
             tolerate_unknown: wire.unknown_events == UnknownEvents::Tolerate,
             paths: wire
                 .paths

@@ -5,7 +5,7 @@ use crate::kind::KindPlan;
 use crate::rules::RulePlan;
 use crate::value::ValueCheck;
 use logspec_reader::Format;
-use logspec_spec::{Envelope, Spec};
+use logspec_spec::{Envelope, MessageMatch, Spec};
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
@@ -31,7 +31,19 @@ pub struct Plan {
     pub rules: Vec<RulePlan>,
     /// Fields any rule reads (keys, agreement), kept from each record.
     pub rule_fields: Vec<Arc<str>>,
+    /// Section paths in document order (catalogue specs); empty otherwise.
+    pub sections: Vec<String>,
+    /// Lines written outside the structured stream.
+    pub console: Vec<ConsoleLinePlan>,
     by_id: HashMap<String, usize>,
+}
+
+/// A console line the document lists, and its section.
+#[derive(Debug)]
+pub struct ConsoleLinePlan {
+    pub section: String,
+    pub stream: Option<String>,
+    pub message: MessageMatch,
 }
 
 #[derive(Debug)]
@@ -40,6 +52,11 @@ pub struct EventPlan {
     /// Its record kind (index into [`Plan::kinds`]).
     pub kind: usize,
     pub variants: Vec<VariantPlan>,
+    /// Recognised by message, for records without an event key.
+    pub by_message: bool,
+    /// Whether any variant lists its messages (so a record's message is
+    /// checked).
+    pub has_messages: bool,
     /// (format, name as written) → field name, where a variant of the
     /// event names a field differently from the glossary.
     names: HashMap<(Format, String), String>,
@@ -72,6 +89,20 @@ pub struct VariantPlan {
     pub additional_fields: bool,
     /// Unlisted fields accepted by name pattern, and their value check.
     pub extra_fields: Option<(logspec_spec::Pattern, ValueCheck)>,
+    /// The messages it is logged with; empty when not documented.
+    pub messages: Vec<MessageMatch>,
+    /// Whether it is an audit record, where the document says.
+    pub audit: Option<bool>,
+    /// The document section it is listed in.
+    pub section: Option<String>,
+}
+
+impl VariantPlan {
+    /// Whether `message` is one the variant is logged with (any message
+    /// when it lists none).
+    pub fn logs_message(&self, message: &str) -> bool {
+        self.messages.is_empty() || self.messages.iter().any(|known| known.is_match(message))
+    }
 }
 
 #[derive(Debug)]
@@ -118,6 +149,11 @@ impl Plan {
             .map(|event| EventPlan {
                 id: event.id.clone(),
                 kind: spec.event_kind(event),
+                by_message: event.by_message,
+                has_messages: event
+                    .variants
+                    .iter()
+                    .any(|variant| !variant.messages.is_empty()),
                 names: event
                     .variants
                     .iter()
@@ -198,6 +234,11 @@ impl Plan {
                                     .map_or_else(ValueCheck::text, ValueCheck::compile),
                             )
                         }),
+                        messages: variant.messages.clone(),
+                        audit: variant.audit,
+                        section: variant.section.clone().or_else(|| {
+                            (!spec.section_order.is_empty()).then(|| event.section.clone())
+                        }),
                     })
                     .collect(),
             })
@@ -262,6 +303,26 @@ impl Plan {
                 .map(|level| level.name.clone())
                 .collect(),
             events,
+            sections: {
+                let mut sections = spec.section_order.clone();
+                for console in &spec.console {
+                    if !sections.contains(&console.section) {
+                        sections.push(console.section.clone());
+                    }
+                }
+                sections
+            },
+            console: spec
+                .console
+                .iter()
+                .flat_map(|section| {
+                    section.lines.iter().map(|line| ConsoleLinePlan {
+                        section: section.section.clone(),
+                        stream: section.stream.clone(),
+                        message: line.message.clone(),
+                    })
+                })
+                .collect(),
             by_id,
         }
     }
@@ -269,6 +330,13 @@ impl Plan {
     /// Whether `word` is one of the spec's level words.
     pub fn level_known(&self, word: &str) -> bool {
         self.level_names.iter().any(|name| name == word)
+    }
+
+    /// The console line the document lists that `line` is, if any.
+    pub fn console_line(&self, line: &str) -> Option<usize> {
+        self.console
+            .iter()
+            .position(|known| known.message.is_match(line))
     }
 
     pub fn event_index(&self, id: &str) -> Option<usize> {
@@ -297,5 +365,7 @@ pub fn format_of(envelope: Envelope) -> Format {
         Envelope::PipeSeparated => Format::PipeSeparated,
         Envelope::RceReadable => Format::RceReadable,
         Envelope::Sse => Format::Sse,
+        Envelope::OtlpJson => Format::OtlpJson,
+        Envelope::PlainText => Format::PlainText,
     }
 }

@@ -14,8 +14,10 @@
 //! them to the spec's names, so the checks below know one vocabulary.
 
 use crate::finding::{Code, Excerpt, Finding, FindingSink};
-use crate::plan::{Plan, VariantPlan};
-use logspec_reader::{Envelope, Field, Format};
+use crate::plan::{EventPlan, Plan, VariantPlan};
+use crate::Severity;
+use logspec_reader::{Envelope, Field, Format, JsonKind};
+use logspec_spec::MessageMatch;
 use std::borrow::Cow;
 use std::collections::HashSet;
 use std::ops::Range;
@@ -87,7 +89,9 @@ pub fn identify<'a>(
                 == key.as_str()
         });
         match written {
-            None => Identity::Missing,
+            None => {
+                by_message(plan, kind, format, fields).map_or(Identity::Missing, Identity::Event)
+            }
             Some(field) => kind_plan
                 .event(&field.value)
                 .map_or_else(|| unknown(field), Identity::Event),
@@ -95,6 +99,7 @@ pub fn identify<'a>(
     } else {
         kind_plan
             .constant_event
+            .or_else(|| by_message(plan, kind, format, fields))
             .map_or(Identity::Missing, Identity::Event)
     };
     let event = match identity {
@@ -110,6 +115,25 @@ pub fn identify<'a>(
         }
     }
     identity
+}
+
+/// The event a record without an event key is, told by its message among
+/// the events the document names no event for.
+fn by_message(plan: &Plan, kind: usize, format: Format, fields: &[Field<'_>]) -> Option<usize> {
+    let kind_plan = &plan.kinds[kind];
+    let name = kind_plan.message.as_deref()?;
+    let message = fields.iter().find(|field| {
+        kind_plan
+            .glossary_name(format, &field.key)
+            .unwrap_or(&field.key)
+            == name
+    })?;
+    kind_plan.by_message.iter().copied().find(|&event| {
+        plan.events[event]
+            .variants
+            .iter()
+            .any(|variant| !variant.messages.is_empty() && variant.logs_message(&message.value))
+    })
 }
 
 /// What a record was recognised as.
@@ -196,6 +220,9 @@ pub struct Scratch {
     first_of_key: Vec<bool>,
     /// Tolerated unknown events already reported, by kind and id.
     tolerated: HashSet<(usize, String)>,
+    /// Per variant of the record's event: whether its messages admit the
+    /// record's.
+    candidates: Vec<bool>,
 }
 
 /// Checks `record`, sending findings to `sink`.
@@ -330,6 +357,52 @@ pub fn check_record(
     }
 
     let event = &plan.events[event_index];
+    scratch.candidates.clear();
+    scratch.candidates.resize(event.variants.len(), true);
+    if event.has_messages {
+        if let Some(name) = &kind.message {
+            match record
+                .fields
+                .iter()
+                .find(|field| field.key == name.as_str())
+            {
+                Some(found) => {
+                    for (candidate, variant) in scratch.candidates.iter_mut().zip(&event.variants) {
+                        *candidate = variant.logs_message(&found.value);
+                    }
+                    if !scratch.candidates.contains(&true) {
+                        let mut finding = record.finding(
+                            Code::UnknownMessage,
+                            format!(
+                                "{} is not documented with the message {:?}; closest documented: {}",
+                                event.id,
+                                shorten(&found.value),
+                                closest_messages(event, &found.value).join(", ")
+                            ),
+                            record.value_span(found),
+                        );
+                        finding.event = Some(event.id.clone());
+                        finding.field = Some(name.clone());
+                        sink.push(finding);
+                        return outcome;
+                    }
+                }
+                None => {
+                    let mut finding = record.finding(
+                        Code::MissingField,
+                        format!(
+                            "no {name} field, so the message of {} cannot be checked",
+                            event.id
+                        ),
+                        None,
+                    );
+                    finding.event = Some(event.id.clone());
+                    finding.field = Some(name.clone());
+                    sink.push(finding);
+                }
+            }
+        }
+    }
     let level = kind.level.as_ref().and_then(|name| {
         record
             .fields
@@ -363,7 +436,8 @@ pub fn check_record(
     };
     let mut best_variant = 0;
     let mut best_score = (usize::MAX, usize::MAX, usize::MAX);
-    for variant_index in 0..event.variants.len() {
+    let candidates = std::mem::take(&mut scratch.candidates);
+    for variant_index in (0..event.variants.len()).filter(|&index| candidates[index]) {
         let score = judge(variant_index, None);
         if score < best_score {
             best_score = score;
@@ -373,6 +447,7 @@ pub fn check_record(
             break;
         }
     }
+    scratch.candidates = candidates;
     if best_score != (0, 0, 0) {
         let mut findings = std::mem::take(&mut scratch.findings);
         judge(best_variant, Some(&mut findings));
@@ -386,6 +461,25 @@ pub fn check_record(
         variant: best_variant,
     });
     outcome
+}
+
+/// Up to three of the event's documented messages nearest to `message`,
+/// nearest first, for an unknown-message finding.
+fn closest_messages(event: &EventPlan, message: &str) -> Vec<String> {
+    let mut known: Vec<(f64, String)> = Vec::new();
+    for matcher in event.variants.iter().flat_map(|variant| &variant.messages) {
+        let (text, shown) = match matcher {
+            MessageMatch::Literal(text) => (text.as_str(), format!("{text:?}")),
+            MessageMatch::Pattern(pattern) => (pattern.source(), matcher.display()),
+            MessageMatch::Any => continue,
+        };
+        if known.iter().any(|(_, seen)| *seen == shown) {
+            continue;
+        }
+        known.push((strsim::normalized_levenshtein(text, message), shown));
+    }
+    known.sort_by(|a, b| b.0.total_cmp(&a.0));
+    known.into_iter().take(3).map(|(_, shown)| shown).collect()
 }
 
 /// Marks, for each field, whether it is the first with its key.
@@ -415,16 +509,28 @@ struct Judgement<'a> {
 
 impl Judgement<'_> {
     fn report(&mut self, code: Code, field: Option<&str>, make: impl FnOnce() -> Finding) {
-        match code.severity() {
-            crate::Severity::Error => self.errors += 1,
-            crate::Severity::Warning => self.warnings += 1,
-            crate::Severity::Info => {}
+        self.report_as(code.severity(), code, field, make);
+    }
+
+    /// Reports a finding whose severity differs from its code's usual one.
+    fn report_as(
+        &mut self,
+        severity: Severity,
+        code: Code,
+        field: Option<&str>,
+        make: impl FnOnce() -> Finding,
+    ) {
+        match severity {
+            Severity::Error => self.errors += 1,
+            Severity::Warning => self.warnings += 1,
+            Severity::Info => {}
         }
         if code == Code::EmitterMismatch {
             self.wrong_emitter += 1;
         }
         if let Some(findings) = self.findings.as_deref_mut() {
             let mut finding = make();
+            finding.severity = severity;
             finding.event = Some(self.event_id.to_owned());
             finding.variant = self.variant_name.map(str::to_owned);
             finding.field = field.map(str::to_owned);
@@ -484,8 +590,13 @@ fn check_variant(
         }
     }
 
+    let kind = &plan.kinds[record.kind];
     for (found, first) in record.fields.iter().zip(first_of_key) {
+        let carried_by_kind = [&kind.message, &kind.audit]
+            .into_iter()
+            .any(|name| name.as_deref() == Some(&*found.key));
         if !first
+            || carried_by_kind
             || variant
                 .fields
                 .iter()
@@ -563,6 +674,10 @@ fn check_variant(
         }
     }
 
+    if let (Some(expected), Some(name)) = (variant.audit, &kind.audit) {
+        check_audit(record, variant, expected, name, judgement);
+    }
+
     if let Some(tag) = &record.envelope.tag {
         if !variant.tags.is_empty() && !variant.tags.contains(tag.as_str()) {
             let mut expected: Vec<&str> = variant.tags.iter().map(String::as_str).collect();
@@ -582,6 +697,59 @@ fn check_variant(
 
     if variant.ordered {
         check_order(plan, record, variant, first_of_key, judgement);
+    }
+}
+
+/// Holds the record's audit mark to the variant's: a lost mark is a gap in
+/// the SIEM's audit trail (an error), a spurious one noise (a warning).
+fn check_audit(
+    record: &RecordInput<'_, '_>,
+    variant: &VariantPlan,
+    expected: bool,
+    name: &str,
+    judgement: &mut Judgement<'_>,
+) {
+    let found = record.fields.iter().find(|field| field.key == name);
+    let marked = match found {
+        None => false,
+        Some(field) => match (&*field.value, field.json) {
+            ("true", None | Some(JsonKind::Boolean | JsonKind::String)) => true,
+            ("false", None | Some(JsonKind::Boolean | JsonKind::String)) => false,
+            _ => {
+                judgement.report(Code::InvalidValue, Some(name), || {
+                    record.finding(
+                        Code::InvalidValue,
+                        format!(
+                            "{name}={} is not an audit mark (true or false)",
+                            shorten(&field.value)
+                        ),
+                        record.value_span(field),
+                    )
+                });
+                return;
+            }
+        },
+    };
+    let label = &variant.label;
+    if expected && !marked {
+        judgement.report(Code::AuditMismatch, Some(name), || {
+            record.finding(
+                Code::AuditMismatch,
+                format!(
+                    "{label} is an AUDIT entry, but the record has no {name}=true: \
+                     an audit trail keyed on the mark misses it"
+                ),
+                found.and_then(|field| record.field_span(field)),
+            )
+        });
+    } else if !expected && marked {
+        judgement.report_as(Severity::Warning, Code::AuditMismatch, Some(name), || {
+            record.finding(
+                Code::AuditMismatch,
+                format!("{label} is not an AUDIT entry, but the record is marked {name}=true"),
+                found.and_then(|field| record.field_span(field)),
+            )
+        });
     }
 }
 

@@ -18,6 +18,7 @@ use logspec_reader::{
     Assembler, Fed, Field, Format, Framing, Instant, LineReader, Pair, RecordLines,
 };
 use serde::Serialize;
+use std::collections::VecDeque;
 use std::io::BufRead;
 use std::sync::Arc;
 
@@ -273,6 +274,9 @@ struct CursorState {
     assembler: Option<Assembler>,
     spare_fields: Vec<Field<'static>>,
     spare_pairs: Vec<Pair<'static>>,
+    /// Records read but not yet handed out: a line of an OTLP export
+    /// holds many.
+    pending: VecDeque<Head>,
 }
 
 /// A located problem with an input, as a finding quoting its line.
@@ -324,6 +328,7 @@ impl<R: BufRead> Cursor<R> {
             assembler: None,
             spare_fields: Vec::new(),
             spare_pairs: Vec::new(),
+            pending: VecDeque::new(),
         };
         if let (Some(kind), Some(format)) = (kind, context.options.format) {
             state.settle(plan, context.options, kind, format);
@@ -346,6 +351,9 @@ impl<R: BufRead> Cursor<R> {
     ) -> std::io::Result<Option<Head>> {
         let plan = context.plan;
         loop {
+            if let Some(head) = self.state.pending.pop_front() {
+                return Ok(Some(head));
+            }
             let Some(raw) = self.lines.next_line()? else {
                 let last = self.state.assembler.as_mut().and_then(Assembler::finish);
                 if let Some(record) = last {
@@ -459,6 +467,10 @@ impl<R: BufRead> Cursor<R> {
                     }
                 },
             };
+            if format == Format::OtlpJson {
+                self.state.export(context, number, line, rules_on, sink);
+                continue;
+            }
             let Some(assembler) = &mut self.state.assembler else {
                 let lines = [(number, 0)];
                 let text = RecordLines {
@@ -567,6 +579,110 @@ impl CursorState {
         self.record(context, format, &record.lines(), rules_on, sink)
     }
 
+    /// Checks every log record of an OTLP export line, queueing their heads.
+    fn export(
+        &mut self,
+        context: &mut Context<'_, '_>,
+        number: u64,
+        line: &str,
+        rules_on: bool,
+        sink: &mut dyn FindingSink,
+    ) {
+        let records = match logspec_reader::otlp::log_records(line) {
+            Ok(records) => records,
+            Err(error) => {
+                sink.push(self.unreadable(
+                    context.plan,
+                    number,
+                    line,
+                    format!("not a valid otlp-json record: {}", error.kind),
+                    error.column,
+                ));
+                return;
+            }
+        };
+        for range in records {
+            let lines = [(number, 0)];
+            let text = RecordLines {
+                text: &line[range.clone()],
+                lines: &lines,
+            };
+            // Findings count columns in the log record; the line is longer.
+            let mut shifted = ShiftColumns {
+                sink: &mut *sink,
+                line: number,
+                by: range.start,
+            };
+            if let Some(head) =
+                self.record(context, Format::OtlpJson, &text, rules_on, &mut shifted)
+            {
+                self.pending.push_back(head);
+            }
+        }
+    }
+
+    /// The finding for a line that cannot be read: `console-line` when it
+    /// is console output the document lists, else a parse error.
+    fn unreadable(
+        &self,
+        plan: &Plan,
+        number: u64,
+        line: &str,
+        message: String,
+        column: usize,
+    ) -> Finding {
+        match plan.console_line(line) {
+            Some(index) => {
+                let known = &plan.console[index];
+                let stream = known.stream.as_deref().unwrap_or("the console");
+                problem(
+                    &self.file,
+                    number,
+                    Code::ConsoleLine,
+                    format!(
+                        "console output in the structured stream: {} writes this line ({}) \
+                         to {stream}, not as a log entry",
+                        plan.producer,
+                        known.message.display()
+                    ),
+                    None,
+                    line,
+                )
+            }
+            None => problem(
+                &self.file,
+                number,
+                Code::ParseError,
+                message,
+                Some(column),
+                line,
+            ),
+        }
+    }
+
+    /// Holds a plain-text line to the console lines the document lists.
+    fn console(
+        &mut self,
+        context: &mut Context<'_, '_>,
+        number: u64,
+        line: &str,
+        sink: &mut dyn FindingSink,
+    ) {
+        let plan = context.plan;
+        self.summary.records += 1;
+        match plan.console_line(line) {
+            Some(index) => context.coverage.count_console(index),
+            None => sink.push(problem(
+                &self.file,
+                number,
+                Code::UnknownMessage,
+                format!("not a line {} documents as console output", plan.producer),
+                None,
+                line,
+            )),
+        }
+    }
+
     /// Reads and checks one record; the rules' view of it when it is a
     /// record of a documented event.
     fn record(
@@ -581,6 +697,10 @@ impl CursorState {
         let kind = self.kind.unwrap_or(0);
         let number = text.first_number();
         let first_line = text.line(0);
+        if format == Format::PlainText && !plan.console.is_empty() {
+            self.console(context, number, first_line, sink);
+            return None;
+        }
         let mut fields = recycle(std::mem::take(&mut self.spare_fields));
         let framed;
         let head = if format.has_payload() {
@@ -631,13 +751,12 @@ impl CursorState {
                 }
                 Err(error) => {
                     let (line, line_text, column) = text.locate(error.column - 1);
-                    sink.push(problem(
-                        &self.file,
+                    sink.push(self.unreadable(
+                        plan,
                         line,
-                        Code::ParseError,
-                        format!("not a valid {} record: {}", format.name(), error.kind),
-                        Some(column),
                         line_text,
+                        format!("not a valid {} record: {}", format.name(), error.kind),
+                        column,
                     ));
                     self.spare_fields = recycle(fields);
                     return None;
@@ -703,6 +822,31 @@ impl CursorState {
         });
         self.spare_fields = recycle(fields);
         result
+    }
+}
+
+/// Moves the columns of findings on one line by `by` bytes, for records
+/// read out of the middle of a line.
+struct ShiftColumns<'s> {
+    sink: &'s mut dyn FindingSink,
+    line: u64,
+    by: usize,
+}
+
+impl FindingSink for ShiftColumns<'_> {
+    fn push(&mut self, mut finding: Finding) {
+        if finding.line == self.line {
+            finding.column = finding.column.map(|column| column + self.by);
+        }
+        self.sink.push(finding);
+    }
+
+    fn record<'a>(
+        &mut self,
+        classification: crate::record::Classification,
+        fields: &mut dyn Iterator<Item = (&'a str, &'a str)>,
+    ) {
+        self.sink.record(classification, fields);
     }
 }
 

@@ -8,6 +8,7 @@
 use logspec_reader::JsonKind;
 use logspec_spec::{DurationUnit, HexCase, JsonType, Pattern, ValueKind, ValueSpec};
 use std::net::IpAddr;
+use std::sync::Arc;
 
 /// A compiled value type: checks one value, says what is wrong with it.
 #[derive(Debug, Clone)]
@@ -25,8 +26,45 @@ pub struct ValueCheck {
     nullable: bool,
 }
 
+/// A JSON Schema a value's JSON must satisfy, for statements about a
+/// structured value's content (Hexon's DLP `violations` hold detector
+/// names, actions and counts, never the matched text).
+#[derive(Clone)]
+struct JsonSchema(Arc<jsonschema::Validator>);
+
+impl JsonSchema {
+    /// `None` for a schema that does not compile; the loader reports those.
+    fn compile(schema: &serde_json::Value) -> Option<JsonSchema> {
+        jsonschema::validator_for(schema)
+            .ok()
+            .map(|validator| JsonSchema(Arc::new(validator)))
+    }
+
+    fn check(&self, value: &str) -> Result<(), String> {
+        let parsed: serde_json::Value = serde_json::from_str(value)
+            .map_err(|_| "not JSON, where the document describes a JSON value".to_owned())?;
+        let first = self.0.iter_errors(&parsed).next().map(|error| {
+            let at = error.instance_path().to_string();
+            let at = if at.is_empty() {
+                "the value".to_owned()
+            } else {
+                at
+            };
+            format!("{at}: {error}")
+        });
+        first.map_or(Ok(()), Err)
+    }
+}
+
+impl std::fmt::Debug for JsonSchema {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("JsonSchema")
+    }
+}
+
 #[derive(Debug, Clone)]
 enum Shape {
+    Json(JsonSchema),
     Text {
         min_chars: Option<usize>,
         max_chars: Option<usize>,
@@ -127,6 +165,9 @@ impl ValueCheck {
         };
         if !matches!(spec.kind, ValueKind::Enum | ValueKind::Pattern) {
             check = check.narrowed(spec.values.as_deref(), spec.pattern.as_ref());
+        }
+        if let Some(schema) = spec.schema.as_ref().and_then(JsonSchema::compile) {
+            check.narrowing.push(Shape::Json(schema));
         }
         check.excluding(&spec.except)
     }
@@ -304,6 +345,7 @@ impl Shape {
                     Ok(())
                 }
             }
+            Shape::Json(schema) => schema.check(value),
             Shape::Matches(pattern) => {
                 if pattern.is_match(value) {
                     Ok(())
@@ -364,6 +406,7 @@ impl Shape {
             Shape::OneOf(values) => format!("one of {}", quoted_list(values)),
             Shape::NoneOf(values) => format!("never {}", quoted_list(values)),
             Shape::Matches(pattern) => format!("text matching /{}/", pattern.source()),
+            Shape::Json(_) => "JSON of the documented shape".to_owned(),
             Shape::Number { min, max } => match (min, max) {
                 (Some(min), Some(max)) => format!("a number from {min} to {max}"),
                 (Some(min), None) => format!("a number of at least {min}"),

@@ -85,7 +85,9 @@ impl Framing {
             | Format::Logback
             | Format::PipeSeparated
             | Format::RceReadable
-            | Format::Sse => None,
+            | Format::Sse
+            | Format::OtlpJson
+            | Format::PlainText => None,
         }
     }
 

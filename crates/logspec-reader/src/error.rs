@@ -163,6 +163,14 @@ pub enum ReadErrorKind {
     #[error("a key cannot contain '\"'")]
     QuoteInKey,
 
+    // OpenTelemetry OTLP/JSON exports.
+    /// The line is not an OTLP/JSON logs export, or a log record in it is malformed.
+    #[error("invalid OTLP/JSON logs export: {reason}")]
+    InvalidOtlp {
+        /// What is wrong, as serde_json or the OTLP shape says.
+        reason: String,
+    },
+
     // JSON records (json-lines, json-document, extended-json, SSE data).
     /// The record is not a JSON object.
     #[error("expected a JSON object starting with '{{'")]

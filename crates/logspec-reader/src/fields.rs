@@ -13,7 +13,7 @@ use std::ops::Range;
 use crate::error::ReadError;
 use crate::format::{read_envelope, Envelope, Format};
 use crate::keyvalue::{parse_pairs, Pair};
-use crate::{extjson, jsondoc, jsonlines, logback, pipe, rce_readable, sse};
+use crate::{extjson, jsondoc, jsonlines, logback, otlp, pipe, plaintext, rce_readable, sse};
 
 /// The JSON type of a value, with the Extended JSON wrappers MongoDB
 /// uses for scalars (`{"$oid": …}`, `{"$date": …}`) as types of their own.
@@ -171,6 +171,8 @@ pub fn read_record<'a>(
         Format::PipeSeparated => pipe::read(text, out),
         Format::RceReadable => rce_readable::read(text, out),
         Format::Sse => sse::read(text, out),
+        Format::OtlpJson => otlp::read(text, out),
+        Format::PlainText => plaintext::read(text, out),
     }
 }
 

@@ -5,7 +5,9 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::error::ReadError;
-use crate::{journald, jsondoc, jsonlines, logback, pipe, rce_readable, rfc3164, rfc5424, sse};
+use crate::{
+    journald, jsondoc, jsonlines, logback, otlp, pipe, rce_readable, rfc3164, rfc5424, sse,
+};
 
 /// A wire format: how a producer's lines are framed around their payload.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -34,6 +36,8 @@ pub enum Format {
     RceReadable,
     /// Server-sent events as `curl -N` prints them.
     Sse,
+    OtlpJson,
+    PlainText,
 }
 
 /// How a format's lines group into records.
@@ -53,7 +57,7 @@ pub enum Framing {
 
 impl Format {
     /// Every format, in the order of their names in the spec schema.
-    pub const ALL: [Format; 11] = [
+    pub const ALL: [Format; 13] = [
         Format::Rfc3164,
         Format::Rfc5424,
         Format::Journald,
@@ -65,6 +69,8 @@ impl Format {
         Format::PipeSeparated,
         Format::RceReadable,
         Format::Sse,
+        Format::OtlpJson,
+        Format::PlainText,
     ];
 
     /// How the format's lines group into records.
@@ -75,7 +81,9 @@ impl Format {
             | Format::Journald
             | Format::Bare
             | Format::JsonLines
-            | Format::ExtendedJson => Framing::Line,
+            | Format::ExtendedJson
+            | Format::OtlpJson
+            | Format::PlainText => Framing::Line,
             Format::Logback | Format::PipeSeparated => Framing::Continuation,
             Format::RceReadable | Format::Sse => Framing::Blocks,
             Format::JsonDocument => Framing::Document,
@@ -116,6 +124,8 @@ impl Format {
             Format::PipeSeparated => "pipe-separated",
             Format::RceReadable => "rce-readable",
             Format::Sse => "sse",
+            Format::OtlpJson => "otlp-json",
+            Format::PlainText => "plain-text",
         }
     }
 
@@ -223,7 +233,8 @@ fn looks_like(format: Format, line: &str) -> bool {
         Format::Rfc3164 => rfc3164::looks_like(line),
         Format::Rfc5424 => rfc5424::looks_like(line),
         Format::Journald => journald::looks_like(line),
-        Format::Bare => true,
+        Format::Bare | Format::PlainText => true,
+        Format::OtlpJson => otlp::looks_like(line),
         Format::JsonLines | Format::ExtendedJson => jsonlines::looks_like(line),
         Format::JsonDocument => jsondoc::looks_like(line),
         Format::Logback => logback::looks_like(line),
@@ -250,7 +261,9 @@ pub fn read_envelope(format: Format, line: &str) -> Result<Framed<'_>, ReadError
         | Format::Logback
         | Format::PipeSeparated
         | Format::RceReadable
-        | Format::Sse => Ok(Framed {
+        | Format::Sse
+        | Format::OtlpJson
+        | Format::PlainText => Ok(Framed {
             envelope: Envelope::default(),
             payload: Cow::Borrowed(line),
             payload_offset: Some(0),

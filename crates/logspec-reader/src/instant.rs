@@ -29,6 +29,7 @@ pub enum Epoch {
     Seconds,
     Milliseconds,
     Microseconds,
+    Nanoseconds,
 }
 
 impl Instant {
@@ -66,7 +67,9 @@ pub fn instant(format: Format, envelope: &Envelope) -> Option<Instant> {
         | Format::JsonDocument
         | Format::ExtendedJson
         | Format::RceReadable
-        | Format::Sse => None,
+        | Format::Sse
+        | Format::OtlpJson
+        | Format::PlainText => None,
     }
 }
 
@@ -79,6 +82,11 @@ pub fn field_instant(value: &str, epoch: Option<Epoch>) -> Option<Instant> {
             Epoch::Seconds => 1_000_000.0,
             Epoch::Milliseconds => 1_000.0,
             Epoch::Microseconds => 1.0,
+            // Whole nanoseconds overflow f64's precision: divide exactly.
+            Epoch::Nanoseconds => match value.parse::<i64>() {
+                Ok(nanos) => return Some(Instant::Absolute(nanos.div_euclid(1_000))),
+                Err(_) => 0.001,
+            },
         };
         let number: f64 = value.parse().ok().filter(|n: &f64| n.is_finite())?;
         let micros = number * per_unit;

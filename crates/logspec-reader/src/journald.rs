@@ -237,18 +237,22 @@ fn element_offset(array: &str, index: usize) -> usize {
 
 /// serde_json's error with its column as a byte column of `line`.
 fn json_error(line: &str, error: &serde_json::Error) -> ReadError {
+    let (column, reason) = serde_error_at(line, error);
+    ReadError {
+        column,
+        kind: ReadErrorKind::InvalidJson { reason },
+    }
+}
+
+/// serde_json's error as a 1-based byte column of `text` and a reason.
+pub(crate) fn serde_error_at(text: &str, error: &serde_json::Error) -> (usize, String) {
     // serde_json counts lines; a caller may have handed over text with `\n`.
-    let line_start: usize = line
+    let line_start: usize = text
         .split('\n')
         .take(error.line().saturating_sub(1))
         .map(|l| l.len() + 1)
         .sum();
-    ReadError {
-        column: (line_start + error.column()).max(1),
-        kind: ReadErrorKind::InvalidJson {
-            reason: json_reason(error),
-        },
-    }
+    ((line_start + error.column()).max(1), json_reason(error))
 }
 
 /// serde_json's message without its own " at line L column C" suffix.

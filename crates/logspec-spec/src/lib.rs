@@ -13,6 +13,7 @@
 //! which is why [`locate`] keeps a map from data paths to YAML positions.
 
 pub mod builtin;
+mod entries;
 pub mod load;
 pub mod locate;
 pub mod model;

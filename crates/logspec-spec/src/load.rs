@@ -104,13 +104,16 @@ pub fn load_str(text: &str, origin: &str) -> Result<LoadedSpec, LoadError> {
         origin: origin.to_owned(),
         problems,
     };
-    let locations = Locations::index(text);
-    let data: serde_json::Value =
+    let mut locations = Locations::index(text);
+    let mut data: serde_json::Value =
         serde_saphyr::from_str(text).map_err(|error| invalid(vec![yaml_problem(&error)]))?;
 
     let problems = schema_problems(&data, &locations);
     if !problems.is_empty() {
         return Err(invalid(problems));
+    }
+    for (generated, source) in crate::entries::expand(&mut data) {
+        locations.alias(generated, source);
     }
 
     let spec: Spec = serde_path_to_error::deserialize(&data).map_err(|error| {

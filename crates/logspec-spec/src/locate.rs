@@ -19,6 +19,8 @@ pub struct Location {
 #[derive(Debug, Default, Clone)]
 pub struct Locations {
     nodes: HashMap<String, Location>,
+    /// Paths of data the loader generated, and the path it came from.
+    aliases: HashMap<String, String>,
 }
 
 enum Frame {
@@ -84,15 +86,27 @@ impl Locations {
                 _ => {}
             }
         }
-        Locations { nodes }
+        Locations {
+            nodes,
+            aliases: HashMap::new(),
+        }
     }
 
     /// The location of the node at `pointer`, or of its nearest ancestor.
+    /// Makes paths under `generated` (data the loader made from the
+    /// author's) resolve to `source`, where the author wrote it.
+    pub fn alias(&mut self, generated: String, source: String) {
+        self.aliases.insert(generated, source);
+    }
+
     pub fn find(&self, pointer: &str) -> Location {
         let mut current = pointer;
         loop {
             if let Some(location) = self.nodes.get(current) {
                 return *location;
+            }
+            if let Some(source) = self.aliases.get(current) {
+                return self.find(source);
             }
             match current.rfind('/') {
                 Some(cut) => current = &current[..cut],

@@ -32,6 +32,14 @@ pub struct Spec {
     pub summary_tables: Vec<SummaryTable>,
     #[serde(default)]
     pub rules: Vec<Rule>,
+    /// Section paths in document order, for specs written as catalogue
+    /// `sections` (filled in by the loader).
+    #[serde(default)]
+    pub section_order: Vec<String>,
+    #[serde(default)]
+    pub console: Vec<ConsoleSection>,
+    #[serde(default)]
+    pub policies: Vec<Policy>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -74,11 +82,18 @@ pub enum Envelope {
     RceReadable,
     /// Server-sent events as `curl -N` prints them.
     Sse,
+    /// OpenTelemetry OTLP/JSON log exports, one export request per line
+    /// (`resourceLogs[].scopeLogs[].logRecords[]`), as the collector's file
+    /// exporter writes them.
+    OtlpJson,
+    /// Unstructured text, one line per record: console and stderr output
+    /// the document lists line by line.
+    PlainText,
 }
 
 impl Envelope {
     /// Every format, in the order of the schema.
-    pub const ALL: [Envelope; 11] = [
+    pub const ALL: [Envelope; 13] = [
         Envelope::Rfc3164,
         Envelope::Rfc5424,
         Envelope::Journald,
@@ -90,6 +105,8 @@ impl Envelope {
         Envelope::PipeSeparated,
         Envelope::RceReadable,
         Envelope::Sse,
+        Envelope::OtlpJson,
+        Envelope::PlainText,
     ];
 
     /// The name specs use.
@@ -106,6 +123,8 @@ impl Envelope {
             Envelope::PipeSeparated => "pipe-separated",
             Envelope::RceReadable => "rce-readable",
             Envelope::Sse => "sse",
+            Envelope::OtlpJson => "otlp-json",
+            Envelope::PlainText => "plain-text",
         }
     }
 }
@@ -143,6 +162,12 @@ pub struct Wire {
     pub timestamp: Option<TimestampSource>,
     /// The field holding the record's level, as a word of `severity.levels`.
     pub level: Option<LevelSource>,
+    /// The field holding the record's message, for variants that list
+    /// their messages (the whole line in `plain-text`).
+    pub message: Option<LevelSource>,
+    /// The field holding the record's audit mark (`true` when marked),
+    /// for variants that say whether they are audit records.
+    pub audit: Option<LevelSource>,
     /// What an event the spec does not document is.
     #[serde(default)]
     pub unknown_events: UnknownEvents,
@@ -169,8 +194,10 @@ pub enum EpochUnit {
     Seconds,
     Milliseconds,
     Microseconds,
+    Nanoseconds,
 }
 
+/// The field a record kind keeps something in (its level, message, audit mark).
 #[derive(Debug, Clone, Deserialize)]
 pub struct LevelSource {
     pub field: String,
@@ -424,6 +451,8 @@ pub struct ValueSpec {
     /// In JSON records: whether `null` is accepted.
     #[serde(default)]
     pub nullable: bool,
+    /// A JSON Schema the value (parsed as JSON) must satisfy.
+    pub schema: Option<serde_json::Value>,
 }
 
 /// A JSON value's type, with the two MongoDB Extended JSON wrappers that
@@ -674,6 +703,130 @@ pub struct Variant {
     pub examples: Vec<Example>,
     #[serde(default)]
     pub notes: Vec<String>,
+    /// The messages the variant is logged with; empty when the document
+    /// gives none (the message is then not checked).
+    #[serde(default)]
+    pub messages: Vec<MessageMatch>,
+    /// Whether the variant is an audit record; `None` when the document has
+    /// no notion of audit marks.
+    pub audit: Option<bool>,
+    /// The class of a document-wide policy the variant falls under
+    /// (`policies[].classes`), for lint to compare its level and audit mark.
+    pub class: Option<String>,
+}
+
+/// A message a variant is logged with.
+#[derive(Debug, Clone)]
+pub enum MessageMatch {
+    Literal(String),
+    /// A message with variable parts, matched as a whole.
+    Pattern(Pattern),
+    /// A message the document describes rather than quotes: any message.
+    Any,
+}
+
+impl MessageMatch {
+    pub fn is_match(&self, message: &str) -> bool {
+        match self {
+            MessageMatch::Literal(text) => text == message,
+            MessageMatch::Pattern(pattern) => pattern.is_match(message),
+            MessageMatch::Any => true,
+        }
+    }
+
+    /// How people read it: the literal, `/pattern/`, or a word for "any".
+    pub fn display(&self) -> String {
+        match self {
+            MessageMatch::Literal(text) => format!("{text:?}"),
+            MessageMatch::Pattern(pattern) => format!("/{}/", pattern.source()),
+            MessageMatch::Any => "(any message: the document describes it)".to_owned(),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum MessageRepr {
+    Literal(String),
+    Pattern {
+        pattern: Pattern,
+    },
+    Any {
+        #[serde(rename = "any")]
+        _any: bool,
+    },
+}
+
+impl<'de> Deserialize<'de> for MessageMatch {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Ok(match MessageRepr::deserialize(deserializer)? {
+            MessageRepr::Literal(text) => MessageMatch::Literal(text),
+            MessageRepr::Pattern { pattern } => MessageMatch::Pattern(pattern),
+            MessageRepr::Any { .. } => MessageMatch::Any,
+        })
+    }
+}
+
+/// Lines a producer writes outside its structured stream (stderr
+/// diagnostics, console printf output), listed so that a capture of them
+/// can be checked and such a line in the structured stream recognised.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ConsoleSection {
+    pub section: String,
+    /// Where the lines go, as the document says (`stderr`, `stdout`).
+    pub stream: Option<String>,
+    pub lines: Vec<ConsoleLine>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ConsoleLine {
+    pub message: MessageMatch,
+    pub note: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct ConsoleLineRepr {
+    message: Option<String>,
+    pattern: Option<Pattern>,
+    note: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for ConsoleLine {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let repr = ConsoleLineRepr::deserialize(deserializer)?;
+        let message = match (repr.message, repr.pattern) {
+            (Some(text), None) => MessageMatch::Literal(text),
+            (None, Some(pattern)) => MessageMatch::Pattern(pattern),
+            _ => {
+                return Err(de::Error::custom(
+                    "a console line has a message or a pattern",
+                ))
+            }
+        };
+        Ok(ConsoleLine {
+            message,
+            note: repr.note,
+        })
+    }
+}
+
+/// A document-wide statement about which level and audit mark a class of
+/// entries has (Hexon's jit2fa level policy), checked by lint against the
+/// entries the spec assigns to each class.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Policy {
+    pub id: String,
+    pub description: String,
+    /// Section path prefixes the policy covers.
+    pub sections: Vec<String>,
+    pub classes: IndexMap<String, PolicyClass>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct PolicyClass {
+    pub description: String,
+    pub level: String,
+    pub audit: bool,
 }
 
 /// Fields a variant accepts beyond those it lists: any whose name matches
@@ -696,6 +849,10 @@ pub struct Event {
     #[serde(default)]
     pub names: IndexMap<Envelope, String>,
     pub variants: Vec<Variant>,
+    /// The document names no event here: records without an event key are
+    /// recognised by their message, and the id is the message.
+    #[serde(default)]
+    pub by_message: bool,
 }
 
 impl Event {

@@ -398,6 +398,11 @@ fn value_spec_problem(value: &ValueSpec) -> Option<String> {
             return Some(format!("min_length {min} is greater than max_length {max}"));
         }
     }
+    if let Some(schema) = &value.schema {
+        if let Err(error) = jsonschema::validator_for(schema) {
+            return Some(format!("`schema` is not a valid JSON Schema: {error}"));
+        }
+    }
     match (value.kind, &value.item) {
         (ValueKind::List, Some(item)) => value_spec_problem(item),
         (ValueKind::List, None) => Some("a list needs `item`".to_owned()),

@@ -1,0 +1,447 @@
+//! OpenTelemetry OTLP/JSON log exports: one `ExportLogsServiceRequest`
+//! per line (`{"resourceLogs":[{"scopeLogs":[{"logRecords":[…]}]}]}`), as
+//! the collector's file exporter writes them.
+//!
+//! A line holds many log records, so reading is two steps: [`log_records`]
+//! finds each record's object in the line, and [`read`] turns one of them
+//! into fields. OTLP wraps every attribute value in a typed `AnyValue`
+//! (`{"stringValue": …}`, `{"intValue": "42"}`, …); the reader unwraps it,
+//! so a field holds its value as text with its JSON type, exactly like a
+//! JSON-lines member: `intValue` (a string in OTLP/JSON, because it is
+//! int64) and `doubleValue` are numbers, arrays and key-value lists become
+//! plain JSON arrays and objects.
+//!
+//! Fields are named as OTLP names them: `timeUnixNano`,
+//! `observedTimeUnixNano`, `severityNumber`, `severityText`, `body`,
+//! `eventName`, `traceId`, `spanId`, and each attribute by its key.
+//! Mapping them to a spec's names (`body` is the message, `severityText`
+//! the level) is the spec's business. When a record has a
+//! `severityNumber` but no `severityText`, `severityText` is the number's
+//! short name from the OTLP data model (TRACE, DEBUG, INFO, WARN, ERROR,
+//! FATAL). Resource and scope attributes are not part of the record.
+//!
+//! serde_json does the parsing, with borrowed raw values so that every
+//! value keeps its place in the line for findings that point at it.
+
+use std::borrow::Cow;
+use std::ops::Range;
+
+use serde::Deserialize;
+use serde_json::value::RawValue;
+
+use crate::error::{ReadError, ReadErrorKind};
+use crate::fields::{Field, JsonKind, RecordHead};
+use crate::journald::serde_error_at;
+
+#[derive(Deserialize)]
+struct Export<'a> {
+    #[serde(rename = "resourceLogs", borrow)]
+    resource_logs: Vec<ResourceLogs<'a>>,
+}
+
+#[derive(Deserialize)]
+struct ResourceLogs<'a> {
+    #[serde(rename = "scopeLogs", default, borrow)]
+    scope_logs: Vec<ScopeLogs<'a>>,
+}
+
+#[derive(Deserialize)]
+struct ScopeLogs<'a> {
+    #[serde(rename = "logRecords", default, borrow)]
+    log_records: Vec<&'a RawValue>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct LogRecord<'a> {
+    #[serde(borrow)]
+    time_unix_nano: Option<&'a RawValue>,
+    #[serde(borrow)]
+    observed_time_unix_nano: Option<&'a RawValue>,
+    #[serde(borrow)]
+    severity_number: Option<&'a RawValue>,
+    #[serde(borrow)]
+    severity_text: Option<&'a RawValue>,
+    #[serde(borrow)]
+    body: Option<&'a RawValue>,
+    #[serde(default, borrow)]
+    attributes: Vec<KeyValue<'a>>,
+    #[serde(borrow)]
+    event_name: Option<&'a RawValue>,
+    #[serde(borrow)]
+    trace_id: Option<&'a RawValue>,
+    #[serde(borrow)]
+    span_id: Option<&'a RawValue>,
+}
+
+#[derive(Deserialize)]
+struct KeyValue<'a> {
+    #[serde(borrow)]
+    key: &'a RawValue,
+    #[serde(borrow)]
+    value: Option<&'a RawValue>,
+}
+
+/// An `AnyValue`: exactly one of its members is set.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct AnyValue<'a> {
+    #[serde(borrow)]
+    string_value: Option<&'a RawValue>,
+    #[serde(borrow)]
+    bool_value: Option<&'a RawValue>,
+    #[serde(borrow)]
+    int_value: Option<&'a RawValue>,
+    #[serde(borrow)]
+    double_value: Option<&'a RawValue>,
+    #[serde(borrow)]
+    bytes_value: Option<&'a RawValue>,
+    #[serde(borrow)]
+    array_value: Option<&'a RawValue>,
+    #[serde(borrow)]
+    kvlist_value: Option<&'a RawValue>,
+}
+
+/// The byte range of each log record's object in `line`, in order.
+pub fn log_records(line: &str) -> Result<Vec<Range<usize>>, ReadError> {
+    let export: Export<'_> =
+        serde_json::from_str(line).map_err(|error| otlp_error(line, &error))?;
+    Ok(export
+        .resource_logs
+        .iter()
+        .flat_map(|resource| &resource.scope_logs)
+        .flat_map(|scope| &scope.log_records)
+        .filter_map(|record| place(line, record))
+        .collect())
+}
+
+/// Reads one log record's object (a range [`log_records`] found).
+pub(crate) fn read<'a>(
+    text: &'a str,
+    out: &mut Vec<Field<'a>>,
+) -> Result<Option<RecordHead<'a>>, ReadError> {
+    let record: LogRecord<'_> =
+        serde_json::from_str(text).map_err(|error| otlp_error(text, &error))?;
+    let scalar = |name: &'static str, raw: Option<&'a RawValue>, out: &mut Vec<Field<'a>>| {
+        if let Some(raw) = raw {
+            out.push(scalar_field(text, Cow::Borrowed(name), raw));
+        }
+    };
+    scalar("timeUnixNano", record.time_unix_nano, out);
+    scalar("observedTimeUnixNano", record.observed_time_unix_nano, out);
+    scalar("severityNumber", record.severity_number, out);
+    scalar("severityText", record.severity_text, out);
+    if record.severity_text.is_none() {
+        if let Some(raw) = record.severity_number {
+            if let Some(name) = severity_short_name(raw.get()) {
+                out.push(Field {
+                    key: Cow::Borrowed("severityText"),
+                    value: Cow::Borrowed(name),
+                    json: Some(JsonKind::String),
+                    key_span: None,
+                    value_span: place(text, raw),
+                });
+            }
+        }
+    }
+    if let Some(body) = record.body {
+        out.push(any_field(text, Cow::Borrowed("body"), None, body)?);
+    }
+    scalar("eventName", record.event_name, out);
+    scalar("traceId", record.trace_id, out);
+    scalar("spanId", record.span_id, out);
+    for attribute in record.attributes {
+        let key: String = serde_json::from_str(attribute.key.get()).map_err(|_| ReadError {
+            column: place(text, attribute.key).map_or(1, |span| span.start + 1),
+            kind: ReadErrorKind::InvalidOtlp {
+                reason: "an attribute key must be a string".to_owned(),
+            },
+        })?;
+        match attribute.value {
+            Some(value) => out.push(any_field(
+                text,
+                Cow::Owned(key),
+                place(text, attribute.key),
+                value,
+            )?),
+            None => out.push(Field {
+                key: Cow::Owned(key),
+                value: Cow::Borrowed(""),
+                json: Some(JsonKind::Null),
+                key_span: place(text, attribute.key),
+                value_span: None,
+            }),
+        }
+    }
+    Ok(Some(RecordHead::default()))
+}
+
+/// Shape check for [`detect`](crate::detect): an object whose first member
+/// is `resourceLogs`.
+pub(crate) fn looks_like(line: &str) -> bool {
+    line.trim_start()
+        .strip_prefix('{')
+        .is_some_and(|rest| rest.trim_start().starts_with("\"resourceLogs\""))
+}
+
+/// Where `raw` (borrowed from `text`) sits in `text`.
+fn place(text: &str, raw: &RawValue) -> Option<Range<usize>> {
+    let start = (raw.get().as_ptr() as usize).checked_sub(text.as_ptr() as usize)?;
+    let end = start.checked_add(raw.get().len())?;
+    (end <= text.len()).then_some(start..end)
+}
+
+/// A plain JSON value of the record itself (`timeUnixNano`, `severityText`).
+fn scalar_field<'a>(text: &'a str, key: Cow<'a, str>, raw: &'a RawValue) -> Field<'a> {
+    let (value, json) = plain(raw.get());
+    Field {
+        key,
+        value,
+        json: Some(json),
+        key_span: None,
+        value_span: place(text, raw),
+    }
+}
+
+/// An attribute or the body: an `AnyValue`, unwrapped.
+fn any_field<'a>(
+    text: &'a str,
+    key: Cow<'a, str>,
+    key_span: Option<Range<usize>>,
+    raw: &'a RawValue,
+) -> Result<Field<'a>, ReadError> {
+    let (value, json) = unwrap_any(raw).map_err(|reason| ReadError {
+        column: place(text, raw).map_or(1, |span| span.start + 1),
+        kind: ReadErrorKind::InvalidOtlp { reason },
+    })?;
+    Ok(Field {
+        key,
+        value,
+        json: Some(json),
+        key_span,
+        value_span: place(text, raw),
+    })
+}
+
+/// The value an `AnyValue` holds, as text and JSON type.
+fn unwrap_any(raw: &RawValue) -> Result<(Cow<'_, str>, JsonKind), String> {
+    let any: AnyValue<'_> = serde_json::from_str(raw.get()).map_err(|error| error.to_string())?;
+    if let Some(value) = any.string_value.or(any.bytes_value) {
+        let text: String = serde_json::from_str(value.get())
+            .map_err(|_| "stringValue and bytesValue must be strings".to_owned())?;
+        return Ok((Cow::Owned(text), JsonKind::String));
+    }
+    if let Some(value) = any.int_value {
+        // int64 travels as a string in OTLP/JSON; it is a number all the same.
+        let digits = value.get().trim_matches('"');
+        if digits.parse::<i64>().is_err() {
+            return Err(format!("intValue {} is not a 64-bit integer", value.get()));
+        }
+        return Ok((Cow::Borrowed(digits), JsonKind::Number));
+    }
+    if let Some(value) = any.double_value {
+        let (text, json) = plain(value.get());
+        return match json {
+            JsonKind::Number => Ok((text, json)),
+            // NaN and infinities are written as strings.
+            _ => Ok((text, JsonKind::String)),
+        };
+    }
+    if let Some(value) = any.bool_value {
+        return match value.get() {
+            "true" | "false" => Ok((Cow::Borrowed(value.get()), JsonKind::Boolean)),
+            other => Err(format!("boolValue {other} is not a boolean")),
+        };
+    }
+    if any.array_value.is_some() || any.kvlist_value.is_some() {
+        let plain = to_plain(raw.get(), 0)?;
+        let json = if plain.is_array() {
+            JsonKind::Array
+        } else {
+            JsonKind::Object
+        };
+        return Ok((Cow::Owned(plain.to_string()), json));
+    }
+    Ok((Cow::Borrowed(""), JsonKind::Null))
+}
+
+/// An `AnyValue` as the plain JSON value it stands for (nested values
+/// unwrapped), for arrays and key-value lists.
+fn to_plain(any: &str, depth: usize) -> Result<serde_json::Value, String> {
+    use serde_json::Value;
+    if depth > crate::json::MAX_DEPTH {
+        return Err("values nested too deeply".to_owned());
+    }
+    let value: Value = serde_json::from_str(any).map_err(|error| error.to_string())?;
+    let Value::Object(members) = value else {
+        return Err("an AnyValue must be an object".to_owned());
+    };
+    let Some((kind, inner)) = members.into_iter().next() else {
+        return Ok(Value::Null);
+    };
+    let items = |inner: &Value| -> Vec<Value> {
+        inner
+            .get("values")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default()
+    };
+    Ok(match kind.as_str() {
+        "intValue" => match &inner {
+            Value::String(digits) => digits
+                .parse::<i64>()
+                .map(Value::from)
+                .map_err(|_| format!("intValue {digits:?} is not a 64-bit integer"))?,
+            other => other.clone(),
+        },
+        "arrayValue" => Value::Array(
+            items(&inner)
+                .iter()
+                .map(|item| to_plain(&item.to_string(), depth + 1))
+                .collect::<Result<_, _>>()?,
+        ),
+        "kvlistValue" => {
+            let mut object = serde_json::Map::new();
+            for pair in items(&inner) {
+                let key = pair
+                    .get("key")
+                    .and_then(Value::as_str)
+                    .ok_or("a key-value list entry needs a string key")?
+                    .to_owned();
+                let value = match pair.get("value") {
+                    Some(value) => to_plain(&value.to_string(), depth + 1)?,
+                    None => Value::Null,
+                };
+                object.insert(key, value);
+            }
+            Value::Object(object)
+        }
+        _ => inner,
+    })
+}
+
+/// A JSON scalar as text: a string unescaped, anything else as written.
+fn plain(raw: &str) -> (Cow<'_, str>, JsonKind) {
+    match raw.as_bytes().first() {
+        Some(b'"') => match serde_json::from_str::<String>(raw) {
+            Ok(text) => (Cow::Owned(text), JsonKind::String),
+            Err(_) => (Cow::Borrowed(raw), JsonKind::String),
+        },
+        Some(b't' | b'f') => (Cow::Borrowed(raw), JsonKind::Boolean),
+        Some(b'n') => (Cow::Borrowed(""), JsonKind::Null),
+        Some(b'[') => (Cow::Borrowed(raw), JsonKind::Array),
+        Some(b'{') => (Cow::Borrowed(raw), JsonKind::Object),
+        _ => (Cow::Borrowed(raw), JsonKind::Number),
+    }
+}
+
+/// The OTLP data model's short name for a severity number (1-24).
+fn severity_short_name(number: &str) -> Option<&'static str> {
+    let number: u8 = number.trim_matches('"').parse().ok()?;
+    Some(match number {
+        1..=4 => "TRACE",
+        5..=8 => "DEBUG",
+        9..=12 => "INFO",
+        13..=16 => "WARN",
+        17..=20 => "ERROR",
+        21..=24 => "FATAL",
+        _ => return None,
+    })
+}
+
+fn otlp_error(text: &str, error: &serde_json::Error) -> ReadError {
+    let (column, reason) = serde_error_at(text, error);
+    ReadError {
+        column,
+        kind: ReadErrorKind::InvalidOtlp { reason },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const EXPORT: &str = r#"{"resourceLogs":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"hexon"}}]},"scopeLogs":[{"scope":{"name":"hexon"},"logRecords":[{"timeUnixNano":"1767225600000000000","severityNumber":9,"severityText":"INFO","body":{"stringValue":"backend added"},"attributes":[{"key":"event","value":{"stringValue":"loadbalancer"}},{"key":"port","value":{"intValue":"8080"}},{"key":"audit","value":{"boolValue":true}},{"key":"violations","value":{"arrayValue":{"values":[{"kvlistValue":{"values":[{"key":"detector","value":{"stringValue":"credit_card"}},{"key":"count","value":{"intValue":"2"}}]}}]}}}]},{"severityNumber":17,"body":{"stringValue":"x"}}]}]}]}"#;
+
+    fn fields(text: &str) -> Vec<(String, String, Option<JsonKind>)> {
+        let mut out = Vec::new();
+        read(text, &mut out).expect("valid record");
+        out.into_iter()
+            .map(|field| (field.key.into_owned(), field.value.into_owned(), field.json))
+            .collect()
+    }
+
+    #[test]
+    fn finds_every_log_record_and_unwraps_values() {
+        let records = log_records(EXPORT).expect("valid export");
+        assert_eq!(records.len(), 2);
+        let first = fields(&EXPORT[records[0].clone()]);
+        let get = |key: &str| {
+            first
+                .iter()
+                .find(|(name, _, _)| name == key)
+                .map(|(_, value, json)| (value.as_str(), *json))
+        };
+        assert_eq!(
+            get("timeUnixNano"),
+            Some(("1767225600000000000", Some(JsonKind::String)))
+        );
+        assert_eq!(get("severityText"), Some(("INFO", Some(JsonKind::String))));
+        assert_eq!(get("body"), Some(("backend added", Some(JsonKind::String))));
+        assert_eq!(get("event"), Some(("loadbalancer", Some(JsonKind::String))));
+        assert_eq!(get("port"), Some(("8080", Some(JsonKind::Number))));
+        assert_eq!(get("audit"), Some(("true", Some(JsonKind::Boolean))));
+        assert_eq!(
+            get("violations"),
+            Some((
+                r#"[{"detector":"credit_card","count":2}]"#,
+                Some(JsonKind::Array)
+            ))
+        );
+        assert!(
+            get("service.name").is_none(),
+            "resource attributes stay out"
+        );
+        let second = fields(&EXPORT[records[1].clone()]);
+        assert!(second.contains(&(
+            "severityText".to_owned(),
+            "ERROR".to_owned(),
+            Some(JsonKind::String)
+        )));
+    }
+
+    #[test]
+    fn spans_point_into_the_record() {
+        let records = log_records(EXPORT).expect("valid export");
+        let text = &EXPORT[records[0].clone()];
+        let mut out = Vec::new();
+        read(text, &mut out).expect("valid record");
+        for field in &out {
+            if let Some(span) = &field.value_span {
+                assert!(text.get(span.clone()).is_some());
+            }
+        }
+        let body = out.iter().find(|field| field.key == "body").expect("body");
+        let span = body.value_span.clone().expect("placed");
+        assert_eq!(&text[span], r#"{"stringValue":"backend added"}"#);
+    }
+
+    #[test]
+    fn malformed_exports_and_records_are_located_errors() {
+        let error = log_records(r#"{"resourceLogs":[{"scopeLogs":[{"logRecords":[{]}]}]}"#)
+            .expect_err("broken");
+        assert!(matches!(error.kind, ReadErrorKind::InvalidOtlp { .. }));
+        assert!(error.column > 1);
+        let error = log_records(r#"{"resourceLogs":{}}"#).expect_err("not a list");
+        assert!(matches!(error.kind, ReadErrorKind::InvalidOtlp { .. }));
+        let text = r#"{"attributes":[{"key":"n","value":{"intValue":"4x"}}]}"#;
+        let error = read(text, &mut Vec::new()).expect_err("bad int");
+        assert_eq!(error.column, text.find("{\"intValue").expect("there") + 1);
+    }
+
+    #[test]
+    fn shape() {
+        assert!(looks_like(r#" { "resourceLogs": []}"#));
+        assert!(!looks_like(r#"{"event":"x","msg":"resourceLogs"}"#));
+    }
+}
