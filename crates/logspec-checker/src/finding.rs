@@ -131,6 +131,10 @@ codes! {
     ExampleExpectationStale = "example-expectation-stale", Error;
     /// Two variants of one event cannot be told apart by fields, values or emitters.
     IndistinguishableVariants = "indistinguishable-variants", Warning;
+    /// The document lists one event with the same message twice, at different levels or with different AUDIT marks.
+    EntryConflict = "entry-conflict", Warning;
+    /// An entry's written level or AUDIT mark differs from what a document-wide policy gives its class.
+    PolicyViolation = "policy-violation", Warning;
     /// A field the events use is missing from the document's glossary.
     FieldNotInGlossary = "field-not-in-glossary", Info;
     /// A glossary field that no event uses.

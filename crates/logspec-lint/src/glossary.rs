@@ -6,6 +6,10 @@ use logspec_spec::ValueKind;
 
 pub(crate) fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
     let spec = &context.loaded.spec;
+    let has_glossary = spec
+        .fields
+        .values()
+        .any(|definition| definition.in_glossary);
     for (name, definition) in &spec.fields {
         let glossary_pointer = logspec_spec::locate::pointer(&["fields", name]);
         // (event index, variant index, field index) of every use.
@@ -23,7 +27,18 @@ pub(crate) fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
         let use_pointer =
             |(e, v, f): (usize, usize, usize)| format!("{}/fields/{f}", variant_pointer(e, v));
 
-        if uses.is_empty() && !spec.kinds().any(|kind| kind.event_key == *name) {
+        let kept_by_kind = spec.kinds().any(|kind| {
+            kind.event_key == *name
+                || [&kind.level, &kind.message, &kind.audit]
+                    .into_iter()
+                    .flatten()
+                    .any(|source| source.field == *name)
+                || kind
+                    .timestamp
+                    .as_ref()
+                    .is_some_and(|source| source.field == *name)
+        });
+        if uses.is_empty() && !kept_by_kind {
             findings.push(context.finding(
                 Code::FieldUnused,
                 &glossary_pointer,
@@ -31,7 +46,8 @@ pub(crate) fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
             ));
             continue;
         }
-        if !definition.in_glossary {
+        // A document without a glossary has nothing to leave a field out of.
+        if !definition.in_glossary && has_glossary {
             let mut finding = context.finding(
                 Code::FieldNotInGlossary,
                 &glossary_pointer,
@@ -98,7 +114,9 @@ pub(crate) fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
 
         let listed = match (&definition.glossary_values, definition.value.kind) {
             (Some(values), _) => values.clone(),
-            (None, ValueKind::Enum) => definition.value.values.clone().unwrap_or_default(),
+            (None, ValueKind::Enum) if !kept_by_kind => {
+                definition.value.values.clone().unwrap_or_default()
+            }
             (None, _) => continue,
         };
         // A use without narrowing allows every glossary value.

@@ -11,6 +11,8 @@
 mod emitters;
 mod examples;
 mod glossary;
+mod messages;
+mod policies;
 mod tables;
 mod variants;
 
@@ -29,6 +31,8 @@ pub fn lint(loaded: &LoadedSpec) -> Vec<Finding> {
     emitters::check(&context, &mut findings);
     glossary::check(&context, &mut findings);
     variants::check(&context, &mut findings);
+    policies::check(&context, &mut findings);
+    messages::check(&context, &mut findings);
     examples::check(&context, &mut findings);
     findings.sort_by_key(|finding| (finding.line, finding.column, finding.code));
     findings

@@ -18,8 +18,8 @@ pub(crate) fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
                 Code::IndistinguishableVariants,
                 &variant_pointer(event_index, later),
                 format!(
-                    "{} has the same fields, values and emitters as {}: records always classify \
-                     as the earlier one",
+                    "{} has the same fields, values, emitters and messages as {}: records always \
+                     classify as the earlier one",
                     display(&event.id, &variant.name, 2),
                     display(&event.id, &event.variants[earlier].name, 2)
                 ),
@@ -63,7 +63,26 @@ fn same_shape(spec: &logspec_spec::Spec, a: &Variant, b: &Variant) -> bool {
         tags.dedup();
         let mut forbidden = variant.forbidden.clone();
         forbidden.sort();
-        (fields, tags, forbidden, variant.additional_fields)
+        let mut messages: Vec<String> = variant.messages.iter().map(|m| m.display()).collect();
+        messages.sort();
+        let mut levels: Vec<String> = std::iter::once(&variant.severity)
+            .chain(&variant.severities)
+            .cloned()
+            .collect();
+        levels.sort_unstable();
+        // Levels tell variants apart only where the document lists messages:
+        // elsewhere a wrong level is the finding, not a different variant.
+        if messages.is_empty() {
+            levels.clear();
+        }
+        (
+            fields,
+            tags,
+            forbidden,
+            variant.additional_fields,
+            messages,
+            levels,
+        )
     };
     key(a) == key(b)
 }

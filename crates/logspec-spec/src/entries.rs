@@ -41,6 +41,12 @@ pub fn expand(data: &mut Value) -> Origins {
         Some(Value::Array(events)) => events,
         _ => Vec::new(),
     };
+    // Entries that name their event carry it in the kind's event key.
+    let event_key = root
+        .get("wire")
+        .and_then(|wire| wire.get("event_key"))
+        .and_then(Value::as_str)
+        .map(str::to_owned);
     let mut order: Vec<Value> = Vec::new();
     for (section_index, section) in sections.iter().enumerate() {
         let title = section
@@ -89,7 +95,14 @@ pub fn expand(data: &mut Value) -> Origins {
                 .and_then(Value::as_array_mut);
             let Some(variants) = variants else { continue };
             let name = unique_name(variants, &slug(&message_id(&messages)));
-            let variant = variant(entry, &defaults, title, &id, name, messages);
+            let mut variant = variant(entry, &defaults, title, &id, name, messages);
+            if let (Some(key), Some(_), Some(Value::Array(fields))) =
+                (&event_key, named, variant.get_mut("fields"))
+            {
+                if !fields.iter().any(|field| field.as_str() == Some(key)) {
+                    fields.insert(0, Value::String(key.clone()));
+                }
+            }
             variants.push(variant);
             origins.push((
                 format!("/events/{event_index}/variants/{}", variants.len() - 1),

@@ -149,7 +149,10 @@ pub fn references(spec: &Spec) -> Vec<(String, String)> {
                     add(&here, format!("field `{}` is listed twice", field.name));
                 }
             }
-            if !kind.event_key.is_empty() && !listed.contains(kind.event_key.as_str()) {
+            if !kind.event_key.is_empty()
+                && !event.by_message
+                && !listed.contains(kind.event_key.as_str())
+            {
                 add(
                     &["fields"],
                     format!(
