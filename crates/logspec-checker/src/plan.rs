@@ -333,10 +333,21 @@ impl Plan {
     }
 
     /// The console line the document lists that `line` is, if any.
+    /// A literal wins over a pattern, and a longer pattern over a shorter
+    /// one, so that a catch-all (`[%s] %s`) takes only what nothing else
+    /// describes.
     pub fn console_line(&self, line: &str) -> Option<usize> {
+        let specificity = |message: &MessageMatch| match message {
+            MessageMatch::Literal(_) => usize::MAX,
+            MessageMatch::Pattern(pattern) => pattern.source().len(),
+            MessageMatch::Any => 0,
+        };
         self.console
             .iter()
-            .position(|known| known.message.is_match(line))
+            .enumerate()
+            .filter(|(_, known)| known.message.is_match(line))
+            .max_by_key(|(index, known)| (specificity(&known.message), std::cmp::Reverse(*index)))
+            .map(|(index, _)| index)
     }
 
     pub fn event_index(&self, id: &str) -> Option<usize> {

@@ -103,6 +103,12 @@ impl Format {
 
     /// Whether the format frames a text payload (read as key=value) rather
     /// than carrying its fields itself.
+    /// Whether every line has this format's shape (bare, plain text), so
+    /// that detection tries it only when nothing more specific fits.
+    pub fn takes_any_line(self) -> bool {
+        matches!(self, Format::Bare | Format::PlainText)
+    }
+
     pub fn has_payload(self) -> bool {
         matches!(
             self,
@@ -223,8 +229,13 @@ pub fn detect(line: &str, allowed: &[Format]) -> Option<Format> {
     allowed
         .iter()
         .copied()
-        .find(|&format| format != Format::Bare && looks_like(format, line))
-        .or_else(|| allowed.contains(&Format::Bare).then_some(Format::Bare))
+        .find(|&format| !format.takes_any_line() && looks_like(format, line))
+        .or_else(|| {
+            // The formats every line fits come last, bare before plain text.
+            [Format::Bare, Format::PlainText]
+                .into_iter()
+                .find(|format| allowed.contains(format))
+        })
 }
 
 /// Whether `line` has the shape of `format`'s first line.
@@ -290,7 +301,7 @@ mod tests {
         let json = serde_json::to_string(&Format::ALL).expect("serializable");
         assert_eq!(
             json,
-            r#"["rfc3164","rfc5424","journald","bare","json-lines","json-document","extended-json","logback","pipe-separated","rce-readable","sse"]"#
+            r#"["rfc3164","rfc5424","journald","bare","json-lines","json-document","extended-json","logback","pipe-separated","rce-readable","sse","otlp-json","plain-text"]"#
         );
         let back: Vec<Format> = serde_json::from_str(&json).expect("deserializable");
         assert_eq!(back, Format::ALL);
@@ -301,7 +312,7 @@ mod tests {
         let err = "syslog".parse::<Format>().expect_err("not a format");
         assert_eq!(
             err.to_string(),
-            r#"unknown wire format "syslog": expected one of rfc3164, rfc5424, journald, bare, json-lines, json-document, extended-json, logback, pipe-separated, rce-readable, sse"#
+            r#"unknown wire format "syslog": expected one of rfc3164, rfc5424, journald, bare, json-lines, json-document, extended-json, logback, pipe-separated, rce-readable, sse, otlp-json, plain-text"#
         );
     }
 

@@ -322,8 +322,43 @@ fn render_coverage(report: &Report, paint: &Paint, out: &mut dyn Write) -> io::R
             paint.dim(&format!("not seen: {}", names.join(", ")))
         )?;
     }
+    if !coverage.sections.is_empty() {
+        let exercised: Vec<_> = coverage
+            .sections
+            .iter()
+            .filter(|section| section.seen > 0)
+            .collect();
+        writeln!(
+            out,
+            "{} {} of {} document sections exercised",
+            paint.dim("sections"),
+            exercised.len(),
+            coverage.sections.len()
+        )?;
+        // Only the sections something reached: the rest is every other one.
+        for section in exercised.iter().take(SECTIONS_SHOWN) {
+            writeln!(
+                out,
+                "     {}: {} of {} entries exercised",
+                section.section, section.seen, section.documented
+            )?;
+        }
+        if exercised.len() > SECTIONS_SHOWN {
+            writeln!(
+                out,
+                "     {}",
+                paint.dim(&format!(
+                    "… and {} more (see --report json)",
+                    exercised.len() - SECTIONS_SHOWN
+                ))
+            )?;
+        }
+    }
     Ok(())
 }
+
+/// Exercised sections listed in the human report.
+const SECTIONS_SHOWN: usize = 20;
 
 fn render_verdict(report: &Report, paint: &Paint, out: &mut dyn Write) -> io::Result<()> {
     let counts = report.counts;

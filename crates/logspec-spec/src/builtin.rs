@@ -28,6 +28,10 @@ pub const BUILTINS: &[Builtin] = &[
         name: "agent-hub",
         text: include_str!("../../../spec/agent-hub.yaml"),
     },
+    Builtin {
+        name: "hexon",
+        text: include_str!("../../../spec/hexon.yaml"),
+    },
 ];
 
 /// The built-in spec called `name`, if there is one.

@@ -336,6 +336,22 @@ fn kind_references(spec: &Spec, problems: &mut Problems) {
                 format!("event key `{}` is not in `fields`", kind.event_key),
             );
         }
+        let console_only = kind
+            .envelopes
+            .iter()
+            .all(|envelope| *envelope == crate::model::Envelope::PlainText);
+        let by_message = spec
+            .events
+            .iter()
+            .any(|event| event.by_message && spec.event_kind(event) == index);
+        if kind.event_key.is_empty() && kind.event.is_none() && !console_only && !by_message {
+            add(
+                &[],
+                "a record kind needs `event_key` or `event` to tell which event a record is \
+                 (only plain-text console kinds go without)"
+                    .to_owned(),
+            );
+        }
         if let Some(event) = &kind.event {
             match spec.event(event) {
                 None => add(
