@@ -116,6 +116,25 @@ fn explain(
         if !variant.severities.is_empty() {
             let _ = writeln!(out, "  also at:  {}", variant.severities.join(", "));
         }
+        match variant.audit {
+            Some(true) => {
+                let _ = writeln!(
+                    out,
+                    "  audit:    AUDIT (security-auditable; must carry the mark)"
+                );
+            }
+            Some(false) => {
+                let _ = writeln!(out, "  audit:    not marked");
+            }
+            None => {}
+        }
+        if let Some(class) = &variant.class {
+            let _ = writeln!(out, "  policy class: {class}");
+        }
+        for (index, message) in variant.messages.iter().enumerate() {
+            let lead = if index == 0 { "message: " } else { "      or:" };
+            let _ = writeln!(out, "  {lead} {}", message.display());
+        }
         if !variant.emitters.is_empty() {
             let mut tags: Vec<&str> = compiled.tags.iter().map(String::as_str).collect();
             tags.sort_unstable();
