@@ -304,7 +304,7 @@ fn check_json(text: &str, fields: &[Field<'_>], read: bool) {
         return;
     };
     for field in fields {
-        check_json_field(text, field);
+        check_json_field(text, field, false);
     }
     let mut expected = Vec::new();
     flatten(None, &value, &mut expected);
@@ -392,8 +392,9 @@ fn kind_of(value: &Value) -> JsonKind {
 }
 
 /// A JSON field's key span holds its last path segment as written (escapes
-/// and all), and its value span the JSON text of its value.
-fn check_json_field(text: &str, field: &Field<'_>) {
+/// and all), and its value span the JSON text of its value, or, for a
+/// `wrapped` Extended JSON scalar, of the wrapper object.
+fn check_json_field(text: &str, field: &Field<'_>, wrapped: bool) {
     let key = &field.key;
     if let Some(span) = &field.key_span {
         let written = text.get(span.clone()).unwrap_or_default();
@@ -411,18 +412,19 @@ fn check_json_field(text: &str, field: &Field<'_>) {
     let value: Value = serde_json::from_str(written).unwrap_or_else(|e| {
         panic!("{text:?}: value span of {key:?}, {written:?}, is no JSON value: {e}")
     });
-    let agrees = match field.json {
-        Some(JsonKind::String) => value.as_str() == Some(&*field.value),
-        Some(JsonKind::Null) => value.is_null() && field.value.is_empty(),
-        Some(JsonKind::Number | JsonKind::Boolean | JsonKind::Array | JsonKind::Object) => {
-            written == field.value && kind_of(&value) == field.json.unwrap_or(JsonKind::Null)
-        }
-        // An Extended JSON wrapper: its one member names it.
-        Some(JsonKind::ObjectId | JsonKind::Date) => {
-            value.as_object().is_some_and(|members| members.len() == 1)
-        }
-        None => false,
-    };
+    // An Extended JSON scalar wrapper: an object of one `$` member.
+    let wrapper = value
+        .as_object()
+        .is_some_and(|members| members.len() == 1 && members.keys().all(|k| k.starts_with('$')));
+    let agrees = (wrapped && wrapper)
+        || match field.json {
+            Some(JsonKind::String) => value.as_str() == Some(&*field.value),
+            Some(JsonKind::Null) => value.is_null() && field.value.is_empty(),
+            Some(JsonKind::Number | JsonKind::Boolean | JsonKind::Array | JsonKind::Object) => {
+                written == field.value && kind_of(&value) == field.json.unwrap_or(JsonKind::Null)
+            }
+            Some(JsonKind::ObjectId | JsonKind::Date) | None => false,
+        };
     assert!(
         agrees,
         "{text:?}: {key:?} = {:?} ({:?}) but {written:?} is written",
@@ -464,7 +466,7 @@ fn check_extended_json(text: &str, fields: &[Field<'_>], read: bool) {
                     member.key, field.key
                 )
             });
-        check_json_field(text, field);
+        check_json_field(text, field, true);
         assert!(
             matches!(
                 field.json,
@@ -661,7 +663,7 @@ fn check_sse(text: &str, fields: &[Field<'_>], result: &Result<Option<RecordHead
     if let ([(offset, _)], true) = (data.as_slice(), json) {
         // One data line: its fields are placed in the text.
         for field in fields {
-            check_json_field(text, field);
+            check_json_field(text, field, false);
             assert!(
                 field
                     .value_span
