@@ -19,17 +19,15 @@
 
 use crate::chunked::{Chunked, Chunking, Hiccup};
 use crate::instants::{check_envelope_instant, check_field_instant};
+use logspec_checker::stream::RECORD_LINE_FACTOR;
 use logspec_reader::{
     decode, detect, read_record, Assembled, Assembler, Fed, Field, Format, Framing, JsonKind,
     LineReader, ReadError, ReadErrorKind, RecordHead, RecordLines, MAX_RECORD_LINES,
 };
 use serde_json::Value;
 
-/// How many times the line limit a record may hold, as in the checker.
-const RECORD_LINE_FACTOR: usize = 4;
-
 /// A line as the framing sees it: its text, or `None` when it could not be
-/// read (over the line limit, or not UTF-8 without NUL).
+/// read (over the line limit, not UTF-8, or holding a NUL).
 type Line = (u64, Option<String>);
 
 /// Reads `input` (a [`Chunking`] header, then the stream) as `format`
@@ -176,11 +174,10 @@ fn check_accounting(format: Format, lines: &[Line], records: &[Assembled], orpha
             && text
                 .as_deref()
                 .is_some_and(|text| text.trim().is_empty() || format.is_separator(text));
+        let times = u8::from(in_record) + u8::from(orphan) + u8::from(between);
         assert_eq!(
-            u8::from(in_record) + u8::from(orphan) + u8::from(between),
-            1,
-            "{format}: line {number} is accounted for {} times",
-            u8::from(in_record) + u8::from(orphan) + u8::from(between)
+            times, 1,
+            "{format}: line {number} accounted for {times} times"
         );
     }
 }
