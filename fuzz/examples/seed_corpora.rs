@@ -5,14 +5,17 @@
 //! parser rather than at its first byte: every built-in spec's text, every
 //! example line the specs document, the bundled example streams, and each
 //! example's payload rendered in every envelope (with the priority and tag
-//! its variant documents). A target's old seeds (`seed-*`) are replaced;
+//! its variant documents); for the record readers, each example and
+//! stream as the formats of the record kind it belongs to. A target's old seeds (`seed-*`) are replaced;
 //! what the fuzzer added to the corpus is kept.
 
 use logspec_checker::Plan;
 use logspec_fuzz::chunked::Chunking;
 use logspec_fuzz::render::{self, JournalValue, Padding, SdElement};
 use logspec_fuzz::specs::builtins;
-use logspec_reader::{detect, parse_pairs, read_envelope, Format, Priority};
+use logspec_reader::{
+    detect, field_instant, parse_pairs, read_envelope, read_record, Epoch, Format, Priority,
+};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -36,14 +39,19 @@ fn main() -> ExitCode {
     }
 }
 
-type Seeds = BTreeMap<&'static str, BTreeSet<Vec<u8>>>;
+type Seeds = BTreeMap<String, BTreeSet<Vec<u8>>>;
 
 fn seeds() -> io::Result<Seeds> {
     let mut seeds = Seeds::new();
-    let mut add = |target: &'static str, seed: &[u8]| {
-        seeds.entry(target).or_default().insert(seed.to_vec());
+    let mut add = |target: &str, seed: &[u8]| {
+        seeds
+            .entry(target.to_owned())
+            .or_default()
+            .insert(seed.to_vec());
     };
-    let mut streams: Vec<Vec<u8>> = example_streams()?;
+    let examples = example_streams()?;
+    record_seeds(&examples, &mut add);
+    let mut streams: Vec<Vec<u8>> = examples.into_iter().map(|(_, bytes)| bytes).collect();
     let mut by_format: BTreeMap<&'static str, Vec<String>> = BTreeMap::new();
 
     for compiled in builtins() {
@@ -105,7 +113,7 @@ fn seeds() -> io::Result<Seeds> {
     }
     // `shape` reads the same logs as `check`.
     if let Some(logs) = seeds.get("check").cloned() {
-        seeds.insert("shape", logs);
+        seeds.insert("shape".to_owned(), logs);
     }
     Ok(seeds)
 }
@@ -202,16 +210,109 @@ fn renderings(payload: &str, priority: Priority, tag: &str) -> Vec<(&'static str
     ]
 }
 
-fn example_streams() -> io::Result<Vec<Vec<u8>>> {
-    let mut paths: Vec<PathBuf> = fs::read_dir(STREAMS)?
-        .map(|entry| entry.map(|entry| entry.path()))
-        .collect::<io::Result<_>>()?;
-    paths.sort();
-    paths
-        .iter()
-        .filter(|path| path.extension().is_some_and(|ext| ext == "log"))
-        .map(fs::read)
-        .collect()
+/// Every file under `spec/examples`, with its path there, in path order.
+fn example_streams() -> io::Result<Vec<(String, Vec<u8>)>> {
+    let mut files = Vec::new();
+    let mut dirs = vec![PathBuf::from(STREAMS)];
+    while let Some(dir) = dirs.pop() {
+        for entry in fs::read_dir(&dir)? {
+            let path = entry?.path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else {
+                let name = path.strip_prefix(STREAMS).unwrap_or(&path);
+                files.push((name.to_string_lossy().into_owned(), fs::read(&path)?));
+            }
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// Seeds of the record readers' targets (named as their formats), of
+/// `kinds` and of `instant`: each built-in spec's examples and each
+/// example stream, as the formats of the record kind they belong to.
+fn record_seeds(examples: &[(String, Vec<u8>)], add: &mut impl FnMut(&str, &[u8])) {
+    let mut records: Vec<(Format, Vec<u8>)> = Vec::new();
+    for compiled in builtins() {
+        let plan = &compiled.plan;
+        let formats_of = |kind: usize| plan.kinds.get(kind).map_or(&[][..], |k| &k.formats[..]);
+        for (event, planned) in compiled.loaded.spec.events.iter().zip(&plan.events) {
+            for example in event.variants.iter().flat_map(|variant| &variant.examples) {
+                for &format in formats_of(planned.kind) {
+                    records.push((format, example.line.clone().into_bytes()));
+                }
+            }
+        }
+        for (path, bytes) in examples {
+            // A stream its path does not place is read as its first line
+            // is detected.
+            let text = String::from_utf8_lossy(bytes);
+            let first = text.lines().find(|line| !line.trim().is_empty());
+            let formats = match (plan.kind_for_path(path), first) {
+                (Some(kind), _) => formats_of(kind).to_vec(),
+                (None, Some(first)) => plan
+                    .detect(None, first)
+                    .map(|(_, f)| f)
+                    .into_iter()
+                    .collect(),
+                (None, None) => Vec::new(),
+            };
+            for format in formats {
+                records.push((format, bytes.clone()));
+            }
+        }
+        for kind in &plan.kinds {
+            for pattern in kind.path_patterns() {
+                let path = pattern.replace("**", "a/b").replace(['*', '?'], "x");
+                for (_, bytes) in examples {
+                    let first = bytes.split(|&b| b == b'\n').next().unwrap_or_default();
+                    add("kinds", &[path.as_bytes(), b"\n", first].concat());
+                }
+            }
+        }
+    }
+    for (format, bytes) in &records {
+        instant_seeds(*format, bytes, add);
+        if format.has_payload() {
+            continue;
+        }
+        // Whole, and with short lines, small chunks and interrupted reads.
+        for (limit, plan) in [(0, &[][..]), (40, &[3, 0, 17, 1][..])] {
+            let mut seed = Chunking::header(limit, plan);
+            seed.extend_from_slice(bytes);
+            add(format.name(), &seed);
+        }
+        add("kinds", &[b"-\n", &bytes[..]].concat());
+    }
+}
+
+/// The timestamps of the records in `bytes` (read line by line), each
+/// after a byte selecting `format` and, for field values, seconds; and
+/// the syslog and journald lines themselves, whose envelope it reads.
+fn instant_seeds(format: Format, bytes: &[u8], add: &mut impl FnMut(&str, &[u8])) {
+    let selector = Format::ALL.iter().position(|&f| f == format).unwrap_or(0) as u8;
+    let text = String::from_utf8_lossy(bytes);
+    let mut fields = Vec::new();
+    for line in text.lines() {
+        let Ok(Some(head)) = read_record(format, line, &mut fields) else {
+            continue;
+        };
+        if format.has_payload() {
+            add("instant", &[&[selector][..], line.as_bytes()].concat());
+        }
+        if let Some(timestamp) = head.envelope.timestamp {
+            add("instant", &[&[selector][..], timestamp.as_bytes()].concat());
+        }
+        for field in &fields {
+            if field_instant(&field.value, Some(Epoch::Seconds)).is_some() {
+                add(
+                    "instant",
+                    &[&[selector + 16][..], field.value.as_bytes()].concat(),
+                );
+            }
+        }
+    }
 }
 
 /// Reproducible bytes for the structure-aware target, whose input is no text.

@@ -98,14 +98,12 @@ pub fn field_instant(value: &str, epoch: Option<Epoch>) -> Option<Instant> {
 /// `2026-03-13T12:00:01.003+01:00` (absolute) or `2025-01-15 14:31:22`
 /// (local: no zone).
 fn iso8601(raw: &str) -> Option<Instant> {
-    let zoned = raw
-        .get(19..)
-        .is_some_and(|rest| rest.contains(['Z', 'z', '+', '-']));
-    let instant = rfc3339(raw)?;
-    match instant {
-        Instant::Absolute(micros) if !zoned => Some(Instant::Local(micros)),
-        other => Some(other),
-    }
+    let (micros, zoned) = date_time(raw)?;
+    Some(if zoned {
+        Instant::Absolute(micros)
+    } else {
+        Instant::Local(micros)
+    })
 }
 
 /// `2026-05-10T14:02:11.453Z` for a count of milliseconds since 1970 (UTC),
@@ -136,55 +134,110 @@ fn bsd(raw: &str) -> Option<Instant> {
     let mut parts = raw.split_ascii_whitespace();
     let month_name = parts.next()?;
     let month = MONTHS.iter().position(|name| *name == month_name)?;
-    let day: i64 = parts.next()?.parse().ok()?;
-    let seconds = clock(parts.next()?)?;
+    let day: i64 = parts
+        .next()?
+        .parse()
+        .ok()
+        .filter(|day| (1..=31).contains(day))?;
+    let seconds = clock(parts.next()?.as_bytes())?;
+    if parts.next().is_some() {
+        return None;
+    }
     let days = DAYS_BEFORE[month] + day - 1;
     Some(Instant::Yearless((days * 86_400 + seconds) * 1_000_000))
 }
 
-fn clock(text: &str) -> Option<i64> {
-    let mut parts = text.split(':');
-    let hours: i64 = parts.next()?.parse().ok()?;
-    let minutes: i64 = parts.next()?.parse().ok()?;
-    let seconds: i64 = parts.next()?.parse().ok()?;
+/// The number written by the ASCII digits at `range` of `bytes`, if all
+/// of them are.
+fn digits(bytes: &[u8], range: std::ops::Range<usize>) -> Option<i64> {
+    let digits = bytes.get(range)?;
+    digits
+        .iter()
+        .all(u8::is_ascii_digit)
+        .then(|| digits.iter().fold(0, |n, d| n * 10 + i64::from(d - b'0')))
+}
+
+/// Seconds since midnight of `hh:mm:ss` (hour 00-23, minute 00-59, second
+/// 00-60: a leap second is the next minute's first).
+fn clock(text: &[u8]) -> Option<i64> {
+    if text.len() != 8 || text[2] != b':' || text[5] != b':' {
+        return None;
+    }
+    let hours = digits(text, 0..2).filter(|hours| *hours < 24)?;
+    let minutes = digits(text, 3..5).filter(|minutes| *minutes < 60)?;
+    let seconds = digits(text, 6..8).filter(|seconds| *seconds <= 60)?;
     Some(hours * 3600 + minutes * 60 + seconds)
 }
 
 /// `2026-03-13T12:00:01.003+01:00`; a time without a zone is taken as UTC.
 fn rfc3339(raw: &str) -> Option<Instant> {
-    let date = raw.get(0..10)?;
-    let year: i64 = date.get(0..4)?.parse().ok()?;
-    let month: i64 = date.get(5..7)?.parse().ok()?;
-    let day: i64 = date.get(8..10)?.parse().ok()?;
-    if !matches!(raw.as_bytes().get(10), Some(b'T' | b't' | b' ')) {
+    date_time(raw).map(|(micros, _)| Instant::Absolute(micros))
+}
+
+/// Microseconds since 1970 (UTC when zoned, else in the zone unknown) of
+/// `YYYY-MM-DD[T ]hh:mm:ss`, an optional fraction of one or more digits
+/// (microseconds kept), and an optional zone: `Z`, or `+`/`-` and `hh`,
+/// `hhmm` or `hh:mm`; and whether it has a zone. `None` unless every part
+/// is there and in range (the day in its month).
+fn date_time(raw: &str) -> Option<(i64, bool)> {
+    let bytes = raw.as_bytes();
+    if bytes.get(4) != Some(&b'-')
+        || bytes.get(7) != Some(&b'-')
+        || !matches!(bytes.get(10), Some(b'T' | b't' | b' '))
+    {
         return None;
     }
-    let rest = raw.get(11..)?;
-    let seconds = clock(rest.get(0..8)?)?;
-    let mut rest = rest.get(8..)?;
+    let year = digits(bytes, 0..4)?;
+    let month = digits(bytes, 5..7).filter(|month| (1..=12).contains(month))?;
+    let day = digits(bytes, 8..10).filter(|day| (1..=days_in_month(year, month)).contains(day))?;
+    let seconds = clock(bytes.get(11..19)?)?;
+    let mut rest = bytes.get(19..)?;
     let mut micros = 0;
-    if let Some(fraction) = rest.strip_prefix('.') {
-        let digits = fraction.bytes().take_while(u8::is_ascii_digit).count();
-        let mut scaled: String = fraction[..digits].chars().take(6).collect();
-        while scaled.len() < 6 {
-            scaled.push('0');
+    if let Some(fraction) = rest.strip_prefix(b".") {
+        let length = fraction.iter().take_while(|b| b.is_ascii_digit()).count();
+        if length == 0 {
+            return None;
         }
-        micros = scaled.parse::<i64>().ok()?;
-        rest = &fraction[digits..];
+        micros = (0..6).fold(0, |n, at| {
+            n * 10
+                + fraction
+                    .get(at)
+                    .filter(|_| at < length)
+                    .map_or(0, |d| i64::from(d - b'0'))
+        });
+        rest = &fraction[length..];
     }
     let offset = match rest {
-        "" | "Z" | "z" => 0,
-        zone => {
-            let sign = if zone.starts_with('-') { -1 } else { 1 };
-            let hours: i64 = zone.get(1..3)?.parse().ok()?;
-            let minutes: i64 = zone.get(zone.len() - 2..)?.parse().ok()?;
+        [] | [b'Z' | b'z'] => 0,
+        [sign @ (b'+' | b'-'), zone @ ..] => {
+            let (hours, minutes) = match zone {
+                [_, _] => (digits(zone, 0..2)?, 0),
+                [_, _, _, _] => (digits(zone, 0..2)?, digits(zone, 2..4)?),
+                [_, _, b':', _, _] => (digits(zone, 0..2)?, digits(zone, 3..5)?),
+                _ => return None,
+            };
+            if hours > 23 || minutes > 59 {
+                return None;
+            }
+            let sign = if *sign == b'-' { -1 } else { 1 };
             sign * (hours * 3600 + minutes * 60)
         }
+        _ => return None,
     };
     let days = days_from_civil(year, month, day);
-    Some(Instant::Absolute(
+    Some((
         (days * 86_400 + seconds - offset) * 1_000_000 + micros,
+        !rest.is_empty(),
     ))
+}
+
+fn days_in_month(year: i64, month: i64) -> i64 {
+    match month {
+        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
 }
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's
@@ -301,6 +354,52 @@ mod tests {
         assert_eq!(field_instant("yesterday", None), None);
         let local = field_instant("2024-01-15 14:31:22", None);
         assert_eq!(local.and_then(|l| l.compare(at)), None);
+    }
+
+    /// Found by the `instant` fuzz target: the parser read any digits
+    /// between the colons and took whatever followed the seconds for a
+    /// zone, so `2024-04-01T10:000:0:05.1000` was a local time; nor did it
+    /// check that months, days and times were in range.
+    #[test]
+    fn only_well_formed_date_times_are_instants() {
+        for value in [
+            "2024-04-01T10:000:0:05.1000",
+            "2024-13-01T00:00:00",
+            "2024-00-01T00:00:00",
+            "2024-02-30T00:00:00",
+            "2023-02-29 00:00:00",
+            "2024-01-15T24:00:00",
+            "2024-01-15T12:60:00",
+            "2024-01-15T12:00:01.Z",
+            "2024-01-15T12:00:01.",
+            "+024-01-15T12:00:00",
+            "2024-+1-15T12:00:00",
+            "2024-01-15T12:00:00+1",
+            "2024-01-15T12:00:00+24:00",
+            "2024-01-15T12:00:00+01:60",
+            "2024-01-15T12:00:00+01:0",
+            "2024-01-15T12:00:00 Z",
+        ] {
+            assert_eq!(field_instant(value, None), None, "{value}");
+        }
+        let at = Some(Instant::Absolute(1_705_320_000_000_000));
+        for zoned in [
+            "2024-01-15T13:00:00+01:00",
+            "2024-01-15T13:00:00+0100",
+            "2024-01-15T13:00:00+01",
+            "2024-01-15t12:00:00z",
+        ] {
+            assert_eq!(field_instant(zoned, None), at, "{zoned}");
+        }
+        assert!(field_instant("2024-02-29T23:59:60.9999999", None).is_some());
+        assert_eq!(
+            instant(Format::Rfc3164, &envelope("Mar 13 99999999999:00:00")),
+            None
+        );
+        assert_eq!(
+            instant(Format::Rfc3164, &envelope("Mar 99999999999999 12:00:00")),
+            None
+        );
     }
 
     #[test]

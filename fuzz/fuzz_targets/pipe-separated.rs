@@ -1,0 +1,12 @@
+//! `TIME | LEVEL | logger | message` lines with their tracebacks
+//! (continuation lines), read as the checker reads them (lines split and
+//! decoded, grouped into records, each record read): `logspec_fuzz::records`
+//! says what is asserted. Input: a line limit and chunk plan header
+//! (`logspec_fuzz::chunked`), then the stream.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use logspec_fuzz::records::check_stream;
+use logspec_reader::Format;
+
+fuzz_target!(|input: &[u8]| check_stream(Format::PipeSeparated, input));
