@@ -10,10 +10,13 @@
 //! counterexample moves towards the first kind and the first candidate.
 
 use crate::exact;
-use crate::generator::{undocumented_name, Compiled};
+use crate::framing::is_json;
+use crate::generator::{undocumented_name, written_name, Compiled};
 use crate::record::{Field, Record};
+use crate::render::{is_json_number, render};
 use crate::Framing;
 use logspec_checker::Code;
+use logspec_reader::{field_instant, JsonKind};
 use proptest::prelude::*;
 use std::fmt;
 use std::rc::Rc;
@@ -37,7 +40,8 @@ pub enum MutationKind {
     ReorderFields,
     /// The event key moved off the front: `event-key-not-first`.
     MoveEventKey,
-    /// The event id replaced by an undocumented one: `unknown-event`.
+    /// The event id replaced by an undocumented one: `unknown-event`
+    /// (`unknown-event-tolerated` where the spec tolerates new events).
     ReplaceEvent,
     /// A tag none of the variant's emitters uses: `emitter-mismatch`.
     WrongTag,
@@ -134,7 +138,10 @@ pub(crate) fn candidates(
     record: &Record,
     framing: Framing,
 ) -> Vec<Vec<Mutated>> {
-    if compiled.variant(record.event, record.variant).is_err() {
+    if compiled
+        .variant(record.event, record.variant, framing.format())
+        .is_err()
+    {
         return Vec::new();
     }
     let context = Context {
@@ -163,8 +170,18 @@ struct Context<'a> {
 }
 
 impl Context<'_> {
-    fn event_key(&self) -> &str {
-        &self.compiled.spec.wire.event_key
+    fn kind(&self) -> &logspec_checker::kind::KindPlan {
+        &self.compiled.plan.kinds[self.compiled.plan.events[self.record.event].kind]
+    }
+
+    /// The kind's event key; none for a kind whose records are all one event.
+    fn event_key(&self) -> Option<&str> {
+        self.kind().event_key.as_deref()
+    }
+
+    /// Whether `key` is the event key.
+    fn is_event_key(&self, key: &str) -> bool {
+        self.event_key() == Some(key)
     }
 
     fn event_id(&self) -> &str {
@@ -179,7 +196,21 @@ impl Context<'_> {
         self.record
             .fields
             .iter()
-            .position(|field| field.key == self.event_key())
+            .position(|field| self.is_event_key(&field.key))
+    }
+
+    /// A field named `name` as the record's format writes it.
+    fn field(&self, name: &str, value: &str) -> Field {
+        let spec = &self.compiled.spec;
+        Field {
+            written: written_name(
+                spec,
+                &spec.events[self.record.event],
+                name,
+                self.framing.format(),
+            ),
+            ..Field::new(name, value)
+        }
     }
 
     /// A mutation of the fields; `event` says whether the finding names
@@ -221,11 +252,15 @@ impl Context<'_> {
 
     /// Whether the only finding is the predicted one. Record-level
     /// findings come before classification and are exact by construction;
-    /// variant-level ones must survive the siblings.
+    /// variant-level ones must survive the siblings. A mutation the format
+    /// cannot carry (a Logback line without its thread) is none.
     fn is_exact(&self, mutated: &Mutated) -> bool {
         let expected = &mutated.mutation.expected;
         if self.framing == Framing::Bare && mutated.record.fields.is_empty() {
             // Nothing left is an empty line (`empty-line`), not a record.
+            return false;
+        }
+        if render(self.framing, &mutated.record).is_err() {
             return false;
         }
         match mutated.mutation.kind {
@@ -266,7 +301,7 @@ impl Context<'_> {
             .iter()
             .enumerate()
             .filter(|(_, field)| {
-                field.key != self.event_key()
+                !self.is_event_key(&field.key)
                     && variant
                         .fields
                         .iter()
@@ -287,7 +322,10 @@ impl Context<'_> {
     }
 
     fn drop_event_key(&self) -> Vec<Mutated> {
-        let Some(index) = self.key_index() else {
+        // A layout's title names the event without the key.
+        let (Some(index), Some(key), None) =
+            (self.key_index(), self.event_key(), &self.record.title)
+        else {
             return Vec::new();
         };
         let mut fields = self.record.fields.clone();
@@ -296,8 +334,8 @@ impl Context<'_> {
             MutationKind::DropEventKey,
             fields,
             false,
-            Some(self.event_key()),
-            format!("dropped the event key {}", self.event_key()),
+            Some(key),
+            format!("dropped the event key {key}"),
         )]
     }
 
@@ -322,7 +360,7 @@ impl Context<'_> {
                 && !variant.forbidden.iter().any(|forbidden| forbidden == name);
             let flagged = variant.forbidden.iter().any(|forbidden| forbidden == name)
                 || (!variant.additional_fields && !takes);
-            if name != self.event_key()
+            if !self.is_event_key(name)
                 && flagged
                 && self.record.value(name).is_none()
                 && !names.contains(&name)
@@ -338,7 +376,7 @@ impl Context<'_> {
         for name in names {
             for &at in &positions {
                 let mut fields = self.record.fields.clone();
-                fields.insert(at, Field::new(name, "x"));
+                fields.insert(at, self.field(name, "x"));
                 out.push(self.with_fields(
                     MutationKind::AddField,
                     fields,
@@ -351,12 +389,18 @@ impl Context<'_> {
         out
     }
 
-    /// Each value replaced by the texts its type rejects.
+    /// Each value replaced by the texts its type rejects (as its own JSON
+    /// type where the text can be one, else as a string), and by `null`
+    /// where that is not accepted. A record's time is not replaced by
+    /// another time, which would move the stream's clock.
     fn corrupt_value(&self) -> Vec<Mutated> {
         let variant = self.variant();
+        let format = self.framing.format();
+        let json = is_json(format);
+        let time = self.kind().timestamp.as_ref();
         let mut out = Vec::new();
         for (index, field) in self.record.fields.iter().enumerate() {
-            if field.key == self.event_key() {
+            if self.is_event_key(&field.key) {
                 continue;
             }
             let Some(listed) = variant
@@ -366,15 +410,32 @@ impl Context<'_> {
             else {
                 continue;
             };
-            let mut bad: Vec<String> = Vec::new();
-            for candidate in corruptions(&field.value) {
-                if listed.check.check(&candidate).is_err() && !bad.contains(&candidate) {
-                    bad.push(candidate);
+            let check = listed.check_in(format);
+            let as_json = |value: &str| match field.json {
+                JsonKind::Number if is_json_number(value) => JsonKind::Number,
+                _ => JsonKind::String,
+            };
+            let mut bad: Vec<(String, JsonKind)> = Vec::new();
+            let candidates = corruptions(&field.value)
+                .into_iter()
+                .map(|value| {
+                    let kind = as_json(&value);
+                    (value, kind)
+                })
+                .chain(json.then(|| (String::new(), JsonKind::Null)));
+            for (value, kind) in candidates {
+                let moves_clock = time.is_some_and(|(name, epoch)| {
+                    name == &field.key && field_instant(&value, *epoch).is_some()
+                });
+                let rejected = check.check_typed(&value, json.then_some(kind)).is_err();
+                if rejected && !moves_clock && !bad.contains(&(value.clone(), kind)) {
+                    bad.push((value, kind));
                 }
             }
-            for value in bad {
+            for (value, kind) in bad {
                 let mut fields = self.record.fields.clone();
                 fields[index].value = value.clone();
+                fields[index].json = kind;
                 out.push(self.with_fields(
                     MutationKind::CorruptValue,
                     fields,
@@ -452,7 +513,7 @@ impl Context<'_> {
             .iter()
             .enumerate()
             .filter(|(_, field)| {
-                field.key != self.event_key()
+                !self.is_event_key(&field.key)
                     && variant.fields.iter().any(|listed| listed.name == field.key)
             })
             .map(|(index, _)| index)
@@ -476,7 +537,10 @@ impl Context<'_> {
     }
 
     fn move_event_key(&self) -> Vec<Mutated> {
-        if !self.compiled.plan.event_key_first || self.key_index() != Some(0) {
+        let Some(key) = self.event_key() else {
+            return Vec::new();
+        };
+        if !self.kind().event_key_first || self.key_index() != Some(0) {
             return Vec::new();
         }
         (1..self.record.fields.len())
@@ -487,32 +551,46 @@ impl Context<'_> {
                     MutationKind::MoveEventKey,
                     fields,
                     true,
-                    Some(self.event_key()),
-                    format!("{} moved to position {}", self.event_key(), to + 1),
+                    Some(key),
+                    format!("{key} moved to position {}", to + 1),
                 )
             })
             .collect()
     }
 
+    /// The event named as one the kind does not document: in the title
+    /// where the layout writes one, else in the event key.
     fn replace_event(&self) -> Vec<Mutated> {
-        let Some(index) = self.key_index() else {
+        let kind = self.kind();
+        let index = self.key_index();
+        if self.record.title.is_none() && index.is_none() {
             return Vec::new();
+        }
+        let code = if kind.tolerate_unknown {
+            Code::UnknownEventTolerated
+        } else {
+            Code::UnknownEvent
         };
+        let format = self.framing.format();
         let id = self.event_id();
         [format!("{id}-undocumented"), "undocumented".to_owned()]
             .into_iter()
-            .filter(|unknown| self.compiled.plan.event_index(unknown).is_none())
+            .filter(|unknown| kind.event_by_title(format, unknown).is_none())
             .map(|unknown| {
                 let mut record = self.record.clone();
-                record.fields[index].value = unknown.clone();
+                match (&mut record.title, index) {
+                    (Some(title), _) => *title = unknown.clone(),
+                    (None, Some(index)) => record.fields[index].value = unknown.clone(),
+                    (None, None) => {}
+                }
                 Mutated {
                     record,
                     mutation: Mutation {
                         kind: MutationKind::ReplaceEvent,
                         expected: Expected {
-                            code: Code::UnknownEvent,
+                            code,
                             event: Some(unknown.clone()),
-                            field: Some(self.event_key().to_owned()),
+                            field: Some(self.event_key().unwrap_or("event").to_owned()),
                         },
                         description: format!("event {unknown:?} instead of {id:?}"),
                     },
