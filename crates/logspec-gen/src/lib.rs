@@ -68,4 +68,4 @@ pub use mutate::{Expected, Mutated, Mutation, MutationKind};
 pub use record::{Field, Meta, Record};
 pub use render::{envelope_of, render};
 pub use sample::Sampler;
-pub use stream::{Broken, Line, SampledLines, Stream, StreamOptions};
+pub use stream::{Broken, Line, ReportedOnce, SampledLines, Stream, StreamOptions};
