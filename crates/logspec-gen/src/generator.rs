@@ -3,6 +3,7 @@
 
 use crate::mutate::{self, Mutated};
 use crate::record::{FieldGen, Record, VariantGen};
+use crate::scenario::{self, Scenario, ScenarioOptions};
 use crate::stream::{self, SampledLines, Stream, StreamOptions};
 use crate::{framing, value, Framing, GenError};
 use logspec_checker::plan::format_of;
@@ -234,6 +235,16 @@ impl Generator {
         seed: u64,
     ) -> Result<SampledLines, GenError> {
         SampledLines::new(self.steps(options)?, self.place(options)?, options, seed)
+    }
+
+    /// Inputs whose records keep every stream rule of the spec, or break
+    /// one in one place; see [`scenario`](crate::scenario).
+    pub fn scenario(&self, options: &ScenarioOptions) -> Result<BoxedStrategy<Scenario>, GenError> {
+        self.kind_of(None, options.framing.format())?;
+        Ok(scenario::scenarios(
+            Rc::clone(&self.compiled),
+            options.clone(),
+        ))
     }
 
     fn steps(&self, options: &StreamOptions) -> Result<BoxedStrategy<stream::Step>, GenError> {

@@ -18,7 +18,11 @@
 //! - [`mutate`] (with `exact`): records broken in exactly one way, with the
 //!   one finding the checker must raise, enumerated so the prediction is
 //!   exact even when a sibling variant could claim the broken record;
-//! - [`stream`]: sequences of records across events;
+//! - [`stream`]: sequences of records across events, each conforming on
+//!   its own;
+//! - [`scenario`] (with `rules`): inputs whose records keep the spec's
+//!   stream rules, walked through each rule's lifecycle automaton, and the
+//!   same broken in one place with the stream finding it must raise;
 //! - [`render`](mod@render) and [`Framing`]: any record written in every wire
 //!   format the readers accept, one module per format;
 //! - [`Sampler`]: seeded, reproducible draws for `logspec gen`.
@@ -56,7 +60,9 @@ pub mod mutate;
 mod pattern;
 pub mod record;
 pub mod render;
+mod rules;
 mod sample;
+pub mod scenario;
 pub mod stream;
 pub mod time;
 mod value;
@@ -68,4 +74,5 @@ pub use mutate::{Expected, Mutated, Mutation, MutationKind};
 pub use record::{Field, Meta, Record};
 pub use render::{envelope_of, render};
 pub use sample::Sampler;
+pub use scenario::{Scenario, ScenarioInput, ScenarioOptions, StreamExpected, StreamMutationKind};
 pub use stream::{Broken, Line, ReportedOnce, SampledLines, Stream, StreamOptions};

@@ -98,7 +98,7 @@ impl Stream {
     }
 
     /// The text, and the line each record starts on (1-based).
-    fn rendered(&self) -> Result<(String, Vec<u64>), RenderError> {
+    pub(crate) fn rendered(&self) -> Result<(String, Vec<u64>), RenderError> {
         let mut text = String::new();
         let mut starts = Vec::with_capacity(self.lines.len());
         let mut next = 1u64;
@@ -238,7 +238,7 @@ impl Clock {
     /// Writes `time` into the record's time field, in the first spelling
     /// the field accepts. A value the field rejects (a mutation's) is left
     /// alone.
-    fn stamp(&self, record: &mut Record, time: Instant) {
+    pub(crate) fn stamp(&self, record: &mut Record, time: Instant) {
         let Some((name, epoch)) = &self.field else {
             return;
         };
