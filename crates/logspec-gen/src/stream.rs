@@ -1,18 +1,12 @@
 //! Streams: sequences of records across a spec's events, as one producer
 //! on one host writes them, optionally with broken lines mixed in.
 //!
-//! Not yet walked: the spec's stream rules (`rules:`, lifecycles per
-//! correlation key). Every line is drawn independently from all variants
+//! Every line is drawn independently from all variants of one record kind
 //! (`steps`), and only what is true of any stream is stitched across lines
-//! by `Place`: one host, a clock that never goes back. Generated streams
-//! therefore conform record by record, and are checked with stream rules
-//! off (`logspec check --no-stream-rules`). The extension: a rule becomes a
-//! strategy of *runs* (a walk through its automaton from the start to an
-//! accepting state, one record per transition, key and agreed values
-//! stitched in `Place`) interleaved with the free lines; records that play
-//! parts in several rules must then keep every rule they touch, and
-//! mutations gain rule-breaking kinds (a step left out, a key reused) with
-//! the findings the engine raises.
+//! by `Place`: one host, a clock that never goes back (written into the
+//! kind's own time field where it has one). These streams conform record
+//! by record and are checked with stream rules off; streams that keep the
+//! stream rules are [`scenario`](crate::scenario)s.
 
 use crate::framing::is_json;
 use crate::generator::Compiled;
