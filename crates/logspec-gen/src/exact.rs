@@ -63,11 +63,14 @@ pub(crate) fn errors(
         }
         let forbidden = variant.forbidden.contains(&field.key);
         match &variant.extra_fields {
-            Some((pattern, check)) if !forbidden && pattern.is_match(&field.key) => {
-                if check.check_typed(&field.value, typed(field)).is_err() {
-                    field_error(Code::InvalidValue, &field.key);
-                }
+            Some((pattern, check))
+                if !forbidden
+                    && pattern.is_match(&field.key)
+                    && check.check_typed(&field.value, typed(field)).is_err() =>
+            {
+                field_error(Code::InvalidValue, &field.key)
             }
+            Some((pattern, _)) if !forbidden && pattern.is_match(&field.key) => {}
             _ if forbidden || !variant.additional_fields => {
                 field_error(Code::UnexpectedField, &field.key)
             }
