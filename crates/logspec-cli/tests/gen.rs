@@ -44,18 +44,33 @@ fn findings(report: &Value) -> Vec<(u64, String, Value, Value)> {
         .collect()
 }
 
-/// Every framing ctrl-exec declares.
-const FRAMINGS: &[&str] = &[
-    "rfc3164",
-    "rfc3164+pri",
-    "rfc3164+nohost",
-    "rfc3164+pri+nohost",
-    "rfc3164+iso",
-    "rfc3164+pri+nohost+iso",
-    "rfc5424",
-    "journald",
-    "bare",
-];
+/// Every built-in spec with every framing it declares records of events in, and the number of
+/// records to generate in it (one for a format whose input is one record).
+fn spec_framings() -> Vec<(&'static str, String, usize)> {
+    logspec_spec::BUILTINS
+        .iter()
+        .flat_map(|builtin| {
+            let spec = builtin
+                .load()
+                .unwrap_or_else(|error| panic!("{error}"))
+                .spec;
+            let generator =
+                logspec_gen::Generator::new(&spec).unwrap_or_else(|error| panic!("{error}"));
+            logspec_gen::Framing::all_for(&spec)
+                .into_iter()
+                // Console kinds (Hexon's stderr lines) hold no events.
+                .filter(move |framing| generator.any_record(None, framing.format()).is_ok())
+                .map(move |framing| {
+                    let count = if logspec_gen::stream::one_record(framing) {
+                        1
+                    } else {
+                        30
+                    };
+                    (builtin.name, framing.to_string(), count)
+                })
+        })
+        .collect()
+}
 
 #[test]
 fn the_same_seed_gives_the_same_bytes() {
@@ -82,23 +97,25 @@ fn the_same_seed_gives_the_same_bytes() {
         assert_ne!(first, gen("8", invalid));
         assert_eq!(String::from_utf8_lossy(&first).lines().count(), 50);
     }
+    // And in every format of every built-in spec.
+    for (spec, framing, count) in spec_framings() {
+        let count = count.to_string();
+        let args = [
+            "gen", "--spec", spec, "--format", &framing, "--count", &count, "--seed", "3",
+        ];
+        let first = run(&args, None);
+        assert_eq!(first.status.code(), Some(0), "{spec} {framing}: {first:?}");
+        assert_eq!(first.stdout, run(&args, None).stdout, "{spec} {framing}");
+    }
 }
 
 #[test]
 fn generated_streams_pass_check() {
-    for (seed, framing) in FRAMINGS.iter().enumerate() {
-        let seed = seed.to_string();
+    for (seed, (spec, framing, count)) in spec_framings().into_iter().enumerate() {
+        let (seed, count_arg) = (seed.to_string(), count.to_string());
         let generated = run(
             &[
-                "gen",
-                "--spec",
-                "ctrl-exec",
-                "--count",
-                "40",
-                "--seed",
-                &seed,
-                "--format",
-                framing,
+                "gen", "--spec", spec, "--count", &count_arg, "--seed", &seed, "--format", &framing,
             ],
             None,
         );
@@ -107,7 +124,7 @@ fn generated_streams_pass_check() {
             &[
                 "check",
                 "--spec",
-                "ctrl-exec",
+                spec,
                 "--no-stream-rules",
                 "--report",
                 "json",
@@ -116,32 +133,32 @@ fn generated_streams_pass_check() {
             Some(&generated.stdout),
         );
         let report = json(&checked.stdout);
-        assert_eq!(checked.status.code(), Some(0), "{framing}: {report}");
-        assert_eq!(findings(&report), vec![], "{framing}");
-        assert_eq!(report["summary"]["records"], 40, "{framing}");
+        assert_eq!(checked.status.code(), Some(0), "{spec} {framing}: {report}");
+        assert_eq!(findings(&report), vec![], "{spec} {framing}");
+        assert_eq!(report["summary"]["records"], count, "{spec} {framing}");
         let format = framing.split('+').next().unwrap_or_default();
-        assert_eq!(report["inputs"][0]["format"], format);
+        assert_eq!(report["inputs"][0]["format"], format, "{spec} {framing}");
     }
 }
 
 #[test]
 fn broken_streams_raise_exactly_the_expected_findings() {
     let dir = tempfile::tempdir().unwrap_or_else(|error| panic!("{error}"));
-    for (seed, framing) in FRAMINGS.iter().enumerate() {
-        let seed = seed.to_string();
-        let expect = dir.path().join(format!("{framing}.json"));
+    for (seed, (spec, framing, count)) in spec_framings().into_iter().enumerate() {
+        let (seed, count_arg) = (seed.to_string(), count.to_string());
+        let expect = dir.path().join(format!("{spec}-{framing}.json"));
         let expect_arg = expect.display().to_string();
         let generated = run(
             &[
                 "gen",
                 "--spec",
-                "ctrl-exec",
+                spec,
                 "--count",
-                "40",
+                &count_arg,
                 "--seed",
                 &seed,
                 "--format",
-                framing,
+                &framing,
                 "--invalid",
                 "--expect",
                 &expect_arg,
@@ -154,7 +171,7 @@ fn broken_streams_raise_exactly_the_expected_findings() {
             &[
                 "check",
                 "--spec",
-                "ctrl-exec",
+                spec,
                 "--no-stream-rules",
                 "--report",
                 "json",
@@ -164,11 +181,20 @@ fn broken_streams_raise_exactly_the_expected_findings() {
             ],
             Some(&generated.stdout),
         );
-        assert_eq!(checked.status.code(), Some(1), "{framing}");
         let report = json(&checked.stdout);
         let predicted = findings(&expected);
-        assert_eq!(predicted.len(), 40, "{framing}: one finding per line");
-        assert_eq!(findings(&report), predicted, "{framing}");
+        // Every record is broken; a tolerated unknown event is reported
+        // once per id, and a warning alone passes.
+        assert!(!predicted.is_empty(), "{spec} {framing}");
+        assert_eq!(findings(&report), predicted, "{spec} {framing}");
+        let errors = report["findings"]
+            .as_array()
+            .is_some_and(|all| all.iter().any(|f| f["severity"] == "error"));
+        assert_eq!(
+            checked.status.code(),
+            Some(if errors { 1 } else { 0 }),
+            "{spec} {framing}"
+        );
     }
 }
 
@@ -179,6 +205,31 @@ fn usage_errors_exit_2() {
         &["gen", "--spec", "ctrl-exec", "--format", "syslog"],
         &["gen", "--spec", "ctrl-exec", "--format", "rfc5424+pri"],
         &["gen", "--spec", "ctrl-exec", "--count", "0"],
+        &[
+            "gen",
+            "--spec",
+            "agent-hub",
+            "--format",
+            "json-document",
+            "--count",
+            "2",
+        ],
+        &[
+            "gen",
+            "--spec",
+            "agent-hub",
+            "--event",
+            "health",
+            "--format",
+            "sse",
+        ],
+        &[
+            "gen",
+            "--spec",
+            "prexorcloud",
+            "--format",
+            "extended-json+pri",
+        ],
         &["gen", "--spec", "ctrl-exec", "--expect", "f.json"],
         &["gen", "--spec", "no-such-spec"],
     ] {

@@ -14,11 +14,27 @@ pub enum GenError {
     /// Indices that name no variant of the spec.
     #[error("the spec has no variant {variant} of event {event}")]
     NoSuchVariant { event: usize, variant: usize },
+    /// A format the record kind does not declare.
+    #[error("{kind} records are not written in {format}")]
+    FormatNotDeclared {
+        kind: String,
+        format: logspec_reader::Format,
+    },
+    /// A stream of more than one record in a format whose input is one.
+    #[error("an input in {0} holds one record: generate one at a time")]
+    OneRecordPerInput(logspec_reader::Format),
     /// The spec has no events at all, so there is nothing to generate.
     #[error("the spec documents no events")]
     NoEvents,
+    /// A record kind with no events to generate (console lines are not
+    /// events).
+    #[error("{kind} records document no events to generate in {format}")]
+    KindWithoutEvents {
+        kind: String,
+        format: logspec_reader::Format,
+    },
     /// A framing name that is not one of the known ones.
-    #[error("unknown framing {name:?}: expected a format name (rfc3164, rfc5424, journald, bare), rfc3164 optionally with +pri, +nohost and +iso")]
+    #[error("unknown framing {name:?}: expected a format name ({}), rfc3164 optionally with +pri, +nohost and +iso, extended-json optionally with +canonical", logspec_reader::Format::ALL.map(logspec_reader::Format::name).join(", "))]
     UnknownFraming { name: String },
     /// Sampling a strategy failed (its filters rejected every attempt).
     #[error("no sample could be generated: {0}")]
@@ -28,6 +44,19 @@ pub enum GenError {
 /// A record that its framing cannot carry.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum RenderError {
+    /// A field a fixed layout has no place for, or a place the record
+    /// leaves empty (a Logback line without a thread).
+    #[error("{framing} has no place for {what}")]
+    Layout { what: String, framing: String },
+    /// A value written as a JSON type it cannot be (a number that is not
+    /// a JSON number, a `$date` that is not a canonical time).
+    #[error("{key}: {value:?} cannot be written as {json} in {framing}")]
+    Json {
+        key: String,
+        value: String,
+        json: &'static str,
+        framing: String,
+    },
     /// A field name that cannot be written as a key (empty, or with
     /// whitespace, `=` or `"`).
     #[error("{key:?} cannot be written as a key=value key")]

@@ -12,6 +12,7 @@
 //! findings (warnings) are not modelled; mutations whose prediction would
 //! depend on them are rejected instead.
 
+use crate::framing::is_json;
 use crate::record::Record;
 use crate::Framing;
 use logspec_checker::plan::VariantPlan;
@@ -20,17 +21,33 @@ use logspec_checker::{Code, Plan};
 /// The error findings variant `variant` of the record's event raises on
 /// `record` read in `framing`, as (code, field).
 pub(crate) fn errors(
+    plan: &Plan,
     variant: &VariantPlan,
     record: &Record,
     framing: Framing,
 ) -> Vec<(Code, Option<String>)> {
+    let format = framing.format();
+    let kind = plan
+        .events
+        .get(record.event)
+        .and_then(|event| plan.kinds.get(event.kind));
+    let event_key = kind.and_then(|kind| kind.event_key.as_deref());
+    let typed = |field: &crate::record::Field| is_json(format).then_some(field.json);
     let mut errors = Vec::new();
     let mut field_error = |code: Code, name: &str| errors.push((code, Some(name.to_owned())));
     for field in &variant.fields {
-        match record.value(&field.name) {
+        let found = record.fields.iter().find(|found| found.key == field.name);
+        match found {
+            // A layout's title stands in for the event key.
+            None if record.title.is_some() && event_key == Some(field.name.as_str()) => {}
             None if field.required => field_error(Code::MissingField, &field.name),
             None => {}
-            Some(value) if field.check.check(value).is_err() => {
+            Some(found)
+                if field
+                    .check_in(format)
+                    .check_typed(&found.value, typed(found))
+                    .is_err() =>
+            {
                 field_error(Code::InvalidValue, &field.name)
             }
             Some(_) => {}
@@ -41,11 +58,37 @@ pub(crate) fn errors(
             .iter()
             .any(|earlier| earlier.key == field.key);
         let listed = variant.fields.iter().any(|listed| listed.name == field.key);
-        if first && !listed {
-            let forbidden = variant.forbidden.contains(&field.key);
-            if forbidden || !variant.additional_fields {
-                field_error(Code::UnexpectedField, &field.key);
+        if !first || listed {
+            continue;
+        }
+        let forbidden = variant.forbidden.contains(&field.key);
+        match &variant.extra_fields {
+            Some((pattern, check))
+                if !forbidden
+                    && pattern.is_match(&field.key)
+                    && check.check_typed(&field.value, typed(field)).is_err() =>
+            {
+                field_error(Code::InvalidValue, &field.key)
             }
+            Some((pattern, _)) if !forbidden && pattern.is_match(&field.key) => {}
+            _ if forbidden || !variant.additional_fields => {
+                field_error(Code::UnexpectedField, &field.key)
+            }
+            _ => {}
+        }
+    }
+    let level = kind
+        .and_then(|kind| kind.level.as_deref())
+        .and_then(|name| record.value(name));
+    if let Some(level) = level {
+        if plan.level_known(level) && !variant.levels.iter().any(|allowed| allowed == level) {
+            errors.push((Code::SeverityMismatch, None));
+        }
+    }
+    let audit_field = kind.and_then(|kind| kind.audit.as_deref());
+    if let (Some(true), Some(name)) = (variant.audit, audit_field) {
+        if record.value(name) != Some("true") {
+            errors.push((Code::AuditMismatch, Some(name.to_owned())));
         }
     }
     if framing.carries_severity() && record.meta.severity != variant.severity {
@@ -57,7 +100,6 @@ pub(crate) fn errors(
     }
     errors
 }
-
 /// Whether the checker, classifying `record` (built to raise exactly
 /// `expected` against its own variant), can only report `expected`.
 pub(crate) fn only_finding(
@@ -69,13 +111,20 @@ pub(crate) fn only_finding(
     let Some(event) = plan.events.get(record.event) else {
         return false;
     };
+    // Only variants logged with the record's message are candidates.
+    let message = plan
+        .kinds
+        .get(event.kind)
+        .and_then(|kind| kind.message.as_deref())
+        .and_then(|name| record.value(name));
     event
         .variants
         .iter()
         .enumerate()
         .filter(|(index, _)| *index != record.variant)
+        .filter(|(_, sibling)| message.is_none_or(|message| sibling.logs_message(message)))
         .all(|(index, sibling)| {
-            let errors = errors(sibling, record, framing);
+            let errors = errors(plan, sibling, record, framing);
             if expected.0 == Code::FieldOrder {
                 // Own score (0 errors, 1 warning): any sibling without an
                 // error could tie or win with an order finding of its own.

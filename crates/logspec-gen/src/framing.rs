@@ -1,7 +1,8 @@
-//! Framings: a wire format together with the options a producer's syslog
-//! setup picks within it, since one [`Format`] covers several line shapes
-//! (RFC 3164 with or without `<PRI>`, hostname, ISO timestamp) and what a
-//! line carries decides which findings it can raise.
+//! Framings: a wire format together with the options a producer's setup
+//! picks within it, since one [`Format`] covers several shapes (RFC 3164
+//! with or without `<PRI>`, hostname, ISO timestamp; relaxed or canonical
+//! Extended JSON) and what a line carries decides which findings it can
+//! raise.
 
 use crate::GenError;
 use logspec_checker::plan::format_of;
@@ -29,6 +30,28 @@ pub enum Framing {
     Journald,
     /// The payload alone.
     Bare,
+    /// One JSON object per line.
+    JsonLines,
+    /// One pretty-printed JSON object per input.
+    JsonDocument,
+    /// One MongoDB document per line as `mongoexport` writes it: relaxed
+    /// Extended JSON by default, canonical with `+canonical`.
+    ExtendedJson {
+        /// Dates as `{"$numberLong": …}` milliseconds, numbers wrapped.
+        canonical: bool,
+    },
+    /// `TIME LEVEL [thread] [key=value]… logger -- message`.
+    Logback,
+    /// `TIME | LEVEL | logger | message`.
+    PipeSeparated,
+    /// A title line and indented `Title: value` lines, up to an empty line.
+    RceReadable,
+    /// `event:` and `data:` lines up to an empty line.
+    Sse,
+    /// One OTLP/JSON logs export per line, holding the record.
+    OtlpJson,
+    /// The record's message alone, as console output.
+    PlainText,
 }
 
 impl Framing {
@@ -39,8 +62,7 @@ impl Framing {
         iso_timestamp: false,
     };
 
-    /// Every framing of `format`: none for the formats records cannot be
-    /// rendered in yet (the JSON and text-layout formats).
+    /// Every framing of `format`.
     pub fn all_of(format: Format) -> Vec<Framing> {
         match format {
             Format::Rfc3164 => {
@@ -58,36 +80,45 @@ impl Framing {
                 }
                 all
             }
-            other => Framing::default_of(other).into_iter().collect(),
+            Format::ExtendedJson => vec![
+                Framing::ExtendedJson { canonical: false },
+                Framing::ExtendedJson { canonical: true },
+            ],
+            other => vec![Framing::default_of(other)],
         }
     }
 
-    /// Every framing of every envelope `spec` declares, in its order.
+    /// Every framing of every format `spec` declares (all its record
+    /// kinds'), each once, in its order.
     pub fn all_for(spec: &Spec) -> Vec<Framing> {
-        spec.wire
-            .envelopes
-            .iter()
-            .flat_map(|envelope| Framing::all_of(format_of(*envelope)))
-            .collect()
+        let mut all: Vec<Framing> = Vec::new();
+        for envelope in spec.kinds().flat_map(|kind| &kind.envelopes) {
+            for framing in Framing::all_of(format_of(*envelope)) {
+                if !all.contains(&framing) {
+                    all.push(framing);
+                }
+            }
+        }
+        all
     }
 
-    /// The plain framing of `format`: `/var/log/syslog` for RFC 3164;
-    /// `None` for a format records cannot be rendered in yet.
-    pub fn default_of(format: Format) -> Option<Framing> {
+    /// The plain framing of `format`: `/var/log/syslog` for RFC 3164,
+    /// relaxed Extended JSON.
+    pub fn default_of(format: Format) -> Framing {
         match format {
-            Format::Rfc3164 => Some(Framing::SYSLOG_FILE),
-            Format::Rfc5424 => Some(Framing::Rfc5424),
-            Format::Journald => Some(Framing::Journald),
-            Format::Bare => Some(Framing::Bare),
-            Format::JsonLines
-            | Format::JsonDocument
-            | Format::ExtendedJson
-            | Format::Logback
-            | Format::PipeSeparated
-            | Format::RceReadable
-            | Format::Sse
-            | Format::OtlpJson
-            | Format::PlainText => None,
+            Format::Rfc3164 => Framing::SYSLOG_FILE,
+            Format::Rfc5424 => Framing::Rfc5424,
+            Format::Journald => Framing::Journald,
+            Format::Bare => Framing::Bare,
+            Format::JsonLines => Framing::JsonLines,
+            Format::JsonDocument => Framing::JsonDocument,
+            Format::ExtendedJson => Framing::ExtendedJson { canonical: false },
+            Format::Logback => Framing::Logback,
+            Format::PipeSeparated => Framing::PipeSeparated,
+            Format::RceReadable => Framing::RceReadable,
+            Format::Sse => Framing::Sse,
+            Format::OtlpJson => Framing::OtlpJson,
+            Format::PlainText => Framing::PlainText,
         }
     }
 
@@ -98,6 +129,15 @@ impl Framing {
             Framing::Rfc5424 => Format::Rfc5424,
             Framing::Journald => Format::Journald,
             Framing::Bare => Format::Bare,
+            Framing::JsonLines => Format::JsonLines,
+            Framing::JsonDocument => Format::JsonDocument,
+            Framing::ExtendedJson { .. } => Format::ExtendedJson,
+            Framing::Logback => Format::Logback,
+            Framing::PipeSeparated => Format::PipeSeparated,
+            Framing::RceReadable => Format::RceReadable,
+            Framing::Sse => Format::Sse,
+            Framing::OtlpJson => Format::OtlpJson,
+            Framing::PlainText => Format::PlainText,
         }
     }
 
@@ -106,7 +146,7 @@ impl Framing {
         match self {
             Framing::Rfc3164 { pri, .. } => pri,
             Framing::Rfc5424 | Framing::Journald => true,
-            Framing::Bare => false,
+            _ => false,
         }
     }
 
@@ -115,30 +155,67 @@ impl Framing {
         self.carries_severity()
     }
 
+    /// Whether values are written with JSON types (so a JSON type can be
+    /// wrong, and `null` written).
+    pub fn json_typed(self) -> bool {
+        is_json(self.format())
+    }
+
     /// Whether lines carry a tag (so `emitter-mismatch` can be raised).
     pub fn carries_tag(self) -> bool {
-        !matches!(self, Framing::Bare)
+        matches!(
+            self,
+            Framing::Rfc3164 { .. } | Framing::Rfc5424 | Framing::Journald
+        )
     }
 }
 
-/// `rfc3164`, `rfc3164+pri+nohost` (syslog(3)), `rfc3164+iso`, `rfc5424`, ...
+/// Whether values of `format` have JSON types (the checker then checks
+/// them with the type, and `null` can be written).
+pub(crate) fn is_json(format: Format) -> bool {
+    matches!(
+        format,
+        Format::JsonLines
+            | Format::JsonDocument
+            | Format::ExtendedJson
+            | Format::Sse
+            | Format::OtlpJson
+    )
+}
+
+/// Whether `format`'s layout names the event itself (a title, an
+/// `event:` line) rather than through the event key.
+pub(crate) fn names_event(format: Format) -> bool {
+    matches!(format, Format::RceReadable | Format::Sse)
+}
+
+/// Whether `format` writes the event key as a field: not where a title
+/// names the event instead (RCE readable; an SSE `event:` line comes with
+/// the key in its data).
+pub(crate) fn writes_event_key(format: Format) -> bool {
+    format != Format::RceReadable
+}
+
+/// `rfc3164+pri+nohost` (syslog(3)), `extended-json+canonical`, `rfc5424`, ...
 impl fmt::Display for Framing {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.format().name())?;
-        if let Framing::Rfc3164 {
-            pri,
-            hostname,
-            iso_timestamp,
-        } = *self
-        {
-            for (on, option) in [
+        let options: &[(bool, &str)] = match *self {
+            Framing::Rfc3164 {
+                pri,
+                hostname,
+                iso_timestamp,
+            } => &[
                 (pri, "+pri"),
                 (!hostname, "+nohost"),
                 (iso_timestamp, "+iso"),
-            ] {
-                if on {
-                    f.write_str(option)?;
-                }
+            ],
+            Framing::ExtendedJson { canonical } => &[(canonical, "+canonical")],
+            _ => &[],
+        };
+        for (on, option) in options {
+            if *on {
+                f.write_str(option)?;
             }
         }
         Ok(())
@@ -157,21 +234,14 @@ impl FromStr for Framing {
             .next()
             .and_then(Format::from_name)
             .ok_or_else(unknown)?;
-        let mut framing = Framing::default_of(format).ok_or_else(unknown)?;
+        let mut framing = Framing::default_of(format);
         for option in parts {
-            let Framing::Rfc3164 {
-                pri,
-                hostname,
-                iso_timestamp,
-            } = &mut framing
-            else {
-                return Err(unknown());
-            };
-            let flag = match option {
-                "pri" => pri,
-                "iso" => iso_timestamp,
+            let flag = match (&mut framing, option) {
+                (Framing::Rfc3164 { pri, .. }, "pri") => pri,
+                (Framing::Rfc3164 { iso_timestamp, .. }, "iso") => iso_timestamp,
+                (Framing::ExtendedJson { canonical }, "canonical") => canonical,
                 // `nohost` turns the default hostname off.
-                "nohost" if *hostname => {
+                (Framing::Rfc3164 { hostname, .. }, "nohost") if *hostname => {
                     *hostname = false;
                     continue;
                 }
@@ -213,6 +283,8 @@ mod tests {
             "rfc3164+pri+pri",
             "rfc3164+nohost+nohost",
             "rfc3164+",
+            "extended-json+canonical+canonical",
+            "json-lines+pri",
         ] {
             assert!(bad.parse::<Framing>().is_err(), "{bad}");
         }

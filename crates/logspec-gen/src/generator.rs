@@ -3,10 +3,14 @@
 
 use crate::mutate::{self, Mutated};
 use crate::record::{FieldGen, Record, VariantGen};
+use crate::scenario::{self, Scenario, ScenarioOptions};
 use crate::stream::{self, SampledLines, Stream, StreamOptions};
-use crate::{value, Framing, GenError};
+use crate::{framing, pattern, value, Framing, GenError};
+use logspec_checker::plan::format_of;
+use logspec_checker::value::ValueCheck;
 use logspec_checker::Plan;
-use logspec_spec::{Event, FieldUse, Spec};
+use logspec_reader::{Format, JsonKind};
+use logspec_spec::{Envelope, Event, FieldUse, MessageMatch, Spec};
 use proptest::prelude::*;
 use proptest::strategy::Union;
 use std::rc::Rc;
@@ -26,13 +30,14 @@ pub(crate) struct Compiled {
     /// The checker's compiled view of the spec, for its value checks and
     /// the variant facts mutations must reason about.
     pub plan: Plan,
-    /// `[event][variant]`.
-    pub variants: Vec<Vec<VariantGen>>,
+    /// `[event][variant]`: one generator per format of the event's kind.
+    pub variants: Vec<Vec<Vec<VariantGen>>>,
 }
 
 impl Generator {
-    /// Compiles `spec`. Fails when some field has no value to generate (an
-    /// enum without values, an unsatisfiable pattern or length).
+    /// Compiles `spec`. Fails when some field has no value to generate in
+    /// some format (an enum without values, an unsatisfiable pattern or
+    /// length, a JSON type no value can be written as).
     pub fn new(spec: &Spec) -> Result<Generator, GenError> {
         if spec.events.is_empty() {
             return Err(GenError::NoEvents);
@@ -43,8 +48,16 @@ impl Generator {
             .iter()
             .enumerate()
             .map(|(event_index, event)| {
+                let formats = &plan.kinds[plan.events[event_index].kind].formats;
                 (0..event.variants.len())
-                    .map(|variant_index| compile_variant(spec, &plan, event_index, variant_index))
+                    .map(|variant_index| {
+                        formats
+                            .iter()
+                            .map(|&format| {
+                                compile_variant(spec, &plan, event_index, variant_index, format)
+                            })
+                            .collect::<Result<Vec<_>, _>>()
+                    })
                     .collect::<Result<Vec<_>, _>>()
             })
             .collect::<Result<Vec<_>, _>>()?;
@@ -69,10 +82,9 @@ impl Generator {
     /// Every (event, variant) index pair, in spec order.
     pub fn variants(&self) -> Vec<(usize, usize)> {
         self.compiled
-            .variants
-            .iter()
-            .flatten()
-            .map(|variant| (variant.event, variant.variant))
+            .spec
+            .variants()
+            .map(|(event, variant, _, _)| (event, variant))
             .collect()
     }
 
@@ -86,18 +98,64 @@ impl Generator {
             .ok_or_else(|| GenError::UnknownEvent(id.to_owned()))
     }
 
-    /// Records that conform to variant `variant` of event `event`: every
-    /// required field, some optional ones, values of each field's type, the
-    /// documented severity and one of the variant's emitters' tags.
-    pub fn record(&self, event: usize, variant: usize) -> Result<BoxedStrategy<Record>, GenError> {
+    /// The record kind (index into [`Plan::kinds`]) a stream of `format`
+    /// holds: `event`'s, which must declare the format, or the first kind
+    /// that declares it.
+    pub fn kind_of(&self, event: Option<usize>, format: Format) -> Result<usize, GenError> {
+        let plan = &self.compiled.plan;
+        let kind = match event {
+            Some(event) => plan
+                .events
+                .get(event)
+                .map(|event| event.kind)
+                .ok_or(GenError::NoSuchVariant { event, variant: 0 })?,
+            None => plan
+                .kinds
+                .iter()
+                .position(|kind| kind.formats.contains(&format))
+                .unwrap_or(0),
+        };
+        if plan.kinds[kind].formats.contains(&format) {
+            Ok(kind)
+        } else {
+            Err(GenError::FormatNotDeclared {
+                kind: plan.kinds[kind].name.clone(),
+                format,
+            })
+        }
+    }
+
+    /// Records of variant `variant` of event `event`, as written in
+    /// `format` (one its record kind declares), that conform: every
+    /// required field, some optional ones, values of each field's type
+    /// (and JSON type), the documented severity and one of the variant's
+    /// emitters' tags.
+    pub fn record(
+        &self,
+        event: usize,
+        variant: usize,
+        format: Format,
+    ) -> Result<BoxedStrategy<Record>, GenError> {
         self.compiled
-            .variant(event, variant)
+            .variant(event, variant, format)
             .map(VariantGen::records)
     }
 
-    /// Conforming records of any variant of `event`, or of any event.
-    pub fn any_record(&self, event: Option<usize>) -> Result<BoxedStrategy<Record>, GenError> {
-        let variants = self.compiled.variants_of(event)?;
+    /// Conforming records in `format` of any variant of `event`, or of any
+    /// event of the first record kind that declares `format`.
+    pub fn any_record(
+        &self,
+        event: Option<usize>,
+        format: Format,
+    ) -> Result<BoxedStrategy<Record>, GenError> {
+        let kind = self.kind_of(event, format)?;
+        let variants = self.compiled.variants_of(kind, event, format);
+        if variants.is_empty() {
+            return Err(GenError::KindWithoutEvents {
+                kind: self.compiled.plan.kinds[kind].name.clone(),
+                format,
+            });
+        }
         Ok(Union::new(variants.iter().map(|variant| variant.records())).boxed())
     }
 
@@ -138,25 +196,25 @@ impl Generator {
         variant: usize,
         framing: Framing,
     ) -> Result<BoxedStrategy<Mutated>, GenError> {
-        let records = self.record(event, variant)?;
+        let records = self.record(event, variant, framing.format())?;
         Ok(mutate::mutated(Rc::clone(&self.compiled), records, framing))
     }
 
     /// [`mutated`](Self::mutated) records of any variant of `event`, or of
-    /// any event.
+    /// any event of the record kind [`any_record`](Self::any_record) picks.
     pub fn any_mutated(
         &self,
         event: Option<usize>,
         framing: Framing,
     ) -> Result<BoxedStrategy<Mutated>, GenError> {
-        let records = self.any_record(event)?;
+        let records = self.any_record(event, framing.format())?;
         Ok(mutate::mutated(Rc::clone(&self.compiled), records, framing))
     }
 
-    /// Every mutation of `record` (a conforming record of this spec, as
-    /// [`record`](Self::record) makes them) whose finding, read in
-    /// `framing`, can be predicted exactly; none when its indices name no
-    /// variant.
+    /// Every mutation of `record` (a conforming record of this spec in
+    /// `framing`'s format, as [`record`](Self::record) makes them) whose
+    /// finding, read in `framing`, can be predicted exactly; none when its
+    /// indices name no variant.
     pub fn mutations(&self, record: &Record, framing: Framing) -> Vec<Mutated> {
         mutate::candidates(&self.compiled, record, framing)
             .into_iter()
@@ -166,7 +224,11 @@ impl Generator {
 
     /// Streams of records across the spec's events; see [`StreamOptions`].
     pub fn stream(&self, options: &StreamOptions) -> Result<BoxedStrategy<Stream>, GenError> {
-        Ok(stream::streams(self.steps(options)?, options))
+        Ok(stream::streams(
+            self.steps(options)?,
+            self.place(options)?,
+            options,
+        ))
     }
 
     /// A stream as [`stream`](Self::stream) makes them, drawn line by line
@@ -177,34 +239,80 @@ impl Generator {
         options: &StreamOptions,
         seed: u64,
     ) -> Result<SampledLines, GenError> {
-        SampledLines::new(self.steps(options)?, options, seed)
+        SampledLines::new(self.steps(options)?, self.place(options)?, options, seed)
+    }
+
+    /// Inputs whose records keep every stream rule of the spec, or break
+    /// one in one place; see [`scenario`](crate::scenario).
+    pub fn scenario(&self, options: &ScenarioOptions) -> Result<BoxedStrategy<Scenario>, GenError> {
+        self.kind_of(None, options.framing.format())?;
+        Ok(scenario::scenarios(
+            Rc::clone(&self.compiled),
+            options.clone(),
+        ))
     }
 
     fn steps(&self, options: &StreamOptions) -> Result<BoxedStrategy<stream::Step>, GenError> {
-        let valid = self.any_record(options.event)?;
+        let valid = self.any_record(options.event, options.framing.format())?;
         let mutated = self.any_mutated(options.event, options.framing)?;
         Ok(stream::steps(valid, mutated, options.broken))
+    }
+
+    /// How records of a stream in `options` are stitched into one stream.
+    fn place(&self, options: &StreamOptions) -> Result<stream::Clock, GenError> {
+        if stream::one_record(options.framing) && *options.lines.end() > 1 {
+            return Err(GenError::OneRecordPerInput(options.framing.format()));
+        }
+        let format = options.framing.format();
+        let kind = self.kind_of(options.event, format)?;
+        let source = self
+            .compiled
+            .spec
+            .kinds()
+            .nth(kind)
+            .and_then(|kind| kind.timestamp.as_ref());
+        Ok(stream::Clock::new(
+            Rc::clone(&self.compiled),
+            source,
+            format,
+        ))
     }
 }
 
 impl Compiled {
-    pub fn variant(&self, event: usize, variant: usize) -> Result<&VariantGen, GenError> {
-        self.variants
+    pub fn variant(
+        &self,
+        event: usize,
+        variant: usize,
+        format: Format,
+    ) -> Result<&VariantGen, GenError> {
+        let formats = self
+            .variants
             .get(event)
             .and_then(|variants| variants.get(variant))
-            .ok_or(GenError::NoSuchVariant { event, variant })
+            .ok_or(GenError::NoSuchVariant { event, variant })?;
+        formats
+            .iter()
+            .find(|generator| generator.format == format)
+            .ok_or_else(|| GenError::FormatNotDeclared {
+                kind: self.plan.kinds[self.plan.events[event].kind].name.clone(),
+                format,
+            })
     }
 
-    fn variants_of(&self, event: Option<usize>) -> Result<Vec<&VariantGen>, GenError> {
-        match event {
-            Some(event) => Ok(self
-                .variants
-                .get(event)
-                .ok_or(GenError::NoSuchVariant { event, variant: 0 })?
-                .iter()
-                .collect()),
-            None => Ok(self.variants.iter().flatten().collect()),
-        }
+    /// Generators in `format` of `event`'s variants, or of every variant
+    /// of record kind `kind`.
+    fn variants_of(&self, kind: usize, event: Option<usize>, format: Format) -> Vec<&VariantGen> {
+        self.variants
+            .iter()
+            .enumerate()
+            .filter(|(index, _)| match event {
+                Some(event) => *index == event,
+                None => self.plan.events[*index].kind == kind,
+            })
+            .flat_map(|(_, variants)| variants.iter().flatten())
+            .filter(|generator| generator.format == format)
+            .collect()
     }
 }
 
@@ -213,77 +321,254 @@ fn compile_variant(
     plan: &Plan,
     event_index: usize,
     variant_index: usize,
+    format: Format,
 ) -> Result<VariantGen, GenError> {
     let event = &spec.events[event_index];
     let variant = &event.variants[variant_index];
     let variant_plan = &plan.events[event_index].variants[variant_index];
-    let event_key = &spec.wire.event_key;
+    let kind = spec
+        .kinds()
+        .nth(plan.events[event_index].kind)
+        .unwrap_or(&spec.wire);
+    let event_key = &kind.event_key;
+    let level_field = kind.level.as_ref().map(|level| level.field.as_str());
 
     let mut fields = Vec::with_capacity(variant.fields.len() + 1);
-    // The event key's value is the event id, whatever its glossary type.
-    fields.push(FieldGen {
-        name: event_key.clone(),
-        required: true,
-        values: Just(event.id.clone()).boxed(),
-    });
+    // The event key's value is the event id, whatever its glossary type; a
+    // title (RCE readable) stands in for it.
+    let keyed = !event_key.is_empty() && !event.by_message && framing::writes_event_key(format);
+    if keyed {
+        fields.push(FieldGen {
+            name: event_key.clone(),
+            written: written_name(spec, event, event_key, format),
+            required: true,
+            values: Just((event.id.clone(), JsonKind::String)).boxed(),
+        });
+    }
     for (field, field_plan) in variant.fields.iter().zip(&variant_plan.fields) {
         if &field.name == event_key {
             continue;
         }
+        let check = field_plan.check_in(format).clone();
+        let levels = (level_field == Some(field.name.as_str())).then_some(&variant_plan.levels);
         fields.push(FieldGen {
             name: field.name.clone(),
+            written: written_name(spec, event, &field.name, format),
             required: field_plan.required,
-            values: field_values(spec, field, field_plan.check.clone())?,
+            values: field_values(spec, field, check, format, levels)?,
         });
     }
-    let key_position = variant
-        .fields
-        .iter()
-        .position(|field| &field.name == event_key)
-        .unwrap_or(0);
-    if !spec.wire.event_key_first {
+    kind_held_fields(
+        spec,
+        event,
+        variant,
+        variant_plan,
+        kind,
+        format,
+        &mut fields,
+    )?;
+    if keyed && !kind.event_key_first {
         // Without `event_key_first` the key stays where the document lists it.
-        fields[..=key_position].rotate_left(1);
+        let key_position = variant
+            .fields
+            .iter()
+            .position(|field| &field.name == event_key)
+            .unwrap_or(0);
+        let last = fields.len() - 1;
+        fields[..=key_position.min(last)].rotate_left(1);
     }
 
     Ok(VariantGen {
         event: event_index,
         variant: variant_index,
+        format,
         fields,
         any_order: !variant.ordered,
         extra: variant
             .additional_fields
             .then(|| undocumented_name(spec, event)),
+        title: framing::names_event(format)
+            .then(|| named_in(&event.names, format).unwrap_or_else(|| event.id.clone())),
         severity: variant_plan.severity,
         facility: spec.severity.facility.map(|facility| facility.code()),
         tags: tags_of(spec, &variant.emitters),
-        first: spec.wire.event_key_first.then(|| event_key.clone()),
+        first: (keyed && kind.event_key_first).then(|| event_key.clone()),
     })
 }
 
-/// Values of `field` as the variant narrows its glossary type.
+/// The fields the record kind keeps itself when the variant does not list
+/// them: the level (one of the variant's) and the time (the stream's clock
+/// stamps it) where the variant tolerates unlisted fields, the message
+/// (one the variant is logged with) and the audit mark (on audit entries).
+fn kind_held_fields(
+    spec: &Spec,
+    event: &Event,
+    variant: &logspec_spec::Variant,
+    variant_plan: &logspec_checker::plan::VariantPlan,
+    kind: &logspec_spec::Wire,
+    format: Format,
+    fields: &mut Vec<FieldGen>,
+) -> Result<(), GenError> {
+    let mut add = |name: &str, values: BoxedStrategy<(String, JsonKind)>| {
+        if !fields.iter().any(|field| field.name == name) {
+            fields.push(FieldGen {
+                name: name.to_owned(),
+                written: written_name(spec, event, name, format),
+                required: true,
+                values,
+            });
+        }
+    };
+    let fail = |name: &str, reason: String| GenError::Field {
+        field: name.to_owned(),
+        reason,
+    };
+    // A variant that lists neither level nor time and tolerates no other
+    // field is one the document writes without them.
+    let level = kind.level.as_ref().filter(|_| variant.additional_fields);
+    let timestamp = kind
+        .timestamp
+        .as_ref()
+        .filter(|_| variant.additional_fields);
+    if let Some(level) = level {
+        let levels = variant_plan.levels.clone();
+        add(
+            &level.field,
+            proptest::sample::select(levels)
+                .prop_map(|level| (level, JsonKind::String))
+                .boxed(),
+        );
+    }
+    if let Some(source) = timestamp {
+        let field = FieldUse::named(&source.field);
+        let check = spec
+            .fields
+            .get(&source.field)
+            .map_or_else(ValueCheck::text, |definition| {
+                ValueCheck::compile(&definition.value)
+            });
+        let values = field_values(spec, &field, check, format, None)?;
+        add(&source.field, values);
+    }
+    if let Some(source) = kind
+        .message
+        .as_ref()
+        .filter(|_| !variant.messages.is_empty())
+    {
+        let mut options = Vec::with_capacity(variant.messages.len());
+        for message in &variant.messages {
+            options.push(match message {
+                MessageMatch::Literal(text) => Just(text.clone()).boxed(),
+                MessageMatch::Pattern(pattern) => pattern::strategy(pattern.source())
+                    .map_err(|reason| fail(&source.field, reason))?,
+                MessageMatch::Any => value::free_text(1..=40),
+            });
+        }
+        let messages = variant.messages.clone();
+        add(
+            &source.field,
+            Union::new(options)
+                .prop_filter("the variant's messages reject it", move |text| {
+                    messages.iter().any(|message| message.is_match(text))
+                })
+                .prop_map(|text| (text, JsonKind::String))
+                .boxed(),
+        );
+    }
+    if let (Some(source), Some(true)) = (&kind.audit, variant.audit) {
+        let json = if framing::is_json(format) {
+            JsonKind::Boolean
+        } else {
+            JsonKind::String
+        };
+        add(&source.field, Just(("true".to_owned(), json)).boxed());
+    }
+    Ok(())
+}
+
+/// The name `format` writes field `name` of `event` under, when the spec
+/// gives it another: the event's own name for it first, then the
+/// glossary's (the order the checker reads them back in).
+pub(crate) fn written_name(
+    spec: &Spec,
+    event: &Event,
+    name: &str,
+    format: Format,
+) -> Option<String> {
+    event
+        .variants
+        .iter()
+        .flat_map(|variant| &variant.fields)
+        .filter(|field| field.name == name)
+        .find_map(|field| named_in(&field.names, format))
+        .or_else(|| {
+            spec.fields
+                .get(name)
+                .and_then(|definition| named_in(&definition.names, format))
+        })
+}
+
+/// The name a per-format `names` map gives in `format`.
+fn named_in<'a>(
+    names: impl IntoIterator<Item = (&'a Envelope, &'a String)>,
+    format: Format,
+) -> Option<String> {
+    names
+        .into_iter()
+        .find(|(envelope, _)| format_of(**envelope) == format)
+        .map(|(_, name)| name.clone())
+}
+
+/// Values of `field` in `format` as the variant narrows its glossary type
+/// (to `levels` for the kind's level field), with their JSON types.
 fn field_values(
     spec: &Spec,
     field: &FieldUse,
-    check: logspec_checker::value::ValueCheck,
-) -> Result<BoxedStrategy<String>, GenError> {
-    match spec.fields.get(&field.name) {
-        Some(definition) => value::field_values(&definition.value, Some(field), check),
-        // The loader rejects fields missing from the glossary; should one
-        // slip through, the checker reads it as plain text.
-        None => value::text(None, None).map(|text| {
-            text.prop_filter("the field's check rejects the value", move |value| {
-                check.check(value).is_ok()
-            })
-            .boxed()
-        }),
-    }
-    .map_err(|reason| GenError::Field {
+    check: ValueCheck,
+    format: Format,
+    levels: Option<&Vec<String>>,
+) -> Result<BoxedStrategy<(String, JsonKind)>, GenError> {
+    let fail = |reason: String| GenError::Field {
         field: field.name.clone(),
         reason,
-    })
+    };
+    let Some(definition) = spec.fields.get(&field.name) else {
+        // The loader rejects fields missing from the glossary; should one
+        // slip through, the checker reads it as plain text.
+        let filter = check.clone();
+        let text = value::text(None, None)
+            .map_err(fail)?
+            .prop_filter("the field's check rejects the value", move |value| {
+                filter.check(value).is_ok()
+            });
+        return value::typed(text.boxed(), None, field.nullable, format, &check).map_err(fail);
+    };
+    let glossary = definition
+        .types
+        .iter()
+        .find(|(envelope, _)| format_of(**envelope) == format)
+        .map_or(&definition.value, |(_, value)| value);
+    let values = match levels {
+        Some(levels) => value::field_values(
+            glossary,
+            Some(&FieldUse {
+                values: Some(levels.clone()),
+                ..field.clone()
+            }),
+            check.clone(),
+        ),
+        None => value::field_values(glossary, Some(field), check.clone()),
+    }
+    .map_err(fail)?;
+    value::typed(
+        values,
+        glossary.json.as_deref(),
+        field.nullable || glossary.nullable,
+        format,
+        &check,
+    )
+    .map_err(fail)
 }
-
 /// Tags of the named emitters (all emitters when none is named), in spec
 /// order; the producer's name when the spec gives no tag at all.
 fn tags_of(spec: &Spec, emitters: &[String]) -> Vec<String> {

@@ -13,24 +13,30 @@
 //!   and hands out strategies;
 //! - `value` and `pattern`: values per field type, `pattern` types through
 //!   proptest's regex generator;
-//! - [`record`]: conforming records of one variant;
+//! - [`record`]: conforming records of one variant in one format (a spec
+//!   may name and type a field differently per format);
 //! - [`mutate`] (with `exact`): records broken in exactly one way, with the
 //!   one finding the checker must raise, enumerated so the prediction is
 //!   exact even when a sibling variant could claim the broken record;
-//! - [`stream`]: sequences of records across events;
-//! - [`render`](mod@render) and [`Framing`]: any record written in every wire format
-//!   the readers accept;
+//! - [`stream`]: sequences of records across events, each conforming on
+//!   its own;
+//! - [`scenario`] (with `rules`): inputs whose records keep the spec's
+//!   stream rules, walked through each rule's lifecycle automaton, and the
+//!   same broken in one place with the stream finding it must raise;
+//! - [`render`](mod@render) and [`Framing`]: any record written in every wire
+//!   format the readers accept, one module per format;
 //! - [`Sampler`]: seeded, reproducible draws for `logspec gen`.
 //!
 //! ```
 //! use logspec_gen::{render, Framing, Generator};
+//! use logspec_reader::Format;
 //! use proptest::prelude::*;
 //! use proptest::test_runner::TestRunner;
 //!
 //! let spec = logspec_spec::builtin("ctrl-exec").unwrap().load().unwrap().spec;
 //! let generator = Generator::new(&spec).unwrap();
 //! let ping = generator.event_index("ping").unwrap();
-//! let records = generator.record(ping, 0).unwrap();
+//! let records = generator.record(ping, 0, Format::Rfc3164).unwrap();
 //!
 //! // Every ping (success) record has the documented fields, in order.
 //! TestRunner::deterministic()
@@ -54,7 +60,9 @@ pub mod mutate;
 mod pattern;
 pub mod record;
 pub mod render;
+mod rules;
 mod sample;
+pub mod scenario;
 pub mod stream;
 pub mod time;
 mod value;
@@ -66,4 +74,5 @@ pub use mutate::{Expected, Mutated, Mutation, MutationKind};
 pub use record::{Field, Meta, Record};
 pub use render::{envelope_of, render};
 pub use sample::Sampler;
-pub use stream::{Broken, Line, SampledLines, Stream, StreamOptions};
+pub use scenario::{Scenario, ScenarioInput, ScenarioOptions, StreamExpected, StreamMutationKind};
+pub use stream::{Broken, Line, ReportedOnce, SampledLines, Stream, StreamOptions};

@@ -10,10 +10,13 @@
 //! counterexample moves towards the first kind and the first candidate.
 
 use crate::exact;
-use crate::generator::{undocumented_name, Compiled};
+use crate::framing::is_json;
+use crate::generator::{undocumented_name, written_name, Compiled};
 use crate::record::{Field, Record};
+use crate::render::{is_json_number, render};
 use crate::Framing;
 use logspec_checker::Code;
+use logspec_reader::{field_instant, JsonKind};
 use proptest::prelude::*;
 use std::fmt;
 use std::rc::Rc;
@@ -37,16 +40,22 @@ pub enum MutationKind {
     ReorderFields,
     /// The event key moved off the front: `event-key-not-first`.
     MoveEventKey,
-    /// The event id replaced by an undocumented one: `unknown-event`.
+    /// The event id replaced by an undocumented one: `unknown-event`
+    /// (`unknown-event-tolerated` where the spec tolerates new events).
     ReplaceEvent,
     /// A tag none of the variant's emitters uses: `emitter-mismatch`.
     WrongTag,
     /// A field written twice: `duplicate-field`.
     DuplicateField,
+    /// The message replaced by one no variant of the event is logged
+    /// with: `unknown-message`.
+    ReplaceMessage,
+    /// The audit mark dropped from an audit entry: `audit-mismatch`.
+    DropAuditMark,
 }
 
 impl MutationKind {
-    pub const ALL: [MutationKind; 11] = [
+    pub const ALL: [MutationKind; 13] = [
         MutationKind::DropField,
         MutationKind::DropEventKey,
         MutationKind::AddField,
@@ -58,6 +67,8 @@ impl MutationKind {
         MutationKind::ReplaceEvent,
         MutationKind::WrongTag,
         MutationKind::DuplicateField,
+        MutationKind::ReplaceMessage,
+        MutationKind::DropAuditMark,
     ];
 
     /// The finding code this kind of mutation raises.
@@ -73,6 +84,8 @@ impl MutationKind {
             MutationKind::ReplaceEvent => Code::UnknownEvent,
             MutationKind::WrongTag => Code::EmitterMismatch,
             MutationKind::DuplicateField => Code::DuplicateField,
+            MutationKind::ReplaceMessage => Code::UnknownMessage,
+            MutationKind::DropAuditMark => Code::AuditMismatch,
         }
     }
 }
@@ -134,7 +147,10 @@ pub(crate) fn candidates(
     record: &Record,
     framing: Framing,
 ) -> Vec<Vec<Mutated>> {
-    if compiled.variant(record.event, record.variant).is_err() {
+    if compiled
+        .variant(record.event, record.variant, framing.format())
+        .is_err()
+    {
         return Vec::new();
     }
     let context = Context {
@@ -163,8 +179,18 @@ struct Context<'a> {
 }
 
 impl Context<'_> {
-    fn event_key(&self) -> &str {
-        &self.compiled.spec.wire.event_key
+    fn kind(&self) -> &logspec_checker::kind::KindPlan {
+        &self.compiled.plan.kinds[self.compiled.plan.events[self.record.event].kind]
+    }
+
+    /// The kind's event key; none for a kind whose records are all one event.
+    fn event_key(&self) -> Option<&str> {
+        self.kind().event_key.as_deref()
+    }
+
+    /// Whether `key` is the event key.
+    fn is_event_key(&self, key: &str) -> bool {
+        self.event_key() == Some(key)
     }
 
     fn event_id(&self) -> &str {
@@ -179,7 +205,21 @@ impl Context<'_> {
         self.record
             .fields
             .iter()
-            .position(|field| field.key == self.event_key())
+            .position(|field| self.is_event_key(&field.key))
+    }
+
+    /// A field named `name` as the record's format writes it.
+    fn field(&self, name: &str, value: &str) -> Field {
+        let spec = &self.compiled.spec;
+        Field {
+            written: written_name(
+                spec,
+                &spec.events[self.record.event],
+                name,
+                self.framing.format(),
+            ),
+            ..Field::new(name, value)
+        }
     }
 
     /// A mutation of the fields; `event` says whether the finding names
@@ -221,11 +261,15 @@ impl Context<'_> {
 
     /// Whether the only finding is the predicted one. Record-level
     /// findings come before classification and are exact by construction;
-    /// variant-level ones must survive the siblings.
+    /// variant-level ones must survive the siblings. A mutation the format
+    /// cannot carry (a Logback line without its thread) is none.
     fn is_exact(&self, mutated: &Mutated) -> bool {
         let expected = &mutated.mutation.expected;
         if self.framing == Framing::Bare && mutated.record.fields.is_empty() {
             // Nothing left is an empty line (`empty-line`), not a record.
+            return false;
+        }
+        if render(self.framing, &mutated.record).is_err() {
             return false;
         }
         match mutated.mutation.kind {
@@ -233,7 +277,8 @@ impl Context<'_> {
             | MutationKind::ReplaceEvent
             | MutationKind::DuplicateField
             | MutationKind::MoveEventKey
-            | MutationKind::SwapFacility => true,
+            | MutationKind::SwapFacility
+            | MutationKind::ReplaceMessage => true,
             _ => exact::only_finding(
                 &self.compiled.plan,
                 &mutated.record,
@@ -256,6 +301,8 @@ impl Context<'_> {
             MutationKind::ReplaceEvent => self.replace_event(),
             MutationKind::WrongTag => self.wrong_tag(),
             MutationKind::DuplicateField => self.duplicate_field(),
+            MutationKind::ReplaceMessage => self.replace_message(),
+            MutationKind::DropAuditMark => self.drop_audit_mark(),
         }
     }
 
@@ -266,7 +313,7 @@ impl Context<'_> {
             .iter()
             .enumerate()
             .filter(|(_, field)| {
-                field.key != self.event_key()
+                !self.is_event_key(&field.key)
                     && variant
                         .fields
                         .iter()
@@ -287,7 +334,10 @@ impl Context<'_> {
     }
 
     fn drop_event_key(&self) -> Vec<Mutated> {
-        let Some(index) = self.key_index() else {
+        // A layout's title names the event without the key.
+        let (Some(index), Some(key), None) =
+            (self.key_index(), self.event_key(), &self.record.title)
+        else {
             return Vec::new();
         };
         let mut fields = self.record.fields.clone();
@@ -296,8 +346,8 @@ impl Context<'_> {
             MutationKind::DropEventKey,
             fields,
             false,
-            Some(self.event_key()),
-            format!("dropped the event key {}", self.event_key()),
+            Some(key),
+            format!("dropped the event key {key}"),
         )]
     }
 
@@ -322,7 +372,7 @@ impl Context<'_> {
                 && !variant.forbidden.iter().any(|forbidden| forbidden == name);
             let flagged = variant.forbidden.iter().any(|forbidden| forbidden == name)
                 || (!variant.additional_fields && !takes);
-            if name != self.event_key()
+            if !self.is_event_key(name)
                 && flagged
                 && self.record.value(name).is_none()
                 && !names.contains(&name)
@@ -338,7 +388,7 @@ impl Context<'_> {
         for name in names {
             for &at in &positions {
                 let mut fields = self.record.fields.clone();
-                fields.insert(at, Field::new(name, "x"));
+                fields.insert(at, self.field(name, "x"));
                 out.push(self.with_fields(
                     MutationKind::AddField,
                     fields,
@@ -351,12 +401,18 @@ impl Context<'_> {
         out
     }
 
-    /// Each value replaced by the texts its type rejects.
+    /// Each value replaced by the texts its type rejects (as its own JSON
+    /// type where the text can be one, else as a string), and by `null`
+    /// where that is not accepted. A record's time is not replaced by
+    /// another time, which would move the stream's clock.
     fn corrupt_value(&self) -> Vec<Mutated> {
         let variant = self.variant();
+        let format = self.framing.format();
+        let json = is_json(format);
+        let time = self.kind().timestamp.as_ref();
         let mut out = Vec::new();
         for (index, field) in self.record.fields.iter().enumerate() {
-            if field.key == self.event_key() {
+            if self.is_event_key(&field.key) {
                 continue;
             }
             let Some(listed) = variant
@@ -366,15 +422,32 @@ impl Context<'_> {
             else {
                 continue;
             };
-            let mut bad: Vec<String> = Vec::new();
-            for candidate in corruptions(&field.value) {
-                if listed.check.check(&candidate).is_err() && !bad.contains(&candidate) {
-                    bad.push(candidate);
+            let check = listed.check_in(format);
+            let as_json = |value: &str| match field.json {
+                JsonKind::Number if is_json_number(value) => JsonKind::Number,
+                _ => JsonKind::String,
+            };
+            let mut bad: Vec<(String, JsonKind)> = Vec::new();
+            let candidates = corruptions(&field.value)
+                .into_iter()
+                .map(|value| {
+                    let kind = as_json(&value);
+                    (value, kind)
+                })
+                .chain(json.then(|| (String::new(), JsonKind::Null)));
+            for (value, kind) in candidates {
+                let moves_clock = time.is_some_and(|(name, epoch)| {
+                    name == &field.key && field_instant(&value, *epoch).is_some()
+                });
+                let rejected = check.check_typed(&value, json.then_some(kind)).is_err();
+                if rejected && !moves_clock && !bad.contains(&(value.clone(), kind)) {
+                    bad.push((value, kind));
                 }
             }
-            for value in bad {
+            for (value, kind) in bad {
                 let mut fields = self.record.fields.clone();
                 fields[index].value = value.clone();
+                fields[index].json = kind;
                 out.push(self.with_fields(
                     MutationKind::CorruptValue,
                     fields,
@@ -452,7 +525,7 @@ impl Context<'_> {
             .iter()
             .enumerate()
             .filter(|(_, field)| {
-                field.key != self.event_key()
+                !self.is_event_key(&field.key)
                     && variant.fields.iter().any(|listed| listed.name == field.key)
             })
             .map(|(index, _)| index)
@@ -476,7 +549,10 @@ impl Context<'_> {
     }
 
     fn move_event_key(&self) -> Vec<Mutated> {
-        if !self.compiled.plan.event_key_first || self.key_index() != Some(0) {
+        let Some(key) = self.event_key() else {
+            return Vec::new();
+        };
+        if !self.kind().event_key_first || self.key_index() != Some(0) {
             return Vec::new();
         }
         (1..self.record.fields.len())
@@ -487,38 +563,113 @@ impl Context<'_> {
                     MutationKind::MoveEventKey,
                     fields,
                     true,
-                    Some(self.event_key()),
-                    format!("{} moved to position {}", self.event_key(), to + 1),
+                    Some(key),
+                    format!("{key} moved to position {}", to + 1),
                 )
             })
             .collect()
     }
 
+    /// The event named as one the kind does not document: in the title
+    /// where the layout writes one, else in the event key.
     fn replace_event(&self) -> Vec<Mutated> {
-        let Some(index) = self.key_index() else {
+        let kind = self.kind();
+        let index = self.key_index();
+        if self.record.title.is_none() && index.is_none() {
             return Vec::new();
+        }
+        let code = if kind.tolerate_unknown {
+            Code::UnknownEventTolerated
+        } else {
+            Code::UnknownEvent
         };
+        let format = self.framing.format();
         let id = self.event_id();
         [format!("{id}-undocumented"), "undocumented".to_owned()]
             .into_iter()
-            .filter(|unknown| self.compiled.plan.event_index(unknown).is_none())
+            .filter(|unknown| kind.event_by_title(format, unknown).is_none())
             .map(|unknown| {
                 let mut record = self.record.clone();
-                record.fields[index].value = unknown.clone();
+                match (&mut record.title, index) {
+                    (Some(title), _) => *title = unknown.clone(),
+                    (None, Some(index)) => record.fields[index].value = unknown.clone(),
+                    (None, None) => {}
+                }
                 Mutated {
                     record,
                     mutation: Mutation {
                         kind: MutationKind::ReplaceEvent,
                         expected: Expected {
-                            code: Code::UnknownEvent,
+                            code,
                             event: Some(unknown.clone()),
-                            field: Some(self.event_key().to_owned()),
+                            field: Some(self.event_key().unwrap_or("event").to_owned()),
                         },
                         description: format!("event {unknown:?} instead of {id:?}"),
                     },
                 }
             })
             .collect()
+    }
+
+    /// The message as none of the event's variants writes it (judged
+    /// before any variant is chosen, so exact by construction).
+    fn replace_message(&self) -> Vec<Mutated> {
+        let Some(name) = self.kind().message.as_deref() else {
+            return Vec::new();
+        };
+        let Some(index) = self
+            .record
+            .fields
+            .iter()
+            .position(|field| field.key == name)
+        else {
+            return Vec::new();
+        };
+        let event = &self.compiled.plan.events[self.record.event];
+        let unknown = format!("{} (undocumented)", self.record.fields[index].value);
+        // A record known by its message alone is no event's without it.
+        if event.by_message
+            || !event.has_messages
+            || event
+                .variants
+                .iter()
+                .any(|variant| variant.logs_message(&unknown))
+        {
+            return Vec::new();
+        }
+        let mut fields = self.record.fields.clone();
+        fields[index].value = unknown.clone();
+        vec![self.with_fields(
+            MutationKind::ReplaceMessage,
+            fields,
+            true,
+            Some(name),
+            format!("message {unknown:?}"),
+        )]
+    }
+
+    /// An audit entry without its audit mark.
+    fn drop_audit_mark(&self) -> Vec<Mutated> {
+        let Some(name) = self.kind().audit.as_deref() else {
+            return Vec::new();
+        };
+        if self.variant().audit != Some(true) {
+            return Vec::new();
+        }
+        let fields: Vec<Field> = self
+            .record
+            .fields
+            .iter()
+            .filter(|field| field.key != name)
+            .cloned()
+            .collect();
+        vec![self.with_fields(
+            MutationKind::DropAuditMark,
+            fields,
+            true,
+            Some(name),
+            format!("dropped the audit mark {name}"),
+        )]
     }
 
     /// The spec's other emitters' tags, and one no emitter uses.

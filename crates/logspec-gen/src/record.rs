@@ -1,27 +1,46 @@
 //! Records, and the strategy of records that conform to one variant.
 //!
-//! A record is what a producer writes for one event: its key=value fields
-//! in order, and the envelope facts a framing may carry (priority, tag,
-//! host, pid, time). Records stay framing-free so that one record can be
-//! rendered in every wire format and compared after reading it back.
+//! A record is what a producer writes for one event: its fields in order,
+//! and the envelope facts a framing may carry (priority, tag, host, pid,
+//! time). A record is generated for one wire format, since a spec may give
+//! a field another name, type or JSON type per format; within the format it
+//! stays framing-free, so it can be rendered in each of the format's
+//! framings and compared after reading it back.
 
 use crate::time::{Instant, EARLIEST, LATEST};
-use crate::value;
+use crate::{render, value, Framing};
+use logspec_reader::{Format, JsonKind};
 use proptest::prelude::*;
 
-/// One `KEY=value` field.
+/// One field of a record.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Field {
+    /// The spec's name for the field.
     pub key: String,
+    /// The name the format writes instead (an RCE readable title), if any.
+    pub written: Option<String>,
+    /// The value as text (a JSON string's content, a number as written,
+    /// empty for `null`).
     pub value: String,
+    /// The JSON type it is written as; text formats write every value as
+    /// text and never generate anything but [`JsonKind::String`].
+    pub json: JsonKind,
 }
 
 impl Field {
+    /// A field written under its spec name, as text.
     pub fn new(key: impl Into<String>, value: impl Into<String>) -> Field {
         Field {
             key: key.into(),
+            written: None,
             value: value.into(),
+            json: JsonKind::String,
         }
+    }
+
+    /// The name the record's format writes.
+    pub fn written_key(&self) -> &str {
+        self.written.as_deref().unwrap_or(&self.key)
     }
 }
 
@@ -46,8 +65,11 @@ pub struct Record {
     pub event: usize,
     /// Index of the variant within that event.
     pub variant: usize,
-    /// The payload's fields, in the order they are written.
+    /// The fields, in the order they are written.
     pub fields: Vec<Field>,
+    /// The event's name as a layout that names it writes it (an RCE
+    /// readable title, an SSE `event:` line); `None` in other formats.
+    pub title: Option<String>,
     pub meta: Meta,
 }
 
@@ -64,14 +86,18 @@ impl Record {
 /// How to generate one field of a variant.
 pub(crate) struct FieldGen {
     pub name: String,
+    /// The name the format writes, when it is not `name`.
+    pub written: Option<String>,
     pub required: bool,
-    pub values: BoxedStrategy<String>,
+    pub values: BoxedStrategy<(String, JsonKind)>,
 }
 
-/// How to generate records of one variant, compiled from the spec.
+/// How to generate records of one variant in one format, compiled from the
+/// spec.
 pub(crate) struct VariantGen {
     pub event: usize,
     pub variant: usize,
+    pub format: Format,
     /// In the documented order, the event key first when the spec says it
     /// always is.
     pub fields: Vec<FieldGen>,
@@ -82,6 +108,8 @@ pub(crate) struct VariantGen {
     /// When the variant tolerates unlisted fields: the name of one that no
     /// variant of the event lists, sometimes added to show it is tolerated.
     pub extra: Option<String>,
+    /// The event's name where the format's layout writes it.
+    pub title: Option<String>,
     pub severity: u8,
     /// The spec's facility; `None` lets any facility through.
     pub facility: Option<u8>,
@@ -92,17 +120,20 @@ pub(crate) struct VariantGen {
 }
 
 impl VariantGen {
-    /// Records that conform to this variant.
+    /// Records that conform to this variant and that its format can carry
+    /// (a Logback thread name cannot hold `] `, for one).
     pub fn records(&self) -> BoxedStrategy<Record> {
         let fields: Vec<BoxedStrategy<Option<Field>>> = self
             .fields
             .iter()
             .map(|field| {
-                let name = field.name.clone();
-                let values = field
-                    .values
-                    .clone()
-                    .prop_map(move |value| Field::new(name.clone(), value));
+                let (name, written) = (field.name.clone(), field.written.clone());
+                let values = field.values.clone().prop_map(move |(value, json)| Field {
+                    key: name.clone(),
+                    written: written.clone(),
+                    value,
+                    json,
+                });
                 if field.required {
                     values.prop_map(Some).boxed()
                 } else {
@@ -138,13 +169,22 @@ impl VariantGen {
                 })
                 .boxed();
         }
-        let (event, variant) = (self.event, self.variant);
+        let (event, variant, format, title) =
+            (self.event, self.variant, self.format, self.title.clone());
+        let framing = Framing::default_of(format);
         (fields, meta(self.severity, self.facility, &self.tags))
-            .prop_map(move |(fields, meta)| Record {
-                event,
-                variant,
-                fields,
-                meta,
+            .prop_map(move |(mut fields, meta)| {
+                render::arrange(format, &mut fields);
+                Record {
+                    event,
+                    variant,
+                    fields,
+                    title: title.clone(),
+                    meta,
+                }
+            })
+            .prop_filter("the format cannot carry the record", move |record| {
+                render::render(framing, record).is_ok()
             })
             .boxed()
     }

@@ -2,6 +2,9 @@
 //! writes it. Hand-written (civil-from-days) because a date crate would be
 //! a dependency for three formatting functions.
 
+use logspec_reader::Format;
+use logspec_spec::EpochUnit;
+
 /// An instant, in microseconds since the Unix epoch (UTC).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Instant(pub i64);
@@ -77,6 +80,44 @@ impl Instant {
     pub fn micros(self) -> String {
         self.0.to_string()
     }
+
+    /// The ways a record's own time field may write the instant, the
+    /// likeliest for `format` first: epoch numbers in the spec's unit when
+    /// it gives one, then ISO 8601 with milliseconds and `Z` (the one
+    /// spelling of a canonical Extended JSON `$date`), local time (RCE's
+    /// readable log), and Python's `2025-01-15 14:30:22` (first for
+    /// pipe-separated lines).
+    pub(crate) fn field_forms(self, epoch: Option<EpochUnit>, format: Format) -> Vec<String> {
+        let millis = self.0.div_euclid(1000);
+        let mut forms = Vec::with_capacity(6);
+        if let Some(unit) = epoch {
+            let whole = match unit {
+                EpochUnit::Seconds => self.0.div_euclid(1_000_000),
+                EpochUnit::Milliseconds => millis,
+                EpochUnit::Microseconds => self.0,
+                EpochUnit::Nanoseconds => self.0.saturating_mul(1000),
+            };
+            if unit == EpochUnit::Seconds {
+                forms.push(format!("{whole}.{:03}", millis.rem_euclid(1000)));
+            }
+            forms.push(whole.to_string());
+        }
+        let c = self.civil();
+        let date = format!("{:04}-{:02}-{:02}", c.year, c.month, c.day);
+        let time = format!("{:02}:{:02}:{:02}", c.hour, c.minute, c.second);
+        let fraction = format!("{:03}", c.micros / 1000);
+        let mut iso = [
+            format!("{date}T{time}.{fraction}Z"),
+            format!("{date}T{time}.{fraction}"),
+            format!("{date}T{time}"),
+            format!("{date} {time}"),
+        ];
+        if format == Format::PipeSeparated {
+            iso.rotate_right(1);
+        }
+        forms.extend(iso);
+        forms
+    }
 }
 
 /// Howard Hinnant's `civil_from_days`: days since 1970-01-01 to
@@ -111,5 +152,34 @@ mod tests {
         // Leap day, and a day padded with a space.
         assert_eq!(Instant(951_782_400_000_000).bsd(), "Feb 29 00:00:00");
         assert_eq!(Instant(952_041_600_000_000).bsd(), "Mar  3 00:00:00");
+    }
+
+    #[test]
+    fn field_forms() {
+        let instant = Instant(1_705_329_082_456_789);
+        assert_eq!(
+            instant.field_forms(Some(EpochUnit::Seconds), Format::JsonDocument)[..2],
+            ["1705329082.456", "1705329082"]
+        );
+        assert_eq!(
+            instant.field_forms(Some(EpochUnit::Milliseconds), Format::RceReadable)[..3],
+            [
+                "1705329082456",
+                "2024-01-15T14:31:22.456Z",
+                "2024-01-15T14:31:22.456"
+            ]
+        );
+        assert_eq!(
+            instant.field_forms(None, Format::PipeSeparated)[0],
+            "2024-01-15 14:31:22"
+        );
+        assert_eq!(
+            instant.field_forms(None, Format::Logback)[..3],
+            [
+                "2024-01-15T14:31:22.456Z",
+                "2024-01-15T14:31:22.456",
+                "2024-01-15T14:31:22"
+            ]
+        );
     }
 }

@@ -12,9 +12,12 @@
 //! letter, numbers towards zero or their minimum, lists to one element,
 //! optional extras (`also`, empty) away.
 
-use crate::pattern;
+use crate::render::is_json_number;
+use crate::time::{Instant, EARLIEST, LATEST};
+use crate::{framing, pattern};
 use logspec_checker::value::ValueCheck;
-use logspec_spec::{DurationUnit, FieldUse, HexCase, ValueKind, ValueSpec};
+use logspec_reader::{Format, JsonKind};
+use logspec_spec::{DurationUnit, FieldUse, HexCase, JsonType, ValueKind, ValueSpec};
 use proptest::prelude::*;
 use proptest::strategy::Union;
 
@@ -47,6 +50,15 @@ pub(crate) fn field_values(
                 ));
             }
             choice(&accepted)?
+        }
+        // A pattern narrowing a time rarely matches a real date when drawn
+        // from the regex: draw times and write them in the spellings the
+        // pattern may allow instead.
+        (None, pattern)
+            if glossary.kind == ValueKind::Timestamp
+                && (pattern.is_some() || glossary.pattern.is_some()) =>
+        {
+            instant_forms(check.clone())?
         }
         (None, Some(pattern)) => pattern::strategy(pattern.source())?,
         (None, None) => of_type(glossary)?,
@@ -84,6 +96,23 @@ fn with_extras(base: BoxedStrategy<String>, also: &[String], empty: bool) -> Box
 
 /// Values of a type with its own parameters (no field narrowing).
 fn of_type(spec: &ValueSpec) -> Result<BoxedStrategy<String>, Unbuildable> {
+    // A JSON Schema says what a structured value may hold, not how to make
+    // one: its own `examples` are the values drawn.
+    if let Some(schema) = &spec.schema {
+        let examples: Vec<String> = schema
+            .get("examples")
+            .and_then(serde_json::Value::as_array)
+            .map(|examples| examples.iter().map(serde_json::Value::to_string).collect())
+            .unwrap_or_default();
+        if examples.is_empty() {
+            return Err(
+                "a value held to a `schema` is generated from the schema's `examples`, \
+                        and it has none"
+                    .to_owned(),
+            );
+        }
+        return choice(&examples);
+    }
     // `values` and `pattern` narrow the other types; for enum and pattern
     // they are the type itself.
     if !matches!(spec.kind, ValueKind::Enum | ValueKind::Pattern) {
@@ -97,7 +126,7 @@ fn of_type(spec: &ValueSpec) -> Result<BoxedStrategy<String>, Unbuildable> {
     match spec.kind {
         ValueKind::String => text(spec.min_length, spec.max_length),
         ValueKind::Integer => integer(spec.min, spec.max),
-        ValueKind::Number => Err("number fields are not generated yet".to_owned()),
+        ValueKind::Number => number(spec.min, spec.max),
         ValueKind::Hex => hex(spec),
         ValueKind::Duration => duration(spec.units.as_deref()),
         ValueKind::HostPort => Ok(host_port()),
@@ -175,6 +204,18 @@ fn integer(min: Option<i64>, max: Option<i64>) -> Result<BoxedStrategy<String>, 
     Ok(prop_oneof![4 => small, 1 => low..=high]
         .prop_map(|number| number.to_string())
         .boxed())
+}
+
+/// Decimal numbers in `[min, max]` as JSON writes them: integers, some
+/// with a fraction or an exponent, never with a leading zero.
+fn number(min: Option<i64>, max: Option<i64>) -> Result<BoxedStrategy<String>, Unbuildable> {
+    let whole = integer(min, max)?;
+    Ok(prop_oneof![
+        3 => whole.clone(),
+        2 => (whole, 1u32..=999).prop_map(|(whole, fraction)| format!("{whole}.{fraction}")),
+        1 => (1u32..=9, 0u32..=6).prop_map(|(digit, exponent)| format!("{digit}e{exponent}")),
+    ]
+    .boxed())
 }
 
 fn hex(spec: &ValueSpec) -> Result<BoxedStrategy<String>, Unbuildable> {
@@ -331,4 +372,91 @@ fn timestamp() -> BoxedStrategy<String> {
             }
         })
         .boxed()
+}
+
+/// Times written in the first of [`Instant::field_forms`] that `check`
+/// accepts.
+fn instant_forms(check: ValueCheck) -> Result<BoxedStrategy<String>, Unbuildable> {
+    let first_accepted = move |micros: i64| {
+        Instant(micros)
+            .field_forms(None, Format::JsonLines)
+            .into_iter()
+            .find(|form| check.check(form).is_ok())
+    };
+    if first_accepted(EARLIEST.0).is_none() {
+        return Err("no spelling of a time matches the field's pattern".to_owned());
+    }
+    Ok((EARLIEST.0..=LATEST.0)
+        .prop_filter_map("no spelling of the time is accepted", first_accepted)
+        .boxed())
+}
+
+/// Values of a field paired with the JSON type each is written as in
+/// `format`: text in the text formats; in the JSON ones each type the
+/// field's `json` allows that `format` can write (object ids and dates in
+/// Extended JSON only), and `null` when the field is nullable.
+pub(crate) fn typed(
+    values: BoxedStrategy<String>,
+    allowed: Option<&[JsonType]>,
+    nullable: bool,
+    format: Format,
+    check: &ValueCheck,
+) -> Result<BoxedStrategy<(String, JsonKind)>, Unbuildable> {
+    if !framing::is_json(format) {
+        return Ok(values.prop_map(|value| (value, JsonKind::String)).boxed());
+    }
+    let allows = |json: JsonType| allowed.is_none_or(|allowed| allowed.contains(&json));
+    let extended = format == Format::ExtendedJson;
+    let accepted = |values: BoxedStrategy<String>, json: JsonKind| {
+        let check = check.clone();
+        values
+            .prop_filter("the field's type rejects the value", move |value| {
+                check.check_typed(value, Some(json)).is_ok()
+            })
+            .prop_map(move |value| (value, json))
+            .boxed()
+    };
+    let mut options: Vec<(u32, BoxedStrategy<(String, JsonKind)>)> = Vec::new();
+    // Without a `json` list any type is accepted: such values are strings.
+    if allowed.is_none() || allows(JsonType::String) {
+        options.push((4, accepted(values.clone(), JsonKind::String)));
+    }
+    if allowed.is_some() && allows(JsonType::Number) {
+        let numbers = values
+            .clone()
+            .prop_filter("not a JSON number", |value| is_json_number(value))
+            .boxed();
+        options.push((4, accepted(numbers, JsonKind::Number)));
+    }
+    if allowed.is_some() && allows(JsonType::Boolean) {
+        let booleans = proptest::sample::select(vec!["true".to_owned(), "false".to_owned()]);
+        options.push((4, accepted(booleans.boxed(), JsonKind::Boolean)));
+    }
+    if extended && allowed.is_some() && allows(JsonType::ObjectId) {
+        let ids = proptest::string::string_regex("[0-9a-f]{24}")
+            .map_err(|error| error.to_string())?
+            .boxed();
+        options.push((4, accepted(ids, JsonKind::ObjectId)));
+    }
+    if extended && allowed.is_some() && allows(JsonType::Date) {
+        // The spelling canonical mode's milliseconds read back as.
+        let dates = (EARLIEST.0..=LATEST.0)
+            .prop_map(move |micros| {
+                Instant(micros - micros.rem_euclid(1000))
+                    .field_forms(None, format)
+                    .swap_remove(0)
+            })
+            .boxed();
+        options.push((4, accepted(dates, JsonKind::Date)));
+    }
+    if options.is_empty() {
+        return Err(format!(
+            "none of the JSON types {:?} is generated in {format}",
+            allowed.unwrap_or_default()
+        ));
+    }
+    if nullable {
+        options.push((1, Just((String::new(), JsonKind::Null)).boxed()));
+    }
+    Ok(Union::new_weighted(options).boxed())
 }

@@ -5,14 +5,22 @@ use logspec_gen::{Framing, Generator, Mutated, MutationKind, Sampler};
 use logspec_spec::builtin;
 use std::collections::BTreeSet;
 
-fn ctrl_exec() -> Generator {
-    let spec = builtin("ctrl-exec")
+fn generator(name: &str) -> Generator {
+    let spec = builtin(name)
         .expect("a built-in spec")
         .load()
         .expect("built-in specs load")
         .spec;
     Generator::new(&spec).expect("built-in specs generate")
 }
+
+fn ctrl_exec() -> Generator {
+    generator("ctrl-exec")
+}
+
+/// The kinds that need messages and audit marks, which ctrl-exec lacks.
+const MESSAGE_KINDS: [MutationKind; 2] =
+    [MutationKind::ReplaceMessage, MutationKind::DropAuditMark];
 
 fn draws(
     generator: &Generator,
@@ -32,11 +40,7 @@ fn draws(
     };
     let mut sampler = Sampler::new(6);
     (0..count)
-        .map(|_| {
-            sampler
-                .sample(&strategy)
-                .expect("mutations of ctrl-exec are exact")
-        })
+        .map(|_| sampler.sample(&strategy).expect("mutations are exact"))
         .collect()
 }
 
@@ -50,7 +54,10 @@ fn kinds(mutations: &[Mutated]) -> BTreeSet<MutationKind> {
 #[test]
 fn every_kind_is_produced_where_the_framing_carries_it() {
     let generator = ctrl_exec();
-    let all: BTreeSet<MutationKind> = MutationKind::ALL.into_iter().collect();
+    let all: BTreeSet<MutationKind> = MutationKind::ALL
+        .into_iter()
+        .filter(|kind| !MESSAGE_KINDS.contains(kind))
+        .collect();
     assert_eq!(
         kinds(&draws(&generator, None, None, Framing::Rfc5424, 200)),
         all
@@ -80,6 +87,24 @@ fn every_kind_is_produced_where_the_framing_carries_it() {
         kinds(&draws(&generator, None, None, Framing::SYSLOG_FILE, 200)),
         with_tag
     );
+}
+
+#[test]
+fn messages_and_audit_marks_are_broken_where_a_spec_has_them() {
+    let hexon = generator("hexon");
+    for framing in [Framing::JsonLines, Framing::OtlpJson] {
+        // jit2fa.handoff.mint: every entry is AUDIT and lists its message.
+        let drawn = kinds(&draws(
+            &hexon,
+            Some("jit2fa.handoff.mint"),
+            None,
+            framing,
+            200,
+        ));
+        for kind in MESSAGE_KINDS {
+            assert!(drawn.contains(&kind), "{kind:?} in {framing}: {drawn:?}");
+        }
+    }
 }
 
 #[test]

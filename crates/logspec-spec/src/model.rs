@@ -578,6 +578,23 @@ pub struct FieldUse {
     pub names: IndexMap<Envelope, String>,
 }
 
+impl FieldUse {
+    /// A required use of `name` that narrows nothing.
+    pub fn named(name: &str) -> FieldUse {
+        FieldUse {
+            name: name.to_owned(),
+            optional: false,
+            values: None,
+            pattern: None,
+            also: Vec::new(),
+            except: Vec::new(),
+            note: None,
+            nullable: false,
+            names: IndexMap::new(),
+        }
+    }
+}
+
 #[derive(Deserialize)]
 struct FieldUseMap {
     name: String,
@@ -607,17 +624,7 @@ impl<'de> Deserialize<'de> for FieldUse {
                 f.write_str("a field name or a map with `name`")
             }
             fn visit_str<E: de::Error>(self, name: &str) -> Result<FieldUse, E> {
-                Ok(FieldUse {
-                    name: name.to_owned(),
-                    optional: false,
-                    values: None,
-                    pattern: None,
-                    also: Vec::new(),
-                    except: Vec::new(),
-                    note: None,
-                    nullable: false,
-                    names: IndexMap::new(),
-                })
+                Ok(FieldUse::named(name))
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<FieldUse, A::Error> {
                 let full = FieldUseMap::deserialize(de::value::MapAccessDeserializer::new(map))?;

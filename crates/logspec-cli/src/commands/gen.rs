@@ -2,15 +2,18 @@
 //! consumer (an alert rule, a SIEM parser) on every documented form of
 //! every event, or on lines broken in known ways.
 //!
-//! Lines are drawn one at a time from a seeded RNG, so any count runs in
-//! constant memory and the same seed gives the same bytes. With
-//! `--invalid`, every line carries one mutation and `--expect` writes the
-//! findings `logspec check` must raise, in the check report's JSON shape,
-//! so the two can be compared mechanically.
+//! Records are drawn one at a time from a seeded RNG, so any count runs in
+//! constant memory and the same seed gives the same bytes. Every format the
+//! spec declares can be written; a spec with several record kinds writes
+//! the kind `--event` belongs to, or the first that declares the format.
+//! With `--invalid`, every record carries one mutation and `--expect`
+//! writes the findings `logspec check` must raise, in the check report's
+//! JSON shape, so the two can be compared mechanically.
 
 use crate::{spec_arg, CliError, Verdict};
 use logspec_checker::Finding;
-use logspec_gen::{render, Broken, Framing, Generator, StreamOptions};
+use logspec_gen::render::blank_lines_after;
+use logspec_gen::{render, Broken, Framing, Generator, ReportedOnce, StreamOptions};
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::PathBuf;
@@ -24,14 +27,15 @@ pub struct Args {
     /// Only this event's variants (the value of the spec's event key)
     #[arg(long)]
     event: Option<String>,
-    /// Number of lines
-    #[arg(long, default_value_t = 20)]
-    count: usize,
+    /// Number of records (1 for json-document, whose input is one record)
+    #[arg(long)]
+    count: Option<usize>,
     /// Seed of the generator: the same seed gives the same output
     #[arg(long, default_value_t = 0)]
     seed: u64,
-    /// Wire format, among those the spec declares (default: its first);
-    /// rfc3164 takes +pri, +nohost and +iso, e.g. rfc3164+pri+nohost
+    /// Wire format, among those the spec declares (default: the first of
+    /// the event's record kind, or the spec's first); rfc3164 takes +pri,
+    /// +nohost and +iso (e.g. rfc3164+pri+nohost), extended-json +canonical
     #[arg(long)]
     format: Option<String>,
     /// Break every line in exactly one way
@@ -47,11 +51,21 @@ pub fn run(args: Args) -> Result<Verdict, CliError> {
     let loaded = spec_arg::load(&args.spec)?;
     let spec = &loaded.spec;
     let generator = Generator::new(spec)?;
+    let event = args
+        .event
+        .as_deref()
+        .map(|id| generator.event_index(id))
+        .transpose()?;
     let declared = Framing::all_for(spec);
     let framing = match &args.format {
-        None => *declared.first().ok_or_else(|| {
-            CliError::Usage(format!("spec {} declares no format", spec.producer.name))
-        })?,
+        None => {
+            let plan = generator.plan();
+            let kind = event.map_or(0, |event| plan.events[event].kind);
+            let format = plan.kinds[kind].formats.first().ok_or_else(|| {
+                CliError::Usage(format!("spec {} declares no format", spec.producer.name))
+            })?;
+            Framing::default_of(*format)
+        }
         Some(name) => {
             let framing: Framing = name.parse()?;
             if !declared.contains(&framing) {
@@ -65,16 +79,29 @@ pub fn run(args: Args) -> Result<Verdict, CliError> {
             framing
         }
     };
-    if args.count == 0 {
+    generator
+        .kind_of(event, framing.format())
+        .map_err(|error| {
+            CliError::Usage(format!("{error}: pick a format of the event's record kind"))
+        })?;
+    let count = args
+        .count
+        .unwrap_or(if logspec_gen::stream::one_record(framing) {
+            1
+        } else {
+            20
+        });
+    if count == 0 {
         return Err(CliError::Usage("--count must be at least 1".to_owned()));
     }
-    let event = args
-        .event
-        .as_deref()
-        .map(|id| generator.event_index(id))
-        .transpose()?;
+    if count > 1 && logspec_gen::stream::one_record(framing) {
+        return Err(CliError::Usage(format!(
+            "an input in {} holds one record: use --count 1",
+            framing.format()
+        )));
+    }
     let options = StreamOptions {
-        lines: args.count..=args.count,
+        lines: count..=count,
         framing,
         event,
         broken: if args.invalid {
@@ -100,15 +127,26 @@ pub fn run(args: Args) -> Result<Verdict, CliError> {
     let mut expected = Vec::new();
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
-    for (line, number) in generator.sample_stream(&options, args.seed)?.zip(1u64..) {
+    let mut once = ReportedOnce::default();
+    // Findings are reported at the line a record starts on.
+    let mut number = 1u64;
+    for line in generator.sample_stream(&options, args.seed)? {
         let line = line?;
         let text = render(framing, &line.record)?;
         writeln!(out, "{text}").map_err(CliError::Output)?;
-        if let Some(mutation) = line.mutation {
+        for _ in 0..blank_lines_after(framing) {
+            writeln!(out).map_err(CliError::Output)?;
+        }
+        let first = number;
+        number += (text.lines().count().max(1) + blank_lines_after(framing)) as u64;
+        if let Some(mutation) = line
+            .mutation
+            .filter(|mutation| once.keeps(&mutation.expected))
+        {
             let mut finding = Finding::new(
                 mutation.expected.code,
                 &file,
-                number,
+                first,
                 mutation.description.clone(),
             );
             finding.event = mutation.expected.event;

@@ -36,18 +36,10 @@ impl Subject {
 /// and the test specs in `tests/specs/`, which use the parts of the spec
 /// format the built-in ones do not.
 pub fn subjects() -> Vec<Subject> {
-    // Records are rendered in the syslog and bare formats only; specs
-    // whose records are JSON or text layouts are not generated yet.
-    let builtins = BUILTINS
-        .iter()
-        .map(|builtin| {
-            (
-                builtin.name,
-                builtin.load().expect("built-in specs load").spec,
-            )
-        })
-        .filter(|(_, spec)| !Framing::all_for(spec).is_empty())
-        .map(|(name, spec)| Subject::new(name.to_owned(), spec));
+    let builtins = BUILTINS.iter().map(|builtin| {
+        let spec = builtin.load().expect("built-in specs load").spec;
+        Subject::new(builtin.name.to_owned(), spec)
+    });
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/specs");
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .expect("tests/specs is readable")
@@ -101,17 +93,43 @@ pub fn check_property<S: Strategy>(
     }
 }
 
-/// The real checker on `text`, detecting the format among the spec's, or
-/// reading it as `format`.
+impl Subject {
+    /// The name of the record kind a stream in `framing` holds: `event`'s,
+    /// or the first that declares the format.
+    pub fn kind(&self, event: Option<usize>, framing: Framing) -> String {
+        let kind = self
+            .generator
+            .kind_of(event, framing.format())
+            .expect("the kind declares the format");
+        self.plan.kinds[kind].name.clone()
+    }
+
+    /// Framings of the formats `event`'s record kind declares.
+    pub fn framings_of(&self, event: usize) -> Vec<Framing> {
+        Framing::all_for(&self.spec)
+            .into_iter()
+            .filter(|framing| {
+                self.generator
+                    .kind_of(Some(event), framing.format())
+                    .is_ok()
+            })
+            .collect()
+    }
+}
+
+/// The real checker on `text` as one input of record kind `kind`,
+/// detecting the format among the kind's, or reading it as `format`.
 pub fn run_checker(
     plan: &Plan,
     text: &str,
     format: Option<Format>,
+    kind: Option<String>,
 ) -> (InputSummary, Vec<Finding>) {
     let mut checker = Checker::new(
         plan,
         CheckOptions {
             format,
+            kind,
             // Streams do not walk the stream rules' lifecycles yet: the
             // properties are about records (see the crate docs).
             stream_rules: false,
@@ -134,6 +152,8 @@ pub fn framings(subjects: &[Subject]) -> Vec<(usize, Framing)> {
         .flat_map(|(index, subject)| {
             Framing::all_for(&subject.spec)
                 .into_iter()
+                // Console kinds hold lines, not events.
+                .filter(|framing| subject.generator.any_record(None, framing.format()).is_ok())
                 .map(move |framing| (index, framing))
         })
         .collect()
