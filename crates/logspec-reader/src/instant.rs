@@ -43,12 +43,13 @@ impl Instant {
         }
     }
 
-    /// Microseconds from `earlier` to `self`, when comparable.
+    /// Microseconds from `earlier` to `self`, when comparable (saturating:
+    /// field times reach ±9·10¹⁸ µs, whose difference no `i64` holds).
     pub fn since(self, earlier: Instant) -> Option<i64> {
         match (self, earlier) {
             (Instant::Absolute(a), Instant::Absolute(b))
             | (Instant::Yearless(a), Instant::Yearless(b))
-            | (Instant::Local(a), Instant::Local(b)) => Some(a - b),
+            | (Instant::Local(a), Instant::Local(b)) => Some(a.saturating_sub(b)),
             _ => None,
         }
     }
@@ -354,6 +355,23 @@ mod tests {
         assert_eq!(field_instant("yesterday", None), None);
         let local = field_instant("2024-01-15 14:31:22", None);
         assert_eq!(local.and_then(|l| l.compare(at)), None);
+    }
+
+    /// Found while writing the `instant` fuzz target, whose order check
+    /// fails on these two values without the fix: `since` subtracted without
+    /// bounds, and epoch field times reach ±9·10¹⁸ µs, so two of them far
+    /// apart overflowed (a panic in debug builds, a wrapped and so reversed
+    /// order in release builds, misplacing records on the timeline).
+    #[test]
+    fn far_apart_instants_have_a_difference_of_the_right_sign() {
+        let late = field_instant("8.9e12", Some(Epoch::Seconds));
+        let early = field_instant("-8.9e12", Some(Epoch::Seconds));
+        let (Some(late), Some(early)) = (late, early) else {
+            panic!("both are times")
+        };
+        assert_eq!(late.since(early), Some(i64::MAX));
+        assert_eq!(early.since(late), Some(i64::MIN));
+        assert_eq!(late.compare(early), Some(Ordering::Greater));
     }
 
     /// Found by the `instant` fuzz target: the parser read any digits
