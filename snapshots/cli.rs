@@ -50,6 +50,7 @@ const CLEAN: &str = "spec/examples/ctrl-exec.log";
 const DRIFTED: &str = "spec/examples/ctrl-exec-drifted.log";
 const BAD_BYTES: &str = "crates/logspec-cli/tests/fixtures/bad-bytes.log";
 const EMPTY: &str = "crates/logspec-cli/tests/fixtures/empty.log";
+const STREAM_VIOLATIONS: &str = "crates/logspec-cli/tests/fixtures/stream-violations.log";
 
 fn check(report: &str, files: &[&str]) -> (Option<i32>, String) {
     let mut args = vec![
@@ -110,4 +111,60 @@ fn explain_events() {
         assert_eq!(code, Some(0), "{stdout}");
         snapshot(&format!("explain-{event}"), &stdout);
     }
+}
+
+#[test]
+fn check_stream_rule_violations() {
+    for report in ["human", "json"] {
+        let (code, stdout) = check(report, &[STREAM_VIOLATIONS]);
+        assert_eq!(code, Some(1), "{stdout}");
+        snapshot(&format!("check-stream-violations-{report}"), &stdout);
+    }
+}
+
+#[test]
+fn lifecycle_diagrams() {
+    let (code, stdout) = logspec(&[
+        "explain",
+        "--spec",
+        "ctrl-exec",
+        "--rules",
+        "--format",
+        "mermaid",
+    ]);
+    assert_eq!(code, Some(0), "{stdout}");
+    snapshot("explain-rules-ctrl-exec-mermaid", &stdout);
+}
+
+#[test]
+fn hexon_reports_and_explain() {
+    // Both wire formats and the stderr capture, then every Hexon finding.
+    let (code, stdout) = logspec(&[
+        "check",
+        "--spec",
+        "hexon",
+        "spec/examples/hexon/entries.jsonl",
+        "spec/examples/hexon/export.otlp.jsonl",
+        "spec/examples/hexon/hexon.stderr",
+    ]);
+    assert_eq!(code, Some(0), "{stdout}");
+    snapshot("check-hexon-clean-human", &stdout);
+    for report in ["human", "json"] {
+        let (code, stdout) = logspec(&[
+            "check",
+            "--spec",
+            "hexon",
+            "--report",
+            report,
+            "spec/examples/hexon/drifted.jsonl",
+        ]);
+        assert_eq!(code, Some(1), "{stdout}");
+        snapshot(&format!("check-hexon-drifted-{report}"), &stdout);
+    }
+    let (code, stdout) = logspec(&["explain", "--spec", "hexon", "jit2fa.handoff.mint"]);
+    assert_eq!(code, Some(0), "{stdout}");
+    snapshot("explain-hexon-jit2fa-handoff-mint", &stdout);
+    let (code, stdout) = logspec(&["lint", "hexon"]);
+    assert_eq!(code, Some(0), "{stdout}");
+    snapshot("lint-hexon-human", &stdout);
 }

@@ -29,4 +29,22 @@ impl Sampler {
             .map(|tree| tree.current())
             .map_err(|reason| GenError::Sample(reason.to_string()))
     }
+
+    /// The simplest value of `strategy`: one drawn, then shrunk as far as
+    /// it goes (optional parts left out, values at their shortest). A
+    /// canonical form, for snapshots of what a spec generates, that moves
+    /// only when the spec or the strategy itself does.
+    pub fn simplest<S: Strategy>(&mut self, strategy: &S) -> Result<S::Value, GenError> {
+        /// Far above what any record needs; a bound, not a budget.
+        const MAX_STEPS: usize = 100_000;
+        let mut tree = strategy
+            .new_tree(&mut self.runner)
+            .map_err(|reason| GenError::Sample(reason.to_string()))?;
+        for _ in 0..MAX_STEPS {
+            if !tree.simplify() {
+                break;
+            }
+        }
+        Ok(tree.current())
+    }
 }
