@@ -74,5 +74,7 @@ pub use mutate::{Expected, Mutated, Mutation, MutationKind};
 pub use record::{Field, Meta, Record};
 pub use render::{envelope_of, render};
 pub use sample::Sampler;
-pub use scenario::{Scenario, ScenarioInput, ScenarioOptions, StreamExpected, StreamMutationKind};
+pub use scenario::{
+    Hosts, Scenario, ScenarioInput, ScenarioOptions, StreamExpected, StreamMutationKind,
+};
 pub use stream::{Broken, Line, ReportedOnce, SampledLines, Stream, StreamOptions};

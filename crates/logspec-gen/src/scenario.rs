@@ -26,8 +26,8 @@ use crate::stream::{Clock, Line, Stream};
 use crate::time::{Instant, EARLIEST, LATEST};
 use crate::{value, Framing, RenderError, Sampler};
 use logspec_checker::rules::key::keys;
-use logspec_checker::rules::RulePlan;
-use logspec_checker::Code;
+use logspec_checker::rules::{RulePlan, StreamRecord};
+use logspec_checker::{Code, Plan};
 use logspec_reader::JsonKind;
 use logspec_spec::{EnvelopeValue, FieldPart};
 use proptest::prelude::*;
@@ -50,6 +50,24 @@ pub struct ScenarioOptions {
     /// Whether to break the scenario with one [`StreamMutationKind`] (it
     /// stays whole when no mutation's finding can be predicted exactly).
     pub broken: bool,
+    /// What the checker learns of the hosts records come from.
+    pub hosts: Hosts,
+    /// One input only (one record kind on one host), as a stream on
+    /// standard output is; otherwise records may go to the logs of other
+    /// hosts and kinds where their times let the checker merge them.
+    pub one_input: bool,
+}
+
+/// What the checker learns of the host a record comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Hosts {
+    /// Every input's host is told (`Input::host`, `logspec check --host
+    /// FILE=HOST`).
+    Told,
+    /// Only what the lines write (`logspec check DIR`): RFC 5424, journald
+    /// and RFC 3164 with a hostname name it; records in other framings stay
+    /// on one host and are keyed as the checker sees them, without one.
+    Written,
 }
 
 /// The ways a scenario is broken.
@@ -66,14 +84,19 @@ pub enum StreamMutationKind {
     /// A record given the key of an earlier lifecycle: the rule's
     /// `violation` code (`duplicate-key` for a uniqueness rule).
     ReuseKey,
+    /// A record with a key of its own inserted, playing a part its
+    /// lifecycle's start refuses (a request before the server started, a
+    /// lock released that was never acquired): the rule's `violation` code.
+    Stray,
 }
 
 impl StreamMutationKind {
-    pub const ALL: [StreamMutationKind; 4] = [
+    pub const ALL: [StreamMutationKind; 5] = [
         StreamMutationKind::DropClosing,
         StreamMutationKind::DuplicateTerminal,
         StreamMutationKind::ReorderPair,
         StreamMutationKind::ReuseKey,
+        StreamMutationKind::Stray,
     ];
 }
 
@@ -134,15 +157,44 @@ pub(crate) fn scenarios(
 /// Records in the order the checker will observe them, each with its host.
 type Walked = Vec<(Record, String)>;
 
+/// Which record kinds a scenario writes, in which framing, and what the
+/// checker learns of their hosts.
+struct Layout {
+    /// The framing per record kind; `None` for kinds left out.
+    framings: Vec<Option<Framing>>,
+    hosts: Hosts,
+}
+
+impl Layout {
+    fn framing(&self, plan: &Plan, event: usize) -> Framing {
+        self.framings[plan.events[event].kind].unwrap_or(Framing::Bare)
+    }
+
+    /// Whether the checker learns the host of records in `framing`.
+    fn host_seen(&self, framing: Framing) -> bool {
+        self.hosts == Hosts::Told || framing.carries_host()
+    }
+
+    /// What the engine sees of `record`, logged on `host`.
+    fn seen(&self, plan: &Plan, record: &Record, host: &str) -> StreamRecord {
+        let framing = self.framing(plan, record.event);
+        stream_record(
+            plan,
+            record,
+            framing,
+            self.host_seen(framing).then_some(host),
+        )
+    }
+}
+
 struct Walk<'c> {
     compiled: &'c Compiled,
     sampler: Sampler,
     /// Variants the walk draws from.
     pool: Vec<(usize, usize)>,
-    /// The framing per record kind; `None` for kinds left out.
-    framings: Vec<Option<Framing>>,
+    layout: Layout,
     /// Whether records may go to logs of other hosts (the framing carries
-    /// times, so the checker can merge them).
+    /// times, so the checker can merge them, and hosts it sees).
     hosts_apart: bool,
     home: String,
     records: Walked,
@@ -167,10 +219,11 @@ pub(crate) fn build(
                 Framing::Rfc3164 { .. } | Framing::Rfc5424 | Framing::Journald
             )
     };
-    let hosts_apart = timed(home_kind, options.framing);
+    // Several inputs are merged back by their times.
+    let several = timed(home_kind, options.framing) && !options.one_input;
     let mut framings = vec![None; plan.kinds.len()];
     framings[home_kind] = Some(options.framing);
-    if hosts_apart {
+    if several {
         // Kinds a rule pairs this one with, when their inputs can be told
         // apart by path and merged by time.
         for rule in &plan.rules {
@@ -201,30 +254,36 @@ pub(crate) fn build(
         .filter(|(event, _, _, _)| framings[plan.events[*event].kind].is_some())
         .map(|(event, variant, _, _)| (event, variant))
         .collect();
+    let layout = Layout {
+        framings,
+        hosts: options.hosts,
+    };
+    let hosts_apart = several && layout.host_seen(options.framing);
     let mut sampler = Sampler::new(seed);
     let home = sampler.sample(&value::hostname()).ok()?;
     let mut walk = Walk {
         compiled,
         sampler,
         pool,
-        framings,
+        layout,
         hosts_apart,
         home,
         records: Vec::new(),
         rules: Rules::new(plan),
     };
     let target = walk.sampler.sample(&options.records).ok()?;
-    if crate::stream::one_record(options.framing) && !hosts_apart {
+    if crate::stream::one_record(options.framing) && !several {
         return None;
     }
     walk.draw(target);
     walk.close(target)?;
-    let mut records = walk.records;
+    let mut records = std::mem::take(&mut walk.records);
     let mut expected = None;
     // A scenario no mutation breaks predictably stays whole.
     if options.broken {
+        let strays = walk.strays();
         if let Some((broken, finding, kind)) =
-            break_one(compiled, &walk.framings, &records, &mut walk.sampler)
+            break_one(compiled, &walk.layout, &records, &strays, &mut walk.sampler)
         {
             records = broken;
             expected = Some((finding, kind));
@@ -240,7 +299,7 @@ pub(crate) fn build(
         .ok()?;
     Some(assemble(
         compiled,
-        &walk.framings,
+        &walk.layout,
         records,
         start_at,
         &gaps,
@@ -249,14 +308,9 @@ pub(crate) fn build(
 }
 
 impl Walk<'_> {
-    fn framing(&self, record: &Record) -> Framing {
-        let kind = self.compiled.plan.events[record.event].kind;
-        self.framings[kind].unwrap_or(Framing::Bare)
-    }
-
     fn sample(&mut self, (event, variant): (usize, usize)) -> Option<Record> {
         let kind = self.compiled.plan.events[event].kind;
-        let format = self.framings[kind]?.format();
+        let format = self.layout.framings[kind]?.format();
         let strategy = self
             .compiled
             .variant(event, variant, format)
@@ -404,7 +458,14 @@ impl Walk<'_> {
                 .iter()
                 .zip(key)
                 .all(|(part, value)| match part.envelope {
-                    Some(EnvelopeValue::Host) => self.hosts_apart || value == &self.home,
+                    Some(EnvelopeValue::Host) => variants.iter().any(|&(event, _)| {
+                        let framing = self.layout.framing(&self.compiled.plan, event);
+                        if self.layout.host_seen(framing) {
+                            self.hosts_apart || value == &self.home
+                        } else {
+                            part.default.as_ref() == Some(value)
+                        }
+                    }),
                     Some(EnvelopeValue::Tag) => variants.iter().any(|&(event, variant)| {
                         self.compiled
                             .variant(event, variant, self.format_of(event))
@@ -415,8 +476,7 @@ impl Walk<'_> {
     }
 
     fn format_of(&self, event: usize) -> logspec_reader::Format {
-        let kind = self.compiled.plan.events[event].kind;
-        self.framings[kind].map_or(logspec_reader::Format::Bare, Framing::format)
+        self.layout.framing(&self.compiled.plan, event).format()
     }
 
     fn variants_for(&self, rule: &RulePlan, label: usize) -> Vec<(usize, usize)> {
@@ -444,15 +504,10 @@ impl Walk<'_> {
         let variants = self.variants_for(plan, label);
         let variant = self.pick(&variants)?;
         let mut record = self.sample(variant)?;
-        let host = stitch(
-            compiled,
-            &mut record,
-            plan,
-            label,
-            key,
-            self.format_of(variant.0),
-        )
-        .unwrap_or_else(|| self.home.clone());
+        let framing = self.layout.framing(&compiled.plan, variant.0);
+        let host = stitch(compiled, &mut record, plan, label, key, framing.format())
+            .filter(|_| self.layout.host_seen(framing))
+            .unwrap_or_else(|| self.home.clone());
         if let Some((_, state)) = self
             .rules
             .keys(rule)
@@ -481,18 +536,13 @@ impl Walk<'_> {
     /// Keeps `record` if it conforms as the variant the checker will see,
     /// no rule objects to it, and every open key can still be finished.
     fn admit(&mut self, mut record: Record, host: String) -> bool {
-        let framing = self.framing(&record);
         record.meta.hostname = host.clone();
         let plan = &self.compiled.plan;
-        match classify(plan, &record, framing) {
-            Some((variant, true)) => record.variant = variant,
-            _ => return false,
-        }
-        if render(framing, &record).is_err() {
+        if !self.conforms(&mut record) {
             return false;
         }
         let mut rules = self.rules.clone();
-        let seen = stream_record(plan, &record, framing, &host);
+        let seen = self.layout.seen(plan, &record, &host);
         if !rules.observe(plan, self.records.len(), &seen).is_empty() {
             return false;
         }
@@ -507,6 +557,42 @@ impl Walk<'_> {
         }
         self.records.push((record, host));
         true
+    }
+
+    /// Whether `record` conforms as the variant the checker will see it
+    /// as (which it is then given) and can be written.
+    fn conforms(&self, record: &mut Record) -> bool {
+        let plan = &self.compiled.plan;
+        let framing = self.layout.framing(plan, record.event);
+        match classify(plan, record, framing) {
+            Some((variant, true)) => record.variant = variant,
+            _ => return false,
+        }
+        render(framing, record).is_ok()
+    }
+
+    /// Records for [`StreamMutationKind::Stray`]: for every part a rule's
+    /// start state refuses, one record playing it, on this walk's host,
+    /// its key values drawn afresh.
+    fn strays(&mut self) -> Walked {
+        let compiled = self.compiled;
+        let mut strays = Vec::new();
+        for rule in &compiled.plan.rules {
+            for label in 0..rule.labels.len() {
+                if rule.states[rule.start].next[label].is_some() {
+                    continue;
+                }
+                let variants = self.variants_for(rule, label);
+                let Some(mut record) = self.pick(&variants).and_then(|v| self.sample(v)) else {
+                    continue;
+                };
+                record.meta.hostname = self.home.clone();
+                if self.conforms(&mut record) {
+                    strays.push((record, self.home.clone()));
+                }
+            }
+        }
+        strays
     }
 }
 
@@ -594,17 +680,12 @@ fn set_field(
 }
 
 /// Every rule finding `records` raise, observed in order.
-fn simulate(
-    compiled: &Compiled,
-    framings: &[Option<Framing>],
-    records: &Walked,
-) -> Vec<RuleFinding> {
+fn simulate(compiled: &Compiled, layout: &Layout, records: &Walked) -> Vec<RuleFinding> {
     let plan = &compiled.plan;
     let mut rules = Rules::new(plan);
     let mut findings = Vec::new();
     for (index, (record, host)) in records.iter().enumerate() {
-        let framing = framings[plan.events[record.event].kind].unwrap_or(Framing::Bare);
-        findings.extend(rules.observe(plan, index, &stream_record(plan, record, framing, host)));
+        findings.extend(rules.observe(plan, index, &layout.seen(plan, record, host)));
     }
     findings.extend(rules.finish(plan));
     findings
@@ -616,8 +697,9 @@ fn simulate(
 /// kind, so that rare ones are not drowned by frequent ones.
 fn break_one(
     compiled: &Compiled,
-    framings: &[Option<Framing>],
+    layout: &Layout,
     records: &Walked,
+    strays: &Walked,
     sampler: &mut Sampler,
 ) -> Option<(Walked, RuleFinding, StreamMutationKind)> {
     let plan = &compiled.plan;
@@ -625,8 +707,8 @@ fn break_one(
     let mut by_rule: Vec<Vec<Vec<(Walked, RuleFinding, StreamMutationKind)>>> =
         vec![vec![Vec::new(); StreamMutationKind::ALL.len()]; plan.rules.len()];
     for (kind_index, kind) in StreamMutationKind::ALL.into_iter().enumerate() {
-        for broken in candidates(compiled, framings, records, kind) {
-            let mut findings = simulate(compiled, framings, &broken);
+        for broken in candidates(compiled, layout, records, strays, kind) {
+            let mut findings = simulate(compiled, layout, &broken);
             let Some(finding) = findings.pop() else {
                 continue;
             };
@@ -661,11 +743,13 @@ fn break_one(
     Some(group.swap_remove(at))
 }
 
-/// Every way of breaking `records` by `kind`.
+/// Every way of breaking `records` by `kind` (`strays` inserted anywhere
+/// for [`StreamMutationKind::Stray`]).
 fn candidates(
     compiled: &Compiled,
-    framings: &[Option<Framing>],
+    layout: &Layout,
     records: &Walked,
+    strays: &Walked,
     kind: StreamMutationKind,
 ) -> Vec<Walked> {
     let n = records.len();
@@ -692,10 +776,18 @@ fn candidates(
                 broken
             })
             .collect(),
+        StreamMutationKind::Stray => strays
+            .iter()
+            .flat_map(|stray| {
+                (0..=n).map(move |at| {
+                    let mut broken = records.clone();
+                    broken.insert(at, stray.clone());
+                    broken
+                })
+            })
+            .collect(),
         StreamMutationKind::ReuseKey => {
             let plan = &compiled.plan;
-            let framing_of =
-                |record: &Record| framings[plan.events[record.event].kind].unwrap_or(Framing::Bare);
             let mut out = Vec::new();
             for rule in &plan.rules {
                 for (later, (record, _)) in records.iter().enumerate() {
@@ -711,17 +803,18 @@ fn candidates(
                             else {
                                 continue;
                             };
-                            let seen = stream_record(plan, first, framing_of(first), first_host);
+                            let seen = layout.seen(plan, first, first_host);
                             let (parts, separators) = &rule.keys[first_label];
                             let Some(key) = keys(parts, separators, &seen).into_iter().next()
                             else {
                                 continue;
                             };
                             let mut broken = records.clone();
-                            let format = framing_of(record).format();
+                            let framing = layout.framing(plan, record.event);
                             let (reused, host) = &mut broken[later];
                             if let Some(new_host) =
-                                stitch(compiled, reused, rule, label, &key, format)
+                                stitch(compiled, reused, rule, label, &key, framing.format())
+                                    .filter(|_| layout.host_seen(framing))
                             {
                                 *host = new_host;
                             }
@@ -741,21 +834,21 @@ fn candidates(
 /// (one per record for a kind whose input is one document).
 fn assemble(
     compiled: &Rc<Compiled>,
-    framings: &[Option<Framing>],
+    layout: &Layout,
     records: Walked,
     start_at: i64,
     gaps: &[i64],
     expected: Option<(RuleFinding, StreamMutationKind)>,
 ) -> Scenario {
     let plan = &compiled.plan;
-    let several_kinds = framings.iter().flatten().count() > 1;
+    let several_kinds = layout.framings.iter().flatten().count() > 1;
     let mut inputs: Vec<(usize, ScenarioInput)> = Vec::new();
     let mut placed: Vec<(usize, usize)> = Vec::with_capacity(records.len());
     let mut time = start_at;
     for ((mut record, host), gap) in records.into_iter().zip(gaps) {
         record.meta.hostname = host.clone();
         let kind = plan.events[record.event].kind;
-        let framing = framings[kind].unwrap_or(Framing::Bare);
+        let framing = layout.framing(plan, record.event);
         time += gap;
         record.meta.time = Instant(time);
         let source = compiled
