@@ -327,7 +327,9 @@ impl Walk<'_> {
         items.get(at).cloned()
     }
 
-    /// Draws `target` records: free ones, or ones continuing an open key.
+    /// Draws `target` records: free ones, ones opening a lifecycle of a
+    /// rule (so that rules of rare events get walked too), or ones
+    /// continuing an open key.
     fn draw(&mut self, target: usize) {
         let mut attempts = 0;
         while self.records.len() < target && attempts < target * 8 {
@@ -351,10 +353,22 @@ impl Walk<'_> {
                     let labels: Vec<usize> = (0..self.compiled.plan.rules[rule].labels.len())
                         .filter(|&label| {
                             self.compiled.plan.rules[rule].states[state].next[label].is_some()
+                                && self.writable(rule, label, &key)
                         })
                         .collect();
                     let label = self.pick(&labels)?;
                     self.continuing(rule, label, &key)
+                })
+            } else if self
+                .sampler
+                .sample(&proptest::bool::weighted(0.5))
+                .unwrap_or(false)
+            {
+                let rules: Vec<usize> = (0..self.compiled.plan.rules.len()).collect();
+                self.pick(&rules).and_then(|rule| {
+                    let labels = self.at_start(rule, true);
+                    let label = self.pick(&labels)?;
+                    self.fresh(rule, label)
                 })
             } else {
                 let pool = self.pool.clone();
@@ -575,24 +589,38 @@ impl Walk<'_> {
     /// start state refuses, one record playing it, on this walk's host,
     /// its key values drawn afresh.
     fn strays(&mut self) -> Walked {
-        let compiled = self.compiled;
         let mut strays = Vec::new();
-        for rule in &compiled.plan.rules {
-            for label in 0..rule.labels.len() {
-                if rule.states[rule.start].next[label].is_some() {
-                    continue;
-                }
-                let variants = self.variants_for(rule, label);
-                let Some(mut record) = self.pick(&variants).and_then(|v| self.sample(v)) else {
+        for rule in 0..self.compiled.plan.rules.len() {
+            for label in self.at_start(rule, false) {
+                let Some((mut record, host)) = self.fresh(rule, label) else {
                     continue;
                 };
-                record.meta.hostname = self.home.clone();
+                record.meta.hostname = host.clone();
                 if self.conforms(&mut record) {
-                    strays.push((record, self.home.clone()));
+                    strays.push((record, host));
                 }
             }
         }
         strays
+    }
+
+    /// The parts of rule `rule` its start state accepts (or refuses).
+    fn at_start(&self, rule: usize, accepted: bool) -> Vec<usize> {
+        let rule = &self.compiled.plan.rules[rule];
+        let start = &rule.states[rule.start];
+        (0..rule.labels.len())
+            .filter(|&label| start.next[label].is_some() == accepted)
+            .collect()
+    }
+
+    /// A record playing `label` of rule `rule` with key values of its own,
+    /// and this walk's host.
+    fn fresh(&mut self, rule: usize, label: usize) -> Option<(Record, String)> {
+        let variants = self.variants_for(&self.compiled.plan.rules[rule], label);
+        let record = self
+            .pick(&variants)
+            .and_then(|variant| self.sample(variant))?;
+        Some((record, self.home.clone()))
     }
 }
 
