@@ -69,7 +69,7 @@ mod value;
 
 pub use error::{GenError, RenderError};
 pub use framing::Framing;
-pub use generator::Generator;
+pub use generator::{Generator, SCENARIO_WALKS};
 pub use mutate::{Expected, Mutated, Mutation, MutationKind};
 pub use record::{Field, Meta, Record};
 pub use render::{envelope_of, render};

@@ -100,6 +100,18 @@ impl StreamMutationKind {
     ];
 }
 
+impl std::fmt::Display for StreamMutationKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            StreamMutationKind::DropClosing => "a record that finished a lifecycle left out",
+            StreamMutationKind::DuplicateTerminal => "a record repeated",
+            StreamMutationKind::ReorderPair => "two records swapped",
+            StreamMutationKind::ReuseKey => "a record given the key of an earlier lifecycle",
+            StreamMutationKind::Stray => "a record its lifecycle's start refuses inserted",
+        })
+    }
+}
+
 /// The one finding a broken scenario must raise.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StreamExpected {
