@@ -435,17 +435,34 @@ impl Walk<'_> {
             .collect()
     }
 
-    /// Keys left in a state that is not accepting.
+    /// Keys left in a state that is not accepting, but for those waiting
+    /// only for records of kinds left out: the checker does not hold them
+    /// against inputs that hold no such kind.
     fn unfinished(&self) -> Vec<(usize, Vec<String>, usize)> {
         let plan = &self.compiled.plan;
         (0..plan.rules.len())
             .flat_map(|rule| {
                 self.rules
                     .keys(rule)
-                    .filter(move |(_, state)| !plan.rules[rule].states[state.state].accepting)
+                    .filter(move |(_, state)| {
+                        !plan.rules[rule].states[state.state].accepting
+                            && self.judged(&plan.rules[rule], state.state)
+                    })
                     .map(move |(key, state)| (rule, key.clone(), state.state))
             })
             .collect()
+    }
+
+    /// Whether a key of `rule` left in `state` would be reported: it waits
+    /// for nothing, or for a record of a kind this walk writes.
+    fn judged(&self, rule: &RulePlan, state: usize) -> bool {
+        let mut finishing = rule.finishing(state).peekable();
+        finishing.peek().is_none()
+            || finishing.any(|label| {
+                rule.label_kinds[label]
+                    .iter()
+                    .any(|&kind| self.layout.framings[kind].is_some())
+            })
     }
 
     /// The labels of a shortest way from `state` to an accepting state
