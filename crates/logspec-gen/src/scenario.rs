@@ -580,7 +580,8 @@ impl Walk<'_> {
     /// no rule objects to it, and every open key can still be finished.
     fn admit(&mut self, mut record: Record, host: String) -> bool {
         record.meta.hostname = host.clone();
-        let plan = &self.compiled.plan;
+        let compiled = self.compiled;
+        let plan = &compiled.plan;
         if !self.conforms(&mut record) {
             return false;
         }
@@ -590,16 +591,51 @@ impl Walk<'_> {
             return false;
         }
         let previous = std::mem::replace(&mut self.rules, rules);
-        let finishable = self
-            .unfinished()
+        // The keys this record stepped must be followed by a record that
+        // conforms: a path is not enough when a key holds a value no record
+        // can carry where the next one needs it (a HOSTS entry that is no
+        // TARGET host).
+        let seen = &seen;
+        let stepped: Vec<(usize, Vec<String>)> = plan
+            .rules
             .iter()
-            .all(|(rule, key, state)| self.path(*rule, key, *state).is_some());
+            .enumerate()
+            .flat_map(|(index, rule)| {
+                let labels = rule.roles.get(&(record.event, record.variant));
+                labels.into_iter().flatten().flat_map(move |&label| {
+                    let (parts, separators) = &rule.keys[label];
+                    keys(parts, separators, seen)
+                        .into_iter()
+                        .map(move |key| (index, key))
+                })
+            })
+            .collect();
+        let finishable = self.unfinished().into_iter().all(|(rule, key, state)| {
+            let next = self
+                .path(rule, &key, state)
+                .and_then(|path| path.first().copied());
+            next.is_some_and(|label| {
+                !stepped.contains(&(rule, key.clone())) || self.followable(rule, label, &key)
+            })
+        });
         if !finishable {
             self.rules = previous;
             return false;
         }
         self.records.push((record, host));
         true
+    }
+
+    /// Whether a conforming record can play `label` of rule `rule` for
+    /// `key` (a few are drawn).
+    fn followable(&mut self, rule: usize, label: usize, key: &[String]) -> bool {
+        (0..8).any(|_| {
+            self.continuing(rule, label, key)
+                .is_some_and(|(mut record, host)| {
+                    record.meta.hostname = host;
+                    self.conforms(&mut record)
+                })
+        })
     }
 
     /// Whether `record` conforms as the variant the checker will see it
