@@ -308,6 +308,14 @@ impl Generator {
     }
 }
 
+impl std::fmt::Debug for Compiled {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Compiled")
+            .field("producer", &self.spec.producer.name)
+            .finish_non_exhaustive()
+    }
+}
+
 impl Compiled {
     pub fn variant(
         &self,

@@ -14,9 +14,12 @@
 //! nearest accepting state. Inputs carry times one to five seconds apart,
 //! so the checker merges them back into the order they were walked in.
 //!
-//! Draws come from a seed (the strategy's value), so a failing scenario is
-//! reproduced exactly but not shrunk: shrinking would have to keep every
-//! lifecycle whole.
+//! Draws come from a seed, so a failing scenario is reproduced exactly.
+//! It shrinks by records left out, a whole lifecycle at a time (every
+//! record that shares a key with one, and theirs) or one record, each step
+//! kept only if the rest still keeps every rule (or, broken, still raises
+//! just the one finding of the same rule and code): a failure comes back
+//! as the fewest records that keep it. Values are not shrunk.
 
 use crate::generator::{written_name, Compiled};
 use crate::record::{Field, Record};
@@ -31,6 +34,8 @@ use logspec_checker::{Code, Plan};
 use logspec_reader::JsonKind;
 use logspec_spec::{EnvelopeValue, FieldPart};
 use proptest::prelude::*;
+use proptest::strategy::{NewTree, ValueTree};
+use proptest::test_runner::TestRunner;
 use std::collections::VecDeque;
 use std::ops::RangeInclusive;
 use std::rc::Rc;
@@ -153,17 +158,197 @@ impl Scenario {
     }
 }
 
-/// Scenarios as `options` say; `None` is filtered out (a walk that could
-/// not close its keys).
+/// Scenarios as `options` say; a seed whose walk could not close its keys
+/// is rejected.
 pub(crate) fn scenarios(
     compiled: Rc<Compiled>,
     options: ScenarioOptions,
 ) -> BoxedStrategy<Scenario> {
-    any::<u64>()
-        .prop_filter_map("no walk closed every key", move |seed| {
-            build(&compiled, &options, seed)
+    ScenarioStrategy { compiled, options }.boxed()
+}
+
+#[derive(Debug)]
+struct ScenarioStrategy {
+    compiled: Rc<Compiled>,
+    options: ScenarioOptions,
+}
+
+impl Strategy for ScenarioStrategy {
+    type Tree = ScenarioTree;
+    type Value = Scenario;
+
+    fn new_tree(&self, runner: &mut TestRunner) -> NewTree<Self> {
+        loop {
+            let seed = runner.rng().next_u64();
+            if let Some(built) = walked(&self.compiled, &self.options, seed) {
+                return Ok(ScenarioTree {
+                    compiled: Rc::clone(&self.compiled),
+                    built,
+                    cursor: (0, true),
+                    undo: None,
+                });
+            }
+            runner.reject_local("no walk closed every key")?;
+        }
+    }
+}
+
+/// A scenario before it is split into inputs.
+struct Built {
+    layout: Layout,
+    records: Walked,
+    /// The time before each record's.
+    gaps: Vec<i64>,
+    start_at: i64,
+    expected: Option<(RuleFinding, StreamMutationKind)>,
+}
+
+impl Built {
+    fn scenario(&self, compiled: &Rc<Compiled>) -> Scenario {
+        assemble(
+            compiled,
+            &self.layout,
+            self.records.clone(),
+            self.start_at,
+            &self.gaps,
+            self.expected.clone(),
+        )
+    }
+
+    /// Every (rule, key) each record steps.
+    fn keys(&self, plan: &Plan) -> Vec<Vec<(usize, Vec<String>)>> {
+        self.records
+            .iter()
+            .map(|(record, host)| stepped(plan, &self.layout.seen(plan, record, host)))
+            .collect()
+    }
+
+    /// `at` and, with `whole`, every record sharing a key with one of them.
+    fn lifecycle(&self, plan: &Plan, at: usize, whole: bool) -> Vec<usize> {
+        let mut group = vec![at];
+        if !whole {
+            return group;
+        }
+        let keys = self.keys(plan);
+        let mut grown = true;
+        while grown {
+            grown = false;
+            for (index, own) in keys.iter().enumerate() {
+                if !group.contains(&index)
+                    && group
+                        .iter()
+                        .any(|&member| keys[member].iter().any(|key| own.contains(key)))
+                {
+                    group.push(index);
+                    grown = true;
+                }
+            }
+        }
+        group.sort_unstable();
+        group
+    }
+
+    /// The scenario without the records of `group`, if it still keeps every
+    /// rule (or raises just the one finding of the same rule and code).
+    fn without(&self, compiled: &Compiled, group: &[usize]) -> Option<Built> {
+        if group.len() >= self.records.len() {
+            return None;
+        }
+        let kept = |index: &usize| !group.contains(index);
+        let records: Walked = (0..self.records.len())
+            .filter(kept)
+            .map(|index| self.records[index].clone())
+            .collect();
+        let gaps = (0..self.gaps.len())
+            .filter(kept)
+            .map(|index| self.gaps[index])
+            .collect();
+        let mut findings = simulate(compiled, &self.layout, &records);
+        let expected = match &self.expected {
+            None if findings.is_empty() => None,
+            Some((was, kind)) => match (findings.pop(), findings.is_empty()) {
+                (Some(now), true) if now.rule == was.rule && now.code == was.code => {
+                    Some((now, *kind))
+                }
+                _ => return None,
+            },
+            None => return None,
+        };
+        Some(Built {
+            layout: self.layout.clone(),
+            records,
+            gaps,
+            start_at: self.start_at,
+            expected,
         })
-        .boxed()
+    }
+}
+
+/// A scenario that shrinks by records left out.
+pub(crate) struct ScenarioTree {
+    compiled: Rc<Compiled>,
+    built: Built,
+    /// The next removal to try: a record, and whether with its lifecycle.
+    cursor: (usize, bool),
+    /// The scenario before the last removal, and the removal after it.
+    undo: Option<(Built, (usize, bool))>,
+}
+
+impl ValueTree for ScenarioTree {
+    type Value = Scenario;
+
+    fn current(&self) -> Scenario {
+        self.built.scenario(&self.compiled)
+    }
+
+    fn simplify(&mut self) -> bool {
+        let plan = &self.compiled.plan;
+        while self.cursor.0 < self.built.records.len() {
+            let (at, whole) = self.cursor;
+            self.cursor = if whole { (at, false) } else { (at + 1, true) };
+            let group = self.built.lifecycle(plan, at, whole);
+            if whole && group.len() == 1 {
+                continue;
+            }
+            if let Some(smaller) = self.built.without(&self.compiled, &group) {
+                let previous = std::mem::replace(&mut self.built, smaller);
+                self.undo = Some((previous, self.cursor));
+                // The records after `at` moved up: try from `at` again.
+                self.cursor = (at, true);
+                return true;
+            }
+        }
+        false
+    }
+
+    fn complicate(&mut self) -> bool {
+        match self.undo.take() {
+            Some((previous, next)) => {
+                // Past the removal that went too far.
+                self.built = previous;
+                self.cursor = next;
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+/// Every (rule, key) `record` steps.
+fn stepped(plan: &Plan, record: &StreamRecord) -> Vec<(usize, Vec<String>)> {
+    plan.rules
+        .iter()
+        .enumerate()
+        .flat_map(|(index, rule)| {
+            let labels = rule.roles.get(&(record.event, record.variant));
+            labels.into_iter().flatten().flat_map(move |&label| {
+                let (parts, separators) = &rule.keys[label];
+                keys(parts, separators, record)
+                    .into_iter()
+                    .map(move |key| (index, key))
+            })
+        })
+        .collect()
 }
 
 /// Records in the order the checker will observe them, each with its host.
@@ -171,6 +356,7 @@ type Walked = Vec<(Record, String)>;
 
 /// Which record kinds a scenario writes, in which framing, and what the
 /// checker learns of their hosts.
+#[derive(Clone)]
 struct Layout {
     /// The framing per record kind; `None` for kinds left out.
     framings: Vec<Option<Framing>>,
@@ -218,6 +404,10 @@ pub(crate) fn build(
     options: &ScenarioOptions,
     seed: u64,
 ) -> Option<Scenario> {
+    walked(compiled, options, seed).map(|built| built.scenario(compiled))
+}
+
+fn walked(compiled: &Rc<Compiled>, options: &ScenarioOptions, seed: u64) -> Option<Built> {
     let plan = &compiled.plan;
     let format = options.framing.format();
     let home_kind = plan
@@ -309,14 +499,13 @@ pub(crate) fn build(
         .sampler
         .sample(&proptest::collection::vec(GAPS, records.len()))
         .ok()?;
-    Some(assemble(
-        compiled,
-        &walk.layout,
+    Some(Built {
+        layout: walk.layout,
         records,
+        gaps,
         start_at,
-        &gaps,
         expected,
-    ))
+    })
 }
 
 impl Walk<'_> {
@@ -595,21 +784,7 @@ impl Walk<'_> {
         // conforms: a path is not enough when a key holds a value no record
         // can carry where the next one needs it (a HOSTS entry that is no
         // TARGET host).
-        let seen = &seen;
-        let stepped: Vec<(usize, Vec<String>)> = plan
-            .rules
-            .iter()
-            .enumerate()
-            .flat_map(|(index, rule)| {
-                let labels = rule.roles.get(&(record.event, record.variant));
-                labels.into_iter().flatten().flat_map(move |&label| {
-                    let (parts, separators) = &rule.keys[label];
-                    keys(parts, separators, seen)
-                        .into_iter()
-                        .map(move |key| (index, key))
-                })
-            })
-            .collect();
+        let stepped = stepped(plan, &seen);
         let finishable = self.unfinished().into_iter().all(|(rule, key, state)| {
             let next = self
                 .path(rule, &key, state)
