@@ -65,8 +65,9 @@ pub struct Args {
     #[arg(long, value_name = "FILE", requires = "invalid")]
     expect: Option<PathBuf>,
     /// Write a scenario: records that keep the spec's stream rules, to be
-    /// checked with them on. Without --out it is one input on one host,
-    /// written to standard output
+    /// checked with them on (without it, records are independent: check
+    /// them with --no-stream-rules). Without --out it is one input on one
+    /// host, written to standard output
     #[arg(long, conflicts_with = "event")]
     scenario: bool,
     /// With --scenario: write the scenario's inputs below DIR (absent or
