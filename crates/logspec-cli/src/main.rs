@@ -54,6 +54,12 @@ pub enum CliError {
         #[source]
         source: std::io::Error,
     },
+    #[error("cannot write {path}: {source}")]
+    Write {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
     #[error("cannot write the report: {0}")]
     Output(#[source] std::io::Error),
     #[error(transparent)]

@@ -4,6 +4,7 @@
 
 use assert_cmd::Command;
 use serde_json::Value;
+use std::path::{Path, PathBuf};
 use std::process::Output;
 
 fn logspec() -> Command {
@@ -261,4 +262,329 @@ fn one_event_only() {
         text.lines().all(|line| line.starts_with("ACTION=ping ")),
         "{text}"
     );
+}
+
+/// Every framing of every built-in spec that has stream rules, for
+/// `gen --scenario`.
+fn rule_framings() -> Vec<(&'static str, String)> {
+    let ruled: Vec<&str> = logspec_spec::BUILTINS
+        .iter()
+        .filter(|builtin| {
+            builtin
+                .load()
+                .is_ok_and(|loaded| !loaded.spec.rules.is_empty())
+        })
+        .map(|builtin| builtin.name)
+        .collect();
+    spec_framings()
+        .into_iter()
+        .filter(|(spec, _, _)| ruled.contains(spec))
+        .map(|(spec, framing, _)| (spec, framing))
+        .collect()
+}
+
+/// Whether records of the kind `framing` writes take part in a rule.
+fn ruled(spec: &str, framing: &str) -> bool {
+    let plan = plan(spec);
+    let format = framing
+        .parse::<logspec_gen::Framing>()
+        .unwrap_or_else(|error| panic!("{error}"))
+        .format();
+    let kind = plan
+        .kinds
+        .iter()
+        .position(|kind| kind.formats.contains(&format));
+    plan.rules.iter().any(|rule| {
+        rule.label_kinds
+            .iter()
+            .flatten()
+            .any(|&of| Some(of) == kind)
+    })
+}
+
+fn plan(spec: &str) -> logspec_checker::Plan {
+    logspec_checker::Plan::new(
+        &logspec_spec::builtin(spec)
+            .and_then(|builtin| builtin.load().ok())
+            .unwrap_or_else(|| panic!("built-in spec {spec}"))
+            .spec,
+    )
+}
+
+/// The files `gen --scenario --out DIR` wrote, in path order.
+fn files_below(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let mut dirs = vec![dir.to_path_buf()];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap_or_else(|error| panic!("{error}")) {
+            let path = entry.unwrap_or_else(|error| panic!("{error}")).path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+/// The inputs to give `check` for a scenario written below `dir`: the
+/// directory itself when the spec's record kinds name paths, else its
+/// files.
+fn scenario_inputs(spec: &str, dir: &Path) -> Vec<String> {
+    if plan(spec)
+        .kinds
+        .iter()
+        .any(|kind| kind.path_patterns().next().is_some())
+    {
+        vec![dir.display().to_string()]
+    } else {
+        files_below(dir)
+            .iter()
+            .map(|path| path.display().to_string())
+            .collect()
+    }
+}
+
+/// `gen --scenario` below a fresh directory (or on standard output when
+/// `out` is `None`), then `check` with the stream rules on: the report,
+/// the check's exit status and what was written.
+fn scenario_checked(
+    spec: &str,
+    framing: &str,
+    seed: usize,
+    out: Option<&Path>,
+    expect: Option<&Path>,
+) -> (Value, Option<i32>, Vec<u8>) {
+    let seed = seed.to_string();
+    let mut args = vec![
+        "gen",
+        "--spec",
+        spec,
+        "--scenario",
+        "--format",
+        framing,
+        "--seed",
+        &seed,
+    ];
+    let out_arg = out.map(|dir| dir.display().to_string());
+    if let Some(dir) = &out_arg {
+        args.extend(["--out", dir]);
+    }
+    let expect_arg = expect.map(|path| path.display().to_string());
+    if let Some(path) = &expect_arg {
+        args.extend(["--invalid", "--expect", path]);
+    }
+    let generated = run(&args, None);
+    assert_eq!(generated.status.code(), Some(0), "{args:?}: {generated:?}");
+    let inputs = match out {
+        Some(dir) => scenario_inputs(spec, dir),
+        None => vec!["-".to_owned()],
+    };
+    let mut check = vec![
+        "check",
+        "--spec",
+        spec,
+        "--report",
+        "json",
+        "--max-findings",
+        "1000",
+    ];
+    check.extend(inputs.iter().map(String::as_str));
+    let checked = run(&check, out.is_none().then_some(&generated.stdout[..]));
+    (
+        json(&checked.stdout),
+        checked.status.code(),
+        generated.stdout,
+    )
+}
+
+/// (file, line, code, key) of every finding of a report.
+fn stream_findings(report: &Value) -> Vec<(String, u64, String, Value)> {
+    report["findings"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no findings array: {report}"))
+        .iter()
+        .map(|f| {
+            (
+                f["file"].as_str().unwrap_or("").to_owned(),
+                f["line"].as_u64().unwrap_or(0),
+                f["code"].as_str().unwrap_or("").to_owned(),
+                f["key"].clone(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn scenarios_pass_check_with_stream_rules() {
+    let dir = tempfile::tempdir().unwrap_or_else(|error| panic!("{error}"));
+    let mut several_inputs = Vec::new();
+    for (seed, (spec, framing)) in rule_framings().into_iter().enumerate() {
+        let out = dir.path().join(format!("{spec}-{framing}"));
+        let (report, status, _) = scenario_checked(spec, &framing, seed, Some(&out), None);
+        assert_eq!(findings(&report), vec![], "{spec} {framing}");
+        assert_eq!(status, Some(0), "{spec} {framing}: {report}");
+        assert!(report["summary"]["records"].as_u64() > Some(0), "{report}");
+        let files = files_below(&out).len();
+        if files > 1 {
+            several_inputs.push(format!("{spec} {framing}"));
+        }
+        // Output on standard output is one input.
+        if !framing.starts_with("json-document") {
+            let (report, status, _) = scenario_checked(spec, &framing, seed, None, None);
+            assert_eq!(findings(&report), vec![], "{spec} {framing} on stdout");
+            assert_eq!(status, Some(0), "{spec} {framing} on stdout: {report}");
+            assert_eq!(report["inputs"].as_array().map(Vec::len), Some(1));
+        }
+    }
+    // Hosts apart (ctrl-exec's dispatcher and agents) and kinds apart
+    // (Agent Hub's audit trail and run records) are among them.
+    for spec in ["ctrl-exec", "agent-hub"] {
+        assert!(
+            several_inputs.iter().any(|run| run.starts_with(spec)),
+            "{spec}: {several_inputs:?}"
+        );
+    }
+}
+
+#[test]
+fn broken_scenarios_raise_exactly_the_expected_finding() {
+    let dir = tempfile::tempdir().unwrap_or_else(|error| panic!("{error}"));
+    for (seed, (spec, framing)) in rule_framings().into_iter().enumerate() {
+        let name = format!("{spec}-{framing}");
+        let out = dir.path().join(&name);
+        let expect = dir.path().join(format!("{name}.json"));
+        if !ruled(spec, &framing) {
+            // Nothing to break: gen says so.
+            let expect_arg = expect.display().to_string();
+            let args = [
+                "gen",
+                "--spec",
+                spec,
+                "--scenario",
+                "--format",
+                &framing,
+                "--invalid",
+                "--expect",
+                &expect_arg,
+            ];
+            let output = run(&args, None);
+            assert_eq!(output.status.code(), Some(2), "{args:?}: {output:?}");
+            continue;
+        }
+        let (report, status, _) = scenario_checked(spec, &framing, seed, Some(&out), Some(&expect));
+        let expected = json(&std::fs::read(&expect).unwrap_or_else(|error| panic!("{error}")));
+        let predicted = stream_findings(&expected);
+        assert_eq!(predicted.len(), 1, "{name}: {expected}");
+        assert_eq!(stream_findings(&report), predicted, "{name}");
+        let errors = report["summary"]["errors"].as_u64().unwrap_or(0);
+        assert_eq!(status, Some(if errors > 0 { 1 } else { 0 }), "{name}");
+        // One input on standard output: where it loses no rule, the spec
+        // having one record kind (Prexorcloud's rule pairs its audit trail
+        // with its process log).
+        if plan(spec).kinds.len() == 1 {
+            let (report, _, _) = scenario_checked(spec, &framing, seed, None, Some(&expect));
+            let expected = json(&std::fs::read(&expect).unwrap_or_else(|error| panic!("{error}")));
+            let at = |findings: Vec<(String, u64, String, Value)>| -> Vec<(u64, String, Value)> {
+                findings
+                    .into_iter()
+                    .map(|(_, line, code, key)| (line, code, key))
+                    .collect()
+            };
+            assert_eq!(
+                at(stream_findings(&report)),
+                at(stream_findings(&expected)),
+                "{name} on stdout"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_same_seed_gives_the_same_scenario() {
+    let dir = tempfile::tempdir().unwrap_or_else(|error| panic!("{error}"));
+    let written = |seed: &str, name: &str| -> Vec<(PathBuf, Vec<u8>)> {
+        let out = dir.path().join(name);
+        let out_arg = out.display().to_string();
+        let args = [
+            "gen",
+            "--spec",
+            "ctrl-exec",
+            "--scenario",
+            "--format",
+            "rfc5424",
+            "--count",
+            "40",
+            "--seed",
+            seed,
+            "--out",
+            &out_arg,
+        ];
+        let output = run(&args, None);
+        assert_eq!(output.status.code(), Some(0), "{output:?}");
+        files_below(&out)
+            .into_iter()
+            .map(|path| {
+                let bytes = std::fs::read(&path).unwrap_or_else(|error| panic!("{error}"));
+                let relative = path.strip_prefix(&out).map(Path::to_path_buf);
+                (relative.unwrap_or_else(|error| panic!("{error}")), bytes)
+            })
+            .collect()
+    };
+    let first = written("11", "a");
+    assert_eq!(first, written("11", "b"));
+    assert_ne!(first, written("12", "c"));
+    let stdout = |seed: &str| {
+        let args = [
+            "gen",
+            "--spec",
+            "agent-hub",
+            "--scenario",
+            "--invalid",
+            "--seed",
+            seed,
+        ];
+        let output = run(&args, None);
+        assert_eq!(output.status.code(), Some(0), "{output:?}");
+        output.stdout
+    };
+    assert_eq!(stdout("4"), stdout("4"));
+    assert_ne!(stdout("4"), stdout("5"));
+}
+
+#[test]
+fn scenario_usage_errors_exit_2() {
+    let dir = tempfile::tempdir().unwrap_or_else(|error| panic!("{error}"));
+    let full = dir.path().join("full");
+    std::fs::create_dir(&full).unwrap_or_else(|error| panic!("{error}"));
+    std::fs::write(full.join("old.log"), "").unwrap_or_else(|error| panic!("{error}"));
+    let full = full.display().to_string();
+    for args in [
+        &[
+            "gen",
+            "--spec",
+            "ctrl-exec",
+            "--scenario",
+            "--event",
+            "ping",
+        ][..],
+        &["gen", "--spec", "ctrl-exec", "--out", "dir"],
+        &["gen", "--spec", "ctrl-exec", "--scenario", "--out", &full],
+        &[
+            "gen",
+            "--spec",
+            "agent-hub",
+            "--scenario",
+            "--format",
+            "json-document",
+        ],
+        // Hexon has no stream rule to break.
+        &["gen", "--spec", "hexon", "--scenario", "--invalid"],
+    ] {
+        let output = run(args, None);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {output:?}");
+        assert!(output.stdout.is_empty(), "{args:?}");
+    }
 }

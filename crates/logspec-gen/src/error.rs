@@ -36,6 +36,10 @@ pub enum GenError {
     /// A framing name that is not one of the known ones.
     #[error("unknown framing {name:?}: expected a format name ({}), rfc3164 optionally with +pri, +nohost and +iso, extended-json optionally with +canonical", logspec_reader::Format::ALL.map(logspec_reader::Format::name).join(", "))]
     UnknownFraming { name: String },
+    /// No walk made a scenario: the spec's stream rules cannot be kept
+    /// (or, broken, broken predictably) by records in this framing.
+    #[error("no scenario in {framing} within {walks} walks: the spec's stream rules cannot be kept (or broken predictably) by records in it")]
+    NoScenario { framing: String, walks: u64 },
     /// Sampling a strategy failed (its filters rejected every attempt).
     #[error("no sample could be generated: {0}")]
     Sample(String),

@@ -161,6 +161,15 @@ impl Framing {
         is_json(self.format())
     }
 
+    /// Whether lines name the host they come from.
+    pub fn carries_host(self) -> bool {
+        match self {
+            Framing::Rfc3164 { hostname, .. } => hostname,
+            Framing::Rfc5424 | Framing::Journald => true,
+            _ => false,
+        }
+    }
+
     /// Whether lines carry a tag (so `emitter-mismatch` can be raised).
     pub fn carries_tag(self) -> bool {
         matches!(

@@ -15,6 +15,9 @@ use proptest::prelude::*;
 use proptest::strategy::Union;
 use std::rc::Rc;
 
+/// The walks [`Generator::sample_scenario`] tries before it gives up.
+pub const SCENARIO_WALKS: u64 = 64;
+
 /// Strategies of records, mutations and streams for one spec.
 ///
 /// Cheap to clone; strategies it hands out share what they need, so they
@@ -252,6 +255,32 @@ impl Generator {
         ))
     }
 
+    /// A scenario as [`scenario`](Self::scenario) makes them, from `seed`:
+    /// the same seed and options give the same scenario. A seed whose walk
+    /// gives none (no record kept, a key it could not close or, broken, no
+    /// mutation whose finding is predictable) is passed over for the next
+    /// of a sequence drawn from it, at most [`SCENARIO_WALKS`] in all.
+    pub fn sample_scenario(
+        &self,
+        options: &ScenarioOptions,
+        seed: u64,
+    ) -> Result<Scenario, GenError> {
+        self.kind_of(None, options.framing.format())?;
+        (0..SCENARIO_WALKS)
+            .filter_map(|walk| {
+                // Seeds far apart, the first the one given.
+                let seed = seed.wrapping_add(walk.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+                scenario::build(&self.compiled, options, seed)
+            })
+            .find(|scenario| {
+                !scenario.inputs.is_empty() && (!options.broken || scenario.expected.is_some())
+            })
+            .ok_or(GenError::NoScenario {
+                framing: options.framing.to_string(),
+                walks: SCENARIO_WALKS,
+            })
+    }
+
     fn steps(&self, options: &StreamOptions) -> Result<BoxedStrategy<stream::Step>, GenError> {
         let valid = self.any_record(options.event, options.framing.format())?;
         let mutated = self.any_mutated(options.event, options.framing)?;
@@ -276,6 +305,14 @@ impl Generator {
             source,
             format,
         ))
+    }
+}
+
+impl std::fmt::Debug for Compiled {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Compiled")
+            .field("producer", &self.spec.producer.name)
+            .finish_non_exhaustive()
     }
 }
 

@@ -69,10 +69,12 @@ mod value;
 
 pub use error::{GenError, RenderError};
 pub use framing::Framing;
-pub use generator::Generator;
+pub use generator::{Generator, SCENARIO_WALKS};
 pub use mutate::{Expected, Mutated, Mutation, MutationKind};
 pub use record::{Field, Meta, Record};
 pub use render::{envelope_of, render};
 pub use sample::Sampler;
-pub use scenario::{Scenario, ScenarioInput, ScenarioOptions, StreamExpected, StreamMutationKind};
+pub use scenario::{
+    Hosts, Scenario, ScenarioInput, ScenarioOptions, StreamExpected, StreamMutationKind,
+};
 pub use stream::{Broken, Line, ReportedOnce, SampledLines, Stream, StreamOptions};

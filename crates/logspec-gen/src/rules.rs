@@ -53,19 +53,20 @@ pub(crate) struct Rules {
     kinds_seen: Vec<bool>,
 }
 
-/// What the engine sees of a record.
+/// What the engine sees of a record: its host when the checker learns
+/// it (from the line, or told for the input).
 pub(crate) fn stream_record(
     plan: &Plan,
     record: &Record,
     framing: Framing,
-    host: &str,
+    host: Option<&str>,
 ) -> StreamRecord {
     StreamRecord {
         file: Arc::from(""),
         line: 0,
         event: record.event,
         variant: record.variant,
-        host: Some(host.to_owned()),
+        host: host.map(str::to_owned),
         tag: framing.carries_tag().then(|| record.meta.tag.clone()),
         values: plan
             .rule_fields

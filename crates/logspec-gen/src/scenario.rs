@@ -14,9 +14,12 @@
 //! nearest accepting state. Inputs carry times one to five seconds apart,
 //! so the checker merges them back into the order they were walked in.
 //!
-//! Draws come from a seed (the strategy's value), so a failing scenario is
-//! reproduced exactly but not shrunk: shrinking would have to keep every
-//! lifecycle whole.
+//! Draws come from a seed, so a failing scenario is reproduced exactly.
+//! It shrinks by records left out, a whole lifecycle at a time (every
+//! record that shares a key with one, and theirs) or one record, each step
+//! kept only if the rest still keeps every rule (or, broken, still raises
+//! just the one finding of the same rule and code): a failure comes back
+//! as the fewest records that keep it. Values are not shrunk.
 
 use crate::generator::{written_name, Compiled};
 use crate::record::{Field, Record};
@@ -26,11 +29,13 @@ use crate::stream::{Clock, Line, Stream};
 use crate::time::{Instant, EARLIEST, LATEST};
 use crate::{value, Framing, RenderError, Sampler};
 use logspec_checker::rules::key::keys;
-use logspec_checker::rules::RulePlan;
-use logspec_checker::Code;
+use logspec_checker::rules::{RulePlan, StreamRecord};
+use logspec_checker::{Code, Plan};
 use logspec_reader::JsonKind;
 use logspec_spec::{EnvelopeValue, FieldPart};
 use proptest::prelude::*;
+use proptest::strategy::{NewTree, ValueTree};
+use proptest::test_runner::TestRunner;
 use std::collections::VecDeque;
 use std::ops::RangeInclusive;
 use std::rc::Rc;
@@ -50,6 +55,24 @@ pub struct ScenarioOptions {
     /// Whether to break the scenario with one [`StreamMutationKind`] (it
     /// stays whole when no mutation's finding can be predicted exactly).
     pub broken: bool,
+    /// What the checker learns of the hosts records come from.
+    pub hosts: Hosts,
+    /// One input only (one record kind on one host), as a stream on
+    /// standard output is; otherwise records may go to the logs of other
+    /// hosts and kinds where their times let the checker merge them.
+    pub one_input: bool,
+}
+
+/// What the checker learns of the host a record comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Hosts {
+    /// Every input's host is told (`Input::host`, `logspec check --host
+    /// FILE=HOST`).
+    Told,
+    /// Only what the lines write (`logspec check DIR`): RFC 5424, journald
+    /// and RFC 3164 with a hostname name it; records in other framings stay
+    /// on one host and are keyed as the checker sees them, without one.
+    Written,
 }
 
 /// The ways a scenario is broken.
@@ -66,15 +89,32 @@ pub enum StreamMutationKind {
     /// A record given the key of an earlier lifecycle: the rule's
     /// `violation` code (`duplicate-key` for a uniqueness rule).
     ReuseKey,
+    /// A record with a key of its own inserted, playing a part its
+    /// lifecycle's start refuses (a request before the server started, a
+    /// lock released that was never acquired): the rule's `violation` code.
+    Stray,
 }
 
 impl StreamMutationKind {
-    pub const ALL: [StreamMutationKind; 4] = [
+    pub const ALL: [StreamMutationKind; 5] = [
         StreamMutationKind::DropClosing,
         StreamMutationKind::DuplicateTerminal,
         StreamMutationKind::ReorderPair,
         StreamMutationKind::ReuseKey,
+        StreamMutationKind::Stray,
     ];
+}
+
+impl std::fmt::Display for StreamMutationKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            StreamMutationKind::DropClosing => "a record that finished a lifecycle left out",
+            StreamMutationKind::DuplicateTerminal => "a record repeated",
+            StreamMutationKind::ReorderPair => "two records swapped",
+            StreamMutationKind::ReuseKey => "a record given the key of an earlier lifecycle",
+            StreamMutationKind::Stray => "a record its lifecycle's start refuses inserted",
+        })
+    }
 }
 
 /// The one finding a broken scenario must raise.
@@ -118,31 +158,241 @@ impl Scenario {
     }
 }
 
-/// Scenarios as `options` say; `None` is filtered out (a walk that could
-/// not close its keys).
+/// Scenarios as `options` say; a seed whose walk could not close its keys
+/// is rejected.
 pub(crate) fn scenarios(
     compiled: Rc<Compiled>,
     options: ScenarioOptions,
 ) -> BoxedStrategy<Scenario> {
-    any::<u64>()
-        .prop_filter_map("no walk closed every key", move |seed| {
-            build(&compiled, &options, seed)
+    ScenarioStrategy { compiled, options }.boxed()
+}
+
+#[derive(Debug)]
+struct ScenarioStrategy {
+    compiled: Rc<Compiled>,
+    options: ScenarioOptions,
+}
+
+impl Strategy for ScenarioStrategy {
+    type Tree = ScenarioTree;
+    type Value = Scenario;
+
+    fn new_tree(&self, runner: &mut TestRunner) -> NewTree<Self> {
+        loop {
+            let seed = runner.rng().next_u64();
+            if let Some(built) = walked(&self.compiled, &self.options, seed) {
+                return Ok(ScenarioTree {
+                    compiled: Rc::clone(&self.compiled),
+                    built,
+                    cursor: (0, true),
+                    undo: None,
+                });
+            }
+            runner.reject_local("no walk closed every key")?;
+        }
+    }
+}
+
+/// A scenario before it is split into inputs.
+struct Built {
+    layout: Layout,
+    records: Walked,
+    /// The time before each record's.
+    gaps: Vec<i64>,
+    start_at: i64,
+    expected: Option<(RuleFinding, StreamMutationKind)>,
+}
+
+impl Built {
+    fn scenario(&self, compiled: &Rc<Compiled>) -> Scenario {
+        assemble(
+            compiled,
+            &self.layout,
+            self.records.clone(),
+            self.start_at,
+            &self.gaps,
+            self.expected.clone(),
+        )
+    }
+
+    /// Every (rule, key) each record steps.
+    fn keys(&self, plan: &Plan) -> Vec<Vec<(usize, Vec<String>)>> {
+        self.records
+            .iter()
+            .map(|(record, host)| stepped(plan, &self.layout.seen(plan, record, host)))
+            .collect()
+    }
+
+    /// `at` and, with `whole`, every record sharing a key with one of them.
+    fn lifecycle(&self, plan: &Plan, at: usize, whole: bool) -> Vec<usize> {
+        let mut group = vec![at];
+        if !whole {
+            return group;
+        }
+        let keys = self.keys(plan);
+        let mut grown = true;
+        while grown {
+            grown = false;
+            for (index, own) in keys.iter().enumerate() {
+                if !group.contains(&index)
+                    && group
+                        .iter()
+                        .any(|&member| keys[member].iter().any(|key| own.contains(key)))
+                {
+                    group.push(index);
+                    grown = true;
+                }
+            }
+        }
+        group.sort_unstable();
+        group
+    }
+
+    /// The scenario without the records of `group`, if it still keeps every
+    /// rule (or raises just the one finding of the same rule and code).
+    fn without(&self, compiled: &Compiled, group: &[usize]) -> Option<Built> {
+        if group.len() >= self.records.len() {
+            return None;
+        }
+        let kept = |index: &usize| !group.contains(index);
+        let records: Walked = (0..self.records.len())
+            .filter(kept)
+            .map(|index| self.records[index].clone())
+            .collect();
+        let gaps = (0..self.gaps.len())
+            .filter(kept)
+            .map(|index| self.gaps[index])
+            .collect();
+        let mut findings = simulate(compiled, &self.layout, &records);
+        let expected = match &self.expected {
+            None if findings.is_empty() => None,
+            Some((was, kind)) => match (findings.pop(), findings.is_empty()) {
+                (Some(now), true) if now.rule == was.rule && now.code == was.code => {
+                    Some((now, *kind))
+                }
+                _ => return None,
+            },
+            None => return None,
+        };
+        Some(Built {
+            layout: self.layout.clone(),
+            records,
+            gaps,
+            start_at: self.start_at,
+            expected,
         })
-        .boxed()
+    }
+}
+
+/// A scenario that shrinks by records left out.
+pub(crate) struct ScenarioTree {
+    compiled: Rc<Compiled>,
+    built: Built,
+    /// The next removal to try: a record, and whether with its lifecycle.
+    cursor: (usize, bool),
+    /// The scenario before the last removal, and the removal after it.
+    undo: Option<(Built, (usize, bool))>,
+}
+
+impl ValueTree for ScenarioTree {
+    type Value = Scenario;
+
+    fn current(&self) -> Scenario {
+        self.built.scenario(&self.compiled)
+    }
+
+    fn simplify(&mut self) -> bool {
+        let plan = &self.compiled.plan;
+        while self.cursor.0 < self.built.records.len() {
+            let (at, whole) = self.cursor;
+            self.cursor = if whole { (at, false) } else { (at + 1, true) };
+            let group = self.built.lifecycle(plan, at, whole);
+            if whole && group.len() == 1 {
+                continue;
+            }
+            if let Some(smaller) = self.built.without(&self.compiled, &group) {
+                let previous = std::mem::replace(&mut self.built, smaller);
+                self.undo = Some((previous, self.cursor));
+                // The records after `at` moved up: try from `at` again.
+                self.cursor = (at, true);
+                return true;
+            }
+        }
+        false
+    }
+
+    fn complicate(&mut self) -> bool {
+        match self.undo.take() {
+            Some((previous, next)) => {
+                // Past the removal that went too far.
+                self.built = previous;
+                self.cursor = next;
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+/// Every (rule, key) `record` steps.
+fn stepped(plan: &Plan, record: &StreamRecord) -> Vec<(usize, Vec<String>)> {
+    plan.rules
+        .iter()
+        .enumerate()
+        .flat_map(|(index, rule)| {
+            let labels = rule.roles.get(&(record.event, record.variant));
+            labels.into_iter().flatten().flat_map(move |&label| {
+                let (parts, separators) = &rule.keys[label];
+                keys(parts, separators, record)
+                    .into_iter()
+                    .map(move |key| (index, key))
+            })
+        })
+        .collect()
 }
 
 /// Records in the order the checker will observe them, each with its host.
 type Walked = Vec<(Record, String)>;
+
+/// Which record kinds a scenario writes, in which framing, and what the
+/// checker learns of their hosts.
+#[derive(Clone)]
+struct Layout {
+    /// The framing per record kind; `None` for kinds left out.
+    framings: Vec<Option<Framing>>,
+    hosts: Hosts,
+}
+
+impl Layout {
+    fn framing(&self, plan: &Plan, event: usize) -> Framing {
+        self.framings[plan.events[event].kind].unwrap_or(Framing::Bare)
+    }
+
+    /// Whether the checker learns the host of records in `framing`.
+    fn host_seen(&self, framing: Framing) -> bool {
+        self.hosts == Hosts::Told || framing.carries_host()
+    }
+
+    /// What the engine sees of `record`, logged on `host`.
+    fn seen(&self, plan: &Plan, record: &Record, host: &str) -> StreamRecord {
+        let framing = self.framing(plan, record.event);
+        stream_record(
+            plan,
+            record,
+            framing,
+            self.host_seen(framing).then_some(host),
+        )
+    }
+}
 
 struct Walk<'c> {
     compiled: &'c Compiled,
     sampler: Sampler,
     /// Variants the walk draws from.
     pool: Vec<(usize, usize)>,
-    /// The framing per record kind; `None` for kinds left out.
-    framings: Vec<Option<Framing>>,
+    layout: Layout,
     /// Whether records may go to logs of other hosts (the framing carries
-    /// times, so the checker can merge them).
+    /// times, so the checker can merge them, and hosts it sees).
     hosts_apart: bool,
     home: String,
     records: Walked,
@@ -154,6 +404,10 @@ pub(crate) fn build(
     options: &ScenarioOptions,
     seed: u64,
 ) -> Option<Scenario> {
+    walked(compiled, options, seed).map(|built| built.scenario(compiled))
+}
+
+fn walked(compiled: &Rc<Compiled>, options: &ScenarioOptions, seed: u64) -> Option<Built> {
     let plan = &compiled.plan;
     let format = options.framing.format();
     let home_kind = plan
@@ -167,10 +421,11 @@ pub(crate) fn build(
                 Framing::Rfc3164 { .. } | Framing::Rfc5424 | Framing::Journald
             )
     };
-    let hosts_apart = timed(home_kind, options.framing);
+    // Several inputs are merged back by their times.
+    let several = timed(home_kind, options.framing) && !options.one_input;
     let mut framings = vec![None; plan.kinds.len()];
     framings[home_kind] = Some(options.framing);
-    if hosts_apart {
+    if several {
         // Kinds a rule pairs this one with, when their inputs can be told
         // apart by path and merged by time.
         for rule in &plan.rules {
@@ -201,30 +456,36 @@ pub(crate) fn build(
         .filter(|(event, _, _, _)| framings[plan.events[*event].kind].is_some())
         .map(|(event, variant, _, _)| (event, variant))
         .collect();
+    let layout = Layout {
+        framings,
+        hosts: options.hosts,
+    };
+    let hosts_apart = several && layout.host_seen(options.framing);
     let mut sampler = Sampler::new(seed);
     let home = sampler.sample(&value::hostname()).ok()?;
     let mut walk = Walk {
         compiled,
         sampler,
         pool,
-        framings,
+        layout,
         hosts_apart,
         home,
         records: Vec::new(),
         rules: Rules::new(plan),
     };
     let target = walk.sampler.sample(&options.records).ok()?;
-    if crate::stream::one_record(options.framing) && !hosts_apart {
+    if crate::stream::one_record(options.framing) && !several {
         return None;
     }
     walk.draw(target);
     walk.close(target)?;
-    let mut records = walk.records;
+    let mut records = std::mem::take(&mut walk.records);
     let mut expected = None;
     // A scenario no mutation breaks predictably stays whole.
     if options.broken {
+        let strays = walk.strays();
         if let Some((broken, finding, kind)) =
-            break_one(compiled, &walk.framings, &records, &mut walk.sampler)
+            break_one(compiled, &walk.layout, &records, &strays, &mut walk.sampler)
         {
             records = broken;
             expected = Some((finding, kind));
@@ -238,25 +499,19 @@ pub(crate) fn build(
         .sampler
         .sample(&proptest::collection::vec(GAPS, records.len()))
         .ok()?;
-    Some(assemble(
-        compiled,
-        &walk.framings,
+    Some(Built {
+        layout: walk.layout,
         records,
+        gaps,
         start_at,
-        &gaps,
         expected,
-    ))
+    })
 }
 
 impl Walk<'_> {
-    fn framing(&self, record: &Record) -> Framing {
-        let kind = self.compiled.plan.events[record.event].kind;
-        self.framings[kind].unwrap_or(Framing::Bare)
-    }
-
     fn sample(&mut self, (event, variant): (usize, usize)) -> Option<Record> {
         let kind = self.compiled.plan.events[event].kind;
-        let format = self.framings[kind]?.format();
+        let format = self.layout.framings[kind]?.format();
         let strategy = self
             .compiled
             .variant(event, variant, format)
@@ -273,7 +528,9 @@ impl Walk<'_> {
         items.get(at).cloned()
     }
 
-    /// Draws `target` records: free ones, or ones continuing an open key.
+    /// Draws `target` records: free ones, ones opening a lifecycle of a
+    /// rule (so that rules of rare events get walked too), or ones
+    /// continuing an open key.
     fn draw(&mut self, target: usize) {
         let mut attempts = 0;
         while self.records.len() < target && attempts < target * 8 {
@@ -297,10 +554,22 @@ impl Walk<'_> {
                     let labels: Vec<usize> = (0..self.compiled.plan.rules[rule].labels.len())
                         .filter(|&label| {
                             self.compiled.plan.rules[rule].states[state].next[label].is_some()
+                                && self.writable(rule, label, &key)
                         })
                         .collect();
                     let label = self.pick(&labels)?;
                     self.continuing(rule, label, &key)
+                })
+            } else if self
+                .sampler
+                .sample(&proptest::bool::weighted(0.5))
+                .unwrap_or(false)
+            {
+                let rules: Vec<usize> = (0..self.compiled.plan.rules.len()).collect();
+                self.pick(&rules).and_then(|rule| {
+                    let labels = self.at_start(rule, true);
+                    let label = self.pick(&labels)?;
+                    self.fresh(rule, label)
                 })
             } else {
                 let pool = self.pool.clone();
@@ -355,17 +624,34 @@ impl Walk<'_> {
             .collect()
     }
 
-    /// Keys left in a state that is not accepting.
+    /// Keys left in a state that is not accepting, but for those waiting
+    /// only for records of kinds left out: the checker does not hold them
+    /// against inputs that hold no such kind.
     fn unfinished(&self) -> Vec<(usize, Vec<String>, usize)> {
         let plan = &self.compiled.plan;
         (0..plan.rules.len())
             .flat_map(|rule| {
                 self.rules
                     .keys(rule)
-                    .filter(move |(_, state)| !plan.rules[rule].states[state.state].accepting)
+                    .filter(move |(_, state)| {
+                        !plan.rules[rule].states[state.state].accepting
+                            && self.judged(&plan.rules[rule], state.state)
+                    })
                     .map(move |(key, state)| (rule, key.clone(), state.state))
             })
             .collect()
+    }
+
+    /// Whether a key of `rule` left in `state` would be reported: it waits
+    /// for nothing, or for a record of a kind this walk writes.
+    fn judged(&self, rule: &RulePlan, state: usize) -> bool {
+        let mut finishing = rule.finishing(state).peekable();
+        finishing.peek().is_none()
+            || finishing.any(|label| {
+                rule.label_kinds[label]
+                    .iter()
+                    .any(|&kind| self.layout.framings[kind].is_some())
+            })
     }
 
     /// The labels of a shortest way from `state` to an accepting state
@@ -404,7 +690,14 @@ impl Walk<'_> {
                 .iter()
                 .zip(key)
                 .all(|(part, value)| match part.envelope {
-                    Some(EnvelopeValue::Host) => self.hosts_apart || value == &self.home,
+                    Some(EnvelopeValue::Host) => variants.iter().any(|&(event, _)| {
+                        let framing = self.layout.framing(&self.compiled.plan, event);
+                        if self.layout.host_seen(framing) {
+                            self.hosts_apart || value == &self.home
+                        } else {
+                            part.default.as_ref() == Some(value)
+                        }
+                    }),
                     Some(EnvelopeValue::Tag) => variants.iter().any(|&(event, variant)| {
                         self.compiled
                             .variant(event, variant, self.format_of(event))
@@ -415,8 +708,7 @@ impl Walk<'_> {
     }
 
     fn format_of(&self, event: usize) -> logspec_reader::Format {
-        let kind = self.compiled.plan.events[event].kind;
-        self.framings[kind].map_or(logspec_reader::Format::Bare, Framing::format)
+        self.layout.framing(&self.compiled.plan, event).format()
     }
 
     fn variants_for(&self, rule: &RulePlan, label: usize) -> Vec<(usize, usize)> {
@@ -444,15 +736,10 @@ impl Walk<'_> {
         let variants = self.variants_for(plan, label);
         let variant = self.pick(&variants)?;
         let mut record = self.sample(variant)?;
-        let host = stitch(
-            compiled,
-            &mut record,
-            plan,
-            label,
-            key,
-            self.format_of(variant.0),
-        )
-        .unwrap_or_else(|| self.home.clone());
+        let framing = self.layout.framing(&compiled.plan, variant.0);
+        let host = stitch(compiled, &mut record, plan, label, key, framing.format())
+            .filter(|_| self.layout.host_seen(framing))
+            .unwrap_or_else(|| self.home.clone());
         if let Some((_, state)) = self
             .rules
             .keys(rule)
@@ -481,32 +768,99 @@ impl Walk<'_> {
     /// Keeps `record` if it conforms as the variant the checker will see,
     /// no rule objects to it, and every open key can still be finished.
     fn admit(&mut self, mut record: Record, host: String) -> bool {
-        let framing = self.framing(&record);
         record.meta.hostname = host.clone();
-        let plan = &self.compiled.plan;
-        match classify(plan, &record, framing) {
-            Some((variant, true)) => record.variant = variant,
-            _ => return false,
-        }
-        if render(framing, &record).is_err() {
+        let compiled = self.compiled;
+        let plan = &compiled.plan;
+        if !self.conforms(&mut record) {
             return false;
         }
         let mut rules = self.rules.clone();
-        let seen = stream_record(plan, &record, framing, &host);
+        let seen = self.layout.seen(plan, &record, &host);
         if !rules.observe(plan, self.records.len(), &seen).is_empty() {
             return false;
         }
         let previous = std::mem::replace(&mut self.rules, rules);
-        let finishable = self
-            .unfinished()
-            .iter()
-            .all(|(rule, key, state)| self.path(*rule, key, *state).is_some());
+        // The keys this record stepped must be followed by a record that
+        // conforms: a path is not enough when a key holds a value no record
+        // can carry where the next one needs it (a HOSTS entry that is no
+        // TARGET host).
+        let stepped = stepped(plan, &seen);
+        let finishable = self.unfinished().into_iter().all(|(rule, key, state)| {
+            let next = self
+                .path(rule, &key, state)
+                .and_then(|path| path.first().copied());
+            next.is_some_and(|label| {
+                !stepped.contains(&(rule, key.clone())) || self.followable(rule, label, &key)
+            })
+        });
         if !finishable {
             self.rules = previous;
             return false;
         }
         self.records.push((record, host));
         true
+    }
+
+    /// Whether a conforming record can play `label` of rule `rule` for
+    /// `key` (a few are drawn).
+    fn followable(&mut self, rule: usize, label: usize, key: &[String]) -> bool {
+        (0..8).any(|_| {
+            self.continuing(rule, label, key)
+                .is_some_and(|(mut record, host)| {
+                    record.meta.hostname = host;
+                    self.conforms(&mut record)
+                })
+        })
+    }
+
+    /// Whether `record` conforms as the variant the checker will see it
+    /// as (which it is then given) and can be written.
+    fn conforms(&self, record: &mut Record) -> bool {
+        let plan = &self.compiled.plan;
+        let framing = self.layout.framing(plan, record.event);
+        match classify(plan, record, framing) {
+            Some((variant, true)) => record.variant = variant,
+            _ => return false,
+        }
+        render(framing, record).is_ok()
+    }
+
+    /// Records for [`StreamMutationKind::Stray`]: for every part a rule's
+    /// start state refuses, one record playing it, on this walk's host,
+    /// its key values drawn afresh.
+    fn strays(&mut self) -> Walked {
+        let mut strays = Vec::new();
+        for rule in 0..self.compiled.plan.rules.len() {
+            for label in self.at_start(rule, false) {
+                let Some((mut record, host)) = self.fresh(rule, label) else {
+                    continue;
+                };
+                record.meta.hostname = host.clone();
+                if self.conforms(&mut record) {
+                    strays.push((record, host));
+                }
+            }
+        }
+        strays
+    }
+
+    /// The parts of rule `rule` its start state accepts (or refuses).
+    fn at_start(&self, rule: usize, accepted: bool) -> Vec<usize> {
+        let rule = &self.compiled.plan.rules[rule];
+        let start = &rule.states[rule.start];
+        (0..rule.labels.len())
+            .filter(|&label| start.next[label].is_some() == accepted)
+            .collect()
+    }
+
+    /// A record playing `label` of rule `rule` with key values of its own,
+    /// and this walk's host.
+    fn fresh(&mut self, rule: usize, label: usize) -> Option<(Record, String)> {
+        let variants = self.variants_for(&self.compiled.plan.rules[rule], label);
+        let record = self
+            .pick(&variants)
+            .and_then(|variant| self.sample(variant))?;
+        Some((record, self.home.clone()))
     }
 }
 
@@ -594,17 +948,12 @@ fn set_field(
 }
 
 /// Every rule finding `records` raise, observed in order.
-fn simulate(
-    compiled: &Compiled,
-    framings: &[Option<Framing>],
-    records: &Walked,
-) -> Vec<RuleFinding> {
+fn simulate(compiled: &Compiled, layout: &Layout, records: &Walked) -> Vec<RuleFinding> {
     let plan = &compiled.plan;
     let mut rules = Rules::new(plan);
     let mut findings = Vec::new();
     for (index, (record, host)) in records.iter().enumerate() {
-        let framing = framings[plan.events[record.event].kind].unwrap_or(Framing::Bare);
-        findings.extend(rules.observe(plan, index, &stream_record(plan, record, framing, host)));
+        findings.extend(rules.observe(plan, index, &layout.seen(plan, record, host)));
     }
     findings.extend(rules.finish(plan));
     findings
@@ -616,8 +965,9 @@ fn simulate(
 /// kind, so that rare ones are not drowned by frequent ones.
 fn break_one(
     compiled: &Compiled,
-    framings: &[Option<Framing>],
+    layout: &Layout,
     records: &Walked,
+    strays: &Walked,
     sampler: &mut Sampler,
 ) -> Option<(Walked, RuleFinding, StreamMutationKind)> {
     let plan = &compiled.plan;
@@ -625,8 +975,8 @@ fn break_one(
     let mut by_rule: Vec<Vec<Vec<(Walked, RuleFinding, StreamMutationKind)>>> =
         vec![vec![Vec::new(); StreamMutationKind::ALL.len()]; plan.rules.len()];
     for (kind_index, kind) in StreamMutationKind::ALL.into_iter().enumerate() {
-        for broken in candidates(compiled, framings, records, kind) {
-            let mut findings = simulate(compiled, framings, &broken);
+        for broken in candidates(compiled, layout, records, strays, kind) {
+            let mut findings = simulate(compiled, layout, &broken);
             let Some(finding) = findings.pop() else {
                 continue;
             };
@@ -661,11 +1011,13 @@ fn break_one(
     Some(group.swap_remove(at))
 }
 
-/// Every way of breaking `records` by `kind`.
+/// Every way of breaking `records` by `kind` (`strays` inserted anywhere
+/// for [`StreamMutationKind::Stray`]).
 fn candidates(
     compiled: &Compiled,
-    framings: &[Option<Framing>],
+    layout: &Layout,
     records: &Walked,
+    strays: &Walked,
     kind: StreamMutationKind,
 ) -> Vec<Walked> {
     let n = records.len();
@@ -692,10 +1044,18 @@ fn candidates(
                 broken
             })
             .collect(),
+        StreamMutationKind::Stray => strays
+            .iter()
+            .flat_map(|stray| {
+                (0..=n).map(move |at| {
+                    let mut broken = records.clone();
+                    broken.insert(at, stray.clone());
+                    broken
+                })
+            })
+            .collect(),
         StreamMutationKind::ReuseKey => {
             let plan = &compiled.plan;
-            let framing_of =
-                |record: &Record| framings[plan.events[record.event].kind].unwrap_or(Framing::Bare);
             let mut out = Vec::new();
             for rule in &plan.rules {
                 for (later, (record, _)) in records.iter().enumerate() {
@@ -711,17 +1071,18 @@ fn candidates(
                             else {
                                 continue;
                             };
-                            let seen = stream_record(plan, first, framing_of(first), first_host);
+                            let seen = layout.seen(plan, first, first_host);
                             let (parts, separators) = &rule.keys[first_label];
                             let Some(key) = keys(parts, separators, &seen).into_iter().next()
                             else {
                                 continue;
                             };
                             let mut broken = records.clone();
-                            let format = framing_of(record).format();
+                            let framing = layout.framing(plan, record.event);
                             let (reused, host) = &mut broken[later];
                             if let Some(new_host) =
-                                stitch(compiled, reused, rule, label, &key, format)
+                                stitch(compiled, reused, rule, label, &key, framing.format())
+                                    .filter(|_| layout.host_seen(framing))
                             {
                                 *host = new_host;
                             }
@@ -741,21 +1102,21 @@ fn candidates(
 /// (one per record for a kind whose input is one document).
 fn assemble(
     compiled: &Rc<Compiled>,
-    framings: &[Option<Framing>],
+    layout: &Layout,
     records: Walked,
     start_at: i64,
     gaps: &[i64],
     expected: Option<(RuleFinding, StreamMutationKind)>,
 ) -> Scenario {
     let plan = &compiled.plan;
-    let several_kinds = framings.iter().flatten().count() > 1;
+    let several_kinds = layout.framings.iter().flatten().count() > 1;
     let mut inputs: Vec<(usize, ScenarioInput)> = Vec::new();
     let mut placed: Vec<(usize, usize)> = Vec::with_capacity(records.len());
     let mut time = start_at;
     for ((mut record, host), gap) in records.into_iter().zip(gaps) {
         record.meta.hostname = host.clone();
         let kind = plan.events[record.event].kind;
-        let framing = framings[kind].unwrap_or(Framing::Bare);
+        let framing = layout.framing(plan, record.event);
         time += gap;
         record.meta.time = Instant(time);
         let source = compiled

@@ -1,11 +1,14 @@
 //! Shrinking gives minimal counterexamples: a deliberately broken checker,
 //! one that chokes on any value holding a space, must be shown the
-//! shortest stream with the plainest values that breaks it.
+//! shortest stream with the plainest values that breaks it; one that
+//! chokes on API requests must be shown the shortest scenario holding one,
+//! its lifecycle kept whole.
 
 mod common;
 
 use common::config;
-use logspec_gen::{Framing, Generator, StreamOptions};
+use logspec_checker::{CheckOptions, Checker, Finding, Plan};
+use logspec_gen::{Framing, Generator, Hosts, Scenario, ScenarioOptions, StreamOptions};
 use logspec_reader::parse_pairs;
 use logspec_spec::builtin;
 use proptest::prelude::*;
@@ -87,4 +90,88 @@ fn shrinks_across_events_to_one_line_with_one_spaced_value() {
                 .any(|values| values.iter().any(|value| value == spaced[0]))
         });
     assert!(spaced[0] == " " || literal, "{text}");
+}
+
+/// The shrunk scenario a broken consumer, one that fails on any API
+/// request, is shown.
+fn shrunk_scenario(broken: bool) -> Scenario {
+    let spec = builtin("ctrl-exec")
+        .expect("a built-in spec")
+        .load()
+        .expect("built-in specs load")
+        .spec;
+    let generator = Generator::new(&spec).expect("built-in specs generate");
+    let scenarios = generator
+        .scenario(&ScenarioOptions {
+            framing: Framing::Bare,
+            records: 4..=12,
+            broken,
+            hosts: Hosts::Told,
+            one_input: true,
+        })
+        .expect("a framing ctrl-exec declares");
+    let mut config = config("shrinking_scenarios", file!(), 256);
+    config.failure_persistence = None;
+    let result = TestRunner::new(config).run(&scenarios, |scenario| {
+        let texts = scenario.render().expect("generated records render");
+        for (_, text) in &texts {
+            prop_assert!(!text.contains("ACTION=api-request "), "{}", text);
+        }
+        Ok(())
+    });
+    match result {
+        Err(TestError::Fail(_, scenario)) => scenario,
+        other => panic!("the broken consumer was never caught: {other:?}"),
+    }
+}
+
+/// The lines of a one-input scenario's actions.
+fn actions(scenario: &Scenario) -> Vec<String> {
+    let texts = scenario.render().expect("generated records render");
+    assert_eq!(texts.len(), 1, "{texts:?}");
+    texts[0]
+        .1
+        .lines()
+        .map(|line| {
+            parse_pairs(line).expect("rendered payloads read back")[0]
+                .value
+                .to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn scenarios_shrink_to_one_whole_lifecycle() {
+    // A request needs the API started: the fewest records that keep the
+    // rules and hold a request are the start and the request.
+    let scenario = shrunk_scenario(false);
+    assert_eq!(actions(&scenario), ["api-start", "api-request"]);
+    assert_eq!(checked(&scenario), vec![]);
+}
+
+/// (line, code) of what the checker, stream rules on, finds in a
+/// one-input scenario.
+fn checked(scenario: &Scenario) -> Vec<(u64, logspec_checker::Code)> {
+    let spec = builtin("ctrl-exec")
+        .expect("a built-in spec")
+        .load()
+        .expect("built-in specs load")
+        .spec;
+    let texts = scenario.render().expect("generated records render");
+    let mut findings: Vec<Finding> = Vec::new();
+    Checker::new(&Plan::new(&spec), CheckOptions::default())
+        .check_input("-", texts[0].1.as_bytes(), &mut findings)
+        .expect("read from memory");
+    findings.iter().map(|f| (f.line, f.code)).collect()
+}
+
+#[test]
+fn broken_scenarios_shrink_keeping_their_one_finding() {
+    // Broken, the fewest records that hold a request and raise one finding:
+    // a stray request alone, raising its violation.
+    let scenario = shrunk_scenario(true);
+    let expected = scenario.expected.as_ref().expect("still broken");
+    assert_eq!(actions(&scenario).len(), 1, "{expected:?}");
+    assert_eq!(expected.rule, "api-requests-while-running");
+    assert_eq!(checked(&scenario), vec![(expected.line, expected.code)]);
 }

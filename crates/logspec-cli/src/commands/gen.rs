@@ -9,15 +9,30 @@
 //! With `--invalid`, every record carries one mutation and `--expect`
 //! writes the findings `logspec check` must raise, in the check report's
 //! JSON shape, so the two can be compared mechanically.
+//!
+//! These records are unrelated to each other, so their output is checked
+//! with `--no-stream-rules`. `--scenario` writes records that keep the
+//! spec's stream rules instead (lifecycles walked to their end, keys
+//! paired across records, hosts and record kinds), broken with
+//! `--invalid` in one place with the one stream finding that must follow;
+//! its output is checked with the stream rules on. A scenario is built
+//! whole in memory before it is written.
 
 use crate::{spec_arg, CliError, Verdict};
 use logspec_checker::Finding;
 use logspec_gen::render::blank_lines_after;
-use logspec_gen::{render, Broken, Framing, Generator, ReportedOnce, StreamOptions};
+use logspec_gen::stream::one_record;
+use logspec_gen::{
+    render, Broken, Framing, Generator, Hosts, ReportedOnce, ScenarioOptions, StreamOptions,
+};
+use logspec_spec::Spec;
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
+
+/// The file name `--expect` gives findings in output on standard output.
+const GENERATED: &str = "<generated>";
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -27,7 +42,9 @@ pub struct Args {
     /// Only this event's variants (the value of the spec's event key)
     #[arg(long)]
     event: Option<String>,
-    /// Number of records (1 for json-document, whose input is one record)
+    /// Number of records (1 for json-document, whose input is one record);
+    /// with --scenario, the records drawn before the lifecycles left open
+    /// are closed (default 20)
     #[arg(long)]
     count: Option<usize>,
     /// Seed of the generator: the same seed gives the same output
@@ -38,13 +55,28 @@ pub struct Args {
     /// +nohost and +iso (e.g. rfc3164+pri+nohost), extended-json +canonical
     #[arg(long)]
     format: Option<String>,
-    /// Break every line in exactly one way
+    /// Break every line in exactly one way; with --scenario, break the
+    /// stream rules in one place (a record left out, repeated, swapped,
+    /// given an earlier key, or out of its lifecycle)
     #[arg(long)]
     invalid: bool,
     /// With --invalid: write the findings `logspec check` must raise to
     /// FILE, as JSON in the shape of the check report
     #[arg(long, value_name = "FILE", requires = "invalid")]
     expect: Option<PathBuf>,
+    /// Write a scenario: records that keep the spec's stream rules, to be
+    /// checked with them on (without it, records are independent: check
+    /// them with --no-stream-rules). Without --out it is one input on one
+    /// host, written to standard output
+    #[arg(long, conflicts_with = "event")]
+    scenario: bool,
+    /// With --scenario: write the scenario's inputs below DIR (absent or
+    /// empty), one file per host and record kind, records from several
+    /// hosts and kinds; `logspec check --spec SPEC DIR` reads each file as
+    /// its record kind (when the spec's kinds name no paths, give the
+    /// files: DIR/*.log)
+    #[arg(long, value_name = "DIR", requires = "scenario")]
+    out: Option<PathBuf>,
 }
 
 pub fn run(args: Args) -> Result<Verdict, CliError> {
@@ -86,7 +118,7 @@ pub fn run(args: Args) -> Result<Verdict, CliError> {
         })?;
     let count = args
         .count
-        .unwrap_or(if logspec_gen::stream::one_record(framing) {
+        .unwrap_or(if one_record(framing) && !args.scenario {
             1
         } else {
             20
@@ -94,11 +126,33 @@ pub fn run(args: Args) -> Result<Verdict, CliError> {
     if count == 0 {
         return Err(CliError::Usage("--count must be at least 1".to_owned()));
     }
-    if count > 1 && logspec_gen::stream::one_record(framing) {
-        return Err(CliError::Usage(format!(
-            "an input in {} holds one record: use --count 1",
-            framing.format()
-        )));
+    if one_record(framing) {
+        let fix = if args.scenario {
+            "a scenario in it needs --out DIR"
+        } else {
+            "use --count 1"
+        };
+        if args.scenario && args.out.is_none() || !args.scenario && count > 1 {
+            return Err(CliError::Usage(format!(
+                "an input in {} holds one record: {fix}",
+                framing.format()
+            )));
+        }
+    }
+    // Opened first: a path that cannot be written fails the run before any
+    // line is.
+    let expect_file = args
+        .expect
+        .as_ref()
+        .map(|path| {
+            File::create(path).map_err(|source| CliError::Write {
+                path: path.display().to_string(),
+                source,
+            })
+        })
+        .transpose()?;
+    if args.scenario {
+        return scenario(&args, &generator, framing, count, expect_file);
     }
     let options = StreamOptions {
         lines: count..=count,
@@ -110,20 +164,7 @@ pub fn run(args: Args) -> Result<Verdict, CliError> {
             Broken::None
         },
     };
-
-    // Opened first: a path that cannot be written fails the run before any
-    // line is.
-    let mut expect_file = args
-        .expect
-        .as_ref()
-        .map(|path| {
-            File::create(path).map_err(|source| CliError::Input {
-                path: path.display().to_string(),
-                source,
-            })
-        })
-        .transpose()?;
-    let file: Arc<str> = Arc::from("<generated>");
+    let file: Arc<str> = Arc::from(GENERATED);
     let mut expected = Vec::new();
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
@@ -155,8 +196,110 @@ pub fn run(args: Args) -> Result<Verdict, CliError> {
         }
     }
     out.flush().map_err(CliError::Output)?;
-    if let Some(file) = &mut expect_file {
-        logspec_report::json::render_findings(&spec.producer.name, &expected, file)
+    write_expected(spec, &expected, expect_file)
+}
+
+/// Writes a scenario: its one input to standard output, or every input
+/// below `--out`; and the finding its break must raise to `expect_file`.
+fn scenario(
+    args: &Args,
+    generator: &Generator,
+    framing: Framing,
+    count: usize,
+    expect_file: Option<File>,
+) -> Result<Verdict, CliError> {
+    if let Some(dir) = &args.out {
+        prepare(dir)?;
+    }
+    let options = ScenarioOptions {
+        framing,
+        records: count..=count,
+        broken: args.invalid,
+        // What `logspec check` learns without --host.
+        hosts: Hosts::Written,
+        one_input: args.out.is_none(),
+    };
+    let scenario = generator.sample_scenario(&options, args.seed)?;
+    let mut names = Vec::with_capacity(scenario.inputs.len());
+    for (name, text) in scenario.render()? {
+        match &args.out {
+            None => {
+                let stdout = io::stdout();
+                let mut out = stdout.lock();
+                out.write_all(text.as_bytes())
+                    .and_then(|()| out.flush())
+                    .map_err(CliError::Output)?;
+                names.push(GENERATED.to_owned());
+            }
+            Some(dir) => {
+                let path = dir.join(name);
+                write_file(&path, &text)?;
+                names.push(path.display().to_string());
+            }
+        }
+    }
+    let expected: Vec<Finding> = scenario
+        .expected
+        .iter()
+        .map(|expected| {
+            let file: Arc<str> = names
+                .get(expected.input)
+                .map_or(Arc::from(GENERATED), |name| Arc::from(name.as_str()));
+            let mut finding = Finding::new(
+                expected.code,
+                &file,
+                expected.line,
+                format!("{}: {}", expected.rule, expected.kind),
+            );
+            finding.key = Some(expected.key.clone());
+            finding
+        })
+        .collect();
+    write_expected(generator.spec(), &expected, expect_file)
+}
+
+/// Creates `dir`, which must be absent or empty: files left from another
+/// run would be checked with this one's.
+fn prepare(dir: &Path) -> Result<(), CliError> {
+    let error = |source| CliError::Write {
+        path: dir.display().to_string(),
+        source,
+    };
+    match std::fs::read_dir(dir) {
+        Ok(mut entries) => {
+            if entries.next().is_some() {
+                return Err(CliError::Usage(format!(
+                    "--out {} is not empty: give a new or empty directory",
+                    dir.display()
+                )));
+            }
+            Ok(())
+        }
+        Err(source) if source.kind() == io::ErrorKind::NotFound => {
+            std::fs::create_dir_all(dir).map_err(error)
+        }
+        Err(source) => Err(error(source)),
+    }
+}
+
+fn write_file(path: &Path, text: &str) -> Result<(), CliError> {
+    let error = |source| CliError::Write {
+        path: path.display().to_string(),
+        source,
+    };
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(error)?;
+    }
+    std::fs::write(path, text).map_err(error)
+}
+
+fn write_expected(
+    spec: &Spec,
+    expected: &[Finding],
+    expect_file: Option<File>,
+) -> Result<Verdict, CliError> {
+    if let Some(mut file) = expect_file {
+        logspec_report::json::render_findings(&spec.producer.name, expected, &mut file)
             .map_err(CliError::Output)?;
     }
     Ok(Verdict::Pass)
