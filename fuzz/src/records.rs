@@ -1,6 +1,7 @@
 //! What the record readers promise: the formats that carry their fields
 //! themselves (JSON lines and documents, Extended JSON, Logback,
-//! pipe-separated, RCE readable blocks, SSE), read as the checker reads
+//! pipe-separated, RCE readable blocks, SSE, OTLP/JSON exports, plain
+//! text), read as the checker reads
 //! them: lines split and decoded, grouped into records by the
 //! [`Assembler`], each record read by [`read_record`].
 //!
@@ -21,8 +22,8 @@ use crate::chunked::{Chunked, Chunking, Hiccup};
 use crate::instants::{check_envelope_instant, check_field_instant};
 use logspec_checker::stream::RECORD_LINE_FACTOR;
 use logspec_reader::{
-    decode, detect, read_record, Assembled, Assembler, Fed, Field, Format, Framing, JsonKind,
-    LineReader, ReadError, ReadErrorKind, RecordHead, RecordLines, MAX_RECORD_LINES,
+    decode, detect, otlp, read_record, Assembled, Assembler, Epoch, Fed, Field, Format, Framing,
+    JsonKind, LineReader, ReadError, ReadErrorKind, RecordHead, RecordLines, MAX_RECORD_LINES,
 };
 use serde_json::Value;
 
@@ -49,9 +50,13 @@ pub fn check_stream(format: Format, input: &[u8]) {
     let max_bytes = chunking.max_line_bytes.saturating_mul(RECORD_LINE_FACTOR);
     if format.framing() == Framing::Line {
         for (number, text) in &lines {
-            if let Some(text) = text {
-                let kept = [(*number, 0)];
-                check_record(format, RecordLines { text, lines: &kept });
+            match text {
+                Some(text) if format == Format::OtlpJson => check_otlp_line(*number, text),
+                Some(text) => {
+                    let kept = [(*number, 0)];
+                    check_record(format, RecordLines { text, lines: &kept });
+                }
+                None => {}
             }
         }
         return;
@@ -243,6 +248,11 @@ pub fn check_record(format: Format, record: RecordLines<'_>) {
         (Format::PipeSeparated, Some(head)) => check_pipe(text, &fields, head),
         (Format::RceReadable, Some(head)) => check_rce_readable(text, &fields, head),
         (Format::Sse, _) => check_sse(text, &fields, &result),
+        (Format::OtlpJson, Some(_)) => check_otlp_record(text, &fields),
+        (Format::PlainText, _) => assert!(
+            matches!(&fields[..], [only] if only.key == "message" && only.value == text),
+            "{text:?}: plain text is one message"
+        ),
         _ => {}
     }
 }
@@ -684,6 +694,57 @@ fn check_sse(text: &str, fields: &[Field<'_>], result: &Result<Option<RecordHead
                 "{text:?}: {:?} placed before the data",
                 field.key
             );
+        }
+    }
+}
+
+/// An OTLP/JSON export line (as the checker reads it): its log records are
+/// objects placed in order inside the line, each read as a record of its
+/// own; or it is an error located in the line.
+fn check_otlp_line(number: u64, line: &str) {
+    let records = match otlp::log_records(line) {
+        Ok(records) => records,
+        Err(error) => {
+            let offset = error.column - 1;
+            return assert!(
+                offset <= line.len() && line.is_char_boundary(offset),
+                "{line:?}: column {} not at a character of the line",
+                error.column
+            );
+        }
+    };
+    let mut end = 0;
+    for range in records {
+        let text = line.get(range.clone()).unwrap_or_else(|| {
+            panic!("{line:?}: log record at {range:?} off the line's characters")
+        });
+        assert!(range.start >= end, "{line:?}: log records overlap");
+        assert!(
+            text.starts_with('{') && text.ends_with('}'),
+            "{line:?}: {text:?}"
+        );
+        end = range.end;
+        let kept = [(number, 0)];
+        check_record(Format::OtlpJson, RecordLines { text, lines: &kept });
+    }
+}
+
+/// An OTLP log record's fields: an attribute's key span holds its key as a
+/// JSON string; the times are nanosecond counts the instant parser takes
+/// without panic.
+fn check_otlp_record(text: &str, fields: &[Field<'_>]) {
+    for field in fields {
+        if let Some(span) = &field.key_span {
+            let written = text.get(span.clone()).unwrap_or_default();
+            let key = serde_json::from_str::<String>(written);
+            assert_eq!(
+                key.ok().as_deref(),
+                Some(&*field.key),
+                "{text:?}: key {written:?}"
+            );
+        }
+        if field.key.ends_with("TimeUnixNano") || field.key == "timeUnixNano" {
+            check_field_instant(&field.value, Some(Epoch::Nanoseconds));
         }
     }
 }
