@@ -22,8 +22,8 @@ use crate::chunked::{Chunked, Chunking, Hiccup};
 use crate::instants::{check_envelope_instant, check_field_instant};
 use logspec_checker::stream::RECORD_LINE_FACTOR;
 use logspec_reader::{
-    decode, detect, otlp, read_record, Assembled, Assembler, Epoch, Fed, Field, Format, Framing,
-    JsonKind, LineReader, ReadError, ReadErrorKind, RecordHead, RecordLines, MAX_RECORD_LINES,
+    decode, detect, read_record, Assembled, Assembler, Fed, Field, Format, Framing, JsonKind,
+    LineReader, ReadError, ReadErrorKind, RecordHead, RecordLines, MAX_RECORD_LINES,
 };
 use serde_json::Value;
 
@@ -51,7 +51,10 @@ pub fn check_stream(format: Format, input: &[u8]) {
     if format.framing() == Framing::Line {
         for (number, text) in &lines {
             match text {
-                Some(text) if format == Format::OtlpJson => check_otlp_line(*number, text),
+                // A line is an export of many log records.
+                Some(text) if format == Format::OtlpJson => {
+                    crate::otlp::check_export(text);
+                }
                 Some(text) => {
                     let kept = [(*number, 0)];
                     check_record(format, RecordLines { text, lines: &kept });
@@ -248,11 +251,8 @@ pub fn check_record(format: Format, record: RecordLines<'_>) {
         (Format::PipeSeparated, Some(head)) => check_pipe(text, &fields, head),
         (Format::RceReadable, Some(head)) => check_rce_readable(text, &fields, head),
         (Format::Sse, _) => check_sse(text, &fields, &result),
-        (Format::OtlpJson, Some(_)) => check_otlp_record(text, &fields),
-        (Format::PlainText, _) => assert!(
-            matches!(&fields[..], [only] if only.key == "message" && only.value == text),
-            "{text:?}: plain text is one message"
-        ),
+        (Format::OtlpJson, _) => crate::otlp::check_record(text, &fields, &result),
+        (Format::PlainText, _) => check_plain_text(text, &fields, &result),
         _ => {}
     }
 }
@@ -364,7 +364,7 @@ fn serde_verdict(text: &str, read: bool) -> Option<Value> {
 
 /// Whether `serde_json` failed on what it cannot tell (a number beyond
 /// `f64`, deep nesting) rather than on what is no JSON.
-fn serde_unsure(error: &serde_json::Error) -> bool {
+pub fn serde_unsure(error: &serde_json::Error) -> bool {
     let message = error.to_string();
     message.starts_with("number out of range") || message.starts_with("recursion limit exceeded")
 }
@@ -392,7 +392,7 @@ fn flatten(parent: Option<&str>, value: &Value, out: &mut Vec<(String, Value)>) 
     }
 }
 
-fn kind_of(value: &Value) -> JsonKind {
+pub fn kind_of(value: &Value) -> JsonKind {
     match value {
         Value::String(_) => JsonKind::String,
         Value::Number(_) => JsonKind::Number,
@@ -520,6 +520,29 @@ fn check_extended_json(text: &str, fields: &[Field<'_>], read: bool) {
         }
     }
     assert!(members.next().is_none(), "{text:?}: plain fields left over");
+}
+
+/// Plain text: any line is a record, its one field `message` the whole
+/// line; detection takes any line for it.
+fn check_plain_text(
+    text: &str,
+    fields: &[Field<'_>],
+    result: &Result<Option<RecordHead<'_>>, ReadError>,
+) {
+    assert_eq!(result, &Ok(Some(RecordHead::default())), "{text:?}");
+    let expected = Field {
+        key: "message".into(),
+        value: text.into(),
+        json: None,
+        key_span: None,
+        value_span: Some(0..text.len()),
+    };
+    assert_eq!(fields, [expected], "{text:?}");
+    assert_eq!(
+        detect(text, &[Format::PlainText]),
+        Some(Format::PlainText),
+        "{text:?}"
+    );
 }
 
 /// Logback: timestamp, level, thread, the MDC entries, logger and message,
@@ -694,57 +717,6 @@ fn check_sse(text: &str, fields: &[Field<'_>], result: &Result<Option<RecordHead
                 "{text:?}: {:?} placed before the data",
                 field.key
             );
-        }
-    }
-}
-
-/// An OTLP/JSON export line (as the checker reads it): its log records are
-/// objects placed in order inside the line, each read as a record of its
-/// own; or it is an error located in the line.
-fn check_otlp_line(number: u64, line: &str) {
-    let records = match otlp::log_records(line) {
-        Ok(records) => records,
-        Err(error) => {
-            let offset = error.column - 1;
-            return assert!(
-                offset <= line.len() && line.is_char_boundary(offset),
-                "{line:?}: column {} not at a character of the line",
-                error.column
-            );
-        }
-    };
-    let mut end = 0;
-    for range in records {
-        let text = line.get(range.clone()).unwrap_or_else(|| {
-            panic!("{line:?}: log record at {range:?} off the line's characters")
-        });
-        assert!(range.start >= end, "{line:?}: log records overlap");
-        assert!(
-            text.starts_with('{') && text.ends_with('}'),
-            "{line:?}: {text:?}"
-        );
-        end = range.end;
-        let kept = [(number, 0)];
-        check_record(Format::OtlpJson, RecordLines { text, lines: &kept });
-    }
-}
-
-/// An OTLP log record's fields: an attribute's key span holds its key as a
-/// JSON string; the times are nanosecond counts the instant parser takes
-/// without panic.
-fn check_otlp_record(text: &str, fields: &[Field<'_>]) {
-    for field in fields {
-        if let Some(span) = &field.key_span {
-            let written = text.get(span.clone()).unwrap_or_default();
-            let key = serde_json::from_str::<String>(written);
-            assert_eq!(
-                key.ok().as_deref(),
-                Some(&*field.key),
-                "{text:?}: key {written:?}"
-            );
-        }
-        if field.key.ends_with("TimeUnixNano") || field.key == "timeUnixNano" {
-            check_field_instant(&field.value, Some(Epoch::Nanoseconds));
         }
     }
 }
