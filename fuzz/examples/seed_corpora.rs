@@ -108,8 +108,10 @@ fn seeds() -> io::Result<Seeds> {
             add("chunks", &seed);
         }
     }
+    // The structure-aware targets take no text.
     for seed in pseudo_random(16) {
         add("roundtrip", &seed);
+        add("otlp-export", &seed);
     }
     // `shape` reads the same logs as `check`.
     if let Some(logs) = seeds.get("check").cloned() {
