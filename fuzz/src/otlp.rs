@@ -279,10 +279,8 @@ fn record_model(record: &Value) -> Verdict {
     scalar("eventName", &mut out);
     scalar("traceId", &mut out);
     scalar("spanId", &mut out);
-    let attributes = match members.get("attributes") {
-        None => &[][..],
-        Some(Value::Array(attributes)) => attributes,
-        Some(_) => return Ok(None),
+    let Some(attributes) = optional_array(members.get("attributes")) else {
+        return Ok(None);
     };
     for attribute in attributes {
         let Some(key) = attribute.get("key").and_then(Value::as_str) else {
