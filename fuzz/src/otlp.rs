@@ -24,6 +24,7 @@ use logspec_reader::otlp::log_records;
 use logspec_reader::{
     Epoch, Field, Format, JsonKind, ReadError, ReadErrorKind, RecordHead, RecordLines,
 };
+use serde_json::Error;
 use serde_json::{Map, Value};
 use std::ops::Range;
 
@@ -67,7 +68,7 @@ pub fn check_export(line: &str) -> Option<Vec<Range<usize>>> {
             (None, Err(_)) => {}
         },
         Err(error) => assert!(
-            found.is_err() || serde_unsure(&error),
+            found.is_err() || unsure(&error),
             "{line:?}: log records found, but serde_json says {error}"
         ),
     }
@@ -83,6 +84,18 @@ pub fn check_export(line: &str) -> Option<Vec<Range<usize>>> {
         );
     }
     Some(ranges)
+}
+
+/// Whether `serde_json` failed on what it cannot tell: besides numbers
+/// beyond `f64` and deep nesting, a lone surrogate (`"\ud800"`), which
+/// JSON's grammar allows and `Value` cannot hold; the reader skips such
+/// strings where it does not read them.
+fn unsure(error: &Error) -> bool {
+    let message = error.to_string();
+    serde_unsure(error)
+        || ["surrogate", "hex escape", "invalid unicode code point"]
+            .iter()
+            .any(|cause| message.contains(cause))
 }
 
 fn check_error_column(text: &str, error: &ReadError) {
@@ -151,7 +164,7 @@ pub fn check_record(
         Ok(value) => value,
         Err(error) => {
             assert!(
-                result.is_err() || serde_unsure(&error),
+                result.is_err() || unsure(&error),
                 "{text:?}: read, but serde_json says {error}"
             );
             return;
