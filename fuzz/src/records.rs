@@ -589,7 +589,8 @@ fn check_text_layout(text: &str, fields: &[Field<'_>], head: &RecordHead<'_>) {
         Some(&*fields[0].value),
         "{text:?}"
     );
-    let message = fields.iter().find(|field| field.key == "message");
+    // The layout's own message comes after any MDC entry named `message`.
+    let message = fields.iter().rev().find(|field| field.key == "message");
     assert_eq!(
         message
             .and_then(|field| field.value_span.as_ref())
