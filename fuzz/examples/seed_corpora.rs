@@ -9,8 +9,10 @@
 //! stream as the formats of the record kind it belongs to. A target's old seeds (`seed-*`) are replaced;
 //! what the fuzzer added to the corpus is kept.
 
+use arbitrary::{Arbitrary, Unstructured};
 use logspec_checker::Plan;
 use logspec_fuzz::chunked::Chunking;
+use logspec_fuzz::export::ArbitraryExport;
 use logspec_fuzz::render::{self, JournalValue, Padding, SdElement};
 use logspec_fuzz::specs::builtins;
 use logspec_reader::{
@@ -108,8 +110,27 @@ fn seeds() -> io::Result<Seeds> {
             add("chunks", &seed);
         }
     }
+    // The structure-aware targets take no text; what they make of it
+    // seeds the OTLP export reader too.
     for seed in pseudo_random(16) {
         add("roundtrip", &seed);
+        add("otlp-export", &seed);
+        if let Ok(export) = ArbitraryExport::arbitrary(&mut Unstructured::new(&seed)) {
+            let mut line = Chunking::header(0, &[]);
+            line.extend_from_slice(export.line().0.as_bytes());
+            add(Format::OtlpJson.name(), &line);
+        }
+    }
+    // Each line of the example exports on its own.
+    for stream in &streams {
+        for line in stream.split(|&b| b == b'\n') {
+            let text = String::from_utf8_lossy(line);
+            if detect(&text, &[Format::OtlpJson]).is_some() {
+                let mut seed = Chunking::header(0, &[]);
+                seed.extend_from_slice(line);
+                add(Format::OtlpJson.name(), &seed);
+            }
+        }
     }
     // `shape` reads the same logs as `check`.
     if let Some(logs) = seeds.get("check").cloned() {

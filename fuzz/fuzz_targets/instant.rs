@@ -11,11 +11,12 @@ use libfuzzer_sys::fuzz_target;
 use logspec_fuzz::instants::{check_envelope_instant, check_field_instant, check_order};
 use logspec_reader::{read_envelope, Envelope, Epoch, Format};
 
-const EPOCHS: [Option<Epoch>; 4] = [
+const EPOCHS: [Option<Epoch>; 5] = [
     None,
     Some(Epoch::Seconds),
     Some(Epoch::Milliseconds),
     Some(Epoch::Microseconds),
+    Some(Epoch::Nanoseconds),
 ];
 
 fuzz_target!(|input: &[u8]| {

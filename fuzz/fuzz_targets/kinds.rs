@@ -10,6 +10,7 @@ use libfuzzer_sys::fuzz_target;
 use logspec_checker::record::{identify, Identity};
 use logspec_checker::Plan;
 use logspec_fuzz::specs::builtins;
+use logspec_reader::otlp::log_records;
 use logspec_reader::{detect, read_record, Format};
 
 fuzz_target!(|input: &[u8]| {
@@ -49,14 +50,22 @@ fuzz_target!(|input: &[u8]| {
                         compiled.name,
                         plan.kinds[kind].name
                     );
-                    check_identity(plan, kind, format, line);
+                    if format == Format::OtlpJson {
+                        // An export line: each of its log records is one.
+                        for range in log_records(line).unwrap_or_default() {
+                            check_identity(plan, kind, format, &line[range]);
+                        }
+                    } else {
+                        check_identity(plan, kind, format, line);
+                    }
                 }
             }
         }
     }
 });
 
-/// The event `identify` finds for the record `line` holds is one of the
+/// The event `identify` finds for the record `line` (for OTLP/JSON, a
+/// log record of the line) holds is one of the
 /// kind's, or an unknown one placed in the line, or missing only when the
 /// record names none.
 fn check_identity(plan: &Plan, kind: usize, format: Format, line: &str) {

@@ -1,6 +1,7 @@
 //! What the record readers promise: the formats that carry their fields
 //! themselves (JSON lines and documents, Extended JSON, Logback,
-//! pipe-separated, RCE readable blocks, SSE), read as the checker reads
+//! pipe-separated, RCE readable blocks, SSE, OTLP/JSON exports, plain
+//! text), read as the checker reads
 //! them: lines split and decoded, grouped into records by the
 //! [`Assembler`], each record read by [`read_record`].
 //!
@@ -49,9 +50,16 @@ pub fn check_stream(format: Format, input: &[u8]) {
     let max_bytes = chunking.max_line_bytes.saturating_mul(RECORD_LINE_FACTOR);
     if format.framing() == Framing::Line {
         for (number, text) in &lines {
-            if let Some(text) = text {
-                let kept = [(*number, 0)];
-                check_record(format, RecordLines { text, lines: &kept });
+            match text {
+                // A line is an export of many log records.
+                Some(text) if format == Format::OtlpJson => {
+                    crate::otlp::check_export(text);
+                }
+                Some(text) => {
+                    let kept = [(*number, 0)];
+                    check_record(format, RecordLines { text, lines: &kept });
+                }
+                None => {}
             }
         }
         return;
@@ -243,6 +251,8 @@ pub fn check_record(format: Format, record: RecordLines<'_>) {
         (Format::PipeSeparated, Some(head)) => check_pipe(text, &fields, head),
         (Format::RceReadable, Some(head)) => check_rce_readable(text, &fields, head),
         (Format::Sse, _) => check_sse(text, &fields, &result),
+        (Format::OtlpJson, _) => crate::otlp::check_record(text, &fields, &result),
+        (Format::PlainText, _) => check_plain_text(text, &fields, &result),
         _ => {}
     }
 }
@@ -354,7 +364,7 @@ fn serde_verdict(text: &str, read: bool) -> Option<Value> {
 
 /// Whether `serde_json` failed on what it cannot tell (a number beyond
 /// `f64`, deep nesting) rather than on what is no JSON.
-fn serde_unsure(error: &serde_json::Error) -> bool {
+pub fn serde_unsure(error: &serde_json::Error) -> bool {
     let message = error.to_string();
     message.starts_with("number out of range") || message.starts_with("recursion limit exceeded")
 }
@@ -382,7 +392,7 @@ fn flatten(parent: Option<&str>, value: &Value, out: &mut Vec<(String, Value)>) 
     }
 }
 
-fn kind_of(value: &Value) -> JsonKind {
+pub fn kind_of(value: &Value) -> JsonKind {
     match value {
         Value::String(_) => JsonKind::String,
         Value::Number(_) => JsonKind::Number,
@@ -512,6 +522,29 @@ fn check_extended_json(text: &str, fields: &[Field<'_>], read: bool) {
     assert!(members.next().is_none(), "{text:?}: plain fields left over");
 }
 
+/// Plain text: any line is a record, its one field `message` the whole
+/// line; detection takes any line for it.
+fn check_plain_text(
+    text: &str,
+    fields: &[Field<'_>],
+    result: &Result<Option<RecordHead<'_>>, ReadError>,
+) {
+    assert_eq!(result, &Ok(Some(RecordHead::default())), "{text:?}");
+    let expected = Field {
+        key: "message".into(),
+        value: text.into(),
+        json: None,
+        key_span: None,
+        value_span: Some(0..text.len()),
+    };
+    assert_eq!(fields, [expected], "{text:?}");
+    assert_eq!(
+        detect(text, &[Format::PlainText]),
+        Some(Format::PlainText),
+        "{text:?}"
+    );
+}
+
 /// Logback: timestamp, level, thread, the MDC entries, logger and message,
 /// which runs to the end of the record (its stack trace).
 fn check_logback(text: &str, fields: &[Field<'_>], head: &RecordHead<'_>) {
@@ -556,7 +589,8 @@ fn check_text_layout(text: &str, fields: &[Field<'_>], head: &RecordHead<'_>) {
         Some(&*fields[0].value),
         "{text:?}"
     );
-    let message = fields.iter().find(|field| field.key == "message");
+    // The layout's own message comes after any MDC entry named `message`.
+    let message = fields.iter().rev().find(|field| field.key == "message");
     assert_eq!(
         message
             .and_then(|field| field.value_span.as_ref())

@@ -174,7 +174,8 @@ pub fn journald(fields: &[(&str, JournalValue<'_>)]) -> String {
     out
 }
 
-fn json_string(text: &str) -> String {
+/// `text` as a JSON string.
+pub fn json_string(text: &str) -> String {
     // Serializing a str cannot fail.
     serde_json::to_string(text).unwrap_or_default()
 }

@@ -252,7 +252,16 @@ pub(crate) fn serde_error_at(text: &str, error: &serde_json::Error) -> (usize, S
         .take(error.line().saturating_sub(1))
         .map(|l| l.len() + 1)
         .sum();
-    ((line_start + error.column()).max(1), json_reason(error))
+    // serde_json places an error at the last byte it read, which may be
+    // inside a character (a bad `\u` escape's fourth byte): the column is
+    // that character's.
+    let mut offset = (line_start + error.column())
+        .saturating_sub(1)
+        .min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    (offset + 1, json_reason(error))
 }
 
 /// serde_json's message without its own " at line L column C" suffix.

@@ -24,31 +24,38 @@
 //! value keeps its place in the line for findings that point at it.
 
 use std::borrow::Cow;
+use std::marker::PhantomData;
 use std::ops::Range;
 
+use serde::de::value::MapAccessDeserializer;
+use serde::de::{Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
 use serde_json::value::RawValue;
+use serde_json::{Map, Value};
 
 use crate::error::{ReadError, ReadErrorKind};
 use crate::fields::{Field, JsonKind, RecordHead};
 use crate::journald::serde_error_at;
 
+// `null` stands for an absent member everywhere but `resourceLogs`, as
+// proto3's JSON mapping has it: lists are `Option`s.
+
 #[derive(Deserialize)]
 struct Export<'a> {
     #[serde(rename = "resourceLogs", borrow)]
-    resource_logs: Vec<ResourceLogs<'a>>,
+    resource_logs: Vec<Object<ResourceLogs<'a>>>,
 }
 
 #[derive(Deserialize)]
 struct ResourceLogs<'a> {
     #[serde(rename = "scopeLogs", default, borrow)]
-    scope_logs: Vec<ScopeLogs<'a>>,
+    scope_logs: Option<Vec<Object<ScopeLogs<'a>>>>,
 }
 
 #[derive(Deserialize)]
 struct ScopeLogs<'a> {
     #[serde(rename = "logRecords", default, borrow)]
-    log_records: Vec<&'a RawValue>,
+    log_records: Option<Vec<&'a RawValue>>,
 }
 
 #[derive(Deserialize)]
@@ -65,7 +72,7 @@ struct LogRecord<'a> {
     #[serde(borrow)]
     body: Option<&'a RawValue>,
     #[serde(default, borrow)]
-    attributes: Vec<KeyValue<'a>>,
+    attributes: Option<Vec<Object<KeyValue<'a>>>>,
     #[serde(borrow)]
     event_name: Option<&'a RawValue>,
     #[serde(borrow)]
@@ -82,7 +89,7 @@ struct KeyValue<'a> {
     value: Option<&'a RawValue>,
 }
 
-/// An `AnyValue`: exactly one of its members is set.
+/// An `AnyValue`: the first of its members that is set decides.
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct AnyValue<'a> {
@@ -102,15 +109,49 @@ struct AnyValue<'a> {
     kvlist_value: Option<&'a RawValue>,
 }
 
+#[derive(Deserialize)]
+struct ArrayValue<'a> {
+    #[serde(default, borrow)]
+    values: Option<Vec<&'a RawValue>>,
+}
+
+#[derive(Deserialize)]
+struct KeyValueList<'a> {
+    #[serde(default, borrow)]
+    values: Option<Vec<Object<KeyValue<'a>>>>,
+}
+
+/// `T` read from a JSON object only: serde's derived structs also take an
+/// array of their members in order, which is no OTLP/JSON.
+struct Object<T>(T);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Object<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Members<T>(PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for Members<T> {
+            type Value = T;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<M: MapAccess<'de>>(self, map: M) -> Result<T, M::Error> {
+                T::deserialize(MapAccessDeserializer::new(map))
+            }
+        }
+        deserializer
+            .deserialize_map(Members(PhantomData))
+            .map(Object)
+    }
+}
+
 /// The byte range of each log record's object in `line`, in order.
 pub fn log_records(line: &str) -> Result<Vec<Range<usize>>, ReadError> {
-    let export: Export<'_> =
+    let Object(export): Object<Export<'_>> =
         serde_json::from_str(line).map_err(|error| otlp_error(line, &error))?;
     Ok(export
         .resource_logs
         .iter()
-        .flat_map(|resource| &resource.scope_logs)
-        .flat_map(|scope| &scope.log_records)
+        .flat_map(|resource| resource.0.scope_logs.iter().flatten())
+        .flat_map(|scope| scope.0.log_records.iter().flatten())
         .filter_map(|record| place(line, record))
         .collect())
 }
@@ -120,7 +161,7 @@ pub(crate) fn read<'a>(
     text: &'a str,
     out: &mut Vec<Field<'a>>,
 ) -> Result<Option<RecordHead<'a>>, ReadError> {
-    let record: LogRecord<'_> =
+    let Object(record): Object<LogRecord<'_>> =
         serde_json::from_str(text).map_err(|error| otlp_error(text, &error))?;
     let scalar = |name: &'static str, raw: Option<&'a RawValue>, out: &mut Vec<Field<'a>>| {
         if let Some(raw) = raw {
@@ -150,7 +191,7 @@ pub(crate) fn read<'a>(
     scalar("eventName", record.event_name, out);
     scalar("traceId", record.trace_id, out);
     scalar("spanId", record.span_id, out);
-    for attribute in record.attributes {
+    for Object(attribute) in record.attributes.into_iter().flatten() {
         let key: String = serde_json::from_str(attribute.key.get()).map_err(|_| ReadError {
             column: place(text, attribute.key).map_or(1, |span| span.start + 1),
             kind: ReadErrorKind::InvalidOtlp {
@@ -225,99 +266,126 @@ fn any_field<'a>(
 
 /// The value an `AnyValue` holds, as text and JSON type.
 fn unwrap_any(raw: &RawValue) -> Result<(Cow<'_, str>, JsonKind), String> {
-    let any: AnyValue<'_> = serde_json::from_str(raw.get()).map_err(|error| error.to_string())?;
+    Ok(match unwrap(raw, 0)? {
+        Unwrapped::String(text) => (Cow::Owned(text), JsonKind::String),
+        Unwrapped::Int(int) => (Cow::Owned(int.to_string()), JsonKind::Number),
+        Unwrapped::Double(number) => (Cow::Borrowed(number.get()), JsonKind::Number),
+        Unwrapped::Bool(bool) => (
+            Cow::Borrowed(if bool { "true" } else { "false" }),
+            JsonKind::Boolean,
+        ),
+        Unwrapped::Array(items) => (Cow::Owned(Value::Array(items).to_string()), JsonKind::Array),
+        Unwrapped::Object(members) => (
+            Cow::Owned(Value::Object(members).to_string()),
+            JsonKind::Object,
+        ),
+        Unwrapped::Null => (Cow::Borrowed(""), JsonKind::Null),
+    })
+}
+
+/// What an `AnyValue` holds.
+enum Unwrapped<'a> {
+    /// `stringValue`, `bytesValue`, or a `doubleValue` that is not a
+    /// number (`NaN`, `Infinity`).
+    String(String),
+    Int(i64),
+    /// A `doubleValue` as written.
+    Double(&'a RawValue),
+    Bool(bool),
+    /// `arrayValue`, its values unwrapped.
+    Array(Vec<Value>),
+    /// `kvlistValue`, its values unwrapped.
+    Object(Map<String, Value>),
+    /// None of the members set.
+    Null,
+}
+
+/// Unwraps an `AnyValue`: the first member set of `stringValue` (or
+/// `bytesValue`), `intValue`, `doubleValue`, `boolValue`, `arrayValue`,
+/// `kvlistValue` decides; nested values are unwrapped alike.
+fn unwrap(raw: &RawValue, depth: usize) -> Result<Unwrapped<'_>, String> {
+    if depth > crate::json::MAX_DEPTH {
+        return Err("values nested too deeply".to_owned());
+    }
+    let Object(any): Object<AnyValue<'_>> =
+        serde_json::from_str(raw.get()).map_err(|error| error.to_string())?;
     if let Some(value) = any.string_value.or(any.bytes_value) {
-        let text: String = serde_json::from_str(value.get())
-            .map_err(|_| "stringValue and bytesValue must be strings".to_owned())?;
-        return Ok((Cow::Owned(text), JsonKind::String));
+        return serde_json::from_str(value.get())
+            .map(Unwrapped::String)
+            .map_err(|_| "stringValue and bytesValue must be strings".to_owned());
     }
     if let Some(value) = any.int_value {
         // int64 travels as a string in OTLP/JSON; it is a number all the same.
-        let digits = value.get().trim_matches('"');
-        if digits.parse::<i64>().is_err() {
-            return Err(format!("intValue {} is not a 64-bit integer", value.get()));
-        }
-        return Ok((Cow::Borrowed(digits), JsonKind::Number));
+        let (digits, _) = plain(value.get());
+        return canonical_integer(&digits)
+            .map(Unwrapped::Int)
+            .ok_or_else(|| format!("intValue {} is not a 64-bit integer", value.get()));
     }
     if let Some(value) = any.double_value {
-        let (text, json) = plain(value.get());
-        return match json {
-            JsonKind::Number => Ok((text, json)),
-            // NaN and infinities are written as strings.
-            _ => Ok((text, JsonKind::String)),
+        // NaN and infinities are written as strings.
+        return match plain(value.get()) {
+            (_, JsonKind::Number) => Ok(Unwrapped::Double(value)),
+            (text, JsonKind::String) => Ok(Unwrapped::String(text.into_owned())),
+            _ => Err(format!("doubleValue {} is not a number", value.get())),
         };
     }
     if let Some(value) = any.bool_value {
         return match value.get() {
-            "true" | "false" => Ok((Cow::Borrowed(value.get()), JsonKind::Boolean)),
+            "true" => Ok(Unwrapped::Bool(true)),
+            "false" => Ok(Unwrapped::Bool(false)),
             other => Err(format!("boolValue {other} is not a boolean")),
         };
     }
-    if any.array_value.is_some() || any.kvlist_value.is_some() {
-        let plain = to_plain(raw.get(), 0)?;
-        let json = if plain.is_array() {
-            JsonKind::Array
-        } else {
-            JsonKind::Object
-        };
-        return Ok((Cow::Owned(plain.to_string()), json));
+    if let Some(array) = any.array_value {
+        let Object(array): Object<ArrayValue<'_>> =
+            serde_json::from_str(array.get()).map_err(|error| error.to_string())?;
+        let items = array.values.into_iter().flatten();
+        return items
+            .map(|item| unwrap(item, depth + 1).and_then(plain_value))
+            .collect::<Result<_, String>>()
+            .map(Unwrapped::Array);
     }
-    Ok((Cow::Borrowed(""), JsonKind::Null))
+    if let Some(list) = any.kvlist_value {
+        let Object(list): Object<KeyValueList<'_>> =
+            serde_json::from_str(list.get()).map_err(|error| error.to_string())?;
+        let mut members = Map::new();
+        for Object(pair) in list.values.into_iter().flatten() {
+            let key: String = serde_json::from_str(pair.key.get())
+                .map_err(|_| "a key-value list entry needs a string key".to_owned())?;
+            let value = match pair.value {
+                Some(value) => unwrap(value, depth + 1).and_then(plain_value)?,
+                None => Value::Null,
+            };
+            members.insert(key, value);
+        }
+        return Ok(Unwrapped::Object(members));
+    }
+    Ok(Unwrapped::Null)
 }
 
-/// An `AnyValue` as the plain JSON value it stands for (nested values
-/// unwrapped), for arrays and key-value lists.
-fn to_plain(any: &str, depth: usize) -> Result<serde_json::Value, String> {
-    use serde_json::Value;
-    if depth > crate::json::MAX_DEPTH {
-        return Err("values nested too deeply".to_owned());
-    }
-    let value: Value = serde_json::from_str(any).map_err(|error| error.to_string())?;
-    let Value::Object(members) = value else {
-        return Err("an AnyValue must be an object".to_owned());
-    };
-    let Some((kind, inner)) = members.into_iter().next() else {
-        return Ok(Value::Null);
-    };
-    let items = |inner: &Value| -> Vec<Value> {
-        inner
-            .get("values")
-            .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default()
-    };
-    Ok(match kind.as_str() {
-        "intValue" => match &inner {
-            Value::String(digits) => digits
-                .parse::<i64>()
-                .map(Value::from)
-                .map_err(|_| format!("intValue {digits:?} is not a 64-bit integer"))?,
-            other => other.clone(),
-        },
-        "arrayValue" => Value::Array(
-            items(&inner)
-                .iter()
-                .map(|item| to_plain(&item.to_string(), depth + 1))
-                .collect::<Result<_, _>>()?,
-        ),
-        "kvlistValue" => {
-            let mut object = serde_json::Map::new();
-            for pair in items(&inner) {
-                let key = pair
-                    .get("key")
-                    .and_then(Value::as_str)
-                    .ok_or("a key-value list entry needs a string key")?
-                    .to_owned();
-                let value = match pair.get("value") {
-                    Some(value) => to_plain(&value.to_string(), depth + 1)?,
-                    None => Value::Null,
-                };
-                object.insert(key, value);
-            }
-            Value::Object(object)
+/// An unwrapped value as plain JSON (inside an array or key-value list).
+fn plain_value(value: Unwrapped<'_>) -> Result<Value, String> {
+    Ok(match value {
+        Unwrapped::String(text) => Value::String(text),
+        Unwrapped::Int(int) => Value::from(int),
+        Unwrapped::Double(number) => {
+            serde_json::from_str(number.get()).map_err(|error| error.to_string())?
         }
-        _ => inner,
+        Unwrapped::Bool(bool) => Value::Bool(bool),
+        Unwrapped::Array(items) => Value::Array(items),
+        Unwrapped::Object(members) => Value::Object(members),
+        Unwrapped::Null => Value::Null,
     })
+}
+
+/// An integer as JSON writes one (`0` or `-?[1-9][0-9]*`, so no sign,
+/// leading zero or `-0`), when it fits 64 bits.
+fn canonical_integer(text: &str) -> Option<i64> {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    let canonical = text == "0"
+        || (digits.starts_with(|c: char| c.is_ascii_digit() && c != '0')
+            && digits.bytes().all(|b| b.is_ascii_digit()));
+    canonical.then(|| text.parse().ok()).flatten()
 }
 
 /// A JSON scalar as text: a string unescaped, anything else as written.
@@ -337,7 +405,7 @@ fn plain(raw: &str) -> (Cow<'_, str>, JsonKind) {
 
 /// The OTLP data model's short name for a severity number (1-24).
 fn severity_short_name(number: &str) -> Option<&'static str> {
-    let number: u8 = number.trim_matches('"').parse().ok()?;
+    let number: u8 = plain(number).0.parse().ok()?;
     Some(match number {
         1..=4 => "TRACE",
         5..=8 => "DEBUG",
@@ -437,6 +505,83 @@ mod tests {
         let text = r#"{"attributes":[{"key":"n","value":{"intValue":"4x"}}]}"#;
         let error = read(text, &mut Vec::new()).expect_err("bad int");
         assert_eq!(error.column, text.find("{\"intValue").expect("there") + 1);
+    }
+
+    /// What the `otlp-json` fuzz target's model found (`fuzz/src/otlp.rs`):
+    /// serde's derived structs took arrays for objects, `null` lists were
+    /// errors while `null` members are absent, nested values were
+    /// unwrapped by their map's first member and more loosely than
+    /// top-level ones, and integers were taken with signs and zeros JSON
+    /// has not.
+    #[test]
+    fn otlp_json_is_read_as_written() {
+        // A struct as the array of its members is no export or record.
+        assert!(log_records(r#"{"resourceLogs":[[[[["x"]]]]]}"#).is_err());
+        assert!(read(r#"["1767225600000000000"]"#, &mut Vec::new()).is_err());
+        let text = r#"{"attributes":[["k",{"stringValue":"v"}]]}"#;
+        assert!(read(text, &mut Vec::new()).is_err());
+        let text = r#"{"body":["s"]}"#;
+        assert!(read(text, &mut Vec::new()).is_err());
+        // null is absent, lists included.
+        let line = r#"{"resourceLogs":[{"scopeLogs":null},{"scopeLogs":[{"logRecords":null}]}]}"#;
+        assert_eq!(log_records(line), Ok(Vec::new()));
+        assert_eq!(fields(r#"{"attributes":null,"body":null}"#), []);
+        // Nested values unwrap as top-level ones do.
+        let attribute =
+            |value: &str| format!(r#"{{"attributes":[{{"key":"a","value":{value}}}]}}"#);
+        let read_value = |value: &str| {
+            let text = attribute(value);
+            let mut out = Vec::new();
+            read(&text, &mut out)
+                .ok()
+                .and_then(|_| out.pop())
+                .map(|field| (field.value.into_owned(), field.json))
+        };
+        assert_eq!(
+            read_value(r#"{"aaa":1,"arrayValue":{"values":[{"intValue":"-7"},{}]}}"#),
+            Some(("[-7,null]".to_owned(), Some(JsonKind::Array)))
+        );
+        assert_eq!(
+            read_value(r#"{"arrayValue":{"values":[{"intValue":"+1"}]}}"#),
+            None
+        );
+        assert_eq!(
+            read_value(r#"{"arrayValue":{"values":[{"boolValue":"yes"}]}}"#),
+            None
+        );
+        assert_eq!(read_value(r#"{"arrayValue":{"values":{}}}"#), None);
+        assert_eq!(
+            read_value(
+                r#"{"kvlistValue":{"values":[{"key":"k","value":{"intValue":null,"stringValue":"s"}}]}}"#
+            ),
+            Some((r#"{"k":"s"}"#.to_owned(), Some(JsonKind::Object)))
+        );
+        // Integers as JSON writes them.
+        for bad in [r#""+42""#, r#""0042""#, r#""-0""#, r#"" 42""#, "-0", "4.0"] {
+            assert_eq!(
+                read_value(&format!(r#"{{"intValue":{bad}}}"#)),
+                None,
+                "{bad}"
+            );
+        }
+        for (good, read) in [(r#""-42""#, "-42"), ("42", "42"), (r#""0""#, "0")] {
+            assert_eq!(
+                read_value(&format!(r#"{{"intValue":{good}}}"#)),
+                Some((read.to_owned(), Some(JsonKind::Number))),
+                "{good}"
+            );
+        }
+        assert_eq!(read_value(r#"{"doubleValue":true}"#), None);
+        assert_eq!(
+            read_value(r#"{"doubleValue":"NaN"}"#),
+            Some(("NaN".to_owned(), Some(JsonKind::String)))
+        );
+        // A severity number written with escapes is still named.
+        assert!(fields(r#"{"severityNumber":"\u0039"}"#).contains(&(
+            "severityText".to_owned(),
+            "INFO".to_owned(),
+            Some(JsonKind::String)
+        )));
     }
 
     #[test]

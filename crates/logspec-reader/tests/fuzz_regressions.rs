@@ -19,3 +19,23 @@ fn journald_detection_skips_the_whitespace_the_reader_skips() {
     assert_eq!(detect(" \r\n{}", &Format::ALL), Some(Format::Journald));
     assert_eq!(detect(" x {}", &Format::ALL), Some(Format::Bare));
 }
+
+/// `otlp-json`: serde_json places an error at the last byte it read, which
+/// for a bad `\u` escape can be inside a multibyte character; the error's
+/// column was then no character of the line (journald shared the fault).
+#[test]
+fn json_errors_are_placed_on_characters() {
+    let line = r#"{"resourceLogs":[],"k":"\u0{ɠ"}"#;
+    let error = match logspec_reader::otlp::log_records(line) {
+        Ok(records) => panic!("read as {records:?}"),
+        Err(error) => error,
+    };
+    assert!(line.is_char_boundary(error.column - 1), "{error:?}");
+    assert_eq!(&line[error.column - 1..], "ɠ\"}");
+    let line = r#"{"MESSAGE":"\u0{ɠ"}"#;
+    let error = match read_envelope(Format::Journald, line) {
+        Ok(framed) => panic!("read as {framed:?}"),
+        Err(error) => error,
+    };
+    assert!(line.is_char_boundary(error.column - 1), "{error:?}");
+}

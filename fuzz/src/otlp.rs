@@ -1,0 +1,403 @@
+//! What the OTLP/JSON reader promises (`logspec_reader::otlp`), against a
+//! model of the OTLP/JSON log export built on `serde_json`'s reading of
+//! the line:
+//!
+//! - [`log_records`] finds every log record of the export, in order: its
+//!   ranges lie in the line, on character boundaries, one after the
+//!   other, and each holds exactly the JSON of one `logRecords` element;
+//!   an export it refuses is no export (or one `serde_json` cannot judge),
+//!   and the error is located inside the line.
+//! - Each log record, read by `read_record`, holds the record readers'
+//!   promises (`records::check_record`), and its fields are the model's:
+//!   the record's own members (`null` is absent), `severityText` named
+//!   after `severityNumber` when missing, the body and every attribute
+//!   with its `AnyValue` unwrapped (strings, 64-bit integers as decimal
+//!   text or number, doubles, booleans, arrays and key-value lists as
+//!   plain JSON, nested values unwrapped alike); a record the reader
+//!   refuses is one the model refuses.
+//! - An attribute's key span is the key's JSON string, every value span
+//!   the JSON of the member it was read from.
+
+use crate::instants::check_field_instant;
+use crate::records::{self, serde_unsure};
+use logspec_reader::otlp::log_records;
+use logspec_reader::{
+    Epoch, Field, Format, JsonKind, ReadError, ReadErrorKind, RecordHead, RecordLines,
+};
+use serde_json::Error;
+use serde_json::{Map, Value};
+use std::ops::Range;
+
+/// Nesting the model follows before it leaves the verdict to the reader
+/// (which refuses values nested past its JSON depth limit).
+const MAX_MODEL_DEPTH: usize = 60;
+
+/// Finds the log records of an export line, holds them to the model, and
+/// checks each as a record. The ranges found, when the line is an export.
+pub fn check_export(line: &str) -> Option<Vec<Range<usize>>> {
+    let found = log_records(line);
+    match &found {
+        Err(error) => check_error_column(line, error),
+        Ok(ranges) => {
+            let mut end = 0;
+            for range in ranges {
+                assert!(
+                    end <= range.start && line.get(range.clone()).is_some(),
+                    "{line:?}: log record {range:?} out of place"
+                );
+                end = range.end;
+            }
+        }
+    }
+    match serde_json::from_str::<Value>(line) {
+        Ok(value) => match (export_model(&value), &found) {
+            (Some(expected), Ok(ranges)) => {
+                let read: Vec<Value> = ranges
+                    .iter()
+                    .map(|range| {
+                        serde_json::from_str(&line[range.clone()])
+                            .unwrap_or_else(|e| panic!("{line:?}: {range:?} is no JSON: {e}"))
+                    })
+                    .collect();
+                assert_eq!(read, expected, "{line:?}: the log records found");
+            }
+            (Some(_), Err(error)) => {
+                assert!(duplicate(error), "{line:?}: an export, refused: {error:?}")
+            }
+            (None, Ok(_)) => panic!("{line:?}: no OTLP export, but log records were found"),
+            (None, Err(_)) => {}
+        },
+        Err(error) => assert!(
+            found.is_err() || unsure(&error),
+            "{line:?}: log records found, but serde_json says {error}"
+        ),
+    }
+    let ranges = found.ok()?;
+    for range in &ranges {
+        let lines = [(1, 0)];
+        records::check_record(
+            Format::OtlpJson,
+            RecordLines {
+                text: &line[range.clone()],
+                lines: &lines,
+            },
+        );
+    }
+    Some(ranges)
+}
+
+/// Whether `serde_json` failed on what it cannot tell: besides numbers
+/// beyond `f64` and deep nesting, a lone surrogate (`"\ud800"`), which
+/// JSON's grammar allows and `Value` cannot hold; the reader skips such
+/// strings where it does not read them.
+fn unsure(error: &Error) -> bool {
+    let message = error.to_string();
+    serde_unsure(error)
+        || ["surrogate", "hex escape", "invalid unicode code point"]
+            .iter()
+            .any(|cause| message.contains(cause))
+}
+
+fn check_error_column(text: &str, error: &ReadError) {
+    let offset = error.column.checked_sub(1);
+    assert!(
+        offset.is_some_and(|offset| offset <= text.len() && text.is_char_boundary(offset)),
+        "{text:?}: error column {} outside the text",
+        error.column
+    );
+}
+
+/// serde derives refuse repeated members that `serde_json::Value` keeps
+/// the last of.
+fn duplicate(error: &ReadError) -> bool {
+    matches!(&error.kind, ReadErrorKind::InvalidOtlp { reason } if reason.contains("duplicate field"))
+}
+
+/// The log records of an export, or `None` when it is none: an object
+/// whose `resourceLogs` is an array of objects, each with an optional
+/// array `scopeLogs` of objects, each with an optional array `logRecords`.
+fn export_model(export: &Value) -> Option<Vec<Value>> {
+    let mut records = Vec::new();
+    for resource in export.as_object()?.get("resourceLogs")?.as_array()? {
+        for scope in optional_array(resource.as_object()?.get("scopeLogs"))? {
+            records.extend(
+                optional_array(scope.as_object()?.get("logRecords"))?
+                    .iter()
+                    .cloned(),
+            );
+        }
+    }
+    Some(records)
+}
+
+/// A member that is an array when present (`null` is absent, as
+/// everywhere in OTLP/JSON but `resourceLogs`, which the export needs).
+fn optional_array(member: Option<&Value>) -> Option<&[Value]> {
+    match member {
+        None | Some(Value::Null) => Some(&[]),
+        Some(value) => value.as_array().map(Vec::as_slice),
+    }
+}
+
+/// A field as the model expects it: key, JSON type, its value (the text
+/// for strings, the JSON value otherwise) and the JSON value its span
+/// holds.
+#[derive(Debug)]
+struct Expected {
+    key: String,
+    json: JsonKind,
+    value: Value,
+    spanned: Value,
+}
+
+/// What the model makes of a log record: its fields, a refusal (`None`),
+/// or no verdict (`Err`: nested deeper than the model follows).
+type Verdict = Result<Option<Vec<Expected>>, ()>;
+
+/// Holds a read log record to the model (called by `records::check_record`).
+pub fn check_record(
+    text: &str,
+    fields: &[Field<'_>],
+    result: &Result<Option<RecordHead<'_>>, ReadError>,
+) {
+    let value = match serde_json::from_str::<Value>(text) {
+        Ok(value) => value,
+        Err(error) => {
+            assert!(
+                result.is_err() || unsure(&error),
+                "{text:?}: read, but serde_json says {error}"
+            );
+            return;
+        }
+    };
+    let Ok(expected) = record_model(&value) else {
+        return;
+    };
+    let expected = match (expected, result) {
+        (Some(expected), Ok(_)) => expected,
+        (None, Ok(_)) => panic!("{text:?}: no log record, but read as {fields:?}"),
+        (Some(expected), Err(error)) => {
+            return assert!(
+                duplicate(error),
+                "{text:?}: a log record with fields {expected:?}, refused: {error:?}"
+            )
+        }
+        (None, Err(_)) => return,
+    };
+    for field in fields {
+        if field.key.ends_with("TimeUnixNano") || field.key == "timeUnixNano" {
+            check_field_instant(&field.value, Some(Epoch::Nanoseconds));
+        }
+    }
+    let got: Vec<(&str, Option<JsonKind>)> = fields.iter().map(|f| (&*f.key, f.json)).collect();
+    let want: Vec<(&str, Option<JsonKind>)> =
+        expected.iter().map(|e| (&*e.key, Some(e.json))).collect();
+    assert_eq!(got, want, "{text:?}: fields");
+    for (field, expected) in fields.iter().zip(&expected) {
+        let agrees = match (&expected.value, expected.json) {
+            (Value::String(string), JsonKind::String) => field.value == *string,
+            (Value::Null, _) => field.value.is_empty(),
+            (value, _) => serde_json::from_str::<Value>(&field.value).ok().as_ref() == Some(value),
+        };
+        assert!(
+            agrees,
+            "{text:?}: {} = {:?}, expected {}",
+            field.key, field.value, expected.value
+        );
+        if let Some(span) = &field.key_span {
+            let written = text.get(span.clone()).unwrap_or_default();
+            assert_eq!(
+                serde_json::from_str::<String>(written).ok().as_deref(),
+                Some(&*field.key),
+                "{text:?}: key span {span:?}"
+            );
+        }
+        if let Some(span) = &field.value_span {
+            let written = text.get(span.clone()).unwrap_or_default();
+            assert_eq!(
+                serde_json::from_str::<Value>(written).ok().as_ref(),
+                Some(&expected.spanned),
+                "{text:?}: value span {span:?} of {}",
+                field.key
+            );
+        }
+    }
+}
+
+/// The short name the OTLP data model gives a `severityNumber` (a
+/// number, or a string holding one).
+fn severity_name(number: &Value) -> Option<&'static str> {
+    short_name(match number {
+        Value::String(text) => text.parse::<u8>().ok()?,
+        other => u8::try_from(other.as_u64()?).ok()?,
+    })
+}
+
+/// The OTLP data model's short name of a severity number (1-24).
+pub fn short_name(number: u8) -> Option<&'static str> {
+    Some(match number {
+        1..=4 => "TRACE",
+        5..=8 => "DEBUG",
+        9..=12 => "INFO",
+        13..=16 => "WARN",
+        17..=20 => "ERROR",
+        21..=24 => "FATAL",
+        _ => return None,
+    })
+}
+
+fn record_model(record: &Value) -> Verdict {
+    let Some(members) = record.as_object() else {
+        return Ok(None);
+    };
+    let member = |name: &str| members.get(name).filter(|value| !value.is_null());
+    let mut out = Vec::new();
+    let scalar = |name: &str, out: &mut Vec<Expected>| {
+        if let Some(value) = member(name) {
+            out.push(Expected {
+                key: name.to_owned(),
+                json: records::kind_of(value),
+                value: value.clone(),
+                spanned: value.clone(),
+            });
+        }
+    };
+    scalar("timeUnixNano", &mut out);
+    scalar("observedTimeUnixNano", &mut out);
+    scalar("severityNumber", &mut out);
+    scalar("severityText", &mut out);
+    if member("severityText").is_none() {
+        if let Some((number, name)) =
+            member("severityNumber").and_then(|number| Some((number, severity_name(number)?)))
+        {
+            out.push(Expected {
+                key: "severityText".to_owned(),
+                json: JsonKind::String,
+                value: Value::from(name),
+                spanned: number.clone(),
+            });
+        }
+    }
+    if let Some(body) = member("body") {
+        let Some((json, value)) = any_model(body, 0)? else {
+            return Ok(None);
+        };
+        out.push(Expected {
+            key: "body".to_owned(),
+            json,
+            value,
+            spanned: body.clone(),
+        });
+    }
+    scalar("eventName", &mut out);
+    scalar("traceId", &mut out);
+    scalar("spanId", &mut out);
+    let Some(attributes) = optional_array(members.get("attributes")) else {
+        return Ok(None);
+    };
+    for attribute in attributes {
+        let Some(key) = attribute.get("key").and_then(Value::as_str) else {
+            return Ok(None);
+        };
+        let (json, value, spanned) = match attribute.get("value").filter(|v| !v.is_null()) {
+            None => (JsonKind::Null, Value::Null, Value::Null),
+            Some(any) => match any_model(any, 0)? {
+                Some((json, value)) => (json, value, any.clone()),
+                None => return Ok(None),
+            },
+        };
+        out.push(Expected {
+            key: key.to_owned(),
+            json,
+            value,
+            spanned,
+        });
+    }
+    Ok(Some(out))
+}
+
+/// An `AnyValue` unwrapped: its JSON type and value, `None` when it is no
+/// `AnyValue`. The first member set of `stringValue` (or `bytesValue`),
+/// `intValue`, `doubleValue`, `boolValue`, `arrayValue`, `kvlistValue`
+/// decides; none set is null.
+fn any_model(any: &Value, depth: usize) -> Result<Option<(JsonKind, Value)>, ()> {
+    if depth > MAX_MODEL_DEPTH {
+        return Err(());
+    }
+    let Some(members) = any.as_object() else {
+        return Ok(None);
+    };
+    let member = |name: &str| members.get(name).filter(|value| !value.is_null());
+    if let Some(value) = member("stringValue").or_else(|| member("bytesValue")) {
+        return Ok(value.is_string().then(|| (JsonKind::String, value.clone())));
+    }
+    if let Some(value) = member("intValue") {
+        return Ok(int_model(value).map(|int| (JsonKind::Number, Value::from(int))));
+    }
+    if let Some(value) = member("doubleValue") {
+        return Ok(match value {
+            Value::Number(_) => Some((JsonKind::Number, value.clone())),
+            Value::String(_) => Some((JsonKind::String, value.clone())),
+            _ => None,
+        });
+    }
+    if let Some(value) = member("boolValue") {
+        return Ok(value
+            .is_boolean()
+            .then(|| (JsonKind::Boolean, value.clone())));
+    }
+    if let Some(array) = member("arrayValue") {
+        let mut items = Vec::new();
+        for item in values_of(array).into_iter().flatten() {
+            match any_model(item, depth + 1)? {
+                Some((_, value)) => items.push(value),
+                None => return Ok(None),
+            }
+        }
+        return Ok(values_of(array).map(|_| (JsonKind::Array, Value::Array(items))));
+    }
+    if let Some(list) = member("kvlistValue") {
+        let mut object = Map::new();
+        for pair in values_of(list).into_iter().flatten() {
+            let Some(key) = pair.get("key").and_then(Value::as_str) else {
+                return Ok(None);
+            };
+            let value = match pair.get("value").filter(|value| !value.is_null()) {
+                None => Value::Null,
+                Some(any) => match any_model(any, depth + 1)? {
+                    Some((_, value)) => value,
+                    None => return Ok(None),
+                },
+            };
+            object.insert(key.to_owned(), value);
+        }
+        return Ok(values_of(list).map(|_| (JsonKind::Object, Value::Object(object))));
+    }
+    Ok(Some((JsonKind::Null, Value::Null)))
+}
+
+/// An `intValue`: a 64-bit integer, written as a JSON number or as a
+/// string holding one.
+fn int_model(value: &Value) -> Option<i64> {
+    match value {
+        Value::Number(number) => number.as_i64(),
+        Value::String(text) => canonical_integer(text),
+        _ => None,
+    }
+}
+
+/// `text` as an integer written as JSON writes one (`0` or `-?[1-9][0-9]*`;
+/// `-0` is none: JSON readers take it for a float), when it fits 64 bits.
+pub fn canonical_integer(text: &str) -> Option<i64> {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    let canonical = text == "0"
+        || (digits.starts_with(|c: char| ('1'..='9').contains(&c))
+            && digits.bytes().all(|b| b.is_ascii_digit()));
+    canonical.then(|| text.parse().ok()).flatten()
+}
+
+/// The `values` of an `ArrayValue` or `KeyValueList`: an array, or
+/// nothing when absent; `None` when it is no such object.
+fn values_of(list: &Value) -> Option<&[Value]> {
+    optional_array(list.as_object()?.get("values"))
+}
