@@ -585,6 +585,20 @@ mod tests {
     }
 
     #[test]
+    fn keys_that_are_serde_json_tokens_are_plain_keys() {
+        // serde_json's private raw-value key, as a key-value list's first
+        // key (found by the otlp-export fuzz target, whose model tripped on it).
+        let text = r#"{"body":{"kvlistValue":{"values":[{"key":"$serde_json::private::RawValue","value":{"bytesValue":"]"}},{"key":"w","value":{"doubleValue":-1.5}}]}}}"#;
+        let mut out = Vec::new();
+        read(text, &mut out).expect("a valid record");
+        assert_eq!(
+            out[0].value,
+            r#"{"$serde_json::private::RawValue":"]","w":-1.5}"#
+        );
+        assert_eq!(out[0].json, Some(JsonKind::Object));
+    }
+
+    #[test]
     fn shape() {
         assert!(looks_like(r#" { "resourceLogs": []}"#));
         assert!(!looks_like(r#"{"event":"x","msg":"resourceLogs"}"#));
