@@ -14,6 +14,7 @@
 //! them to the spec's names, so the checks below know one vocabulary.
 
 use crate::finding::{Code, Excerpt, Finding, FindingSink};
+use crate::kind::KindPlan;
 use crate::plan::{EventPlan, Plan, VariantPlan};
 use crate::Severity;
 use logspec_reader::{Envelope, Field, Format, JsonKind};
@@ -82,13 +83,7 @@ pub fn identify<'a>(
             .event_by_title(format, &title.value)
             .map_or_else(|| unknown(title), Identity::Event)
     } else if let Some(key) = &kind_plan.event_key {
-        let written = fields.iter().find(|field| {
-            kind_plan
-                .glossary_name(format, &field.key)
-                .unwrap_or(&field.key)
-                == key.as_str()
-        });
-        match written {
+        match written(kind_plan, format, fields, key) {
             None => {
                 by_message(plan, kind, format, fields).map_or(Identity::Missing, Identity::Event)
             }
@@ -117,17 +112,28 @@ pub fn identify<'a>(
     identity
 }
 
+/// The field the spec calls `name`, however `format` writes it (before
+/// [`identify`] renames the fields).
+fn written<'f, 'a>(
+    kind_plan: &KindPlan,
+    format: Format,
+    fields: &'f [Field<'a>],
+    name: &str,
+) -> Option<&'f Field<'a>> {
+    fields.iter().find(|field| {
+        kind_plan
+            .glossary_name(format, &field.key)
+            .unwrap_or(&field.key)
+            == name
+    })
+}
+
 /// The event a record without an event key is, told by its message among
 /// the events the document names no event for.
 fn by_message(plan: &Plan, kind: usize, format: Format, fields: &[Field<'_>]) -> Option<usize> {
     let kind_plan = &plan.kinds[kind];
     let name = kind_plan.message.as_deref()?;
-    let message = fields.iter().find(|field| {
-        kind_plan
-            .glossary_name(format, &field.key)
-            .unwrap_or(&field.key)
-            == name
-    })?;
+    let message = written(kind_plan, format, fields, name)?;
     kind_plan.by_message.iter().copied().find(|&event| {
         plan.events[event]
             .variants

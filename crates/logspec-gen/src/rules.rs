@@ -197,23 +197,19 @@ impl Run {
                 });
             }
         }
-        for (field_index, (field, chars)) in rule.agree.iter().enumerate() {
+        for (field_index, (field, _)) in rule.agree.iter().enumerate() {
             let Some(value) = record.value(field) else {
                 continue;
             };
-            let cut = |text: &str| -> String {
-                match chars {
-                    Some(chars) => text.chars().take(*chars).collect(),
-                    None => text.to_owned(),
-                }
-            };
             match entry.values.iter().find(|(at, _)| *at == field_index) {
-                Some((_, first)) if cut(first) != cut(value) => findings.push(RuleFinding {
-                    code: Code::Mismatch,
-                    rule: rule_index,
-                    record: index,
-                    key: key.clone(),
-                }),
+                Some((_, first)) if !rule.agrees(field_index, first, value) => {
+                    findings.push(RuleFinding {
+                        code: Code::Mismatch,
+                        rule: rule_index,
+                        record: index,
+                        key: key.clone(),
+                    })
+                }
                 Some(_) => {}
                 None => entry.values.push((field_index, value.to_owned())),
             }
@@ -221,8 +217,7 @@ impl Run {
         if entry.cited.len() < CITED_PER_KEY {
             entry.cited.push(index);
         }
-        let state = &rule.states[entry.state];
-        if state.accepting && state.next.iter().all(Option::is_none) {
+        if rule.closed(entry.state) {
             entry.cited.truncate(1);
             entry.values.clear();
         }
@@ -240,23 +235,15 @@ impl Run {
             if state.violated || rule.states[state.state].accepting {
                 continue;
             }
-            let mut finishing = rule.finishing(state.state).peekable();
-            let waits = finishing.peek().is_some();
-            let observable = finishing.any(|label| {
-                rule.label_kinds[label]
-                    .iter()
-                    .any(|&kind| kinds_seen.get(kind).copied().unwrap_or(true))
-            });
-            if waits && !observable {
+            if !rule.end_observable(state.state, |kind| {
+                kinds_seen.get(kind).copied().unwrap_or(true)
+            }) {
                 continue;
             }
             if let Some(scope) = rule.scope {
-                let seen = rule.states[state.state]
-                    .next
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, next)| next.is_some())
-                    .any(|(label, _)| self.scope_seen[label].contains(&key[scope]));
+                let seen = rule
+                    .awaited(state.state)
+                    .any(|label| self.scope_seen[label].contains(&key[scope]));
                 if !seen {
                     continue;
                 }

@@ -614,10 +614,7 @@ impl Walk<'_> {
                 self.rules
                     .keys(rule)
                     .filter(move |(_, state)| {
-                        plan.rules[rule].states[state.state]
-                            .next
-                            .iter()
-                            .any(Option::is_some)
+                        plan.rules[rule].awaited(state.state).next().is_some()
                     })
                     .map(move |(key, state)| (rule, key.clone(), state.state))
             })
@@ -645,13 +642,7 @@ impl Walk<'_> {
     /// Whether a key of `rule` left in `state` would be reported: it waits
     /// for nothing, or for a record of a kind this walk writes.
     fn judged(&self, rule: &RulePlan, state: usize) -> bool {
-        let mut finishing = rule.finishing(state).peekable();
-        finishing.peek().is_none()
-            || finishing.any(|label| {
-                rule.label_kinds[label]
-                    .iter()
-                    .any(|&kind| self.layout.framings[kind].is_some())
-            })
+        rule.end_observable(state, |kind| self.layout.framings[kind].is_some())
     }
 
     /// The labels of a shortest way from `state` to an accepting state

@@ -18,6 +18,7 @@
 //! author wrote.
 
 use serde_json::{json, Map, Value};
+use std::collections::HashMap;
 
 /// Generated data paths and the paths of the entries they came from.
 pub type Origins = Vec<(String, String)>;
@@ -47,6 +48,13 @@ pub fn expand(data: &mut Value) -> Origins {
         .and_then(|wire| wire.get("event_key"))
         .and_then(Value::as_str)
         .map(str::to_owned);
+    // Event ids to their index, so two thousand entries are grouped
+    // without a search per entry.
+    let mut by_id: HashMap<String, usize> = events
+        .iter()
+        .enumerate()
+        .filter_map(|(index, event)| Some((event.get("id")?.as_str()?.to_owned(), index)))
+        .collect();
     let mut order: Vec<Value> = Vec::new();
     for (section_index, section) in sections.iter().enumerate() {
         let title = section
@@ -68,11 +76,8 @@ pub fn expand(data: &mut Value) -> Origins {
             let messages = messages(entry);
             let named = entry.get("event").and_then(Value::as_str);
             let id = named.map_or_else(|| message_id(&messages), str::to_owned);
-            let event_index = match events
-                .iter()
-                .position(|event| event.get("id").and_then(Value::as_str) == Some(id.as_str()))
-            {
-                Some(index) => index,
+            let event_index = match by_id.get(&id) {
+                Some(&index) => index,
                 None => {
                     let mut event = json!({
                         "id": id,
@@ -87,6 +92,7 @@ pub fn expand(data: &mut Value) -> Origins {
                     }
                     events.push(event);
                     origins.push((format!("/events/{}", events.len() - 1), source.clone()));
+                    by_id.insert(id.clone(), events.len() - 1);
                     events.len() - 1
                 }
             };

@@ -281,18 +281,12 @@ impl RuleRun {
             let Some(value) = record.value(field) else {
                 continue;
             };
-            let cut = |text: &str| -> String {
-                match chars {
-                    Some(chars) => text.chars().take(*chars).collect(),
-                    None => text.to_owned(),
-                }
-            };
             match entry
                 .values
                 .iter()
                 .find(|(index, ..)| *index == field_index)
             {
-                Some((_, first, cited)) if cut(first) != cut(value) => {
+                Some((_, first, cited)) if !rule.agrees(field_index, first, value) => {
                     let mut finding = rule_finding(
                         plan,
                         rule,
@@ -325,8 +319,7 @@ impl RuleRun {
         if entry.cited.len() < CITED_PER_KEY {
             entry.cited.push(here);
         }
-        let state = &rule.states[entry.state];
-        if state.accepting && state.next.iter().all(Option::is_none) {
+        if rule.closed(entry.state) {
             // A finished lifecycle can only be cited by a later violation:
             // keep its first record and nothing it would need to agree on.
             entry.cited.truncate(1);
@@ -376,29 +369,17 @@ impl RuleRun {
         });
         for (key, state) in open {
             let allowed = rule.allowed(state.state);
-            // A key waiting only for records of kinds no input held cannot
-            // be judged: nothing could have shown its end.
-            let mut finishing = rule.finishing(state.state).peekable();
-            let waits = finishing.peek().is_some();
-            let observable = finishing.any(|label| {
-                rule.label_kinds[label]
-                    .iter()
-                    .any(|&kind| kinds_seen.get(kind).copied().unwrap_or(true))
-            });
-            if waits && !observable {
+            if !rule.end_observable(state.state, |kind| {
+                kinds_seen.get(kind).copied().unwrap_or(true)
+            }) {
                 continue;
             }
             if let Some(scope) = rule.scope {
                 // Judge only keys whose other side could have been observed.
-                let observable = rule.states[state.state]
-                    .next
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, next)| next.is_some())
-                    .any(|(label, _)| {
-                        let seen = &self.scope_seen[label];
-                        seen.len() >= SCOPE_VALUES || seen.contains(&key[scope])
-                    });
+                let observable = rule.awaited(state.state).any(|label| {
+                    let seen = &self.scope_seen[label];
+                    seen.len() >= SCOPE_VALUES || seen.contains(&key[scope])
+                });
                 if !observable {
                     continue;
                 }

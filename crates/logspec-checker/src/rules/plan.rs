@@ -206,6 +206,39 @@ impl RulePlan {
             })
     }
 
+    /// The labels a key in `state` may see next.
+    pub fn awaited(&self, state: usize) -> impl Iterator<Item = usize> + '_ {
+        self.states[state]
+            .next
+            .iter()
+            .enumerate()
+            .filter_map(|(label, next)| next.map(|_| label))
+    }
+
+    /// Whether a key in `state` is done: accepting, and nothing may follow.
+    pub fn closed(&self, state: usize) -> bool {
+        let state = &self.states[state];
+        state.accepting && state.next.iter().all(Option::is_none)
+    }
+
+    /// Whether an unfinished key in `state` can be held to its end: it
+    /// waits for nothing, or for a record of a kind `held` says was read.
+    /// A key waiting only on kinds no input held cannot have shown its end.
+    pub fn end_observable(&self, state: usize, held: impl Fn(usize) -> bool) -> bool {
+        let mut finishing = self.finishing(state).peekable();
+        finishing.peek().is_none()
+            || finishing.any(|label| self.label_kinds[label].iter().any(|&kind| held(kind)))
+    }
+
+    /// Whether `value` agrees with `first` on agreed field `field` (on its
+    /// first characters where the rule compares only those).
+    pub fn agrees(&self, field: usize, first: &str, value: &str) -> bool {
+        match self.agree.get(field).and_then(|(_, chars)| *chars) {
+            Some(chars) => first.chars().take(chars).eq(value.chars().take(chars)),
+            None => first == value,
+        }
+    }
+
     /// `REQID=a1b2…, host=db-01`.
     pub fn describe_key(&self, key: &[String]) -> String {
         self.key_names
