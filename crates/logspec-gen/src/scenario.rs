@@ -608,32 +608,28 @@ impl Walk<'_> {
 
     /// Keys whose state allows a further record, with that state.
     fn continuable(&self) -> Vec<(usize, Vec<String>, usize)> {
-        let plan = &self.compiled.plan;
-        (0..plan.rules.len())
-            .flat_map(|rule| {
-                self.rules
-                    .keys(rule)
-                    .filter(move |(_, state)| {
-                        plan.rules[rule].awaited(state.state).next().is_some()
-                    })
-                    .map(move |(key, state)| (rule, key.clone(), state.state))
-            })
-            .collect()
+        self.keys_where(|rule, state| rule.awaited(state).next().is_some())
     }
 
     /// Keys left in a state that is not accepting, but for those waiting
     /// only for records of kinds left out: the checker does not hold them
     /// against inputs that hold no such kind.
     fn unfinished(&self) -> Vec<(usize, Vec<String>, usize)> {
-        let plan = &self.compiled.plan;
-        (0..plan.rules.len())
+        self.keys_where(|rule, state| !rule.states[state].accepting && self.judged(rule, state))
+    }
+
+    /// Every (rule, key, state) whose state `keep` accepts.
+    fn keys_where(
+        &self,
+        keep: impl Fn(&RulePlan, usize) -> bool,
+    ) -> Vec<(usize, Vec<String>, usize)> {
+        let rules = &self.compiled.plan.rules;
+        let keep = &keep;
+        (0..rules.len())
             .flat_map(|rule| {
                 self.rules
                     .keys(rule)
-                    .filter(move |(_, state)| {
-                        !plan.rules[rule].states[state.state].accepting
-                            && self.judged(&plan.rules[rule], state.state)
-                    })
+                    .filter(move |(_, state)| keep(&rules[rule], state.state))
                     .map(move |(key, state)| (rule, key.clone(), state.state))
             })
             .collect()
