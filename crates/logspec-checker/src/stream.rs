@@ -18,7 +18,8 @@ use logspec_reader::{
     Assembler, Fed, Field, Format, Framing, Instant, LineReader, Pair, RecordLines,
 };
 use serde::Serialize;
-use std::collections::VecDeque;
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, VecDeque};
 use std::io::BufRead;
 use std::sync::Arc;
 
@@ -175,12 +176,23 @@ impl<'p> Checker<'p> {
             }
         };
         if alignment == Alignment::MergedByTimestamp {
-            while let Some(index) = earliest(&heads, &cursors) {
-                let Some(head) = heads[index].take() else {
-                    break;
+            // A heap of the inputs' next records: thousands of inputs (one
+            // file per run) cost a logarithm per record, not a scan.
+            let mut queue = BinaryHeap::new();
+            for (index, head) in heads.iter().enumerate() {
+                if let Some(head) = head {
+                    queue.push(Reverse(Due::of(head, &cursors[index], index)));
+                }
+            }
+            while let Some(Reverse(due)) = queue.pop() {
+                let Some(head) = heads[due.input].take() else {
+                    continue;
                 };
                 observe(head.record, sink);
-                heads[index] = cursors[index].next(&mut context, rules_on, sink)?;
+                heads[due.input] = cursors[due.input].next(&mut context, rules_on, sink)?;
+                if let Some(head) = &heads[due.input] {
+                    queue.push(Reverse(Due::of(head, &cursors[due.input], due.input)));
+                }
             }
         } else {
             for (index, cursor) in cursors.iter_mut().enumerate() {
@@ -230,29 +242,28 @@ fn alignment(heads: &[Option<Head>]) -> Alignment {
     }
 }
 
-/// The input whose next record is earliest; ties go to the earlier input.
-/// A record without a comparable timestamp counts as its input's last time.
-fn earliest<R>(heads: &[Option<Head>], cursors: &[Cursor<R>]) -> Option<usize> {
-    let mut best: Option<(usize, Option<Instant>)> = None;
-    for (index, head) in heads.iter().enumerate() {
-        let Some(head) = head else { continue };
-        let at = head.instant.or(cursors[index]
-            .state
-            .timeline
-            .last
-            .map(|(instant, _)| instant));
-        let earlier = match (&best, at) {
-            (None, _) => true,
-            (Some((_, Some(best_at))), Some(at)) => {
-                at.compare(*best_at) == Some(std::cmp::Ordering::Less)
-            }
-            _ => false,
-        };
-        if earlier {
-            best = Some((index, at));
-        }
+/// When an input's next record is due in the merge: its timestamp (one
+/// without a timestamp counts as its input's last time), ties going to the
+/// earlier input. Timestamps of different kinds cannot be compared; they
+/// are ordered by kind so the order stays total.
+#[derive(PartialEq, Eq, PartialOrd, Ord)]
+struct Due {
+    at: Option<(u8, i64)>,
+    input: usize,
+}
+
+impl Due {
+    fn of<R>(head: &Head, cursor: &Cursor<R>, input: usize) -> Due {
+        let at = head
+            .instant
+            .or(cursor.state.timeline.last.map(|(instant, _)| instant))
+            .map(|instant| match instant {
+                Instant::Absolute(micros) => (0, micros),
+                Instant::Yearless(micros) => (1, micros),
+                Instant::Local(micros) => (2, micros),
+            });
+        Due { at, input }
     }
-    best.map(|(index, _)| index)
 }
 
 /// Reads one input record by record.

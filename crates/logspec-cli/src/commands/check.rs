@@ -1,23 +1,13 @@
-//! `logspec check`: read inputs, check every record, render one report.
-//!
-//! An input may be a directory (a producer's runtime folder): every file
-//! below it that one of the spec's record kinds names by path is checked
-//! as that kind, in path order; the others are listed as skipped, never
-//! read (such a folder can hold secrets, like a token file).
+//! `logspec check`: read inputs (see `inputs` for directories and
+//! compressed files), check every record, render one report.
 
-use crate::{spec_arg, CliError, Verdict};
+use crate::{inputs, spec_arg, CliError, Verdict};
 use clap::ValueEnum;
 use logspec_checker::rules::EngineOptions;
-use logspec_checker::stream::Input;
-use logspec_checker::{
-    CheckOptions, Checker, Code, Finding, FindingSink, Plan, DEFAULT_MAX_LINE_BYTES,
-};
+use logspec_checker::{CheckOptions, Checker, Plan, DEFAULT_MAX_LINE_BYTES};
 use logspec_reader::Format;
 use logspec_report::{human, json, Collector, Report, DEFAULT_FINDING_LIMIT};
-use std::fs::File;
-use std::io::{self, BufRead, BufReader, IsTerminal, Write};
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::io::{self, IsTerminal, Write};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -124,13 +114,8 @@ pub fn run(args: Args) -> Result<Verdict, CliError> {
             )))
         }
     };
-    if args.files.iter().filter(|file| *file == "-").count() > 1 {
-        return Err(CliError::Usage(
-            "standard input (`-`) can be read only once".to_owned(),
-        ));
-    }
     let mut collector = Collector::new(args.max_findings);
-    let files = expand(&plan, &args.files, &mut collector)?;
+    let files = inputs::expand(&plan, &args.files, &mut collector)?;
     let mut hosts: Vec<(String, String)> = Vec::new();
     for assignment in &args.hosts {
         let Some((file, host)) = assignment.split_once('=') else {
@@ -145,25 +130,7 @@ pub fn run(args: Args) -> Result<Verdict, CliError> {
         }
         hosts.push((file.to_owned(), host.to_owned()));
     }
-    // Open everything first: an unreadable input fails the run before any
-    // report is written, rather than after a partial one.
-    let inputs = files
-        .iter()
-        .map(|path| {
-            open(path).map(|reader| Input {
-                name: if path == "-" {
-                    "<stdin>".to_owned()
-                } else {
-                    path.clone()
-                },
-                reader,
-                host: hosts
-                    .iter()
-                    .find(|(file, _)| file == path)
-                    .map(|(_, host)| host.clone()),
-            })
-        })
-        .collect::<Result<Vec<_>, _>>()?;
+    let inputs::Opened { pool, inputs } = inputs::open(&files, &hosts)?;
 
     let mut checker = Checker::new(
         &plan,
@@ -185,6 +152,7 @@ pub fn run(args: Args) -> Result<Verdict, CliError> {
                 path: args.files.join(", "),
                 source,
             })?;
+    inputs::report_damage(&pool, &mut collector);
     let coverage = checker.coverage().report(&plan);
     let report = Report::new(
         plan.producer.clone(),
@@ -223,93 +191,4 @@ pub fn run(args: Args) -> Result<Verdict, CliError> {
     } else {
         Verdict::Pass
     })
-}
-
-/// The inputs to read: files as given, and in place of each directory the
-/// files below it that a record kind names, in path order. Files a
-/// directory holds that no kind names are reported as skipped.
-fn expand(
-    plan: &Plan,
-    given: &[String],
-    sink: &mut dyn FindingSink,
-) -> Result<Vec<String>, CliError> {
-    let mut inputs = Vec::new();
-    for path in given {
-        if path == "-" || !Path::new(path).is_dir() {
-            inputs.push(path.clone());
-            continue;
-        }
-        let mut found = Vec::new();
-        walk(Path::new(path), &mut found).map_err(|source| CliError::Input {
-            path: path.clone(),
-            source,
-        })?;
-        found.sort();
-        let before = inputs.len();
-        for file in found {
-            let name = file.to_string_lossy().into_owned();
-            if plan.kind_for_path(&name).is_some() {
-                inputs.push(name);
-            } else {
-                sink.push(Finding::new(
-                    Code::FileSkipped,
-                    &Arc::from(name.as_str()),
-                    0,
-                    format!(
-                        "not read: none of the record kinds of {} names this file by path",
-                        plan.producer
-                    ),
-                ));
-            }
-        }
-        if inputs.len() == before {
-            let patterns: Vec<String> = plan
-                .kinds
-                .iter()
-                .flat_map(|kind| kind.path_patterns().map(str::to_owned))
-                .collect();
-            return Err(CliError::Usage(format!(
-                "directory {path} holds no file that {} names by path ({})",
-                plan.producer,
-                if patterns.is_empty() {
-                    "the spec names none: give the files".to_owned()
-                } else {
-                    patterns.join(", ")
-                }
-            )));
-        }
-    }
-    Ok(inputs)
-}
-
-/// Every regular file below `dir`; symbolic links are not followed.
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let entry = entry?;
-        let kind = entry.file_type()?;
-        if kind.is_dir() {
-            walk(&entry.path(), out)?;
-        } else if kind.is_file() {
-            out.push(entry.path());
-        }
-    }
-    Ok(())
-}
-
-/// Opens a file to read, or stdin for `-`.
-pub(crate) fn open(path: &str) -> Result<Box<dyn BufRead>, CliError> {
-    if path == "-" {
-        return Ok(Box::new(BufReader::with_capacity(1 << 16, io::stdin())));
-    }
-    let file = File::open(path).map_err(|source| CliError::Input {
-        path: path.to_owned(),
-        source,
-    })?;
-    if file.metadata().is_ok_and(|metadata| metadata.is_dir()) {
-        return Err(CliError::Input {
-            path: path.to_owned(),
-            source: io::Error::other("is a directory"),
-        });
-    }
-    Ok(Box::new(BufReader::with_capacity(1 << 16, file)))
 }

@@ -1,0 +1,217 @@
+//! What `check` and `shape` read, through the real binary: compressed
+//! inputs told by content, thousands of files under a low descriptor
+//! limit, and `shape record` refusing input it recognised nothing in.
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+fn logspec() -> Command {
+    match Command::cargo_bin("logspec") {
+        Ok(command) => command,
+        Err(error) => panic!("binary not built: {error}"),
+    }
+}
+
+fn run(command: &mut Command) -> std::process::Output {
+    command.output().unwrap_or_else(|error| panic!("{error}"))
+}
+
+fn repo_file(relative: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .join(relative)
+}
+
+fn json_of(output: &std::process::Output) -> Value {
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|error| {
+        panic!(
+            "stdout is not JSON ({error}):\n{}\nstderr: {}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        )
+    })
+}
+
+fn tempdir() -> tempfile::TempDir {
+    tempfile::tempdir().unwrap_or_else(|error| panic!("{error}"))
+}
+
+fn write(path: &Path, bytes: &[u8]) {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).unwrap_or_else(|error| panic!("{error}"));
+    }
+    std::fs::write(path, bytes).unwrap_or_else(|error| panic!("{error}"));
+}
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder
+        .write_all(bytes)
+        .and_then(|()| encoder.finish())
+        .unwrap_or_else(|error| panic!("{error}"))
+}
+
+fn zstd(bytes: &[u8]) -> Vec<u8> {
+    zstd::encode_all(bytes, 3).unwrap_or_else(|error| panic!("{error}"))
+}
+
+fn example() -> Vec<u8> {
+    std::fs::read(repo_file("spec/examples/ctrl-exec.log")).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// The binary run under `ulimit -n limit`, through the shell.
+fn limited(limit: u32) -> Command {
+    let binary = assert_cmd::cargo::cargo_bin("logspec");
+    let mut command = Command::new("sh");
+    command
+        .arg("-c")
+        .arg(format!("ulimit -n {limit} && exec \"$0\" \"$@\""))
+        .arg(binary);
+    command
+}
+
+#[test]
+fn gzip_and_zstd_are_read_by_content_whatever_the_name() {
+    let dir = tempdir();
+    let plain = example();
+    let files = [
+        ("syslog.2.gz", gzip(&plain)),
+        ("rotated-without-extension", gzip(&plain)),
+        ("archive.log.zst", zstd(&plain)),
+        ("misnamed.gz", plain.clone()),
+    ];
+    for (name, bytes) in &files {
+        let path = dir.path().join(name);
+        write(&path, bytes);
+        let output = run(logspec()
+            .args(["check", "--spec", "ctrl-exec", "--report", "json"])
+            .arg(&path));
+        let report = json_of(&output);
+        assert_eq!(output.status.code(), Some(0), "{name}: {report:#}");
+        assert_eq!(report["summary"]["records"], 24, "{name}");
+        assert_eq!(report["findings"], Value::Array(Vec::new()), "{name}");
+    }
+    // Standard input has no name at all.
+    let output = run(logspec()
+        .args(["check", "--spec", "ctrl-exec", "--report", "json", "-"])
+        .write_stdin(zstd(&plain)));
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(json_of(&output)["summary"]["records"], 24);
+}
+
+#[test]
+fn a_cut_compressed_file_is_a_located_finding_not_a_failed_run() {
+    let dir = tempdir();
+    let whole = gzip(&example().repeat(200));
+    let path = dir.path().join("cut.gz");
+    write(&path, &whole[..whole.len() / 2]);
+    let output = run(logspec()
+        .args(["check", "--spec", "ctrl-exec", "--report", "json", "--partial"])
+        .arg(&path));
+    let report = json_of(&output);
+    assert_eq!(output.status.code(), Some(1), "{report:#}");
+    let damaged: Vec<&Value> = report["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|finding| {
+            finding["code"] == "parse-error"
+                && finding["message"]
+                    .as_str()
+                    .is_some_and(|message| message.contains("gzip data is damaged"))
+        })
+        .collect();
+    assert_eq!(damaged.len(), 1, "{report:#}");
+    let records = report["summary"]["records"].as_u64().unwrap_or_default();
+    assert!(records > 0 && records < 24 * 200, "{records}");
+    // The finding is on the line being read when the data broke: the last
+    // (cut) line read, or the next one when the cut fell on a line end.
+    let lines = report["summary"]["lines"].as_u64().unwrap_or_default();
+    let line = damaged[0]["line"].as_u64().unwrap_or_default();
+    assert!(line == lines || line == lines + 1, "{line} after {lines} lines");
+}
+
+#[test]
+fn thousands_of_run_records_fit_in_a_low_descriptor_limit() {
+    let dir = tempdir();
+    for index in 0..3000u32 {
+        let id = format!("20250115_{:06}_{:08x}", 100_000 + index % 1000, index);
+        let record = serde_json::json!({
+            "run_id": id, "cwd": "/srv", "command": "ls", "exit_code": 0,
+            "stdout": "", "stderr": "", "ts": 1_705_329_185.0 + f64::from(index),
+            "duration_ms": 1.0
+        });
+        write(
+            &dir.path().join(format!("runs/{id}/record.json")),
+            record.to_string().as_bytes(),
+        );
+    }
+    let output = run(limited(256)
+        .args(["check", "--spec", "agent-hub", "--report", "json"])
+        .arg(dir.path()));
+    let report = json_of(&output);
+    assert_eq!(output.status.code(), Some(0), "{}", report["findings"]);
+    assert_eq!(report["inputs"].as_array().map(Vec::len), Some(3000));
+    assert_eq!(report["summary"]["records"], 3000);
+    assert_eq!(report["alignment"]["order"], "merged-by-timestamp");
+}
+
+#[test]
+fn many_multi_line_files_merge_by_timestamp_within_the_limit() {
+    // Every file is still being read when the next one starts: they are
+    // closed and reopened (compressed ones decompressed again) in turn.
+    let dir = tempdir();
+    let plain = example();
+    let lines: Vec<&[u8]> = plain.split_inclusive(|&byte| byte == b'\n').collect();
+    let mut paths = Vec::new();
+    for index in 0..300 {
+        // Each file holds every line of the example: the merge interleaves
+        // 300 copies, which repeat keys and so raise stream findings, the
+        // same ones whether the files are closed in between or not.
+        let text: Vec<u8> = lines.concat();
+        let path = dir.path().join(format!("{index:03}.log"));
+        write(&path, &if index % 3 == 0 { gzip(&text) } else { text });
+        paths.push(path);
+    }
+    let limited_output = run(limited(96)
+        .args(["check", "--spec", "ctrl-exec", "--report", "json"])
+        .args(&paths));
+    let unlimited_output = run(logspec()
+        .args(["check", "--spec", "ctrl-exec", "--report", "json"])
+        .args(&paths));
+    let limited_report = json_of(&limited_output);
+    let unlimited_report = json_of(&unlimited_output);
+    assert_eq!(limited_report["summary"]["records"], 24 * 300);
+    assert_eq!(limited_report["alignment"]["order"], "merged-by-timestamp");
+    assert_eq!(limited_report, unlimited_report);
+}
+
+#[test]
+fn shape_record_reads_directories_and_refuses_an_empty_baseline() {
+    let output = run(logspec()
+        .args(["shape", "record", "--spec", "agent-hub"])
+        .arg(repo_file("spec/examples/agent-hub/runtime")));
+    assert_eq!(output.status.code(), Some(0));
+    let shapes: Value = json_of(&output);
+    let text = shapes.to_string();
+    assert!(text.contains("run-record") && text.contains("command_executed"), "{text}");
+
+    let dir = tempdir();
+    for (name, bytes) in [
+        ("garbage.log", b"\x00\x01 not a log at all\nnor this\n".to_vec()),
+        ("empty.log", Vec::new()),
+        ("empty.gz", gzip(b"")),
+    ] {
+        let path = dir.path().join(name);
+        write(&path, &bytes);
+        let output = run(logspec()
+            .args(["shape", "record", "--spec", "ctrl-exec"])
+            .arg(&path));
+        assert_eq!(output.status.code(), Some(2), "{name}");
+        assert!(output.stdout.is_empty(), "{name}: a shape file was written");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains("no record of ctrl-exec"), "{name}: {stderr}");
+    }
+}
