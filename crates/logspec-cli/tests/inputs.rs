@@ -108,7 +108,14 @@ fn a_cut_compressed_file_is_a_located_finding_not_a_failed_run() {
     let path = dir.path().join("cut.gz");
     write(&path, &whole[..whole.len() / 2]);
     let output = run(logspec()
-        .args(["check", "--spec", "ctrl-exec", "--report", "json", "--partial"])
+        .args([
+            "check",
+            "--spec",
+            "ctrl-exec",
+            "--report",
+            "json",
+            "--partial",
+        ])
         .arg(&path));
     let report = json_of(&output);
     assert_eq!(output.status.code(), Some(1), "{report:#}");
@@ -130,7 +137,10 @@ fn a_cut_compressed_file_is_a_located_finding_not_a_failed_run() {
     // (cut) line read, or the next one when the cut fell on a line end.
     let lines = report["summary"]["lines"].as_u64().unwrap_or_default();
     let line = damaged[0]["line"].as_u64().unwrap_or_default();
-    assert!(line == lines || line == lines + 1, "{line} after {lines} lines");
+    assert!(
+        line == lines || line == lines + 1,
+        "{line} after {lines} lines"
+    );
 }
 
 #[test]
@@ -196,11 +206,17 @@ fn shape_record_reads_directories_and_refuses_an_empty_baseline() {
     assert_eq!(output.status.code(), Some(0));
     let shapes: Value = json_of(&output);
     let text = shapes.to_string();
-    assert!(text.contains("run-record") && text.contains("command_executed"), "{text}");
+    assert!(
+        text.contains("run-record") && text.contains("command_executed"),
+        "{text}"
+    );
 
     let dir = tempdir();
     for (name, bytes) in [
-        ("garbage.log", b"\x00\x01 not a log at all\nnor this\n".to_vec()),
+        (
+            "garbage.log",
+            b"\x00\x01 not a log at all\nnor this\n".to_vec(),
+        ),
         ("empty.log", Vec::new()),
         ("empty.gz", gzip(b"")),
     ] {
@@ -212,6 +228,9 @@ fn shape_record_reads_directories_and_refuses_an_empty_baseline() {
         assert_eq!(output.status.code(), Some(2), "{name}");
         assert!(output.stdout.is_empty(), "{name}: a shape file was written");
         let stderr = String::from_utf8_lossy(&output.stderr);
-        assert!(stderr.contains("no record of ctrl-exec"), "{name}: {stderr}");
+        assert!(
+            stderr.contains("no record of ctrl-exec"),
+            "{name}: {stderr}"
+        );
     }
 }

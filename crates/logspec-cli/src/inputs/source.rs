@@ -367,7 +367,11 @@ mod tests {
             let text: Vec<u8> = (0..3000)
                 .flat_map(|line| format!("input {index} line {line}\n").into_bytes())
                 .collect();
-            let stored = if index % 2 == 0 { gzip(&text) } else { text.clone() };
+            let stored = if index % 2 == 0 {
+                gzip(&text)
+            } else {
+                text.clone()
+            };
             std::fs::write(&path, stored).expect("writable");
             inputs.push(Pool::input(&pool, format!("{index}"), Origin::File(path)).lines());
             expected.push(text);
@@ -402,7 +406,10 @@ mod tests {
         assert!(text.len() < 20000);
         let damage = pool.borrow_mut().take_damage();
         assert_eq!(damage.len(), 1, "{damage:?}");
-        assert_eq!(damage[0].line, text.iter().filter(|&&b| b == b'\n').count() as u64 + 1);
+        assert_eq!(
+            damage[0].line,
+            text.iter().filter(|&&b| b == b'\n').count() as u64 + 1
+        );
         assert!(damage[0].message.contains("gzip"), "{}", damage[0].message);
     }
 }
