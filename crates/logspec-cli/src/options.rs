@@ -90,7 +90,7 @@ pub struct ReportTarget {
 
 fn parse_report_target(value: &str) -> Result<ReportTarget, String> {
     let (name, file) = match value.split_once('=') {
-        Some((name, file)) if file.is_empty() => {
+        Some((name, "")) => {
             return Err(format!(
                 "{name}= names no file (drop the `=` for standard output)"
             ))
