@@ -7,6 +7,7 @@
 
 mod commands;
 mod inputs;
+mod options;
 mod spec_arg;
 
 use clap::{Parser, Subcommand};
