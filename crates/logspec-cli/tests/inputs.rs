@@ -234,3 +234,141 @@ fn shape_record_reads_directories_and_refuses_an_empty_baseline() {
         );
     }
 }
+
+/// The ctrl-exec example with other programs' lines between its own, as
+/// in /var/log/syslog.
+fn shared_syslog() -> Vec<u8> {
+    let own = String::from_utf8(example()).unwrap_or_else(|error| panic!("{error}"));
+    let mut lines: Vec<&str> = own.lines().collect();
+    let others = [
+        "Mar 13 12:00:01 ctl-01 sshd[222]: Accepted publickey for root from 10.0.0.1 port 2222",
+        "Mar 13 12:00:02 ctl-01 CRON[12]: (root) CMD (run-parts /etc/cron.hourly)",
+        "Mar 13 12:00:03 ctl-01 sshd[223]: Disconnected from user root 10.0.0.1 port 2222",
+        "Mar 13 12:00:04 ctl-01 -- MARK --",
+        "Mar 13 12:00:05 ctl-01 last message repeated 3 times",
+    ];
+    for (index, other) in others.iter().enumerate() {
+        lines.insert(3 + index * 4, other);
+    }
+    let mut text = lines.join("\n");
+    text.push('\n');
+    text.into_bytes()
+}
+
+fn findings_of<'a>(report: &'a Value, code: &str) -> Vec<&'a Value> {
+    report["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|finding| finding["code"] == code)
+        .collect()
+}
+
+#[test]
+fn other_programs_in_a_shared_syslog_are_counted_once_per_program() {
+    let dir = tempdir();
+    let path = dir.path().join("syslog");
+    write(&path, &shared_syslog());
+    let output = run(logspec()
+        .args(["check", "--spec", "ctrl-exec", "--report", "json"])
+        .arg(&path));
+    let report = json_of(&output);
+    assert_eq!(output.status.code(), Some(0), "{report:#}");
+    assert_eq!(report["summary"]["records"], 24);
+    assert_eq!(report["inputs"][0]["foreign"], 5);
+    let programs: Vec<String> = findings_of(&report, "foreign-program")
+        .iter()
+        .map(|finding| finding["message"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    assert_eq!(programs.len(), 3, "{programs:?}");
+    assert!(programs[0].starts_with("2 lines of sshd,"), "{programs:?}");
+    assert!(programs[1].starts_with("1 line of CRON,"), "{programs:?}");
+    assert!(
+        programs[2].starts_with("2 lines of syslogd,"),
+        "{programs:?}"
+    );
+    assert!(findings_of(&report, "foreign-line").is_empty());
+
+    let output = run(logspec()
+        .args([
+            "check",
+            "--spec",
+            "ctrl-exec",
+            "--report",
+            "json",
+            "--strict-foreign",
+        ])
+        .arg(&path));
+    let report = json_of(&output);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(findings_of(&report, "foreign-line").len(), 5);
+    assert!(findings_of(&report, "foreign-program").is_empty());
+}
+
+#[test]
+fn the_producers_own_tags_are_checked_as_ever_in_a_shared_log() {
+    let dir = tempdir();
+    let path = dir.path().join("syslog");
+    let mut text = shared_syslog();
+    text.extend_from_slice(
+        b"Mar 13 12:01:00 ctl-01 ctrl-exec-api[811]: ACTION=no-such-event\n\
+          Mar 13 12:01:01 ctl-01 a line without any tag\n",
+    );
+    write(&path, &text);
+    let output = run(logspec()
+        .args([
+            "check",
+            "--spec",
+            "ctrl-exec",
+            "--report",
+            "json",
+            "--partial",
+        ])
+        .arg(&path));
+    let report = json_of(&output);
+    assert_eq!(output.status.code(), Some(1), "{report:#}");
+    let lines = |code: &str| -> Vec<u64> {
+        findings_of(&report, code)
+            .iter()
+            .filter_map(|finding| finding["line"].as_u64())
+            .collect()
+    };
+    assert_eq!(lines("unknown-event"), vec![30]);
+    assert_eq!(lines("parse-error"), vec![31]);
+}
+
+#[test]
+fn journal_entries_of_other_identifiers_are_skipped() {
+    let entry = |identifier: &str, message: &str, time: u64| {
+        serde_json::json!({
+            "__REALTIME_TIMESTAMP": time.to_string(), "_HOSTNAME": "ctl-01",
+            "PRIORITY": "6", "SYSLOG_IDENTIFIER": identifier, "MESSAGE": message
+        })
+        .to_string()
+    };
+    let text = [
+        entry("ctrl-exec-agent", "ACTION=start PORT=7443", 1),
+        entry("systemd", "Started Session 5 of user root.", 2),
+        entry("sshd", "Accepted publickey for root", 3),
+    ]
+    .join("\n");
+    let output = run(logspec()
+        .args([
+            "check",
+            "--spec",
+            "ctrl-exec",
+            "--report",
+            "json",
+            "--partial",
+            "-",
+        ])
+        .write_stdin(text));
+    let report = json_of(&output);
+    assert_eq!(report["inputs"][0]["format"], "journald", "{report:#}");
+    assert_eq!(report["summary"]["records"], 1, "{report:#}");
+    assert_eq!(
+        findings_of(&report, "foreign-program").len(),
+        2,
+        "{report:#}"
+    );
+}

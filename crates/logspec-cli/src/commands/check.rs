@@ -14,17 +14,36 @@ use logspec_report::{Collector, Report, ReportFormat, DEFAULT_FINDING_LIMIT};
 pub struct Args {
     #[command(flatten)]
     spec: SpecOption,
-    /// Input format; `auto` detects it per input among those the spec declares
-    #[arg(long, default_value = "auto")]
-    format: FormatArg,
     #[command(flatten)]
     reports: ReportOptions,
     #[command(flatten)]
     fail_on: FailOnOption,
+    #[command(flatten)]
+    checking: Checking,
+    /// The host an input's records come from when its lines name none
+    /// (bare payloads, journald without _HOSTNAME): FILE=HOST, repeatable
+    #[arg(long = "host", value_name = "FILE=HOST")]
+    hosts: Vec<String>,
+    /// Log files to check; `-` reads standard input; a directory checks
+    /// every file in it that a record kind of the spec names by path
+    #[arg(required = true)]
+    files: Vec<String>,
+}
+
+/// How records are checked: the options `check` and `listen` share.
+#[derive(clap::Args)]
+pub struct Checking {
+    /// Input format; `auto` detects it per input among those the spec declares
+    #[arg(long, default_value = "auto")]
+    format: FormatArg,
     /// An input with no records is a note, not an error (by default it
     /// fails the run: a gate must not pass on logs that were never captured)
     #[arg(long)]
     allow_empty: bool,
+    /// Lines of programs that are none of the spec's emitters (in a shared
+    /// syslog or journal) are errors, not skipped and counted
+    #[arg(long)]
+    strict_foreign: bool,
     /// Lines longer than this many bytes are reported, not checked
     #[arg(long, default_value_t = DEFAULT_MAX_LINE_BYTES)]
     max_line_bytes: usize,
@@ -42,14 +61,52 @@ pub struct Args {
     /// Open correlation keys kept per stream rule before the oldest are dropped
     #[arg(long, default_value_t = EngineOptions::default().max_open_keys)]
     max_open_keys: usize,
-    /// The host an input's records come from when its lines name none
-    /// (bare payloads, journald without _HOSTNAME): FILE=HOST, repeatable
-    #[arg(long = "host", value_name = "FILE=HOST")]
-    hosts: Vec<String>,
-    /// Log files to check; `-` reads standard input; a directory checks
-    /// every file in it that a record kind of the spec names by path
-    #[arg(required = true)]
-    files: Vec<String>,
+}
+
+impl Checking {
+    /// The checker's options for `plan`; a format it does not declare is a
+    /// usage error.
+    pub fn options(&self, plan: &Plan) -> Result<CheckOptions, CliError> {
+        let format = match self.format {
+            FormatArg::Auto => None,
+            FormatArg::Fixed(format) if plan.formats.contains(&format) => Some(format),
+            FormatArg::Fixed(format) => {
+                return Err(CliError::Usage(format!(
+                    "spec {} does not declare the {} format (it declares {})",
+                    plan.producer,
+                    format.name(),
+                    plan.formats
+                        .iter()
+                        .map(|format| format.name())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )))
+            }
+        };
+        Ok(CheckOptions {
+            format,
+            max_line_bytes: self.max_line_bytes.max(1),
+            stream_rules: !self.no_stream_rules,
+            rules: EngineOptions {
+                partial: self.partial,
+                max_open_keys: self.max_open_keys.max(1),
+            },
+            kind: None,
+            strict_foreign: self.strict_foreign,
+        })
+    }
+
+    pub fn collector(&self) -> Collector {
+        Collector::new(self.max_findings)
+    }
+
+    /// The gating policy over `sink`.
+    pub fn gate<'a>(&self, sink: &'a mut dyn FindingSink) -> Gate<'a> {
+        Gate {
+            inner: sink,
+            allow_empty: self.allow_empty,
+        }
+    }
 }
 
 #[derive(Clone, Copy)]
@@ -91,23 +148,8 @@ pub fn run(args: Args) -> Result<Verdict, CliError> {
     args.reports.validate("check", REPORTS)?;
     let loaded = spec_arg::load(args.spec.name()?)?;
     let plan = Plan::new(&loaded.spec);
-    let format = match args.format {
-        FormatArg::Auto => None,
-        FormatArg::Fixed(format) if plan.formats.contains(&format) => Some(format),
-        FormatArg::Fixed(format) => {
-            return Err(CliError::Usage(format!(
-                "spec {} does not declare the {} format (it declares {})",
-                plan.producer,
-                format.name(),
-                plan.formats
-                    .iter()
-                    .map(|format| format.name())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )))
-        }
-    };
-    let mut collector = Collector::new(args.max_findings);
+    let options = args.checking.options(&plan)?;
+    let mut collector = args.checking.collector();
     let files = inputs::expand(&plan, &args.files, &mut collector)?;
     let mut hosts: Vec<(String, String)> = Vec::new();
     for assignment in &args.hosts {
@@ -125,24 +167,9 @@ pub fn run(args: Args) -> Result<Verdict, CliError> {
     }
     let inputs::Opened { pool, inputs } = inputs::open(&files, &hosts)?;
 
-    let mut checker = Checker::new(
-        &plan,
-        CheckOptions {
-            format,
-            max_line_bytes: args.max_line_bytes.max(1),
-            stream_rules: !args.no_stream_rules,
-            rules: EngineOptions {
-                partial: args.partial,
-                max_open_keys: args.max_open_keys.max(1),
-            },
-            kind: None,
-        },
-    );
+    let mut checker = Checker::new(&plan, options);
     let (summaries, alignment) = {
-        let mut sink = Gate {
-            inner: &mut collector,
-            allow_empty: args.allow_empty,
-        };
+        let mut sink = args.checking.gate(&mut collector);
         let result = checker
             .check_inputs(inputs, &mut sink)
             .map_err(|source| CliError::Input {
@@ -172,7 +199,7 @@ pub fn run(args: Args) -> Result<Verdict, CliError> {
 
 /// The gating policy applied to findings as they stream in: with
 /// `--allow-empty`, an input with no records is a note.
-struct Gate<'a> {
+pub struct Gate<'a> {
     inner: &'a mut dyn FindingSink,
     allow_empty: bool,
 }
