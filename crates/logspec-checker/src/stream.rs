@@ -815,16 +815,33 @@ impl CursorState {
                     return None;
                 }
             };
-            if let Some(tag) = framed.envelope.tag.as_deref() {
-                if plan.tagged && !plan.emitter_tags.contains(tag) {
-                    self.foreign(context, number, tag, first_line, sink);
-                    self.spare_fields = recycle(fields);
-                    return None;
-                }
-            }
             let offset = framed.payload_offset;
             let mut pairs = recycle(std::mem::take(&mut self.spare_pairs));
-            if let Err(error) = parse_pairs_into(&framed.payload, &mut pairs) {
+            let parsed = parse_pairs_into(&framed.payload, &mut pairs);
+            // A line under a tag none of the emitters use is another
+            // program's, unless it reads as the producer's own record (its
+            // event key present): that is a wrong tag, for the checks to
+            // report, never skipped.
+            let foreign = framed
+                .envelope
+                .tag
+                .as_deref()
+                .filter(|tag| plan.tagged && !plan.emitter_tags.contains(*tag))
+                .filter(|_| {
+                    let ours = parsed.is_ok()
+                        && match &plan.kinds[kind].event_key {
+                            Some(key) => pairs.iter().any(|pair| pair.key == key.as_str()),
+                            None => !pairs.is_empty(),
+                        };
+                    !ours
+                });
+            if let Some(tag) = foreign {
+                self.foreign(context, number, tag, first_line, sink);
+                self.spare_pairs = recycle(pairs);
+                self.spare_fields = recycle(fields);
+                return None;
+            }
+            if let Err(error) = parsed {
                 let column = offset.map(|offset| offset + error.column);
                 sink.push(problem(
                     &self.file,

@@ -372,3 +372,29 @@ fn journal_entries_of_other_identifiers_are_skipped() {
         "{report:#}"
     );
 }
+
+#[test]
+fn a_producers_record_under_a_wrong_tag_is_checked_not_skipped() {
+    // A misspelt tag on the producer's own record would pass unnoticed if
+    // it were taken for another program's line.
+    let text = "Mar 13 11:59:59 db-01 ctrl-exec-agnet[6789]: ACTION=start PORT=7443\n";
+    let output = run(logspec()
+        .args([
+            "check",
+            "--spec",
+            "ctrl-exec",
+            "--report",
+            "json",
+            "--partial",
+            "-",
+        ])
+        .write_stdin(text));
+    let report = json_of(&output);
+    assert_eq!(output.status.code(), Some(1), "{report:#}");
+    assert_eq!(
+        findings_of(&report, "emitter-mismatch").len(),
+        1,
+        "{report:#}"
+    );
+    assert!(findings_of(&report, "foreign-program").is_empty());
+}
