@@ -528,7 +528,10 @@ fn scenarios_at_several_seeds_and_counts_check_as_predicted() {
     let firsts: Vec<(&str, String)> = rule_framings()
         .into_iter()
         .filter(|(spec, framing)| {
-            plan(spec).kinds[0].formats.first().map(|format| format.name())
+            plan(spec).kinds[0]
+                .formats
+                .first()
+                .map(|format| format.name())
                 == framing.split('+').next()
         })
         .fold(Vec::new(), |mut firsts, (spec, framing)| {
@@ -537,7 +540,10 @@ fn scenarios_at_several_seeds_and_counts_check_as_predicted() {
             }
             firsts
         });
-    assert!(firsts.iter().any(|(spec, _)| *spec == "rce-eventlog"), "{firsts:?}");
+    assert!(
+        firsts.iter().any(|(spec, _)| *spec == "rce-eventlog"),
+        "{firsts:?}"
+    );
     for (spec, framing) in firsts {
         for (seed, count) in [(1, 30), (2, 30), (3, 300), (4, 1000)] {
             let name = format!("{spec}-{seed}-{count}");

@@ -384,7 +384,8 @@ mod tests {
             let layout = layout(&compiled, Framing::default_of(format), Hosts::Told);
             let mut broken_kinds = std::collections::BTreeSet::new();
             for seed in 0..6 {
-                let mut walk = Walk::new(Draw::new(&compiled, layout.clone(), seed).expect("a draw"));
+                let mut walk =
+                    Walk::new(Draw::new(&compiled, layout.clone(), seed).expect("a draw"));
                 walk.draw(30);
                 walk.close().expect("the walk closes");
                 let strays = walk.strays();
@@ -403,7 +404,11 @@ mod tests {
                     .iter()
                     .map(|(record, host)| layout.seen(&compiled.plan, record, host))
                     .collect();
-                assert_eq!(simulate(&compiled.plan, None, &seen), vec![finding], "{name}");
+                assert_eq!(
+                    simulate(&compiled.plan, None, &seen),
+                    vec![finding],
+                    "{name}"
+                );
                 broken_kinds.insert(kind);
             }
             assert!(!broken_kinds.is_empty(), "{name}: nothing broken");
@@ -432,8 +437,7 @@ mod tests {
             match breaking.predicted(&edit) {
                 Some(finding) => assert_eq!(all, vec![finding]),
                 None => assert!(
-                    all.len() != 1
-                        || all[0].code != compiled.plan.rules[all[0].rule].unfinished,
+                    all.len() != 1 || all[0].code != compiled.plan.rules[all[0].rule].unfinished,
                     "{all:?}"
                 ),
             }

@@ -394,8 +394,8 @@ mod tests {
         let home = [draw.home.clone()];
         assert!(draw.writable(rule, 0, &home));
         assert!(!draw.writable(rule, 0, &["elsewhere".to_owned()]));
-        let apart = Draw::new(&compiled, layout(&compiled, framing, Hosts::Told), 7)
-            .expect("a draw");
+        let apart =
+            Draw::new(&compiled, layout(&compiled, framing, Hosts::Told), 7).expect("a draw");
         assert!(apart.writable(rule, 0, &["elsewhere".to_owned()]));
     }
 

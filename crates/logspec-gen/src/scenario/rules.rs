@@ -112,12 +112,18 @@ pub(crate) fn touched<'a>(
     record: &'a StreamRecord,
 ) -> impl Iterator<Item = usize> + 'a {
     let variant = (record.event, record.variant);
-    plan.rules.iter().enumerate().filter_map(move |(index, rule)| {
-        (rule.roles.contains_key(&variant)
-            || rule.resets.contains(&variant)
-            || rule.scope_witnesses.iter().any(|side| side.contains(&variant)))
-        .then_some(index)
-    })
+    plan.rules
+        .iter()
+        .enumerate()
+        .filter_map(move |(index, rule)| {
+            (rule.roles.contains_key(&variant)
+                || rule.resets.contains(&variant)
+                || rule
+                    .scope_witnesses
+                    .iter()
+                    .any(|side| side.contains(&variant)))
+            .then_some(index)
+        })
 }
 
 /// Every rule finding `records`, observed in order, raise, following only
@@ -201,10 +207,8 @@ impl Rules {
             if rule.resets.contains(&variant) {
                 findings.extend(run.finish(rule_index, rule, &self.kinds_seen));
                 let keys = std::mem::take(&mut run.keys);
-                let by_state = std::mem::replace(
-                    &mut run.by_state,
-                    vec![IndexSet::new(); rule.states.len()],
-                );
+                let by_state =
+                    std::mem::replace(&mut run.by_state, vec![IndexSet::new(); rule.states.len()]);
                 if let Some(journal) = journal.as_deref_mut() {
                     journal.entries.push(Entry::Reset {
                         rule: rule_index,

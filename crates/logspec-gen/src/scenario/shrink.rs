@@ -220,7 +220,10 @@ mod tests {
                     }
                 }
             }
-            assert!(steps > 0 && tree.built.records.len() < before, "nothing shrank");
+            assert!(
+                steps > 0 && tree.built.records.len() < before,
+                "nothing shrank"
+            );
             // The last removal undone, it is back to a larger scenario.
             let shrunk = tree.built.records.len();
             assert!(tree.complicate());

@@ -117,7 +117,11 @@ impl<'c> Walk<'c> {
             let first = *self.path(rule, &key, state)?.first()?;
             let labels: Vec<usize> = [first]
                 .into_iter()
-                .chain(self.rule(rule).finishing(state).filter(|&label| label != first))
+                .chain(
+                    self.rule(rule)
+                        .finishing(state)
+                        .filter(|&label| label != first),
+                )
                 .collect();
             let agreed = self.agreed(rule, &key);
             let closed = labels.into_iter().any(|label| {
@@ -191,7 +195,12 @@ impl<'c> Walk<'c> {
     }
 
     /// The `at`th key of rule `rule` in the states `states` marks.
-    fn nth(&self, rule: usize, states: &[bool], mut at: usize) -> Option<(usize, Vec<String>, usize)> {
+    fn nth(
+        &self,
+        rule: usize,
+        states: &[bool],
+        mut at: usize,
+    ) -> Option<(usize, Vec<String>, usize)> {
         for state in (0..states.len()).filter(|&state| states[state]) {
             let keys = self.rules.in_state(rule, state);
             if at < keys.len() {
@@ -320,11 +329,7 @@ mod tests {
     use crate::Framing;
     use logspec_reader::Format;
 
-    fn walk<'c>(
-        compiled: &'c crate::generator::Compiled,
-        framing: Framing,
-        seed: u64,
-    ) -> Walk<'c> {
+    fn walk<'c>(compiled: &'c crate::generator::Compiled, framing: Framing, seed: u64) -> Walk<'c> {
         let layout = layout(compiled, framing, Hosts::Told);
         Walk::new(Draw::new(compiled, layout, seed).expect("a draw"))
     }
@@ -342,7 +347,8 @@ mod tests {
             for seed in 0..4 {
                 let mut walk = walk(&compiled, Framing::default_of(format), seed);
                 walk.draw(60);
-                walk.close().unwrap_or_else(|| panic!("{name}: seed {seed} closes"));
+                walk.close()
+                    .unwrap_or_else(|| panic!("{name}: seed {seed} closes"));
                 assert!(walk.records.len() >= 60, "{name}: {}", walk.records.len());
                 let plan = &compiled.plan;
                 assert_eq!(simulate(plan, None, &walk.seen), Vec::new(), "{name}");
