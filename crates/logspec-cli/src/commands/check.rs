@@ -1,14 +1,22 @@
 //! `logspec check`: read inputs (see `inputs` for directories and
-//! compressed files), check every record, render one report.
+//! compressed files), check every record, render the reports. What is
+//! shared with `listen` (how records are checked, the gate and the reports
+//! after checking) is here too, defined once.
 
-use crate::options::{FailOnOption, ReportOptions, SpecOption};
+use crate::options::{FailOnOption, GateOptions, ReportOptions, SpecOption};
 use crate::{inputs, spec_arg, CliError, Verdict};
 use clap::ValueEnum;
 use logspec_checker::rules::EngineOptions;
-use logspec_checker::{CheckOptions, Checker, FindingSink, Plan, DEFAULT_MAX_LINE_BYTES};
+use logspec_checker::stream::Alignment;
+use logspec_checker::{
+    CheckOptions, Checker, CoverageReport, FindingSink, InputSummary, Plan, DEFAULT_MAX_LINE_BYTES,
+};
 use logspec_finding::{Code, Finding, Severity};
 use logspec_reader::Format;
+use logspec_report::baseline::{self, Baseline};
+use logspec_report::gate::{self, BaselineUse};
 use logspec_report::{Collector, Report, ReportFormat, DEFAULT_FINDING_LIMIT};
+use logspec_spec::LoadedSpec;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -18,6 +26,8 @@ pub struct Args {
     reports: ReportOptions,
     #[command(flatten)]
     fail_on: FailOnOption,
+    #[command(flatten)]
+    gate: GateOptions,
     #[command(flatten)]
     checking: Checking,
     /// The host an input's records come from when its lines name none
@@ -36,10 +46,6 @@ pub struct Checking {
     /// Input format; `auto` detects it per input among those the spec declares
     #[arg(long, default_value = "auto")]
     format: FormatArg,
-    /// An input with no records is a note, not an error (by default it
-    /// fails the run: a gate must not pass on logs that were never captured)
-    #[arg(long)]
-    allow_empty: bool,
     /// Lines of programs that are none of the spec's emitters (in a shared
     /// syslog or journal) are errors, not skipped and counted
     #[arg(long)]
@@ -95,18 +101,6 @@ impl Checking {
             strict_foreign: self.strict_foreign,
         })
     }
-
-    pub fn collector(&self) -> Collector {
-        Collector::new(self.max_findings)
-    }
-
-    /// The gating policy over `sink`.
-    pub fn gate<'a>(&self, sink: &'a mut dyn FindingSink) -> Gate<'a> {
-        Gate {
-            inner: sink,
-            allow_empty: self.allow_empty,
-        }
-    }
 }
 
 #[derive(Clone, Copy)]
@@ -149,7 +143,7 @@ pub fn run(args: Args) -> Result<Verdict, CliError> {
     let loaded = spec_arg::load(args.spec.name()?)?;
     let plan = Plan::new(&loaded.spec);
     let options = args.checking.options(&plan)?;
-    let mut collector = args.checking.collector();
+    let mut collector = collector(&args.gate, &args.checking, &loaded, &plan)?;
     let files = inputs::expand(&plan, &args.files, &mut collector)?;
     let mut hosts: Vec<(String, String)> = Vec::new();
     for assignment in &args.hosts {
@@ -166,20 +160,99 @@ pub fn run(args: Args) -> Result<Verdict, CliError> {
         hosts.push((file.to_owned(), host.to_owned()));
     }
     let inputs::Opened { pool, inputs } = inputs::open(&files, &hosts)?;
-
     let mut checker = Checker::new(&plan, options);
     let (summaries, alignment) = {
-        let mut sink = args.checking.gate(&mut collector);
-        let result = checker
-            .check_inputs(inputs, &mut sink)
-            .map_err(|source| CliError::Input {
-                path: args.files.join(", "),
-                source,
-            })?;
+        let mut sink = Gate {
+            inner: &mut collector,
+            allow_empty: args.gate.allow_empty,
+        };
+        let checked =
+            checker
+                .check_inputs(inputs, &mut sink)
+                .map_err(|source| CliError::Input {
+                    path: args.files.join(", "),
+                    source,
+                })?;
         inputs::report_damage(&pool, &mut sink);
-        result
+        checked
     };
     let coverage = checker.coverage().report(&plan);
+    conclude(
+        Checked {
+            loaded: &loaded,
+            plan: &plan,
+            summaries,
+            alignment,
+            collector,
+            coverage,
+        },
+        &args.gate,
+        &args.fail_on,
+        &args.reports,
+    )
+}
+
+/// The collector findings go to, with the gate's baseline loaded and
+/// `--require-events` validated.
+pub fn collector(
+    gate: &GateOptions,
+    checking: &Checking,
+    loaded: &LoadedSpec,
+    plan: &Plan,
+) -> Result<Collector, CliError> {
+    for event in &gate.require_events {
+        if loaded.spec.event(event).is_none() {
+            return Err(CliError::Usage(format!(
+                "--require-events names {event:?}, which {} does not document",
+                plan.producer
+            )));
+        }
+    }
+    let mut collector = Collector::new(checking.max_findings);
+    if let Some(path) = &gate.baseline {
+        let text = std::fs::read_to_string(path).map_err(|source| CliError::Input {
+            path: path.clone(),
+            source,
+        })?;
+        collector.baseline = Some(
+            Baseline::parse(&text, &plan.producer)
+                .map_err(|error| CliError::Usage(format!("{path}: {error}")))?,
+        );
+    }
+    if gate.write_baseline.is_some() {
+        collector.recorder = Some(baseline::Recorder::default());
+    }
+    Ok(collector)
+}
+
+/// What a check run produced, before the gate and the reports.
+pub struct Checked<'a> {
+    pub loaded: &'a LoadedSpec,
+    pub plan: &'a Plan,
+    pub summaries: Vec<InputSummary>,
+    pub alignment: Alignment,
+    pub collector: Collector,
+    pub coverage: CoverageReport,
+}
+
+/// Applies the gate (baseline, required coverage and events), writes the
+/// reports, and says whether the run fails.
+pub fn conclude(
+    checked: Checked<'_>,
+    gate: &GateOptions,
+    fail_on: &FailOnOption,
+    reports: &ReportOptions,
+) -> Result<Verdict, CliError> {
+    let Checked {
+        loaded,
+        plan,
+        summaries,
+        alignment,
+        mut collector,
+        coverage,
+    } = checked;
+    let baseline_used = collector.baseline.take();
+    let recorded = collector.recorder.take();
     let mut report = Report::new(
         plan.producer.clone(),
         summaries,
@@ -187,9 +260,29 @@ pub fn run(args: Args) -> Result<Verdict, CliError> {
         collector,
         coverage,
     );
-    report.fail_on = args.fail_on.fail_on.into();
-    args.reports
-        .write_all(|format, human, out| logspec_report::render(format, &report, human, out))?;
+    report.fail_on = fail_on.fail_on.into();
+    if let (Some(baseline), Some(file)) = (baseline_used, &gate.baseline) {
+        report.gate.baseline = Some(BaselineUse {
+            file: file.clone(),
+            matched: baseline.matched,
+            stale: baseline.stale(),
+        });
+    }
+    if let Some(percent) = gate.require_coverage {
+        gate::require_coverage(&mut report, percent, &loaded.origin);
+    }
+    if !gate.require_events.is_empty() {
+        gate::require_events(&mut report, &gate.require_events, &loaded.origin);
+    }
+    if let (Some(recorded), Some(path)) = (recorded, &gate.write_baseline) {
+        std::fs::write(path, recorded.to_json(&plan.producer)).map_err(|source| {
+            CliError::Write {
+                path: path.clone(),
+                source,
+            }
+        })?;
+    }
+    reports.write_all(|format, human, out| logspec_report::render(format, &report, human, out))?;
     Ok(if report.failed() {
         Verdict::Fail
     } else {
@@ -200,8 +293,8 @@ pub fn run(args: Args) -> Result<Verdict, CliError> {
 /// The gating policy applied to findings as they stream in: with
 /// `--allow-empty`, an input with no records is a note.
 pub struct Gate<'a> {
-    inner: &'a mut dyn FindingSink,
-    allow_empty: bool,
+    pub inner: &'a mut dyn FindingSink,
+    pub allow_empty: bool,
 }
 
 impl FindingSink for Gate<'_> {
