@@ -74,10 +74,6 @@ codes! {
     EmptyInput = "empty-input", Error;
     /// A file in a directory input that no record kind's paths name, left unread.
     FileSkipped = "file-skipped", Info;
-    /// Lines of a shared log (syslog, the journal) from programs that are none of the spec's emitters, skipped; reported once per program with their count.
-    ForeignProgram = "foreign-program", Info;
-    /// A line from a program that is none of the spec's emitters, with --strict-foreign.
-    ForeignLine = "foreign-line", Error;
     /// The event key names an event the spec does not document.
     UnknownEvent = "unknown-event", Error;
     /// An event the spec does not document, from a producer whose readers must tolerate new events; reported once per event.
@@ -156,6 +152,10 @@ codes! {
     FieldUnused = "field-unused", Info;
     /// A variant no row of a summary table mentions.
     NotInSummaryTable = "not-in-summary-table", Info;
+    /// Lines of a shared log (syslog, the journal) from programs that are none of the spec's emitters, skipped; reported once per program with their count.
+    ForeignProgram = "foreign-program", Info;
+    /// A line from a program that is none of the spec's emitters, with --strict-foreign.
+    ForeignLine = "foreign-line", Error;
 }
 
 impl Serialize for Code {
