@@ -17,7 +17,7 @@ mod tables;
 mod unchecked;
 mod variants;
 
-use logspec_checker::{Code, Excerpt, Finding, Related};
+use logspec_finding::{Code, Excerpt, Finding, Related};
 use logspec_spec::{LoadedSpec, Location};
 use std::sync::Arc;
 
