@@ -152,6 +152,8 @@ codes! {
     FieldUnused = "field-unused", Info;
     /// A variant no row of a summary table mentions.
     NotInSummaryTable = "not-in-summary-table", Info;
+    /// A statement of the document that the spec lists as unchecked: logs cannot show it.
+    UncheckedStatement = "unchecked-statement", Info;
     /// Lines of a shared log (syslog, the journal) from programs that are none of the spec's emitters, skipped; reported once per program with their count.
     ForeignProgram = "foreign-program", Info;
     /// A line from a program that is none of the spec's emitters, with --strict-foreign.
