@@ -5,12 +5,14 @@
 //! depend on: 0 no error finding, 1 at least one error finding, 2 the run
 //! itself failed (usage, unreadable spec or input).
 
+mod capture;
 mod commands;
 mod inputs;
+mod live;
 mod options;
 mod spec_arg;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use std::process::ExitCode;
 
 #[derive(Parser)]
@@ -31,6 +33,8 @@ struct Cli {
 enum Command {
     /// Check log files (or stdin, `-`) against a spec
     Check(commands::check::Args),
+    /// Receive syslog over UDP or TCP and check it as it arrives
+    Listen(commands::listen::Args),
     /// List the built-in specs
     Specs(commands::specs::Args),
     /// Validate a spec and report the contradictions of the document it encodes
@@ -41,6 +45,10 @@ enum Command {
     Gen(commands::gen::Args),
     /// Record the shape of a producer's logs, or compare logs with a recorded shape
     Shape(commands::shape::Args),
+    /// Write shell completions for logspec to standard output
+    Completions(commands::completions::CompletionsArgs),
+    /// Write logspec's man page (roff) to standard output
+    Man(commands::completions::ManArgs),
 }
 
 /// Why a run could not do its job (exit status 2).
@@ -80,6 +88,9 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command {
         Command::Check(args) => commands::check::run(args),
+        Command::Listen(args) => commands::listen::run(args),
+        Command::Completions(args) => commands::completions::completions(args, Cli::command()),
+        Command::Man(args) => commands::completions::man(args, Cli::command()),
         Command::Specs(args) => commands::specs::run(args),
         Command::Lint(args) => commands::lint::run(args),
         Command::Explain(args) => commands::explain::run(args),

@@ -34,6 +34,14 @@ impl Code {
                 "The input should hold only the producer's lines: filter the capture by program \
                  (journalctl -t TAG, an rsyslog filter), or drop --strict-foreign for a shared log."
             }
+            Code::CaptureSummary => {
+                "Nothing to fix: the counts add up to the messages received. Messages reported \
+                 unreadable have their own findings; --save keeps what was received."
+            }
+            Code::ConnectionRefused => {
+                "Raise --max-connections, or have senders reuse one connection; messages on a \
+                 refused connection were never received."
+            }
             Code::UnknownEvent => {
                 "Document the event in the logging reference and the spec, or stop emitting it. \
                  A misspelt event name is the usual cause."

@@ -74,6 +74,10 @@ codes! {
     EmptyInput = "empty-input", Error;
     /// A file in a directory input that no record kind's paths name, left unread.
     FileSkipped = "file-skipped", Info;
+    /// What a live capture received and what became of each message: checked, reported unreadable, or another program's.
+    CaptureSummary = "capture-summary", Info;
+    /// TCP connections a live capture closed unread because --max-connections were open.
+    ConnectionRefused = "connection-refused", Warning;
     /// The event key names an event the spec does not document.
     UnknownEvent = "unknown-event", Error;
     /// An event the spec does not document, from a producer whose readers must tolerate new events; reported once per event.

@@ -100,6 +100,21 @@ pub fn render(report: &Report, options: HumanOptions, out: &mut dyn Write) -> io
     render_verdict(report, &paint, out)
 }
 
+/// Writes one finding as it is found (the live modes): its code, where,
+/// and the line quoted.
+pub fn render_one(finding: &Finding, color: bool, out: &mut dyn Write) -> io::Result<()> {
+    let paint = Paint { color };
+    writeln!(
+        out,
+        "{}",
+        paint.severity(
+            finding.severity,
+            &format!("{}[{}]", finding.severity.as_str(), finding.code.as_str())
+        )
+    )?;
+    render_finding(finding, &paint, out)
+}
+
 /// Writes findings that come without a check run (lint's), grouped the
 /// same way, followed by their counts.
 pub fn render_findings(

@@ -3,11 +3,14 @@
 //! shared with `listen` (how records are checked, the gate and the reports
 //! after checking) is here too, defined once.
 
+use crate::inputs::follow::Follow;
+use crate::live::{self, LiveSink};
 use crate::options::{FailOnOption, GateOptions, ReportOptions, SpecOption};
 use crate::{inputs, spec_arg, CliError, Verdict};
 use clap::ValueEnum;
 use logspec_checker::rules::EngineOptions;
 use logspec_checker::stream::Alignment;
+use logspec_checker::stream::Input;
 use logspec_checker::{
     CheckOptions, Checker, CoverageReport, FindingSink, InputSummary, Plan, DEFAULT_MAX_LINE_BYTES,
 };
@@ -17,6 +20,7 @@ use logspec_report::baseline::{self, Baseline};
 use logspec_report::gate::{self, BaselineUse};
 use logspec_report::{Collector, Report, ReportFormat, DEFAULT_FINDING_LIMIT};
 use logspec_spec::LoadedSpec;
+use std::rc::Rc;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -34,6 +38,10 @@ pub struct Args {
     /// (bare payloads, journald without _HOSTNAME): FILE=HOST, repeatable
     #[arg(long = "host", value_name = "FILE=HOST")]
     hosts: Vec<String>,
+    /// Read one file as it grows, through rotations, showing findings as
+    /// they are found; the reports come at SIGINT or SIGTERM
+    #[arg(long)]
+    follow: bool,
     /// Log files to check; `-` reads standard input; a directory checks
     /// every file in it that a record kind of the spec names by path
     #[arg(required = true)]
@@ -159,22 +167,52 @@ pub fn run(args: Args) -> Result<Verdict, CliError> {
         }
         hosts.push((file.to_owned(), host.to_owned()));
     }
-    let inputs::Opened { pool, inputs } = inputs::open(&files, &hosts)?;
+    let followed = match files.as_slice() {
+        _ if !args.follow => None,
+        [file] if file != "-" && args.files.len() == 1 => Some(file.clone()),
+        _ => {
+            return Err(CliError::Usage(
+                "--follow reads one file (not standard input or a directory)".to_owned(),
+            ))
+        }
+    };
     let mut checker = Checker::new(&plan, options);
+    let failed = |source| CliError::Input {
+        path: args.files.join(", "),
+        source,
+    };
     let (summaries, alignment) = {
         let mut sink = Gate {
             inner: &mut collector,
             allow_empty: args.gate.allow_empty,
         };
-        let checked =
-            checker
-                .check_inputs(inputs, &mut sink)
-                .map_err(|source| CliError::Input {
-                    path: args.files.join(", "),
-                    source,
-                })?;
-        inputs::report_damage(&pool, &mut sink);
-        checked
+        match followed {
+            Some(file) => {
+                let stop = live::stop_on_signals()?;
+                let reader =
+                    Follow::open(file.clone().into(), stop).map_err(|source| CliError::Input {
+                        path: file.clone(),
+                        source,
+                    })?;
+                let input = Input {
+                    name: file,
+                    reader,
+                    host: hosts.first().map(|(_, host)| host.clone()),
+                };
+                let mut live = LiveSink::new(&mut sink, Rc::default());
+                let checked = checker
+                    .check_inputs(vec![input], &mut live)
+                    .map_err(failed)?;
+                live.flush();
+                checked
+            }
+            None => {
+                let inputs::Opened { pool, inputs } = inputs::open(&files, &hosts)?;
+                let checked = checker.check_inputs(inputs, &mut sink).map_err(failed)?;
+                inputs::report_damage(&pool, &mut sink);
+                checked
+            }
+        }
     };
     let coverage = checker.coverage().report(&plan);
     conclude(

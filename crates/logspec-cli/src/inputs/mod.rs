@@ -7,6 +7,7 @@
 //! they are listed as skipped, never read (such a folder can hold secrets,
 //! like a token file).
 
+pub mod follow;
 pub mod source;
 
 use crate::CliError;
