@@ -74,10 +74,6 @@ codes! {
     EmptyInput = "empty-input", Error;
     /// A file in a directory input that no record kind's paths name, left unread.
     FileSkipped = "file-skipped", Info;
-    /// What a live capture received and what became of each message: checked, reported unreadable, or another program's.
-    CaptureSummary = "capture-summary", Info;
-    /// TCP connections a live capture closed unread because --max-connections were open.
-    ConnectionRefused = "connection-refused", Warning;
     /// The event key names an event the spec does not document.
     UnknownEvent = "unknown-event", Error;
     /// An event the spec does not document, from a producer whose readers must tolerate new events; reported once per event.
@@ -162,6 +158,10 @@ codes! {
     ForeignProgram = "foreign-program", Info;
     /// A line from a program that is none of the spec's emitters, with --strict-foreign.
     ForeignLine = "foreign-line", Error;
+    /// What a live capture received and what became of each message: checked, reported unreadable, or another program's.
+    CaptureSummary = "capture-summary", Info;
+    /// TCP connections a live capture closed unread because --max-connections were open.
+    ConnectionRefused = "connection-refused", Warning;
 }
 
 impl Serialize for Code {
