@@ -153,7 +153,12 @@ fn a_line_of_one_field_repeated() {
         1_000,
         |n| format!("{SYSLOG}ACTION=ping{}\n", " A=1".repeat(n)),
         |n, tally| {
-            assert_eq!(tally.count(Code::DuplicateField), n - 1, "{:?}", tally.codes());
+            assert_eq!(
+                tally.count(Code::DuplicateField),
+                n - 1,
+                "{:?}",
+                tally.codes()
+            );
             // The first A is the one judged: undocumented for ping.
             assert_eq!(tally.count(Code::UnexpectedField), 1, "{:?}", tally.codes());
         },
@@ -225,7 +230,12 @@ fn a_json_object_of_one_key_repeated() {
         1_000,
         |n| format!("{HEXON}{}}}\n", r#","pool_id":"web""#.repeat(n)),
         |n, tally| {
-            assert_eq!(tally.count(Code::DuplicateField), n - 1, "{:?}", tally.codes());
+            assert_eq!(
+                tally.count(Code::DuplicateField),
+                n - 1,
+                "{:?}",
+                tally.codes()
+            );
             // pool_id is there now: one missing field fewer.
             let missing = baseline
                 .iter()
@@ -239,7 +249,9 @@ fn a_json_object_of_one_key_repeated() {
 /// `depth` objects nested inside the entry, the innermost holding `n`
 /// tiny members.
 fn nested(depth: usize, n: usize) -> String {
-    let opening: String = (0..depth).map(|level| format!(r#","n{level}":{{"x":0"#)).collect();
+    let opening: String = (0..depth)
+        .map(|level| format!(r#","n{level}":{{"x":0"#))
+        .collect();
     let members: String = (0..n).map(|i| format!(r#","k{i}":0"#)).collect();
     format!("{HEXON}{opening}{members}{}}}\n", "}".repeat(depth))
 }
@@ -320,9 +332,10 @@ fn more_distinct_keys_than_the_cap() {
         let evicted = &tally.first[Code::StateEvicted.as_str()];
         // Two keys per dispatch; all but the cap's worth were dropped.
         assert!(
-            evicted
-                .message
-                .starts_with(&format!("dispatch-reaches-every-host: {} open keys", 2 * n - CAP)),
+            evicted.message.starts_with(&format!(
+                "dispatch-reaches-every-host: {} open keys",
+                2 * n - CAP
+            )),
             "{}",
             evicted.message
         );
@@ -330,7 +343,11 @@ fn more_distinct_keys_than_the_cap() {
         let unfinished = tally
             .first
             .values()
-            .find(|finding| finding.message.starts_with("dispatch-reaches-every-host: REQID="))
+            .find(|finding| {
+                finding
+                    .message
+                    .starts_with("dispatch-reaches-every-host: REQID=")
+            })
             .map(|finding| tally.count(finding.code));
         assert_eq!(unfinished, Some(CAP), "{:?}", tally.codes());
     });
