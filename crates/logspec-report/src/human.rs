@@ -3,7 +3,7 @@
 //! then what was read and what was covered. Colour only when asked for
 //! (the CLI asks when stdout is a terminal and NO_COLOR is unset).
 
-use crate::Report;
+use crate::{counted, Report};
 use logspec_checker::stream::Alignment;
 use logspec_finding::{Code, Finding, Severity};
 use std::collections::BTreeMap;
@@ -67,8 +67,12 @@ pub fn render(report: &Report, options: HumanOptions, out: &mut dyn Write) -> io
             out,
             "{}",
             paint.dim(&format!(
-                "{} further findings were counted but not kept (finding limit reached)",
-                report.omitted
+                "{} counted but not kept (finding limit reached)",
+                counted(
+                    report.omitted,
+                    "further finding was",
+                    "further findings were"
+                )
             ))
         )?;
     }
@@ -92,6 +96,7 @@ pub fn render(report: &Report, options: HumanOptions, out: &mut dyn Write) -> io
     render_inputs(report, &paint, out)?;
     render_alignment(report, &paint, out)?;
     render_coverage(report, &paint, out)?;
+    render_gate(report, &paint, out)?;
     render_verdict(report, &paint, out)
 }
 
@@ -109,8 +114,10 @@ pub fn render_findings(
     let counts = crate::Counts::of(findings);
     writeln!(
         out,
-        "{} errors, {} warnings, {} notes",
-        counts.errors, counts.warnings, counts.infos
+        "{}, {}, {}",
+        counted(counts.errors, "error", "errors"),
+        counted(counts.warnings, "warning", "warnings"),
+        counted(counts.infos, "note", "notes")
     )
 }
 
@@ -149,9 +156,14 @@ fn render_groups(
                 out,
                 "  {}",
                 paint.dim(&format!(
-                    "… and {} more {} findings (see --report json)",
+                    "… and {} more {} {} (see --report json)",
                     findings.len() - options.per_code,
-                    code.as_str()
+                    code.as_str(),
+                    if findings.len() - options.per_code == 1 {
+                        "finding"
+                    } else {
+                        "findings"
+                    }
                 ))
             )?;
         }
@@ -254,19 +266,19 @@ fn render_inputs(report: &Report, paint: &Paint, out: &mut dyn Write) -> io::Res
         };
         writeln!(
             out,
-            "{} {}: {format}, {} lines, {} records",
+            "{} {}: {format}, {}, {}",
             paint.dim("read"),
             input.file,
-            input.lines,
-            input.records
+            counted(input.lines, "line", "lines"),
+            counted(input.records, "record", "records")
         )?;
         if input.severity_unchecked > 0 {
             writeln!(
                 out,
                 "     {}",
                 paint.dim(&format!(
-                    "severity not checked on {} records: the format carries no priority",
-                    input.severity_unchecked
+                    "severity not checked on {}: the format carries no priority",
+                    counted(input.severity_unchecked, "record", "records")
                 ))
             )?;
         }
@@ -275,8 +287,8 @@ fn render_inputs(report: &Report, paint: &Paint, out: &mut dyn Write) -> io::Res
                 out,
                 "     {}",
                 paint.dim(&format!(
-                    "emitter not checked on {} records: the format carries no syslog tag",
-                    input.emitter_unchecked
+                    "emitter not checked on {}: the format carries no syslog tag",
+                    counted(input.emitter_unchecked, "record", "records")
                 ))
             )?;
         }
@@ -357,6 +369,79 @@ fn render_coverage(report: &Report, paint: &Paint, out: &mut dyn Write) -> io::R
     Ok(())
 }
 
+fn render_gate(report: &Report, paint: &Paint, out: &mut dyn Write) -> io::Result<()> {
+    let gate = &report.gate;
+    if let Some(required) = &gate.required_coverage {
+        writeln!(
+            out,
+            "{} {:.1}% of documented event variants seen, {}% required{}",
+            paint.dim("required"),
+            required.seen_percent,
+            required.percent,
+            if required.met { "" } else { ": not met" }
+        )?;
+    }
+    if let Some(required) = &gate.required_events {
+        if required.not_seen.is_empty() {
+            writeln!(
+                out,
+                "{} all {} seen",
+                paint.dim("required"),
+                counted(
+                    required.events.len() as u64,
+                    "required event",
+                    "required events"
+                )
+            )?;
+        } else {
+            writeln!(
+                out,
+                "{} required events never seen: {}",
+                paint.dim("required"),
+                required.not_seen.join(", ")
+            )?;
+        }
+    }
+    if let Some(baseline) = &gate.baseline {
+        writeln!(
+            out,
+            "{} {}: {} accepted",
+            paint.dim("baseline"),
+            baseline.file,
+            counted(baseline.matched, "finding", "findings")
+        )?;
+        if !baseline.stale.is_empty() {
+            writeln!(
+                out,
+                "         {} no longer {}: remove {} from the baseline (or write it anew)",
+                counted(baseline.stale.len() as u64, "entry", "entries"),
+                if baseline.stale.len() == 1 {
+                    "occurs"
+                } else {
+                    "occur"
+                },
+                if baseline.stale.len() == 1 {
+                    "it"
+                } else {
+                    "them"
+                },
+            )?;
+            for entry in &baseline.stale {
+                let mut what = entry.code.clone();
+                for part in [&entry.event, &entry.variant, &entry.field, &entry.rule]
+                    .into_iter()
+                    .flatten()
+                {
+                    what.push(' ');
+                    what.push_str(part);
+                }
+                writeln!(out, "         {}", paint.dim(&what))?;
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Exercised sections listed in the human report.
 const SECTIONS_SHOWN: usize = 20;
 
@@ -369,14 +454,14 @@ fn render_verdict(report: &Report, paint: &Paint, out: &mut dyn Write) -> io::Re
     };
     writeln!(
         out,
-        "{verdict} {}: {} lines, {} records, {} errors, {} warnings{}",
+        "{verdict} {}: {}, {}, {}, {}{}",
         report.spec,
-        report.lines(),
-        report.records(),
-        counts.errors,
-        counts.warnings,
+        counted(report.lines(), "line", "lines"),
+        counted(report.records(), "record", "records"),
+        counted(counts.errors, "error", "errors"),
+        counted(counts.warnings, "warning", "warnings"),
         if counts.infos > 0 {
-            format!(", {} notes", counts.infos)
+            format!(", {}", counted(counts.infos, "note", "notes"))
         } else {
             String::new()
         }

@@ -155,6 +155,7 @@ impl Engine {
                     ),
                 );
                 finding.key = Some(key);
+                finding.rule = Some(rule.id.clone());
                 sink.push(finding);
             }
             if let Some((file, line)) = run.first_unkeyed.take() {
@@ -162,16 +163,20 @@ impl Engine {
                     .keys
                     .iter()
                     .any(|(parts, _)| parts.iter().any(|part| part.envelope.is_some()));
-                sink.push(Finding::new(
+                let mut finding = Finding::new(
                     Code::Unkeyed,
                     &file,
                     line,
                     format!(
-                        "{}: {} records had no value for a part of the key ({}) and were not \
-                         correlated{}",
+                        "{}: {} no value for a part of the key ({}) and {} not correlated{}",
                         rule.id,
-                        run.unkeyed,
+                        if run.unkeyed == 1 {
+                            "1 record had".to_owned()
+                        } else {
+                            format!("{} records had", run.unkeyed)
+                        },
                         rule.key_names.join(", "),
+                        if run.unkeyed == 1 { "was" } else { "were" },
                         if by_envelope {
                             "; for captures without hostnames give one per input with \
                              --host FILE=HOST"
@@ -179,7 +184,9 @@ impl Engine {
                             ""
                         }
                     ),
-                ));
+                );
+                finding.rule = Some(rule.id.clone());
+                sink.push(finding);
             }
         }
     }
@@ -412,6 +419,7 @@ impl RuleRun {
                 finding.severity = Severity::Warning;
             }
             finding.key = Some(rule.describe_key(key));
+            finding.rule = Some(rule.id.clone());
             finding.related = related(rule, &state.cited[..state.cited.len() - 1]);
             sink.push(finding);
         }
@@ -434,6 +442,7 @@ fn rule_finding(
         .variant_name(record.event, record.variant)
         .map(str::to_owned);
     finding.key = Some(rule.describe_key(key));
+    finding.rule = Some(rule.id.clone());
     finding
 }
 
