@@ -304,31 +304,6 @@ fn connection_id_is_unique_within_the_application_session() {
     );
 }
 
-// Event Log › Incoming Connection Accepted ... Closed: every event of one
-// connection id describes that connection (its type, remote address and
-// port, server port, remote node).
-#[test]
-fn events_of_one_connection_describe_the_same_connection() {
-    passes(
-        &starting()
-            .add(FAILED, &[])
-            .add(ACCEPTED, &[("remote_node_id", "n-1")])
-            .add(CLOSED, &[("remote_node_id", "n-1")]),
-    );
-    raises(
-        &starting()
-            .add(ACCEPTED, &[])
-            .add(CLOSED, &[("remote_port", "50413")]),
-        &[(3, "mismatch")],
-    );
-    raises(
-        &starting()
-            .add(FAILED, &[("remote_ip", "192.0.2.99")])
-            .add(REFUSED, &[]),
-        &[(3, "mismatch")],
-    );
-}
-
 // Event Log › Incoming Uplink Connection Accepted / Refused: "After the
 // login credentials for an incoming SSH connection were accepted, this
 // subsequent event"; the refusal adds "the SSH connection was already
@@ -486,13 +461,13 @@ fn workflow_run_ids_are_globally_unique() {
             .add("workflow.request.initiated", &[])
             .add("application.starting", &[])
             .add("workflow.request.initiated", &[]),
-        &[(4, "duplicate-key")],
+        &[(4, "sequence-violation")],
     );
     raises(
         &starting()
             .add("workflow.execution.requested", &[])
             .add("workflow.execution.requested", &[]),
-        &[(3, "duplicate-key")],
+        &[(3, "sequence-violation")],
     );
 }
 
@@ -583,13 +558,13 @@ fn component_run_ids_are_unique_within_their_workflow() {
             .add("workflow.execution.requested", &[])
             .add("component.request.initiated", &[])
             .add("component.request.initiated", &[]),
-        &[(4, "duplicate-key")],
+        &[(4, "sequence-violation")],
     );
     raises(
         &starting()
             .add("component.execution.requested", &[])
             .add("component.execution.requested", &[]),
-        &[(3, "duplicate-key")],
+        &[(3, "sequence-violation")],
     );
 }
 
