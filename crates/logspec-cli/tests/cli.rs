@@ -338,6 +338,10 @@ fn explain_rules_as_text_and_mermaid() {
     let text = String::from_utf8_lossy(&text.stdout);
     assert!(text.contains("rule agent-answers-dispatcher"), "{text}");
     assert!(text.contains("awaiting-agent: agent → paired"), "{text}");
+    assert!(
+        text.contains("document section: Dispatcher-Side Actions › renew\n"),
+        "{text}"
+    );
     let mermaid = logspec()
         .args([
             "explain",
