@@ -25,6 +25,15 @@ impl Code {
                 "The file was not read. Give it explicitly if it holds records, or add its path \
                  to a record kind's `paths` in the spec."
             }
+            Code::ForeignProgram => {
+                "Nothing to fix when the input is a shared log: these programs are not the \
+                 producer. If one of them is, give its tag to an emitter in the spec; pass \
+                 --strict-foreign when the input must hold the producer's lines only."
+            }
+            Code::ForeignLine => {
+                "The input should hold only the producer's lines: filter the capture by program \
+                 (journalctl -t TAG, an rsyslog filter), or drop --strict-foreign for a shared log."
+            }
             Code::UnknownEvent => {
                 "Document the event in the logging reference and the spec, or stop emitting it. \
                  A misspelt event name is the usual cause."
