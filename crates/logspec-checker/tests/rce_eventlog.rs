@@ -198,17 +198,30 @@ fn compact_values_are_strings_or_null_where_optional() {
     assert_eq!(codes(&number_time), vec![(1, "invalid-value")]);
     let missing = event("serverport.opened", 0, &[("type", "ssh"), ("port", "1")]);
     assert_eq!(codes(&missing), vec![(1, "missing-field")]);
+    // A request completes after its initiation (a stream rule).
+    let initiated = event(
+        "workflow.request.initiated",
+        0,
+        &[
+            ("workflow_run_id", "wf-1"),
+            ("workflow_controller_node", "n1:s1"),
+            ("workflow_controller_is_local_node", "no"),
+            ("workflow_metadata", "{}"),
+            ("success", "yes"),
+        ],
+    );
     let states = |state: &str| {
-        event(
-            "workflow.request.completed",
-            0,
-            &[("workflow_run_id", "wf-1"), ("final_state", state)],
-        )
+        initiated.clone()
+            + &event(
+                "workflow.request.completed",
+                1,
+                &[("workflow_run_id", "wf-1"), ("final_state", state)],
+            )
     };
     for state in ["FINISHED", "CANCELLED", "FAILED", "RESULTS_REJECTED"] {
         assert!(codes(&states(state)).is_empty(), "{state}");
     }
-    assert_eq!(codes(&states("DONE")), vec![(1, "invalid-value")]);
+    assert_eq!(codes(&states("DONE")), vec![(2, "invalid-value")]);
 }
 
 #[test]
@@ -391,7 +404,11 @@ fn the_ssh_connection_closes_next_after_an_uplink_refusal() {
         uplink("accepted", "u2", "c1", 2),
         closed("c1", 3)
     );
-    assert_eq!(codes(&broken), vec![(3, "sequence-violation")]);
+    // The Uplink session u2 also never closes, though its connection did.
+    assert_eq!(
+        codes(&broken),
+        vec![(3, "sequence-violation"), (4, "incomplete")]
+    );
     let unclosed = format!("{}{}", accepted("c1", 0), uplink("refused", "u1", "c1", 1));
     assert_eq!(codes(&unclosed), vec![(2, "incomplete")]);
 }
