@@ -268,6 +268,19 @@ fn prose_facts_are_enforced() {
         Code::MissingField,
     );
     assert_clean("ACTION=capabilities-deny PEER=10.0.0.1 REASON=denied\n");
+    // "hook exited N" stands for exit codes other than the ones with their
+    // own text (1, 2, 3) and success (0).
+    for code in ["4", "9", "10", "127", "255"] {
+        assert_clean(&format!(
+            "ACTION=capabilities-deny PEER=10.0.0.1 REASON=\"hook exited {code}\"\n"
+        ));
+    }
+    for code in ["0", "1", "2", "3", "01"] {
+        assert_raises(
+            &format!("ACTION=capabilities-deny PEER=10.0.0.1 REASON=\"hook exited {code}\"\n"),
+            Code::InvalidValue,
+        );
+    }
     // On the agent side IP is the dispatcher's address, never loopback.
     let agent_auth = |ip: &str| {
         format!("Mar 13 12:00:01 db-01 ctrl-exec-agent[1]: ACTION=auth RESULT=pass AUTHACTION=run USER=alice IP={ip}\n")
