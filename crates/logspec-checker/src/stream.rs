@@ -484,18 +484,17 @@ impl<R: BufRead> Cursor<R> {
             };
             match assembler.feed(number, line) {
                 Fed::Taken => {}
-                Fed::Orphan => sink.push(problem(
-                    &self.state.file,
-                    number,
-                    Code::ParseError,
-                    format!(
-                        "not a valid {} record: {}",
-                        format.name(),
-                        logspec_reader::ReadErrorKind::Orphan
-                    ),
-                    None,
-                    line,
-                )),
+                Fed::Stray(done) => {
+                    // The record before the line is complete: its findings
+                    // come first, in line order.
+                    let follows = done.is_some();
+                    let head = done
+                        .and_then(|record| self.state.assembled(context, record, rules_on, sink));
+                    sink.push(self.state.stray(plan, number, line, format, follows));
+                    if let Some(head) = head {
+                        return Ok(Some(head));
+                    }
+                }
                 Fed::Complete(record) => {
                     if let Some(head) = self.state.assembled(context, record, rules_on, sink) {
                         return Ok(Some(head));
@@ -619,6 +618,48 @@ impl CursorState {
                 self.pending.push_back(head);
             }
         }
+    }
+
+    /// The finding for a line that neither starts a record nor continues
+    /// the one before it: an empty line, or the reader's reason.
+    fn stray(
+        &self,
+        plan: &Plan,
+        number: u64,
+        line: &str,
+        format: Format,
+        follows_record: bool,
+    ) -> Finding {
+        if line.trim().is_empty() {
+            return problem(
+                &self.file,
+                number,
+                Code::EmptyLine,
+                "empty line where a record or its stack trace was expected".to_owned(),
+                None,
+                line,
+            );
+        }
+        let orphan = || (logspec_reader::ReadErrorKind::Orphan.to_string(), 1);
+        let (reason, column) =
+            if !follows_record && format.continues_record(line, logspec_reader::Trace::first("")) {
+                orphan()
+            } else {
+                match read_record(format, line, &mut Vec::new()) {
+                    Err(error) => (error.kind.to_string(), error.column),
+                    Ok(_) => orphan(),
+                }
+            };
+        self.unreadable(
+            plan,
+            number,
+            line,
+            format!(
+                "not a valid {} record: {reason} (only a stack trace may follow a record)",
+                format.name()
+            ),
+            column,
+        )
     }
 
     /// The finding for a line that cannot be read: `console-line` when it

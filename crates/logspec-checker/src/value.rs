@@ -276,6 +276,14 @@ impl ValueCheck {
         }
     }
 
+    /// An ISO 8601 date or date and time, as the `timestamp` type takes it.
+    pub fn iso_time() -> ValueCheck {
+        ValueCheck {
+            shape: Shape::Timestamp,
+            ..ValueCheck::text()
+        }
+    }
+
     /// `Ok` when `value`, of JSON type `json` in a JSON record (`None` in
     /// text formats), has the type; otherwise why not.
     pub fn check_typed(&self, value: &str, json: Option<JsonKind>) -> Result<(), String> {
@@ -299,6 +307,27 @@ impl ValueCheck {
             None => {}
         }
         self.check(value)
+    }
+
+    /// `Ok` when a JSON object (which JSON records flatten into members
+    /// under the field's name) may be the value: its JSON types allow one
+    /// and its type is free text; otherwise why not.
+    pub fn check_object(&self) -> Result<(), String> {
+        if let Some(allowed) = self
+            .json
+            .as_ref()
+            .filter(|allowed| !allowed.contains(&JsonType::Object))
+        {
+            let names: Vec<&str> = allowed.iter().map(|json| json.name()).collect();
+            return Err(format!(
+                "a JSON object, but the value must be {}",
+                names.join(" or ")
+            ));
+        }
+        match (&self.shape, self.narrowing.is_empty()) {
+            (Shape::Text { .. }, true) => Ok(()),
+            _ => Err("a JSON object, where the document describes a single value".to_owned()),
+        }
     }
 
     /// `Ok` when `value` has the type, otherwise why not.
@@ -987,6 +1016,21 @@ mod tests {
                 "-1", "-0.5", "1.", ".5", "1e", "+1", "", "NaN", "inf", "1e999",
             ],
         );
+    }
+
+    #[test]
+    fn objects_are_free_text_values_only() {
+        assert!(spec(r#"{"type":"string"}"#).check_object().is_ok());
+        assert!(spec(r#"{"type":"string","json":["string","object"]}"#)
+            .check_object()
+            .is_ok());
+        assert!(spec(r#"{"type":"string","json":["string"]}"#)
+            .check_object()
+            .is_err());
+        assert!(spec(r#"{"type":"integer"}"#).check_object().is_err());
+        assert!(spec(r#"{"type":"string","values":["a"]}"#)
+            .check_object()
+            .is_err());
     }
 
     #[test]
