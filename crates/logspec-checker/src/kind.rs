@@ -244,6 +244,16 @@ impl Plan {
             })
     }
 
+    /// Whether a format other than a catch-all (bare, plain text) is
+    /// declared for `kind`, or for any kind when none is given.
+    pub fn specific_format(&self, kind: Option<usize>) -> bool {
+        self.kinds
+            .iter()
+            .enumerate()
+            .filter(|(index, _)| kind.is_none_or(|wanted| wanted == *index))
+            .any(|(_, plan)| plan.formats.iter().any(|format| !format.takes_any_line()))
+    }
+
     /// The kind and format of an input whose first line is `line`, among
     /// the kind given or, when none is, every kind: the formats' shapes
     /// first, then, when several kinds fit, the one whose events' fields

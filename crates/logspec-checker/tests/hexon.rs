@@ -444,7 +444,10 @@ fn the_time_and_level_of_every_entry_are_typed() {
     // OTLP: a time is a count of nanoseconds, as a string or a number.
     let event = r#"{"key":"event","value":{"stringValue":"proxy.init"}}"#;
     let record = otlp_record("INFO", "Proxy service initialized", event);
-    assert_eq!(codes("t.otlp.jsonl", &export(std::slice::from_ref(&record))), vec![]);
+    assert_eq!(
+        codes("t.otlp.jsonl", &export(std::slice::from_ref(&record))),
+        vec![]
+    );
     let number = record.replace(
         r#""timeUnixNano":"1795942800000000000""#,
         r#""timeUnixNano":1795942800000000000"#,
