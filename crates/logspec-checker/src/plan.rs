@@ -6,7 +6,7 @@ use crate::rules::RulePlan;
 use crate::value::ValueCheck;
 use logspec_reader::Format;
 use logspec_spec::{Envelope, MessageMatch, Spec};
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
 /// Everything the checker needs from a spec, prepared once.
@@ -25,6 +25,9 @@ pub struct Plan {
     /// Whether any emitter names a syslog tag (else emitters go unchecked
     /// without being counted as such).
     pub tagged: bool,
+    /// Every syslog tag an emitter uses: a line of a shared log under any
+    /// other tag is another program's.
+    pub emitter_tags: BTreeSet<String>,
     /// The spec's level words.
     pub level_names: Vec<String>,
     pub events: Vec<EventPlan>,
@@ -341,6 +344,11 @@ impl Plan {
                 .map(|(index, wire)| KindPlan::new(spec, index, wire))
                 .collect(),
             tagged: spec.emitters.iter().any(|emitter| !emitter.tags.is_empty()),
+            emitter_tags: spec
+                .emitters
+                .iter()
+                .flat_map(|emitter| emitter.tags.iter().map(|tag| tag.tag.clone()))
+                .collect(),
             level_names: spec
                 .severity
                 .levels

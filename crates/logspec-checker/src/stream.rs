@@ -18,7 +18,8 @@ use logspec_reader::{
     Assembler, Fed, Field, Format, Framing, Instant, LineReader, Pair, RecordLines,
 };
 use serde::Serialize;
-use std::collections::VecDeque;
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BinaryHeap, VecDeque};
 use std::io::BufRead;
 use std::sync::Arc;
 
@@ -35,6 +36,9 @@ pub struct CheckOptions {
     /// The record kind every input holds; `None` finds each input's from
     /// its path, then its content.
     pub kind: Option<String>,
+    /// Lines of programs that are none of the spec's emitters are errors
+    /// (`foreign-line`), not skipped and counted (`foreign-program`).
+    pub strict_foreign: bool,
 }
 
 impl Default for CheckOptions {
@@ -45,6 +49,7 @@ impl Default for CheckOptions {
             stream_rules: true,
             rules: EngineOptions::default(),
             kind: None,
+            strict_foreign: false,
         }
     }
 }
@@ -78,7 +83,18 @@ pub struct InputSummary {
     pub severity_unchecked: u64,
     /// Records whose emitter could not be checked: the format carries no tag.
     pub emitter_unchecked: u64,
+    /// Lines of other programs (a shared syslog), skipped.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub foreign: u64,
 }
+
+fn is_zero(count: &u64) -> bool {
+    *count == 0
+}
+
+/// Distinct other programs counted per input; further ones are counted
+/// together.
+pub const MAX_FOREIGN_PROGRAMS: usize = 256;
 
 /// How the records of several inputs were ordered for the stream rules.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -175,12 +191,23 @@ impl<'p> Checker<'p> {
             }
         };
         if alignment == Alignment::MergedByTimestamp {
-            while let Some(index) = earliest(&heads, &cursors) {
-                let Some(head) = heads[index].take() else {
-                    break;
+            // A heap of the inputs' next records: thousands of inputs (one
+            // file per run) cost a logarithm per record, not a scan.
+            let mut queue = BinaryHeap::new();
+            for (index, head) in heads.iter().enumerate() {
+                if let Some(head) = head {
+                    queue.push(Reverse(Due::of(head, &cursors[index], index)));
+                }
+            }
+            while let Some(Reverse(due)) = queue.pop() {
+                let Some(head) = heads[due.input].take() else {
+                    continue;
                 };
                 observe(head.record, sink);
-                heads[index] = cursors[index].next(&mut context, rules_on, sink)?;
+                heads[due.input] = cursors[due.input].next(&mut context, rules_on, sink)?;
+                if let Some(head) = &heads[due.input] {
+                    queue.push(Reverse(Due::of(head, &cursors[due.input], due.input)));
+                }
             }
         } else {
             for (index, cursor) in cursors.iter_mut().enumerate() {
@@ -196,7 +223,7 @@ impl<'p> Checker<'p> {
         }
         let summaries = cursors
             .into_iter()
-            .map(|cursor| cursor.finish(sink))
+            .map(|cursor| cursor.finish(self.plan, sink))
             .collect();
         Ok((summaries, alignment))
     }
@@ -230,29 +257,28 @@ fn alignment(heads: &[Option<Head>]) -> Alignment {
     }
 }
 
-/// The input whose next record is earliest; ties go to the earlier input.
-/// A record without a comparable timestamp counts as its input's last time.
-fn earliest<R>(heads: &[Option<Head>], cursors: &[Cursor<R>]) -> Option<usize> {
-    let mut best: Option<(usize, Option<Instant>)> = None;
-    for (index, head) in heads.iter().enumerate() {
-        let Some(head) = head else { continue };
-        let at = head.instant.or(cursors[index]
-            .state
-            .timeline
-            .last
-            .map(|(instant, _)| instant));
-        let earlier = match (&best, at) {
-            (None, _) => true,
-            (Some((_, Some(best_at))), Some(at)) => {
-                at.compare(*best_at) == Some(std::cmp::Ordering::Less)
-            }
-            _ => false,
-        };
-        if earlier {
-            best = Some((index, at));
-        }
+/// When an input's next record is due in the merge: its timestamp (one
+/// without a timestamp counts as its input's last time), ties going to the
+/// earlier input. Timestamps of different kinds cannot be compared; they
+/// are ordered by kind so the order stays total.
+#[derive(PartialEq, Eq, PartialOrd, Ord)]
+struct Due {
+    at: Option<(u8, i64)>,
+    input: usize,
+}
+
+impl Due {
+    fn of<R>(head: &Head, cursor: &Cursor<R>, input: usize) -> Due {
+        let at = head
+            .instant
+            .or(cursor.state.timeline.last.map(|(instant, _)| instant))
+            .map(|instant| match instant {
+                Instant::Absolute(micros) => (0, micros),
+                Instant::Yearless(micros) => (1, micros),
+                Instant::Local(micros) => (2, micros),
+            });
+        Due { at, input }
     }
-    best.map(|(index, _)| index)
 }
 
 /// Reads one input record by record.
@@ -280,6 +306,8 @@ struct CursorState {
     /// Lines read before the format was known (see [`CursorState::hold`]).
     held: VecDeque<(u64, String)>,
     held_bytes: usize,
+    /// Other programs' lines skipped, by tag: first line and count.
+    foreign: BTreeMap<Option<String>, (u64, u64)>,
 }
 
 /// The byte order mark a UTF-8 input may start with.
@@ -328,6 +356,7 @@ impl<R: BufRead> Cursor<R> {
                 records: 0,
                 severity_unchecked: 0,
                 emitter_unchecked: 0,
+                foreign: 0,
             },
             file,
             host: input.host,
@@ -339,6 +368,7 @@ impl<R: BufRead> Cursor<R> {
             pending: VecDeque::new(),
             held: VecDeque::new(),
             held_bytes: 0,
+            foreign: BTreeMap::new(),
         };
         if let (Some(kind), Some(format)) = (kind, context.options.format) {
             state.settle(plan, context.options, kind, format);
@@ -567,7 +597,31 @@ impl<R: BufRead> Cursor<R> {
 }
 
 impl<R> Cursor<R> {
-    fn finish(self, sink: &mut dyn FindingSink) -> InputSummary {
+    fn finish(self, plan: &Plan, sink: &mut dyn FindingSink) -> InputSummary {
+        let mut programs: Vec<_> = self.state.foreign.iter().collect();
+        programs.sort_by_key(|(_, (first, _))| *first);
+        for (tag, (first, count)) in programs {
+            let whose = match tag {
+                Some(tag) => tag.clone(),
+                None => format!("programs beyond the first {MAX_FOREIGN_PROGRAMS}"),
+            };
+            sink.push(Finding::new(
+                Code::ForeignProgram,
+                &self.state.file,
+                *first,
+                format!(
+                    "{count} line{} of {whose}, none of {}'s emitters ({}): skipped, not \
+                     checked (--strict-foreign makes them errors)",
+                    if *count == 1 { "" } else { "s" },
+                    plan.producer,
+                    plan.emitter_tags
+                        .iter()
+                        .map(String::as_str)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ));
+        }
         if self.state.summary.records == 0 {
             sink.push(Finding::new(
                 Code::EmptyInput,
@@ -817,6 +871,42 @@ impl CursorState {
         }
     }
 
+    /// A line of another program in a shared log: counted per program, or
+    /// with `strict_foreign` an error.
+    fn foreign(
+        &mut self,
+        context: &Context<'_, '_>,
+        number: u64,
+        tag: &str,
+        line: &str,
+        sink: &mut dyn FindingSink,
+    ) {
+        self.summary.foreign += 1;
+        if context.options.strict_foreign {
+            sink.push(problem(
+                &self.file,
+                number,
+                Code::ForeignLine,
+                format!(
+                    "a line of {tag}, which is none of {}'s emitters",
+                    context.plan.producer
+                ),
+                None,
+                line,
+            ));
+            return;
+        }
+        // Past the cap, further programs share one count.
+        let key = Some(tag.to_owned());
+        let key = if self.foreign.len() < MAX_FOREIGN_PROGRAMS || self.foreign.contains_key(&key) {
+            key
+        } else {
+            None
+        };
+        let entry = self.foreign.entry(key).or_insert((number, 0));
+        entry.1 += 1;
+    }
+
     /// Holds a plain-text line to the console lines the document lists.
     fn console(
         &mut self,
@@ -864,6 +954,11 @@ impl CursorState {
             // The key=value formats keep their two-step messages.
             framed = match read_envelope(format, text.text) {
                 Ok(framed) => framed,
+                Err(error) if plan.tagged && syslog_daemon_line(&error, text.text) => {
+                    self.foreign(context, number, "syslogd", first_line, sink);
+                    self.spare_fields = recycle(fields);
+                    return None;
+                }
                 Err(error) => {
                     sink.push(problem(
                         &self.file,
@@ -879,7 +974,31 @@ impl CursorState {
             };
             let offset = framed.payload_offset;
             let mut pairs = recycle(std::mem::take(&mut self.spare_pairs));
-            if let Err(error) = parse_pairs_into(&framed.payload, &mut pairs) {
+            let parsed = parse_pairs_into(&framed.payload, &mut pairs);
+            // A line under a tag none of the emitters use is another
+            // program's, unless it reads as the producer's own record (its
+            // event key present): that is a wrong tag, for the checks to
+            // report, never skipped.
+            let foreign = framed
+                .envelope
+                .tag
+                .as_deref()
+                .filter(|tag| plan.tagged && !plan.emitter_tags.contains(*tag))
+                .filter(|_| {
+                    let ours = parsed.is_ok()
+                        && match &plan.kinds[kind].event_key {
+                            Some(key) => pairs.iter().any(|pair| pair.key == key.as_str()),
+                            None => !pairs.is_empty(),
+                        };
+                    !ours
+                });
+            if let Some(tag) = foreign {
+                self.foreign(context, number, tag, first_line, sink);
+                self.spare_pairs = recycle(pairs);
+                self.spare_fields = recycle(fields);
+                return None;
+            }
+            if let Err(error) = parsed {
                 let column = offset.map(|offset| offset + error.column);
                 sink.push(problem(
                     &self.file,
@@ -980,6 +1099,23 @@ impl CursorState {
         self.spare_fields = recycle(fields);
         result
     }
+}
+
+/// Whether an RFC 3164 line without a tag is one the syslog daemon writes
+/// itself into a shared log: its periodic mark, or the count of a
+/// repeated message it left out.
+fn syslog_daemon_line(error: &logspec_reader::ReadError, line: &str) -> bool {
+    if error.kind != logspec_reader::ReadErrorKind::MissingTag {
+        return false;
+    }
+    let rest = line
+        .get(error.column.saturating_sub(1)..)
+        .unwrap_or_default();
+    rest == "-- MARK --"
+        || rest
+            .strip_prefix("last message repeated ")
+            .and_then(|rest| rest.strip_suffix(" times"))
+            .is_some_and(|count| !count.is_empty() && count.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// Moves the columns of findings on one line by `by` bytes, for records

@@ -6,6 +6,7 @@
 //! itself failed (usage, unreadable spec or input).
 
 mod commands;
+mod inputs;
 mod options;
 mod spec_arg;
 

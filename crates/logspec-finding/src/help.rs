@@ -32,6 +32,14 @@ impl Code {
             Code::FormatsDisagree => {
                 "The lines named before the first record are read in the input's format and \
                  reported on their own; remove them at the producer, or capture them apart."
+            Code::ForeignProgram => {
+                "Nothing to fix when the input is a shared log: these programs are not the \
+                 producer. If one of them is, give its tag to an emitter in the spec; pass \
+                 --strict-foreign when the input must hold the producer's lines only."
+            }
+            Code::ForeignLine => {
+                "The input should hold only the producer's lines: filter the capture by program \
+                 (journalctl -t TAG, an rsyslog filter), or drop --strict-foreign for a shared log."
             }
             Code::UnknownEvent => {
                 "Document the event in the logging reference and the spec, or stop emitting it. \

@@ -158,6 +158,10 @@ codes! {
     NotInSummaryTable = "not-in-summary-table", Info;
     /// A statement of the document that the spec lists as unchecked: logs cannot show it.
     UncheckedStatement = "unchecked-statement", Info;
+    /// Lines of a shared log (syslog, the journal) from programs that are none of the spec's emitters, skipped; reported once per program with their count.
+    ForeignProgram = "foreign-program", Info;
+    /// A line from a program that is none of the spec's emitters, with --strict-foreign.
+    ForeignLine = "foreign-line", Error;
 }
 
 impl Serialize for Code {

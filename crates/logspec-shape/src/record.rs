@@ -62,6 +62,12 @@ impl<'p> Recorder<'p> {
 
     /// Reads every line of `input` and adds its records' shapes.
     pub fn read<R: BufRead>(&mut self, input: R) -> io::Result<InputStats> {
+        self.read_named("", input)
+    }
+
+    /// Like [`read`](Recorder::read), for an input whose path (`name`)
+    /// tells its record kind, as files of a runtime folder do.
+    pub fn read_named<R: BufRead>(&mut self, name: &str, input: R) -> io::Result<InputStats> {
         let options = CheckOptions {
             max_line_bytes: self.max_line_bytes,
             // Shapes are per record; stream rules would only cost time.
@@ -70,7 +76,7 @@ impl<'p> Recorder<'p> {
         };
         let mut checker = Checker::new(self.plan, options);
         let before = self.records;
-        let summary = checker.check_input("", input, self)?;
+        let summary = checker.check_input(name, input, self)?;
         Ok(InputStats {
             lines: summary.lines,
             records: self.records - before,

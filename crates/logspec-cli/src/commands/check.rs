@@ -1,39 +1,55 @@
-//! `logspec check`: read inputs, check every record, render one report.
-//!
-//! An input may be a directory (a producer's runtime folder): every file
-//! below it that one of the spec's record kinds names by path is checked
-//! as that kind, in path order; the others are listed as skipped, never
-//! read (such a folder can hold secrets, like a token file).
+//! `logspec check`: read inputs (see `inputs` for directories and
+//! compressed files), check every record, render the reports. What is
+//! shared with `listen` (how records are checked, the gate and the reports
+//! after checking) is here too, defined once.
 
 use crate::options::{FailOnOption, GateOptions, ReportOptions, SpecOption};
-use crate::{spec_arg, CliError, Verdict};
+use crate::{inputs, spec_arg, CliError, Verdict};
 use clap::ValueEnum;
 use logspec_checker::rules::EngineOptions;
-use logspec_checker::stream::Input;
-use logspec_checker::{CheckOptions, Checker, FindingSink, Plan, DEFAULT_MAX_LINE_BYTES};
+use logspec_checker::stream::Alignment;
+use logspec_checker::{
+    CheckOptions, Checker, CoverageReport, FindingSink, InputSummary, Plan, DEFAULT_MAX_LINE_BYTES,
+};
 use logspec_finding::{Code, Finding, Severity};
 use logspec_reader::Format;
 use logspec_report::baseline::{self, Baseline};
 use logspec_report::gate::{self, BaselineUse};
 use logspec_report::{Collector, Report, ReportFormat, DEFAULT_FINDING_LIMIT};
-use std::fs::File;
-use std::io::{self, BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use logspec_spec::LoadedSpec;
 
 #[derive(clap::Args)]
 pub struct Args {
     #[command(flatten)]
     spec: SpecOption,
-    /// Input format; `auto` detects it per input among those the spec declares
-    #[arg(long, default_value = "auto")]
-    format: FormatArg,
     #[command(flatten)]
     reports: ReportOptions,
     #[command(flatten)]
     fail_on: FailOnOption,
     #[command(flatten)]
     gate: GateOptions,
+    #[command(flatten)]
+    checking: Checking,
+    /// The host an input's records come from when its lines name none
+    /// (bare payloads, journald without _HOSTNAME): FILE=HOST, repeatable
+    #[arg(long = "host", value_name = "FILE=HOST")]
+    hosts: Vec<String>,
+    /// Log files to check; `-` reads standard input; a directory checks
+    /// every file in it that a record kind of the spec names by path
+    #[arg(required = true)]
+    files: Vec<String>,
+}
+
+/// How records are checked: the options `check` and `listen` share.
+#[derive(clap::Args)]
+pub struct Checking {
+    /// Input format; `auto` detects it per input among those the spec declares
+    #[arg(long, default_value = "auto")]
+    format: FormatArg,
+    /// Lines of programs that are none of the spec's emitters (in a shared
+    /// syslog or journal) are errors, not skipped and counted
+    #[arg(long)]
+    strict_foreign: bool,
     /// Lines longer than this many bytes are reported, not checked
     #[arg(long, default_value_t = DEFAULT_MAX_LINE_BYTES)]
     max_line_bytes: usize,
@@ -51,14 +67,40 @@ pub struct Args {
     /// Open correlation keys kept per stream rule before the oldest are dropped
     #[arg(long, default_value_t = EngineOptions::default().max_open_keys)]
     max_open_keys: usize,
-    /// The host an input's records come from when its lines name none
-    /// (bare payloads, journald without _HOSTNAME): FILE=HOST, repeatable
-    #[arg(long = "host", value_name = "FILE=HOST")]
-    hosts: Vec<String>,
-    /// Log files to check; `-` reads standard input; a directory checks
-    /// every file in it that a record kind of the spec names by path
-    #[arg(required = true)]
-    files: Vec<String>,
+}
+
+impl Checking {
+    /// The checker's options for `plan`; a format it does not declare is a
+    /// usage error.
+    pub fn options(&self, plan: &Plan) -> Result<CheckOptions, CliError> {
+        let format = match self.format {
+            FormatArg::Auto => None,
+            FormatArg::Fixed(format) if plan.formats.contains(&format) => Some(format),
+            FormatArg::Fixed(format) => {
+                return Err(CliError::Usage(format!(
+                    "spec {} does not declare the {} format (it declares {})",
+                    plan.producer,
+                    format.name(),
+                    plan.formats
+                        .iter()
+                        .map(|format| format.name())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )))
+            }
+        };
+        Ok(CheckOptions {
+            format,
+            max_line_bytes: self.max_line_bytes.max(1),
+            stream_rules: !self.no_stream_rules,
+            rules: EngineOptions {
+                partial: self.partial,
+                max_open_keys: self.max_open_keys.max(1),
+            },
+            kind: None,
+            strict_foreign: self.strict_foreign,
+        })
+    }
 }
 
 #[derive(Clone, Copy)]
@@ -98,50 +140,9 @@ pub fn run(args: Args) -> Result<Verdict, CliError> {
     args.reports.validate("check", REPORTS)?;
     let loaded = spec_arg::load(args.spec.name()?)?;
     let plan = Plan::new(&loaded.spec);
-    let format = match args.format {
-        FormatArg::Auto => None,
-        FormatArg::Fixed(format) if plan.formats.contains(&format) => Some(format),
-        FormatArg::Fixed(format) => {
-            return Err(CliError::Usage(format!(
-                "spec {} does not declare the {} format (it declares {})",
-                plan.producer,
-                format.name(),
-                plan.formats
-                    .iter()
-                    .map(|format| format.name())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )))
-        }
-    };
-    if args.files.iter().filter(|file| *file == "-").count() > 1 {
-        return Err(CliError::Usage(
-            "standard input (`-`) can be read only once".to_owned(),
-        ));
-    }
-    for event in &args.gate.require_events {
-        if loaded.spec.event(event).is_none() {
-            return Err(CliError::Usage(format!(
-                "--require-events names {event:?}, which {} does not document",
-                plan.producer
-            )));
-        }
-    }
-    let mut collector = Collector::new(args.max_findings);
-    if let Some(path) = &args.gate.baseline {
-        let text = std::fs::read_to_string(path).map_err(|source| CliError::Input {
-            path: path.clone(),
-            source,
-        })?;
-        collector.baseline = Some(
-            Baseline::parse(&text, &plan.producer)
-                .map_err(|error| CliError::Usage(format!("{path}: {error}")))?,
-        );
-    }
-    if args.gate.write_baseline.is_some() {
-        collector.recorder = Some(baseline::Recorder::default());
-    }
-    let files = expand(&plan, &args.files, &mut collector)?;
+    let options = args.checking.options(&plan)?;
+    let mut collector = collector(&args.gate, &args.checking, &loaded, &plan)?;
+    let files = inputs::expand(&plan, &args.files, &mut collector)?;
     let mut hosts: Vec<(String, String)> = Vec::new();
     for assignment in &args.hosts {
         let Some((file, host)) = assignment.split_once('=') else {
@@ -156,52 +157,98 @@ pub fn run(args: Args) -> Result<Verdict, CliError> {
         }
         hosts.push((file.to_owned(), host.to_owned()));
     }
-    // Open everything first: an unreadable input fails the run before any
-    // report is written, rather than after a partial one.
-    let inputs = files
-        .iter()
-        .map(|path| {
-            open(path).map(|reader| Input {
-                name: if path == "-" {
-                    "<stdin>".to_owned()
-                } else {
-                    path.clone()
-                },
-                reader,
-                host: hosts
-                    .iter()
-                    .find(|(file, _)| file == path)
-                    .map(|(_, host)| host.clone()),
-            })
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-
-    let mut checker = Checker::new(
-        &plan,
-        CheckOptions {
-            format,
-            max_line_bytes: args.max_line_bytes.max(1),
-            stream_rules: !args.no_stream_rules,
-            rules: EngineOptions {
-                partial: args.partial,
-                max_open_keys: args.max_open_keys.max(1),
-            },
-            kind: None,
-        },
-    );
+    let inputs::Opened { pool, inputs } = inputs::open(&files, &hosts)?;
+    let mut checker = Checker::new(&plan, options);
     let (summaries, alignment) = {
         let mut sink = Gate {
             inner: &mut collector,
             allow_empty: args.gate.allow_empty,
         };
-        checker
-            .check_inputs(inputs, &mut sink)
-            .map_err(|source| CliError::Input {
-                path: args.files.join(", "),
-                source,
-            })?
+        let checked =
+            checker
+                .check_inputs(inputs, &mut sink)
+                .map_err(|source| CliError::Input {
+                    path: args.files.join(", "),
+                    source,
+                })?;
+        inputs::report_damage(&pool, &mut sink);
+        checked
     };
     let coverage = checker.coverage().report(&plan);
+    conclude(
+        Checked {
+            loaded: &loaded,
+            plan: &plan,
+            summaries,
+            alignment,
+            collector,
+            coverage,
+        },
+        &args.gate,
+        &args.fail_on,
+        &args.reports,
+    )
+}
+
+/// The collector findings go to, with the gate's baseline loaded and
+/// `--require-events` validated.
+pub fn collector(
+    gate: &GateOptions,
+    checking: &Checking,
+    loaded: &LoadedSpec,
+    plan: &Plan,
+) -> Result<Collector, CliError> {
+    for event in &gate.require_events {
+        if loaded.spec.event(event).is_none() {
+            return Err(CliError::Usage(format!(
+                "--require-events names {event:?}, which {} does not document",
+                plan.producer
+            )));
+        }
+    }
+    let mut collector = Collector::new(checking.max_findings);
+    if let Some(path) = &gate.baseline {
+        let text = std::fs::read_to_string(path).map_err(|source| CliError::Input {
+            path: path.clone(),
+            source,
+        })?;
+        collector.baseline = Some(
+            Baseline::parse(&text, &plan.producer)
+                .map_err(|error| CliError::Usage(format!("{path}: {error}")))?,
+        );
+    }
+    if gate.write_baseline.is_some() {
+        collector.recorder = Some(baseline::Recorder::default());
+    }
+    Ok(collector)
+}
+
+/// What a check run produced, before the gate and the reports.
+pub struct Checked<'a> {
+    pub loaded: &'a LoadedSpec,
+    pub plan: &'a Plan,
+    pub summaries: Vec<InputSummary>,
+    pub alignment: Alignment,
+    pub collector: Collector,
+    pub coverage: CoverageReport,
+}
+
+/// Applies the gate (baseline, required coverage and events), writes the
+/// reports, and says whether the run fails.
+pub fn conclude(
+    checked: Checked<'_>,
+    gate: &GateOptions,
+    fail_on: &FailOnOption,
+    reports: &ReportOptions,
+) -> Result<Verdict, CliError> {
+    let Checked {
+        loaded,
+        plan,
+        summaries,
+        alignment,
+        mut collector,
+        coverage,
+    } = checked;
     let baseline_used = collector.baseline.take();
     let recorded = collector.recorder.take();
     let mut report = Report::new(
@@ -211,21 +258,21 @@ pub fn run(args: Args) -> Result<Verdict, CliError> {
         collector,
         coverage,
     );
-    report.fail_on = args.fail_on.fail_on.into();
-    if let (Some(baseline), Some(file)) = (baseline_used, &args.gate.baseline) {
+    report.fail_on = fail_on.fail_on.into();
+    if let (Some(baseline), Some(file)) = (baseline_used, &gate.baseline) {
         report.gate.baseline = Some(BaselineUse {
             file: file.clone(),
             matched: baseline.matched,
             stale: baseline.stale(),
         });
     }
-    if let Some(percent) = args.gate.require_coverage {
+    if let Some(percent) = gate.require_coverage {
         gate::require_coverage(&mut report, percent, &loaded.origin);
     }
-    if !args.gate.require_events.is_empty() {
-        gate::require_events(&mut report, &args.gate.require_events, &loaded.origin);
+    if !gate.require_events.is_empty() {
+        gate::require_events(&mut report, &gate.require_events, &loaded.origin);
     }
-    if let (Some(recorded), Some(path)) = (recorded, &args.gate.write_baseline) {
+    if let (Some(recorded), Some(path)) = (recorded, &gate.write_baseline) {
         std::fs::write(path, recorded.to_json(&plan.producer)).map_err(|source| {
             CliError::Write {
                 path: path.clone(),
@@ -233,8 +280,7 @@ pub fn run(args: Args) -> Result<Verdict, CliError> {
             }
         })?;
     }
-    args.reports
-        .write_all(|format, human, out| logspec_report::render(format, &report, human, out))?;
+    reports.write_all(|format, human, out| logspec_report::render(format, &report, human, out))?;
     Ok(if report.failed() {
         Verdict::Fail
     } else {
@@ -244,9 +290,9 @@ pub fn run(args: Args) -> Result<Verdict, CliError> {
 
 /// The gating policy applied to findings as they stream in: with
 /// `--allow-empty`, an input with no records is a note.
-struct Gate<'a> {
-    inner: &'a mut dyn FindingSink,
-    allow_empty: bool,
+pub struct Gate<'a> {
+    pub inner: &'a mut dyn FindingSink,
+    pub allow_empty: bool,
 }
 
 impl FindingSink for Gate<'_> {
@@ -256,93 +302,4 @@ impl FindingSink for Gate<'_> {
         }
         self.inner.push(finding);
     }
-}
-
-/// The inputs to read: files as given, and in place of each directory the
-/// files below it that a record kind names, in path order. Files a
-/// directory holds that no kind names are reported as skipped.
-fn expand(
-    plan: &Plan,
-    given: &[String],
-    sink: &mut dyn FindingSink,
-) -> Result<Vec<String>, CliError> {
-    let mut inputs = Vec::new();
-    for path in given {
-        if path == "-" || !Path::new(path).is_dir() {
-            inputs.push(path.clone());
-            continue;
-        }
-        let mut found = Vec::new();
-        walk(Path::new(path), &mut found).map_err(|source| CliError::Input {
-            path: path.clone(),
-            source,
-        })?;
-        found.sort();
-        let before = inputs.len();
-        for file in found {
-            let name = file.to_string_lossy().into_owned();
-            if plan.kind_for_path(&name).is_some() {
-                inputs.push(name);
-            } else {
-                sink.push(Finding::new(
-                    Code::FileSkipped,
-                    &Arc::from(name.as_str()),
-                    0,
-                    format!(
-                        "not read: none of the record kinds of {} names this file by path",
-                        plan.producer
-                    ),
-                ));
-            }
-        }
-        if inputs.len() == before {
-            let patterns: Vec<String> = plan
-                .kinds
-                .iter()
-                .flat_map(|kind| kind.path_patterns().map(str::to_owned))
-                .collect();
-            return Err(CliError::Usage(format!(
-                "directory {path} holds no file that {} names by path ({})",
-                plan.producer,
-                if patterns.is_empty() {
-                    "the spec names none: give the files".to_owned()
-                } else {
-                    patterns.join(", ")
-                }
-            )));
-        }
-    }
-    Ok(inputs)
-}
-
-/// Every regular file below `dir`; symbolic links are not followed.
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let entry = entry?;
-        let kind = entry.file_type()?;
-        if kind.is_dir() {
-            walk(&entry.path(), out)?;
-        } else if kind.is_file() {
-            out.push(entry.path());
-        }
-    }
-    Ok(())
-}
-
-/// Opens a file to read, or stdin for `-`.
-pub(crate) fn open(path: &str) -> Result<Box<dyn BufRead>, CliError> {
-    if path == "-" {
-        return Ok(Box::new(BufReader::with_capacity(1 << 16, io::stdin())));
-    }
-    let file = File::open(path).map_err(|source| CliError::Input {
-        path: path.to_owned(),
-        source,
-    })?;
-    if file.metadata().is_ok_and(|metadata| metadata.is_dir()) {
-        return Err(CliError::Input {
-            path: path.to_owned(),
-            source: io::Error::other("is a directory"),
-        });
-    }
-    Ok(Box::new(BufReader::with_capacity(1 << 16, file)))
 }

@@ -6,9 +6,8 @@
 //! compatible changes are listed), 1 on a breaking change, 2 when the run
 //! fails (usage, unreadable spec, baseline or input).
 
-use crate::commands::check::open;
 use crate::options::{ReportOptions, SpecOption};
-use crate::{spec_arg, CliError, Verdict};
+use crate::{inputs, spec_arg, CliError, Verdict};
 use logspec_checker::{Plan, DEFAULT_MAX_LINE_BYTES};
 use logspec_report::ReportFormat;
 use logspec_shape::{diff, report, Recorder, Shapes};
@@ -42,7 +41,8 @@ struct Inputs {
     /// Lines longer than this many bytes are skipped
     #[arg(long, default_value_t = DEFAULT_MAX_LINE_BYTES)]
     max_line_bytes: usize,
-    /// Log files to read; `-` reads standard input
+    /// Log files to read, as `check` reads them: `-` reads standard input;
+    /// a directory reads every file in it that a record kind names by path
     #[arg(required = true)]
     files: Vec<String>,
 }
@@ -55,7 +55,14 @@ pub fn run(args: Args) -> Result<Verdict, CliError> {
     match args.action {
         Action::Record(inputs) => {
             let plan = plan_of(&inputs)?;
-            let (shapes, _) = record(&plan, &inputs)?;
+            let (shapes, records) = record(&plan, &inputs)?;
+            if records == 0 {
+                // An empty baseline would pass every later diff.
+                return Err(CliError::Usage(format!(
+                    "no record of {} was recognised in the input: no shape file written",
+                    plan.producer
+                )));
+            }
             write(|out| out.write_all(shapes.to_json().as_bytes()))?;
             Ok(Verdict::Pass)
         }
@@ -96,31 +103,34 @@ pub fn run(args: Args) -> Result<Verdict, CliError> {
 }
 
 fn plan_of(inputs: &Inputs) -> Result<Plan, CliError> {
-    if inputs.files.iter().filter(|file| *file == "-").count() > 1 {
-        return Err(CliError::Usage(
-            "standard input (`-`) can be read only once".to_owned(),
-        ));
-    }
     let loaded = spec_arg::load(inputs.spec.name()?)?;
     Ok(Plan::new(&loaded.spec))
 }
 
 /// The shapes of every input's records, and how many records were shaped.
 fn record(plan: &Plan, inputs: &Inputs) -> Result<(Shapes, u64), CliError> {
-    // Open everything first: an unreadable input fails before any reading.
-    let readers = inputs
-        .files
-        .iter()
-        .map(|path| open(path).map(|reader| (path, reader)))
-        .collect::<Result<Vec<_>, _>>()?;
+    // Which files a directory holds that are not read is check's concern;
+    // shapes are of what is read.
+    let files = inputs::expand(plan, &inputs.files, &mut Vec::new())?;
+    let opened = inputs::open(&files, &[])?;
     let mut recorder = Recorder::new(plan, inputs.max_line_bytes.max(1));
     let mut records = 0;
-    for (path, reader) in readers {
-        let stats = recorder.read(reader).map_err(|source| CliError::Input {
-            path: path.clone(),
-            source,
-        })?;
+    for input in opened.inputs {
+        let stats = recorder
+            .read_named(&input.name, input.reader)
+            .map_err(|source| CliError::Input {
+                path: input.name.clone(),
+                source,
+            })?;
         records += stats.records;
+    }
+    let mut damage = Vec::new();
+    inputs::report_damage(&opened.pool, &mut damage);
+    if let Some(damage) = damage.first() {
+        return Err(CliError::Usage(format!(
+            "{}:{}: {}",
+            damage.file, damage.line, damage.message
+        )));
     }
     Ok((recorder.finish(), records))
 }
