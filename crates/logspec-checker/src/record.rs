@@ -223,7 +223,6 @@ fn ceil_char_boundary(text: &str, at: usize) -> usize {
 /// Reusable buffers, so that checking a line allocates only for findings.
 #[derive(Default)]
 pub struct Scratch {
-    findings: Vec<Finding>,
     first_of_key: Vec<bool>,
     /// Tolerated unknown events already reported, by kind and id.
     tolerated: HashSet<(usize, String)>,
@@ -435,7 +434,7 @@ pub fn check_record(
         outcome.severity_checked = true;
     }
     outcome.emitter_checked = record.envelope.tag.is_some() || !plan.tagged;
-    let judge = |variant_index: usize, findings: Option<&mut Vec<Finding>>| {
+    let judge = |variant_index: usize, findings: Option<&mut dyn FindingSink>| {
         let mut judgement = Judgement {
             event_id: &event.id,
             variant_name: plan.variant_name(event_index, variant_index),
@@ -469,12 +468,9 @@ pub fn check_record(
     }
     scratch.candidates = candidates;
     if best_score != (0, 0, 0) {
-        let mut findings = std::mem::take(&mut scratch.findings);
-        judge(best_variant, Some(&mut findings));
-        for finding in findings.drain(..) {
-            sink.push(finding);
-        }
-        scratch.findings = findings;
+        // Straight to the sink, which bounds what it keeps: a record of
+        // many wrong fields costs no memory per finding here.
+        judge(best_variant, Some(sink));
     }
     outcome.classification = Some(Classification {
         event: event_index,
@@ -496,38 +492,55 @@ fn closest_messages(event: &EventPlan, message: &str) -> Vec<String> {
         if known.iter().any(|(_, seen)| *seen == shown) {
             continue;
         }
+        // Edit distance costs the product of the lengths: a message far
+        // longer than the documented text is compared by its beginning,
+        // so a 1 MB message costs no more than a short one.
+        let compared = text.chars().count().saturating_mul(2).saturating_add(16);
+        let message = message
+            .char_indices()
+            .nth(compared)
+            .map_or(message, |(end, _)| &message[..end]);
         known.push((strsim::normalized_levenshtein(text, message), shown));
     }
     known.sort_by(|a, b| b.0.total_cmp(&a.0));
     known.into_iter().take(3).map(|(_, shown)| shown).collect()
 }
 
-/// Marks, for each field, whether it is the first with its key.
+/// Marks, for each field, whether it is the first with its key. A record
+/// of a few fields compares each with those before it (no allocation);
+/// past that, one hash set insert per field keeps a line of many fields
+/// linear.
 fn mark_first_occurrences(fields: &[Field<'_>], first: &mut Vec<bool>) {
+    const SCAN_UP_TO: usize = 32;
     first.clear();
-    for (index, field) in fields.iter().enumerate() {
-        first.push(
-            !fields[..index]
-                .iter()
-                .any(|earlier| earlier.key == field.key),
-        );
+    if fields.len() <= SCAN_UP_TO {
+        for (index, field) in fields.iter().enumerate() {
+            first.push(
+                !fields[..index]
+                    .iter()
+                    .any(|earlier| earlier.key == field.key),
+            );
+        }
+    } else {
+        let mut seen = HashSet::with_capacity(fields.len());
+        first.extend(fields.iter().map(|field| seen.insert(&*field.key)));
     }
 }
 
 /// One variant's verdict on a record: counted while variants are compared,
 /// built into findings only for the variant chosen, so losing candidates
 /// cost no formatting.
-struct Judgement<'a> {
+struct Judgement<'a, 's> {
     event_id: &'a str,
     variant_name: Option<&'a str>,
     /// `Some` to build findings, `None` to count only.
-    findings: Option<&'a mut Vec<Finding>>,
+    findings: Option<&'s mut dyn FindingSink>,
     errors: usize,
     wrong_emitter: usize,
     warnings: usize,
 }
 
-impl Judgement<'_> {
+impl Judgement<'_, '_> {
     fn report(&mut self, code: Code, field: Option<&str>, make: impl FnOnce() -> Finding) {
         self.report_as(code.severity(), code, field, make);
     }
@@ -571,7 +584,7 @@ fn check_variant(
     level: Option<&str>,
     variant: &VariantPlan,
     first_of_key: &[bool],
-    judgement: &mut Judgement<'_>,
+    judgement: &mut Judgement<'_, '_>,
 ) {
     let label = &variant.label;
 
@@ -865,7 +878,7 @@ fn check_audit(
     variant: &VariantPlan,
     expected: bool,
     name: &str,
-    judgement: &mut Judgement<'_>,
+    judgement: &mut Judgement<'_, '_>,
 ) {
     let found = record.fields.iter().find(|field| field.key == name);
     let marked = match found {
@@ -918,7 +931,7 @@ fn check_order(
     record: &RecordInput<'_, '_>,
     variant: &VariantPlan,
     first_of_key: &[bool],
-    judgement: &mut Judgement<'_>,
+    judgement: &mut Judgement<'_, '_>,
 ) {
     let mut previous: Option<(usize, &Field<'_>)> = None;
     // Repeated keys are duplicate-field findings already; order is judged

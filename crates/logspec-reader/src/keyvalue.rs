@@ -377,19 +377,25 @@ mod tests {
         assert_eq!(out[0].key, "C");
     }
 
+    /// Odd payloads, each with the verdict the rules above give it.
     #[test]
-    fn garbage_is_an_error_or_pairs_never_a_panic() {
-        for payload in [
-            "\"",
-            "\\",
-            "=\"",
-            "A=\"\\",
-            "A=\"\\\"",
-            "\u{FFFD}=\u{0}",
-            "A=\" \" \"",
-            "\"\"=\"\"",
-        ] {
-            let _ = parse_pairs(payload);
-        }
+    fn odd_payloads_get_their_verdicts() {
+        // A quote where a key starts, a key without `=`, an empty key.
+        assert_eq!(err("\""), (1, ReadErrorKind::QuoteInKey));
+        assert_eq!(err(r#"""="""#), (1, ReadErrorKind::QuoteInKey));
+        assert_eq!(err("\\"), (1, ReadErrorKind::MissingEquals));
+        assert_eq!(err("=\""), (1, ReadErrorKind::EmptyKey));
+        // A backslash at the end escapes nothing; an escaped quote closes
+        // nothing: the value is unterminated, located at its quote.
+        assert_eq!(err(r#"A="\"#), (3, ReadErrorKind::UnterminatedQuote));
+        assert_eq!(err(r#"A="\""#), (3, ReadErrorKind::UnterminatedQuote));
+        // Any non-whitespace is a key byte, NUL a value byte.
+        assert_eq!(
+            pairs("\u{FFFD}=\u{0}"),
+            vec![("\u{FFFD}", "\u{0}".to_owned(), false)]
+        );
+        // The middle quote is followed by ` "`, not a pair: it does not
+        // close; the last one, at the end, does.
+        assert_eq!(pairs(r#"A=" " ""#), vec![("A", r#" " "#.to_owned(), true)]);
     }
 }

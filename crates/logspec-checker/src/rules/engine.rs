@@ -55,6 +55,14 @@ struct KeyState {
     values: Vec<(usize, String, Cited)>,
 }
 
+impl KeyState {
+    /// Where the key was first seen, borrowed: sorting the open keys at
+    /// the end compares these without touching reference counts.
+    fn first_cited(&self) -> Option<(&str, u64)> {
+        self.cited.first().map(|cited| (&*cited.file, cited.line))
+    }
+}
+
 #[derive(Debug, Default)]
 struct RuleRun {
     keys: HashMap<Key, KeyState>,
@@ -365,15 +373,7 @@ impl RuleRun {
             .filter(|(_, state)| !state.violated && !rule.states[state.state].accepting)
             .collect();
         // Hash order must not leak into reports.
-        open.sort_by(|a, b| {
-            let first = |state: &KeyState| {
-                state
-                    .cited
-                    .first()
-                    .map(|cited| (Arc::clone(&cited.file), cited.line))
-            };
-            (first(a.1), a.0).cmp(&(first(b.1), b.0))
-        });
+        open.sort_by(|a, b| (a.1.first_cited(), a.0).cmp(&(b.1.first_cited(), b.0)));
         for (key, state) in open {
             let allowed = rule.allowed(state.state);
             if !rule.end_observable(state.state, |kind| {

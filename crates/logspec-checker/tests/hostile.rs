@@ -1,0 +1,354 @@
+//! Hostile input: the worst cases for a per-record check (one record of
+//! very many tiny parts, the deepest nesting the JSON reader follows, a very
+//! long message) and for the stream rules' state (more distinct keys than
+//! the cap). Each case asserts its verdict, and that checking it takes time
+//! linear in its size.
+//!
+//! Linear, without flaky timing: a case is checked at a size `n` and at
+//! `SCALE * n`, each timed by the thread's CPU time (so other processes on a
+//! loaded machine do not count) as the fastest of three runs. A linear check
+//! scales by about `SCALE` (less where fixed costs weigh at `n`), a
+//! quadratic one by about `SCALE²`; the bound, `3 * SCALE`, sits a factor of
+//! three from the first and ten from the second. With the duplicate-field
+//! check as it was (each field compared with every earlier one), 32 times
+//! the distinct fields took 670 times as long, and these tests failed.
+//! A cost linear in the record but with a large constant (the edit distance
+//! between a 1 MB message and every documented one) passes here; the
+//! benchmark shows it: `ci/bench-hostile` measures the full-size cases
+//! (1 MB lines, a million keys) in release mode, with time and peak memory.
+
+use logspec_checker::rules::EngineOptions;
+use logspec_checker::{CheckOptions, Checker, Code, Finding, FindingSink, Plan};
+use rustix::time::{clock_gettime, ClockId};
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+const SCALE: u32 = 32;
+const SYSLOG: &str = "Mar 13 12:00:01 ctl-01 ctrl-exec[12345]: ";
+const HEXON: &str = r#"{"time":"2026-11-29T09:00:00.000Z","level":"INFO","event":"loadbalancer","msg":"backend added""#;
+
+fn plan(name: &str) -> Plan {
+    match logspec_spec::builtin(name).map(|builtin| builtin.load()) {
+        Some(Ok(loaded)) => Plan::new(&loaded.spec),
+        _ => panic!("built-in {name} spec does not load"),
+    }
+}
+
+/// Counts findings per code and keeps the first of each, so a case of a
+/// hundred thousand findings costs no memory here.
+#[derive(Default, Debug)]
+struct Tally {
+    counts: BTreeMap<&'static str, usize>,
+    first: BTreeMap<&'static str, Finding>,
+}
+
+impl Tally {
+    fn count(&self, code: Code) -> usize {
+        self.counts.get(code.as_str()).copied().unwrap_or(0)
+    }
+
+    /// Every code seen, with its count.
+    fn codes(&self) -> Vec<(&'static str, usize)> {
+        self.counts.iter().map(|(&code, &n)| (code, n)).collect()
+    }
+}
+
+impl FindingSink for Tally {
+    fn push(&mut self, finding: Finding) {
+        let code = finding.code.as_str();
+        *self.counts.entry(code).or_default() += 1;
+        self.first.entry(code).or_insert(finding);
+    }
+}
+
+fn check(plan: &Plan, options: &CheckOptions, input: &str) -> Tally {
+    let mut checker = Checker::new(plan, options.clone());
+    let mut tally = Tally::default();
+    if let Err(error) = checker.check_input("hostile", input.as_bytes(), &mut tally) {
+        panic!("reading from memory failed: {error}");
+    }
+    tally
+}
+
+fn thread_cpu_time() -> Duration {
+    let now = clock_gettime(ClockId::ThreadCPUTime);
+    Duration::new(
+        u64::try_from(now.tv_sec).unwrap_or(0),
+        u32::try_from(now.tv_nsec).unwrap_or(0),
+    )
+}
+
+/// Fastest of three checks of `input`, in thread CPU time.
+fn cpu_time_to_check(plan: &Plan, options: &CheckOptions, input: &str) -> Duration {
+    (0..3)
+        .map(|_| {
+            let start = thread_cpu_time();
+            std::hint::black_box(check(plan, options, input));
+            thread_cpu_time().saturating_sub(start)
+        })
+        .min()
+        .unwrap_or_default()
+}
+
+/// Checks `build(n)` and `build(SCALE * n)`, hands each verdict to
+/// `verdict` with its size, and asserts the time grew linearly.
+fn assert_linear(
+    name: &str,
+    plan: &Plan,
+    options: &CheckOptions,
+    n: usize,
+    build: impl Fn(usize) -> String,
+    verdict: impl Fn(usize, &Tally),
+) {
+    let small = build(n);
+    let large = build(SCALE as usize * n);
+    verdict(n, &check(plan, options, &small));
+    verdict(SCALE as usize * n, &check(plan, options, &large));
+    let small_time = cpu_time_to_check(plan, options, &small);
+    let large_time = cpu_time_to_check(plan, options, &large);
+    let ratio = large_time.as_secs_f64() / small_time.as_secs_f64().max(1e-6);
+    assert!(
+        ratio < f64::from(3 * SCALE),
+        "{name}: {} bytes took {large_time:?}, {} bytes {small_time:?}: {ratio:.0} times \
+         as long for {SCALE} times the size",
+        large.len(),
+        small.len(),
+    );
+}
+
+fn kv_fields(n: usize) -> String {
+    let fields: String = (0..n).map(|i| format!(" K{i}=v")).collect();
+    format!("{SYSLOG}ACTION=ping{fields}\n")
+}
+
+#[test]
+fn a_line_of_many_tiny_fields() {
+    let plan = plan("ctrl-exec");
+    assert_linear(
+        "kv-fields",
+        &plan,
+        &CheckOptions::default(),
+        1_000,
+        kv_fields,
+        |n, tally| {
+            // Each K field is undocumented for ping; nothing else changes.
+            let baseline = check(&plan, &CheckOptions::default(), &kv_fields(0));
+            assert_eq!(tally.count(Code::UnexpectedField), n, "{:?}", tally.codes());
+            for (code, count) in baseline.codes() {
+                if code != Code::UnexpectedField.as_str() {
+                    assert_eq!(tally.counts.get(code), Some(&count), "{code}");
+                }
+            }
+        },
+    );
+}
+
+#[test]
+fn a_line_of_one_field_repeated() {
+    let plan = plan("ctrl-exec");
+    assert_linear(
+        "kv-repeated",
+        &plan,
+        &CheckOptions::default(),
+        1_000,
+        |n| format!("{SYSLOG}ACTION=ping{}\n", " A=1".repeat(n)),
+        |n, tally| {
+            assert_eq!(
+                tally.count(Code::DuplicateField),
+                n - 1,
+                "{:?}",
+                tally.codes()
+            );
+            // The first A is the one judged: undocumented for ping.
+            assert_eq!(tally.count(Code::UnexpectedField), 1, "{:?}", tally.codes());
+        },
+    );
+}
+
+#[test]
+fn a_list_field_of_many_items_each_a_rule_key() {
+    let plan = plan("ctrl-exec");
+    let dispatch = |n: usize| {
+        let hosts: Vec<String> = (0..n).map(|i| format!("h{i}")).collect();
+        format!(
+            "{SYSLOG}ACTION=dispatch SCRIPT=backup HOSTS={} REQID=a1b2c3d4e5f60001\n",
+            hosts.join(",")
+        )
+    };
+    assert_linear(
+        "kv-list",
+        &plan,
+        &CheckOptions::default(),
+        500,
+        dispatch,
+        |n, tally| {
+            // Every host is a valid list item, and each waits for its run.
+            assert_eq!(tally.count(Code::InvalidValue), 0, "{:?}", tally.codes());
+            let waiting = tally.first.values().find(|finding| {
+                finding
+                    .message
+                    .starts_with("dispatch-reaches-every-host: REQID=a1b2c3d4e5f60001")
+            });
+            let code = waiting.map(|finding| finding.code);
+            assert!(code.is_some(), "{:?}", tally.codes());
+            assert_eq!(code.map(|code| tally.count(code)), Some(n));
+        },
+    );
+}
+
+/// The verdict on the plain Hexon entry, which tiny extra members must not
+/// change: the entry allows further fields.
+fn hexon_baseline(plan: &Plan) -> Vec<(&'static str, usize)> {
+    check(plan, &CheckOptions::default(), &format!("{HEXON}}}\n")).codes()
+}
+
+#[test]
+fn a_json_object_of_many_tiny_keys() {
+    let plan = plan("hexon");
+    let baseline = hexon_baseline(&plan);
+    assert_linear(
+        "json-keys",
+        &plan,
+        &CheckOptions::default(),
+        1_000,
+        |n| {
+            let members: String = (0..n).map(|i| format!(r#","k{i}":0"#)).collect();
+            format!("{HEXON}{members}}}\n")
+        },
+        |_, tally| assert_eq!(tally.codes(), baseline),
+    );
+}
+
+#[test]
+fn a_json_object_of_one_key_repeated() {
+    let plan = plan("hexon");
+    let baseline = hexon_baseline(&plan);
+    assert_linear(
+        "json-repeated",
+        &plan,
+        &CheckOptions::default(),
+        1_000,
+        |n| format!("{HEXON}{}}}\n", r#","pool_id":"web""#.repeat(n)),
+        |n, tally| {
+            assert_eq!(
+                tally.count(Code::DuplicateField),
+                n - 1,
+                "{:?}",
+                tally.codes()
+            );
+            // pool_id is there now: one missing field fewer.
+            let missing = baseline
+                .iter()
+                .find(|(code, _)| *code == Code::MissingField.as_str())
+                .map_or(0, |(_, n)| *n);
+            assert_eq!(tally.count(Code::MissingField), missing.saturating_sub(1));
+        },
+    );
+}
+
+/// `depth` objects nested inside the entry, the innermost holding `n`
+/// tiny members.
+fn nested(depth: usize, n: usize) -> String {
+    let opening: String = (0..depth)
+        .map(|level| format!(r#","n{level}":{{"x":0"#))
+        .collect();
+    let members: String = (0..n).map(|i| format!(r#","k{i}":0"#)).collect();
+    format!("{HEXON}{opening}{members}{}}}\n", "}".repeat(depth))
+}
+
+#[test]
+fn the_deepest_nesting_allowed_holding_many_keys() {
+    let plan = plan("hexon");
+    let baseline = hexon_baseline(&plan);
+    // The entry is the first level: 63 more reach the reader's 64.
+    assert_linear(
+        "json-deep",
+        &plan,
+        &CheckOptions::default(),
+        500,
+        |n| nested(63, n),
+        |_, tally| assert_eq!(tally.codes(), baseline),
+    );
+    // One level deeper is a located parse error, not a crash or a silence
+    // (after a plain entry, which settles the input's format as JSON lines).
+    let input = format!("{HEXON}}}\n{}", nested(64, 1));
+    let tally = check(&plan, &CheckOptions::default(), &input);
+    let mut expected = baseline.clone();
+    expected.push((Code::ParseError.as_str(), 1));
+    expected.sort_unstable();
+    assert_eq!(tally.codes(), expected);
+    let finding = &tally.first[Code::ParseError.as_str()];
+    assert!(finding.message.contains("64"), "{}", finding.message);
+    assert!(finding.column.is_some());
+}
+
+#[test]
+fn a_very_long_undocumented_message() {
+    let plan = plan("hexon");
+    assert_linear(
+        "long-message",
+        &plan,
+        &CheckOptions::default(),
+        20_000,
+        |n| {
+            format!(
+                r#"{{"time":"2026-11-29T09:00:00.000Z","level":"INFO","event":"loadbalancer","msg":"{}"}}"#,
+                "x".repeat(n)
+            ) + "\n"
+        },
+        |_, tally| {
+            assert_eq!(tally.codes(), [(Code::UnknownMessage.as_str(), 1)]);
+            let finding = &tally.first[Code::UnknownMessage.as_str()];
+            // Quoted shortened, with the closest documented messages.
+            assert!(finding.message.len() < 1_000, "{}", finding.message);
+            assert!(finding.message.contains("closest documented: "));
+        },
+    );
+}
+
+#[test]
+fn more_distinct_keys_than_the_cap() {
+    let plan = plan("ctrl-exec");
+    const CAP: usize = 200;
+    let options = CheckOptions {
+        rules: EngineOptions {
+            max_open_keys: CAP,
+            ..EngineOptions::default()
+        },
+        ..CheckOptions::default()
+    };
+    // Each dispatch has its own REQID, syslog host and two target hosts.
+    let stream = |n: usize| -> String {
+        (0..n)
+            .map(|i| {
+                format!(
+                    "Mar 13 12:00:01 h{i} ctrl-exec[12345]: ACTION=dispatch SCRIPT=backup \
+                     HOSTS=a{i},b{i} REQID={i:016x}\n"
+                )
+            })
+            .collect()
+    };
+    assert_linear("distinct-keys", &plan, &options, 300, stream, |n, tally| {
+        let evicted = &tally.first[Code::StateEvicted.as_str()];
+        // Two keys per dispatch; all but the cap's worth were dropped.
+        assert!(
+            evicted.message.starts_with(&format!(
+                "dispatch-reaches-every-host: {} open keys",
+                2 * n - CAP
+            )),
+            "{}",
+            evicted.message
+        );
+        // Only the keys within the cap survive to be judged at the end.
+        let unfinished = tally
+            .first
+            .values()
+            .find(|finding| {
+                finding
+                    .message
+                    .starts_with("dispatch-reaches-every-host: REQID=")
+            })
+            .map(|finding| tally.count(finding.code));
+        assert_eq!(unfinished, Some(CAP), "{:?}", tally.codes());
+    });
+}
