@@ -202,12 +202,25 @@ fn compact_values_are_held_to_what_the_document_says_only() {
     let missing = event("serverport.opened", 0, &[("type", "ssh"), ("port", "1")]);
     assert_eq!(codes(&missing), vec![(1, "missing-field")]);
     // Final states are the workflow engine's, which the document does not list.
+    // A request completes after its initiation (a stream rule).
+    let initiated = event(
+        "workflow.request.initiated",
+        0,
+        &[
+            ("workflow_run_id", "wf-1"),
+            ("workflow_controller_node", "n1:s1"),
+            ("workflow_controller_is_local_node", "no"),
+            ("workflow_metadata", "{}"),
+            ("success", "yes"),
+        ],
+    );
     let states = |state: &str| {
-        event(
-            "workflow.request.completed",
-            0,
-            &[("workflow_run_id", "wf-1"), ("final_state", state)],
-        )
+        initiated.clone()
+            + &event(
+                "workflow.request.completed",
+                1,
+                &[("workflow_run_id", "wf-1"), ("final_state", state)],
+            )
     };
     for state in ["FINISHED", "RESULTS_REJECTED", "DONE"] {
         assert!(codes(&states(state)).is_empty(), "{state}");
@@ -391,7 +404,11 @@ fn the_ssh_connection_closes_next_after_an_uplink_refusal() {
         uplink("accepted", "u2", "c1", 2),
         closed("c1", 3)
     );
-    assert_eq!(codes(&broken), vec![(3, "sequence-violation")]);
+    // The Uplink session u2 also never closes, though its connection did.
+    assert_eq!(
+        codes(&broken),
+        vec![(3, "sequence-violation"), (4, "incomplete")]
+    );
     let unclosed = format!("{}{}", accepted("c1", 0), uplink("refused", "u1", "c1", 1));
     assert_eq!(codes(&unclosed), vec![(2, "incomplete")]);
 }
