@@ -21,14 +21,15 @@ use crate::Severity;
 use logspec_reader::{Envelope, Epoch, Field, Format, JsonKind};
 use logspec_spec::MessageMatch;
 use std::borrow::Cow;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::Arc;
 
 /// Longest excerpt of a line kept in a finding, in bytes.
 const EXCERPT_BYTES: usize = 400;
-/// Tolerated unknown event ids remembered per check, so each is reported
-/// once; past this many, every further new one is reported each time.
+/// Unknown event ids remembered per check (tolerated or not), so each is
+/// reported once; past this many, every further new one is reported each
+/// time.
 const TOLERATED_IDS: usize = 4096;
 
 /// One parsed record, as the checker sees it.
@@ -226,9 +227,33 @@ pub struct Scratch {
     first_of_key: Vec<bool>,
     /// Tolerated unknown events already reported, by kind and id.
     tolerated: HashSet<(usize, String)>,
+    /// Undocumented events, by kind and id: the finding at the first
+    /// record and how many records there were, reported when the check
+    /// ends ([`Scratch::undocumented_findings`]).
+    undocumented: HashMap<(usize, String), (Finding, u64)>,
     /// Per variant of the record's event: whether its messages admit the
     /// record's.
     candidates: Vec<bool>,
+}
+
+impl Scratch {
+    /// The undocumented events seen since the last call, one finding each
+    /// at its first record, with the count of records when there were
+    /// several; in order of first record.
+    pub fn undocumented_findings(&mut self) -> Vec<Finding> {
+        let mut findings: Vec<Finding> = self
+            .undocumented
+            .drain()
+            .map(|(_, (mut finding, count))| {
+                if count > 1 {
+                    finding.message = format!("{} ({count} records; first here)", finding.message);
+                }
+                finding
+            })
+            .collect();
+        findings.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+        findings
+    }
 }
 
 /// Checks `record`, sending findings to `sink`.
@@ -333,6 +358,12 @@ pub fn check_record(
                     record.line_span(span.as_ref()),
                 )
             } else {
+                // Drift, reported once per event with a count and its
+                // first record, not once per line.
+                if let Some((_, count)) = scratch.undocumented.get_mut(&(record.kind, id.clone())) {
+                    *count += 1;
+                    return outcome;
+                }
                 record.finding(
                     Code::UnknownEvent,
                     format!("{what} is not an event {} documents", plan.producer),
@@ -341,7 +372,13 @@ pub fn check_record(
             };
             finding.event = Some(id.clone());
             finding.field = Some(key.to_owned());
-            sink.push(finding);
+            if finding.code == Code::UnknownEvent && scratch.undocumented.len() < TOLERATED_IDS {
+                scratch
+                    .undocumented
+                    .insert((record.kind, id.clone()), (finding, 1));
+            } else {
+                sink.push(finding);
+            }
             return outcome;
         }
     };

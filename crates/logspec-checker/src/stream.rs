@@ -221,6 +221,9 @@ impl<'p> Checker<'p> {
         if rules_on {
             self.engine.finish(self.plan, sink);
         }
+        for finding in self.scratch.undocumented_findings() {
+            sink.push(finding);
+        }
         let summaries = cursors
             .into_iter()
             .map(|cursor| cursor.finish(self.plan, sink))

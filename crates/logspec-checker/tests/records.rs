@@ -443,15 +443,23 @@ fn unknown_events_tolerated_once_per_id() {
         codes(&check(&plan, "r.log", titled)),
         vec![(1, "unknown-event-tolerated")]
     );
-    // Without `unknown_events: tolerate`, every one is an error.
+    // Without `unknown_events: tolerate`, each is an error: drift reported
+    // once per event, at its first record, with the count.
     let strict = plan_strict();
+    let found = check(&strict, "c.log", text);
     assert_eq!(
-        codes(&check(&strict, "c.log", text)),
-        vec![
-            (1, "unknown-event"),
-            (2, "unknown-event"),
-            (3, "unknown-event")
-        ]
+        codes(&found),
+        vec![(1, "unknown-event"), (3, "unknown-event")]
+    );
+    assert!(
+        found[0].message.ends_with("(2 records; first here)"),
+        "{}",
+        found[0].message
+    );
+    assert!(
+        !found[1].message.contains("records;"),
+        "{}",
+        found[1].message
     );
 }
 

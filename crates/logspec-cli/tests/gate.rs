@@ -434,3 +434,51 @@ fn coverage_and_required_events_gate_the_run() {
         assert_eq!(check(extra).status.code(), Some(2), "{extra:?}");
     }
 }
+
+#[test]
+fn undocumented_events_are_reported_once_per_event_with_a_count() {
+    let dir = tempdir();
+    let log = dir.path().join("drift.log");
+    std::fs::write(
+        &log,
+        "<30>Mar 13 12:00:01 ctrl-exec[1]: ACTION=job-queued SCRIPT=a\n\
+         <30>Mar 13 12:00:02 ctrl-exec[1]: ACTION=job-queued SCRIPT=b\n\
+         <30>Mar 13 12:00:03 ctrl-exec[1]: ACTION=job-started SCRIPT=a\n\
+         <30>Mar 13 12:00:04 ctrl-exec[1]: ACTION=job-queued SCRIPT=c\n",
+    )
+    .unwrap_or_else(|error| panic!("{error}"));
+    let output = run(logspec()
+        .args(["check", "--spec", "ctrl-exec", "--report", "json"])
+        .arg(&log));
+    assert_eq!(output.status.code(), Some(1));
+    let report: Value =
+        serde_json::from_slice(&output.stdout).unwrap_or_else(|error| panic!("{error}"));
+    let unknown: Vec<&Value> = report["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|finding| finding["code"] == "unknown-event")
+        .collect();
+    assert_eq!(unknown.len(), 2, "{report}");
+    assert_eq!(unknown[0]["event"], "job-queued");
+    assert_eq!(unknown[0]["line"], 1);
+    assert!(
+        unknown[0]["message"]
+            .as_str()
+            .is_some_and(|message| message.ends_with("(3 records; first here)")),
+        "{}",
+        unknown[0]
+    );
+    assert_eq!(unknown[1]["event"], "job-started");
+    assert_eq!(unknown[1]["line"], 3);
+    // JUnit: one failed case per undocumented event.
+    let output = run(logspec()
+        .args(["check", "--spec", "ctrl-exec", "--report", "junit"])
+        .arg(&log));
+    let xml = stdout(&output);
+    assert!(xml.contains(r#"name="job-queued (undocumented)""#), "{xml}");
+    assert!(
+        xml.contains(r#"name="job-started (undocumented)""#),
+        "{xml}"
+    );
+}

@@ -130,8 +130,8 @@ impl Stream {
     }
 }
 
-/// Findings the checker reports once per check: a tolerated unknown event
-/// is reported the first time its id is seen only.
+/// Findings the checker reports once per check: an unknown event (tolerated
+/// or not) is reported the first time its id is seen only.
 #[derive(Debug, Default)]
 pub struct ReportedOnce {
     seen: HashSet<String>,
@@ -140,8 +140,10 @@ pub struct ReportedOnce {
 impl ReportedOnce {
     /// Whether `expected` is reported where it occurs (false for a repeat).
     pub fn keeps(&mut self, expected: &Expected) -> bool {
-        expected.code != Code::UnknownEventTolerated
-            || self.seen.insert(expected.event.clone().unwrap_or_default())
+        !matches!(
+            expected.code,
+            Code::UnknownEventTolerated | Code::UnknownEvent
+        ) || self.seen.insert(expected.event.clone().unwrap_or_default())
     }
 }
 

@@ -1,15 +1,16 @@
 //! JUnit XML, the test report every CI system shows in its test tab:
 //! one test case per documented event variant the logs exercised (or the
 //! gate required), failed with the findings that fail the gate, so the tab
-//! lists which events broke. Findings that concern no event (an unreadable
-//! line, an empty input) go to one test case per input file.
+//! lists which events broke. An undocumented event is a failed case of its
+//! own; findings that concern no event (an unreadable line, an empty input)
+//! go to one test case per input file.
 //!
 //! Written with quick-xml, which escapes text and attributes; characters
 //! XML 1.0 cannot hold at all (most control characters, which logs can
 //! carry) are replaced first, as no escaping can represent them.
 
 use crate::Report;
-use logspec_finding::Finding;
+use logspec_finding::{Code, Finding};
 use quick_xml::events::{BytesDecl, BytesText, Event};
 use quick_xml::Writer;
 use std::collections::BTreeMap;
@@ -57,12 +58,21 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     }
     let cases: Vec<Case> = events
         .into_iter()
-        .map(|((event, variant), findings)| Case {
-            name: match variant {
-                Some(variant) => format!("{event} ({variant})"),
-                None => event,
-            },
-            findings,
+        .map(|((event, variant), findings)| {
+            let undocumented = findings.iter().any(|finding| {
+                matches!(
+                    finding.code,
+                    Code::UnknownEvent | Code::UnknownEventTolerated
+                )
+            });
+            Case {
+                name: match (variant, undocumented) {
+                    (_, true) => format!("{event} (undocumented)"),
+                    (Some(variant), false) => format!("{event} ({variant})"),
+                    (None, false) => event,
+                },
+                findings,
+            }
         })
         .chain(files)
         .collect();
