@@ -32,6 +32,7 @@ impl Code {
             Code::FormatsDisagree => {
                 "The lines named before the first record are read in the input's format and \
                  reported on their own; remove them at the producer, or capture them apart."
+            }
             Code::ForeignProgram => {
                 "Nothing to fix when the input is a shared log: these programs are not the \
                  producer. If one of them is, give its tag to an emitter in the spec; pass \
