@@ -813,7 +813,7 @@ fn check_carried(
     record: &RecordInput<'_, '_>,
     variant: &VariantPlan,
     kind: &KindPlan,
-    judgement: &mut Judgement<'_>,
+    judgement: &mut Judgement<'_, '_>,
 ) {
     let found = |name: &str| record.fields.iter().find(|found| found.key == name);
     let label = &variant.label;
