@@ -354,7 +354,7 @@ fn explain_rules_as_text_and_mermaid() {
         .output()
         .unwrap_or_else(|error| panic!("{error}"));
     let mermaid = String::from_utf8_lossy(&mermaid.stdout);
-    assert_eq!(mermaid.matches("stateDiagram-v2").count(), 6, "{mermaid}");
+    assert_eq!(mermaid.matches("stateDiagram-v2").count(), 15, "{mermaid}");
     assert!(
         mermaid.contains("    awaiting_agent --> paired: agent"),
         "{mermaid}"
@@ -400,7 +400,8 @@ fn cross_stream_findings_cite_every_line_and_hosts_can_be_given() {
 
 #[test]
 fn partial_turns_open_lifecycles_into_warnings() {
-    let renewal = "ACTION=renew TARGET=web-01:7443 STATUS=starting REQID=b2c3d4e5f6a70002\n";
+    let renewal = "ACTION=ping TARGET=web-01:7443 RESULT=ok RTT=42ms REQID=a1b2c3d4e5f60009\n\
+                   ACTION=renew TARGET=web-01:7443 STATUS=starting REQID=b2c3d4e5f6a70002\n";
     let strict = run(logspec()
         .args(["check", "--spec", "ctrl-exec", "--report", "json", "-"])
         .write_stdin(renewal));

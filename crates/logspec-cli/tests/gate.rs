@@ -289,7 +289,8 @@ fn baseline_accepts_known_findings_and_fails_on_new_ones() {
     assert!(
         entries
             .iter()
-            .any(|entry| entry["rule"] == "locks-are-released" && entry["key"] == "SCRIPT, host"),
+            .any(|entry| entry["rule"] == "locks-are-released"
+                && entry["key"] == "dispatcher, SCRIPT, host"),
         "{written}"
     );
 

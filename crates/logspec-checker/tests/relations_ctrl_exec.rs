@@ -1,0 +1,551 @@
+//! ctrl-exec's statements about how records relate, one test per statement:
+//! a stream that keeps the statement raises no finding at all, one that
+//! breaks it raises exactly the rule's finding. Each test cites the section
+//! of the document the statement comes from; `spec/ctrl-exec.yaml` lists
+//! the statements logs cannot show under `unchecked`.
+
+mod common;
+
+use common::{at, builtin_plan, located, run};
+use logspec_checker::CheckOptions;
+
+type Located = Vec<(String, u64, &'static str)>;
+
+/// Findings of checking `inputs` (name, text) together with every rule.
+fn check(inputs: &[(&str, &str)]) -> Located {
+    let plan = builtin_plan("ctrl-exec");
+    located(&run(&plan, inputs, CheckOptions::default()).0)
+}
+
+fn assert_clean(inputs: &[(&str, &str)]) {
+    let found = check(inputs);
+    assert!(found.is_empty(), "expected no findings, got {found:?}");
+}
+
+/// Syslog lines of `host` under `tag`, one second apart from `second`.
+fn log<S: AsRef<str>>(second: usize, host: &str, tag: &str, payloads: &[S]) -> String {
+    payloads
+        .iter()
+        .enumerate()
+        .map(|(index, payload)| {
+            let at = second + index;
+            format!(
+                "Mar 13 12:{:02}:{:02} {host} {tag}[4242]: {}\n",
+                at / 60,
+                at % 60,
+                payload.as_ref()
+            )
+        })
+        .collect()
+}
+
+/// Lines of the CLI dispatcher on host `ctl`.
+fn dispatcher<S: AsRef<str>>(payloads: &[S]) -> String {
+    log(0, "ctl", "ctrl-exec", payloads)
+}
+
+/// Lines of the API on host `ctl`.
+fn api<S: AsRef<str>>(payloads: &[S]) -> String {
+    log(0, "ctl", "ctrl-exec-api", payloads)
+}
+
+/// Lines of the dispatcher's rotation loop on host `ctl`.
+fn rotation<S: AsRef<str>>(payloads: &[S]) -> String {
+    log(0, "ctl", "ctrl-exec-dispatcher", payloads)
+}
+
+/// Lines of the agent on `host`, from `second` on.
+fn agent<S: AsRef<str>>(host: &str, second: usize, payloads: &[S]) -> String {
+    log(second, host, "ctrl-exec-agent", payloads)
+}
+
+const R1: &str = "a1b2c3d4e5f60001";
+const R2: &str = "a1b2c3d4e5f60002";
+
+/// `line` with its `REQID=?` set to `reqid`.
+fn with(line: &str, reqid: &str) -> String {
+    line.replace("REQID=?", &format!("REQID={reqid}"))
+}
+
+const DISPATCH: &str = "ACTION=dispatch SCRIPT=backup HOSTS=db-01,db-02 REQID=?";
+const RUN_1: &str = "ACTION=run SCRIPT=backup TARGET=db-01:7443 EXIT=0 RTT=1203ms REQID=?";
+const RUN_2: &str = "ACTION=run SCRIPT=backup TARGET=db-02:7443 EXIT=0 RTT=1203ms REQID=?";
+const AGENT_RUN: &str =
+    "ACTION=run SCRIPT=backup EXIT=0 PEER=10.0.0.1 DISPATCHER=ctrl-exec-primary REQID=?";
+const AGENT_PING: &str = "ACTION=ping PEER=10.0.0.1 DISPATCHER=ctrl-exec-primary REQID=?";
+const DENY: &str = "ACTION=deny SCRIPT=unknown-script PEER=10.0.0.1 REQID=?";
+const SERIAL_REJECT: &str = "ACTION=serial-reject PEER=10.0.0.1 PEER_SERIAL=deadbeef REQID=?";
+const PING_OK: &str = "ACTION=ping TARGET=web-01:7443 RESULT=ok RTT=42ms REQID=a1b2c3d4e5f60009";
+const PING_ERROR: &str = "ACTION=ping TARGET=web-01:7443 ERROR=\"read timeout after 60s\" RTT=60001ms REQID=a1b2c3d4e5f60009";
+const RENEW: &str = "ACTION=renew TARGET=web-01:7443 STATUS=starting REQID=b2c3d4e5f6a70002";
+const RENEW_COMPLETE: &str = "ACTION=renew-complete TARGET=web-01:7443 EXPIRY=\"Mar 13 12:00:00 2027 GMT\" REQID=b2c3d4e5f6a70002";
+const RENEW_FAILURE: &str =
+    "ACTION=renew TARGET=web-01:7443 ERROR=\"connection refused\" REQID=b2c3d4e5f6a70002";
+
+// ------------------------------------------------- Dispatcher-Side Actions › renew
+
+/// Dispatcher-Side Actions › renew (and the alert table: renewal does not
+/// trigger until a ping succeeds): a renewal follows a successful ping of
+/// the same TARGET.
+#[test]
+fn renewal_follows_a_successful_ping_of_its_target() {
+    assert_clean(&[("d.log", &dispatcher(&[PING_OK, RENEW, RENEW_COMPLETE]))]);
+    assert_clean(&[("d.log", &dispatcher(&[PING_OK, RENEW_FAILURE]))]);
+    assert_eq!(
+        check(&[("d.log", &dispatcher(&[PING_ERROR, RENEW, RENEW_COMPLETE]))]),
+        vec![at("d.log", 2, "sequence-violation")]
+    );
+    let other_target = PING_OK.replace("web-01", "web-02");
+    assert_eq!(
+        check(&[(
+            "d.log",
+            &dispatcher(&[other_target.as_str(), RENEW_FAILURE])
+        )]),
+        vec![at("d.log", 2, "sequence-violation")]
+    );
+}
+
+/// Dispatcher-Side Actions › renew: a renewal that starts ends in
+/// renew-complete or the failure line for the same REQID and TARGET.
+#[test]
+fn renewal_ends_in_complete_or_failure() {
+    assert_clean(&[("d.log", &dispatcher(&[PING_OK, RENEW, RENEW_FAILURE]))]);
+    assert_eq!(
+        check(&[("d.log", &dispatcher(&[PING_OK, RENEW]))]),
+        vec![at("d.log", 2, "incomplete")]
+    );
+}
+
+/// Dispatcher-Side Actions › renew-complete: completion follows the start
+/// of its renewal.
+#[test]
+fn renew_complete_follows_its_renewal() {
+    assert_eq!(
+        check(&[("d.log", &dispatcher(&[PING_OK, RENEW_COMPLETE]))]),
+        vec![at("d.log", 2, "sequence-violation")]
+    );
+}
+
+// ------------------------------------------------ API-Side Actions › api-request
+
+const API_START: &str = "ACTION=api-start PORT=7445 BIND=0.0.0.0 TLS=yes";
+const API_REQUEST: &str = "ACTION=api-request METHOD=POST PATH=/run PEER=10.0.0.7 LEN=87";
+const API_AUTH: &str =
+    "ACTION=auth RESULT=pass REASON=no-hook-allow AUTHACTION=run USER=alice IP=10.0.0.7";
+
+/// API-Side Actions › api-request: every request is logged before its auth
+/// is evaluated, so an auth line only the API writes follows a request from
+/// the same address.
+#[test]
+fn api_request_precedes_its_auth() {
+    assert_clean(&[("api.log", &api(&[API_START, API_REQUEST, API_AUTH]))]);
+    assert_eq!(
+        check(&[("api.log", &api(&[API_START, API_AUTH, API_REQUEST]))]),
+        vec![at("api.log", 2, "sequence-violation")]
+    );
+    let other_peer = API_REQUEST.replace("10.0.0.7", "10.0.0.8");
+    assert_eq!(
+        check(&[("api.log", &api(&[API_START, other_peer.as_str(), API_AUTH]))]),
+        vec![at("api.log", 3, "sequence-violation")]
+    );
+}
+
+/// API-Side Actions › api-request, api-start, api-stop: the API logs
+/// requests only while it runs.
+#[test]
+fn api_requests_only_while_running() {
+    assert_clean(&[(
+        "api.log",
+        &api(&[API_START, API_REQUEST, "ACTION=api-stop"]),
+    )]);
+    assert_eq!(
+        check(&[(
+            "api.log",
+            &api(&[API_START, "ACTION=api-stop", API_REQUEST]),
+        )]),
+        vec![at("api.log", 3, "sequence-violation")]
+    );
+}
+
+// --------------------------------------------- API-Side Actions › run-store-fail
+
+/// API-Side Actions › run-store-fail: the run whose result could not be
+/// stored was logged first.
+#[test]
+fn run_store_fail_follows_its_run() {
+    let store_fail = with(
+        "ACTION=run-store-fail REQID=? ERROR=\"No space left on device\"",
+        R1,
+    );
+    assert_clean(&[("api.log", &api(&[with(RUN_1, R1), store_fail.clone()]))]);
+    assert_eq!(
+        check(&[("api.log", &api(&[with(RUN_1, R2), store_fail]))]),
+        vec![at("api.log", 2, "sequence-violation")]
+    );
+}
+
+// ---------------------------------------------------- Agent-Side Actions › deny
+
+/// Agent-Side Actions › deny: a rejected /run is not executed, so the agent
+/// logs no run for its REQID.
+#[test]
+fn denied_run_is_not_executed() {
+    assert_clean(&[(
+        "a.log",
+        &agent("db-01", 0, &[with(DENY, R1), with(AGENT_RUN, R2)]),
+    )]);
+    assert_eq!(
+        check(&[(
+            "a.log",
+            &agent("db-01", 0, &[with(DENY, R1), with(AGENT_RUN, R1)]),
+        )]),
+        vec![at("a.log", 2, "exclusive-violation")]
+    );
+}
+
+/// Agent-Side Actions › serial-reject: a request refused for its serial
+/// (once its REQID was read) is not executed either.
+#[test]
+fn serial_rejected_request_is_not_executed() {
+    assert_clean(&[(
+        "a.log",
+        &agent(
+            "db-01",
+            0,
+            &[
+                SERIAL_REJECT.replace("REQID=?", "REQID=(none)"),
+                with(AGENT_PING, R1),
+            ],
+        ),
+    )]);
+    assert_eq!(
+        check(&[(
+            "a.log",
+            &agent("db-01", 0, &[with(AGENT_PING, R1), with(SERIAL_REJECT, R1)]),
+        )]),
+        vec![at("a.log", 2, "exclusive-violation")]
+    );
+}
+
+// ------------------------------------------------------------------- Pairing
+
+const PAIR_REQUEST: &str = "ACTION=pair-request AGENT=web-01 IP=10.0.0.5 REQID=? STATUS=pending";
+const PAIR_APPROVE: &str = "ACTION=pair-approve AGENT=web-01 REQID=?";
+const PAIR_DENY: &str = "ACTION=pair-deny AGENT=web-01 REQID=?";
+const PAIR_DENIED: &str = "ACTION=pair-denied REQID=?";
+const AGENT_PAIR_DENIED: &str = "ACTION=pair-denied REQID=? REASON=denied";
+const PAIR_TIMEOUT: &str = "ACTION=pair-timeout REQID=?";
+
+/// Dispatcher-Side Actions › pair-approve, pair-deny: the operator decides
+/// on a pending request, so the decision follows its pair-request.
+#[test]
+fn pairing_decision_follows_its_request() {
+    assert_clean(&[(
+        "d.log",
+        &dispatcher(&[with(PAIR_REQUEST, R1), with(PAIR_APPROVE, R1)]),
+    )]);
+    assert_eq!(
+        check(&[(
+            "d.log",
+            &dispatcher(&[with(PAIR_REQUEST, R2), with(PAIR_DENY, R1)]),
+        )]),
+        vec![at("d.log", 2, "sequence-violation")]
+    );
+}
+
+/// Dispatcher-Side Actions › pair-approve, pair-deny, pair-timeout: a
+/// pending request is approved, denied or timed out, once; the operator's
+/// pair-deny and the dispatcher's pair-denied record the same denial.
+#[test]
+fn pairing_request_is_resolved_once() {
+    assert_clean(&[(
+        "d.log",
+        &dispatcher(&[
+            with(PAIR_REQUEST, R1),
+            with(PAIR_DENY, R1),
+            with(PAIR_DENIED, R1),
+        ]),
+    )]);
+    assert_eq!(
+        check(&[(
+            "d.log",
+            &dispatcher(&[
+                with(PAIR_REQUEST, R1),
+                with(PAIR_APPROVE, R1),
+                with(PAIR_DENY, R1),
+            ]),
+        )]),
+        vec![at("d.log", 3, "exclusive-violation")]
+    );
+}
+
+/// Agent-Side Actions › pair-denied, pair-timeout (agent-side): a
+/// background pairing ends in a denial or a timeout, not both.
+#[test]
+fn agent_pairing_ends_once() {
+    assert_clean(&[("a.log", &agent("web-01", 0, &[with(PAIR_TIMEOUT, R1)]))]);
+    assert_eq!(
+        check(&[(
+            "a.log",
+            &agent(
+                "web-01",
+                0,
+                &[with(AGENT_PAIR_DENIED, R1), with(PAIR_TIMEOUT, R1)]
+            ),
+        )]),
+        vec![at("a.log", 2, "exclusive-violation")]
+    );
+}
+
+// ----------------------------------------------------------- Rotation Actions
+
+const CERT_CHECK: &str = "ACTION=cert-check DAYS_LEFT=85 THRESHOLD=90";
+const RENEWAL_START: &str = "ACTION=cert-renewal-start DAYS_LEFT=85";
+const ROTATED: &str = "ACTION=cert-rotated OLD_SERIAL=09abcdef NEW_SERIAL=0a1b2c3d OVERLAP_EXPIRES=2026-04-13T14:30:00Z AGENTS=2";
+const ROTATION_FAIL: &str = "ACTION=cert-rotation-fail ERROR=\"openssl x509 failed: ...\"";
+const BROADCAST: &str =
+    "ACTION=serial-broadcast HOSTS=web-01,db-01 SERIAL=0a1b2c3d DISPATCHER=ctrl-exec-primary";
+const RETIRE: &str = "ACTION=serial-retire HOSTS=web-01,db-01 SERIAL=09abcdef";
+
+fn confirmed(agent: &str) -> String {
+    format!("ACTION=serial-confirmed AGENT={agent}")
+}
+
+fn broadcast_fail(agent: &str) -> String {
+    format!("ACTION=serial-broadcast-fail AGENT={agent} ERROR=\"exit 1\"")
+}
+
+fn stale(agent: &str) -> String {
+    format!(
+        "ACTION=serial-stale AGENT={agent} REASON=\"overlap window expired without confirmation\""
+    )
+}
+
+/// Rotation Actions › cert-renewal-start, cert-rotated, cert-rotation-fail:
+/// a rotation the expiry check starts ends in success or failure before
+/// another starts.
+#[test]
+fn rotation_attempt_ends_before_the_next() {
+    assert_clean(&[(
+        "r.log",
+        &rotation(&[
+            CERT_CHECK,
+            RENEWAL_START,
+            ROTATION_FAIL,
+            CERT_CHECK,
+            RENEWAL_START,
+            ROTATED,
+        ]),
+    )]);
+    assert_eq!(
+        check(&[(
+            "r.log",
+            &rotation(&[
+                CERT_CHECK,
+                RENEWAL_START,
+                CERT_CHECK,
+                RENEWAL_START,
+                ROTATED
+            ]),
+        )]),
+        vec![at("r.log", 4, "sequence-violation")]
+    );
+    assert_eq!(
+        check(&[("r.log", &rotation(&[CERT_CHECK, RENEWAL_START]))]),
+        vec![at("r.log", 2, "incomplete")]
+    );
+}
+
+/// Rotation Actions › cert-rotated, serial-broadcast: agents are marked
+/// pending by a rotation and the broadcast calls the pending ones, so a
+/// broadcast follows a rotation.
+#[test]
+fn broadcast_follows_a_rotation() {
+    assert_clean(&[("r.log", &rotation(&[ROTATED, BROADCAST]))]);
+    assert_eq!(
+        check(&[("r.log", &rotation(&[BROADCAST]))]),
+        vec![at("r.log", 1, "sequence-violation")]
+    );
+}
+
+/// Rotation Actions › serial-confirmed: an agent confirms the serial of a
+/// broadcast that listed it.
+#[test]
+fn serial_confirmed_only_for_a_listed_agent() {
+    assert_clean(&[(
+        "r.log",
+        &rotation(&[
+            ROTATED.to_owned(),
+            BROADCAST.to_owned(),
+            confirmed("web-01"),
+            confirmed("db-01"),
+        ]),
+    )]);
+    assert_eq!(
+        check(&[(
+            "r.log",
+            &rotation(&[ROTATED.to_owned(), BROADCAST.to_owned(), confirmed("db-02")]),
+        )]),
+        vec![at("r.log", 3, "sequence-violation")]
+    );
+}
+
+/// Rotation Actions › serial-broadcast-fail: a failure is about an agent the
+/// broadcast called; failed agents are retried by the next broadcast.
+#[test]
+fn broadcast_fail_only_for_a_listed_agent() {
+    assert_clean(&[(
+        "r.log",
+        &rotation(&[
+            ROTATED.to_owned(),
+            BROADCAST.to_owned(),
+            confirmed("web-01"),
+            broadcast_fail("db-01"),
+            BROADCAST.replace("web-01,db-01", "db-01"),
+            confirmed("db-01"),
+        ]),
+    )]);
+    assert_eq!(
+        check(&[(
+            "r.log",
+            &rotation(&[
+                ROTATED.to_owned(),
+                BROADCAST.to_owned(),
+                broadcast_fail("db-02")
+            ]),
+        )]),
+        vec![at("r.log", 3, "sequence-violation")]
+    );
+}
+
+/// Rotation Actions › serial-stale: an agent goes stale when the overlap
+/// window expires without its confirmation, so never after confirming.
+#[test]
+fn stale_only_without_confirmation() {
+    assert_clean(&[(
+        "r.log",
+        &rotation(&[
+            ROTATED.to_owned(),
+            BROADCAST.to_owned(),
+            confirmed("web-01"),
+            stale("db-01"),
+        ]),
+    )]);
+    assert_eq!(
+        check(&[(
+            "r.log",
+            &rotation(&[
+                ROTATED.to_owned(),
+                BROADCAST.to_owned(),
+                confirmed("web-01"),
+                stale("web-01")
+            ]),
+        )]),
+        vec![at("r.log", 4, "sequence-violation")]
+    );
+}
+
+/// Rotation Actions › serial-confirmed: each agent that acknowledges a
+/// broadcast is confirmed once.
+#[test]
+fn serial_confirmed_once_per_broadcast() {
+    assert_eq!(
+        check(&[(
+            "r.log",
+            &rotation(&[
+                ROTATED.to_owned(),
+                BROADCAST.to_owned(),
+                confirmed("web-01"),
+                confirmed("web-01")
+            ]),
+        )]),
+        vec![at("r.log", 4, "sequence-violation")]
+    );
+}
+
+/// Rotation Actions › serial-retire: the old serial is removed from
+/// confirmed agents only.
+#[test]
+fn retire_only_from_confirmed_agents() {
+    assert_clean(&[(
+        "r.log",
+        &rotation(&[
+            ROTATED.to_owned(),
+            BROADCAST.to_owned(),
+            confirmed("web-01"),
+            confirmed("db-01"),
+            RETIRE.to_owned(),
+        ]),
+    )]);
+    assert_eq!(
+        check(&[(
+            "r.log",
+            &rotation(&[
+                ROTATED.to_owned(),
+                BROADCAST.to_owned(),
+                confirmed("web-01"),
+                stale("db-01"),
+                RETIRE.to_owned(),
+            ]),
+        )]),
+        vec![at("r.log", 5, "sequence-violation")]
+    );
+}
+
+// --------------------------------------- Dispatcher-Side Actions › lock-acquire
+
+const ACQUIRE: &str = "ACTION=lock-acquire HOST=db-01 SCRIPT=backup";
+const RELEASE: &str = "ACTION=lock-release HOSTS=db-01 SCRIPT=backup";
+
+/// Dispatcher-Side Actions › lock-acquire, lock-release: a host:script lock
+/// is released after it is acquired, not acquired twice, and released by
+/// the end; locks are a dispatcher host's own.
+#[test]
+fn locks_are_acquired_once_and_released() {
+    let other_dispatcher = log(0, "ctl-2", "ctrl-exec", &[ACQUIRE, RELEASE]);
+    assert_clean(&[
+        ("d.log", &dispatcher(&[ACQUIRE, RELEASE])),
+        ("d2.log", &other_dispatcher),
+    ]);
+    assert_eq!(
+        check(&[("d.log", &dispatcher(&[ACQUIRE, ACQUIRE, RELEASE]))]),
+        vec![at("d.log", 2, "sequence-violation")]
+    );
+    assert_eq!(
+        check(&[("d.log", &dispatcher(&[ACQUIRE]))]),
+        vec![at("d.log", 1, "incomplete")]
+    );
+    assert_eq!(
+        check(&[("d.log", &dispatcher(&[RELEASE]))]),
+        vec![at("d.log", 1, "sequence-violation")]
+    );
+}
+
+// ------------------------------------- Dispatcher-Side Actions › run (success)
+
+/// Dispatcher-Side Actions › run (success): logged once per host; a
+/// dispatch's hosts each get their run.
+#[test]
+fn run_logged_once_per_host_of_a_dispatch() {
+    assert_clean(&[(
+        "d.log",
+        &dispatcher(&[with(DISPATCH, R1), with(RUN_1, R1), with(RUN_2, R1)]),
+    )]);
+    assert_eq!(
+        check(&[(
+            "d.log",
+            &dispatcher(&[
+                with(DISPATCH, R1),
+                with(RUN_1, R1),
+                with(RUN_2, R1),
+                with(RUN_1, R1)
+            ]),
+        )]),
+        // Both dispatch-reaches-every-host and agent-answers-dispatcher
+        // allow one dispatcher run per REQID and host.
+        vec![
+            at("d.log", 4, "sequence-violation"),
+            at("d.log", 4, "sequence-violation")
+        ]
+    );
+}
