@@ -3,6 +3,7 @@
 use crate::plan::Plan;
 use crate::record::Classification;
 use serde::Serialize;
+use std::collections::HashMap;
 
 /// Counts of records per event variant, across all inputs.
 #[derive(Debug, Clone)]
@@ -87,13 +88,16 @@ impl Coverage {
                 })
                 .collect(),
         };
+        // A catalogue has thousands of entries in hundreds of sections:
+        // each entry finds its section by name, not by a scan.
+        let mut section_index: HashMap<&str, usize> = HashMap::new();
+        for (index, name) in plan.sections.iter().enumerate() {
+            section_index.entry(name.as_str()).or_insert(index);
+        }
         let mut tally = |section: Option<&str>, count: u64| {
-            let known = section.and_then(|name| {
-                report
-                    .sections
-                    .iter_mut()
-                    .find(|entry| entry.section == name)
-            });
+            let known = section
+                .and_then(|name| section_index.get(name))
+                .and_then(|&index| report.sections.get_mut(index));
             if let Some(entry) = known {
                 entry.documented += 1;
                 entry.seen += usize::from(count > 0);

@@ -363,9 +363,11 @@ fn agent_hub_examples_and_contradictions() {
         _ => panic!("built-in agent-hub spec does not load"),
     };
     let findings = logspec_lint::lint(&loaded);
+    // Besides the statements the spec lists as unchecked.
     let summary: Vec<(&str, Option<&str>)> = findings
         .iter()
         .map(|finding| (finding.code.as_str(), finding.event.as_deref()))
+        .filter(|(code, _)| *code != "unchecked-statement")
         .collect();
     assert_eq!(
         summary,
@@ -397,8 +399,15 @@ fn every_builtin_lints_without_errors() {
             "{}: {findings:#?}",
             builtin.name
         );
+        // Nothing but the statements the spec lists as unchecked.
         if ["rce-eventlog", "prexorcloud"].contains(&builtin.name) {
-            assert!(findings.is_empty(), "{}: {findings:#?}", builtin.name);
+            assert!(
+                findings
+                    .iter()
+                    .all(|finding| finding.code.as_str() == "unchecked-statement"),
+                "{}: {findings:#?}",
+                builtin.name
+            );
         }
     }
 }

@@ -11,6 +11,7 @@ use proptest::strategy::Strategy;
 use proptest::test_runner::{
     Config, FileFailurePersistence, RngAlgorithm, RngSeed, TestCaseError, TestRunner,
 };
+use std::hash::BuildHasher;
 use std::path::{Path, PathBuf};
 
 /// A spec under test, its checker plan and its generator.
@@ -57,18 +58,40 @@ pub fn subjects() -> Vec<Subject> {
     builtins.chain(tests).collect()
 }
 
-/// A deterministic, offline configuration: a fixed ChaCha seed, `cases`
-/// cases unless `PROPTEST_CASES` says otherwise, failures persisted next to
-/// the test source (`*.proptest-regressions`, committed).
+/// The seed of the test command's runs: every run walks the same cases.
+const FIXED_SEED: u64 = 0x1095_9EC0_0006;
+
+/// The ChaCha seed: [`FIXED_SEED`] unless `PROPTEST_SEED` gives a number,
+/// or `random` for a fresh one per test (the exploring runs of
+/// `ci/proptest-explore`), which a failure prints so it can be replayed.
+fn seed() -> u64 {
+    match std::env::var("PROPTEST_SEED").as_deref() {
+        Err(_) => FIXED_SEED,
+        Ok("random") => std::hash::RandomState::new().hash_one(std::time::SystemTime::now()),
+        Ok(number) => number.parse().unwrap_or_else(|_| {
+            panic!("PROPTEST_SEED={number:?} is neither a number nor `random`")
+        }),
+    }
+}
+
+/// A deterministic, offline configuration: a fixed ChaCha seed (see
+/// [`seed`]), `cases` cases unless `PROPTEST_CASES` says otherwise (or
+/// `PROPTEST_SCALE` times `cases`: the properties differ in cost),
+/// failures persisted next to the test source (`*.proptest-regressions`,
+/// committed), where every later run replays them first.
 pub fn config(test_name: &'static str, source_file: &'static str, cases: u32) -> Config {
+    let scale: u32 = std::env::var("PROPTEST_SCALE")
+        .ok()
+        .and_then(|scale| scale.parse().ok())
+        .unwrap_or(1);
     let cases = std::env::var("PROPTEST_CASES")
         .ok()
         .and_then(|cases| cases.parse().ok())
-        .unwrap_or(cases);
+        .unwrap_or(cases.saturating_mul(scale));
     Config {
         cases,
         rng_algorithm: RngAlgorithm::ChaCha,
-        rng_seed: RngSeed::Fixed(0x1095_9EC0_0006),
+        rng_seed: RngSeed::Fixed(seed()),
         failure_persistence: Some(Box::new(FileFailurePersistence::WithSource(
             "proptest-regressions",
         ))),
@@ -87,9 +110,16 @@ pub fn check_property<S: Strategy>(
     strategy: S,
     test: impl Fn(S::Value) -> Result<(), TestCaseError>,
 ) {
+    let seed = match config.rng_seed {
+        RngSeed::Fixed(seed) => Some(seed),
+        RngSeed::Random => None,
+    };
     let mut runner = TestRunner::new(config);
     if let Err(error) = runner.run(&strategy, test) {
-        panic!("{error}");
+        match seed {
+            Some(seed) => panic!("{error}\n(replay this run with PROPTEST_SEED={seed})"),
+            None => panic!("{error}"),
+        }
     }
 }
 
