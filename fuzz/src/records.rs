@@ -23,7 +23,7 @@ use crate::instants::{check_envelope_instant, check_field_instant};
 use logspec_checker::stream::RECORD_LINE_FACTOR;
 use logspec_reader::{
     decode, detect, read_record, Assembled, Assembler, Fed, Field, Format, Framing, JsonKind,
-    LineReader, ReadError, ReadErrorKind, RecordHead, RecordLines, MAX_RECORD_LINES,
+    LineReader, ReadError, ReadErrorKind, RecordHead, RecordLines, Trace, MAX_RECORD_LINES,
 };
 use serde_json::Value;
 
@@ -90,7 +90,10 @@ fn assemble(format: Format, lines: &[Line], max_bytes: usize) -> (Vec<Assembled>
         match assembler.feed(*number, text) {
             Fed::Taken => {}
             Fed::Complete(record) => records.push(record),
-            Fed::Orphan => orphans.push(*number),
+            Fed::Stray(done) => {
+                records.extend(done);
+                orphans.push(*number);
+            }
         }
     }
     records.extend(assembler.finish());
@@ -98,12 +101,15 @@ fn assemble(format: Format, lines: &[Line], max_bytes: usize) -> (Vec<Assembled>
 }
 
 /// The framing as documented (`Framing`, `Assembler`): blocks end at
-/// blank or separator lines, continuation records start at lines shaped
-/// like a record, a document is every line; an unreadable line belongs to
-/// the record it falls in, opening one if none is open.
+/// blank or separator lines; a continuation record takes the lines its
+/// layout prints after it (a stack trace) and a record starts at a line
+/// shaped like one or read as one, any other line being an orphan that
+/// ends the record before it; a document is every line; an unreadable line
+/// belongs to the record it falls in, opening one if none is open.
 fn framing_model(format: Format, lines: &[Line], max_bytes: usize) -> (Vec<Assembled>, Vec<u64>) {
     let mut records: Vec<Vec<&Line>> = Vec::new();
     let mut open = false;
+    let mut trace = Trace::default();
     let mut orphans = Vec::new();
     for line in lines {
         let text = line.1.as_deref();
@@ -114,10 +120,27 @@ fn framing_model(format: Format, lines: &[Line], max_bytes: usize) -> (Vec<Assem
                 open = false;
                 continue;
             }
-            (Framing::Continuation, Some(text)) if format.starts_record(text) => true,
-            (Framing::Continuation, Some(_)) if !open => {
+            (Framing::Continuation, Some(text)) if open && format.continues_record(text, trace) => {
+                trace = trace.then(text);
+                false
+            }
+            (Framing::Continuation, Some(text))
+                if format.starts_record(text)
+                    || (!text.trim().is_empty()
+                        && read_record(format, text, &mut Vec::new()).is_ok()) =>
+            {
+                trace = Trace::first(text);
+                true
+            }
+            (Framing::Continuation, Some(_)) => {
+                open = false;
+                trace = Trace::default();
                 orphans.push(line.0);
                 continue;
+            }
+            (Framing::Continuation, None) if !open => {
+                trace = Trace::default();
+                true
             }
             _ => !open,
         };

@@ -7,7 +7,7 @@
 //! is read as one kind: the one its path matches, else the one whose
 //! formats its first line fits best.
 
-use crate::plan::Plan;
+use crate::plan::{glossary_field, FieldPlan, Plan};
 use logspec_reader::{detect, read_record, Epoch, Format, Framing};
 use logspec_spec::{EpochUnit, Spec, UnknownEvents, Wire};
 use std::collections::{HashMap, HashSet};
@@ -35,6 +35,10 @@ pub struct KindPlan {
     /// event for them).
     pub by_message: Vec<usize>,
     pub tolerate_unknown: bool,
+    /// The glossary's checks of the kind's time and level fields, held on
+    /// every record whether or not its variant lists them: a record kind
+    /// that declares where its time is has typed that time.
+    pub carried: Vec<FieldPlan>,
     /// Whether a record of this kind is expected to carry a level (a level
     /// field, or a syslog priority), so one without is counted unchecked.
     pub carries_level: bool,
@@ -86,8 +90,17 @@ impl KindPlan {
                 );
             }
         }
+        let carried = [
+            wire.timestamp.as_ref().map(|source| &source.field),
+            wire.level.as_ref().map(|source| &source.field),
+        ]
+        .into_iter()
+        .flatten()
+        .filter_map(|name| glossary_field(spec, name))
+        .collect();
         KindPlan {
             name: wire.kind_name().to_owned(),
+            carried,
             carries_level: wire.level.is_some()
                 || formats.iter().any(|format| format.has_payload()),
             formats,
@@ -229,6 +242,16 @@ impl Plan {
                     .iter()
                     .position(|kind| kind.formats.contains(&format))
             })
+    }
+
+    /// Whether a format other than a catch-all (bare, plain text) is
+    /// declared for `kind`, or for any kind when none is given.
+    pub fn specific_format(&self, kind: Option<usize>) -> bool {
+        self.kinds
+            .iter()
+            .enumerate()
+            .filter(|(index, _)| kind.is_none_or(|wanted| wanted == *index))
+            .any(|(_, plan)| plan.formats.iter().any(|format| !format.takes_any_line()))
     }
 
     /// The kind and format of an input whose first line is `line`, among

@@ -104,8 +104,37 @@ impl VariantPlan {
     /// Whether `message` is one the variant is logged with (any message
     /// when it lists none).
     pub fn logs_message(&self, message: &str) -> bool {
-        self.messages.is_empty() || self.messages.iter().any(|known| known.is_match(message))
+        self.message_fit(message) != MessageFit::None
     }
+
+    /// How the variant admits `message`: by a literal or pattern it lists,
+    /// or only as a catch-all (it lists no message, or a described one).
+    pub fn message_fit(&self, message: &str) -> MessageFit {
+        let mut fit = if self.messages.is_empty() {
+            MessageFit::CatchAll
+        } else {
+            MessageFit::None
+        };
+        for known in &self.messages {
+            match known {
+                MessageMatch::Any => fit = MessageFit::CatchAll,
+                specific if specific.is_match(message) => return MessageFit::Specific,
+                _ => {}
+            }
+        }
+        fit
+    }
+}
+
+/// How a variant admits a message. A catch-all takes only the messages no
+/// variant of the event lists: a record whose message a variant quotes is
+/// judged against that variant's level and audit mark, never waved through
+/// by a described entry at another level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MessageFit {
+    None,
+    CatchAll,
+    Specific,
 }
 
 #[derive(Debug)]
@@ -125,6 +154,22 @@ impl FieldPlan {
             .find(|(written_in, _)| *written_in == format)
             .map_or(&self.check, |(_, check)| check)
     }
+}
+
+/// The glossary's check of field `name` (and its per-format types), for a
+/// field checked wherever it appears; `None` when the glossary lacks it.
+pub(crate) fn glossary_field(spec: &Spec, name: &str) -> Option<FieldPlan> {
+    let definition = spec.fields.get(name)?;
+    Some(FieldPlan {
+        name: name.to_owned(),
+        required: false,
+        check: ValueCheck::compile(&definition.value),
+        by_format: definition
+            .types
+            .iter()
+            .map(|(envelope, value)| (format_of(*envelope), ValueCheck::compile(value)))
+            .collect(),
+    })
 }
 
 impl Plan {

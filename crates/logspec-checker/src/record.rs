@@ -15,9 +15,10 @@
 
 use crate::finding::{Code, Excerpt, Finding, FindingSink};
 use crate::kind::KindPlan;
-use crate::plan::{EventPlan, Plan, VariantPlan};
+use crate::plan::{EventPlan, MessageFit, Plan, VariantPlan};
+use crate::value::ValueCheck;
 use crate::Severity;
-use logspec_reader::{Envelope, Field, Format, JsonKind};
+use logspec_reader::{Envelope, Epoch, Field, Format, JsonKind};
 use logspec_spec::MessageMatch;
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
@@ -409,8 +410,21 @@ pub fn check_record(
                 .find(|field| field.key == name.as_str())
             {
                 Some(found) => {
-                    for (candidate, variant) in scratch.candidates.iter_mut().zip(&event.variants) {
-                        *candidate = variant.logs_message(&found.value);
+                    let fits = event
+                        .variants
+                        .iter()
+                        .map(|variant| variant.message_fit(&found.value));
+                    let specific = event
+                        .variants
+                        .iter()
+                        .any(|variant| variant.message_fit(&found.value) == MessageFit::Specific);
+                    let wanted = if specific {
+                        MessageFit::Specific
+                    } else {
+                        MessageFit::CatchAll
+                    };
+                    for (candidate, fit) in scratch.candidates.iter_mut().zip(fits) {
+                        *candidate = fit == wanted;
                     }
                     if !scratch.candidates.contains(&true) {
                         let mut finding = record.finding(
@@ -618,6 +632,23 @@ fn check_variant(
             .iter()
             .find(|found| found.key == field.name.as_str())
         else {
+            // A JSON object is flattened into its members (`detail.a`).
+            if record
+                .fields
+                .iter()
+                .any(|found| member_of(&found.key, &field.name))
+            {
+                if let Err(why) = field.check_in(record.format).check_object() {
+                    judgement.report(Code::InvalidValue, Some(&field.name), || {
+                        record.finding(
+                            Code::InvalidValue,
+                            format!("{} in {label}: {why}", field.name),
+                            None,
+                        )
+                    });
+                }
+                continue;
+            }
             // A layout that names the event itself has no event key field.
             let named_by_layout =
                 record.title.is_some() && kind.event_key.as_deref() == Some(field.name.as_str());
@@ -647,6 +678,7 @@ fn check_variant(
     }
 
     let kind = &plan.kinds[record.kind];
+    check_carried(record, variant, kind, judgement);
     for (found, first) in record.fields.iter().zip(first_of_key) {
         let carried_by_kind = [&kind.message, &kind.audit]
             .into_iter()
@@ -656,7 +688,7 @@ fn check_variant(
             || variant
                 .fields
                 .iter()
-                .any(|field| found.key == field.name.as_str())
+                .any(|field| found.key == field.name.as_str() || member_of(&found.key, &field.name))
         {
             continue;
         }
@@ -699,6 +731,24 @@ fn check_variant(
 
     if let Some(level) = level {
         let known = kind.level.is_some() && plan.level_known(level);
+        let typed = kind
+            .carried
+            .iter()
+            .any(|field| Some(&field.name) == kind.level.as_ref());
+        if !known && !typed {
+            judgement.report(Code::InvalidValue, kind.level.as_deref(), || {
+                record.finding(
+                    Code::InvalidValue,
+                    format!(
+                        "level {} is not one of {}'s levels ({})",
+                        shorten(level),
+                        plan.producer,
+                        plan.level_names.join(", ")
+                    ),
+                    None,
+                )
+            });
+        }
         if known && !variant.levels.iter().any(|allowed| allowed == level) {
             judgement.report(Code::SeverityMismatch, None, || {
                 record.finding(
@@ -754,6 +804,108 @@ fn check_variant(
     if variant.ordered {
         check_order(plan, record, variant, first_of_key, judgement);
     }
+}
+
+/// Holds the kind's time and level fields to the glossary where the
+/// variant does not list them (where it does, its own check applies), and
+/// the time, once its type is met, to being a time the kind can read.
+fn check_carried(
+    record: &RecordInput<'_, '_>,
+    variant: &VariantPlan,
+    kind: &KindPlan,
+    judgement: &mut Judgement<'_, '_>,
+) {
+    let found = |name: &str| record.fields.iter().find(|found| found.key == name);
+    let label = &variant.label;
+    let mut time_typed = true;
+    for carried in &kind.carried {
+        let listed = variant
+            .fields
+            .iter()
+            .find(|field| field.name == carried.name);
+        let Some(field) = found(&carried.name) else {
+            continue;
+        };
+        let check = listed.unwrap_or(carried).check_in(record.format);
+        let verdict = check.check_typed(&field.value, field.json);
+        if kind
+            .timestamp
+            .as_ref()
+            .is_some_and(|(name, _)| *name == carried.name)
+        {
+            time_typed = verdict.is_ok();
+        }
+        match verdict {
+            Err(why) if listed.is_none() => {
+                judgement.report(Code::InvalidValue, Some(&carried.name), || {
+                    record.finding(
+                        Code::InvalidValue,
+                        format!(
+                            "{}={} in {label}: {why}",
+                            carried.name,
+                            shorten(&field.value)
+                        ),
+                        record.value_span(field),
+                    )
+                });
+            }
+            // A listed field's own check reports it.
+            _ => {}
+        }
+    }
+    let Some((name, epoch)) = &kind.timestamp else {
+        return;
+    };
+    if !kind.carried.iter().any(|carried| carried.name == *name) {
+        let listed = variant.fields.iter().find(|field| field.name == *name);
+        if let (Some(listed), Some(field)) = (listed, found(name)) {
+            time_typed = listed
+                .check_in(record.format)
+                .check_typed(&field.value, field.json)
+                .is_ok();
+        }
+    }
+    let Some(field) = found(name).filter(|field| time_typed && field.json != Some(JsonKind::Null))
+    else {
+        return;
+    };
+    // A count in the kind's unit is a time however far out (past the
+    // range instants are kept in); anything else must read as one.
+    let count = epoch.is_some() && parse_count(&field.value);
+    let time = count
+        || logspec_reader::field_instant(&field.value, *epoch).is_some()
+        || ValueCheck::iso_time().check(&field.value).is_ok();
+    if !time {
+        judgement.report(Code::InvalidValue, Some(name), || {
+            record.finding(
+                Code::InvalidValue,
+                format!(
+                    "{name}={} in {label}: not a time (ISO 8601{})",
+                    shorten(&field.value),
+                    match epoch {
+                        None => "",
+                        Some(Epoch::Seconds) => ", or a number of seconds since 1970",
+                        Some(Epoch::Milliseconds) => ", or a number of milliseconds since 1970",
+                        Some(Epoch::Microseconds) => ", or a number of microseconds since 1970",
+                        Some(Epoch::Nanoseconds) => ", or a number of nanoseconds since 1970",
+                    }
+                ),
+                record.value_span(field),
+            )
+        });
+    }
+}
+
+/// Whether `value` is a plain decimal number (`-12`, `1705329082.456`).
+fn parse_count(value: &str) -> bool {
+    let digits = value.strip_prefix('-').unwrap_or(value);
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, "0"));
+    !whole.is_empty()
+        && !fraction.is_empty()
+        && whole
+            .bytes()
+            .chain(fraction.bytes())
+            .all(|b| b.is_ascii_digit())
 }
 
 /// Holds the record's audit mark to the variant's: a lost mark is a gap in
@@ -863,6 +1015,13 @@ fn check_order(
         }
         previous = Some((rank, pair));
     }
+}
+
+/// Whether `key` is a member of the object field `name` (`detail.a` of
+/// `detail`), as JSON records flatten objects.
+fn member_of(key: &str, name: &str) -> bool {
+    key.strip_prefix(name)
+        .is_some_and(|rest| rest.starts_with('.'))
 }
 
 fn shorten(value: &str) -> String {

@@ -306,9 +306,17 @@ struct CursorState {
     /// Records read but not yet handed out: a line of an OTLP export
     /// holds many.
     pending: VecDeque<Head>,
+    /// Lines read before the format was known (see [`CursorState::hold`]).
+    held: VecDeque<(u64, String)>,
+    held_bytes: usize,
     /// Other programs' lines skipped, by tag: first line and count.
     foreign: BTreeMap<Option<String>, (u64, u64)>,
 }
+
+/// The byte order mark a UTF-8 input may start with.
+const BYTE_ORDER_MARK: char = '\u{FEFF}';
+/// Lines held at most while detection looks for a declared format.
+const HELD_LINES: usize = 64;
 
 /// A located problem with an input, as a finding quoting its line.
 fn problem(
@@ -361,6 +369,8 @@ impl<R: BufRead> Cursor<R> {
             spare_fields: Vec::new(),
             spare_pairs: Vec::new(),
             pending: VecDeque::new(),
+            held: VecDeque::new(),
+            held_bytes: 0,
             foreign: BTreeMap::new(),
         };
         if let (Some(kind), Some(format)) = (kind, context.options.format) {
@@ -387,64 +397,97 @@ impl<R: BufRead> Cursor<R> {
             if let Some(head) = self.state.pending.pop_front() {
                 return Ok(Some(head));
             }
-            let Some(raw) = self.lines.next_line()? else {
-                let last = self.state.assembler.as_mut().and_then(Assembler::finish);
-                if let Some(record) = last {
-                    if let Some(head) = self.state.assembled(context, record, rules_on, sink) {
-                        return Ok(Some(head));
-                    }
-                }
-                return Ok(None);
+            // Lines held while the format was unknown are read once it is.
+            let settled = self.state.kind.is_some() && self.state.summary.format.is_some();
+            let replay = if settled {
+                self.state.held.pop_front()
+            } else {
+                None
             };
-            self.state.summary.lines += 1;
-            let number = raw.number;
-            // An unreadable line of a multi-line record spoils the record
-            // it belongs to (or starts): it is reported here, naming it.
-            let damaged = |state: &mut CursorState, what: String| match &mut state.assembler {
-                Some(assembler) => {
-                    assembler.damage(number);
-                    match assembler.open_since() {
-                        Some(first) => {
-                            format!("{what}; the record from line {first} is not checked")
+            let raw;
+            let held_text;
+            let (number, line) = if let Some((number, text)) = replay {
+                held_text = text;
+                (number, held_text.as_str())
+            } else {
+                let Some(next) = self.lines.next_line()? else {
+                    if self.state.settle_held(plan, context.options) {
+                        continue;
+                    }
+                    let last = self.state.assembler.as_mut().and_then(Assembler::finish);
+                    if let Some(record) = last {
+                        if let Some(head) = self.state.assembled(context, record, rules_on, sink) {
+                            return Ok(Some(head));
                         }
-                        None => what,
                     }
-                }
-                None => what,
-            };
-            if raw.skipped_bytes > 0 {
-                let message = damaged(
-                    &mut self.state,
-                    format!(
-                        "line is {} bytes, over the limit of {}; not checked",
-                        raw.bytes.len() as u64 + raw.skipped_bytes,
-                        context.options.max_line_bytes
-                    ),
-                );
-                sink.push(problem(
-                    &self.state.file,
-                    number,
-                    Code::ParseError,
-                    message,
-                    None,
-                    &String::from_utf8_lossy(&raw.bytes[..raw.bytes.len().min(200)]),
-                ));
-                continue;
-            }
-            let line = match decode(raw.bytes) {
-                Ok(line) => line,
-                Err(error) => {
-                    let message = damaged(&mut self.state, error.kind.to_string());
+                    return Ok(None);
+                };
+                raw = next;
+                self.state.summary.lines += 1;
+                let number = raw.number;
+                // An unreadable line of a multi-line record spoils the record
+                // it belongs to (or starts): it is reported here, naming it.
+                let damaged = |state: &mut CursorState, what: String| match &mut state.assembler {
+                    Some(assembler) => {
+                        assembler.damage(number);
+                        match assembler.open_since() {
+                            Some(first) => {
+                                format!("{what}; the record from line {first} is not checked")
+                            }
+                            None => what,
+                        }
+                    }
+                    None => what,
+                };
+                if raw.skipped_bytes > 0 {
+                    let message = damaged(
+                        &mut self.state,
+                        format!(
+                            "line is {} bytes, over the limit of {}; not checked",
+                            raw.bytes.len() as u64 + raw.skipped_bytes,
+                            context.options.max_line_bytes
+                        ),
+                    );
                     sink.push(problem(
                         &self.state.file,
                         number,
                         Code::ParseError,
                         message,
-                        Some(error.column),
-                        &String::from_utf8_lossy(raw.bytes),
+                        None,
+                        &String::from_utf8_lossy(&raw.bytes[..raw.bytes.len().min(200)]),
                     ));
                     continue;
                 }
+                let line = match decode(raw.bytes) {
+                    Ok(line) => line,
+                    Err(error) => {
+                        let message = damaged(&mut self.state, error.kind.to_string());
+                        sink.push(problem(
+                            &self.state.file,
+                            number,
+                            Code::ParseError,
+                            message,
+                            Some(error.column),
+                            &String::from_utf8_lossy(raw.bytes),
+                        ));
+                        continue;
+                    }
+                };
+                let line = match line.strip_prefix(BYTE_ORDER_MARK).filter(|_| number == 1) {
+                    Some(rest) => {
+                        sink.push(problem(
+                            &self.state.file,
+                            number,
+                            Code::ByteOrderMark,
+                            "UTF-8 byte order mark at the start of the input, skipped".to_owned(),
+                            None,
+                            rest,
+                        ));
+                        rest
+                    }
+                    None => line,
+                };
+                (number, line)
             };
             let blank = line.trim().is_empty();
             let framing = self.state.summary.format.map(Format::framing);
@@ -472,8 +515,26 @@ impl<R: BufRead> Cursor<R> {
             let format = match (self.state.kind, self.state.summary.format) {
                 (Some(_), Some(format)) => format,
                 (kind, _) => match plan.detect(kind, line) {
-                    Some((kind, format)) => {
-                        self.state.settle(plan, context.options, kind, format);
+                    // A line only a catch-all format fits (bare, plain
+                    // text) decides nothing while a declared format may
+                    // yet fit the lines after it: it is held.
+                    Some((_, format))
+                        if format.takes_any_line()
+                            && plan.specific_format(kind)
+                            && self.state.hold(number, line, context.options) =>
+                    {
+                        continue;
+                    }
+                    Some((found, format)) => {
+                        self.state.settle(plan, context.options, found, format);
+                        if !self.state.held.is_empty() {
+                            if !format.takes_any_line() {
+                                sink.push(self.state.disagreement(plan, number, format));
+                            }
+                            // The held lines come first, this one after them.
+                            self.state.held.push_back((number, line.to_owned()));
+                            continue;
+                        }
                         format
                     }
                     None => {
@@ -517,18 +578,17 @@ impl<R: BufRead> Cursor<R> {
             };
             match assembler.feed(number, line) {
                 Fed::Taken => {}
-                Fed::Orphan => sink.push(problem(
-                    &self.state.file,
-                    number,
-                    Code::ParseError,
-                    format!(
-                        "not a valid {} record: {}",
-                        format.name(),
-                        logspec_reader::ReadErrorKind::Orphan
-                    ),
-                    None,
-                    line,
-                )),
+                Fed::Stray(done) => {
+                    // The record before the line is complete: its findings
+                    // come first, in line order.
+                    let follows = done.is_some();
+                    let head = done
+                        .and_then(|record| self.state.assembled(context, record, rules_on, sink));
+                    sink.push(self.state.stray(plan, number, line, format, follows));
+                    if let Some(head) = head {
+                        return Ok(Some(head));
+                    }
+                }
                 Fed::Complete(record) => {
                     if let Some(head) = self.state.assembled(context, record, rules_on, sink) {
                         return Ok(Some(head));
@@ -585,6 +645,61 @@ impl<R> Cursor<R> {
 }
 
 impl CursorState {
+    /// Holds a line that only a catch-all format fits, so that a stray
+    /// first line does not make the whole input bare; `false` when the
+    /// hold is full (64 lines, or one line's byte limit) and detection
+    /// must settle now.
+    fn hold(&mut self, number: u64, line: &str, options: &CheckOptions) -> bool {
+        let bytes = self.held_bytes.saturating_add(line.len());
+        if self.held.len() >= HELD_LINES || bytes > options.max_line_bytes {
+            return false;
+        }
+        self.held_bytes = bytes;
+        self.held.push_back((number, line.to_owned()));
+        true
+    }
+
+    /// At the end of the input, settles on the format the first held line
+    /// fits (a catch-all); `true` when there are held lines to read.
+    fn settle_held(&mut self, plan: &Plan, options: &CheckOptions) -> bool {
+        let Some((_, first)) = self.held.front() else {
+            return false;
+        };
+        if self.kind.is_some() && self.summary.format.is_some() {
+            return true;
+        }
+        match plan.detect(self.kind, first) {
+            Some((kind, format)) => {
+                self.settle(plan, options, kind, format);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Says that the held lines fit only a catch-all format and the input
+    /// is read as `format`, the one line `number` has.
+    fn disagreement(&self, plan: &Plan, number: u64, format: Format) -> Finding {
+        let first = self.held.front().map_or(number, |(first, _)| *first);
+        let last = self.held.back().map_or(number, |(last, _)| *last);
+        let lines = if first == last {
+            format!("line {first}")
+        } else {
+            format!("lines {first}-{last}")
+        };
+        Finding::new(
+            Code::FormatsDisagree,
+            &self.file,
+            first,
+            format!(
+                "{lines} fit none of the formats {} declares but a catch-all; the input is \
+                 read as {}, the format of line {number}, and those lines are checked as such",
+                plan.producer,
+                format.name()
+            ),
+        )
+    }
+
     /// Fixes the input's kind and format.
     fn settle(&mut self, plan: &Plan, options: &CheckOptions, kind: usize, format: Format) {
         self.kind = Some(kind);
@@ -676,6 +791,48 @@ impl CursorState {
                 self.pending.push_back(head);
             }
         }
+    }
+
+    /// The finding for a line that neither starts a record nor continues
+    /// the one before it: an empty line, or the reader's reason.
+    fn stray(
+        &self,
+        plan: &Plan,
+        number: u64,
+        line: &str,
+        format: Format,
+        follows_record: bool,
+    ) -> Finding {
+        if line.trim().is_empty() {
+            return problem(
+                &self.file,
+                number,
+                Code::EmptyLine,
+                "empty line where a record or its stack trace was expected".to_owned(),
+                None,
+                line,
+            );
+        }
+        let orphan = || (logspec_reader::ReadErrorKind::Orphan.to_string(), 1);
+        let (reason, column) =
+            if !follows_record && format.continues_record(line, logspec_reader::Trace::first("")) {
+                orphan()
+            } else {
+                match read_record(format, line, &mut Vec::new()) {
+                    Err(error) => (error.kind.to_string(), error.column),
+                    Ok(_) => orphan(),
+                }
+            };
+        self.unreadable(
+            plan,
+            number,
+            line,
+            format!(
+                "not a valid {} record: {reason} (only a stack trace may follow a record)",
+                format.name()
+            ),
+            column,
+        )
     }
 
     /// The finding for a line that cannot be read: `console-line` when it

@@ -41,8 +41,8 @@ impl JsonSchema {
     }
 
     fn check(&self, value: &str) -> Result<(), String> {
-        let parsed: serde_json::Value = serde_json::from_str(value)
-            .map_err(|_| "not JSON, where the document describes a JSON value".to_owned())?;
+        let parsed = parse_json(value)
+            .ok_or_else(|| "not JSON, where the document describes a JSON value".to_owned())?;
         let first = self.0.iter_errors(&parsed).next().map(|error| {
             let at = error.instance_path().to_string();
             let at = if at.is_empty() {
@@ -54,6 +54,64 @@ impl JsonSchema {
         });
         first.map_or(Ok(()), Err)
     }
+}
+
+/// The JSON `text` holds. A number beyond `f64` (`1e999`) is valid JSON
+/// (RFC 8259 sets no range, and the record reader accepted it), but
+/// serde_json refuses it: such a number is read as the largest `f64` of its
+/// sign, so a schema's bounds still judge it and it is never "not JSON".
+fn parse_json(text: &str) -> Option<serde_json::Value> {
+    match serde_json::from_str(text) {
+        Ok(value) => Some(value),
+        Err(_) => serde_json::from_str(&clamp_huge_numbers(text)?).ok(),
+    }
+}
+
+/// `text` with each number outside `f64`'s range replaced by `±f64::MAX`;
+/// `None` when it has no such number (the JSON is wrong for another reason).
+fn clamp_huge_numbers(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let (mut at, mut copied, mut in_string, mut clamped) = (0, 0, false, false);
+    while let Some(&byte) = bytes.get(at) {
+        if in_string {
+            match byte {
+                b'\\' => at += 1,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            at += 1;
+            continue;
+        }
+        if byte == b'"' {
+            in_string = true;
+            at += 1;
+            continue;
+        }
+        if byte == b'-' || byte.is_ascii_digit() {
+            let end = bytes
+                .get(at..)
+                .and_then(|rest| {
+                    rest.iter().position(|b| {
+                        !(b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.' | b'e' | b'E'))
+                    })
+                })
+                .map_or(bytes.len(), |length| at + length);
+            let number = text.get(at..end).unwrap_or_default();
+            if number.parse::<f64>().is_ok_and(f64::is_infinite) {
+                out.push_str(text.get(copied..at).unwrap_or_default());
+                let sign = if number.starts_with('-') { "-" } else { "" };
+                out.push_str(&format!("{sign}{:e}", f64::MAX));
+                copied = end;
+                clamped = true;
+            }
+            at = end;
+            continue;
+        }
+        at += 1;
+    }
+    out.push_str(text.get(copied..).unwrap_or_default());
+    clamped.then_some(out)
 }
 
 impl std::fmt::Debug for JsonSchema {
@@ -218,6 +276,14 @@ impl ValueCheck {
         }
     }
 
+    /// An ISO 8601 date or date and time, as the `timestamp` type takes it.
+    pub fn iso_time() -> ValueCheck {
+        ValueCheck {
+            shape: Shape::Timestamp,
+            ..ValueCheck::text()
+        }
+    }
+
     /// `Ok` when `value`, of JSON type `json` in a JSON record (`None` in
     /// text formats), has the type; otherwise why not.
     pub fn check_typed(&self, value: &str, json: Option<JsonKind>) -> Result<(), String> {
@@ -241,6 +307,27 @@ impl ValueCheck {
             None => {}
         }
         self.check(value)
+    }
+
+    /// `Ok` when a JSON object (which JSON records flatten into members
+    /// under the field's name) may be the value: its JSON types allow one
+    /// and its type is free text; otherwise why not.
+    pub fn check_object(&self) -> Result<(), String> {
+        if let Some(allowed) = self
+            .json
+            .as_ref()
+            .filter(|allowed| !allowed.contains(&JsonType::Object))
+        {
+            let names: Vec<&str> = allowed.iter().map(|json| json.name()).collect();
+            return Err(format!(
+                "a JSON object, but the value must be {}",
+                names.join(" or ")
+            ));
+        }
+        match (&self.shape, self.narrowing.is_empty()) {
+            (Shape::Text { .. }, true) => Ok(()),
+            _ => Err("a JSON object, where the document describes a single value".to_owned()),
+        }
     }
 
     /// `Ok` when `value` has the type, otherwise why not.
@@ -738,6 +825,20 @@ mod tests {
     }
 
     #[test]
+    fn json_numbers_beyond_f64_are_json() {
+        let check = spec(
+            r#"{"type":"string","schema":{"type":"array","items":{"type":"number","maximum":10}}}"#,
+        );
+        accepts(&check, &["[1, 2.5]"]);
+        let huge = check.check("[1e999]").unwrap_err();
+        assert!(!huge.contains("not JSON"), "{huge}");
+        let open = spec(r#"{"type":"string","schema":{"type":"array"}}"#);
+        accepts(&open, &["[1e999, -1e999, \"1e999\", {\"a\": 2E400}]"]);
+        assert!(open.check("[1e999,").unwrap_err().contains("not JSON"));
+        assert!(open.check("[01]").unwrap_err().contains("not JSON"));
+    }
+
+    #[test]
     fn hex_with_length_and_case() {
         let check = spec(r#"{"type":"hex","length":16,"case":"lower"}"#);
         accepts(&check, &["a1b2c3d4e5f60001"]);
@@ -915,6 +1016,21 @@ mod tests {
                 "-1", "-0.5", "1.", ".5", "1e", "+1", "", "NaN", "inf", "1e999",
             ],
         );
+    }
+
+    #[test]
+    fn objects_are_free_text_values_only() {
+        assert!(spec(r#"{"type":"string"}"#).check_object().is_ok());
+        assert!(spec(r#"{"type":"string","json":["string","object"]}"#)
+            .check_object()
+            .is_ok());
+        assert!(spec(r#"{"type":"string","json":["string"]}"#)
+            .check_object()
+            .is_err());
+        assert!(spec(r#"{"type":"integer"}"#).check_object().is_err());
+        assert!(spec(r#"{"type":"string","values":["a"]}"#)
+            .check_object()
+            .is_err());
     }
 
     #[test]

@@ -76,20 +76,29 @@ fn audit_commands_are_cut_to_200_characters() {
 }
 
 #[test]
-fn json_types_are_held_to_the_writer() {
+fn only_what_the_document_types_is_typed() {
+    // The document gives exit codes and run ids no JSON type or format:
+    // its examples illustrate, they do not restrict.
     let string_exit = EXECUTED.replace(r#""exit_code": 0"#, r#""exit_code": "0""#);
+    assert_eq!(codes(&[(AUDIT, &string_exit)]), vec![]);
+    let other_id = EXECUTED.replace("20250115_143122_e5f6g7h8", "run-1");
+    assert_eq!(codes(&[(AUDIT, &other_id)]), vec![]);
+    let zoned = RECORD.replace("1705329082.456", "\"2024-01-15T14:31:22Z\"");
+    assert_eq!(codes(&[(RECORD_PATH, &zoned)]), vec![]);
+    // What it does say is held: an exit code is a number, a time a time.
+    let word_exit = EXECUTED.replace(r#""exit_code": 0"#, r#""exit_code": "zero""#);
     assert_eq!(
-        codes(&[(AUDIT, &string_exit)]),
+        codes(&[(AUDIT, &word_exit)]),
         vec![at(AUDIT, 1, "invalid-value")]
     );
-    let zoned = RECORD.replace("1705329082.456", "\"2024-01-15T14:31:22Z\"");
+    let no_time = RECORD.replace("1705329082.456", "\"yesterday\"");
     assert_eq!(
-        codes(&[(RECORD_PATH, &zoned)]),
+        codes(&[(RECORD_PATH, &no_time)]),
         vec![at(RECORD_PATH, 1, "invalid-value")]
     );
-    let bad_id = EXECUTED.replace("20250115_143122_e5f6g7h8", "run-1");
+    let audit_time = EXECUTED.replace("2025-01-15T14:31:22", "1705329082");
     assert_eq!(
-        codes(&[(AUDIT, &bad_id)]),
+        codes(&[(AUDIT, &audit_time)]),
         vec![at(AUDIT, 1, "invalid-value")]
     );
 }
@@ -200,10 +209,15 @@ fn stdout_lines_and_their_levels() {
         codes(&[(out, &line.replace("INFO", "WARN"))]),
         vec![at(out, 1, "invalid-value")]
     );
+    // A run id of another shape is still a prefix: the document gives none.
+    assert!(codes(&[(out, &line.replace("[20250115_143100_abc]", "[abc]"))]).is_empty());
     assert_eq!(
-        codes(&[(out, &line.replace("[20250115_143100_abc]", "[abc]"))]),
+        codes(&[(out, &line.replace("2025-01-15 14:31:15", "2025-01-15 noon"))]),
         vec![at(out, 1, "invalid-value")]
     );
+    // Nothing but a traceback follows a line.
+    let stray = format!("{line}plain text\n{line}");
+    assert_eq!(codes(&[(out, &stray)]), vec![at(out, 2, "parse-error")]);
     let traceback = format!(
         "{}Traceback (most recent call last):\n  File \"x.py\", line 1\n",
         line.replace("INFO", "ERROR")

@@ -85,6 +85,37 @@ fn empty_line_and_empty_input() {
 }
 
 #[test]
+fn byte_order_mark() {
+    let line = format!("Mar 13 12:00:01 host ctrl-exec[1]: {DISPATCH}\n");
+    assert_eq!(
+        codes(&format!("\u{FEFF}{line}{line}")),
+        vec![(1, "byte-order-mark")]
+    );
+    assert_clean(&line);
+    // Only at the start of the input.
+    assert_raises(&format!("{line}\u{FEFF}{line}"), Code::ParseError);
+}
+
+#[test]
+fn formats_disagree() {
+    let line = format!("Mar 13 12:00:01 host ctrl-exec[1]: {DISPATCH}\n");
+    // A stray first line does not make the input bare: it is read as the
+    // syslog its other lines are, and is an error of its own.
+    let text = format!("starting capture\n{line}{line}");
+    assert_eq!(
+        codes(&text),
+        vec![(1, "formats-disagree"), (1, "parse-error")]
+    );
+    // An input of bare payloads is bare, from its first line on.
+    assert_clean(&format!("{DISPATCH}\n{DISPATCH}\n"));
+    // And one whose lines all fit a catch-all is read as one, to the end.
+    assert_eq!(
+        codes("just text\nmore text\n"),
+        vec![(1, "parse-error"), (2, "parse-error"), (2, "empty-input")]
+    );
+}
+
+#[test]
 fn unknown_event() {
     assert_eq!(
         codes("ACTION=job-queued SCRIPT=backup\n"),
@@ -268,6 +299,19 @@ fn prose_facts_are_enforced() {
         Code::MissingField,
     );
     assert_clean("ACTION=capabilities-deny PEER=10.0.0.1 REASON=denied\n");
+    // "hook exited N" stands for exit codes other than the ones with their
+    // own text (1, 2, 3) and success (0).
+    for code in ["4", "9", "10", "127", "255"] {
+        assert_clean(&format!(
+            "ACTION=capabilities-deny PEER=10.0.0.1 REASON=\"hook exited {code}\"\n"
+        ));
+    }
+    for code in ["0", "1", "2", "3", "01"] {
+        assert_raises(
+            &format!("ACTION=capabilities-deny PEER=10.0.0.1 REASON=\"hook exited {code}\"\n"),
+            Code::InvalidValue,
+        );
+    }
     // On the agent side IP is the dispatcher's address, never loopback.
     let agent_auth = |ip: &str| {
         format!("Mar 13 12:00:01 db-01 ctrl-exec-agent[1]: ACTION=auth RESULT=pass AUTHACTION=run USER=alice IP={ip}\n")

@@ -385,3 +385,83 @@ fn coverage_is_reported_per_section() {
         .filter(|section| section.section != ldap.section)
         .all(|section| section.seen == 0));
 }
+
+#[test]
+fn a_quoted_message_is_judged_by_its_own_entry_not_a_described_one() {
+    let event = "webauthn.authentication";
+    // "Auth successful" is an INFO entry; the event also has described
+    // ERROR and DEBUG entries, which must not take a quoted message.
+    assert_eq!(
+        codes("c.jsonl", &entry("INFO", event, "Auth successful", "")),
+        vec![]
+    );
+    let wrong_level = check("c.jsonl", &entry("ERROR", event, "Auth successful", ""));
+    assert_eq!(
+        located(&wrong_level),
+        vec![at("c.jsonl", 1, "severity-mismatch")]
+    );
+    assert_eq!(wrong_level[0].variant.as_deref(), Some("auth-successful"));
+    // An AUDIT entry's message without its mark is a gap in the audit
+    // trail, whatever level a described entry would allow.
+    let marked = entry("INFO", event, "New challenge issued", r#","audit":true"#);
+    assert_eq!(codes("c.jsonl", &marked), vec![]);
+    for level in ["INFO", "DEBUG", "ERROR"] {
+        let lost = check("c.jsonl", &entry(level, event, "New challenge issued", ""));
+        assert!(
+            located(&lost).contains(&at("c.jsonl", 1, "audit-mismatch")),
+            "{level}: {lost:#?}"
+        );
+    }
+    // A message no entry quotes is still the described entries' own.
+    for level in ["ERROR", "DEBUG"] {
+        let described = entry(level, event, "ECDH key generation failed: boom", "");
+        assert_eq!(codes("c.jsonl", &described), vec![], "{level}");
+    }
+    assert_eq!(
+        codes(
+            "c.jsonl",
+            &entry("INFO", event, "ECDH key generation failed: boom", "")
+        ),
+        vec![at("c.jsonl", 1, "severity-mismatch")]
+    );
+}
+
+#[test]
+fn the_time_and_level_of_every_entry_are_typed() {
+    let good = entry("INFO", "proxy.init", "Proxy service initialized", "");
+    assert_eq!(codes("t.jsonl", &good), vec![]);
+    let yesterday = good.replace("2026-11-29T09:00:00Z", "yesterday");
+    assert_eq!(
+        codes("t.jsonl", &yesterday),
+        vec![at("t.jsonl", 1, "invalid-value")]
+    );
+    let banana = entry("BANANA", "proxy.init", "Proxy service initialized", "");
+    assert!(
+        codes("t.jsonl", &banana).contains(&at("t.jsonl", 1, "invalid-value")),
+        "{:?}",
+        codes("t.jsonl", &banana)
+    );
+    // OTLP: a time is a count of nanoseconds, as a string or a number.
+    let event = r#"{"key":"event","value":{"stringValue":"proxy.init"}}"#;
+    let record = otlp_record("INFO", "Proxy service initialized", event);
+    assert_eq!(
+        codes("t.otlp.jsonl", &export(std::slice::from_ref(&record))),
+        vec![]
+    );
+    let number = record.replace(
+        r#""timeUnixNano":"1795942800000000000""#,
+        r#""timeUnixNano":1795942800000000000"#,
+    );
+    assert_eq!(codes("t.otlp.jsonl", &export(&[number])), vec![]);
+    for time in ["2026-11-29T09:00:00Z", "yesterday"] {
+        let wrong = record.replace("1795942800000000000", time);
+        assert_eq!(
+            codes("t.otlp.jsonl", &export(&[wrong])),
+            vec![
+                at("t.otlp.jsonl", 1, "parse-error"),
+                at("t.otlp.jsonl", 1, "empty-input")
+            ],
+            "{time}"
+        );
+    }
+}

@@ -248,7 +248,8 @@ fn continuation_lines_and_orphans() {
                 \n\
                 2026-05-10T14:02:12.000Z INFO [main] [requestId=r1] a.b -- next\n";
     let (found, summaries) = run(&plan, &[("p.log", text)], CheckOptions::default());
-    assert_eq!(codes(&found), vec![(1, "parse-error")]);
+    // The layout prints no empty line inside a stack trace.
+    assert_eq!(codes(&found), vec![(1, "parse-error"), (5, "empty-line")]);
     assert!(found[0].message.contains("matches none of the formats"));
     assert_eq!((summaries[0].lines, summaries[0].records), (6, 2));
     // With the format given, the first line is known to continue nothing.
@@ -260,10 +261,47 @@ fn continuation_lines_and_orphans() {
             ..CheckOptions::default()
         },
     );
-    assert_eq!(codes(&found), vec![(1, "parse-error")]);
+    assert_eq!(codes(&found), vec![(1, "parse-error"), (5, "empty-line")]);
     assert!(found[0]
         .message
         .contains("continuation line with no record before it"));
+}
+
+#[test]
+fn only_a_stack_trace_follows_a_record() {
+    let plan = plan(AUDIT);
+    let first = "2026-05-10T14:02:11.453Z ERROR [main] [requestId=r1] a.b -- boom\n";
+    let last = "2026-05-10T14:02:12.000Z INFO [main] [requestId=r1] a.b -- next\n";
+    let trace = "java.lang.IllegalStateException: x\n\tat a.b.C.run(C.java:9)\n\
+                 Caused by: java.io.IOException: y\n\t... 3 more\n";
+    let (found, summaries) = run(
+        &plan,
+        &[("p.log", &format!("{first}{trace}{last}"))],
+        CheckOptions::default(),
+    );
+    assert_eq!(codes(&found), vec![]);
+    assert_eq!((summaries[0].lines, summaries[0].records), (6, 2));
+    for (stray, why) in [
+        (
+            "some text the layout never prints\n",
+            "not a valid logback record",
+        ),
+        (
+            "2026-05-10T14:02:11.900Z INFO a.b -- no thread\n",
+            "'[thread]' after the level",
+        ),
+    ] {
+        let text = format!("{first}{stray}{last}");
+        let (found, summaries) = run(&plan, &[("p.log", &text)], CheckOptions::default());
+        assert_eq!(codes(&found), vec![(2, "parse-error")], "{stray}");
+        assert!(found[0].message.contains(why), "{}", found[0].message);
+        assert_eq!(summaries[0].records, 2, "{stray}");
+    }
+    // A lower-case level is a record of its own, held to the vocabulary.
+    let lower = format!("{first}2026-05-10T14:02:11.900Z info [main] a.b -- x\n{last}");
+    let (found, summaries) = run(&plan, &[("p.log", &lower)], CheckOptions::default());
+    assert_eq!(codes(&found), vec![(2, "invalid-value")]);
+    assert_eq!(summaries[0].records, 3);
 }
 
 #[test]

@@ -583,3 +583,25 @@ fn readme_examples_of_every_builtin_pass() {
         );
     }
 }
+
+#[test]
+fn every_format_a_spec_declares_can_be_named() {
+    for (format, file) in [
+        ("otlp-json", "spec/examples/hexon/export.otlp.jsonl"),
+        ("plain-text", "spec/examples/hexon/hexon.stderr"),
+    ] {
+        let output = run(logspec()
+            .args(["check", "--spec", "hexon", "--format", format])
+            .args(["--no-stream-rules", "--report", "json"])
+            .arg(repo_file(file)));
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{format}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let report = json_of(&output);
+        assert_eq!(report["inputs"][0]["format"], format);
+        assert_eq!(report["inputs"][0]["detected"], false);
+    }
+}

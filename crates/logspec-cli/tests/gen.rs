@@ -652,3 +652,42 @@ fn scenario_usage_errors_exit_2() {
         assert!(output.stdout.is_empty(), "{args:?}");
     }
 }
+
+#[test]
+fn otlp_times_are_counts_of_nanoseconds() {
+    let output = run(
+        &[
+            "gen",
+            "--spec",
+            "hexon",
+            "--format",
+            "otlp-json",
+            "--count",
+            "20",
+            "--seed",
+            "5",
+        ],
+        None,
+    );
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let text = String::from_utf8_lossy(&output.stdout);
+    let mut times = 0;
+    for line in text.lines() {
+        let export = json(line.as_bytes());
+        let records = export["resourceLogs"][0]["scopeLogs"][0]["logRecords"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        for record in records {
+            if let Some(time) = record.get("timeUnixNano") {
+                times += 1;
+                let written = time.as_str().map(str::to_owned).unwrap_or(time.to_string());
+                assert!(
+                    !written.is_empty() && written.bytes().all(|b| b.is_ascii_digit()),
+                    "{written}"
+                );
+            }
+        }
+    }
+    assert!(times > 0, "no record carried a time:\n{text}");
+}

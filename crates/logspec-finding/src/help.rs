@@ -25,6 +25,14 @@ impl Code {
                 "The file was not read. Give it explicitly if it holds records, or add its path \
                  to a record kind's `paths` in the spec."
             }
+            Code::ByteOrderMark => {
+                "Nothing to fix for the check; a producer that writes UTF-8 need not write a BOM, \
+                 and some consumers take it for part of the first record."
+            }
+            Code::FormatsDisagree => {
+                "The lines named before the first record are read in the input's format and \
+                 reported on their own; remove them at the producer, or capture them apart."
+            }
             Code::ForeignProgram => {
                 "Nothing to fix when the input is a shared log: these programs are not the \
                  producer. If one of them is, give its tag to an emitter in the spec; pass \

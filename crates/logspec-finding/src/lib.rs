@@ -74,6 +74,10 @@ codes! {
     EmptyInput = "empty-input", Error;
     /// A file in a directory input that no record kind's paths name, left unread.
     FileSkipped = "file-skipped", Info;
+    /// A UTF-8 byte order mark at the start of an input, skipped.
+    ByteOrderMark = "byte-order-mark", Info;
+    /// The first lines of an input fit only a catch-all format, later ones a declared format: the input is read as the latter.
+    FormatsDisagree = "formats-disagree", Info;
     /// The event key names an event the spec does not document.
     UnknownEvent = "unknown-event", Error;
     /// An event the spec does not document, from a producer whose readers must tolerate new events; reported once per event.

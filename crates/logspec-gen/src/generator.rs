@@ -394,11 +394,16 @@ fn compile_variant(
         }
         let check = field_plan.check_in(format).clone();
         let levels = (level_field == Some(field.name.as_str())).then_some(&variant_plan.levels);
+        let values = if free_time(spec, kind, &field.name, format) {
+            iso_times()
+        } else {
+            field_values(spec, field, check, format, levels)?
+        };
         fields.push(FieldGen {
             name: field.name.clone(),
             written: written_name(spec, event, &field.name, format),
             required: field_plan.required,
-            values: field_values(spec, field, check, format, levels)?,
+            values,
         });
     }
     kind_held_fields(
@@ -484,13 +489,23 @@ fn kind_held_fields(
     }
     if let Some(source) = timestamp {
         let field = FieldUse::named(&source.field);
+        // The type the field has in this format (OTLP's nanosecond count).
         let check = spec
             .fields
             .get(&source.field)
             .map_or_else(ValueCheck::text, |definition| {
-                ValueCheck::compile(&definition.value)
+                let value = definition
+                    .types
+                    .iter()
+                    .find(|(envelope, _)| format_of(**envelope) == format)
+                    .map_or(&definition.value, |(_, value)| value);
+                ValueCheck::compile(value)
             });
-        let values = field_values(spec, &field, check, format, None)?;
+        let values = if free_time(spec, kind, &source.field, format) {
+            iso_times()
+        } else {
+            field_values(spec, &field, check, format, None)?
+        };
         add(&source.field, values);
     }
     if let Some(source) = kind
@@ -527,6 +542,34 @@ fn kind_held_fields(
         add(&source.field, Just(("true".to_owned(), json)).boxed());
     }
     Ok(())
+}
+
+/// Whether `name` is the kind's time field and the glossary leaves it free
+/// text in `format` (the document shows its form only by example): it
+/// still holds a time, which ISO 8601 spells in every reading.
+fn free_time(spec: &Spec, kind: &logspec_spec::Wire, name: &str, format: Format) -> bool {
+    let is_time = kind
+        .timestamp
+        .as_ref()
+        .is_some_and(|source| source.field == name);
+    is_time
+        && spec.fields.get(name).is_some_and(|definition| {
+            let value = definition
+                .types
+                .iter()
+                .find(|(envelope, _)| format_of(**envelope) == format)
+                .map_or(&definition.value, |(_, value)| value);
+            value.kind == logspec_spec::ValueKind::String
+                && value.values.is_none()
+                && value.pattern.is_none()
+        })
+}
+
+/// ISO 8601 times, as JSON strings.
+fn iso_times() -> BoxedStrategy<(String, JsonKind)> {
+    value::timestamp()
+        .prop_map(|time| (time, JsonKind::String))
+        .boxed()
 }
 
 /// The name `format` writes field `name` of `event` under, when the spec

@@ -344,7 +344,7 @@ fn list(spec: &ValueSpec) -> Result<BoxedStrategy<String>, Unbuildable> {
 
 /// ISO 8601 timestamps in the forms the checker accepts: a date, or a date
 /// and time with seconds, an optional fraction and a zone.
-fn timestamp() -> BoxedStrategy<String> {
+pub(crate) fn timestamp() -> BoxedStrategy<String> {
     let date = (2000u32..=2099, 1u32..=12, 1u32..=28);
     let time = (0u32..=23, 0u32..=59, 0u32..=59);
     let fraction = proptest::option::of(0u32..=999_999);

@@ -106,6 +106,12 @@ pub enum ReadErrorKind {
     /// SD-ID or parameter name empty, too long or with a forbidden character.
     #[error("expected a structured data name: 1-32 printable ASCII characters other than '=', ' ', ']' and '\"'")]
     InvalidSdName,
+    /// An SD-ID written a second time in one message (RFC 5424 §6.3.2).
+    #[error("structured data element ID appears twice in one message")]
+    DuplicateSdId,
+    /// A `]` inside a parameter value that is not escaped as `\]` (§6.3.3).
+    #[error("']' inside a structured data parameter value must be escaped as '\\]'")]
+    UnescapedSdBracket,
     /// Parameter name not followed by `="`.
     #[error("expected '=\"' after the structured data parameter name")]
     ExpectedSdValue,

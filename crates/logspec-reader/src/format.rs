@@ -101,6 +101,18 @@ impl Format {
         looks_like(self, line)
     }
 
+    /// Whether `line` continues the record before it, for
+    /// [`Framing::Continuation`]: only what the layout prints after a
+    /// record (a Java stack trace, a Python traceback), given what the
+    /// record's lines so far were.
+    pub fn continues_record(self, line: &str, trace: crate::frame::Trace) -> bool {
+        match self {
+            Format::Logback => logback::continues(line, trace.at_second_line()),
+            Format::PipeSeparated => pipe::continues(line, trace.in_traceback()),
+            _ => false,
+        }
+    }
+
     /// Whether the format frames a text payload (read as key=value) rather
     /// than carrying its fields itself.
     /// Whether every line has this format's shape (bare, plain text), so

@@ -84,8 +84,44 @@ pub enum Fed {
     /// The line ended the record being built, which is returned; for
     /// [`Framing::Continuation`], the line starts the next record.
     Complete(Assembled),
-    /// A line that continues no record (only in [`Framing::Continuation`]).
-    Orphan,
+    /// A line that neither starts a record nor continues the one before
+    /// it (only in [`Framing::Continuation`]): what the layout prints after
+    /// a record is a stack trace, nothing else. The record it follows, if
+    /// any, is complete and returned with it.
+    Stray(Option<Assembled>),
+}
+
+/// What a record's lines so far say about the next one, for
+/// [`Format::continues_record`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Trace {
+    lines: usize,
+    traceback: bool,
+}
+
+impl Trace {
+    /// The state after a record's first line.
+    pub fn first(line: &str) -> Trace {
+        Trace::default().then(line)
+    }
+
+    /// The state after one more line of the record.
+    pub fn then(self, line: &str) -> Trace {
+        Trace {
+            lines: self.lines.saturating_add(1),
+            traceback: self.traceback || crate::pipe::opens_traceback(line),
+        }
+    }
+
+    /// The next line would be the record's second.
+    pub fn at_second_line(self) -> bool {
+        self.lines == 1
+    }
+
+    /// A Python traceback has begun.
+    pub fn in_traceback(self) -> bool {
+        self.traceback
+    }
 }
 
 /// Builds multi-line records from lines.
@@ -94,6 +130,7 @@ pub struct Assembler {
     format: Format,
     max_bytes: usize,
     current: Option<Assembled>,
+    trace: Trace,
 }
 
 impl Assembler {
@@ -103,6 +140,7 @@ impl Assembler {
             format,
             max_bytes,
             current: None,
+            trace: Trace::default(),
         }
     }
 
@@ -127,16 +165,25 @@ impl Assembler {
                 Fed::Taken
             }
             Framing::Continuation => {
-                if self.format.starts_record(line) {
-                    let done = self.current.take();
+                let open = self.current.is_some();
+                if open && self.format.continues_record(line, self.trace) {
+                    self.trace = self.trace.then(line);
                     self.append(number, line);
-                    return done.map_or(Fed::Taken, Fed::Complete);
+                    return Fed::Taken;
                 }
-                if self.current.is_none() {
-                    return Fed::Orphan;
+                // A line shaped like a record, or one its reader takes
+                // for one (a level in lower case), starts the next record.
+                let starts = self.format.starts_record(line)
+                    || (!line.trim().is_empty()
+                        && crate::read_record(self.format, line, &mut Vec::new()).is_ok());
+                let done = self.current.take();
+                if !starts {
+                    self.trace = Trace::default();
+                    return Fed::Stray(done);
                 }
+                self.trace = Trace::first(line);
                 self.append(number, line);
-                Fed::Taken
+                done.map_or(Fed::Taken, Fed::Complete)
             }
             Framing::Document | Framing::Line => {
                 self.append(number, line);
@@ -148,6 +195,9 @@ impl Assembler {
     /// Marks the record being built as damaged by an unreadable line
     /// `number` (which then belongs to it); opens one if none is.
     pub fn damage(&mut self, number: u64) {
+        if self.current.is_none() {
+            self.trace = Trace::default();
+        }
         let record = self.current.get_or_insert_with(|| Assembled {
             first_line: number,
             ..Assembled::default()
@@ -198,7 +248,10 @@ mod tests {
             match assembler.feed(index as u64 + 1, line) {
                 Fed::Taken => {}
                 Fed::Complete(record) => out.push(Ok(record)),
-                Fed::Orphan => out.push(Err(index as u64 + 1)),
+                Fed::Stray(done) => {
+                    out.extend(done.map(Ok));
+                    out.push(Err(index as u64 + 1));
+                }
             }
         }
         out.extend(assembler.finish().map(Ok));
@@ -241,6 +294,9 @@ mod tests {
             "\tat orphan",
             "2026-05-10T14:02:11Z ERROR [main] a -- boom",
             "java.lang.Exception: x",
+            "\tat a.B.c(B.java:1)",
+            "Caused by: java.io.IOException: y",
+            "\t... 2 more",
             "",
             "2026-05-10T14:02:12Z INFO [main] a -- next",
         ];
@@ -250,12 +306,51 @@ mod tests {
                 Err(1),
                 Ok((
                     2,
-                    "2026-05-10T14:02:11Z ERROR [main] a -- boom\njava.lang.Exception: x\n"
+                    "2026-05-10T14:02:11Z ERROR [main] a -- boom\njava.lang.Exception: x\n\
+                     \tat a.B.c(B.java:1)\nCaused by: java.io.IOException: y\n\t... 2 more"
                         .to_owned()
                 )),
-                Ok((5, "2026-05-10T14:02:12Z INFO [main] a -- next".to_owned())),
+                Err(7),
+                Ok((8, "2026-05-10T14:02:12Z INFO [main] a -- next".to_owned())),
             ]
         );
+    }
+
+    #[test]
+    fn what_the_layout_does_not_print_is_not_swallowed() {
+        let lines = [
+            "2026-05-10T14:02:11Z INFO [main] a -- one",
+            "plain text",
+            "\tat a.B.c(B.java:1)",
+            "2026-05-10T14:02:12Z info [main] a -- lower-case level",
+            "2026-05-10T14:02:13Z INFO a -- no thread",
+            "2026-05-10T14:02:14Z INFO [main] a -- two",
+        ];
+        assert_eq!(
+            texts(&run(Format::Logback, &lines, 1024)),
+            vec![
+                Ok((1, "2026-05-10T14:02:11Z INFO [main] a -- one".to_owned())),
+                Err(2),
+                Err(3),
+                Ok((
+                    4,
+                    "2026-05-10T14:02:12Z info [main] a -- lower-case level".to_owned()
+                )),
+                Err(5),
+                Ok((6, "2026-05-10T14:02:14Z INFO [main] a -- two".to_owned())),
+            ]
+        );
+        let python = [
+            "2025-01-15 14:31:15 | ERROR | src.runner | failed",
+            "Traceback (most recent call last):",
+            "  File \"runner.py\", line 1, in run",
+            "ValueError: boom",
+            "not part of it",
+            "2025-01-15 14:31:16 | INFO | src.runner | ok",
+        ];
+        let records = texts(&run(Format::PipeSeparated, &python, 1024));
+        assert_eq!(records.len(), 3, "{records:?}");
+        assert_eq!(records[1], Err(5));
     }
 
     #[test]

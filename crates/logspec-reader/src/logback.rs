@@ -125,9 +125,82 @@ pub(crate) fn looks_like(line: &str) -> bool {
     })
 }
 
+/// Whether `line` is part of the stack trace Logback prints after a
+/// record's line: `\tat frame`, `... N more` (or `... N common frames
+/// omitted`), `Caused by: …`, `Suppressed: …`, `Wrapped by: …`, and, as the
+/// record's second line, the exception itself (`java.io.IOException: x`).
+/// Nothing else follows a record in the layout.
+pub(crate) fn continues(line: &str, second_line: bool) -> bool {
+    let trimmed = line.trim_start();
+    let indented = trimmed.len() < line.len();
+    if indented && trimmed.starts_with("at ") && trimmed.len() > 3 {
+        return true;
+    }
+    if let Some(rest) = trimmed.strip_prefix("... ") {
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        let tail = rest.get(digits..).unwrap_or_default().trim_end();
+        return digits > 0 && matches!(tail, " more" | " common frames omitted");
+    }
+    for cause in ["Caused by: ", "Suppressed: ", "Wrapped by: "] {
+        if trimmed.strip_prefix(cause).is_some_and(exception_line) {
+            return true;
+        }
+    }
+    second_line && exception_line(line)
+}
+
+/// `pkg.Name` or `pkg.Name: message`: a qualified Java class name (at
+/// least one dot) at the start of the line.
+fn exception_line(line: &str) -> bool {
+    let name = line
+        .split_once(": ")
+        .map_or(line.trim_end(), |(name, _)| name);
+    let mut parts = 0;
+    for part in name.split('.') {
+        let mut chars = part.chars();
+        let starts = chars
+            .next()
+            .is_some_and(|first| first.is_alphabetic() || matches!(first, '_' | '$'));
+        if !starts || !chars.all(|c| c.is_alphanumeric() || matches!(c, '_' | '$')) {
+            return false;
+        }
+        parts += 1;
+    }
+    parts > 1
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_a_stack_trace_continues_a_record() {
+        for line in [
+            "\tat com.example.Groups.create(Groups.java:42)",
+            "    at com.example.Main.main(Main.java:1)",
+            "\t... 12 more",
+            "\t... 3 common frames omitted",
+            "Caused by: java.io.IOException: disk full",
+            "\tSuppressed: java.lang.IllegalStateException",
+        ] {
+            assert!(continues(line, false), "{line:?}");
+        }
+        assert!(continues("java.lang.IllegalStateException: boom", true));
+        assert!(continues("io.grpc.StatusRuntimeException", true));
+        for line in [
+            "java.lang.IllegalStateException: boom",
+            "2026-05-10T14:02:11.453Z info [main] api -- lowercase level",
+            "2026-05-10T14:02:11.453Z INFO api -- no thread",
+            "plain text the layout never prints",
+            "at the start, unindented",
+            "",
+            "\t... more",
+            "Caused by: nothing like a class",
+        ] {
+            assert!(!continues(line, false), "{line:?}");
+        }
+        assert!(!continues("config: a plain remark", true));
+    }
 
     fn fields(text: &str) -> Vec<(String, String)> {
         let mut out = Vec::new();

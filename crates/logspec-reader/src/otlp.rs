@@ -168,6 +168,14 @@ pub(crate) fn read<'a>(
             out.push(scalar_field(text, Cow::Borrowed(name), raw));
         }
     };
+    for (name, raw) in [
+        ("timeUnixNano", record.time_unix_nano),
+        ("observedTimeUnixNano", record.observed_time_unix_nano),
+    ] {
+        if let Some(raw) = raw {
+            nanoseconds(text, name, raw)?;
+        }
+    }
     scalar("timeUnixNano", record.time_unix_nano, out);
     scalar("observedTimeUnixNano", record.observed_time_unix_nano, out);
     scalar("severityNumber", record.severity_number, out);
@@ -230,6 +238,31 @@ fn place(text: &str, raw: &RawValue) -> Option<Range<usize>> {
     let start = (raw.get().as_ptr() as usize).checked_sub(text.as_ptr() as usize)?;
     let end = start.checked_add(raw.get().len())?;
     (end <= text.len()).then_some(start..end)
+}
+
+/// OTLP/JSON writes a time (`fixed64`) as an unsigned integer count of
+/// nanoseconds since 1970, in a string or as a number; `null` is absent.
+fn nanoseconds(text: &str, name: &str, raw: &RawValue) -> Result<(), ReadError> {
+    let written = raw.get();
+    let digits = written
+        .strip_prefix('"')
+        .and_then(|inner| inner.strip_suffix('"'))
+        .unwrap_or(written);
+    let count = !digits.is_empty()
+        && digits.bytes().all(|byte| byte.is_ascii_digit())
+        && digits.parse::<u64>().is_ok();
+    if count || written == "null" {
+        return Ok(());
+    }
+    Err(ReadError {
+        column: place(text, raw).map_or(1, |span| span.start + 1),
+        kind: ReadErrorKind::InvalidOtlp {
+            reason: format!(
+                "{name} must be a count of nanoseconds since 1970: an unsigned integer, \
+                 as a string or a number"
+            ),
+        },
+    })
 }
 
 /// A plain JSON value of the record itself (`timeUnixNano`, `severityText`).
@@ -505,6 +538,29 @@ mod tests {
         let text = r#"{"attributes":[{"key":"n","value":{"intValue":"4x"}}]}"#;
         let error = read(text, &mut Vec::new()).expect_err("bad int");
         assert_eq!(error.column, text.find("{\"intValue").expect("there") + 1);
+    }
+
+    #[test]
+    fn times_are_counts_of_nanoseconds() {
+        for good in [
+            r#"{"timeUnixNano":"1795942800000000000"}"#,
+            r#"{"timeUnixNano":1795942800000000000,"observedTimeUnixNano":"0"}"#,
+            r#"{"timeUnixNano":null}"#,
+        ] {
+            assert!(read(good, &mut Vec::new()).is_ok(), "{good}");
+        }
+        for bad in [
+            r#"{"timeUnixNano":"2026-11-29T09:00:00Z"}"#,
+            r#"{"timeUnixNano":"yesterday"}"#,
+            r#"{"timeUnixNano":-1}"#,
+            r#"{"timeUnixNano":1.5e18}"#,
+            r#"{"timeUnixNano":""}"#,
+            r#"{"observedTimeUnixNano":"99999999999999999999"}"#,
+        ] {
+            let error = read(bad, &mut Vec::new()).expect_err(bad);
+            assert!(error.to_string().contains("nanoseconds"), "{bad}: {error}");
+            assert_eq!(error.column, bad.find(':').expect("a member") + 2, "{bad}");
+        }
     }
 
     /// What the `otlp-json` fuzz target's model found (`fuzz/src/otlp.rs`):

@@ -82,6 +82,49 @@ fn bracket_prefix(line: &str, start: usize) -> Option<std::ops::Range<usize>> {
     (!word.is_empty() && !word.contains([' ', '['])).then_some(start + 1..start + 1 + close)
 }
 
+/// The line that opens a Python traceback.
+pub(crate) fn opens_traceback(line: &str) -> bool {
+    line.trim_end() == "Traceback (most recent call last):"
+}
+
+/// Whether `line` is part of the traceback Python's logging prints after a
+/// record's line (`logger.exception`): the `Traceback …` line, then, once
+/// one is open, its indented frames and source lines, the exception
+/// (`ValueError: boom`), the lines that chain exceptions, and the empty
+/// lines around them. Nothing else follows a record in the layout.
+pub(crate) fn continues(line: &str, in_traceback: bool) -> bool {
+    if opens_traceback(line) {
+        return true;
+    }
+    if !in_traceback {
+        return false;
+    }
+    let chained = [
+        "During handling of the above exception, another exception occurred:",
+        "The above exception was the direct cause of the following exception:",
+    ];
+    line.trim().is_empty()
+        || line.starts_with([' ', '\t'])
+        || chained.contains(&line.trim_end())
+        || exception_line(line)
+}
+
+/// `Name`, `pkg.Name` or `Name: message`, a Python exception as a
+/// traceback's last line prints it.
+fn exception_line(line: &str) -> bool {
+    let name = line
+        .split_once(": ")
+        .map_or(line.trim_end(), |(name, _)| name);
+    !name.is_empty()
+        && name.split('.').all(|part| {
+            let mut chars = part.chars();
+            chars
+                .next()
+                .is_some_and(|first| first.is_alphabetic() || first == '_')
+                && chars.all(|c| c.is_alphanumeric() || c == '_')
+        })
+}
+
 /// Shape check for [`detect`](crate::detect) and for where a record
 /// starts: a date, then `' | '` within the first few dozen bytes.
 pub(crate) fn looks_like(line: &str) -> bool {
@@ -89,14 +132,43 @@ pub(crate) fn looks_like(line: &str) -> bool {
     bytes.len() > 10
         && bytes[..4].iter().all(u8::is_ascii_digit)
         && bytes[4] == b'-'
-        && line
-            .get(..line.len().min(40))
-            .is_some_and(|head| head.contains(SEPARATOR))
+        // In bytes: the first 40 may end inside a character.
+        && bytes
+            .get(..bytes.len().min(40))
+            .is_some_and(|head| memchr::memmem::find(head, SEPARATOR.as_bytes()).is_some())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_character_across_the_40th_byte_is_no_obstacle() {
+        assert!(looks_like("2000-01-01 00:00:00 | INFO | aaa | aa🦀"));
+    }
+
+    #[test]
+    fn only_a_traceback_continues_a_record() {
+        assert!(continues("Traceback (most recent call last):", false));
+        for line in [
+            "  File \"/srv/hub/src/server/exec/runner.py\", line 42, in run",
+            "    result = subprocess.run(command)",
+            "ValueError: boom",
+            "KeyboardInterrupt",
+            "",
+            "During handling of the above exception, another exception occurred:",
+        ] {
+            assert!(continues(line, true), "{line:?}");
+            assert!(!continues(line, false), "{line:?}");
+        }
+        for line in [
+            "plain text the layout never prints",
+            "2025-01-15 14:31:15 | info",
+            "2025-01-15 14:31:15 INFO src.server.main no separators",
+        ] {
+            assert!(!continues(line, true), "{line:?}");
+        }
+    }
 
     fn fields(text: &str) -> Vec<(String, String)> {
         let mut out = Vec::new();

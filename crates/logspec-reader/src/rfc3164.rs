@@ -37,11 +37,12 @@ pub(crate) fn read(line: &str) -> Result<Framed<'_>, ReadError> {
     cursor.expect(b' ', after_timestamp)?;
 
     // A hostname never ends in ':', a tag always does: so a first word ending
-    // in ':' is the tag of a line without hostname, as syslog(3) writes it.
+    // in ':' (or holding `]:`, a tag with its pid) is the tag of a line
+    // without hostname, as syslog(3) writes it.
     let first_start = cursor.pos();
     let first = cursor.token();
-    let (hostname, tag_start, tag_word) = if first.ends_with(':') {
-        (None, first_start, first)
+    let (hostname, tag_start, tag_word) = if let Some(end) = tag_end(first, false) {
+        (None, first_start, first.get(..end).unwrap_or(first))
     } else {
         if first.is_empty() {
             return Err(ReadError::at(first_start, ReadErrorKind::MissingTag));
@@ -51,13 +52,15 @@ pub(crate) fn read(line: &str) -> Result<Framed<'_>, ReadError> {
         }
         let start = cursor.pos();
         let word = cursor.token();
-        if !word.ends_with(':') {
+        let Some(end) = tag_end(word, true) else {
             return Err(ReadError::at(start, ReadErrorKind::MissingTag));
-        }
-        (Some(first), start, word)
+        };
+        (Some(first), start, word.get(..end).unwrap_or(word))
     };
     let (tag, pid) =
         split_tag(tag_word).ok_or_else(|| ReadError::at(tag_start, ReadErrorKind::InvalidTag))?;
+    // The message may follow the colon directly (`root[8539]:syslog message`).
+    cursor.seek(tag_start + tag_word.len());
     // The space after the colon separates; any further spaces are the message's.
     cursor.eat(b' ');
 
@@ -73,6 +76,21 @@ pub(crate) fn read(line: &str) -> Result<Framed<'_>, ReadError> {
         payload: Cow::Borrowed(cursor.rest()),
         payload_offset: Some(cursor.pos()),
     })
+}
+
+/// Where the tag at the start of `word` ends (just past its `:`), if it has
+/// one. RFC 3164 ends the TAG at its first non-alphanumeric character, and
+/// the message may follow the colon without a space. The word after a
+/// hostname is cut at its first colon; a first word, which may be a
+/// hostname (an IPv6 address holds colons), only at a final `:` or at `]:`.
+fn tag_end(word: &str, after_hostname: bool) -> Option<usize> {
+    if after_hostname {
+        return word.find(':').map(|colon| colon + 1);
+    }
+    if word.ends_with(':') {
+        return Some(word.len());
+    }
+    word.find("]:").map(|bracket| bracket + 2)
 }
 
 /// `name:` or `name[pid]:` into name and pid; `None` if either is empty.
@@ -239,6 +257,35 @@ mod tests {
             )
         );
         assert_eq!(payload, "A=b");
+    }
+
+    #[test]
+    fn message_right_after_the_tag_colon() {
+        let (env, payload) = ok("<13>Feb 13 20:07:26 74794bfb6795 root[8539]:syslog message");
+        assert_eq!(env.hostname.as_deref(), Some("74794bfb6795"));
+        assert_eq!(
+            (env.tag.as_deref(), env.pid.as_deref()),
+            (Some("root"), Some("8539"))
+        );
+        assert_eq!(payload, "syslog message");
+        let (env, payload) = ok("<30>Jun 23 13:17:42 chronyd[1119]:A=b");
+        assert_eq!((env.hostname, env.tag.as_deref()), (None, Some("chronyd")));
+        assert_eq!(payload, "A=b");
+        let (env, payload) = ok("Mar 13 12:00:01 host app:x:y z");
+        assert_eq!(env.tag.as_deref(), Some("app"));
+        assert_eq!(payload, "x:y z");
+        // An IPv6 hostname is not taken for a tag.
+        let (env, payload) = ok("Mar 13 12:00:01 fe80::1 app: A=b");
+        assert_eq!(
+            (env.hostname.as_deref(), env.tag.as_deref()),
+            (Some("fe80::1"), Some("app"))
+        );
+        assert_eq!(payload, "A=b");
+        // Still a tag is needed.
+        assert_eq!(
+            err("Mar 13 12:00:01 host app message").1,
+            ReadErrorKind::MissingTag
+        );
     }
 
     #[test]

@@ -121,11 +121,19 @@ fn is_printable(byte: u8) -> bool {
 }
 
 /// One or more `[SD-ID (SP PARAM-NAME="value")*]`; the cursor is on a `[`.
+/// An SD-ID may appear only once in a message (RFC 5424 §6.3.2).
 fn structured_data(cursor: &mut Cursor<'_>) -> Result<(), ReadError> {
+    let mut ids: Vec<&str> = Vec::new();
     while cursor.peek() == Some(b'[') {
         let open = cursor.pos();
         cursor.bump();
+        let id_start = cursor.pos();
         sd_name(cursor)?;
+        let id = cursor.slice_from(id_start);
+        if ids.contains(&id) {
+            return Err(ReadError::at(id_start, ReadErrorKind::DuplicateSdId));
+        }
+        ids.push(id);
         loop {
             match cursor.peek() {
                 Some(b']') => {
@@ -161,7 +169,9 @@ fn sd_name(cursor: &mut Cursor<'_>) -> Result<(), ReadError> {
     }
 }
 
-/// `PARAM-NAME="value"`, where `\"`, `\\` and `\]` are escapes.
+/// `PARAM-NAME="value"`, where `\"`, `\\` and `\]` are escapes; `"`, `\`
+/// and `]` must be escaped (RFC 5424 §6.3.3), so a bare `]` is an error. A
+/// backslash before any other character is kept as written, as the RFC says.
 fn sd_param(cursor: &mut Cursor<'_>) -> Result<(), ReadError> {
     sd_name(cursor)?;
     if !cursor.eat(b'=') || cursor.peek() != Some(b'"') {
@@ -181,6 +191,7 @@ fn sd_param(cursor: &mut Cursor<'_>) -> Result<(), ReadError> {
                 cursor.bump();
                 cursor.bump();
             }
+            Some(b']') => return Err(cursor.error(ReadErrorKind::UnescapedSdBracket)),
             Some(_) => cursor.bump(),
             None => return Err(ReadError::at(quote, ReadErrorKind::UnterminatedSdValue)),
         }
@@ -246,13 +257,19 @@ mod tests {
 
     #[test]
     fn structured_data_with_escapes_is_skipped_over() {
-        let line = r#"<165>1 2003-10-11T22:14:15.003Z mymachine.example.com evntslog - ID47 [exampleSDID@32473 iut="3" eventSource="Application" eventID="1011"][x@1 q="say \"hi\"" b="back\\slash" c="br\]acket ] too" e=""] A=b"#;
+        let line = r#"<165>1 2003-10-11T22:14:15.003Z mymachine.example.com evntslog - ID47 [exampleSDID@32473 iut="3" eventSource="Application" eventID="1011"][x@1 q="say \"hi\"" b="back\\slash" c="br\]acket \] too" e=""] A=b"#;
         let (env, payload) = ok(line);
         assert_eq!(env.tag.as_deref(), Some("evntslog"));
         assert_eq!(env.pid, None);
         assert_eq!((env.facility, env.severity), (Some(20), Some(5)));
         assert_eq!(payload, "A=b");
         assert_eq!(ok(r#"<30>1 - - - - - [a]"#).1, "");
+        // Distinct SD-IDs, the same PARAM-NAME twice, an escaped bracket and
+        // a backslash before an ordinary character are all allowed.
+        assert_eq!(
+            ok(r#"<30>1 - - - - - [a k="1" k="2"][b k="x\]\y"] m"#).1,
+            "m"
+        );
     }
 
     #[test]
@@ -343,9 +360,10 @@ mod tests {
             err("<30>1 - h a p m [id k=\"v\""),
             (17, UnterminatedSdElement)
         );
-        assert_eq!(err("<30>1 - h a p m [id k=\"v]"), (23, UnterminatedSdValue));
+        assert_eq!(err("<30>1 - h a p m [id k=\"v"), (23, UnterminatedSdValue));
+        assert_eq!(err("<30>1 - h a p m [id k=\"v]"), (25, UnescapedSdBracket));
         assert_eq!(
-            err("<30>1 - h a p m [id k=\"v\\\"]"),
+            err("<30>1 - h a p m [id k=\"v\\\""),
             (23, UnterminatedSdValue)
         );
         assert_eq!(err("<30>1 - h a p m [id k=v]"), (23, ExpectedSdValue));
@@ -357,6 +375,19 @@ mod tests {
         let long_id = format!("<30>1 - h a p m [{}]", "i".repeat(33));
         assert_eq!(err(&long_id), (18, InvalidSdName));
         assert_eq!(err("<30>1 - h a p m [id]x"), (21, ExpectedSpaceBeforeMsg));
+        assert_eq!(err("<30>1 - h a p m [id][id]"), (22, DuplicateSdId));
+        assert_eq!(
+            err("<30>1 - h a p m [id k=\"1\"][x][id k=\"2\"]"),
+            (31, DuplicateSdId)
+        );
+        assert_eq!(
+            err("<30>1 - h a p m [id k=\"a]b\"]"),
+            (25, UnescapedSdBracket)
+        );
+        assert_eq!(
+            err("<30>1 - h a p m [id k=\"]\"]"),
+            (24, UnescapedSdBracket)
+        );
         assert_eq!(err("<30>1 - h a p m -x"), (18, ExpectedSpaceBeforeMsg));
     }
 }

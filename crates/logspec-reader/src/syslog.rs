@@ -56,6 +56,11 @@ impl<'a> Cursor<'a> {
         self.slice_from(start)
     }
 
+    /// Moves to `pos`, at most the end of the line.
+    pub(crate) fn seek(&mut self, pos: usize) {
+        self.pos = pos.min(self.line.len());
+    }
+
     pub(crate) fn slice_from(&self, start: usize) -> &'a str {
         self.line.get(start..self.pos).unwrap_or_default()
     }

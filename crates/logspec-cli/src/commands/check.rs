@@ -117,22 +117,20 @@ enum FormatArg {
     Fixed(Format),
 }
 
+/// `auto` and every format of the one table, [`Format::ALL`].
+const FORMAT_ARGS: [FormatArg; Format::ALL.len() + 1] = {
+    let mut args = [FormatArg::Auto; Format::ALL.len() + 1];
+    let mut index = 0;
+    while index < Format::ALL.len() {
+        args[index + 1] = FormatArg::Fixed(Format::ALL[index]);
+        index += 1;
+    }
+    args
+};
+
 impl ValueEnum for FormatArg {
     fn value_variants<'a>() -> &'a [Self] {
-        &[
-            FormatArg::Auto,
-            FormatArg::Fixed(Format::Rfc3164),
-            FormatArg::Fixed(Format::Rfc5424),
-            FormatArg::Fixed(Format::Journald),
-            FormatArg::Fixed(Format::Bare),
-            FormatArg::Fixed(Format::JsonLines),
-            FormatArg::Fixed(Format::JsonDocument),
-            FormatArg::Fixed(Format::ExtendedJson),
-            FormatArg::Fixed(Format::Logback),
-            FormatArg::Fixed(Format::PipeSeparated),
-            FormatArg::Fixed(Format::RceReadable),
-            FormatArg::Fixed(Format::Sse),
-        ]
+        &FORMAT_ARGS
     }
 
     fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
