@@ -6,20 +6,17 @@
 
 mod common;
 
-use common::{at, builtin_plan, located, run};
-use logspec_checker::CheckOptions;
+use common::{assert_passes, at, check_builtin};
 
 type Located = Vec<(String, u64, &'static str)>;
 
 /// Findings of checking `inputs` (name, text) together with every rule.
 fn check(inputs: &[(&str, &str)]) -> Located {
-    let plan = builtin_plan("ctrl-exec");
-    located(&run(&plan, inputs, CheckOptions::default()).0)
+    check_builtin("ctrl-exec", inputs)
 }
 
 fn assert_clean(inputs: &[(&str, &str)]) {
-    let found = check(inputs);
-    assert!(found.is_empty(), "expected no findings, got {found:?}");
+    assert_passes("ctrl-exec", inputs);
 }
 
 /// Syslog lines of `host` under `tag`, one second apart from `second`.

@@ -5,17 +5,10 @@
 
 mod common;
 
-use common::{at, builtin_plan, located};
-use logspec_checker::{CheckOptions, Plan};
-
-/// The spec, compiled once for all tests.
-fn plan() -> &'static Plan {
-    static PLAN: std::sync::OnceLock<Plan> = std::sync::OnceLock::new();
-    PLAN.get_or_init(|| builtin_plan("hexon"))
-}
+use common::{at, check_builtin};
 
 fn findings(name: &str, text: &str) -> Vec<(String, u64, &'static str)> {
-    located(&common::run(plan(), &[(name, text)], CheckOptions::default()).0)
+    check_builtin("hexon", &[(name, text)])
 }
 
 /// One JSON-lines entry with the envelope keys.

@@ -5,21 +5,16 @@
 
 mod common;
 
-use common::{at, builtin_plan, located};
-use logspec_checker::{CheckOptions, Plan};
+use common::{assert_passes, at, check_builtin};
 
-/// The spec, compiled once for all tests.
-fn plan() -> &'static Plan {
-    static PLAN: std::sync::OnceLock<Plan> = std::sync::OnceLock::new();
-    PLAN.get_or_init(|| builtin_plan("prexorcloud"))
-}
+const SPEC: &str = "prexorcloud";
 
 fn findings(inputs: &[(&str, &str)]) -> Vec<(String, u64, &'static str)> {
-    located(&common::run(plan(), inputs, CheckOptions::default()).0)
+    check_builtin(SPEC, inputs)
 }
 
 fn passes(inputs: &[(&str, &str)]) {
-    assert_eq!(findings(inputs), vec![], "{inputs:#?}");
+    assert_passes(SPEC, inputs);
 }
 
 const AUDIT: &str = "audit_log.json";

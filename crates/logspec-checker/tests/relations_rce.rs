@@ -5,14 +5,7 @@
 
 mod common;
 
-use common::{at, builtin_plan, located};
-use logspec_checker::{CheckOptions, Plan};
-
-/// The spec, compiled once for all tests.
-fn plan() -> &'static Plan {
-    static PLAN: std::sync::OnceLock<Plan> = std::sync::OnceLock::new();
-    PLAN.get_or_init(|| builtin_plan("rce-eventlog"))
-}
+use common::{at, check_builtin};
 
 const FILE: &str = "events-compact.log";
 
@@ -201,7 +194,7 @@ impl Log {
 
 /// Every finding of checking `log`, as (file, line, code).
 fn findings(log: &Log) -> Vec<(String, u64, &'static str)> {
-    located(&common::run(plan(), &[(FILE, &log.text())], CheckOptions::default()).0)
+    check_builtin("rce-eventlog", &[(FILE, &log.text())])
 }
 
 fn passes(log: &Log) {

@@ -53,3 +53,34 @@ pub fn located(findings: &[Finding]) -> Vec<(String, u64, &'static str)> {
 pub fn at(file: &str, line: u64, code: &'static str) -> (String, u64, &'static str) {
     (file.to_owned(), line, code)
 }
+
+/// The built-in spec `name`, compiled once per test binary and shared by
+/// every test in it.
+pub fn shared_plan(name: &str) -> &'static Plan {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    static PLANS: OnceLock<Mutex<HashMap<String, &'static Plan>>> = OnceLock::new();
+    let mut plans = match PLANS.get_or_init(Default::default).lock() {
+        Ok(plans) => plans,
+        Err(poisoned) => poisoned.into_inner(),
+    };
+    plans
+        .entry(name.to_owned())
+        .or_insert_with(|| Box::leak(Box::new(builtin_plan(name))))
+}
+
+/// Every finding of checking `inputs` (name, text) together against the
+/// built-in spec `name` with every rule, as (file, line, code).
+pub fn check_builtin(name: &str, inputs: &[(&str, &str)]) -> Vec<(String, u64, &'static str)> {
+    located(&run(shared_plan(name), inputs, CheckOptions::default()).0)
+}
+
+/// Asserts that `inputs` keep every rule of the built-in spec `name`: no
+/// finding at all.
+pub fn assert_passes(name: &str, inputs: &[(&str, &str)]) {
+    let found = check_builtin(name, inputs);
+    assert!(
+        found.is_empty(),
+        "expected no findings, got {found:?} for {inputs:#?}"
+    );
+}
