@@ -3,17 +3,12 @@
 //! Actions and GitLab CI files parsed as YAML with the keys each system
 //! needs.
 
+mod common;
+
+use common::{read_json, repo_file, root, tempdir};
 use serde_json::Value;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn repo_file(relative: &str) -> String {
-    root().join(relative).display().to_string()
-}
 
 /// Runs `sh ci/gate/logspec-gate ARGS` in `dir` with the built binary.
 fn gate(dir: &Path, args: &[&str], github: bool) -> Output {
@@ -29,16 +24,6 @@ fn gate(dir: &Path, args: &[&str], github: bool) -> Output {
         command.env("GITHUB_ACTIONS", "true");
     }
     command.output().unwrap_or_else(|error| panic!("{error}"))
-}
-
-fn tempdir() -> tempfile::TempDir {
-    tempfile::tempdir().unwrap_or_else(|error| panic!("{error}"))
-}
-
-fn json_file(path: &Path) -> Value {
-    let text =
-        std::fs::read_to_string(path).unwrap_or_else(|error| panic!("{}: {error}", path.display()));
-    serde_json::from_str(&text).unwrap_or_else(|error| panic!("{}: {error}", path.display()))
 }
 
 fn text(output: &Output) -> String {
@@ -62,11 +47,11 @@ fn gate_script_passes_a_conforming_log_and_writes_every_report() {
     );
     let reports = dir.path().join("logspec-reports");
     assert_eq!(
-        json_file(&reports.join("logspec.json"))["gate"]["passed"],
+        read_json(&reports.join("logspec.json"))["gate"]["passed"],
         true
     );
     assert_eq!(
-        json_file(&reports.join("logspec.sarif"))["version"],
+        read_json(&reports.join("logspec.sarif"))["version"],
         "2.1.0"
     );
     let junit = std::fs::read_to_string(reports.join("junit.xml"))
@@ -86,7 +71,7 @@ fn gate_script_fails_a_drifted_log_and_annotates_on_github() {
     let console = text(&output);
     assert!(console.contains("::error file="), "{console}");
     assert!(console.contains("logspec-gate: FAIL"), "{console}");
-    let report = json_file(&dir.path().join("out/logspec.json"));
+    let report = read_json(&dir.path().join("out/logspec.json"));
     assert_eq!(report["gate"]["passed"], false);
     let junit = std::fs::read_to_string(dir.path().join("out/junit.xml"))
         .unwrap_or_else(|error| panic!("{error}"));

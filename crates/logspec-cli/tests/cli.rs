@@ -1,36 +1,10 @@
 //! The real `logspec` binary: exit codes, JSON report shape, stdin, usage
 //! errors and every subcommand.
 
-use assert_cmd::Command;
+mod common;
+
+use common::{json_of, logspec, repo_file, run};
 use serde_json::Value;
-use std::path::PathBuf;
-
-fn logspec() -> Command {
-    match Command::cargo_bin("logspec") {
-        Ok(command) => command,
-        Err(error) => panic!("binary not built: {error}"),
-    }
-}
-
-/// Runs `command` to completion.
-fn run(command: &mut Command) -> std::process::Output {
-    command.output().unwrap_or_else(|error| panic!("{error}"))
-}
-
-fn repo_file(relative: &str) -> String {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
-    root.join(relative).display().to_string()
-}
-
-fn json_of(output: &std::process::Output) -> Value {
-    match serde_json::from_slice(&output.stdout) {
-        Ok(value) => value,
-        Err(error) => panic!(
-            "stdout is not JSON ({error}):\n{}",
-            String::from_utf8_lossy(&output.stdout)
-        ),
-    }
-}
 
 #[test]
 fn bundled_example_passes_with_exit_0() {

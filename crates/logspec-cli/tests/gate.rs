@@ -2,41 +2,17 @@
 //! options `check`, `lint` and `shape diff` share, `--fail-on`, and inputs
 //! with no records.
 
+mod common;
+
 use assert_cmd::Command;
+use common::{read_json, repo_file, run, stdout, tempdir};
 use serde_json::Value;
-use std::path::{Path, PathBuf};
 
+/// The binary, without colour whatever the terminal.
 fn logspec() -> Command {
-    match Command::cargo_bin("logspec") {
-        Ok(mut command) => {
-            command.env("NO_COLOR", "1");
-            command
-        }
-        Err(error) => panic!("binary not built: {error}"),
-    }
-}
-
-fn run(command: &mut Command) -> std::process::Output {
-    command.output().unwrap_or_else(|error| panic!("{error}"))
-}
-
-fn repo_file(relative: &str) -> String {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
-    root.join(relative).display().to_string()
-}
-
-fn stdout(output: &std::process::Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn read_json(path: &Path) -> Value {
-    let text =
-        std::fs::read_to_string(path).unwrap_or_else(|error| panic!("{}: {error}", path.display()));
-    serde_json::from_str(&text).unwrap_or_else(|error| panic!("{}: {error}", path.display()))
-}
-
-fn tempdir() -> tempfile::TempDir {
-    tempfile::tempdir().unwrap_or_else(|error| panic!("{error}"))
+    let mut command = common::logspec();
+    command.env("NO_COLOR", "1");
+    command
 }
 
 const CLEAN: &str = "spec/examples/ctrl-exec.log";

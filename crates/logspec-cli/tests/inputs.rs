@@ -2,48 +2,12 @@
 //! inputs told by content, thousands of files under a low descriptor
 //! limit, and `shape record` refusing input it recognised nothing in.
 
+mod common;
+
 use assert_cmd::Command;
+use common::{json_of, logspec, repo_path, run, tempdir, write};
 use serde_json::Value;
 use std::io::Write;
-use std::path::{Path, PathBuf};
-
-fn logspec() -> Command {
-    match Command::cargo_bin("logspec") {
-        Ok(command) => command,
-        Err(error) => panic!("binary not built: {error}"),
-    }
-}
-
-fn run(command: &mut Command) -> std::process::Output {
-    command.output().unwrap_or_else(|error| panic!("{error}"))
-}
-
-fn repo_file(relative: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .join(relative)
-}
-
-fn json_of(output: &std::process::Output) -> Value {
-    serde_json::from_slice(&output.stdout).unwrap_or_else(|error| {
-        panic!(
-            "stdout is not JSON ({error}):\n{}\nstderr: {}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        )
-    })
-}
-
-fn tempdir() -> tempfile::TempDir {
-    tempfile::tempdir().unwrap_or_else(|error| panic!("{error}"))
-}
-
-fn write(path: &Path, bytes: &[u8]) {
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).unwrap_or_else(|error| panic!("{error}"));
-    }
-    std::fs::write(path, bytes).unwrap_or_else(|error| panic!("{error}"));
-}
 
 fn gzip(bytes: &[u8]) -> Vec<u8> {
     let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
@@ -58,7 +22,7 @@ fn zstd(bytes: &[u8]) -> Vec<u8> {
 }
 
 fn example() -> Vec<u8> {
-    std::fs::read(repo_file("spec/examples/ctrl-exec.log")).unwrap_or_else(|e| panic!("{e}"))
+    std::fs::read(repo_path("spec/examples/ctrl-exec.log")).unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// The binary run under `ulimit -n limit`, through the shell.
@@ -202,7 +166,7 @@ fn many_multi_line_files_merge_by_timestamp_within_the_limit() {
 fn shape_record_reads_directories_and_refuses_an_empty_baseline() {
     let output = run(logspec()
         .args(["shape", "record", "--spec", "agent-hub"])
-        .arg(repo_file("spec/examples/agent-hub/runtime")));
+        .arg(repo_path("spec/examples/agent-hub/runtime")));
     assert_eq!(output.status.code(), Some(0));
     let shapes: Value = json_of(&output);
     let text = shapes.to_string();

@@ -3,6 +3,9 @@
 //! `logger` when it is installed), and `check --follow` on a growing,
 //! rotated file. Every wait is bounded; ports are chosen by the system.
 
+mod common;
+
+use common::repo_path;
 use serde_json::Value;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream, UdpSocket};
@@ -19,14 +22,8 @@ fn binary() -> PathBuf {
     assert_cmd::cargo::cargo_bin("logspec")
 }
 
-fn repo_file(relative: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .join(relative)
-}
-
 fn example_lines() -> Vec<String> {
-    std::fs::read_to_string(repo_file("spec/examples/ctrl-exec.log"))
+    std::fs::read_to_string(repo_path("spec/examples/ctrl-exec.log"))
         .unwrap_or_else(|error| panic!("{error}"))
         .lines()
         .map(str::to_owned)

@@ -5,17 +5,12 @@
 //! JUnit documents have one test case per event variant seen, failed
 //! exactly where the gate fails.
 
+mod common;
+
 use assert_cmd::Command;
+use common::{read_json, repo_file, root, tempdir};
 use serde_json::Value;
-use std::path::{Path, PathBuf};
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn repo_file(relative: &str) -> String {
-    root().join(relative).display().to_string()
-}
+use std::path::Path;
 
 fn validator(relative: &str) -> jsonschema::Validator {
     let text = std::fs::read_to_string(root().join(relative))
@@ -37,12 +32,6 @@ fn assert_valid(validator: &jsonschema::Validator, instance: &Value, what: &str)
     assert!(errors.is_empty(), "{what}:\n{}", errors.join("\n"));
 }
 
-fn read_json(path: &Path) -> Value {
-    let text =
-        std::fs::read_to_string(path).unwrap_or_else(|error| panic!("{}: {error}", path.display()));
-    serde_json::from_str(&text).unwrap_or_else(|error| panic!("{}: {error}", path.display()))
-}
-
 /// Runs `logspec ARGS` writing JSON and SARIF reports into `dir`;
 /// (exit code, JSON report, SARIF log).
 fn reports(dir: &Path, args: &[&str]) -> (Option<i32>, Value, Value) {
@@ -61,10 +50,6 @@ fn reports(dir: &Path, args: &[&str]) -> (Option<i32>, Value, Value) {
         String::from_utf8_lossy(&output.stdout)
     );
     (output.status.code(), read_json(&json), read_json(&sarif))
-}
-
-fn tempdir() -> tempfile::TempDir {
-    tempfile::tempdir().unwrap_or_else(|error| panic!("{error}"))
 }
 
 /// Check runs covering every part of the report: clean, per-record and
