@@ -310,7 +310,9 @@ struct CursorState {
     held: VecDeque<(u64, String)>,
     held_bytes: usize,
     /// Other programs' lines skipped, by tag: first line and count.
-    foreign: BTreeMap<Option<String>, (u64, u64)>,
+    foreign: BTreeMap<String, (u64, u64)>,
+    /// The same for programs past [`MAX_FOREIGN_PROGRAMS`], counted together.
+    foreign_others: Option<(u64, u64)>,
 }
 
 /// The byte order mark a UTF-8 input may start with.
@@ -372,6 +374,7 @@ impl<R: BufRead> Cursor<R> {
             held: VecDeque::new(),
             held_bytes: 0,
             foreign: BTreeMap::new(),
+            foreign_others: None,
         };
         if let (Some(kind), Some(format)) = (kind, context.options.format) {
             state.settle(plan, context.options, kind, format);
@@ -601,7 +604,15 @@ impl<R: BufRead> Cursor<R> {
 
 impl<R> Cursor<R> {
     fn finish(self, plan: &Plan, sink: &mut dyn FindingSink) -> InputSummary {
-        let mut programs: Vec<_> = self.state.foreign.iter().collect();
+        let mut programs: Vec<_> = (self.state.foreign.iter())
+            .map(|(tag, counts)| (Some(tag), counts))
+            .chain(
+                self.state
+                    .foreign_others
+                    .as_ref()
+                    .map(|counts| (None, counts)),
+            )
+            .collect();
         programs.sort_by_key(|(_, (first, _))| *first);
         for (tag, (first, count)) in programs {
             let whose = match tag {
@@ -899,15 +910,18 @@ impl CursorState {
             ));
             return;
         }
-        // Past the cap, further programs share one count.
-        let key = Some(tag.to_owned());
-        let key = if self.foreign.len() < MAX_FOREIGN_PROGRAMS || self.foreign.contains_key(&key) {
-            key
+        // A program already seen costs no allocation; past the cap, further
+        // programs share one count.
+        if let Some(counts) = self.foreign.get_mut(tag) {
+            counts.1 += 1;
+            return;
+        }
+        let counts = if self.foreign.len() < MAX_FOREIGN_PROGRAMS {
+            self.foreign.entry(tag.to_owned()).or_insert((number, 0))
         } else {
-            None
+            self.foreign_others.get_or_insert((number, 0))
         };
-        let entry = self.foreign.entry(key).or_insert((number, 0));
-        entry.1 += 1;
+        counts.1 += 1;
     }
 
     /// Holds a plain-text line to the console lines the document lists.

@@ -1,6 +1,8 @@
 //! Bad input is normal input: every line is counted, every unreadable line
 //! is a located `parse-error`, and checking goes on after it.
 
+mod common;
+
 use logspec_checker::{CheckOptions, Checker, Code, Finding, InputSummary, Plan};
 
 fn run(input: impl std::io::BufRead, max_line_bytes: usize) -> (InputSummary, Vec<Finding>) {
@@ -263,4 +265,42 @@ fn crlf_streams_of_the_record_formats_read_like_lf() {
         }
         assert!(findings.is_empty(), "{spec} {name}: {findings:#?}");
     }
+}
+
+/// Other programs in a shared syslog are counted one finding per program,
+/// at its first line; past the cap on distinct programs the rest share one
+/// count, so a log of endless program names cannot grow the state.
+#[test]
+fn foreign_programs_are_counted_per_program_up_to_the_cap() {
+    use logspec_checker::stream::MAX_FOREIGN_PROGRAMS;
+    let plan = common::builtin_plan("ctrl-exec");
+    let programs = MAX_FOREIGN_PROGRAMS + 3;
+    let mut text = String::new();
+    for round in 0..2 {
+        for program in 0..programs {
+            let second = (round * programs + program) % 60;
+            text += &format!("Mar 13 12:00:{second:02} host prog{program}[1]: hello\n");
+        }
+    }
+    text += "Mar 13 12:01:00 ctl-01 ctrl-exec-api[811]: ACTION=api-start PORT=7445 BIND=127.0.0.1 TLS=no\n";
+    let (findings, _) = common::run(&plan, &[("shared.log", &text)], Default::default());
+    let counted: Vec<(u64, String)> = findings
+        .iter()
+        .filter(|finding| finding.code.as_str() == "foreign-program")
+        .map(|finding| (finding.line, finding.message.clone()))
+        .collect();
+    assert_eq!(counted.len(), MAX_FOREIGN_PROGRAMS + 1, "{counted:?}");
+    assert!(
+        counted[0].1.starts_with("2 lines of prog0,"),
+        "{}",
+        counted[0].1
+    );
+    let (line, others) = &counted[MAX_FOREIGN_PROGRAMS];
+    assert_eq!(*line, MAX_FOREIGN_PROGRAMS as u64 + 1);
+    assert!(
+        others.starts_with(&format!(
+            "6 lines of programs beyond the first {MAX_FOREIGN_PROGRAMS}"
+        )),
+        "{others}"
+    );
 }
