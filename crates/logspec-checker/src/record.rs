@@ -234,6 +234,9 @@ pub struct Scratch {
     /// Per variant of the record's event: whether its messages admit the
     /// record's.
     candidates: Vec<bool>,
+    /// Per variant of the record's event: how its messages admit the
+    /// record's.
+    fits: Vec<MessageFit>,
 }
 
 impl Scratch {
@@ -410,21 +413,19 @@ pub fn check_record(
                 .find(|field| field.key == name.as_str())
             {
                 Some(found) => {
-                    let fits = event
-                        .variants
-                        .iter()
-                        .map(|variant| variant.message_fit(&found.value));
-                    let specific = event
-                        .variants
-                        .iter()
-                        .any(|variant| variant.message_fit(&found.value) == MessageFit::Specific);
-                    let wanted = if specific {
+                    // Each variant's messages matched once (patterns are
+                    // regexes); a specific match outranks a catch-all.
+                    scratch.fits.clear();
+                    scratch.fits.extend(
+                        (event.variants.iter()).map(|variant| variant.message_fit(&found.value)),
+                    );
+                    let wanted = if scratch.fits.contains(&MessageFit::Specific) {
                         MessageFit::Specific
                     } else {
                         MessageFit::CatchAll
                     };
-                    for (candidate, fit) in scratch.candidates.iter_mut().zip(fits) {
-                        *candidate = fit == wanted;
+                    for (candidate, fit) in scratch.candidates.iter_mut().zip(&scratch.fits) {
+                        *candidate = *fit == wanted;
                     }
                     if !scratch.candidates.contains(&true) {
                         let mut finding = record.finding(
