@@ -258,6 +258,12 @@ fn record_model(record: &Value) -> Verdict {
         return Ok(None);
     };
     let member = |name: &str| members.get(name).filter(|value| !value.is_null());
+    if !["timeUnixNano", "observedTimeUnixNano"]
+        .iter()
+        .all(|name| member(name).is_none_or(nanosecond_count))
+    {
+        return Ok(None);
+    }
     let mut out = Vec::new();
     let scalar = |name: &str, out: &mut Vec<Expected>| {
         if let Some(value) = member(name) {
@@ -321,6 +327,20 @@ fn record_model(record: &Value) -> Verdict {
         });
     }
     Ok(Some(out))
+}
+
+/// A time as OTLP/JSON writes one (`fixed64`): an unsigned 64-bit count of
+/// nanoseconds, as a string of digits or as a JSON number.
+fn nanosecond_count(value: &Value) -> bool {
+    match value {
+        Value::String(digits) => {
+            !digits.is_empty()
+                && digits.bytes().all(|byte| byte.is_ascii_digit())
+                && digits.parse::<u64>().is_ok()
+        }
+        Value::Number(number) => number.as_u64().is_some(),
+        _ => false,
+    }
 }
 
 /// An `AnyValue` unwrapped: its JSON type and value, `None` when it is no

@@ -244,13 +244,17 @@ fn place(text: &str, raw: &RawValue) -> Option<Range<usize>> {
 /// nanoseconds since 1970, in a string or as a number; `null` is absent.
 fn nanoseconds(text: &str, name: &str, raw: &RawValue) -> Result<(), ReadError> {
     let written = raw.get();
-    let digits = written
-        .strip_prefix('"')
-        .and_then(|inner| inner.strip_suffix('"'))
-        .unwrap_or(written);
-    let count = !digits.is_empty()
-        && digits.bytes().all(|byte| byte.is_ascii_digit())
-        && digits.parse::<u64>().is_ok();
+    // A string is judged by what it holds: `"\u0031"` is the string `1`.
+    let decoded: Option<Cow<'_, str>> = if written.starts_with('"') {
+        serde_json::from_str(written).ok()
+    } else {
+        Some(Cow::Borrowed(written))
+    };
+    let count = decoded.is_some_and(|digits| {
+        !digits.is_empty()
+            && digits.bytes().all(|byte| byte.is_ascii_digit())
+            && digits.parse::<u64>().is_ok()
+    });
     if count || written == "null" {
         return Ok(());
     }
@@ -546,6 +550,7 @@ mod tests {
             r#"{"timeUnixNano":"1795942800000000000"}"#,
             r#"{"timeUnixNano":1795942800000000000,"observedTimeUnixNano":"0"}"#,
             r#"{"timeUnixNano":null}"#,
+            r#"{"timeUnixNano":"\u0031"}"#,
         ] {
             assert!(read(good, &mut Vec::new()).is_ok(), "{good}");
         }
@@ -556,6 +561,7 @@ mod tests {
             r#"{"timeUnixNano":1.5e18}"#,
             r#"{"timeUnixNano":""}"#,
             r#"{"observedTimeUnixNano":"99999999999999999999"}"#,
+            r#"{"timeUnixNano":"1556726688064456980="}"#,
         ] {
             let error = read(bad, &mut Vec::new()).expect_err(bad);
             assert!(error.to_string().contains("nanoseconds"), "{bad}: {error}");
