@@ -260,7 +260,20 @@ impl Plan {
                 .iter()
                 .chain(rule.agree_truncated.keys())
                 .map(String::as_str);
-            for field in key_fields.chain(agreed) {
+            let read = rule.participants.iter().flat_map(|participant| {
+                participant
+                    .require
+                    .iter()
+                    .flat_map(|condition| condition.uses.iter())
+                    .filter_map(|used| match &used.name {
+                        Some(logspec_spec::condition::Name::Record(field))
+                        | Some(logspec_spec::condition::Name::Earlier(_, Some(field))) => {
+                            Some(field.as_str())
+                        }
+                        _ => None,
+                    })
+            });
+            for field in key_fields.chain(agreed).chain(read) {
                 if !rule_fields.iter().any(|known| &**known == field) {
                     rule_fields.push(Arc::from(field));
                 }

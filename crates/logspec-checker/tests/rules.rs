@@ -260,7 +260,7 @@ fn partial_windows_warn_instead_of_failing() {
         partial: true,
         ..EngineOptions::default()
     };
-    let (open_end, _) = run_with(&ctrl_exec(), &[("r.log", starting, None)], partial);
+    let (open_end, _) = run_with(&ctrl_exec(), &[("r.log", starting, None)], partial.clone());
     assert_eq!(
         rule_codes(&open_end),
         vec![("r.log".to_owned(), 1, "incomplete")]
@@ -322,6 +322,7 @@ fn a_million_keys_stay_under_the_cap_and_eviction_is_reported() {
         EngineOptions {
             partial: false,
             max_open_keys: cap,
+            params: Vec::new(),
         },
     );
     let renew = plan
@@ -344,12 +345,11 @@ fn a_million_keys_stay_under_the_cap_and_eviction_is_reported() {
             line: n + 1,
             event: renew,
             variant: 0,
-            host: None,
-            tag: None,
             values: vec![
                 (Arc::clone(&reqid), format!("{n:016x}")),
                 (Arc::clone(&target), "web-01:7443".to_owned()),
             ],
+            ..StreamRecord::default()
         };
         engine.observe(&plan, &record, &mut sink);
         assert!(

@@ -690,6 +690,8 @@ impl Walk<'_> {
                             .variant(event, variant, self.format_of(event))
                             .is_ok_and(|generator| generator.tags.contains(value))
                     }),
+                    // Process ids and input paths are not generated yet.
+                    Some(EnvelopeValue::Pid | EnvelopeValue::File) => false,
                     None => true,
                 })
     }
@@ -879,7 +881,7 @@ fn stitch(
             }
             (None, Some(EnvelopeValue::Host)) => host = Some(value.clone()),
             (None, Some(EnvelopeValue::Tag)) => record.meta.tag = value.clone(),
-            (None, None) => {}
+            (None, Some(EnvelopeValue::Pid | EnvelopeValue::File)) | (None, None) => {}
         }
     }
     host

@@ -9,6 +9,8 @@ use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 use std::fmt;
 
+pub use crate::condition::Condition;
+
 /// One producer's logging reference, as a machine-readable spec.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Spec {
@@ -991,7 +993,14 @@ pub struct Rule {
     /// Names of the key's parts, in order, for messages (`[REQID, host]`).
     pub key: Vec<String>,
     pub participants: Vec<Participant>,
-    pub lifecycle: Lifecycle,
+    /// The automaton; without one, every participant may appear any number
+    /// of times in any order (a rule of conditions only).
+    pub lifecycle: Option<Lifecycle>,
+    /// Parameters the user sets (`--param NAME=VALUE`), for what the
+    /// document leaves to configuration (a window's length). A rule with a
+    /// parameter left unset is reported unchecked, not run.
+    #[serde(default)]
+    pub params: IndexMap<String, RuleParam>,
     /// Fields every record of one key must agree on when they carry them.
     #[serde(default)]
     pub agree: Vec<String>,
@@ -1014,6 +1023,9 @@ pub struct Rule {
     pub reset_on: Vec<String>,
 }
 
+/// `match: ["*"]`: every event no other participant of the rule matches.
+pub const WILDCARD: &str = "*";
+
 /// Records that take part in a rule, how their key is derived, and the
 /// label their transitions carry.
 #[derive(Debug, Clone, Deserialize)]
@@ -1024,6 +1036,27 @@ pub struct Participant {
     pub matches: Vec<String>,
     /// One extractor per key part.
     pub key: Vec<KeyPart>,
+    /// A condition (CEL) every record of this participant must meet; a
+    /// record that does not raises `condition-violation`.
+    pub require: Option<Condition>,
+}
+
+/// A rule parameter: what it stands for and the type of its value.
+#[derive(Debug, Clone, Deserialize)]
+pub struct RuleParam {
+    #[serde(rename = "type")]
+    pub kind: ParamType,
+    pub description: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ParamType {
+    /// A duration (`90s`, `5m`, `1.5h`); conditions see seconds.
+    Duration,
+    Integer,
+    Number,
+    String,
 }
 
 /// Where one part of a correlation key comes from.
@@ -1040,8 +1073,28 @@ pub struct KeyPart {
     /// For a list field: one key per element.
     #[serde(default)]
     pub each: bool,
+    /// Takes the first capture group of this regular expression (searched
+    /// anywhere in the value); a value it does not match has no key.
+    pub capture: Option<Capture>,
     /// Used when the value is absent, instead of leaving the record out.
     pub default: Option<String>,
+}
+
+/// A compiled regular expression with one capture group.
+#[derive(Debug, Clone)]
+pub struct Capture(pub regex::Regex);
+
+impl<'de> Deserialize<'de> for Capture {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let source = String::deserialize(deserializer)?;
+        let regex = regex::Regex::new(&source).map_err(de::Error::custom)?;
+        if regex.captures_len() < 2 {
+            return Err(de::Error::custom(format!(
+                "`{source}` has no capture group: put the part to keep in (…)"
+            )));
+        }
+        Ok(Capture(regex))
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -1051,6 +1104,10 @@ pub enum EnvelopeValue {
     Host,
     /// Syslog tag or journald `SYSLOG_IDENTIFIER`.
     Tag,
+    /// Syslog PROCID (`tag[pid]`) or journald `_PID`.
+    Pid,
+    /// The path of the input the record was read from.
+    File,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]

@@ -1,6 +1,7 @@
 //! The rule engine: per rule, a map from correlation key to lifecycle
 //! state, stepped by each record that plays a part, capped in size.
 
+use super::condition::{evaluate, param_value, Memory, Scope, Verdict};
 use super::key::{keys, part_values};
 use super::plan::RulePlan;
 use super::StreamRecord;
@@ -9,13 +10,15 @@ use crate::plan::Plan;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct EngineOptions {
     /// The inputs are a window of longer streams: lifecycles open at the end
     /// (or joined midway) are warnings, not errors.
     pub partial: bool,
     /// Open keys kept per rule; the least recently used are evicted beyond.
     pub max_open_keys: usize,
+    /// Rule parameters the user set, NAME → VALUE as written.
+    pub params: Vec<(String, String)>,
 }
 
 impl Default for EngineOptions {
@@ -23,6 +26,7 @@ impl Default for EngineOptions {
         EngineOptions {
             partial: false,
             max_open_keys: 100_000,
+            params: Vec::new(),
         }
     }
 }
@@ -53,6 +57,9 @@ struct KeyState {
     violated: bool,
     /// First value seen per agreed field, and where.
     values: Vec<(usize, String, Cited)>,
+    /// Per label, what its latest record left for later conditions (empty
+    /// when the rule's conditions read nothing of earlier records).
+    memory: Vec<Option<Memory>>,
 }
 
 #[derive(Debug, Default)]
@@ -66,6 +73,20 @@ struct RuleRun {
     first_eviction: Option<(Arc<str>, u64, String)>,
     unkeyed: u64,
     first_unkeyed: Option<(Arc<str>, u64)>,
+    /// The parameters' values, or why the rule cannot run (one unset or
+    /// invalid); such a rule is reported unchecked at its first record.
+    params: Params,
+    unchecked_at: Option<(Arc<str>, u64)>,
+}
+
+/// A rule's parameter values, or why it cannot run.
+#[derive(Debug)]
+struct Params(Result<Vec<(String, cel::Value)>, String>);
+
+impl Default for Params {
+    fn default() -> Self {
+        Params(Ok(Vec::new()))
+    }
 }
 
 /// Runs every rule of a plan over a stream of records.
@@ -80,16 +101,17 @@ pub struct Engine {
 impl Engine {
     pub fn new(plan: &Plan, options: EngineOptions) -> Engine {
         Engine {
-            options,
             runs: plan
                 .rules
                 .iter()
                 .map(|rule| RuleRun {
                     scope_seen: vec![HashSet::new(); rule.labels.len()],
+                    params: Params(params(rule, &options.params)),
                     ..RuleRun::default()
                 })
                 .collect(),
             kinds_seen: vec![false; plan.kinds.len()],
+            options,
         }
     }
 
@@ -105,8 +127,14 @@ impl Engine {
             *seen = true;
         }
         for (rule, run) in plan.rules.iter().zip(&mut self.runs) {
+            if run.params.0.is_err() {
+                if run.unchecked_at.is_none() && rule.roles.contains_key(&variant) {
+                    run.unchecked_at = Some((Arc::clone(&record.file), record.line));
+                }
+                continue;
+            }
             if rule.resets.contains(&variant) {
-                run.finish(rule, self.options, &self.kinds_seen, sink);
+                run.finish(rule, &self.options, &self.kinds_seen, sink);
             }
             if let Some(scope) = rule.scope {
                 run.witness(rule, scope, record);
@@ -124,7 +152,7 @@ impl Engine {
                     continue;
                 }
                 for key in derived {
-                    run.step(plan, rule, label, key, record, self.options, sink);
+                    run.step(plan, rule, label, key, record, &self.options, sink);
                 }
             }
         }
@@ -134,7 +162,16 @@ impl Engine {
     /// records no key could be derived for.
     pub fn finish(&mut self, plan: &Plan, sink: &mut dyn FindingSink) {
         for (rule, run) in plan.rules.iter().zip(&mut self.runs) {
-            run.finish(rule, self.options, &self.kinds_seen, sink);
+            if let (Err(reason), Some((file, line))) = (&run.params.0, run.unchecked_at.take()) {
+                sink.push(Finding::new(
+                    Code::RuleUnchecked,
+                    &file,
+                    line,
+                    format!("{}: not checked: {reason}", rule.id),
+                ));
+                continue;
+            }
+            run.finish(rule, &self.options, &self.kinds_seen, sink);
             if let Some((file, line, key)) = run.first_eviction.take() {
                 let mut finding = Finding::new(
                     Code::StateEvicted,
@@ -208,7 +245,7 @@ impl RuleRun {
         label: usize,
         key: Vec<String>,
         record: &StreamRecord,
-        options: EngineOptions,
+        options: &EngineOptions,
         sink: &mut dyn FindingSink,
     ) {
         self.tick += 1;
@@ -231,6 +268,7 @@ impl RuleRun {
                 cited: Vec::new(),
                 violated: false,
                 values: Vec::new(),
+                memory: Vec::new(),
             });
         self.recency.remove(&entry.touched);
         entry.touched = tick;
@@ -242,6 +280,64 @@ impl RuleRun {
             label,
         };
         let fresh = entry.cited.is_empty();
+        if let Some(condition) = &rule.requires[label] {
+            let params = self.params.0.as_deref().unwrap_or_default();
+            let scope = Scope {
+                memory: &entry.memory,
+                labels: &rule.labels,
+                remembered: &rule.remembered,
+                params,
+                event: &plan.events[record.event].id,
+                key_names: &rule.key_names,
+                key: &key,
+            };
+            let problem = match evaluate(condition, record, &scope) {
+                Verdict::Holds => None,
+                Verdict::Fails(values) => Some((
+                    Code::ConditionViolation,
+                    format!(
+                        "{}: {} for {} does not meet `{}`{}",
+                        rule.id,
+                        rule.labels[label],
+                        rule.describe_key(&key),
+                        condition.condition.source,
+                        if values.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" ({values})")
+                        }
+                    ),
+                )),
+                Verdict::Error(error) => Some((
+                    Code::ConditionError,
+                    format!(
+                        "{}: `{}` could not be evaluated on this {} record: {error}",
+                        rule.id, condition.condition.source, rule.labels[label]
+                    ),
+                )),
+            };
+            if let Some((code, message)) = problem {
+                let mut finding = rule_finding(plan, rule, code, record, &key, message);
+                finding.related = related(rule, &entry.cited);
+                sink.push(finding);
+            }
+        }
+        if rule.remembers {
+            if entry.memory.is_empty() {
+                entry.memory = vec![None; rule.labels.len()];
+            }
+            let memory = entry.memory[label].get_or_insert_with(Memory::default);
+            memory.count = memory.count.saturating_add(1);
+            memory.at = record.at.or(memory.at);
+            memory.values.clear();
+            for (index, (owner, field, _)) in rule.remembered.iter().enumerate() {
+                if *owner == label {
+                    if let Some(value) = record.value(field) {
+                        memory.values.push((index, value.to_owned()));
+                    }
+                }
+            }
+        }
         match rule.states[entry.state].next[label] {
             Some(next) => entry.state = next,
             // A window may start in the middle of a lifecycle: join it.
@@ -325,6 +421,7 @@ impl RuleRun {
             entry.cited.truncate(1);
             entry.cited.shrink_to_fit();
             entry.values = Vec::new();
+            entry.memory = Vec::new();
         }
     }
 
@@ -348,7 +445,7 @@ impl RuleRun {
     fn finish(
         &mut self,
         rule: &RulePlan,
-        options: EngineOptions,
+        options: &EngineOptions,
         kinds_seen: &[bool],
         sink: &mut dyn FindingSink,
     ) {
@@ -418,6 +515,27 @@ impl RuleRun {
         self.keys.clear();
         self.recency.clear();
     }
+}
+
+/// The values of `rule`'s parameters from those the user set, or why the
+/// rule cannot run.
+fn params(
+    rule: &RulePlan,
+    given: &[(String, String)],
+) -> Result<Vec<(String, cel::Value)>, String> {
+    rule.params
+        .iter()
+        .map(|(name, kind)| {
+            let Some((_, text)) = given.iter().rev().find(|(known, _)| known == name) else {
+                return Err(format!(
+                    "parameter `{name}` is not set (give it with --param {name}=VALUE)"
+                ));
+            };
+            param_value(name, *kind, text)
+                .map(|value| (name.clone(), value))
+                .map_err(|error| error.to_string())
+        })
+        .collect()
 }
 
 fn rule_finding(

@@ -34,7 +34,18 @@ pub fn part_values(part: &KeyPart, separator: &str, record: &StreamRecord) -> Ve
         (Some(field), _) => record.value(field),
         (None, Some(EnvelopeValue::Host)) => record.host.as_deref(),
         (None, Some(EnvelopeValue::Tag)) => record.tag.as_deref(),
+        (None, Some(EnvelopeValue::Pid)) => record.pid.as_deref(),
+        (None, Some(EnvelopeValue::File)) => Some(&*record.file),
         (None, None) => None,
+    };
+    let raw = match (&part.capture, raw) {
+        (Some(capture), Some(raw)) => capture
+            .0
+            .captures(raw)
+            .and_then(|groups| groups.get(1))
+            .map(|group| group.as_str()),
+        (None, raw) => raw,
+        (_, None) => None,
     };
     let Some(raw) = raw.filter(|raw| !raw.is_empty()) else {
         return part.default.iter().cloned().collect();
@@ -56,7 +67,7 @@ pub fn part_values(part: &KeyPart, separator: &str, record: &StreamRecord) -> Ve
 }
 
 /// The host of `host:port` or `[v6]:port`; the value itself otherwise.
-fn host_of(value: &str) -> &str {
+pub fn host_of(value: &str) -> &str {
     if let Some(rest) = value.strip_prefix('[') {
         return rest.split_once(']').map_or(value, |(host, _)| host);
     }
@@ -80,11 +91,11 @@ mod tests {
             event: 0,
             variant: 0,
             host: host.map(str::to_owned),
-            tag: None,
             values: values
                 .iter()
                 .map(|(k, v)| (Arc::from(*k), (*v).to_owned()))
                 .collect(),
+            ..StreamRecord::default()
         }
     }
 

@@ -54,6 +54,11 @@ pub struct Args {
     /// (bare payloads, journald without _HOSTNAME): FILE=HOST, repeatable
     #[arg(long = "host", value_name = "FILE=HOST")]
     hosts: Vec<String>,
+    /// A stream-rule parameter the document leaves to configuration (a
+    /// window's length): NAME=VALUE, repeatable; a rule whose parameter is
+    /// not set is reported unchecked
+    #[arg(long = "param", value_name = "NAME=VALUE")]
+    params: Vec<String>,
     /// Log files to check; `-` reads standard input; a directory checks
     /// every file in it that a record kind of the spec names by path
     #[arg(required = true)]
@@ -129,6 +134,7 @@ pub fn run(args: Args) -> Result<Verdict, CliError> {
             "standard input (`-`) can be read only once".to_owned(),
         ));
     }
+    let params = rule_params(&plan, &args.params)?;
     let mut collector = Collector::new(args.max_findings);
     let files = expand(&plan, &args.files, &mut collector)?;
     let mut hosts: Vec<(String, String)> = Vec::new();
@@ -174,6 +180,7 @@ pub fn run(args: Args) -> Result<Verdict, CliError> {
             rules: EngineOptions {
                 partial: args.partial,
                 max_open_keys: args.max_open_keys.max(1),
+                params,
             },
             kind: None,
         },
@@ -312,4 +319,47 @@ pub(crate) fn open(path: &str) -> Result<Box<dyn BufRead>, CliError> {
         });
     }
     Ok(Box::new(BufReader::with_capacity(1 << 16, file)))
+}
+
+/// `--param NAME=VALUE` assignments, each naming a parameter some rule
+/// declares and holding a value of its type.
+fn rule_params(plan: &Plan, given: &[String]) -> Result<Vec<(String, String)>, CliError> {
+    let mut params = Vec::new();
+    for assignment in given {
+        let Some((name, value)) = assignment.split_once('=') else {
+            return Err(CliError::Usage(format!(
+                "--param takes NAME=VALUE, not {assignment:?}"
+            )));
+        };
+        let declared: Vec<_> = plan
+            .rules
+            .iter()
+            .flat_map(|rule| rule.params.iter())
+            .filter(|(known, _)| known == name)
+            .collect();
+        if declared.is_empty() {
+            let mut names: Vec<&str> = plan
+                .rules
+                .iter()
+                .flat_map(|rule| rule.params.iter().map(|(known, _)| known.as_str()))
+                .collect();
+            names.sort_unstable();
+            names.dedup();
+            return Err(CliError::Usage(format!(
+                "--param {name}: no rule of {} has this parameter ({})",
+                plan.producer,
+                if names.is_empty() {
+                    "it has none".to_owned()
+                } else {
+                    format!("it has {}", names.join(", "))
+                }
+            )));
+        }
+        for (_, kind) in declared {
+            logspec_checker::rules::condition::param_value(name, *kind, value)
+                .map_err(|error| CliError::Usage(format!("--param {error}")))?;
+        }
+        params.push((name.to_owned(), value.to_owned()));
+    }
+    Ok(params)
 }
