@@ -136,11 +136,10 @@ impl RulePlan {
                 let mut fields: Vec<(Arc<str>, Conversion)> = Vec::new();
                 for used in &condition.uses {
                     match &used.name {
-                        Some(Name::Record(field)) => {
-                            if !fields.iter().any(|(known, _)| &**known == field) {
-                                fields
-                                    .push((Arc::from(field.as_str()), Conversion::of(spec, field)));
-                            }
+                        Some(Name::Record(field))
+                            if !fields.iter().any(|(known, _)| &**known == field) =>
+                        {
+                            fields.push((Arc::from(field.as_str()), Conversion::of(spec, field)));
                         }
                         Some(Name::Earlier(label, field)) => {
                             remembers = true;
