@@ -8,7 +8,8 @@
 //! files in [`kind`]; [`value`] knows what each field type accepts;
 //! [`record`] judges one record; [`stream`] drives one pass over an input
 //! with constant memory per line; [`coverage`] counts what was exercised.
-//! [`finding`] is the shared vocabulary: lint and every report use it too.
+//! The finding model is the `logspec-finding` crate, re-exported here;
+//! [`finding`] adds the sink findings stream into.
 
 pub mod coverage;
 pub mod finding;

@@ -1,7 +1,7 @@
 //! One emitter given several syslog tags by different parts of the document.
 
 use crate::Context;
-use logspec_checker::{Code, Finding};
+use logspec_finding::{Code, Finding};
 
 pub(crate) fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
     for (index, emitter) in context.loaded.spec.emitters.iter().enumerate() {

@@ -6,7 +6,8 @@
 //! apart; an `expect` list that no longer matches is stale.
 
 use crate::{tables::display, Context};
-use logspec_checker::{CheckOptions, Checker, Code, Finding, Plan};
+use logspec_checker::{CheckOptions, Checker, Plan};
+use logspec_finding::{Code, Finding};
 use std::collections::BTreeSet;
 
 pub(crate) fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {

@@ -1,7 +1,7 @@
 //! The field glossary against the events that use its fields.
 
 use crate::{variant_pointer, Context};
-use logspec_checker::{Code, Finding};
+use logspec_finding::{Code, Finding};
 use logspec_spec::ValueKind;
 
 pub(crate) fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {

@@ -16,7 +16,7 @@ mod policies;
 mod tables;
 mod variants;
 
-use logspec_checker::{Code, Excerpt, Finding, Related};
+use logspec_finding::{Code, Excerpt, Finding, Related};
 use logspec_spec::{LoadedSpec, Location};
 use std::sync::Arc;
 

@@ -4,7 +4,7 @@
 //! is judged against the one it fits best.
 
 use crate::{variant_pointer, Context};
-use logspec_checker::{Code, Finding};
+use logspec_finding::{Code, Finding};
 use logspec_spec::{MessageMatch, Variant};
 
 pub(crate) fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {

@@ -4,7 +4,7 @@
 //! a reviewer sees what the policy leaves unclassified.
 
 use crate::{tables::display, variant_pointer, Context};
-use logspec_checker::{Code, Finding};
+use logspec_finding::{Code, Finding};
 
 pub(crate) fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
     let spec = &context.loaded.spec;

@@ -1,7 +1,7 @@
 //! Summary tables against the events' own sections.
 
 use crate::{variant_pointer, Context};
-use logspec_checker::{Code, Finding};
+use logspec_finding::{Code, Finding};
 use logspec_spec::SummaryKind;
 use std::collections::HashSet;
 

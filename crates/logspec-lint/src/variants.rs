@@ -1,7 +1,7 @@
 //! Variants of one event that no record could tell apart.
 
 use crate::{tables::display, variant_pointer, Context};
-use logspec_checker::{Code, Finding};
+use logspec_finding::{Code, Finding};
 use logspec_spec::Variant;
 
 pub(crate) fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {

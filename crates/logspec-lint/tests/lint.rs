@@ -2,7 +2,7 @@
 //! the same spec without it; and the ctrl-exec document's known
 //! contradictions all found.
 
-use logspec_checker::{Code, Finding, Severity};
+use logspec_finding::{Code, Finding, Severity};
 use logspec_spec::load_str;
 
 /// A small spec; `{events}` and `{tables}` are filled per test.

@@ -5,7 +5,7 @@
 
 use crate::Report;
 use logspec_checker::stream::Alignment;
-use logspec_checker::{Code, Finding, Severity};
+use logspec_finding::{Code, Finding, Severity};
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 

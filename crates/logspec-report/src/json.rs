@@ -3,7 +3,8 @@
 
 use crate::Report;
 use logspec_checker::stream::Alignment;
-use logspec_checker::{CoverageReport, Finding, InputSummary};
+use logspec_checker::{CoverageReport, InputSummary};
+use logspec_finding::Finding;
 use serde::Serialize;
 use std::io::{self, Write};
 

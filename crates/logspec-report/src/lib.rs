@@ -10,7 +10,8 @@ pub mod human;
 pub mod json;
 
 use logspec_checker::stream::Alignment;
-use logspec_checker::{CoverageReport, Finding, FindingSink, InputSummary, Severity};
+use logspec_checker::{CoverageReport, FindingSink, InputSummary};
+use logspec_finding::{Finding, Severity};
 
 /// Findings kept by default before the rest are only counted.
 pub const DEFAULT_FINDING_LIMIT: usize = 10_000;

@@ -4,7 +4,7 @@
 //! (`snapshots/cli/check-bad-bytes-human.snap`): an escape sequence in a
 //! field value was printed raw through the invalid-value message.
 
-use logspec_checker::{Code, Excerpt, Finding};
+use logspec_finding::{Code, Excerpt, Finding};
 use logspec_report::human::{render_findings, HumanOptions};
 use std::sync::Arc;
 

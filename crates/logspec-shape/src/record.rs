@@ -11,7 +11,8 @@
 use crate::class::classify;
 use crate::model::{FieldShape, Presence, Shapes, VariantShape};
 use logspec_checker::record::Classification;
-use logspec_checker::{CheckOptions, Checker, Finding, FindingSink, Plan};
+use logspec_checker::{CheckOptions, Checker, FindingSink, Plan};
+use logspec_finding::Finding;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{self, BufRead};
 

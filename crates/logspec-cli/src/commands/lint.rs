@@ -1,7 +1,7 @@
 //! `logspec lint`: validate a spec and report the document's contradictions.
 
 use crate::{spec_arg, CliError, Verdict};
-use logspec_checker::{Code, Finding};
+use logspec_finding::{Code, Finding};
 use logspec_report::{human, json};
 use logspec_spec::LoadError;
 use std::io::{self, IsTerminal, Write};
@@ -62,6 +62,6 @@ pub fn run(args: Args) -> Result<Verdict, CliError> {
     .map_err(CliError::Output)?;
     let failed = findings
         .iter()
-        .any(|finding| finding.severity == logspec_checker::Severity::Error);
+        .any(|finding| finding.severity == logspec_finding::Severity::Error);
     Ok(if failed { Verdict::Fail } else { Verdict::Pass })
 }
