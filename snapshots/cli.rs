@@ -1,5 +1,5 @@
 //! Snapshot regression of everything `logspec` prints for people and
-//! programs: check reports (human and JSON) on a clean stream, a drifted
+//! programs: check reports (every format) on a clean stream, a drifted
 //! one and one full of bad bytes, lint on the built-in spec, explain on a
 //! few events. A change to any of them shows up as a reviewable diff of
 //! `snapshots/cli/*.snap` (see README.md, "Snapshots"). This file is a test
@@ -77,7 +77,7 @@ fn check_clean_stream() {
 
 #[test]
 fn check_per_line_violations() {
-    for report in ["human", "json"] {
+    for report in ["human", "json", "github"] {
         let (code, stdout) = check(report, &[DRIFTED]);
         assert_eq!(code, Some(1), "{stdout}");
         snapshot(&format!("check-drifted-{report}"), &stdout);
@@ -95,7 +95,7 @@ fn check_bad_bytes() {
 
 #[test]
 fn lint_builtin_spec() {
-    for report in ["human", "json"] {
+    for report in ["human", "json", "github"] {
         let (code, stdout) = logspec(&["lint", "ctrl-exec", "--report", report]);
         assert_eq!(code, Some(0), "{stdout}");
         snapshot(&format!("lint-ctrl-exec-{report}"), &stdout);
@@ -115,7 +115,7 @@ fn explain_events() {
 
 #[test]
 fn check_stream_rule_violations() {
-    for report in ["human", "json"] {
+    for report in ["human", "json", "github"] {
         let (code, stdout) = check(report, &[STREAM_VIOLATIONS]);
         assert_eq!(code, Some(1), "{stdout}");
         snapshot(&format!("check-stream-violations-{report}"), &stdout);

@@ -6,6 +6,7 @@
 //! itself failed (usage, unreadable spec or input).
 
 mod commands;
+mod options;
 mod spec_arg;
 
 use clap::{Parser, Subcommand};

@@ -294,7 +294,7 @@ fn human_report_quotes_and_underlines_without_colour_when_piped() {
         "{stdout}"
     );
     assert!(
-        stdout.contains("FAIL ctrl-exec: 1 lines, 1 records, 1 errors, 0 warnings"),
+        stdout.contains("FAIL ctrl-exec: 1 line, 1 record, 1 error, 0 warnings"),
         "{stdout}"
     );
 }
@@ -529,7 +529,7 @@ fn the_format_picked_is_said_and_can_be_forced() {
     assert_eq!(output.status.code(), Some(0));
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(
-        stdout.contains("read <stdin>: stdout records, pipe-separated, 1 lines, 1 records"),
+        stdout.contains("read <stdin>: stdout records, pipe-separated, 1 line, 1 record"),
         "{stdout}"
     );
     let output = logspec()

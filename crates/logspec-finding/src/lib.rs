@@ -71,7 +71,7 @@ codes! {
     /// An empty line where a record was expected.
     EmptyLine = "empty-line", Warning;
     /// An input with no records at all, which a CI gate must not take as a pass.
-    EmptyInput = "empty-input", Warning;
+    EmptyInput = "empty-input", Error;
     /// A file in a directory input that no record kind's paths name, left unread.
     FileSkipped = "file-skipped", Info;
     /// The event key names an event the spec does not document.

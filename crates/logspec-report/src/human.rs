@@ -3,7 +3,7 @@
 //! then what was read and what was covered. Colour only when asked for
 //! (the CLI asks when stdout is a terminal and NO_COLOR is unset).
 
-use crate::Report;
+use crate::{counted, Report};
 use logspec_checker::stream::Alignment;
 use logspec_finding::{Code, Finding, Severity};
 use std::collections::BTreeMap;
@@ -67,8 +67,12 @@ pub fn render(report: &Report, options: HumanOptions, out: &mut dyn Write) -> io
             out,
             "{}",
             paint.dim(&format!(
-                "{} further findings were counted but not kept (finding limit reached)",
-                report.omitted
+                "{} counted but not kept (finding limit reached)",
+                counted(
+                    report.omitted,
+                    "further finding was",
+                    "further findings were"
+                )
             ))
         )?;
     }
@@ -109,8 +113,10 @@ pub fn render_findings(
     let counts = crate::Counts::of(findings);
     writeln!(
         out,
-        "{} errors, {} warnings, {} notes",
-        counts.errors, counts.warnings, counts.infos
+        "{}, {}, {}",
+        counted(counts.errors, "error", "errors"),
+        counted(counts.warnings, "warning", "warnings"),
+        counted(counts.infos, "note", "notes")
     )
 }
 
@@ -149,9 +155,14 @@ fn render_groups(
                 out,
                 "  {}",
                 paint.dim(&format!(
-                    "… and {} more {} findings (see --report json)",
+                    "… and {} more {} {} (see --report json)",
                     findings.len() - options.per_code,
-                    code.as_str()
+                    code.as_str(),
+                    if findings.len() - options.per_code == 1 {
+                        "finding"
+                    } else {
+                        "findings"
+                    }
                 ))
             )?;
         }
@@ -254,19 +265,19 @@ fn render_inputs(report: &Report, paint: &Paint, out: &mut dyn Write) -> io::Res
         };
         writeln!(
             out,
-            "{} {}: {format}, {} lines, {} records",
+            "{} {}: {format}, {}, {}",
             paint.dim("read"),
             input.file,
-            input.lines,
-            input.records
+            counted(input.lines, "line", "lines"),
+            counted(input.records, "record", "records")
         )?;
         if input.severity_unchecked > 0 {
             writeln!(
                 out,
                 "     {}",
                 paint.dim(&format!(
-                    "severity not checked on {} records: the format carries no priority",
-                    input.severity_unchecked
+                    "severity not checked on {}: the format carries no priority",
+                    counted(input.severity_unchecked, "record", "records")
                 ))
             )?;
         }
@@ -275,8 +286,8 @@ fn render_inputs(report: &Report, paint: &Paint, out: &mut dyn Write) -> io::Res
                 out,
                 "     {}",
                 paint.dim(&format!(
-                    "emitter not checked on {} records: the format carries no syslog tag",
-                    input.emitter_unchecked
+                    "emitter not checked on {}: the format carries no syslog tag",
+                    counted(input.emitter_unchecked, "record", "records")
                 ))
             )?;
         }
@@ -369,14 +380,14 @@ fn render_verdict(report: &Report, paint: &Paint, out: &mut dyn Write) -> io::Re
     };
     writeln!(
         out,
-        "{verdict} {}: {} lines, {} records, {} errors, {} warnings{}",
+        "{verdict} {}: {}, {}, {}, {}{}",
         report.spec,
-        report.lines(),
-        report.records(),
-        counts.errors,
-        counts.warnings,
+        counted(report.lines(), "line", "lines"),
+        counted(report.records(), "record", "records"),
+        counted(counts.errors, "error", "errors"),
+        counted(counts.warnings, "warning", "warnings"),
         if counts.infos > 0 {
-            format!(", {} notes", counts.infos)
+            format!(", {}", counted(counts.infos, "note", "notes"))
         } else {
             String::new()
         }

@@ -6,12 +6,125 @@
 //! Each output format is one module with one `render` function over the
 //! same [`Report`], so a new format cannot drift from the others' data.
 
+pub mod github;
 pub mod human;
 pub mod json;
 
 use logspec_checker::stream::Alignment;
 use logspec_checker::{CoverageReport, FindingSink, InputSummary};
 use logspec_finding::{Finding, Severity};
+use std::io::{self, Write};
+
+/// The report formats: the one table the CLI's `--report` and every
+/// command that renders findings take their names from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ReportFormat {
+    /// For a person at a terminal.
+    Human,
+    /// One JSON object (schema: `crates/logspec-report/report.schema.json`).
+    Json,
+    /// GitHub Actions workflow commands: one annotation per finding.
+    Github,
+}
+
+impl ReportFormat {
+    pub const ALL: &'static [ReportFormat] = &[
+        ReportFormat::Human,
+        ReportFormat::Json,
+        ReportFormat::Github,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ReportFormat::Human => "human",
+            ReportFormat::Json => "json",
+            ReportFormat::Github => "github",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<ReportFormat> {
+        ReportFormat::ALL
+            .iter()
+            .copied()
+            .find(|format| format.name() == name)
+    }
+
+    /// Whether the format is read line by line on a console, so that it
+    /// can share standard output with another such format (a CI log shows
+    /// the human summary and takes the annotations from the same stream).
+    pub fn is_console(self) -> bool {
+        matches!(self, ReportFormat::Human | ReportFormat::Github)
+    }
+}
+
+/// Writes `report` in `format`; `human` says how the human format looks.
+pub fn render(
+    format: ReportFormat,
+    report: &Report,
+    human: human::HumanOptions,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    match format {
+        ReportFormat::Human => human::render(report, human, out),
+        ReportFormat::Json => json::render(report, out),
+        ReportFormat::Github => github::render(report, out),
+    }
+}
+
+/// Writes findings that come without a check run (lint's) in `format`;
+/// `origin` names what they are about (the spec).
+pub fn render_findings(
+    format: ReportFormat,
+    origin: &str,
+    findings: &[Finding],
+    human: human::HumanOptions,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    match format {
+        ReportFormat::Human => human::render_findings(findings, human, out),
+        ReportFormat::Json => json::render_findings(origin, findings, out),
+        ReportFormat::Github => github::render_findings(findings, out),
+    }
+}
+
+/// Which findings fail the gate (`--fail-on`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum FailOn {
+    /// Any error finding (the default).
+    #[default]
+    Error,
+    /// Any error or warning finding.
+    Warning,
+    /// Nothing: report only.
+    Never,
+}
+
+impl FailOn {
+    /// Whether a finding of `severity` fails the gate.
+    pub fn fails(self, severity: Severity) -> bool {
+        match self {
+            FailOn::Error => severity == Severity::Error,
+            FailOn::Warning => severity <= Severity::Warning,
+            FailOn::Never => false,
+        }
+    }
+
+    /// Whether findings counted as `counts` fail the gate.
+    pub fn fails_counts(self, counts: Counts) -> bool {
+        (counts.errors > 0 && self.fails(Severity::Error))
+            || (counts.warnings > 0 && self.fails(Severity::Warning))
+            || (counts.infos > 0 && self.fails(Severity::Info))
+    }
+}
+
+/// `count` with its noun, in the singular for one: "1 warning", "2 warnings".
+pub fn counted(count: u64, singular: &str, plural: &str) -> String {
+    if count == 1 {
+        format!("1 {singular}")
+    } else {
+        format!("{count} {plural}")
+    }
+}
 
 /// Findings kept by default before the rest are only counted.
 pub const DEFAULT_FINDING_LIMIT: usize = 10_000;
@@ -86,6 +199,8 @@ pub struct Report {
     pub omitted: u64,
     pub counts: Counts,
     pub coverage: CoverageReport,
+    /// Which findings fail the gate.
+    pub fail_on: FailOn,
 }
 
 impl Report {
@@ -111,6 +226,7 @@ impl Report {
             omitted: collector.omitted,
             counts: collector.counts,
             coverage,
+            fail_on: FailOn::default(),
         }
     }
 
@@ -122,8 +238,51 @@ impl Report {
         self.inputs.iter().map(|input| input.records).sum()
     }
 
-    /// Whether a CI gate should fail: any finding of severity error.
+    /// Whether the CI gate fails: a finding of a severity `fail_on` names.
     pub fn failed(&self) -> bool {
-        self.counts.errors > 0
+        self.fail_on.fails_counts(self.counts)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn format_names_round_trip() {
+        for format in ReportFormat::ALL {
+            assert_eq!(ReportFormat::from_name(format.name()), Some(*format));
+        }
+        assert_eq!(ReportFormat::from_name("xml"), None);
+    }
+
+    #[test]
+    fn fail_on_thresholds() {
+        let warnings = Counts {
+            errors: 0,
+            warnings: 2,
+            infos: 1,
+        };
+        assert!(!FailOn::Error.fails_counts(warnings));
+        assert!(FailOn::Warning.fails_counts(warnings));
+        let errors = Counts {
+            errors: 1,
+            ..Counts::default()
+        };
+        assert!(FailOn::Error.fails_counts(errors));
+        assert!(FailOn::Warning.fails_counts(errors));
+        assert!(!FailOn::Never.fails_counts(errors));
+        let notes = Counts {
+            infos: 3,
+            ..Counts::default()
+        };
+        assert!(!FailOn::Warning.fails_counts(notes));
+    }
+
+    #[test]
+    fn counts_agree_in_number() {
+        assert_eq!(counted(1, "warning", "warnings"), "1 warning");
+        assert_eq!(counted(0, "warning", "warnings"), "0 warnings");
+        assert_eq!(counted(2, "error", "errors"), "2 errors");
     }
 }

@@ -196,11 +196,15 @@ impl Engine {
                     &file,
                     line,
                     format!(
-                        "{}: {} records had no value for a part of the key ({}) and were not \
-                         correlated{}",
+                        "{}: {} no value for a part of the key ({}) and {} not correlated{}",
                         rule.id,
-                        run.unkeyed,
+                        if run.unkeyed == 1 {
+                            "1 record had".to_owned()
+                        } else {
+                            format!("{} records had", run.unkeyed)
+                        },
                         rule.key_names.join(", "),
+                        if run.unkeyed == 1 { "was" } else { "were" },
                         if by_envelope {
                             "; for captures without hostnames give one per input with \
                              --host FILE=HOST"

@@ -5,34 +5,35 @@
 //! as that kind, in path order; the others are listed as skipped, never
 //! read (such a folder can hold secrets, like a token file).
 
+use crate::options::{FailOnOption, ReportOptions, SpecOption};
 use crate::{spec_arg, CliError, Verdict};
 use clap::ValueEnum;
 use logspec_checker::rules::EngineOptions;
 use logspec_checker::stream::Input;
-use logspec_checker::{
-    CheckOptions, Checker, Code, Finding, FindingSink, Plan, DEFAULT_MAX_LINE_BYTES,
-};
+use logspec_checker::{CheckOptions, Checker, FindingSink, Plan, DEFAULT_MAX_LINE_BYTES};
+use logspec_finding::{Code, Finding, Severity};
 use logspec_reader::Format;
-use logspec_report::{human, json, Collector, Report, DEFAULT_FINDING_LIMIT};
+use logspec_report::{Collector, Report, ReportFormat, DEFAULT_FINDING_LIMIT};
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, IsTerminal, Write};
+use std::io::{self, BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// Built-in spec name (see `logspec specs`) or path to a spec file
-    #[arg(long)]
-    spec: String,
+    #[command(flatten)]
+    spec: SpecOption,
     /// Input format; `auto` detects it per input among those the spec declares
     #[arg(long, default_value = "auto")]
     format: FormatArg,
-    /// Report format
-    #[arg(long, value_enum, default_value_t = ReportArg::Human)]
-    report: ReportArg,
-    /// Colour in the human report
-    #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
-    color: ColorArg,
+    #[command(flatten)]
+    reports: ReportOptions,
+    #[command(flatten)]
+    fail_on: FailOnOption,
+    /// An input with no records is a note, not an error (by default it
+    /// fails the run: a gate must not pass on logs that were never captured)
+    #[arg(long)]
+    allow_empty: bool,
     /// Lines longer than this many bytes are reported, not checked
     #[arg(long, default_value_t = DEFAULT_MAX_LINE_BYTES)]
     max_line_bytes: usize,
@@ -97,21 +98,12 @@ impl ValueEnum for FormatArg {
     }
 }
 
-#[derive(Clone, Copy, ValueEnum)]
-enum ReportArg {
-    Human,
-    Json,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum ColorArg {
-    Auto,
-    Always,
-    Never,
-}
+/// The report formats `check` writes.
+const REPORTS: &[ReportFormat] = ReportFormat::ALL;
 
 pub fn run(args: Args) -> Result<Verdict, CliError> {
-    let loaded = spec_arg::load(&args.spec)?;
+    args.reports.validate("check", REPORTS)?;
+    let loaded = spec_arg::load(args.spec.name()?)?;
     let plan = Plan::new(&loaded.spec);
     let format = match args.format {
         FormatArg::Auto => None,
@@ -185,51 +177,50 @@ pub fn run(args: Args) -> Result<Verdict, CliError> {
             kind: None,
         },
     );
-    let (summaries, alignment) =
+    let (summaries, alignment) = {
+        let mut sink = Gate {
+            inner: &mut collector,
+            allow_empty: args.allow_empty,
+        };
         checker
-            .check_inputs(inputs, &mut collector)
+            .check_inputs(inputs, &mut sink)
             .map_err(|source| CliError::Input {
                 path: args.files.join(", "),
                 source,
-            })?;
+            })?
+    };
     let coverage = checker.coverage().report(&plan);
-    let report = Report::new(
+    let mut report = Report::new(
         plan.producer.clone(),
         summaries,
         alignment,
         collector,
         coverage,
     );
-
-    let stdout = io::stdout();
-    let mut out = io::BufWriter::new(stdout.lock());
-    match args.report {
-        ReportArg::Json => json::render(&report, &mut out),
-        ReportArg::Human => {
-            let color = match args.color {
-                ColorArg::Always => true,
-                ColorArg::Never => false,
-                ColorArg::Auto => {
-                    io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
-                }
-            };
-            human::render(
-                &report,
-                human::HumanOptions {
-                    color,
-                    ..Default::default()
-                },
-                &mut out,
-            )
-        }
-    }
-    .and_then(|()| out.flush())
-    .map_err(CliError::Output)?;
+    report.fail_on = args.fail_on.fail_on.into();
+    args.reports
+        .write_all(|format, human, out| logspec_report::render(format, &report, human, out))?;
     Ok(if report.failed() {
         Verdict::Fail
     } else {
         Verdict::Pass
     })
+}
+
+/// The gating policy applied to findings as they stream in: with
+/// `--allow-empty`, an input with no records is a note.
+struct Gate<'a> {
+    inner: &'a mut dyn FindingSink,
+    allow_empty: bool,
+}
+
+impl FindingSink for Gate<'_> {
+    fn push(&mut self, mut finding: Finding) {
+        if self.allow_empty && finding.code == Code::EmptyInput {
+            finding.severity = Severity::Info;
+        }
+        self.inner.push(finding);
+    }
 }
 
 /// The inputs to read: files as given, and in place of each directory the

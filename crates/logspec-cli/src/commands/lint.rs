@@ -1,29 +1,39 @@
 //! `logspec lint`: validate a spec and report the document's contradictions.
 
+use crate::options::{FailOnOption, ReportOptions, SpecOption};
 use crate::{spec_arg, CliError, Verdict};
 use logspec_finding::{Code, Finding};
-use logspec_report::{human, json};
+use logspec_report::{FailOn, ReportFormat};
 use logspec_spec::LoadError;
-use std::io::{self, IsTerminal, Write};
 use std::sync::Arc;
 
 #[derive(clap::Args)]
+#[command(mut_arg("spec", |arg| arg
+    .required(false)
+    .required_unless_present("spec_path")
+    .conflicts_with("spec_path")))]
 pub struct Args {
-    /// Built-in spec name or path to a spec file
-    spec: String,
-    /// Report format
-    #[arg(long, value_enum, default_value_t = LintReport::Human)]
-    report: LintReport,
+    #[command(flatten)]
+    spec: SpecOption,
+    /// The spec, as with --spec (the older form)
+    #[arg(value_name = "NAME|PATH")]
+    spec_path: Option<String>,
+    #[command(flatten)]
+    reports: ReportOptions,
+    #[command(flatten)]
+    fail_on: FailOnOption,
 }
 
-#[derive(Clone, Copy, clap::ValueEnum)]
-enum LintReport {
-    Human,
-    Json,
-}
+/// The report formats `lint` writes.
+const REPORTS: &[ReportFormat] = ReportFormat::ALL;
 
 pub fn run(args: Args) -> Result<Verdict, CliError> {
-    let (origin, findings) = match spec_arg::load(&args.spec) {
+    args.reports.validate("lint", REPORTS)?;
+    let name = match &args.spec_path {
+        Some(path) => path.as_str(),
+        None => args.spec.name()?,
+    };
+    let (origin, findings) = match spec_arg::load(name) {
         Ok(loaded) => (loaded.origin.clone(), logspec_lint::lint(&loaded)),
         // An invalid spec is lint's finding, not a failure to run.
         Err(CliError::Spec(LoadError::Invalid { origin, problems })) => {
@@ -45,23 +55,12 @@ pub fn run(args: Args) -> Result<Verdict, CliError> {
         }
         Err(error) => return Err(error),
     };
-    let stdout = io::stdout();
-    let mut out = io::BufWriter::new(stdout.lock());
-    match args.report {
-        LintReport::Json => json::render_findings(&origin, &findings, &mut out),
-        LintReport::Human => human::render_findings(
-            &findings,
-            human::HumanOptions {
-                color: io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
-                ..Default::default()
-            },
-            &mut out,
-        ),
-    }
-    .and_then(|()| out.flush())
-    .map_err(CliError::Output)?;
+    args.reports.write_all(|format, human, out| {
+        logspec_report::render_findings(format, &origin, &findings, human, out)
+    })?;
+    let fail_on = FailOn::from(args.fail_on.fail_on);
     let failed = findings
         .iter()
-        .any(|finding| finding.severity == logspec_finding::Severity::Error);
+        .any(|finding| fail_on.fails(finding.severity));
     Ok(if failed { Verdict::Fail } else { Verdict::Pass })
 }

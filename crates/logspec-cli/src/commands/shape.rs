@@ -7,8 +7,10 @@
 //! fails (usage, unreadable spec, baseline or input).
 
 use crate::commands::check::open;
+use crate::options::{ReportOptions, SpecOption};
 use crate::{spec_arg, CliError, Verdict};
 use logspec_checker::{Plan, DEFAULT_MAX_LINE_BYTES};
+use logspec_report::ReportFormat;
 use logspec_shape::{diff, report, Recorder, Shapes};
 use std::io::{self, Write};
 
@@ -26,9 +28,8 @@ enum Action {
     Diff {
         /// The shape file `logspec shape record` wrote
         baseline: String,
-        /// Report format
-        #[arg(long, value_enum, default_value_t = DiffReport::Human)]
-        report: DiffReport,
+        #[command(flatten)]
+        reports: ReportOptions,
         #[command(flatten)]
         inputs: Inputs,
     },
@@ -36,9 +37,8 @@ enum Action {
 
 #[derive(clap::Args)]
 struct Inputs {
-    /// Built-in spec name or path to a spec file
-    #[arg(long)]
-    spec: String,
+    #[command(flatten)]
+    spec: SpecOption,
     /// Lines longer than this many bytes are skipped
     #[arg(long, default_value_t = DEFAULT_MAX_LINE_BYTES)]
     max_line_bytes: usize,
@@ -47,11 +47,9 @@ struct Inputs {
     files: Vec<String>,
 }
 
-#[derive(Clone, Copy, clap::ValueEnum)]
-enum DiffReport {
-    Human,
-    Json,
-}
+/// The report formats `shape diff` writes: its changes carry no log
+/// location for the annotation and code-scanning formats to point at.
+const DIFF_REPORTS: &[ReportFormat] = &[ReportFormat::Human, ReportFormat::Json];
 
 pub fn run(args: Args) -> Result<Verdict, CliError> {
     match args.action {
@@ -63,9 +61,10 @@ pub fn run(args: Args) -> Result<Verdict, CliError> {
         }
         Action::Diff {
             baseline,
-            report,
+            reports,
             inputs,
         } => {
+            reports.validate("shape diff", DIFF_REPORTS)?;
             let plan = plan_of(&inputs)?;
             let text = std::fs::read_to_string(&baseline).map_err(|source| CliError::Input {
                 path: baseline.clone(),
@@ -75,9 +74,14 @@ pub fn run(args: Args) -> Result<Verdict, CliError> {
                 .map_err(|error| CliError::Usage(format!("{baseline}: {error}")))?;
             let (current, records) = record(&plan, &inputs)?;
             let changes = diff(&recorded, &current, &plan);
-            write(|out| match report {
-                DiffReport::Human => report::human(&plan.producer, &changes, records, out),
-                DiffReport::Json => report::json(&plan.producer, &changes, records, out),
+            reports.write_all(|format, _human, out| match format {
+                ReportFormat::Json => report::json(&plan.producer, &changes, records, out),
+                ReportFormat::Human => report::human(&plan.producer, &changes, records, out),
+                // Refused by `validate` above.
+                other => Err(io::Error::other(format!(
+                    "shape diff writes no {} report",
+                    other.name()
+                ))),
             })?;
             let breaking = changes
                 .iter()
@@ -97,7 +101,7 @@ fn plan_of(inputs: &Inputs) -> Result<Plan, CliError> {
             "standard input (`-`) can be read only once".to_owned(),
         ));
     }
-    let loaded = spec_arg::load(&inputs.spec)?;
+    let loaded = spec_arg::load(inputs.spec.name()?)?;
     Ok(Plan::new(&loaded.spec))
 }
 

@@ -1,0 +1,200 @@
+//! The options several subcommands share, defined once and flattened into
+//! each (`#[command(flatten)]`), so `--spec`, `--report`, `--color` and
+//! `--fail-on` read and behave the same everywhere.
+
+use crate::CliError;
+use logspec_report::{human::HumanOptions, FailOn, ReportFormat};
+use std::collections::HashSet;
+use std::fs::File;
+use std::io::{self, IsTerminal, Write};
+
+/// `--spec NAME|PATH`.
+#[derive(clap::Args, Debug)]
+pub struct SpecOption {
+    /// Built-in spec name (see `logspec specs`) or path to a spec file
+    // Optional in the type only so that `lint` can also take the spec as
+    // its positional argument (it relaxes `required` with `mut_arg`);
+    // everywhere else clap requires it.
+    #[arg(long, value_name = "NAME|PATH", required = true)]
+    pub spec: Option<String>,
+}
+
+impl SpecOption {
+    /// The spec named, or a usage error if none was.
+    pub fn name(&self) -> Result<&str, CliError> {
+        self.spec
+            .as_deref()
+            .ok_or_else(|| CliError::Usage("name a spec with --spec NAME|PATH".to_owned()))
+    }
+}
+
+/// `--report FORMAT[=FILE]` (repeatable) and `--color`.
+#[derive(clap::Args, Debug)]
+pub struct ReportOptions {
+    /// Report format, and the file to write it to (standard output without
+    /// one, or with `-`); repeat to write several reports in one run:
+    /// human, json, github
+    #[arg(
+        long = "report",
+        value_name = "FORMAT[=FILE]",
+        default_value = "human",
+        value_parser = parse_report_target
+    )]
+    pub reports: Vec<ReportTarget>,
+    /// Colour in the human report on standard output (`auto`: when it is a
+    /// terminal and NO_COLOR is unset)
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
+    pub color: ColorArg,
+}
+
+/// `--fail-on error|warning|never`.
+#[derive(clap::Args, Debug)]
+pub struct FailOnOption {
+    /// The least severity that fails the run (exit 1): error, warning, or
+    /// never (report only)
+    #[arg(long, value_enum, default_value_t = FailOnArg::Error)]
+    pub fail_on: FailOnArg,
+}
+
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum FailOnArg {
+    Error,
+    Warning,
+    Never,
+}
+
+impl From<FailOnArg> for FailOn {
+    fn from(arg: FailOnArg) -> FailOn {
+        match arg {
+            FailOnArg::Error => FailOn::Error,
+            FailOnArg::Warning => FailOn::Warning,
+            FailOnArg::Never => FailOn::Never,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum ColorArg {
+    Auto,
+    Always,
+    Never,
+}
+
+/// One `--report` value: a format and where it goes.
+#[derive(Clone, Debug)]
+pub struct ReportTarget {
+    pub format: ReportFormat,
+    /// `None` for standard output.
+    pub file: Option<String>,
+}
+
+fn parse_report_target(value: &str) -> Result<ReportTarget, String> {
+    let (name, file) = match value.split_once('=') {
+        Some((name, "")) => {
+            return Err(format!(
+                "{name}= names no file (drop the `=` for standard output)"
+            ))
+        }
+        Some((name, "-")) => (name, None),
+        Some((name, file)) => (name, Some(file.to_owned())),
+        None => (value, None),
+    };
+    let format = ReportFormat::from_name(name).ok_or_else(|| {
+        let names: Vec<&str> = ReportFormat::ALL.iter().map(|f| f.name()).collect();
+        format!(
+            "unknown report format {name:?} (one of {})",
+            names.join(", ")
+        )
+    })?;
+    Ok(ReportTarget { format, file })
+}
+
+impl ReportOptions {
+    /// Checks the targets before any work: each file named once, and
+    /// standard output shared only by console formats (a JSON report mixed
+    /// with another would not parse). `allowed` are the formats the command
+    /// can write.
+    pub fn validate(&self, command: &str, allowed: &[ReportFormat]) -> Result<(), CliError> {
+        let mut files = HashSet::new();
+        for target in &self.reports {
+            if !allowed.contains(&target.format) {
+                let names: Vec<&str> = allowed.iter().map(|f| f.name()).collect();
+                return Err(CliError::Usage(format!(
+                    "{command} writes no {} report (it writes {})",
+                    target.format.name(),
+                    names.join(", ")
+                )));
+            }
+            if let Some(file) = &target.file {
+                if !files.insert(file.as_str()) {
+                    return Err(CliError::Usage(format!(
+                        "--report names {file} twice: give each report its own file"
+                    )));
+                }
+            }
+        }
+        let on_stdout: Vec<ReportFormat> = self
+            .reports
+            .iter()
+            .filter(|target| target.file.is_none())
+            .map(|target| target.format)
+            .collect();
+        if on_stdout.len() > 1 && on_stdout.iter().any(|format| !format.is_console()) {
+            let names: Vec<&str> = on_stdout.iter().map(|f| f.name()).collect();
+            return Err(CliError::Usage(format!(
+                "several reports on standard output ({}): write all but one to a file \
+                 with --report FORMAT=FILE",
+                names.join(", ")
+            )));
+        }
+        Ok(())
+    }
+
+    /// Writes every report: `render` writes one format to one writer.
+    /// Reports to files are written whole; a file that cannot be created
+    /// fails the run (exit 2).
+    pub fn write_all(
+        &self,
+        mut render: impl FnMut(ReportFormat, HumanOptions, &mut dyn Write) -> io::Result<()>,
+    ) -> Result<(), CliError> {
+        for target in &self.reports {
+            match &target.file {
+                None => {
+                    let stdout = io::stdout();
+                    let mut out = io::BufWriter::new(stdout.lock());
+                    let human = HumanOptions {
+                        color: self.color_on_stdout(),
+                        ..Default::default()
+                    };
+                    render(target.format, human, &mut out)
+                        .and_then(|()| out.flush())
+                        .map_err(CliError::Output)?;
+                }
+                Some(path) => {
+                    let write_error = |source| CliError::Write {
+                        path: path.clone(),
+                        source,
+                    };
+                    let file = File::create(path).map_err(write_error)?;
+                    let mut out = io::BufWriter::new(file);
+                    let human = HumanOptions {
+                        color: matches!(self.color, ColorArg::Always),
+                        ..Default::default()
+                    };
+                    render(target.format, human, &mut out)
+                        .and_then(|()| out.flush())
+                        .map_err(write_error)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn color_on_stdout(&self) -> bool {
+        match self.color {
+            ColorArg::Always => true,
+            ColorArg::Never => false,
+            ColorArg::Auto => io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        }
+    }
+}

@@ -1,0 +1,266 @@
+//! The CI gate through the real binary: several reports in one run, the
+//! options `check`, `lint` and `shape diff` share, `--fail-on`, and inputs
+//! with no records.
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+fn logspec() -> Command {
+    match Command::cargo_bin("logspec") {
+        Ok(mut command) => {
+            command.env("NO_COLOR", "1");
+            command
+        }
+        Err(error) => panic!("binary not built: {error}"),
+    }
+}
+
+fn run(command: &mut Command) -> std::process::Output {
+    command.output().unwrap_or_else(|error| panic!("{error}"))
+}
+
+fn repo_file(relative: &str) -> String {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    root.join(relative).display().to_string()
+}
+
+fn stdout(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn read_json(path: &Path) -> Value {
+    let text =
+        std::fs::read_to_string(path).unwrap_or_else(|error| panic!("{}: {error}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|error| panic!("{}: {error}", path.display()))
+}
+
+fn tempdir() -> tempfile::TempDir {
+    tempfile::tempdir().unwrap_or_else(|error| panic!("{error}"))
+}
+
+const CLEAN: &str = "spec/examples/ctrl-exec.log";
+const DRIFTED: &str = "spec/examples/ctrl-exec-drifted.log";
+
+#[test]
+fn several_reports_in_one_run() {
+    let dir = tempdir();
+    let json = dir.path().join("out.json");
+    let output = run(logspec()
+        .args([
+            "check",
+            "--spec",
+            "ctrl-exec",
+            "--report",
+            "human",
+            "--report",
+        ])
+        .arg(format!("json={}", json.display()))
+        .arg(repo_file(DRIFTED)));
+    assert_eq!(output.status.code(), Some(1));
+    let console = stdout(&output);
+    assert!(console.contains("FAIL ctrl-exec"), "{console}");
+    assert!(!console.contains("\"findings\""), "{console}");
+    let report = read_json(&json);
+    assert_eq!(report["spec"], "ctrl-exec");
+    assert!(report["summary"]["errors"].as_u64().is_some_and(|n| n > 0));
+}
+
+#[test]
+fn human_and_github_share_standard_output() {
+    let output = run(logspec()
+        .args([
+            "check",
+            "--spec",
+            "ctrl-exec",
+            "--report",
+            "github",
+            "--report",
+            "human",
+        ])
+        .arg(repo_file(DRIFTED)));
+    assert_eq!(output.status.code(), Some(1));
+    let console = stdout(&output);
+    let annotations: Vec<&str> = console
+        .lines()
+        .filter(|line| line.starts_with("::error file="))
+        .collect();
+    assert!(!annotations.is_empty(), "{console}");
+    assert!(
+        annotations
+            .iter()
+            .all(|line| line.contains(",line=") && line.contains("title=logspec ")),
+        "{console}"
+    );
+    assert!(console.contains("FAIL ctrl-exec"), "{console}");
+}
+
+#[test]
+fn report_targets_are_checked_before_reading() {
+    let cases: &[&[&str]] = &[
+        &["--report", "json", "--report", "human"],
+        &["--report", "json", "--report", "json=-"],
+        &["--report", "json=a.json", "--report", "human=a.json"],
+        &["--report", "xml"],
+        &["--report", "json="],
+    ];
+    for extra in cases {
+        let output = run(logspec()
+            .args(["check", "--spec", "ctrl-exec"])
+            .args(*extra)
+            .arg(repo_file(CLEAN)));
+        assert_eq!(output.status.code(), Some(2), "{extra:?}");
+        assert!(output.stdout.is_empty(), "{extra:?}");
+        assert!(!output.stderr.is_empty(), "{extra:?}");
+    }
+}
+
+#[test]
+fn unwritable_report_file_fails_the_run() {
+    let output = run(logspec()
+        .args(["check", "--spec", "ctrl-exec", "--report"])
+        .arg("json=/nonexistent-dir/out.json")
+        .arg(repo_file(CLEAN)));
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("/nonexistent-dir/out.json"), "{stderr}");
+}
+
+#[test]
+fn fail_on_sets_the_threshold() {
+    // The drifted stream has errors and a warning; the clean one neither.
+    let drifted = repo_file(DRIFTED);
+    let code = |fail_on: &str, file: &str| {
+        run(logspec().args(["check", "--spec", "ctrl-exec", "--fail-on", fail_on, file]))
+            .status
+            .code()
+    };
+    assert_eq!(code("error", &drifted), Some(1));
+    assert_eq!(code("warning", &drifted), Some(1));
+    assert_eq!(code("never", &drifted), Some(0));
+    assert_eq!(code("error", &repo_file(CLEAN)), Some(0));
+    assert_eq!(code("warning", &repo_file(CLEAN)), Some(0));
+}
+
+#[test]
+fn fail_on_warning_fails_on_a_warning_alone() {
+    let dir = tempdir();
+    let log = dir.path().join("order.log");
+    // Documented fields out of the documented order: field-order, a warning.
+    std::fs::write(
+        &log,
+        "<30>Mar 13 12:00:01 ctrl-exec[1]: ACTION=dispatch HOSTS=db-01 SCRIPT=backup REQID=a1b2c3d4e5f60001\n",
+    )
+    .unwrap_or_else(|error| panic!("{error}"));
+    let base = [
+        "check",
+        "--spec",
+        "ctrl-exec",
+        "--no-stream-rules",
+        "--report",
+        "json",
+    ];
+    let output = run(logspec().args(base).arg(&log));
+    let report: Value = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|error| panic!("{error}: {}", stdout(&output)));
+    assert_eq!(report["summary"]["errors"], 0, "{report}");
+    assert_eq!(report["summary"]["warnings"], 1, "{report}");
+    assert_eq!(output.status.code(), Some(0));
+    let output = run(logspec()
+        .args(base)
+        .args(["--fail-on", "warning"])
+        .arg(&log));
+    assert_eq!(output.status.code(), Some(1));
+}
+
+#[test]
+fn an_input_without_records_fails_unless_allowed() {
+    for input in ["/dev/null", "crates/logspec-cli/tests/fixtures/empty.log"] {
+        let file = if input.starts_with('/') {
+            input.to_owned()
+        } else {
+            repo_file(input)
+        };
+        let output = run(logspec().args(["check", "--spec", "ctrl-exec"]).arg(&file));
+        assert_eq!(output.status.code(), Some(1), "{input}");
+        let console = stdout(&output);
+        assert!(console.contains("error[empty-input]"), "{console}");
+        assert!(console.contains("FAIL ctrl-exec"), "{console}");
+
+        let output = run(logspec()
+            .args(["check", "--spec", "ctrl-exec", "--allow-empty"])
+            .arg(&file));
+        assert_eq!(output.status.code(), Some(0), "{input}");
+        let console = stdout(&output);
+        assert!(console.contains("info[empty-input]"), "{console}");
+        assert!(console.contains("PASS ctrl-exec"), "{console}");
+    }
+    // Empty standard input too.
+    let output = run(logspec()
+        .args(["check", "--spec", "ctrl-exec", "-"])
+        .write_stdin(""));
+    assert_eq!(output.status.code(), Some(1));
+}
+
+#[test]
+fn lint_takes_spec_as_option_or_positional() {
+    let by_option = run(logspec().args(["lint", "--spec", "ctrl-exec"]));
+    let by_position = run(logspec().args(["lint", "ctrl-exec"]));
+    assert_eq!(by_option.status.code(), Some(0));
+    assert_eq!(by_option.stdout, by_position.stdout);
+    for args in [&["lint"][..], &["lint", "--spec", "ctrl-exec", "ctrl-exec"]] {
+        let output = run(logspec().args(args));
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+    }
+    // The shared options: several reports, --fail-on.
+    let dir = tempdir();
+    let json = dir.path().join("lint.json");
+    let output = run(logspec()
+        .args([
+            "lint",
+            "--spec",
+            "ctrl-exec",
+            "--report",
+            "github",
+            "--report",
+        ])
+        .arg(format!("json={}", json.display())));
+    assert_eq!(output.status.code(), Some(0));
+    assert!(
+        stdout(&output).starts_with("::warning file="),
+        "{}",
+        stdout(&output)
+    );
+    assert_eq!(read_json(&json)["spec"], "spec/ctrl-exec.yaml");
+    // ctrl-exec's document has warnings (contradictions), no errors.
+    let output = run(logspec().args(["lint", "--spec", "ctrl-exec", "--fail-on", "warning"]));
+    assert_eq!(output.status.code(), Some(1));
+}
+
+#[test]
+fn shape_diff_takes_the_shared_report_options() {
+    let dir = tempdir();
+    let shapes = dir.path().join("shapes.json");
+    let recorded = run(logspec()
+        .args(["shape", "record", "--spec", "ctrl-exec"])
+        .arg(repo_file(CLEAN)));
+    assert_eq!(recorded.status.code(), Some(0));
+    std::fs::write(&shapes, &recorded.stdout).unwrap_or_else(|error| panic!("{error}"));
+    let json = dir.path().join("diff.json");
+    let output = run(logspec()
+        .args(["shape", "diff"])
+        .arg(&shapes)
+        .args(["--spec", "ctrl-exec", "--report", "human", "--report"])
+        .arg(format!("json={}", json.display()))
+        .arg(repo_file(CLEAN)));
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    assert!(json.exists());
+    read_json(&json);
+    // Its changes have no log location to annotate.
+    let output = run(logspec()
+        .args(["shape", "diff"])
+        .arg(&shapes)
+        .args(["--spec", "ctrl-exec", "--report", "github"])
+        .arg(repo_file(CLEAN)));
+    assert_eq!(output.status.code(), Some(2));
+}
