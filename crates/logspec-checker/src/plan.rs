@@ -273,7 +273,13 @@ impl Plan {
                         _ => None,
                     })
             });
-            for field in key_fields.chain(agreed).chain(read) {
+            let fanned = rule.fan_out.iter().flat_map(|fan_out| {
+                [&fan_out.list.field, &fan_out.member.field]
+                    .into_iter()
+                    .flatten()
+                    .map(String::as_str)
+            });
+            for field in key_fields.chain(agreed).chain(read).chain(fanned) {
                 if !rule_fields.iter().any(|known| &**known == field) {
                     rule_fields.push(Arc::from(field));
                 }

@@ -127,7 +127,7 @@ fn agent_and_dispatcher_disagreeing_on_exit_is_a_mismatch() {
     assert_eq!(finding.field.as_deref(), Some("EXIT"));
     assert_eq!(
         finding.key.as_deref(),
-        Some("REQID=a1b2c3d4e5f60001, host=db-02")
+        Some("REQID=a1b2c3d4e5f60001, host=db-02, ACTION=run")
     );
     assert_eq!(finding.related.len(), 1);
     assert_eq!(
@@ -322,7 +322,7 @@ fn a_million_keys_stay_under_the_cap_and_eviction_is_reported() {
         EngineOptions {
             partial: false,
             max_open_keys: cap,
-            params: Vec::new(),
+            ..EngineOptions::default()
         },
     );
     let renew = plan

@@ -1021,6 +1021,45 @@ pub struct Rule {
     /// Events that end every open lifecycle of this rule (a restart).
     #[serde(default)]
     pub reset_on: Vec<String>,
+    /// A record that lists members (hosts) under this rule's key, and the
+    /// records that answer for one member each.
+    pub fan_out: Option<FanOut>,
+}
+
+/// Fan-out under one key: `list` names the members, each `member` record
+/// answers for one; once per member, all of them, none outside the list.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FanOut {
+    pub list: FanOutSide,
+    pub member: FanOutSide,
+}
+
+/// A participant label and where its records name members.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FanOutSide {
+    pub label: String,
+    pub field: Option<String>,
+    pub envelope: Option<EnvelopeValue>,
+    /// `host`: members are hosts, compared as host names (a loopback
+    /// address is the writing machine; `--host-alias` maps names), and an
+    /// answer naming no listed host may stand for one under another name.
+    pub part: Option<FieldPart>,
+}
+
+impl FanOutSide {
+    /// The side as a key extractor (`each` element of a list).
+    pub fn key_part(&self, each: bool) -> KeyPart {
+        KeyPart {
+            field: self.field.clone(),
+            envelope: self.envelope,
+            part: self.part,
+            each,
+            capture: None,
+            default: None,
+        }
+    }
 }
 
 /// `match: ["*"]`: every event no other participant of the rule matches.

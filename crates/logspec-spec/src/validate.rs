@@ -358,6 +358,40 @@ fn rule_references(spec: &Spec, index: usize, rule: &crate::model::Rule, problem
             );
         }
     }
+    if let Some(fan_out) = &rule.fan_out {
+        for (side, name) in [(&fan_out.list, "list"), (&fan_out.member, "member")] {
+            if !labels.contains(&side.label.as_str()) {
+                add(
+                    &["fan_out", name, "label"],
+                    format!(
+                        "`{}` is not a participant label ({})",
+                        side.label,
+                        labels.join(", ")
+                    ),
+                );
+            }
+            if let Some(field) = &side.field {
+                match spec.fields.get(field) {
+                    None => add(
+                        &["fan_out", name, "field"],
+                        format!("field `{field}` is not in the glossary"),
+                    ),
+                    Some(definition)
+                        if name == "list" && definition.value.kind != ValueKind::List =>
+                    {
+                        add(
+                            &["fan_out", name, "field"],
+                            format!(
+                                "field `{field}` is a {}, not a list",
+                                definition.value.kind.name()
+                            ),
+                        )
+                    }
+                    Some(_) => {}
+                }
+            }
+        }
+    }
     problems.0.extend(within.into_inner());
 }
 

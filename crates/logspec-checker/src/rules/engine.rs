@@ -2,6 +2,8 @@
 //! state, stepped by each record that plays a part, capped in size.
 
 use super::condition::{evaluate, param_value, Memory, Scope, Verdict};
+use super::fan_out::{FanState, Refusal};
+use super::hosts::HostNames;
 use super::key::{keys, part_values};
 use super::plan::RulePlan;
 use super::StreamRecord;
@@ -19,6 +21,9 @@ pub struct EngineOptions {
     pub max_open_keys: usize,
     /// Rule parameters the user set, NAME → VALUE as written.
     pub params: Vec<(String, String)>,
+    /// Host names the user says are one host (`--host-alias`,
+    /// `--hosts-file`), for key parts and fan-outs that are hosts.
+    pub hosts: HostNames,
 }
 
 impl Default for EngineOptions {
@@ -27,6 +32,7 @@ impl Default for EngineOptions {
             partial: false,
             max_open_keys: 100_000,
             params: Vec::new(),
+            hosts: HostNames::default(),
         }
     }
 }
@@ -60,6 +66,8 @@ struct KeyState {
     /// Per label, what its latest record left for later conditions (empty
     /// when the rule's conditions read nothing of earlier records).
     memory: Vec<Option<Memory>>,
+    /// The members a fan-out record listed for this key, and the answers.
+    fan: Option<Box<FanState>>,
 }
 
 #[derive(Debug, Default)]
@@ -137,14 +145,17 @@ impl Engine {
                 run.finish(rule, &self.options, &self.kinds_seen, sink);
             }
             if let Some(scope) = rule.scope {
-                run.witness(rule, scope, record);
+                run.witness(rule, scope, record, &self.options.hosts);
             }
             let Some(labels) = rule.roles.get(&variant) else {
                 continue;
             };
             for &label in labels {
                 let (parts, separators) = &rule.keys[label];
-                let derived = keys(parts, separators, record);
+                let mut derived = keys(parts, separators, record);
+                for key in &mut derived {
+                    canonical_hosts(&rule.host_parts[label], key, record, &self.options.hosts);
+                }
                 if derived.is_empty() {
                     run.unkeyed += 1;
                     run.first_unkeyed
@@ -222,7 +233,7 @@ impl RuleRun {
     /// Notes which scope values each label's side shows up with: any record
     /// of that side's emitters counts, so a host whose log was given is
     /// judged even if the awaited line is the one missing.
-    fn witness(&mut self, rule: &RulePlan, scope: usize, record: &StreamRecord) {
+    fn witness(&mut self, rule: &RulePlan, scope: usize, record: &StreamRecord, hosts: &HostNames) {
         let variant = (record.event, record.variant);
         for (label, witnesses) in rule.scope_witnesses.iter().enumerate() {
             if !witnesses.contains(&variant) {
@@ -232,8 +243,12 @@ impl RuleRun {
             let (Some(part), Some(separator)) = (parts.get(scope), separators.get(scope)) else {
                 continue;
             };
+            let host = rule.host_parts[label].get(scope).copied().unwrap_or(false);
             let seen = &mut self.scope_seen[label];
-            for value in part_values(part, separator, record) {
+            for mut value in part_values(part, separator, record) {
+                if host {
+                    value = hosts.canonical(&value, record.host.as_deref());
+                }
                 if seen.len() < SCOPE_VALUES {
                     seen.insert(value);
                 }
@@ -273,6 +288,7 @@ impl RuleRun {
                 violated: false,
                 values: Vec::new(),
                 memory: Vec::new(),
+                fan: None,
             });
         self.recency.remove(&entry.touched);
         entry.touched = tick;
@@ -377,6 +393,54 @@ impl RuleRun {
             }
         }
 
+        if let Some(fan) = &rule.fan_out {
+            let hosts = fan.hosts.then_some(&options.hosts);
+            let name = |value: String| match hosts {
+                Some(hosts) => hosts.canonical(&value, record.host.as_deref()),
+                None => value,
+            };
+            if label == fan.list_label && entry.fan.is_none() {
+                let names = part_values(&fan.list.0, &fan.list.1, record)
+                    .into_iter()
+                    .map(name)
+                    .collect();
+                entry.fan = Some(Box::new(FanState::new(names, hosts)));
+            } else if label == fan.member_label {
+                if let Some(state) = entry.fan.as_mut() {
+                    for member in part_values(&fan.member.0, &fan.member.1, record) {
+                        let member = name(member);
+                        let Err(refusal) = state.answer(&member, hosts) else {
+                            continue;
+                        };
+                        entry.violated = true;
+                        let (list, answer) = (&rule.labels[fan.list_label], &rule.labels[label]);
+                        let listed = state.listed().join(", ");
+                        let described = rule.describe_key(&key);
+                        let message = match refusal {
+                            Refusal::Again(member) => format!(
+                                "{}: a second {answer} for {member} under {described} \
+                                 (the {list} listed {listed})",
+                                rule.id
+                            ),
+                            Refusal::NotListed(member) => format!(
+                                "{}: {answer} for {member} under {described}, which the {list} \
+                                 does not list ({listed})",
+                                rule.id
+                            ),
+                            Refusal::TooMany => format!(
+                                "{}: more {answer} records under {described} than the {list} \
+                                 listed ({listed}); {member} is one too many",
+                                rule.id
+                            ),
+                        };
+                        let mut finding =
+                            rule_finding(plan, rule, rule.violation, record, &key, message);
+                        finding.related = related(rule, &entry.cited);
+                        sink.push(finding);
+                    }
+                }
+            }
+        }
         for (field_index, (field, chars)) in rule.agree.iter().enumerate() {
             let Some(value) = record.value(field) else {
                 continue;
@@ -456,7 +520,11 @@ impl RuleRun {
         let mut open: Vec<(&Key, &KeyState)> = self
             .keys
             .iter()
-            .filter(|(_, state)| !state.violated && !rule.states[state.state].accepting)
+            .filter(|(_, state)| {
+                !state.violated
+                    && (!rule.states[state.state].accepting
+                        || state.fan.as_ref().is_some_and(|fan| fan.missing() > 0))
+            })
             .collect();
         // Hash order must not leak into reports.
         open.sort_by(|a, b| {
@@ -469,6 +537,67 @@ impl RuleRun {
             (first(a.1), a.0).cmp(&(first(b.1), b.0))
         });
         for (key, state) in open {
+            let code = if options.partial {
+                Code::Incomplete
+            } else {
+                rule.unfinished
+            };
+            if rule.states[state.state].accepting {
+                // Only the fan-out is unfinished.
+                let (Some(fan), Some(plan)) = (&state.fan, &rule.fan_out) else {
+                    continue;
+                };
+                // Reported at the record that listed the members.
+                let Some(at) = state
+                    .cited
+                    .iter()
+                    .position(|cited| cited.label == plan.list_label)
+                else {
+                    continue;
+                };
+                let listing = &state.cited[at];
+                let held = rule.label_kinds[plan.member_label]
+                    .iter()
+                    .any(|&kind| kinds_seen.get(kind).copied().unwrap_or(true));
+                if !held {
+                    continue;
+                }
+                let unnamed = fan.unnamed();
+                let mut finding = Finding::new(
+                    code,
+                    &listing.file,
+                    listing.line,
+                    format!(
+                        "{}: {} ended with {} of the {} listed ({}) unanswered: no {} for {}{}",
+                        rule.id,
+                        rule.describe_key(key),
+                        fan.missing(),
+                        rule.labels[plan.list_label],
+                        fan.listed().join(", "),
+                        rule.labels[plan.member_label],
+                        fan.unanswered().join(", "),
+                        if unnamed > 0 {
+                            format!(" ({unnamed} answered under other names)")
+                        } else {
+                            String::new()
+                        }
+                    ),
+                );
+                if options.partial {
+                    finding.severity = Severity::Warning;
+                }
+                finding.key = Some(rule.describe_key(key));
+                let others: Vec<Cited> = state
+                    .cited
+                    .iter()
+                    .enumerate()
+                    .filter(|(index, _)| *index != at)
+                    .map(|(_, cited)| cited.clone())
+                    .collect();
+                finding.related = related(rule, &others);
+                sink.push(finding);
+                continue;
+            }
             let allowed = rule.allowed(state.state);
             if !rule.end_observable(state.state, |kind| {
                 kinds_seen.get(kind).copied().unwrap_or(true)
@@ -487,11 +616,6 @@ impl RuleRun {
             }
             let Some(last) = state.cited.last() else {
                 continue;
-            };
-            let code = if options.partial {
-                Code::Incomplete
-            } else {
-                rule.unfinished
             };
             let mut finding = Finding::new(
                 code,
@@ -518,6 +642,15 @@ impl RuleRun {
         }
         self.keys.clear();
         self.recency.clear();
+    }
+}
+
+/// Puts the host parts of `key` in the form hosts are compared in.
+fn canonical_hosts(flags: &[bool], key: &mut [String], record: &StreamRecord, hosts: &HostNames) {
+    for (value, host) in key.iter_mut().zip(flags) {
+        if *host {
+            *value = hosts.canonical(value, record.host.as_deref());
+        }
     }
 }
 

@@ -10,6 +10,8 @@
 
 pub mod condition;
 pub mod engine;
+pub mod fan_out;
+pub mod hosts;
 pub mod key;
 pub mod plan;
 

@@ -4,7 +4,8 @@
 use super::condition::{ConditionPlan, Conversion};
 use logspec_spec::condition::Name;
 use logspec_spec::{
-    KeyPart, ParamType, Rule, Spec, UnfinishedCode, ValueKind, ViolationCode, WILDCARD,
+    EnvelopeValue, FieldPart, KeyPart, ParamType, Rule, Spec, UnfinishedCode, ValueKind,
+    ViolationCode, WILDCARD,
 };
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -51,6 +52,25 @@ pub struct RulePlan {
     pub params: Vec<(String, ParamType)>,
     /// Whether the spec gave no lifecycle (a rule of conditions only).
     pub free: bool,
+    /// Per label: which key parts are hosts (compared as host names).
+    pub host_parts: Vec<Vec<bool>>,
+    pub fan_out: Option<FanOutPlan>,
+}
+
+/// A fan-out compiled: labels, and how each side names members.
+#[derive(Debug)]
+pub struct FanOutPlan {
+    pub list_label: usize,
+    pub list: (KeyPart, String),
+    pub member_label: usize,
+    pub member: (KeyPart, String),
+    /// Members are hosts.
+    pub hosts: bool,
+}
+
+/// Whether a key part's values are host names.
+fn is_host(part: &KeyPart) -> bool {
+    part.part == Some(FieldPart::Host) || part.envelope == Some(EnvelopeValue::Host)
 }
 
 /// For each state, whether some path of transitions leads from it to an
@@ -203,7 +223,25 @@ impl RulePlan {
             })
             .collect();
         let reaches_accepting = reaches_accepting(&states);
+        let label_of = |name: &str| labels.iter().position(|label| label == name);
+        let fan_out = rule.fan_out.as_ref().and_then(|fan_out| {
+            let list = fan_out.list.key_part(true);
+            let member = fan_out.member.key_part(false);
+            Some(FanOutPlan {
+                list_label: label_of(&fan_out.list.label)?,
+                member_label: label_of(&fan_out.member.label)?,
+                list: (list.clone(), separator(&list)),
+                member: (member.clone(), separator(&member)),
+                hosts: fan_out.list.part.is_some() || fan_out.member.part.is_some(),
+            })
+        });
         RulePlan {
+            host_parts: rule
+                .participants
+                .iter()
+                .map(|participant| participant.key.iter().map(is_host).collect())
+                .collect(),
+            fan_out,
             requires,
             remembered,
             remembers,

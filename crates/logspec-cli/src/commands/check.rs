@@ -8,6 +8,7 @@
 use crate::options::{FailOnOption, ReportOptions, SpecOption};
 use crate::{spec_arg, CliError, Verdict};
 use clap::ValueEnum;
+use logspec_checker::rules::hosts::HostNames;
 use logspec_checker::rules::EngineOptions;
 use logspec_checker::stream::Input;
 use logspec_checker::{CheckOptions, Checker, FindingSink, Plan, DEFAULT_MAX_LINE_BYTES};
@@ -60,6 +61,15 @@ pub struct Args {
     /// not set is reported unchecked
     #[arg(long = "param", value_name = "NAME=VALUE")]
     params: Vec<String>,
+    /// Two names of one host, for rules that correlate by host (a
+    /// dispatcher that addresses an agent by IP): NAME=ADDRESS, repeatable.
+    /// Names the mapping covers are compared strictly
+    #[arg(long = "host-alias", value_name = "NAME=ADDRESS")]
+    host_aliases: Vec<String>,
+    /// A hosts file (`ADDRESS NAME [ALIAS]...` per line, as /etc/hosts):
+    /// each line's names and address are one host, as with --host-alias
+    #[arg(long = "hosts-file", value_name = "FILE")]
+    hosts_file: Option<PathBuf>,
     /// Log files to check; `-` reads standard input; a directory checks
     /// every file in it that a record kind of the spec names by path
     #[arg(required = true)]
@@ -127,6 +137,7 @@ pub fn run(args: Args) -> Result<Verdict, CliError> {
         ));
     }
     let params = rule_params(&plan, &args.params)?;
+    let host_names = host_names(&args.host_aliases, args.hosts_file.as_deref())?;
     let mut collector = Collector::new(args.max_findings);
     let files = expand(&plan, &args.files, &mut collector)?;
     let mut hosts: Vec<(String, String)> = Vec::new();
@@ -173,6 +184,7 @@ pub fn run(args: Args) -> Result<Verdict, CliError> {
                 partial: args.partial,
                 max_open_keys: args.max_open_keys.max(1),
                 params,
+                hosts: host_names,
             },
             kind: None,
         },
@@ -310,6 +322,33 @@ pub(crate) fn open(path: &str) -> Result<Box<dyn BufRead>, CliError> {
         });
     }
     Ok(Box::new(BufReader::with_capacity(1 << 16, file)))
+}
+
+/// The host names `--host-alias` and `--hosts-file` say are one host.
+fn host_names(aliases: &[String], file: Option<&Path>) -> Result<HostNames, CliError> {
+    let mut names = HostNames::default();
+    if let Some(path) = file {
+        let text = std::fs::read_to_string(path).map_err(|source| CliError::Input {
+            path: path.display().to_string(),
+            source,
+        })?;
+        names.read_hosts_file(&text).map_err(|error| {
+            CliError::Usage(format!("--hosts-file {}: {error}", path.display()))
+        })?;
+    }
+    for alias in aliases {
+        match alias.split_once('=') {
+            Some((name, address)) if !name.is_empty() && !address.is_empty() => {
+                names.alias(name, address)
+            }
+            _ => {
+                return Err(CliError::Usage(format!(
+                    "--host-alias takes NAME=ADDRESS, not {alias:?}"
+                )))
+            }
+        }
+    }
+    Ok(names)
 }
 
 /// `--param NAME=VALUE` assignments, each naming a parameter some rule

@@ -341,6 +341,23 @@ fn rules_text(spec: &logspec_spec::Spec) -> String {
                 "  unfinished keys judged only where their {scope} was seen on the awaited side"
             );
         }
+        if let Some(fan_out) = &rule.fan_out {
+            let side = |side: &logspec_spec::FanOutSide| describe_part(&side.key_part(false));
+            let _ = writeln!(
+                out,
+                "  each {} names members in {}; each {} answers for one, named by {}: \
+                 once per member, every member, none outside the list{}",
+                fan_out.list.label,
+                side(&fan_out.list),
+                fan_out.member.label,
+                side(&fan_out.member),
+                if fan_out.list.part.is_some() || fan_out.member.part.is_some() {
+                    " (hosts matched by name where names can be matched)"
+                } else {
+                    ""
+                }
+            );
+        }
         if !rule.reset_on.is_empty() {
             let _ = writeln!(
                 out,
