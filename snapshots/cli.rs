@@ -77,7 +77,7 @@ fn check_clean_stream() {
 
 #[test]
 fn check_per_line_violations() {
-    for report in ["human", "json", "github"] {
+    for report in ["human", "json", "github", "junit", "sarif"] {
         let (code, stdout) = check(report, &[DRIFTED]);
         assert_eq!(code, Some(1), "{stdout}");
         snapshot(&format!("check-drifted-{report}"), &stdout);
@@ -115,7 +115,7 @@ fn explain_events() {
 
 #[test]
 fn check_stream_rule_violations() {
-    for report in ["human", "json", "github"] {
+    for report in ["human", "json", "github", "junit"] {
         let (code, stdout) = check(report, &[STREAM_VIOLATIONS]);
         assert_eq!(code, Some(1), "{stdout}");
         snapshot(&format!("check-stream-violations-{report}"), &stdout);

@@ -56,6 +56,37 @@ pub struct FailOnOption {
     pub fail_on: FailOnArg,
 }
 
+/// The gating policy of a check run beyond `--fail-on`.
+#[derive(clap::Args, Debug)]
+pub struct GateOptions {
+    /// An input with no records is a note, not an error (by default it
+    /// fails the run: a gate must not pass on logs that were never captured)
+    #[arg(long)]
+    pub allow_empty: bool,
+    /// Accept the findings this baseline records (by fingerprint: code,
+    /// event, variant, field, rule, key shape); fail only on new ones
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<String>,
+    /// Write today's findings as a baseline to FILE
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<String>,
+    /// Fail unless at least N% of the spec's documented event variants
+    /// were seen
+    #[arg(long, value_name = "N%", value_parser = parse_percent)]
+    pub require_coverage: Option<f64>,
+    /// Fail unless each of these events was seen (comma-separated event ids)
+    #[arg(long, value_name = "EVENT,...", value_delimiter = ',')]
+    pub require_events: Vec<String>,
+}
+
+fn parse_percent(value: &str) -> Result<f64, String> {
+    let number = value.strip_suffix('%').unwrap_or(value);
+    match number.trim().parse::<f64>() {
+        Ok(percent) if (0.0..=100.0).contains(&percent) => Ok(percent),
+        _ => Err(format!("{value:?} is not a percentage from 0 to 100")),
+    }
+}
+
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
 pub enum FailOnArg {
     Error,

@@ -264,3 +264,173 @@ fn shape_diff_takes_the_shared_report_options() {
         .arg(repo_file(CLEAN)));
     assert_eq!(output.status.code(), Some(2));
 }
+
+#[test]
+fn baseline_accepts_known_findings_and_fails_on_new_ones() {
+    let dir = tempdir();
+    let baseline = dir.path().join("baseline.json");
+    let drifted = repo_file(DRIFTED);
+    // Writing a baseline does not change the verdict.
+    let output = run(logspec()
+        .args(["check", "--spec", "ctrl-exec", "--write-baseline"])
+        .arg(&baseline)
+        .arg(&drifted));
+    assert_eq!(output.status.code(), Some(1));
+    let written = read_json(&baseline);
+    assert_eq!(written["spec"], "ctrl-exec");
+    let entries = written["findings"].as_array().cloned().unwrap_or_default();
+    assert!(!entries.is_empty());
+    // Fingerprints carry no line numbers, values or messages.
+    for entry in &entries {
+        for absent in ["line", "message", "file", "column"] {
+            assert!(entry.get(absent).is_none(), "{entry}");
+        }
+    }
+    assert!(
+        entries
+            .iter()
+            .any(|entry| entry["rule"] == "locks-are-released" && entry["key"] == "SCRIPT, host"),
+        "{written}"
+    );
+
+    // The same findings again: all accepted, nothing stale.
+    let output = run(logspec()
+        .args([
+            "check",
+            "--spec",
+            "ctrl-exec",
+            "--report",
+            "json",
+            "--baseline",
+        ])
+        .arg(&baseline)
+        .arg(&drifted));
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    let report: Value =
+        serde_json::from_slice(&output.stdout).unwrap_or_else(|error| panic!("{error}"));
+    assert_eq!(report["summary"]["errors"], 0);
+    assert_eq!(report["findings"].as_array().map(Vec::len), Some(0));
+    assert!(report["gate"]["baseline"]["matched"]
+        .as_u64()
+        .is_some_and(|n| n >= 10));
+    assert_eq!(
+        report["gate"]["baseline"]["stale"].as_array().map(Vec::len),
+        Some(0)
+    );
+
+    // A new kind of finding fails; fixed ones are listed as stale.
+    let log = dir.path().join("new.log");
+    std::fs::write(
+        &log,
+        "<30>Mar 13 12:00:01 ctrl-exec[1]: ACTION=dispatch SCRIPT=backup HOSTS=db-01 REQID=a1b2c3d4e5f60001 COLOR=red\n\
+         <30>Mar 13 12:00:02 ctrl-exec[1]: ACTION=job-queued SCRIPT=backup\n",
+    )
+    .unwrap_or_else(|error| panic!("{error}"));
+    let output = run(logspec()
+        .args(["check", "--spec", "ctrl-exec", "--partial", "--baseline"])
+        .arg(&baseline)
+        .arg(&log));
+    assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
+    let console = stdout(&output);
+    assert!(console.contains("error[unexpected-field]"), "{console}");
+    assert!(!console.contains("unknown-event]"), "{console}");
+    assert!(console.contains("no longer occur"), "{console}");
+    assert!(
+        console.contains("invalid-value run success TARGET"),
+        "{console}"
+    );
+}
+
+#[test]
+fn a_baseline_that_cannot_be_used_fails_the_run() {
+    let dir = tempdir();
+    let other = dir.path().join("hexon.json");
+    let output = run(logspec()
+        .args([
+            "check",
+            "--spec",
+            "hexon",
+            "--fail-on",
+            "never",
+            "--write-baseline",
+        ])
+        .arg(&other)
+        .arg(repo_file("spec/examples/hexon/drifted.jsonl")));
+    assert_eq!(output.status.code(), Some(0));
+    let broken = dir.path().join("broken.json");
+    std::fs::write(&broken, "{\"findings\": []}").unwrap_or_else(|error| panic!("{error}"));
+    for baseline in [&other, &broken, &dir.path().join("missing.json")] {
+        let output = run(logspec()
+            .args(["check", "--spec", "ctrl-exec", "--baseline"])
+            .arg(baseline)
+            .arg(repo_file(CLEAN)));
+        assert_eq!(output.status.code(), Some(2), "{}", baseline.display());
+        assert!(output.stdout.is_empty());
+    }
+}
+
+#[test]
+fn coverage_and_required_events_gate_the_run() {
+    let clean = repo_file(CLEAN);
+    let check = |extra: &[&str]| {
+        run(logspec()
+            .args(["check", "--spec", "ctrl-exec", "--report", "json"])
+            .args(extra)
+            .arg(&clean))
+    };
+    let output = check(&["--require-coverage", "1%"]);
+    assert_eq!(output.status.code(), Some(0));
+    let report: Value =
+        serde_json::from_slice(&output.stdout).unwrap_or_else(|error| panic!("{error}"));
+    assert_eq!(report["gate"]["required_coverage"]["met"], true);
+
+    let output = check(&["--require-coverage", "90%"]);
+    assert_eq!(output.status.code(), Some(1));
+    let report: Value =
+        serde_json::from_slice(&output.stdout).unwrap_or_else(|error| panic!("{error}"));
+    assert_eq!(report["gate"]["required_coverage"]["met"], false);
+    assert!(report["findings"]
+        .as_array()
+        .is_some_and(|findings| findings.iter().any(|f| f["code"] == "coverage-below")));
+
+    let output = check(&["--require-events", "dispatch,pair-timeout,pair-request"]);
+    assert_eq!(output.status.code(), Some(1));
+    let report: Value =
+        serde_json::from_slice(&output.stdout).unwrap_or_else(|error| panic!("{error}"));
+    let not_seen = &report["gate"]["required_events"]["not_seen"];
+    assert!(
+        not_seen.as_array().is_some_and(|events| events.len() == 2
+            && events.contains(&Value::from("pair-timeout"))
+            && !events.contains(&Value::from("dispatch"))),
+        "{not_seen}"
+    );
+
+    // The human report says what was never seen.
+    let output = run(logspec()
+        .args([
+            "check",
+            "--spec",
+            "ctrl-exec",
+            "--require-events",
+            "dispatch,pair-timeout",
+        ])
+        .arg(&clean));
+    let console = stdout(&output);
+    assert!(
+        console.contains("required events never seen: pair-timeout"),
+        "{console}"
+    );
+    assert!(
+        console.contains("error[required-event-not-seen]"),
+        "{console}"
+    );
+
+    // Usage errors: an undocumented event, a percentage out of range.
+    for extra in [
+        &["--require-events", "dispatch,no-such-event"][..],
+        &["--require-coverage", "120%"],
+        &["--require-coverage", "most"],
+    ] {
+        assert_eq!(check(extra).status.code(), Some(2), "{extra:?}");
+    }
+}

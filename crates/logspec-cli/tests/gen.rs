@@ -357,7 +357,20 @@ fn scenario_checked(
     out: Option<&Path>,
     expect: Option<&Path>,
 ) -> (Value, Option<i32>, Vec<u8>) {
+    scenario_counted(spec, framing, seed, 20, out, expect)
+}
+
+/// [`scenario_checked`] with `count` records drawn.
+fn scenario_counted(
+    spec: &str,
+    framing: &str,
+    seed: usize,
+    count: usize,
+    out: Option<&Path>,
+    expect: Option<&Path>,
+) -> (Value, Option<i32>, Vec<u8>) {
     let seed = seed.to_string();
+    let count = count.to_string();
     let mut args = vec![
         "gen",
         "--spec",
@@ -367,6 +380,8 @@ fn scenario_checked(
         framing,
         "--seed",
         &seed,
+        "--count",
+        &count,
     ];
     let out_arg = out.map(|dir| dir.display().to_string());
     if let Some(dir) = &out_arg {
@@ -498,6 +513,55 @@ fn broken_scenarios_raise_exactly_the_expected_finding() {
                 at(stream_findings(&expected)),
                 "{name} on stdout"
             );
+        }
+    }
+}
+
+/// For every built-in spec with rules, in its first format, at several
+/// seeds and counts: a scenario checks clean with the stream rules on, and
+/// broken it raises exactly the finding `--expect` predicted. (The first
+/// format of RCE's event log once had no scenario at all: a refused Uplink
+/// session opened a connection's lifecycle no record could close.)
+#[test]
+fn scenarios_at_several_seeds_and_counts_check_as_predicted() {
+    let dir = tempfile::tempdir().unwrap_or_else(|error| panic!("{error}"));
+    let firsts: Vec<(&str, String)> = rule_framings()
+        .into_iter()
+        .filter(|(spec, framing)| {
+            plan(spec).kinds[0]
+                .formats
+                .first()
+                .map(|format| format.name())
+                == framing.split('+').next()
+        })
+        .fold(Vec::new(), |mut firsts, (spec, framing)| {
+            if !firsts.iter().any(|(seen, _)| *seen == spec) {
+                firsts.push((spec, framing));
+            }
+            firsts
+        });
+    assert!(
+        firsts.iter().any(|(spec, _)| *spec == "rce-eventlog"),
+        "{firsts:?}"
+    );
+    for (spec, framing) in firsts {
+        for (seed, count) in [(1, 30), (2, 30), (3, 300), (4, 1000)] {
+            let name = format!("{spec}-{seed}-{count}");
+            let out = dir.path().join(&name);
+            let (report, status, _) =
+                scenario_counted(spec, &framing, seed, count, Some(&out), None);
+            assert_eq!(findings(&report), vec![], "{name}");
+            assert_eq!(status, Some(0), "{name}: {report}");
+            let records = report["summary"]["records"].as_u64().unwrap_or(0);
+            assert!(records >= count as u64, "{name}: {records} records");
+            let out = dir.path().join(format!("{name}-broken"));
+            let expect = dir.path().join(format!("{name}.json"));
+            let (report, _, _) =
+                scenario_counted(spec, &framing, seed, count, Some(&out), Some(&expect));
+            let expected = json(&std::fs::read(&expect).unwrap_or_else(|error| panic!("{error}")));
+            let predicted = stream_findings(&expected);
+            assert_eq!(predicted.len(), 1, "{name}: {expected}");
+            assert_eq!(stream_findings(&report), predicted, "{name}");
         }
     }
 }

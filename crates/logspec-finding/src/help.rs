@@ -123,6 +123,14 @@ impl Code {
                 "A key part was missing, so the stream rule could not follow the record; for \
                  inputs without host names, name the host with --host FILE=HOST."
             }
+            Code::CoverageBelow => {
+                "The tests exercised too few of the documented events: extend the integration \
+                 tests (the report lists the variants never seen), or lower --require-coverage."
+            }
+            Code::RequiredEventNotSeen => {
+                "The tests never made the service log this event: add a test that exercises it, \
+                 or check that its records reach the captured log."
+            }
             Code::SpecInvalid => "Fix the spec at the location given (YAML, schema or reference).",
             Code::TableSeverityConflict => {
                 "The document contradicts itself: the event's own section is encoded; correct \

@@ -126,6 +126,10 @@ codes! {
     StateEvicted = "state-evicted", Warning;
     /// Records a stream rule could not key (a key part was absent).
     Unkeyed = "unkeyed", Info;
+    /// Fewer of the spec's documented event variants were seen than `--require-coverage` asks.
+    CoverageBelow = "coverage-below", Error;
+    /// An event `--require-events` names was never seen in the inputs.
+    RequiredEventNotSeen = "required-event-not-seen", Error;
     /// The spec file itself is invalid: YAML, schema or references.
     SpecInvalid = "spec-invalid", Error;
     /// The spec's summary table gives a variant another severity than its own section.
@@ -194,6 +198,9 @@ pub struct Finding {
     /// The correlation key of a stream-rule finding.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
+    /// The stream rule that raised the finding.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
     pub message: String,
     #[serde(skip)]
     pub excerpt: Option<Excerpt>,
@@ -214,6 +221,7 @@ impl Finding {
             variant: None,
             field: None,
             key: None,
+            rule: None,
             message,
             excerpt: None,
             related: Vec::new(),

@@ -77,6 +77,12 @@ impl Generator {
         &self.compiled.spec
     }
 
+    /// What the generator compiled, for the unit tests of its parts.
+    #[cfg(test)]
+    pub(crate) fn into_compiled(self) -> Compiled {
+        Rc::try_unwrap(self.compiled).unwrap_or_else(|_| panic!("a generator not shared"))
+    }
+
     /// The checker's plan of the spec.
     pub fn plan(&self) -> &Plan {
         &self.compiled.plan

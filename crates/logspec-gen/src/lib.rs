@@ -20,9 +20,9 @@
 //!   exact even when a sibling variant could claim the broken record;
 //! - [`stream`]: sequences of records across events, each conforming on
 //!   its own;
-//! - [`scenario`] (with `rules`): inputs whose records keep the spec's
-//!   stream rules, walked through each rule's lifecycle automaton, and the
-//!   same broken in one place with the stream finding it must raise;
+//! - [`scenario`]: inputs whose records keep the spec's stream rules,
+//!   walked through each rule's lifecycle automaton, and the same broken
+//!   in one place with the stream finding it must raise;
 //! - [`render`](mod@render) and [`Framing`]: any record written in every wire
 //!   format the readers accept, one module per format;
 //! - [`Sampler`]: seeded, reproducible draws for `logspec gen`.
@@ -60,7 +60,6 @@ pub mod mutate;
 mod pattern;
 pub mod record;
 pub mod render;
-mod rules;
 mod sample;
 pub mod scenario;
 pub mod stream;

@@ -64,8 +64,7 @@ fn shown(scenario: &Scenario) -> String {
 /// Scenarios whose hosts are told to the checker, or left to what the
 /// lines write; of several inputs, or one.
 fn scenarios(subject: &Subject, framing: Framing, broken: bool) -> BoxedStrategy<Made> {
-    // Broken scenarios try every mutation of every record: kept shorter.
-    let most = if broken { 6 } else { 10 };
+    let most = 10;
     let made = |hosts: Hosts, one_input: bool| {
         let scenarios = subject
             .generator

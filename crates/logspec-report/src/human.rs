@@ -96,6 +96,7 @@ pub fn render(report: &Report, options: HumanOptions, out: &mut dyn Write) -> io
     render_inputs(report, &paint, out)?;
     render_alignment(report, &paint, out)?;
     render_coverage(report, &paint, out)?;
+    render_gate(report, &paint, out)?;
     render_verdict(report, &paint, out)
 }
 
@@ -363,6 +364,79 @@ fn render_coverage(report: &Report, paint: &Paint, out: &mut dyn Write) -> io::R
                     exercised.len() - SECTIONS_SHOWN
                 ))
             )?;
+        }
+    }
+    Ok(())
+}
+
+fn render_gate(report: &Report, paint: &Paint, out: &mut dyn Write) -> io::Result<()> {
+    let gate = &report.gate;
+    if let Some(required) = &gate.required_coverage {
+        writeln!(
+            out,
+            "{} {:.1}% of documented event variants seen, {}% required{}",
+            paint.dim("required"),
+            required.seen_percent,
+            required.percent,
+            if required.met { "" } else { ": not met" }
+        )?;
+    }
+    if let Some(required) = &gate.required_events {
+        if required.not_seen.is_empty() {
+            writeln!(
+                out,
+                "{} all {} seen",
+                paint.dim("required"),
+                counted(
+                    required.events.len() as u64,
+                    "required event",
+                    "required events"
+                )
+            )?;
+        } else {
+            writeln!(
+                out,
+                "{} required events never seen: {}",
+                paint.dim("required"),
+                required.not_seen.join(", ")
+            )?;
+        }
+    }
+    if let Some(baseline) = &gate.baseline {
+        writeln!(
+            out,
+            "{} {}: {} accepted",
+            paint.dim("baseline"),
+            baseline.file,
+            counted(baseline.matched, "finding", "findings")
+        )?;
+        if !baseline.stale.is_empty() {
+            writeln!(
+                out,
+                "         {} no longer {}: remove {} from the baseline (or write it anew)",
+                counted(baseline.stale.len() as u64, "entry", "entries"),
+                if baseline.stale.len() == 1 {
+                    "occurs"
+                } else {
+                    "occur"
+                },
+                if baseline.stale.len() == 1 {
+                    "it"
+                } else {
+                    "them"
+                },
+            )?;
+            for entry in &baseline.stale {
+                let mut what = entry.code.clone();
+                for part in [&entry.event, &entry.variant, &entry.field, &entry.rule]
+                    .into_iter()
+                    .flatten()
+                {
+                    what.push(' ');
+                    what.push_str(part);
+                }
+                writeln!(out, "         {}", paint.dim(&what))?;
+            }
         }
     }
     Ok(())

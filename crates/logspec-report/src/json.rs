@@ -16,6 +16,15 @@ struct JsonReport<'a> {
     alignment: &'a Alignment,
     findings: &'a [Finding],
     coverage: &'a CoverageReport,
+    gate: Gate<'a>,
+}
+
+#[derive(Serialize)]
+struct Gate<'a> {
+    fail_on: &'static str,
+    passed: bool,
+    #[serde(flatten)]
+    requirements: &'a crate::gate::GateReport,
 }
 
 #[derive(Serialize)]
@@ -51,6 +60,11 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         alignment: &report.alignment,
         findings: &report.findings,
         coverage: &report.coverage,
+        gate: Gate {
+            fail_on: report.fail_on.name(),
+            passed: !report.failed(),
+            requirements: &report.gate,
+        },
     };
     serde_json::to_writer_pretty(&mut *out, &json)?;
     writeln!(out)

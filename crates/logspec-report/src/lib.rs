@@ -6,9 +6,13 @@
 //! Each output format is one module with one `render` function over the
 //! same [`Report`], so a new format cannot drift from the others' data.
 
+pub mod baseline;
+pub mod gate;
 pub mod github;
 pub mod human;
 pub mod json;
+pub mod junit;
+pub mod sarif;
 
 use logspec_checker::stream::Alignment;
 use logspec_checker::{CoverageReport, FindingSink, InputSummary};
@@ -25,6 +29,10 @@ pub enum ReportFormat {
     Json,
     /// GitHub Actions workflow commands: one annotation per finding.
     Github,
+    /// JUnit XML: one test case per event variant, for CI test tabs.
+    Junit,
+    /// SARIF 2.1.0, for code-scanning dashboards.
+    Sarif,
 }
 
 impl ReportFormat {
@@ -32,6 +40,8 @@ impl ReportFormat {
         ReportFormat::Human,
         ReportFormat::Json,
         ReportFormat::Github,
+        ReportFormat::Junit,
+        ReportFormat::Sarif,
     ];
 
     pub fn name(self) -> &'static str {
@@ -39,6 +49,8 @@ impl ReportFormat {
             ReportFormat::Human => "human",
             ReportFormat::Json => "json",
             ReportFormat::Github => "github",
+            ReportFormat::Junit => "junit",
+            ReportFormat::Sarif => "sarif",
         }
     }
 
@@ -68,15 +80,19 @@ pub fn render(
         ReportFormat::Human => human::render(report, human, out),
         ReportFormat::Json => json::render(report, out),
         ReportFormat::Github => github::render(report, out),
+        ReportFormat::Junit => junit::render(report, out),
+        ReportFormat::Sarif => sarif::render(report, out),
     }
 }
 
 /// Writes findings that come without a check run (lint's) in `format`;
-/// `origin` names what they are about (the spec).
+/// `origin` names what they are about (the spec), `fail_on` which of them
+/// fail (JUnit marks those test cases failed).
 pub fn render_findings(
     format: ReportFormat,
     origin: &str,
     findings: &[Finding],
+    fail_on: FailOn,
     human: human::HumanOptions,
     out: &mut dyn Write,
 ) -> io::Result<()> {
@@ -84,6 +100,8 @@ pub fn render_findings(
         ReportFormat::Human => human::render_findings(findings, human, out),
         ReportFormat::Json => json::render_findings(origin, findings, out),
         ReportFormat::Github => github::render_findings(findings, out),
+        ReportFormat::Junit => junit::render_findings(origin, findings, fail_on, out),
+        ReportFormat::Sarif => sarif::render_findings(findings, out),
     }
 }
 
@@ -101,6 +119,14 @@ pub enum FailOn {
 
 impl FailOn {
     /// Whether a finding of `severity` fails the gate.
+    pub fn name(self) -> &'static str {
+        match self {
+            FailOn::Error => "error",
+            FailOn::Warning => "warning",
+            FailOn::Never => "never",
+        }
+    }
+
     pub fn fails(self, severity: Severity) -> bool {
         match self {
             FailOn::Error => severity == Severity::Error,
@@ -136,6 +162,10 @@ pub struct Collector {
     pub findings: Vec<Finding>,
     pub omitted: u64,
     pub counts: Counts,
+    /// With a baseline: the findings it accepts are only counted there.
+    pub baseline: Option<baseline::Baseline>,
+    /// When writing a baseline: every finding's fingerprint, accepted or not.
+    pub recorder: Option<baseline::Recorder>,
 }
 
 /// Findings by severity.
@@ -171,12 +201,22 @@ impl Collector {
             findings: Vec::new(),
             omitted: 0,
             counts: Counts::default(),
+            baseline: None,
+            recorder: None,
         }
     }
 }
 
 impl FindingSink for Collector {
     fn push(&mut self, finding: Finding) {
+        if let Some(recorder) = &mut self.recorder {
+            recorder.add(&finding);
+        }
+        if let Some(baseline) = &mut self.baseline {
+            if baseline.accepts(&finding) {
+                return;
+            }
+        }
         self.counts.add(finding.severity);
         if self.findings.len() < self.limit {
             self.findings.push(finding);
@@ -201,6 +241,8 @@ pub struct Report {
     pub coverage: CoverageReport,
     /// Which findings fail the gate.
     pub fail_on: FailOn,
+    /// The gate's requirements beyond findings.
+    pub gate: gate::GateReport,
 }
 
 impl Report {
@@ -227,6 +269,7 @@ impl Report {
             counts: collector.counts,
             coverage,
             fail_on: FailOn::default(),
+            gate: gate::GateReport::default(),
         }
     }
 
@@ -236,6 +279,12 @@ impl Report {
 
     pub fn records(&self) -> u64 {
         self.inputs.iter().map(|input| input.records).sum()
+    }
+
+    /// Adds a finding made after the check (a gate requirement not met).
+    pub fn add_finding(&mut self, finding: Finding) {
+        self.counts.add(finding.severity);
+        self.findings.push(finding);
     }
 
     /// Whether the CI gate fails: a finding of a severity `fail_on` names.

@@ -195,6 +195,7 @@ impl Engine {
                     ),
                 );
                 finding.key = Some(key);
+                finding.rule = Some(rule.id.clone());
                 sink.push(finding);
             }
             if let Some((file, line)) = run.first_unkeyed.take() {
@@ -202,7 +203,7 @@ impl Engine {
                     .keys
                     .iter()
                     .any(|(parts, _)| parts.iter().any(|part| part.envelope.is_some()));
-                sink.push(Finding::new(
+                let mut finding = Finding::new(
                     Code::Unkeyed,
                     &file,
                     line,
@@ -223,7 +224,9 @@ impl Engine {
                             ""
                         }
                     ),
-                ));
+                );
+                finding.rule = Some(rule.id.clone());
+                sink.push(finding);
             }
         }
     }
@@ -637,6 +640,7 @@ impl RuleRun {
                 finding.severity = Severity::Warning;
             }
             finding.key = Some(rule.describe_key(key));
+            finding.rule = Some(rule.id.clone());
             finding.related = related(rule, &state.cited[..state.cited.len() - 1]);
             sink.push(finding);
         }
@@ -689,6 +693,7 @@ fn rule_finding(
         .variant_name(record.event, record.variant)
         .map(str::to_owned);
     finding.key = Some(rule.describe_key(key));
+    finding.rule = Some(rule.id.clone());
     finding
 }
 

@@ -5,7 +5,7 @@
 //! as that kind, in path order; the others are listed as skipped, never
 //! read (such a folder can hold secrets, like a token file).
 
-use crate::options::{FailOnOption, ReportOptions, SpecOption};
+use crate::options::{FailOnOption, GateOptions, ReportOptions, SpecOption};
 use crate::{spec_arg, CliError, Verdict};
 use clap::ValueEnum;
 use logspec_checker::rules::hosts::HostNames;
@@ -14,6 +14,8 @@ use logspec_checker::stream::Input;
 use logspec_checker::{CheckOptions, Checker, FindingSink, Plan, DEFAULT_MAX_LINE_BYTES};
 use logspec_finding::{Code, Finding, Severity};
 use logspec_reader::Format;
+use logspec_report::baseline::{self, Baseline};
+use logspec_report::gate::{self, BaselineUse};
 use logspec_report::{Collector, Report, ReportFormat, DEFAULT_FINDING_LIMIT};
 use std::fs::File;
 use std::io::{self, BufRead, BufReader};
@@ -31,10 +33,8 @@ pub struct Args {
     reports: ReportOptions,
     #[command(flatten)]
     fail_on: FailOnOption,
-    /// An input with no records is a note, not an error (by default it
-    /// fails the run: a gate must not pass on logs that were never captured)
-    #[arg(long)]
-    allow_empty: bool,
+    #[command(flatten)]
+    gate: GateOptions,
     /// Lines longer than this many bytes are reported, not checked
     #[arg(long, default_value_t = DEFAULT_MAX_LINE_BYTES)]
     max_line_bytes: usize,
@@ -138,7 +138,28 @@ pub fn run(args: Args) -> Result<Verdict, CliError> {
     }
     let params = rule_params(&plan, &args.params)?;
     let host_names = host_names(&args.host_aliases, args.hosts_file.as_deref())?;
+    for event in &args.gate.require_events {
+        if loaded.spec.event(event).is_none() {
+            return Err(CliError::Usage(format!(
+                "--require-events names {event:?}, which {} does not document",
+                plan.producer
+            )));
+        }
+    }
     let mut collector = Collector::new(args.max_findings);
+    if let Some(path) = &args.gate.baseline {
+        let text = std::fs::read_to_string(path).map_err(|source| CliError::Input {
+            path: path.clone(),
+            source,
+        })?;
+        collector.baseline = Some(
+            Baseline::parse(&text, &plan.producer)
+                .map_err(|error| CliError::Usage(format!("{path}: {error}")))?,
+        );
+    }
+    if args.gate.write_baseline.is_some() {
+        collector.recorder = Some(baseline::Recorder::default());
+    }
     let files = expand(&plan, &args.files, &mut collector)?;
     let mut hosts: Vec<(String, String)> = Vec::new();
     for assignment in &args.hosts {
@@ -192,7 +213,7 @@ pub fn run(args: Args) -> Result<Verdict, CliError> {
     let (summaries, alignment) = {
         let mut sink = Gate {
             inner: &mut collector,
-            allow_empty: args.allow_empty,
+            allow_empty: args.gate.allow_empty,
         };
         checker
             .check_inputs(inputs, &mut sink)
@@ -202,6 +223,8 @@ pub fn run(args: Args) -> Result<Verdict, CliError> {
             })?
     };
     let coverage = checker.coverage().report(&plan);
+    let baseline_used = collector.baseline.take();
+    let recorded = collector.recorder.take();
     let mut report = Report::new(
         plan.producer.clone(),
         summaries,
@@ -210,6 +233,27 @@ pub fn run(args: Args) -> Result<Verdict, CliError> {
         coverage,
     );
     report.fail_on = args.fail_on.fail_on.into();
+    if let (Some(baseline), Some(file)) = (baseline_used, &args.gate.baseline) {
+        report.gate.baseline = Some(BaselineUse {
+            file: file.clone(),
+            matched: baseline.matched,
+            stale: baseline.stale(),
+        });
+    }
+    if let Some(percent) = args.gate.require_coverage {
+        gate::require_coverage(&mut report, percent, &loaded.origin);
+    }
+    if !args.gate.require_events.is_empty() {
+        gate::require_events(&mut report, &args.gate.require_events, &loaded.origin);
+    }
+    if let (Some(recorded), Some(path)) = (recorded, &args.gate.write_baseline) {
+        std::fs::write(path, recorded.to_json(&plan.producer)).map_err(|source| {
+            CliError::Write {
+                path: path.clone(),
+                source,
+            }
+        })?;
+    }
     args.reports
         .write_all(|format, human, out| logspec_report::render(format, &report, human, out))?;
     Ok(if report.failed() {

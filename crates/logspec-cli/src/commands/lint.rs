@@ -55,10 +55,10 @@ pub fn run(args: Args) -> Result<Verdict, CliError> {
         }
         Err(error) => return Err(error),
     };
-    args.reports.write_all(|format, human, out| {
-        logspec_report::render_findings(format, &origin, &findings, human, out)
-    })?;
     let fail_on = FailOn::from(args.fail_on.fail_on);
+    args.reports.write_all(|format, human, out| {
+        logspec_report::render_findings(format, &origin, &findings, fail_on, human, out)
+    })?;
     let failed = findings
         .iter()
         .any(|finding| fail_on.fails(finding.severity));

@@ -1,0 +1,446 @@
+//! Breaking a walked scenario in one place, with the one stream finding
+//! that must follow: a rule is drawn, then a way of breaking it
+//! ([`StreamMutationKind`]), then a place among the records that play a
+//! part in it; the candidate is kept only if following the rules over it
+//! predicts exactly one finding, of the rule's code for that kind.
+//!
+//! A candidate is an [`Edit`] of the walked records, tried without copying
+//! them, and only on the rules the edited records play a part in, reset or
+//! witness: the walk kept every rule, so a rule none of them touches still
+//! sees the records it saw, and raises nothing. Candidates are drawn, not
+//! enumerated, within a fixed number of tries, so breaking is linear in
+//! the records.
+
+use super::draw::{stitch, Drawn};
+use super::layout::Layout;
+use super::rules::{simulate, touched, RuleFinding};
+use super::{StreamMutationKind, Walked};
+use crate::generator::Compiled;
+use crate::Sampler;
+use indexmap::IndexMap;
+use logspec_checker::rules::key::keys;
+use logspec_checker::rules::StreamRecord;
+use logspec_checker::Code;
+
+/// Candidates tried before a scenario is given up as unbreakable.
+const TRIES: usize = 256;
+/// Candidates tried per rule and kind before another is drawn.
+const TRIES_PER_KIND: usize = 4;
+
+/// One way of breaking walked records.
+#[derive(Debug, Clone)]
+pub(crate) enum Edit {
+    /// The record at the index left out.
+    Drop(usize),
+    /// The record at the index repeated right after itself.
+    Repeat(usize),
+    /// The records at the two indices swapped.
+    Swap(usize, usize),
+    /// The record at the index given the key of an earlier lifecycle.
+    Rekey(usize, Box<(Drawn, StreamRecord)>),
+    /// A record inserted before the index.
+    Insert(usize, Box<(Drawn, StreamRecord)>),
+}
+
+impl Edit {
+    pub fn kind(&self) -> StreamMutationKind {
+        match self {
+            Edit::Drop(_) => StreamMutationKind::DropClosing,
+            Edit::Repeat(_) => StreamMutationKind::DuplicateTerminal,
+            Edit::Swap(..) => StreamMutationKind::ReorderPair,
+            Edit::Rekey(..) => StreamMutationKind::ReuseKey,
+            Edit::Insert(..) => StreamMutationKind::Stray,
+        }
+    }
+
+    /// What the engine sees of the edited records, in order.
+    pub fn view<'a>(&'a self, seen: &'a [StreamRecord]) -> Vec<&'a StreamRecord> {
+        let mut view: Vec<&StreamRecord> = seen.iter().collect();
+        match self {
+            Edit::Drop(at) => {
+                view.remove(*at);
+            }
+            Edit::Repeat(at) => view.insert(at + 1, &seen[*at]),
+            Edit::Swap(i, j) => view.swap(*i, *j),
+            Edit::Rekey(at, new) => view[*at] = &new.1,
+            Edit::Insert(at, new) => view.insert(*at, &new.1),
+        }
+        view
+    }
+
+    /// What the engine sees of the records the edit moves, adds or
+    /// changes (before and after).
+    fn involved<'a>(&'a self, seen: &'a [StreamRecord]) -> Vec<&'a StreamRecord> {
+        match self {
+            Edit::Drop(at) | Edit::Repeat(at) => vec![&seen[*at]],
+            Edit::Swap(i, j) => vec![&seen[*i], &seen[*j]],
+            Edit::Rekey(at, new) => vec![&seen[*at], &new.1],
+            Edit::Insert(_, new) => vec![&new.1],
+        }
+    }
+
+    /// The edited records.
+    pub fn apply(self, records: &Walked) -> Walked {
+        let mut records = records.clone();
+        match self {
+            Edit::Drop(at) => {
+                records.remove(at);
+            }
+            Edit::Repeat(at) => records.insert(at + 1, records[at].clone()),
+            Edit::Swap(i, j) => records.swap(i, j),
+            Edit::Rekey(at, new) => records[at] = new.0,
+            Edit::Insert(at, new) => records.insert(at, new.0),
+        }
+        records
+    }
+}
+
+/// The walked records and what breaking them needs.
+pub(crate) struct Breaking<'a> {
+    pub compiled: &'a Compiled,
+    pub layout: &'a Layout,
+    pub records: &'a Walked,
+    pub seen: &'a [StreamRecord],
+    /// Records a rule's start refuses, per rule.
+    pub strays: &'a [(usize, Drawn)],
+}
+
+impl Breaking<'_> {
+    /// The records broken in one place whose one rule finding is
+    /// predictable, that finding, and how they were broken.
+    pub fn break_one(
+        &self,
+        sampler: &mut Sampler,
+    ) -> Option<(Walked, RuleFinding, StreamMutationKind)> {
+        let plan = &self.compiled.plan;
+        let plays = |rule: &logspec_checker::rules::RulePlan| {
+            self.seen
+                .iter()
+                .any(|seen| rule.roles.contains_key(&(seen.event, seen.variant)))
+        };
+        let mut rules: Vec<usize> = (0..plan.rules.len())
+            .filter(|&rule| {
+                plays(&plan.rules[rule]) || self.strays.iter().any(|(of, _)| *of == rule)
+            })
+            .collect();
+        let mut tries = 0;
+        while !rules.is_empty() && tries < TRIES {
+            let rule = rules.swap_remove(sampler.sample(&(0..rules.len())).ok()?);
+            let steps = self.steps(rule);
+            let mut kinds = StreamMutationKind::ALL.to_vec();
+            while !kinds.is_empty() && tries < TRIES {
+                let kind = kinds.swap_remove(sampler.sample(&(0..kinds.len())).ok()?);
+                for _ in 0..TRIES_PER_KIND {
+                    tries += 1;
+                    let Some(edit) = self.candidate(rule, kind, &steps, sampler) else {
+                        break;
+                    };
+                    if let Some(finding) = self.predicted(&edit) {
+                        return Some((edit.apply(self.records), finding, kind));
+                    }
+                }
+            }
+        }
+        None
+    }
+
+    /// The one finding `edit` raises, when it raises exactly one and of
+    /// the code its kind breaks a rule with.
+    pub fn predicted(&self, edit: &Edit) -> Option<RuleFinding> {
+        let plan = &self.compiled.plan;
+        let mut affected: Vec<usize> = edit
+            .involved(self.seen)
+            .into_iter()
+            .flat_map(|seen| touched(plan, seen).collect::<Vec<_>>())
+            .collect();
+        affected.sort_unstable();
+        affected.dedup();
+        let mut findings = simulate(plan, Some(&affected), edit.view(self.seen));
+        let finding = findings.pop()?;
+        let rule = &plan.rules[finding.rule];
+        let expected = match edit.kind() {
+            StreamMutationKind::DropClosing => rule.unfinished,
+            _ => rule.violation,
+        };
+        (findings.is_empty() && finding.code == expected && finding.code != Code::Unkeyed)
+            .then_some(finding)
+    }
+
+    /// Every step the walked records take in rule `rule`, in order.
+    fn steps(&self, rule: usize) -> Vec<Step> {
+        let plan = &self.compiled.plan.rules[rule];
+        let mut states: IndexMap<Vec<String>, usize> = IndexMap::new();
+        let mut steps = Vec::new();
+        for (at, seen) in self.seen.iter().enumerate() {
+            let variant = (seen.event, seen.variant);
+            if plan.resets.contains(&variant) {
+                states.clear();
+            }
+            let Some(labels) = plan.roles.get(&variant) else {
+                continue;
+            };
+            for &label in labels {
+                let (parts, separators) = &plan.keys[label];
+                for key in keys(parts, separators, seen) {
+                    let before = states.get(&key).copied().unwrap_or(plan.start);
+                    let after = plan.states[before].next[label].unwrap_or(before);
+                    states.insert(key.clone(), after);
+                    steps.push(Step {
+                        at,
+                        label,
+                        key,
+                        before,
+                        after,
+                    });
+                }
+            }
+        }
+        steps
+    }
+
+    /// A candidate breaking rule `rule` by `kind`: drawn among the places
+    /// that break it by the rule's automaton when there are any, among
+    /// all its steps otherwise.
+    fn candidate(
+        &self,
+        rule: usize,
+        kind: StreamMutationKind,
+        steps: &[Step],
+        sampler: &mut Sampler,
+    ) -> Option<Edit> {
+        let plan = &self.compiled.plan;
+        let rule_plan = &plan.rules[rule];
+        let states = &rule_plan.states;
+        let refuses = |state: usize, label: usize| states[state].next[label].is_none();
+        let mut pick = |len: usize| (len > 0).then(|| sampler.sample(&(0..len)).ok()).flatten();
+        let preferred = |all: Vec<usize>, good: &dyn Fn(usize) -> bool| {
+            let chosen: Vec<usize> = all.iter().copied().filter(|&at| good(at)).collect();
+            if chosen.is_empty() {
+                all
+            } else {
+                chosen
+            }
+        };
+        let indices = (0..steps.len()).collect::<Vec<_>>();
+        match kind {
+            StreamMutationKind::DropClosing => {
+                // A step that finished its lifecycle.
+                let finishing = preferred(indices, &|index| {
+                    let step = &steps[index];
+                    !states[step.before].accepting && states[step.after].accepting
+                });
+                let step = &steps[*finishing.get(pick(finishing.len())?)?];
+                Some(Edit::Drop(step.at))
+            }
+            StreamMutationKind::DuplicateTerminal => {
+                // A step its own state refuses a second time.
+                let terminal = preferred(indices, &|index| {
+                    let step = &steps[index];
+                    refuses(step.after, step.label)
+                });
+                let step = &steps[*terminal.get(pick(terminal.len())?)?];
+                Some(Edit::Repeat(step.at))
+            }
+            StreamMutationKind::ReorderPair => {
+                // Two consecutive steps of one key, the second refused
+                // where the first was taken.
+                let mut by_key: IndexMap<&[String], Vec<&Step>> = IndexMap::new();
+                for step in steps {
+                    by_key.entry(&step.key).or_default().push(step);
+                }
+                let pairs: Vec<(&Step, &Step)> = by_key
+                    .values()
+                    .flat_map(|steps| steps.windows(2).map(|pair| (pair[0], pair[1])))
+                    .filter(|(first, second)| first.at != second.at)
+                    .collect();
+                let refused: Vec<usize> = preferred((0..pairs.len()).collect(), &|index| {
+                    let (first, second) = pairs[index];
+                    refuses(first.before, second.label)
+                });
+                let (first, second) = pairs[*refused.get(pick(refused.len())?)?];
+                Some(Edit::Swap(first.at, second.at))
+            }
+            StreamMutationKind::ReuseKey => {
+                // A later step given the key of an earlier lifecycle that
+                // had ended where the step is refused.
+                let mut last: IndexMap<&[String], &Step> = IndexMap::new();
+                for step in steps {
+                    last.insert(&step.key, step);
+                }
+                let later = &steps[pick(steps.len())?];
+                let earlier: Vec<&Step> = last
+                    .values()
+                    .copied()
+                    .filter(|step| step.at < later.at && step.key != later.key)
+                    .collect();
+                let ended: Vec<usize> = preferred((0..earlier.len()).collect(), &|index| {
+                    refuses(earlier[index].after, later.label)
+                });
+                let earlier = earlier[*ended.get(pick(ended.len())?)?];
+                let (record, host) = &self.records[later.at];
+                let mut reused = record.clone();
+                let framing = self.layout.framing(plan, reused.event);
+                let host = stitch(
+                    self.compiled,
+                    &mut reused,
+                    rule_plan,
+                    later.label,
+                    &earlier.key,
+                    framing.format(),
+                )
+                .filter(|_| self.layout.host_seen(framing))
+                .unwrap_or_else(|| host.clone());
+                if (&reused, &host) == (record, &self.records[later.at].1) {
+                    return None;
+                }
+                reused.meta.hostname = host.clone();
+                let now = self.layout.seen(plan, &reused, &host);
+                Some(Edit::Rekey(later.at, Box::new(((reused, host), now))))
+            }
+            StreamMutationKind::Stray => {
+                let strays: Vec<&Drawn> = self
+                    .strays
+                    .iter()
+                    .filter(|(of, _)| *of == rule)
+                    .map(|(_, drawn)| drawn)
+                    .collect();
+                let (record, host) = strays.get(pick(strays.len())?).copied()?.clone();
+                let at = pick(self.records.len() + 1)?;
+                let seen = self.layout.seen(plan, &record, &host);
+                Some(Edit::Insert(at, Box::new(((record, host), seen))))
+            }
+        }
+    }
+}
+
+/// One step a walked record takes in a rule: the record, the part it
+/// plays, the key, and the key's state before and after.
+#[derive(Debug)]
+struct Step {
+    at: usize,
+    label: usize,
+    key: Vec<String>,
+    before: usize,
+    after: usize,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::draw::Draw;
+    use super::super::testing::{compiled, layout};
+    use super::super::walk::Walk;
+    use super::*;
+    use crate::scenario::Hosts;
+    use crate::Framing;
+    use logspec_reader::Format;
+
+    #[test]
+    fn an_edit_is_seen_as_it_is_applied() {
+        let compiled = compiled("ctrl-exec");
+        let framing = Framing::default_of(Format::Rfc3164);
+        let layout = layout(&compiled, framing, Hosts::Told);
+        let mut walk = Walk::new(Draw::new(&compiled, layout.clone(), 9).expect("a draw"));
+        walk.draw(12);
+        walk.close().expect("the walk closes");
+        let plan = &compiled.plan;
+        let stray = walk.records[0].clone();
+        let stray_seen = walk.seen[0].clone();
+        let n = walk.records.len();
+        for edit in [
+            Edit::Drop(1),
+            Edit::Repeat(n - 1),
+            Edit::Swap(0, n - 1),
+            Edit::Insert(n, Box::new((stray.clone(), stray_seen.clone()))),
+            Edit::Rekey(2, Box::new((stray, stray_seen))),
+        ] {
+            let viewed: Vec<(usize, usize, Option<String>)> = edit
+                .view(&walk.seen)
+                .into_iter()
+                .map(|seen| (seen.event, seen.variant, seen.host.clone()))
+                .collect();
+            let applied: Vec<(usize, usize, Option<String>)> = edit
+                .clone()
+                .apply(&walk.records)
+                .iter()
+                .map(|(record, host)| {
+                    let seen = layout.seen(plan, record, host);
+                    (seen.event, seen.variant, seen.host)
+                })
+                .collect();
+            assert_eq!(viewed, applied, "{:?}", edit.kind());
+        }
+    }
+
+    #[test]
+    fn a_prediction_is_what_following_every_rule_predicts() {
+        // Following only the rules the edit touches predicts what
+        // following all of them does.
+        for (name, format) in [
+            ("ctrl-exec", Format::Rfc3164),
+            ("rce-eventlog", Format::JsonLines),
+            ("agent-hub", Format::JsonLines),
+        ] {
+            let compiled = compiled(name);
+            let layout = layout(&compiled, Framing::default_of(format), Hosts::Told);
+            let mut broken_kinds = std::collections::BTreeSet::new();
+            for seed in 0..6 {
+                let mut walk =
+                    Walk::new(Draw::new(&compiled, layout.clone(), seed).expect("a draw"));
+                walk.draw(30);
+                walk.close().expect("the walk closes");
+                let strays = walk.strays();
+                let breaking = Breaking {
+                    compiled: &compiled,
+                    layout: &layout,
+                    records: &walk.records,
+                    seen: &walk.seen,
+                    strays: &strays,
+                };
+                let mut sampler = Sampler::new(seed);
+                let Some((broken, finding, kind)) = breaking.break_one(&mut sampler) else {
+                    continue;
+                };
+                let seen: Vec<StreamRecord> = broken
+                    .iter()
+                    .map(|(record, host)| layout.seen(&compiled.plan, record, host))
+                    .collect();
+                assert_eq!(
+                    simulate(&compiled.plan, None, &seen),
+                    vec![finding],
+                    "{name}"
+                );
+                broken_kinds.insert(kind);
+            }
+            assert!(!broken_kinds.is_empty(), "{name}: nothing broken");
+        }
+    }
+
+    #[test]
+    fn an_edit_raising_two_findings_or_none_is_no_prediction() {
+        let compiled = compiled("ctrl-exec");
+        let layout = layout(&compiled, Framing::default_of(Format::Rfc3164), Hosts::Told);
+        let mut walk = Walk::new(Draw::new(&compiled, layout.clone(), 4).expect("a draw"));
+        walk.draw(20);
+        walk.close().expect("the walk closes");
+        let breaking = Breaking {
+            compiled: &compiled,
+            layout: &layout,
+            records: &walk.records,
+            seen: &walk.seen,
+            strays: &[],
+        };
+        // Swapping a record with itself changes nothing.
+        assert_eq!(breaking.predicted(&Edit::Swap(0, 0)), None);
+        for at in 0..walk.records.len() {
+            let edit = Edit::Drop(at);
+            let all = simulate(&compiled.plan, None, edit.view(&walk.seen));
+            match breaking.predicted(&edit) {
+                Some(finding) => assert_eq!(all, vec![finding]),
+                None => assert!(
+                    all.len() != 1 || all[0].code != compiled.plan.rules[all[0].rule].unfinished,
+                    "{all:?}"
+                ),
+            }
+        }
+    }
+}

@@ -1,0 +1,197 @@
+//! Which record kinds a scenario writes, in which framing, and what the
+//! checker learns of the host each record comes from: the frame every
+//! other part of a walk reasons in.
+
+use super::{Hosts, ScenarioOptions};
+use crate::record::Record;
+use crate::Framing;
+use logspec_checker::rules::StreamRecord;
+use logspec_checker::Plan;
+use std::sync::Arc;
+
+/// Which record kinds a scenario writes, in which framing, and what the
+/// checker learns of their hosts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Layout {
+    /// The framing per record kind; `None` for kinds left out.
+    pub framings: Vec<Option<Framing>>,
+    pub hosts: Hosts,
+    /// Whether records may go to logs of other hosts (the framing carries
+    /// times, so the checker can merge them, and hosts it sees).
+    pub hosts_apart: bool,
+}
+
+impl Layout {
+    /// The layout `options` ask for: the kind of their framing, and, when
+    /// the scenario may have several inputs, every kind a rule pairs it
+    /// with whose inputs can be told apart by path and merged by time.
+    /// `None` when the scenario cannot be written (no kind declares the
+    /// framing, a kind whose input holds one record as the only input, or
+    /// several kinds where the home kind names no path to tell it by).
+    pub fn new(plan: &Plan, options: &ScenarioOptions) -> Option<Layout> {
+        let format = options.framing.format();
+        let home_kind = plan
+            .kinds
+            .iter()
+            .position(|kind| kind.formats.contains(&format))?;
+        let timed = |kind: usize, framing: Framing| {
+            plan.kinds[kind].timestamp.is_some()
+                || matches!(
+                    framing,
+                    Framing::Rfc3164 { .. } | Framing::Rfc5424 | Framing::Journald
+                )
+        };
+        // Several inputs are merged back by their times.
+        let several = timed(home_kind, options.framing) && !options.one_input;
+        if crate::stream::one_record(options.framing) && !several {
+            return None;
+        }
+        let mut framings = vec![None; plan.kinds.len()];
+        framings[home_kind] = Some(options.framing);
+        if several {
+            for rule in &plan.rules {
+                if !rule
+                    .label_kinds
+                    .iter()
+                    .any(|kinds| kinds.contains(&home_kind))
+                {
+                    continue;
+                }
+                for &kind in rule.label_kinds.iter().flatten() {
+                    let framing = Framing::default_of(*plan.kinds[kind].formats.first()?);
+                    let named = plan.kinds[kind].path_patterns().next().is_some();
+                    if framings[kind].is_none() && named && timed(kind, framing) {
+                        framings[kind] = Some(framing);
+                    }
+                }
+            }
+            if framings.iter().flatten().count() > 1
+                && plan.kinds[home_kind].path_patterns().next().is_none()
+            {
+                return None;
+            }
+        }
+        let hosts_apart =
+            several && (options.hosts == Hosts::Told || options.framing.carries_host());
+        Some(Layout {
+            framings,
+            hosts: options.hosts,
+            hosts_apart,
+        })
+    }
+
+    /// Whether records of `kind` are written.
+    pub fn writes(&self, kind: usize) -> bool {
+        self.framings.get(kind).is_some_and(Option::is_some)
+    }
+
+    pub fn framing(&self, plan: &Plan, event: usize) -> Framing {
+        self.framings[plan.events[event].kind].unwrap_or(Framing::Bare)
+    }
+
+    /// Whether the checker learns the host of records in `framing`.
+    pub fn host_seen(&self, framing: Framing) -> bool {
+        self.hosts == Hosts::Told || framing.carries_host()
+    }
+
+    /// What the engine sees of `record`, logged on `host`.
+    pub fn seen(&self, plan: &Plan, record: &Record, host: &str) -> StreamRecord {
+        let framing = self.framing(plan, record.event);
+        stream_record(
+            plan,
+            record,
+            framing,
+            self.host_seen(framing).then_some(host),
+        )
+    }
+}
+
+/// What the engine sees of a record: its host when the checker learns
+/// it (from the line, or told for the input).
+pub(crate) fn stream_record(
+    plan: &Plan,
+    record: &Record,
+    framing: Framing,
+    host: Option<&str>,
+) -> StreamRecord {
+    StreamRecord {
+        file: Arc::from(""),
+        line: 0,
+        event: record.event,
+        variant: record.variant,
+        host: host.map(str::to_owned),
+        tag: framing.carries_tag().then(|| record.meta.tag.clone()),
+        values: plan
+            .rule_fields
+            .iter()
+            .filter_map(|name| {
+                record
+                    .value(name)
+                    .map(|value| (Arc::clone(name), value.to_owned()))
+            })
+            .collect(),
+        ..StreamRecord::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use logspec_reader::Format;
+
+    fn plan(name: &str) -> Plan {
+        let spec = logspec_spec::builtin(name)
+            .expect("a built-in spec")
+            .load()
+            .expect("it loads")
+            .spec;
+        Plan::new(&spec)
+    }
+
+    fn options(framing: Framing, hosts: Hosts, one_input: bool) -> ScenarioOptions {
+        ScenarioOptions {
+            framing,
+            records: 1..=1,
+            broken: false,
+            hosts,
+            one_input,
+        }
+    }
+
+    #[test]
+    fn one_input_writes_one_kind_and_keeps_one_host() {
+        let plan = plan("ctrl-exec");
+        let framing = Framing::default_of(Format::Rfc3164);
+        let layout = Layout::new(&plan, &options(framing, Hosts::Written, true))
+            .expect("ctrl-exec writes rfc3164");
+        assert_eq!(layout.framings.iter().flatten().count(), 1);
+        assert!(!layout.hosts_apart);
+        let apart = Layout::new(&plan, &options(framing, Hosts::Written, false))
+            .expect("ctrl-exec writes rfc3164");
+        assert!(apart.hosts_apart, "rfc3164 writes the host");
+    }
+
+    #[test]
+    fn the_host_is_seen_when_told_or_written() {
+        let plan = plan("ctrl-exec");
+        let told = Layout::new(&plan, &options(Framing::Bare, Hosts::Told, true))
+            .expect("ctrl-exec writes bare lines");
+        assert!(told.host_seen(Framing::Bare));
+        let written = Layout {
+            hosts: Hosts::Written,
+            ..told
+        };
+        assert!(!written.host_seen(Framing::Bare));
+        assert!(written.host_seen(Framing::default_of(Format::Rfc5424)));
+    }
+
+    #[test]
+    fn a_framing_no_kind_declares_has_no_layout() {
+        let plan = plan("ctrl-exec");
+        let framing = Framing::default_of(Format::JsonDocument);
+        assert_eq!(
+            Layout::new(&plan, &options(framing, Hosts::Told, false)),
+            None
+        );
+    }
+}

@@ -1,0 +1,541 @@
+//! The spec's stream rules, followed record by record the way the rule
+//! engine follows them, without asking it: a scenario is walked through
+//! every rule's lifecycle automaton here, and the checker's engine is then
+//! held to what this prediction says (no finding for a stream whose every
+//! key ends accepting, exactly one for a stream broken in one place).
+//! What the engine's compiled plan states about the spec (states,
+//! transitions, which variants play which part, key extractors, and the
+//! facts [`RulePlan`] answers: `end_observable`, `awaited`, `closed`,
+//! `agrees`) is read from it; what the engine does with records is worked
+//! out here.
+//!
+//! A walk tries each record before it keeps it, so every step can be
+//! written to a [`Journal`] and taken back: trying a record costs the keys
+//! it steps, not the keys the walk holds. Keys are also indexed by state,
+//! so the walk finds the keys left open without visiting the closed ones.
+
+use indexmap::{IndexMap, IndexSet};
+use logspec_checker::rules::key::{keys, part_values};
+use logspec_checker::rules::{RulePlan, StreamRecord};
+use logspec_checker::{Code, Plan};
+use std::collections::BTreeSet;
+
+/// Records a key keeps for citing, as the engine keeps them.
+const CITED_PER_KEY: usize = 16;
+
+/// A finding the engine must raise: which rule, which record (an index
+/// into the stream's order of observation) and for which key.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct RuleFinding {
+    pub code: Code,
+    pub rule: usize,
+    pub record: usize,
+    pub key: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct KeyState {
+    pub state: usize,
+    /// Records that stepped the key (indices), the first sixteen.
+    cited: Vec<usize>,
+    violated: bool,
+    /// First value per agreed field (index into the rule's `agree`).
+    pub values: Vec<(usize, String)>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Run {
+    keys: IndexMap<Vec<String>, KeyState>,
+    /// Per state: the keys in it.
+    by_state: Vec<IndexSet<Vec<String>>>,
+    scope_seen: Vec<BTreeSet<String>>,
+}
+
+/// Every followed rule's keys and their states so far.
+#[derive(Debug, Clone)]
+pub(crate) struct Rules {
+    runs: Vec<Run>,
+    /// The rules followed (a prediction about some rules need not follow
+    /// the others), in order.
+    followed: Vec<usize>,
+    kinds_seen: Vec<bool>,
+}
+
+/// What an observation changed, to take it back.
+#[derive(Debug, Default)]
+pub(crate) struct Journal {
+    entries: Vec<Entry>,
+}
+
+#[derive(Debug)]
+enum Entry {
+    KindSeen(usize),
+    ScopeSeen {
+        rule: usize,
+        label: usize,
+        value: String,
+    },
+    /// A key's state before a step (`None`: the step created it).
+    Key {
+        rule: usize,
+        key: Vec<String>,
+        before: Option<KeyState>,
+    },
+    /// A rule's keys, all ended by a reset.
+    Reset {
+        rule: usize,
+        keys: IndexMap<Vec<String>, KeyState>,
+        by_state: Vec<IndexSet<Vec<String>>>,
+    },
+}
+
+/// Every (rule, key) `record` steps.
+pub(crate) fn stepped(plan: &Plan, record: &StreamRecord) -> Vec<(usize, Vec<String>)> {
+    plan.rules
+        .iter()
+        .enumerate()
+        .flat_map(|(index, rule)| {
+            let labels = rule.roles.get(&(record.event, record.variant));
+            labels.into_iter().flatten().flat_map(move |&label| {
+                let (parts, separators) = &rule.keys[label];
+                keys(parts, separators, record)
+                    .into_iter()
+                    .map(move |key| (index, key))
+            })
+        })
+        .collect()
+}
+
+/// The rules `record` plays a part in, resets or witnesses a scope of.
+pub(crate) fn touched<'a>(
+    plan: &'a Plan,
+    record: &'a StreamRecord,
+) -> impl Iterator<Item = usize> + 'a {
+    let variant = (record.event, record.variant);
+    plan.rules
+        .iter()
+        .enumerate()
+        .filter_map(move |(index, rule)| {
+            (rule.roles.contains_key(&variant)
+                || rule.resets.contains(&variant)
+                || rule
+                    .scope_witnesses
+                    .iter()
+                    .any(|side| side.contains(&variant)))
+            .then_some(index)
+        })
+}
+
+/// Every rule finding `records`, observed in order, raise, following only
+/// the rules `followed` names (all of them with `None`).
+pub(crate) fn simulate<'r>(
+    plan: &Plan,
+    followed: Option<&[usize]>,
+    records: impl IntoIterator<Item = &'r StreamRecord>,
+) -> Vec<RuleFinding> {
+    let mut rules = match followed {
+        Some(only) => Rules::only(plan, only),
+        None => Rules::new(plan),
+    };
+    let mut findings = Vec::new();
+    for (index, record) in records.into_iter().enumerate() {
+        findings.extend(rules.observe(plan, index, record, None));
+    }
+    findings.extend(rules.finish(plan));
+    findings
+}
+
+impl Rules {
+    pub fn new(plan: &Plan) -> Rules {
+        Rules::only(plan, &(0..plan.rules.len()).collect::<Vec<_>>())
+    }
+
+    /// Rules following only the rules `only` names.
+    pub fn only(plan: &Plan, only: &[usize]) -> Rules {
+        Rules {
+            runs: plan
+                .rules
+                .iter()
+                .map(|rule| Run {
+                    keys: IndexMap::new(),
+                    by_state: vec![IndexSet::new(); rule.states.len()],
+                    scope_seen: vec![BTreeSet::new(); rule.labels.len()],
+                })
+                .collect(),
+            followed: (0..plan.rules.len())
+                .filter(|rule| only.contains(rule))
+                .collect(),
+            kinds_seen: vec![false; plan.kinds.len()],
+        }
+    }
+
+    /// The state of `key` of rule `rule`.
+    pub fn key(&self, rule: usize, key: &[String]) -> Option<&KeyState> {
+        self.runs[rule].keys.get(key)
+    }
+
+    /// The keys of rule `rule` in `state`.
+    pub fn in_state(&self, rule: usize, state: usize) -> &IndexSet<Vec<String>> {
+        &self.runs[rule].by_state[state]
+    }
+
+    /// Steps every followed rule `record` (observed as the `index`th
+    /// record) plays a part in; the findings that raises (an `unkeyed`
+    /// note for a record without a key, reported at the end by the
+    /// engine, is returned here). With a journal, what changed is written
+    /// to it, so that [`undo`](Self::undo) takes it back.
+    pub fn observe(
+        &mut self,
+        plan: &Plan,
+        index: usize,
+        record: &StreamRecord,
+        mut journal: Option<&mut Journal>,
+    ) -> Vec<RuleFinding> {
+        let mut findings = Vec::new();
+        let variant = (record.event, record.variant);
+        let kind = plan.events[record.event].kind;
+        if let Some(seen) = self.kinds_seen.get_mut(kind) {
+            if !*seen {
+                *seen = true;
+                if let Some(journal) = journal.as_deref_mut() {
+                    journal.entries.push(Entry::KindSeen(kind));
+                }
+            }
+        }
+        for &rule_index in &self.followed {
+            let (rule, run) = (&plan.rules[rule_index], &mut self.runs[rule_index]);
+            if rule.resets.contains(&variant) {
+                findings.extend(run.finish(rule_index, rule, &self.kinds_seen));
+                let keys = std::mem::take(&mut run.keys);
+                let by_state =
+                    std::mem::replace(&mut run.by_state, vec![IndexSet::new(); rule.states.len()]);
+                if let Some(journal) = journal.as_deref_mut() {
+                    journal.entries.push(Entry::Reset {
+                        rule: rule_index,
+                        keys,
+                        by_state,
+                    });
+                }
+            }
+            if let Some(scope) = rule.scope {
+                run.witness(rule_index, rule, scope, record, journal.as_deref_mut());
+            }
+            let Some(labels) = rule.roles.get(&variant) else {
+                continue;
+            };
+            for &label in labels {
+                let (parts, separators) = &rule.keys[label];
+                let derived = keys(parts, separators, record);
+                if derived.is_empty() {
+                    findings.push(RuleFinding {
+                        code: Code::Unkeyed,
+                        rule: rule_index,
+                        record: index,
+                        key: Vec::new(),
+                    });
+                }
+                for key in derived {
+                    if let Some(journal) = journal.as_deref_mut() {
+                        journal.entries.push(Entry::Key {
+                            rule: rule_index,
+                            key: key.clone(),
+                            before: run.keys.get(&key).cloned(),
+                        });
+                    }
+                    findings.extend(run.step(rule_index, rule, label, key, index, record));
+                }
+            }
+        }
+        findings
+    }
+
+    /// Takes back every change `journal` holds, last first.
+    pub fn undo(&mut self, journal: Journal) {
+        for entry in journal.entries.into_iter().rev() {
+            match entry {
+                Entry::KindSeen(kind) => self.kinds_seen[kind] = false,
+                Entry::ScopeSeen { rule, label, value } => {
+                    self.runs[rule].scope_seen[label].remove(&value);
+                }
+                Entry::Key { rule, key, before } => {
+                    let run = &mut self.runs[rule];
+                    if let Some(now) = run.keys.get(&key) {
+                        run.by_state[now.state].swap_remove(&key);
+                    }
+                    match before {
+                        Some(before) => {
+                            run.by_state[before.state].insert(key.clone());
+                            run.keys.insert(key, before);
+                        }
+                        None => {
+                            run.keys.swap_remove(&key);
+                        }
+                    }
+                }
+                Entry::Reset {
+                    rule,
+                    keys,
+                    by_state,
+                } => {
+                    let run = &mut self.runs[rule];
+                    run.keys = keys;
+                    run.by_state = by_state;
+                }
+            }
+        }
+    }
+
+    /// The end of the stream: every unfinished key the engine reports.
+    pub fn finish(&mut self, plan: &Plan) -> Vec<RuleFinding> {
+        let mut findings = Vec::new();
+        for &index in &self.followed {
+            let run = &mut self.runs[index];
+            findings.extend(run.finish(index, &plan.rules[index], &self.kinds_seen));
+        }
+        findings
+    }
+}
+
+impl Run {
+    fn witness(
+        &mut self,
+        rule_index: usize,
+        rule: &RulePlan,
+        scope: usize,
+        record: &StreamRecord,
+        mut journal: Option<&mut Journal>,
+    ) {
+        let variant = (record.event, record.variant);
+        for (label, witnesses) in rule.scope_witnesses.iter().enumerate() {
+            if !witnesses.contains(&variant) {
+                continue;
+            }
+            let (parts, separators) = &rule.keys[label];
+            if let (Some(part), Some(separator)) = (parts.get(scope), separators.get(scope)) {
+                for value in part_values(part, separator, record) {
+                    if self.scope_seen[label].insert(value.clone()) {
+                        if let Some(journal) = journal.as_deref_mut() {
+                            journal.entries.push(Entry::ScopeSeen {
+                                rule: rule_index,
+                                label,
+                                value,
+                            });
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn step(
+        &mut self,
+        rule_index: usize,
+        rule: &RulePlan,
+        label: usize,
+        key: Vec<String>,
+        index: usize,
+        record: &StreamRecord,
+    ) -> Vec<RuleFinding> {
+        let mut findings = Vec::new();
+        let entry = self.keys.entry(key.clone()).or_insert_with(|| KeyState {
+            state: rule.start,
+            cited: Vec::new(),
+            violated: false,
+            values: Vec::new(),
+        });
+        let before = entry.state;
+        match rule.states[entry.state].next[label] {
+            Some(next) => entry.state = next,
+            None => {
+                entry.violated = true;
+                findings.push(RuleFinding {
+                    code: rule.violation,
+                    rule: rule_index,
+                    record: index,
+                    key: key.clone(),
+                });
+            }
+        }
+        for (field_index, (field, _)) in rule.agree.iter().enumerate() {
+            let Some(value) = record.value(field) else {
+                continue;
+            };
+            match entry.values.iter().find(|(at, _)| *at == field_index) {
+                Some((_, first)) if !rule.agrees(field_index, first, value) => {
+                    findings.push(RuleFinding {
+                        code: Code::Mismatch,
+                        rule: rule_index,
+                        record: index,
+                        key: key.clone(),
+                    })
+                }
+                Some(_) => {}
+                None => entry.values.push((field_index, value.to_owned())),
+            }
+        }
+        if entry.cited.len() < CITED_PER_KEY {
+            entry.cited.push(index);
+        }
+        if rule.closed(entry.state) {
+            entry.cited.truncate(1);
+            entry.values.clear();
+        }
+        let after = entry.state;
+        if before != after || !self.by_state[before].contains(&key) {
+            self.by_state[before].swap_remove(&key);
+            self.by_state[after].insert(key);
+        }
+        findings
+    }
+
+    fn finish(
+        &mut self,
+        rule_index: usize,
+        rule: &RulePlan,
+        kinds_seen: &[bool],
+    ) -> Vec<RuleFinding> {
+        let mut findings = Vec::new();
+        for (key, state) in &self.keys {
+            if state.violated || rule.states[state.state].accepting {
+                continue;
+            }
+            if !rule.end_observable(state.state, |kind| {
+                kinds_seen.get(kind).copied().unwrap_or(true)
+            }) {
+                continue;
+            }
+            if let Some(scope) = rule.scope {
+                let seen = rule
+                    .awaited(state.state)
+                    .any(|label| self.scope_seen[label].contains(&key[scope]));
+                if !seen {
+                    continue;
+                }
+            }
+            if let Some(&last) = state.cited.last() {
+                findings.push(RuleFinding {
+                    code: rule.unfinished,
+                    rule: rule_index,
+                    record: last,
+                    key: key.clone(),
+                });
+            }
+        }
+        findings
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    /// A spec with one lock rule: acquired, then released, per LOCK.
+    const SPEC: &str = r#"logspec: 1
+producer: {name: locks, summary: Locks.}
+document: {title: Locks}
+wire: {envelopes: [bare], payload: key-value, event_key: EVENT}
+severity: {levels: [{name: INFO, syslog: 6}]}
+emitters: [{name: app, tags: [{tag: locks, source: here}]}]
+fields:
+  EVENT: {type: string, description: Event.}
+  LOCK: {type: string, description: Lock name.}
+events:
+  - {id: acquire, section: s, variants: [{name: default, severity: INFO, fields: [EVENT, LOCK]}]}
+  - {id: release, section: s, variants: [{name: default, severity: INFO, fields: [EVENT, LOCK]}]}
+  - {id: restart, section: s, variants: [{name: default, severity: INFO, fields: [EVENT]}]}
+rules:
+  - id: locks-are-released
+    description: A lock acquired is released.
+    key: [LOCK]
+    participants:
+      - {label: acquire, match: [acquire], key: [{field: LOCK}]}
+      - {label: release, match: [release], key: [{field: LOCK}]}
+    lifecycle:
+      start: free
+      states:
+        free: {accepting: true, on: {acquire: held}}
+        held: {on: {release: free}}
+    reset_on: [restart]
+"#;
+
+    fn plan() -> Plan {
+        let spec = logspec_spec::load_str(SPEC, "locks.yaml")
+            .expect("the test spec loads")
+            .spec;
+        Plan::new(&spec)
+    }
+
+    fn record(plan: &Plan, event: &str, lock: &str) -> StreamRecord {
+        let event = plan
+            .events
+            .iter()
+            .position(|e| e.id == event)
+            .expect("a test event");
+        StreamRecord {
+            file: Arc::from(""),
+            line: 0,
+            event,
+            variant: 0,
+            values: vec![(Arc::from("LOCK"), lock.to_owned())],
+            ..StreamRecord::default()
+        }
+    }
+
+    #[test]
+    fn a_lifecycle_kept_raises_nothing_and_one_left_open_is_unfinished() {
+        let plan = plan();
+        let kept = [record(&plan, "acquire", "a"), record(&plan, "release", "a")];
+        assert_eq!(simulate(&plan, None, &kept), Vec::new());
+        let open = [record(&plan, "acquire", "a")];
+        assert_eq!(
+            simulate(&plan, None, &open),
+            vec![RuleFinding {
+                code: Code::Incomplete,
+                rule: 0,
+                record: 0,
+                key: vec!["a".to_owned()],
+            }]
+        );
+        // The reset ends the lifecycle: reported at the reset, then gone.
+        let reset = [record(&plan, "acquire", "a"), record(&plan, "restart", "")];
+        assert_eq!(simulate(&plan, None, &reset).len(), 1);
+    }
+
+    #[test]
+    fn a_part_the_state_refuses_is_a_violation() {
+        let plan = plan();
+        let stray = [record(&plan, "release", "a")];
+        let findings = simulate(&plan, None, &stray);
+        assert_eq!(findings.len(), 1);
+        assert_eq!(findings[0].code, Code::SequenceViolation);
+        // Not followed: nothing predicted.
+        assert_eq!(simulate(&plan, Some(&[]), &stray), Vec::new());
+    }
+
+    #[test]
+    fn undo_takes_a_step_back_and_keys_are_indexed_by_state() {
+        let plan = plan();
+        let mut rules = Rules::new(&plan);
+        rules.observe(&plan, 0, &record(&plan, "acquire", "a"), None);
+        let held = rules.key(0, &["a".to_owned()]).cloned();
+        assert_eq!(rules.in_state(0, 1).len(), 1);
+        let mut journal = Journal::default();
+        rules.observe(&plan, 1, &record(&plan, "release", "a"), Some(&mut journal));
+        rules.observe(&plan, 2, &record(&plan, "acquire", "b"), Some(&mut journal));
+        assert_eq!(rules.in_state(0, 0).len(), 1);
+        assert_eq!(rules.in_state(0, 1).len(), 1);
+        rules.undo(journal);
+        assert_eq!(rules.key(0, &["a".to_owned()]).cloned(), held);
+        assert!(rules.key(0, &["b".to_owned()]).is_none());
+        assert_eq!(rules.in_state(0, 0).len(), 0);
+        assert_eq!(rules.in_state(0, 1).len(), 1);
+        // A reset taken back brings its keys back.
+        let mut journal = Journal::default();
+        rules.observe(&plan, 1, &record(&plan, "restart", ""), Some(&mut journal));
+        assert!(rules.key(0, &["a".to_owned()]).is_none());
+        rules.undo(journal);
+        assert_eq!(rules.key(0, &["a".to_owned()]).cloned(), held);
+        assert_eq!(rules.in_state(0, 1).len(), 1);
+    }
+}
