@@ -127,7 +127,7 @@ fn agent_and_dispatcher_disagreeing_on_exit_is_a_mismatch() {
     assert_eq!(finding.field.as_deref(), Some("EXIT"));
     assert_eq!(
         finding.key.as_deref(),
-        Some("REQID=a1b2c3d4e5f60001, host=db-02, ACTION=run")
+        Some("REQID=a1b2c3d4e5f60001, host=db-02")
     );
     assert_eq!(finding.related.len(), 1);
     assert_eq!(
@@ -450,4 +450,24 @@ fn uniqueness_and_session_reset() {
         EngineOptions::default(),
     );
     assert!(new_session.is_empty(), "{new_session:#?}");
+}
+
+#[test]
+fn a_ping_reply_does_not_stand_in_for_a_run() {
+    let dispatcher = "Mar 13 12:00:03 ctl ctrl-exec[1]: ACTION=run SCRIPT=backup TARGET=db-01:7443 EXIT=0 RTT=1203ms REQID=a1b2c3d4e5f60001\n";
+    let ping = "Mar 13 12:00:02 db-01 ctrl-exec-agent[9]: ACTION=ping PEER=10.0.0.1 DISPATCHER=primary REQID=a1b2c3d4e5f60001\n";
+    let mut found = check(&[("d.log", dispatcher, None), ("a1.log", ping, None)]);
+    found.sort();
+    assert_eq!(
+        found,
+        vec![
+            ("a1.log".to_owned(), 1, "unpaired"),
+            ("d.log".to_owned(), 1, "unpaired")
+        ]
+    );
+    let run = AGENT_1;
+    assert_eq!(
+        check(&[("d.log", dispatcher, None), ("a1.log", run, None)]),
+        vec![]
+    );
 }

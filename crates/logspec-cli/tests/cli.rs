@@ -338,6 +338,10 @@ fn explain_rules_as_text_and_mermaid() {
     let text = String::from_utf8_lossy(&text.stdout);
     assert!(text.contains("rule agent-answers-dispatcher"), "{text}");
     assert!(text.contains("awaiting-agent: agent → paired"), "{text}");
+    assert!(
+        text.contains("each dispatch names members in host of HOSTS"),
+        "{text}"
+    );
     let mermaid = logspec()
         .args([
             "explain",
@@ -350,7 +354,7 @@ fn explain_rules_as_text_and_mermaid() {
         .output()
         .unwrap_or_else(|error| panic!("{error}"));
     let mermaid = String::from_utf8_lossy(&mermaid.stdout);
-    assert_eq!(mermaid.matches("stateDiagram-v2").count(), 6, "{mermaid}");
+    assert_eq!(mermaid.matches("stateDiagram-v2").count(), 7, "{mermaid}");
     assert!(
         mermaid.contains("    awaiting_agent --> paired: agent"),
         "{mermaid}"
@@ -381,10 +385,7 @@ fn cross_stream_findings_cite_every_line_and_hosts_can_be_given() {
     let report = json_of(&output);
     let finding = &report["findings"][0];
     assert_eq!(finding["code"], "mismatch");
-    assert_eq!(
-        finding["key"],
-        "REQID=a1b2c3d4e5f60001, host=db-01, ACTION=run"
-    );
+    assert_eq!(finding["key"], "REQID=a1b2c3d4e5f60001, host=db-01");
     assert_eq!(finding["related"][0]["line"], 1);
     assert!(finding["related"][0]["file"]
         .as_str()

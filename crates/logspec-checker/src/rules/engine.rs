@@ -174,12 +174,14 @@ impl Engine {
     pub fn finish(&mut self, plan: &Plan, sink: &mut dyn FindingSink) {
         for (rule, run) in plan.rules.iter().zip(&mut self.runs) {
             if let (Err(reason), Some((file, line))) = (&run.params.0, run.unchecked_at.take()) {
-                sink.push(Finding::new(
+                let mut finding = Finding::new(
                     Code::RuleUnchecked,
                     &file,
                     line,
                     format!("{}: not checked: {reason}", rule.id),
-                ));
+                );
+                finding.rule = Some(rule.id.clone());
+                sink.push(finding);
                 continue;
             }
             run.finish(rule, &self.options, &self.kinds_seen, sink);
@@ -590,6 +592,7 @@ impl RuleRun {
                     finding.severity = Severity::Warning;
                 }
                 finding.key = Some(rule.describe_key(key));
+                finding.rule = Some(rule.id.clone());
                 let others: Vec<Cited> = state
                     .cited
                     .iter()

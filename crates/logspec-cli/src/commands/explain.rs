@@ -410,6 +410,13 @@ fn rules_mermaid(spec: &logspec_spec::Spec) -> String {
             let _ = writeln!(out);
         }
         let _ = writeln!(out, "%% {}: {}", rule.id, rule.description);
+        if let Some(fan_out) = &rule.fan_out {
+            let _ = writeln!(
+                out,
+                "%% fan-out: each {} lists members; each {} answers for one, once",
+                fan_out.list.label, fan_out.member.label
+            );
+        }
         let _ = writeln!(out, "stateDiagram-v2");
         let id = |name: &str| name.replace(|c: char| !c.is_ascii_alphanumeric(), "_");
         // A label with a condition carries it on every transition it takes.
