@@ -342,6 +342,10 @@ fn explain_rules_as_text_and_mermaid() {
         text.contains("each dispatch names members in host of HOSTS"),
         "{text}"
     );
+    assert!(
+        text.contains("document section: Dispatcher-Side Actions › renew\n"),
+        "{text}"
+    );
     let mermaid = logspec()
         .args([
             "explain",

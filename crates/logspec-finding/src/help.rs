@@ -172,6 +172,9 @@ impl Code {
                 "Remove the field from the glossary, or document the events that use it."
             }
             Code::NotInSummaryTable => "Add the variant to the document's summary table.",
+            Code::UncheckedStatement => {
+                "Nothing to fix in the spec: no check covers this statement; verify it another way."
+            }
         }
     }
 }

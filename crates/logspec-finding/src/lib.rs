@@ -158,6 +158,8 @@ codes! {
     FieldUnused = "field-unused", Info;
     /// A variant no row of a summary table mentions.
     NotInSummaryTable = "not-in-summary-table", Info;
+    /// A statement of the document that the spec lists as unchecked: logs cannot show it.
+    UncheckedStatement = "unchecked-statement", Info;
 }
 
 impl Serialize for Code {

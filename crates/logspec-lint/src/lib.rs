@@ -14,6 +14,7 @@ mod glossary;
 mod messages;
 mod policies;
 mod tables;
+mod unchecked;
 mod variants;
 
 use logspec_finding::{Code, Excerpt, Finding, Related};
@@ -34,6 +35,7 @@ pub fn lint(loaded: &LoadedSpec) -> Vec<Finding> {
     policies::check(&context, &mut findings);
     messages::check(&context, &mut findings);
     examples::check(&context, &mut findings);
+    unchecked::check(&context, &mut findings);
     findings.sort_by_key(|finding| (finding.line, finding.column, finding.code));
     findings
 }

@@ -192,6 +192,40 @@ fn field_not_in_glossary() {
 }
 
 #[test]
+fn unchecked_statement_lists_each_with_section_and_reason() {
+    let text = format!(
+        "{}unchecked:\n  - statement: A stop follows every start.\n    section: Events › stop\n    reason: The stop may be logged after the capture ends.\n  - statement: Ports are unique per host.\n    section: Events › start\n    reason: Hosts are not named on the line.\n",
+        text(&CLEAN)
+    );
+    let findings = lint_text(&text);
+    assert_eq!(
+        codes(&findings),
+        vec!["unchecked-statement", "unchecked-statement"]
+    );
+    assert_eq!(findings[0].severity, Severity::Info);
+    assert!(
+        findings[0].message.contains("Events › stop")
+            && findings[0].message.contains("A stop follows every start.")
+            && findings[0]
+                .message
+                .contains("The stop may be logged after the capture ends."),
+        "{}",
+        findings[0].message
+    );
+    assert!(findings[1].message.contains("Ports are unique per host."));
+    assert!(findings[0].line < findings[1].line);
+}
+
+#[test]
+fn unchecked_statement_needs_all_three_keys() {
+    let text = format!(
+        "{}unchecked:\n  - statement: A stop follows every start.\n    section: Events › stop\n",
+        text(&CLEAN)
+    );
+    assert!(load_str(&text, "demo.yaml").is_err());
+}
+
+#[test]
 fn field_unused() {
     let text = text(&CLEAN).replace(", {name: NOTE, optional: true}", "");
     let findings = lint_text(&text);

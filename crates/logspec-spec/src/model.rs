@@ -42,6 +42,21 @@ pub struct Spec {
     pub console: Vec<ConsoleSection>,
     #[serde(default)]
     pub policies: Vec<Policy>,
+    /// Statements of the document that logs cannot show, so no check
+    /// covers them; lint lists each, so a user sees what is not covered.
+    #[serde(default)]
+    pub unchecked: Vec<Unchecked>,
+}
+
+/// A statement of the document that no check covers, and why.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Unchecked {
+    /// The statement, in the spec's own words.
+    pub statement: String,
+    /// The document section it comes from.
+    pub section: String,
+    /// Why logs cannot show it.
+    pub reason: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -990,6 +1005,8 @@ impl Spec {
 pub struct Rule {
     pub id: String,
     pub description: String,
+    /// The document section the rule rests on.
+    pub section: Option<String>,
     /// Names of the key's parts, in order, for messages (`[REQID, host]`).
     pub key: Vec<String>,
     pub participants: Vec<Participant>,

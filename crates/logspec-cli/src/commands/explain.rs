@@ -251,6 +251,9 @@ fn rules_text(spec: &logspec_spec::Spec) -> String {
         }
         let _ = writeln!(out, "rule {}", rule.id);
         let _ = writeln!(out, "  {}", rule.description);
+        if let Some(section) = &rule.section {
+            let _ = writeln!(out, "  document section: {section}");
+        }
         let _ = writeln!(
             out,
             "  key: {}",
