@@ -11,6 +11,7 @@ mod inputs;
 mod live;
 mod options;
 mod spec_arg;
+mod suggest;
 
 use clap::{CommandFactory, Parser, Subcommand};
 use std::process::ExitCode;
