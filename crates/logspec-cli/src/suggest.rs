@@ -7,17 +7,30 @@
 /// separator, not so loose that any name of the same length qualifies.
 const THRESHOLD: f64 = 0.8;
 
-/// The known name closest to `typed`, if one is close enough.
+/// Typed names at least this long are also matched by one edit (a letter
+/// added, dropped, changed or two swapped), which Jaro-Winkler undervalues
+/// in short names (`rnu` for `run`).
+const ONE_EDIT_FROM: usize = 3;
+
+/// The known name closest to `typed`, if one is close enough: the fewest
+/// edits away, then the most similar.
 pub fn closest<'a>(typed: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let typed = typed.to_lowercase();
-    let mut best: Option<(f64, &str)> = None;
+    let mut best: Option<(usize, f64, &str)> = None;
     for name in known {
-        let score = strsim::jaro_winkler(&typed, &name.to_lowercase());
-        if score >= THRESHOLD && best.is_none_or(|(top, _)| score > top) {
-            best = Some((score, name));
+        let lower = name.to_lowercase();
+        let similarity = strsim::jaro_winkler(&typed, &lower);
+        let edits = strsim::damerau_levenshtein(&typed, &lower);
+        let close =
+            similarity >= THRESHOLD || (edits <= 1 && typed.chars().count() >= ONE_EDIT_FROM);
+        let better = best.is_none_or(|(fewest, most, _)| {
+            edits < fewest || (edits == fewest && similarity > most)
+        });
+        if close && better {
+            best = Some((edits, similarity, name));
         }
     }
-    best.map(|(_, name)| name)
+    best.map(|(_, _, name)| name)
 }
 
 /// `"; did you mean `NAME`?"` for the closest known name, or nothing: the
@@ -55,6 +68,9 @@ mod tests {
 
     #[test]
     fn the_hint_quotes_the_name() {
-        assert_eq!(did_you_mean("runn", EVENTS), "; did you mean `run`?");
+        assert_eq!(did_you_mean("rnu", EVENTS), "; did you mean `run`?");
+        assert_eq!(closest("lock-acquir", EVENTS), Some("lock-acquire"));
+        // One edit is not enough in a name too short to tell.
+        assert_eq!(closest("ru", ["rx"]), None);
     }
 }

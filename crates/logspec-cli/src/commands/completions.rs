@@ -3,7 +3,6 @@
 //! (clap_complete, clap_mangen), so they cannot drift from the options.
 
 use crate::{suggest, CliError, Verdict};
-use std::io::{self, Write};
 
 #[derive(clap::Args)]
 pub struct CompletionsArgs {
@@ -24,7 +23,8 @@ pub fn completions(args: CompletionsArgs, mut command: clap::Command) -> Result<
     // fails (a closed pipe), where a write error must be an exit status.
     let mut script = Vec::new();
     clap_complete::generate(args.shell, &mut command, "logspec", &mut script);
-    write_out(&script)
+    crate::write_stdout(&script)?;
+    Ok(Verdict::Pass)
 }
 
 pub fn man(args: ManArgs, command: clap::Command) -> Result<Verdict, CliError> {
@@ -57,13 +57,6 @@ pub fn man(args: ManArgs, command: clap::Command) -> Result<Verdict, CliError> {
     clap_mangen::Man::new(page)
         .render(&mut roff)
         .map_err(CliError::Output)?;
-    write_out(&roff)
-}
-
-fn write_out(bytes: &[u8]) -> Result<Verdict, CliError> {
-    let mut out = io::stdout().lock();
-    out.write_all(bytes)
-        .and_then(|()| out.flush())
-        .map_err(CliError::Output)?;
+    crate::write_stdout(&roff)?;
     Ok(Verdict::Pass)
 }
