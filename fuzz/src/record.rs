@@ -167,16 +167,18 @@ impl ArbitraryRecord {
                         !matches!(c, ' ' | '\n' | '\0') && !also.contains(&c)
                     })
                 };
-                // A hostname never ends in ':', which is how a tag is told
-                // from it; a tag name holds no '[', which opens its pid.
+                // A hostname never ends in ':' nor holds "]:", which is how
+                // a tag is told from it (hostnames hold no brackets); a tag name holds no '[', which opens its pid, and
+                // neither tag nor pid holds ':', whose first one ends the tag
+                // (the message may follow it without a space).
                 let hostname = hostname
                     .as_deref()
-                    .map(|text| word(text, &[]).trim_end_matches(':').to_owned())
+                    .map(|text| word(text, &['[', ']']).trim_end_matches(':').to_owned())
                     .filter(|text| !text.is_empty());
-                let tag = non_empty(word(tag, &['[']), "tag");
+                let tag = non_empty(word(tag, &['[', ':']), "tag");
                 let pid = pid
                     .as_deref()
-                    .map(|text| word(text, &['[', ']']))
+                    .map(|text| word(text, &['[', ']', ':']))
                     .filter(|text| !text.is_empty());
                 let line = render::Rfc3164 {
                     priority,
@@ -226,8 +228,12 @@ impl ArbitraryRecord {
                     });
                     non_empty(name.chars().take(32).collect(), "x")
                 };
+                // An SD-ID names one element per message (RFC 5424
+                // §6.3.2): a repeated one is a record the reader refuses.
+                let mut ids = std::collections::HashSet::new();
                 let structured_data: Vec<SdElement> = structured_data
                     .iter()
+                    .filter(|(id, _)| ids.insert(sd_name(id)))
                     .map(|(id, params)| SdElement {
                         id: sd_name(id),
                         params: params

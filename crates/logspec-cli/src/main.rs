@@ -11,6 +11,7 @@ mod inputs;
 mod live;
 mod options;
 mod spec_arg;
+mod suggest;
 
 use clap::{CommandFactory, Parser, Subcommand};
 use std::process::ExitCode;
@@ -76,6 +77,16 @@ pub enum CliError {
     Gen(#[from] logspec_gen::GenError),
     #[error(transparent)]
     Render(#[from] logspec_gen::RenderError),
+}
+
+/// Writes a command's whole output to standard output; a failed write (a
+/// closed pipe, a full disk) is an error, never a panic as `print!` gives.
+pub fn write_stdout(bytes: &[u8]) -> Result<(), CliError> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    out.write_all(bytes)
+        .and_then(|()| out.flush())
+        .map_err(CliError::Output)
 }
 
 /// What a successful run concluded.

@@ -2,7 +2,7 @@
 //! each (`#[command(flatten)]`), so `--spec`, `--report`, `--color` and
 //! `--fail-on` read and behave the same everywhere.
 
-use crate::CliError;
+use crate::{suggest, CliError};
 use logspec_report::{human::HumanOptions, FailOn, ReportFormat};
 use std::collections::HashSet;
 use std::fs::File;
@@ -133,8 +133,9 @@ fn parse_report_target(value: &str) -> Result<ReportTarget, String> {
     let format = ReportFormat::from_name(name).ok_or_else(|| {
         let names: Vec<&str> = ReportFormat::ALL.iter().map(|f| f.name()).collect();
         format!(
-            "unknown report format {name:?} (one of {})",
-            names.join(", ")
+            "unknown report format {name:?} (one of {}){}",
+            names.join(", "),
+            suggest::did_you_mean(name, names.iter().copied())
         )
     })?;
     Ok(ReportTarget { format, file })

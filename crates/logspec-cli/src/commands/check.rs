@@ -3,6 +3,7 @@
 //! shared with `listen` (how records are checked, the gate and the reports
 //! after checking) is here too, defined once.
 
+use crate::commands::explain;
 use crate::inputs::follow::Follow;
 use crate::live::{self, LiveSink};
 use crate::options::{FailOnOption, GateOptions, ReportOptions, SpecOption};
@@ -164,10 +165,11 @@ const REPORTS: &[ReportFormat] = ReportFormat::ALL;
 
 pub fn run(args: Args) -> Result<Verdict, CliError> {
     args.reports.validate("check", REPORTS)?;
-    let loaded = spec_arg::load(args.spec.name()?)?;
+    let spec_name = args.spec.name()?;
+    let loaded = spec_arg::load(spec_name)?;
     let plan = Plan::new(&loaded.spec);
     let options = args.checking.options(&plan)?;
-    let mut collector = collector(&args.gate, &args.checking, &loaded, &plan)?;
+    let mut collector = collector(spec_name, &args.gate, &args.checking, &loaded, &plan)?;
     let files = inputs::expand(&plan, &args.files, &mut collector)?;
     let mut hosts: Vec<(String, String)> = Vec::new();
     for assignment in &args.hosts {
@@ -249,6 +251,7 @@ pub fn run(args: Args) -> Result<Verdict, CliError> {
 /// The collector findings go to, with the gate's baseline loaded and
 /// `--require-events` validated.
 pub fn collector(
+    spec_name: &str,
     gate: &GateOptions,
     checking: &Checking,
     loaded: &LoadedSpec,
@@ -256,10 +259,12 @@ pub fn collector(
 ) -> Result<Collector, CliError> {
     for event in &gate.require_events {
         if loaded.spec.event(event).is_none() {
-            return Err(CliError::Usage(format!(
-                "--require-events names {event:?}, which {} does not document",
-                plan.producer
-            )));
+            return Err(explain::unknown_event(
+                &loaded.spec,
+                spec_name,
+                "--require-events",
+                event,
+            ));
         }
     }
     let mut collector = Collector::new(checking.max_findings);

@@ -1,17 +1,18 @@
 //! `logspec explain`: one event as the spec encodes it, for a person
-//! writing an alert rule or fixing a finding.
+//! writing an alert rule or fixing a finding; without an event, the list
+//! of the spec's events.
 
-use crate::{spec_arg, CliError, Verdict};
+use crate::options::SpecOption;
+use crate::{spec_arg, suggest, CliError, Verdict};
 use logspec_checker::Plan;
 use std::fmt::Write as _;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// Built-in spec name or path to a spec file
-    #[arg(long)]
-    spec: String,
-    /// The event id (the value of the spec's event key, e.g. ACTION)
-    #[arg(required_unless_present = "rules")]
+    #[command(flatten)]
+    spec: SpecOption,
+    /// The event id (the value of the spec's event key, e.g. ACTION);
+    /// without one, the spec's events are listed
     event: Option<String>,
     /// Explain the spec's stream rules instead of an event
     #[arg(long, conflicts_with = "event")]
@@ -28,44 +29,127 @@ enum RulesFormat {
 }
 
 pub fn run(args: Args) -> Result<Verdict, CliError> {
-    let loaded = spec_arg::load(&args.spec)?;
+    let name = args.spec.name()?;
+    let loaded = spec_arg::load(name)?;
     let spec = &loaded.spec;
     if args.rules {
-        print!(
-            "{}",
-            match args.format {
-                RulesFormat::Text => rules_text(spec),
-                RulesFormat::Mermaid => rules_mermaid(spec),
-            }
-        );
+        let text = match args.format {
+            RulesFormat::Text => rules_text(spec),
+            RulesFormat::Mermaid => rules_mermaid(spec),
+        };
+        crate::write_stdout(text.as_bytes())?;
         return Ok(Verdict::Pass);
     }
     let Some(wanted) = args.event else {
-        return Err(CliError::Usage("name an event, or pass --rules".to_owned()));
+        crate::write_stdout(events_list(spec, name).as_bytes())?;
+        return Ok(Verdict::Pass);
     };
-    let args_event = wanted;
     let plan = Plan::new(spec);
-    let (Some(event), Some(event_index)) = (spec.event(&args_event), plan.event_index(&args_event))
-    else {
-        let mut near: Vec<&str> = spec
-            .events
-            .iter()
-            .map(|event| event.id.as_str())
-            .filter(|id| id.contains(args_event.as_str()) || args_event.contains(id))
-            .collect();
-        near.truncate(8);
-        let hint = if near.is_empty() {
-            String::new()
-        } else {
-            format!(" (similar: {})", near.join(", "))
-        };
-        return Err(CliError::Usage(format!(
-            "{} documents no event {:?}{hint}",
-            spec.producer.name, args_event
-        )));
+    let (Some(event), Some(event_index)) = (spec.event(&wanted), plan.event_index(&wanted)) else {
+        return Err(unknown_event(spec, name, "", &wanted));
     };
-    print!("{}", explain(spec, &plan, event_index, event));
+    crate::write_stdout(explain(spec, &plan, event_index, event).as_bytes())?;
     Ok(Verdict::Pass)
+}
+
+/// The usage error for an event id `spec` does not document, with the
+/// closest one it does; `spec_name` is the spec as the user named it,
+/// `option` the option that named the event, if any.
+pub fn unknown_event(
+    spec: &logspec_spec::Spec,
+    spec_name: &str,
+    option: &str,
+    wanted: &str,
+) -> CliError {
+    let ids = spec.events.iter().map(|event| event.id.as_str());
+    let named = if option.is_empty() {
+        String::new()
+    } else {
+        format!("{option}: ")
+    };
+    CliError::Usage(format!(
+        "{named}{} documents no event {wanted:?}{} (`logspec explain --spec {spec_name}` lists them)",
+        spec.producer.name,
+        suggest::did_you_mean(wanted, ids)
+    ))
+}
+
+/// Descriptions in the list are cut to this many characters.
+const SHORT_DESCRIPTION: usize = 72;
+
+/// Every event of `spec`, one per line: id, variants, the levels they are
+/// logged at, and what the event is, in short.
+fn events_list(spec: &logspec_spec::Spec, name: &str) -> String {
+    let mut out = String::new();
+    let events = &spec.events;
+    let _ = writeln!(
+        out,
+        "{} documents {} (`logspec explain --spec {name} EVENT` shows one):",
+        spec.producer.name,
+        count(events.len(), "event")
+    );
+    let rows: Vec<[String; 4]> = events
+        .iter()
+        .map(|event| {
+            let mut levels: Vec<&str> = Vec::new();
+            for variant in &event.variants {
+                let all = std::iter::once(variant.severity.as_str())
+                    .chain(variant.severities.iter().map(String::as_str));
+                for level in all {
+                    if !levels.contains(&level) {
+                        levels.push(level);
+                    }
+                }
+            }
+            let about = event.description.as_deref().unwrap_or(&event.section);
+            [
+                event.id.clone(),
+                count(event.variants.len(), "variant"),
+                levels.join(", "),
+                shorten(about, SHORT_DESCRIPTION),
+            ]
+        })
+        .collect();
+    let width = |column: usize| {
+        rows.iter()
+            .map(|row| row[column].chars().count())
+            .max()
+            .unwrap_or(0)
+    };
+    let widths = [width(0), width(1), width(2)];
+    for [id, variants, levels, about] in &rows {
+        let _ = writeln!(
+            out,
+            "  {id:<w0$}  {variants:<w1$}  {levels:<w2$}  {about}",
+            w0 = widths[0],
+            w1 = widths[1],
+            w2 = widths[2]
+        );
+    }
+    out
+}
+
+fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
+/// `text`'s first line, cut at a word boundary to at most `max`
+/// characters, with `…` where it was cut.
+fn shorten(text: &str, max: usize) -> String {
+    let line = text.lines().next().unwrap_or("").trim();
+    if line.chars().count() <= max {
+        return line.to_owned();
+    }
+    let cut: String = line.chars().take(max - 1).collect();
+    let cut = match cut.rfind(' ') {
+        Some(space) if space > max / 2 => &cut[..space],
+        _ => cut.as_str(),
+    };
+    format!("{}…", cut.trim_end_matches([' ', ',', ';', ':']))
 }
 
 fn explain(
@@ -471,4 +555,28 @@ fn mermaid_text(text: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_descriptions_are_cut_at_a_word() {
+        assert_eq!(shorten("A user logged in.", 72), "A user logged in.");
+        assert_eq!(shorten("first line\nsecond", 72), "first line");
+        assert_eq!(
+            shorten("one two three four five six seven", 20),
+            "one two three four…"
+        );
+        let long = "x".repeat(100);
+        assert_eq!(shorten(&long, 10).chars().count(), 10);
+    }
+
+    #[test]
+    fn counts_agree_with_their_noun() {
+        assert_eq!(count(1, "variant"), "1 variant");
+        assert_eq!(count(3, "variant"), "3 variants");
+        assert_eq!(count(0, "event"), "0 events");
+    }
 }

@@ -18,6 +18,7 @@
 //! its output is checked with the stream rules on. A scenario is built
 //! whole in memory before it is written.
 
+use crate::commands::explain;
 use crate::{spec_arg, CliError, Verdict};
 use logspec_checker::Finding;
 use logspec_gen::render::blank_lines_after;
@@ -82,6 +83,9 @@ pub struct Args {
 pub fn run(args: Args) -> Result<Verdict, CliError> {
     let loaded = spec_arg::load(&args.spec)?;
     let spec = &loaded.spec;
+    if let Some(id) = args.event.as_deref().filter(|id| spec.event(id).is_none()) {
+        return Err(explain::unknown_event(spec, &args.spec, "--event", id));
+    }
     let generator = Generator::new(spec)?;
     let event = args
         .event

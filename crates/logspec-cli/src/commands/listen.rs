@@ -122,7 +122,13 @@ pub fn run(args: Args) -> Result<Verdict, CliError> {
         Rc::clone(&tally),
     );
     let received = Rc::clone(&feed.received);
-    let mut collector = check::collector(&args.gate, &args.checking, &loaded, &plan)?;
+    let mut collector = check::collector(
+        args.spec.name()?,
+        &args.gate,
+        &args.checking,
+        &loaded,
+        &plan,
+    )?;
     let mut checker = Checker::new(&plan, options);
     let (summaries, alignment) = {
         let mut gate = Gate {
