@@ -64,6 +64,11 @@ rules:
       states:
         new: {on: {request: open}}
         open: {accepting: true, on: {reply: open}}
+  - id: replies-counted
+    description: A reply's LAST is at least the number of replies before it (count of a label not yet seen is 0).
+    key: [REQ]
+    participants:
+      - {label: reply, match: [reply], key: [{field: REQ}], require: "record.LAST >= count.reply"}
   - id: reply-within-window
     description: A reply comes within the configured window of its request.
     key: [REQ]
@@ -220,6 +225,23 @@ fn values_related_to_an_earlier_record_of_the_key() {
         "h1 EVENT=reply REQ=r1 HOST=a LAST=5 STATUS=failed",
     ]);
     assert_eq!(of_rule(&other_key, "reply-matches-request"), vec![]);
+}
+
+#[test]
+fn count_of_a_label_not_yet_seen_is_zero() {
+    let kept = check(&[
+        "h1 EVENT=reply REQ=r1 HOST=a LAST=0 STATUS=failed",
+        "h1 EVENT=reply REQ=r1 HOST=b LAST=1 STATUS=failed",
+    ]);
+    assert_eq!(of_rule(&kept, "replies-counted"), vec![]);
+    let broken = check(&[
+        "h1 EVENT=reply REQ=r1 HOST=a LAST=0 STATUS=failed",
+        "h1 EVENT=reply REQ=r1 HOST=b LAST=0 STATUS=failed",
+    ]);
+    assert_eq!(
+        of_rule(&broken, "replies-counted"),
+        vec![(2, "condition-violation")]
+    );
 }
 
 #[test]

@@ -98,6 +98,11 @@ fn closed(id: &str, at: u64) -> String {
 }
 
 fn auth_failed(id: &str, at: u64) -> String {
+    nth_auth_failed(id, at, "1")
+}
+
+/// A failed attempt whose failure count is `count`.
+fn nth_auth_failed(id: &str, at: u64, count: &str) -> String {
     connection(
         "auth.failed",
         id,
@@ -106,7 +111,7 @@ fn auth_failed(id: &str, at: u64) -> String {
             ("login_name", "alice"),
             ("auth_method", "passphrase"),
             ("auth_failure_reason", "wrong password"),
-            ("auth_failure_count", "1"),
+            ("auth_failure_count", count),
         ],
     )
 }
@@ -327,7 +332,7 @@ fn a_failed_authentication_is_resolved() {
     let accepted_later = format!(
         "{}{}{}",
         auth_failed("c1", 0),
-        auth_failed("c1", 1),
+        nth_auth_failed("c1", 1, "2"),
         accepted("c1", 2)
     );
     assert!(codes(&accepted_later).is_empty());

@@ -12,6 +12,9 @@ const FILE: &str = "events-compact.log";
 /// Leaves a default attribute out of an event.
 const ABSENT: &str = "\u{0}absent";
 
+/// Writes an attribute as JSON `null`.
+const NULL: &str = "\u{0}null";
+
 /// The attributes an event carries unless a test says otherwise: values
 /// of one SSH connection, one Uplink session, one workflow and component
 /// run of this node.
@@ -181,7 +184,10 @@ impl Log {
         members.sort();
         let body: Vec<String> = members
             .iter()
-            .map(|(key, value)| format!("{key:?}:{value:?}"))
+            .map(|(key, value)| match value.as_str() {
+                NULL => format!("{key:?}:null"),
+                _ => format!("{key:?}:{value:?}"),
+            })
             .collect();
         self.lines.push(format!("{{{}}}", body.join(",")));
         self
@@ -632,5 +638,343 @@ fn components_are_initiated_only_by_a_local_workflow_controller() {
             .add("workflow.execution.completed", &[])
             .add("component.request.initiated", &[]),
         &[(4, "sequence-violation")],
+    );
+}
+
+// Event Log › Incoming Connection Accepted, Failed To Authenticate,
+// Refused, Closed: every event of one connection (connection_id, "an
+// association id for this connection") gives "the remote IP address of the
+// incoming connection", its port, the server port and the connection type.
+#[test]
+fn every_event_of_a_connection_describes_that_connection() {
+    passes(
+        &starting()
+            .add(FAILED, &[])
+            .add(
+                ACCEPTED,
+                &[("auth_failure_count", "1"), ("remote_node_id", "n-1")],
+            )
+            .add(CLOSED, &[("remote_node_id", "n-1")]),
+    );
+    // A remote node id learnt only by the close is no disagreement.
+    passes(
+        &starting()
+            .add(ACCEPTED, &[])
+            .add(CLOSED, &[("remote_node_id", "n-1")]),
+    );
+    raises(
+        &starting()
+            .add(FAILED, &[])
+            .add(REFUSED, &[("remote_ip", "192.0.2.99")]),
+        &[(3, "condition-violation")],
+    );
+    raises(
+        &starting()
+            .add(ACCEPTED, &[])
+            .add(CLOSED, &[("server_port", "31006")]),
+        &[(3, "condition-violation")],
+    );
+    raises(
+        &starting()
+            .add(ACCEPTED, &[("remote_node_id", "n-1")])
+            .add(CLOSED, &[("remote_node_id", "n-2")]),
+        &[(3, "condition-violation")],
+    );
+}
+
+// Event Log › Incoming Connection Failed To Authenticate / Accepted /
+// Refused, Failure count: "The number of failed authentication/
+// authorization attempts for this connection".
+#[test]
+fn the_failure_count_counts_the_connections_failures() {
+    // Counting the failure itself (1, 2) or not (0, 1): both are counts.
+    passes(
+        &starting()
+            .add(FAILED, &[])
+            .add(FAILED, &[("auth_failure_count", "2")])
+            .add(ACCEPTED, &[("auth_failure_count", "2")]),
+    );
+    passes(
+        &starting()
+            .add(FAILED, &[("auth_failure_count", "0")])
+            .add(FAILED, &[("auth_failure_count", "1")])
+            .add(REFUSED, &[("auth_failure_count", "2")]),
+    );
+    passes(&starting().add(ACCEPTED, &[("auth_failure_count", "0")]));
+    passes(&starting().add(REFUSED, &[("auth_failure_count", NULL)]));
+    raises(
+        &starting()
+            .add(FAILED, &[])
+            .add(FAILED, &[("auth_failure_count", "1")])
+            .add(REFUSED, &[]),
+        &[(3, "condition-violation")],
+    );
+    raises(
+        &starting()
+            .add(FAILED, &[("auth_failure_count", "3")])
+            .add(REFUSED, &[]),
+        &[(2, "condition-violation")],
+    );
+    raises(
+        &starting()
+            .add(FAILED, &[])
+            .add(ACCEPTED, &[("auth_failure_count", "0")]),
+        &[(3, "condition-violation")],
+    );
+    raises(
+        &starting().add(REFUSED, &[("auth_failure_count", "1")]),
+        &[(2, "condition-violation")],
+    );
+}
+
+// Event Log › Incoming Connection Refused: the last login name, failure
+// reason and method are those "used for the last failed authentication/
+// authorization attempt, if applicable".
+#[test]
+fn a_refusal_names_the_last_failed_attempt() {
+    let last = [
+        ("last_login_name", "bob"),
+        ("last_auth_failure_reason", "unknown user"),
+        ("last_auth_method", "private key"),
+    ];
+    let second = [
+        ("login_name", "bob"),
+        ("auth_failure_reason", "unknown user"),
+        ("auth_method", "private key"),
+        ("auth_failure_count", "2"),
+    ];
+    passes(
+        &starting()
+            .add(FAILED, &[])
+            .add(FAILED, &second)
+            .add(REFUSED, &last),
+    );
+    // "If applicable": a refusal may leave them out, or write them null.
+    passes(&starting().add(FAILED, &[]).add(REFUSED, &[]));
+    passes(&starting().add(REFUSED, &[("last_login_name", NULL)]));
+    raises(
+        &starting()
+            .add(FAILED, &[])
+            .add(REFUSED, &[("last_login_name", "bob")]),
+        &[(3, "condition-violation")],
+    );
+    raises(
+        &starting()
+            .add(FAILED, &[])
+            .add(FAILED, &second)
+            .add(REFUSED, &[("last_auth_method", "passphrase")]),
+        &[(4, "condition-violation")],
+    );
+    // An authentication timeout: no attempt, so no last attempt to name.
+    raises(
+        &starting().add(REFUSED, &[("last_auth_failure_reason", "wrong password")]),
+        &[(2, "condition-violation")],
+    );
+}
+
+// Event Log › Incoming Uplink Connection Accepted: the original login name
+// and client id are each "Omitted if equal to the effective" one.
+#[test]
+fn original_names_are_omitted_when_equal_to_the_effective_ones() {
+    passes(&starting().add(ACCEPTED, &[]).add(UPLINK_ACCEPTED, &[]));
+    passes(&starting().add(ACCEPTED, &[]).add(
+        UPLINK_ACCEPTED,
+        &[
+            ("original_login_name", "Alice"),
+            ("original_client_id", "default 2"),
+        ],
+    ));
+    raises(
+        &starting()
+            .add(ACCEPTED, &[])
+            .add(UPLINK_ACCEPTED, &[("original_login_name", "alice")]),
+        &[(3, "condition-violation")],
+    );
+    raises(
+        &starting()
+            .add(ACCEPTED, &[])
+            .add(UPLINK_ACCEPTED, &[("original_client_id", "default")]),
+        &[(3, "condition-violation")],
+    );
+}
+
+// Event Log › Workflow Execution Requested (Request Received), Start
+// timestamp: "On success, the canonical start time ...; OTHERWISE absent".
+#[test]
+fn a_workflow_start_timestamp_is_present_exactly_on_success() {
+    passes(&starting().add("workflow.execution.requested", &[]));
+    passes(&starting().add(
+        "workflow.execution.requested",
+        &[("success", "no"), ("start_ts", ABSENT)],
+    ));
+    passes(&starting().add(
+        "workflow.execution.requested",
+        &[("success", "no"), ("start_ts", NULL)],
+    ));
+    raises(
+        &starting().add("workflow.execution.requested", &[("success", "no")]),
+        &[(2, "condition-violation")],
+    );
+    raises(
+        &starting().add("workflow.execution.requested", &[("start_ts", ABSENT)]),
+        &[(2, "condition-violation")],
+    );
+}
+
+// Event Log › Workflow Execution Requested / Component/Tool Execution
+// Requested: "If controller initialization fails, this event MUST still be
+// logged", so a run initiated here for a controller on this node is
+// requested here before its request completes.
+#[test]
+fn a_local_controller_logs_its_request() {
+    passes(
+        &starting()
+            .add("workflow.request.initiated", &[])
+            .add(
+                "workflow.execution.requested",
+                &[("success", "no"), ("start_ts", ABSENT)],
+            )
+            .add("workflow.request.completed", &[]),
+    );
+    // A remote controller logs its request on its own node.
+    passes(
+        &starting()
+            .add(
+                "workflow.request.initiated",
+                &[("workflow_controller_is_local_node", "no")],
+            )
+            .add("workflow.request.completed", &[]),
+    );
+    raises(
+        &starting()
+            .add("workflow.request.initiated", &[])
+            .add("workflow.request.completed", &[]),
+        &[(3, "condition-violation")],
+    );
+    passes(
+        &starting()
+            .add("workflow.execution.requested", &[])
+            .add("component.request.initiated", &[])
+            .add("component.execution.requested", &[])
+            .add("component.execution.completed", &[])
+            .add("component.request.completed", &[]),
+    );
+    passes(
+        &starting()
+            .add("workflow.execution.requested", &[])
+            .add(
+                "component.request.initiated",
+                &[("execution_controller_is_local_node", "no")],
+            )
+            .add("component.request.completed", &[]),
+    );
+    raises(
+        &starting()
+            .add("workflow.execution.requested", &[])
+            .add("component.request.initiated", &[])
+            .add("component.request.completed", &[]),
+        &[(4, "condition-violation")],
+    );
+}
+
+// Event Log › Component/Tool Execution Initiated (Request Sent): initiated
+// "from the local node, which is always the workflow controller"; a
+// controller whose initialisation failed initiates nothing.
+#[test]
+fn components_are_initiated_only_by_an_initialised_controller() {
+    passes(
+        &starting()
+            .add("workflow.execution.requested", &[])
+            .add("component.request.initiated", &[]),
+    );
+    raises(
+        &starting()
+            .add(
+                "workflow.execution.requested",
+                &[("success", "no"), ("start_ts", ABSENT)],
+            )
+            .add("component.request.initiated", &[]),
+        &[(3, "condition-violation")],
+    );
+}
+
+// Event Log › Network Node Discovered/Named: instance_id is "the persistent
+// part" of the address and session_id "the per-session suffix ... the
+// session id always changes on an instance's restart".
+#[test]
+fn the_local_node_keeps_its_ids_within_a_session_and_changes_its_session_id_on_restart() {
+    let node = "network.node.named";
+    passes(
+        &starting()
+            .add(node, &[])
+            .add(
+                node,
+                &[("logical_sub_node_id", "sub"), ("name", "Lab node A")],
+            )
+            .add(
+                node,
+                &[
+                    ("instance_id", "ffff"),
+                    ("session_id", "s9"),
+                    ("is_local_node", "no"),
+                ],
+            )
+            .add("application.starting", &[])
+            .add(node, &[("session_id", "s2cd")]),
+    );
+    raises(
+        &starting()
+            .add(node, &[])
+            .add(node, &[("session_id", "s2cd"), ("name", "Renamed")]),
+        &[(3, "condition-violation")],
+    );
+    raises(
+        &starting()
+            .add(node, &[])
+            .add("application.starting", &[])
+            .add(node, &[]),
+        &[(4, "condition-violation")],
+    );
+    // Other nodes change their ids as they please.
+    passes(
+        &starting()
+            .add(node, &[("is_local_node", "no")])
+            .add(node, &[("is_local_node", "no"), ("session_id", "s2cd")]),
+    );
+}
+
+// Event Log › Workflow Execution Completed / Workflow Request Completed /
+// Component/Tool Execution Completed / Request Completed: both ends of one
+// run give its final state, and a component run's "canonical end time" and
+// duration.
+#[test]
+fn both_ends_of_a_run_agree() {
+    passes(
+        &starting()
+            .add("workflow.request.initiated", &[])
+            .add("workflow.execution.requested", &[])
+            .add("component.request.initiated", &[])
+            .add("component.execution.requested", &[])
+            .add("component.execution.completed", &[])
+            .add("component.request.completed", &[])
+            .add("workflow.execution.completed", &[])
+            .add("workflow.request.completed", &[]),
+    );
+    raises(
+        &starting()
+            .add("workflow.request.initiated", &[])
+            .add("workflow.execution.requested", &[])
+            .add("workflow.execution.completed", &[])
+            .add("workflow.request.completed", &[("final_state", "FAILED")]),
+        &[(5, "condition-violation")],
+    );
+    raises(
+        &starting()
+            .add("workflow.execution.requested", &[])
+            .add("component.request.initiated", &[])
+            .add("component.execution.requested", &[])
+            .add("component.execution.completed", &[])
+            .add("component.request.completed", &[("duration", "3001")]),
+        &[(6, "condition-violation")],
     );
 }

@@ -144,7 +144,14 @@ pub fn evaluate(plan: &ConditionPlan, record: &StreamRecord, scope: &Scope<'_>) 
     let mut earlier = Vec::new();
     let mut since = Vec::new();
     let mut count = Vec::new();
-    for (label, memory) in scope.labels.iter().zip(scope.memory) {
+    for (index, label) in scope.labels.iter().enumerate() {
+        // `count.L` is 0 for a label the key has not seen; the memory is
+        // empty until the key remembers anything.
+        let memory = scope.memory.get(index).and_then(Option::as_ref);
+        count.push((
+            label.clone(),
+            Value::Int(i64::from(memory.map_or(0, |memory| memory.count))),
+        ));
         let Some(memory) = memory else { continue };
         let values: Vec<(String, Value)> = memory
             .values
@@ -178,7 +185,6 @@ pub fn evaluate(plan: &ConditionPlan, record: &StreamRecord, scope: &Scope<'_>) 
                 since.push((label.clone(), Value::Float(seconds)));
             }
         }
-        count.push((label.clone(), Value::Int(i64::from(memory.count))));
     }
     context.add_variable_from_value("earlier", map(earlier));
     context.add_variable_from_value("since", map(since));
