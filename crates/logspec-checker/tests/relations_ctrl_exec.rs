@@ -546,3 +546,223 @@ fn run_logged_once_per_host_of_a_dispatch() {
         ]
     );
 }
+
+/// Rotation Actions › cert-renewal-start: emitted "when the cert expiry
+/// check finds the cert within the renewal threshold", with the days left
+/// "at the point rotation was triggered".
+#[test]
+fn renewal_starts_from_a_check_within_the_threshold() {
+    assert_clean(&[(
+        "r.log",
+        &rotation(&[
+            "ACTION=cert-check DAYS_LEFT=120 THRESHOLD=90",
+            CERT_CHECK,
+            RENEWAL_START,
+            ROTATED,
+        ]),
+    )]);
+    // The check found the cert outside the threshold.
+    assert_eq!(
+        check(&[(
+            "r.log",
+            &rotation(&[
+                "ACTION=cert-check DAYS_LEFT=120 THRESHOLD=90",
+                "ACTION=cert-renewal-start DAYS_LEFT=120",
+                ROTATED,
+            ]),
+        )]),
+        vec![at("r.log", 2, "condition-violation")]
+    );
+    // Days left other than the check's.
+    assert_eq!(
+        check(&[(
+            "r.log",
+            &rotation(&[
+                CERT_CHECK,
+                "ACTION=cert-renewal-start DAYS_LEFT=80",
+                ROTATED
+            ]),
+        )]),
+        vec![at("r.log", 2, "condition-violation")]
+    );
+    // No check at all.
+    assert_eq!(
+        check(&[("r.log", &rotation(&[RENEWAL_START, ROTATED]))]),
+        vec![at("r.log", 1, "condition-violation")]
+    );
+}
+
+/// Rotation Actions › cert-rotated, serial-broadcast, serial-retire: the
+/// rotation writes the new cert and marks AGENTS agents pending; the
+/// broadcast sends "the serial being broadcast" (the new one) to pending
+/// agents, and serial-retire removes "the previous serial".
+#[test]
+fn broadcast_and_retire_carry_the_rotations_serials() {
+    assert_clean(&[(
+        "r.log",
+        &rotation(&[
+            ROTATED,
+            BROADCAST,
+            &confirmed("web-01"),
+            &broadcast_fail("db-01"),
+            "ACTION=serial-broadcast HOSTS=db-01 SERIAL=0a1b2c3d DISPATCHER=ctrl-exec-primary",
+            &confirmed("db-01"),
+            RETIRE,
+        ]),
+    )]);
+    assert_eq!(
+        check(&[(
+            "r.log",
+            &rotation(&[
+                ROTATED,
+                "ACTION=serial-broadcast HOSTS=web-01,db-01 SERIAL=09abcdef DISPATCHER=ctrl-exec-primary",
+            ]),
+        )]),
+        vec![at("r.log", 2, "condition-violation")]
+    );
+    assert_eq!(
+        check(&[(
+            "r.log",
+            &rotation(&[
+                ROTATED,
+                "ACTION=serial-broadcast HOSTS=web-01,db-01,db-02 SERIAL=0a1b2c3d DISPATCHER=ctrl-exec-primary",
+            ]),
+        )]),
+        vec![at("r.log", 2, "condition-violation")]
+    );
+    assert_eq!(
+        check(&[(
+            "r.log",
+            &rotation(&[
+                ROTATED,
+                BROADCAST,
+                &confirmed("web-01"),
+                &confirmed("db-01"),
+                "ACTION=serial-retire HOSTS=web-01,db-01 SERIAL=0a1b2c3d",
+            ]),
+        )]),
+        vec![at("r.log", 5, "condition-violation")]
+    );
+}
+
+const RESULT_DENY: &str =
+    "ACTION=result-deny PEER=10.0.0.2 DISPATCHER=ctrl-exec-secondary REQID=? REASON=not-owner";
+
+/// Agent-Side Actions › result-deny: a dispatcher asked for "an async run it
+/// does not own"; the store is "partitioned by owner", the dispatcher id.
+#[test]
+fn result_deny_is_for_another_dispatchers_run() {
+    assert_clean(&[(
+        "a.log",
+        &agent("db-01", 0, &[with(AGENT_RUN, R1), with(RESULT_DENY, R1)]),
+    )]);
+    assert_clean(&[(
+        "a.log",
+        &agent("db-01", 0, &[with(RESULT_DENY, R1), with(AGENT_RUN, R1)]),
+    )]);
+    let own = with(RESULT_DENY, R1).replace("ctrl-exec-secondary", "ctrl-exec-primary");
+    assert_eq!(
+        check(&[(
+            "a.log",
+            &agent("db-01", 0, &[with(AGENT_RUN, R1), own.clone()])
+        )]),
+        vec![at("a.log", 2, "condition-violation")]
+    );
+    assert_eq!(
+        check(&[("a.log", &agent("db-01", 0, &[own, with(AGENT_RUN, R1)]))]),
+        vec![at("a.log", 2, "condition-violation")]
+    );
+}
+
+/// Agent-Side Actions › rate-block: "One entry is logged when the threshold
+/// is first crossed; subsequent connections from the same IP during the
+/// block window are silently dropped"; block lengths are configuration
+/// (rate_limit_volume, rate_limit_probe), given as rule parameters.
+#[test]
+fn a_rate_block_is_logged_once_per_block_window() {
+    use logspec_checker::rules::EngineOptions;
+    use logspec_checker::CheckOptions;
+    let with_params = |text: &str| {
+        let options = CheckOptions {
+            rules: EngineOptions {
+                params: vec![
+                    ("volume_block".to_owned(), "5m".to_owned()),
+                    ("probe_block".to_owned(), "1h".to_owned()),
+                ],
+                ..EngineOptions::default()
+            },
+            ..CheckOptions::default()
+        };
+        common::located(
+            &common::run(
+                common::shared_plan("ctrl-exec"),
+                &[("a.log", text)],
+                options,
+            )
+            .0,
+        )
+    };
+    const BLOCK: &str = "ACTION=rate-block PEER=10.0.0.1 REASON=volume";
+    const TLS: &str = "ACTION=tls-failure PEER=10.0.0.1 REASON=\"SSL accept attempt failed\"";
+    let blocked_twice = agent("db-01", 0, &[BLOCK, BLOCK]);
+    // Six minutes later the five-minute block is over.
+    let later = format!(
+        "{}{}",
+        agent("db-01", 0, &[BLOCK]),
+        agent("db-01", 360, &[TLS, BLOCK])
+    );
+    assert_eq!(with_params(&later), vec![]);
+    // Another source, an eviction or a restart in between: no finding.
+    let other = agent(
+        "db-01",
+        0,
+        &[BLOCK, "ACTION=rate-block PEER=10.0.0.9 REASON=volume"],
+    );
+    assert_eq!(with_params(&other), vec![]);
+    let evicted = agent("db-01", 0, &[BLOCK, "ACTION=rate-evict COUNT=1000", BLOCK]);
+    assert_eq!(with_params(&evicted), vec![]);
+    let restarted = agent("db-01", 0, &[BLOCK, "ACTION=start PORT=7443", TLS]);
+    assert_eq!(with_params(&restarted), vec![]);
+    assert_eq!(
+        with_params(&blocked_twice),
+        vec![at("a.log", 2, "condition-violation")]
+    );
+    let probe = agent(
+        "db-01",
+        0,
+        &["ACTION=rate-block PEER=10.0.0.1 REASON=probe"],
+    ) + &agent("db-01", 600, &[TLS]);
+    assert_eq!(
+        with_params(&probe),
+        vec![at("a.log", 2, "condition-violation")]
+    );
+    // Without the block lengths the rule says once that it did not run.
+    assert_eq!(
+        check(&[("a.log", &blocked_twice)]),
+        vec![at("a.log", 1, "rule-unchecked")]
+    );
+}
+
+/// Agent-Side Actions › accept-fatal: "A fatal accept error causes the
+/// agent's main loop to exit", so that process logs nothing more; a new
+/// process with the same pid logs its start first.
+#[test]
+fn nothing_follows_accept_fatal_in_its_process() {
+    const FATAL: &str = "ACTION=accept-fatal PEER=unknown REASON=\"Bad file descriptor\"";
+    assert_clean(&[(
+        "a.log",
+        &agent(
+            "db-01",
+            0,
+            &[FATAL, "ACTION=start PORT=7443", &with(AGENT_PING, R1)],
+        ),
+    )]);
+    // Another process (pid 5151) of the same host goes on.
+    let other = agent("db-01", 0, &[FATAL])
+        + &agent("db-01", 1, &[with(AGENT_PING, R1)]).replace("[4242]", "[5151]");
+    assert_clean(&[("a.log", &other)]);
+    assert_eq!(
+        check(&[("a.log", &agent("db-01", 0, &[FATAL, &with(AGENT_PING, R1)]))]),
+        vec![at("a.log", 2, "sequence-violation")]
+    );
+}

@@ -8,8 +8,22 @@ use serde_json::Value;
 
 #[test]
 fn bundled_example_passes_with_exit_0() {
+    // Without the agent's rate-limit block lengths (configuration), the
+    // rule that needs them says once that it did not run.
     let output = run(logspec()
         .args(["check", "--spec", "ctrl-exec", "--report", "json"])
+        .arg(repo_file("spec/examples/ctrl-exec.log")));
+    assert_eq!(output.status.code(), Some(0));
+    let report = json_of(&output);
+    let codes: Vec<_> = report["findings"]
+        .as_array()
+        .map(|findings| findings.iter().map(|f| f["code"].clone()).collect())
+        .unwrap_or_default();
+    assert_eq!(codes, vec![Value::from("rule-unchecked")], "{report}");
+    // With them (the documented defaults), nothing at all.
+    let output = run(logspec()
+        .args(["check", "--spec", "ctrl-exec", "--report", "json"])
+        .args(["--param", "volume_block=5m", "--param", "probe_block=1h"])
         .arg(repo_file("spec/examples/ctrl-exec.log")));
     assert_eq!(output.status.code(), Some(0));
     let report = json_of(&output);
@@ -332,7 +346,7 @@ fn explain_rules_as_text_and_mermaid() {
         .output()
         .unwrap_or_else(|error| panic!("{error}"));
     let mermaid = String::from_utf8_lossy(&mermaid.stdout);
-    assert_eq!(mermaid.matches("stateDiagram-v2").count(), 16, "{mermaid}");
+    assert_eq!(mermaid.matches("stateDiagram-v2").count(), 21, "{mermaid}");
     assert!(
         mermaid.contains("    awaiting_agent --> paired: agent"),
         "{mermaid}"

@@ -51,6 +51,7 @@ fn gzip_and_zstd_are_read_by_content_whatever_the_name() {
         write(&path, bytes);
         let output = run(logspec()
             .args(["check", "--spec", "ctrl-exec", "--report", "json"])
+            .args(["--param", "volume_block=5m", "--param", "probe_block=1h"])
             .arg(&path));
         let report = json_of(&output);
         assert_eq!(output.status.code(), Some(0), "{name}: {report:#}");
