@@ -6,7 +6,8 @@
 use crate::commands::explain;
 use crate::inputs::follow::Follow;
 use crate::live::{self, LiveSink};
-use crate::options::{FailOnOption, GateOptions, ReportOptions, SpecOption};
+use crate::options::{FailOnOption, GateOptions, ProgressOption, ReportOptions, SpecOption};
+use crate::progress::Progress;
 use crate::{inputs, spec_arg, CliError, Verdict};
 use clap::ValueEnum;
 use logspec_checker::rules::EngineOptions;
@@ -35,6 +36,8 @@ pub struct Args {
     gate: GateOptions,
     #[command(flatten)]
     checking: Checking,
+    #[command(flatten)]
+    progress: ProgressOption,
     /// The host an input's records come from when its lines name none
     /// (bare payloads, journald without _HOSTNAME): FILE=HOST, repeatable
     #[arg(long = "host", value_name = "FILE=HOST")]
@@ -208,7 +211,10 @@ pub fn run(args: Args) -> Result<Verdict, CliError> {
             }
             None => {
                 let inputs::Opened { pool, inputs } = inputs::open(&files, &hosts)?;
+                pool.borrow_mut().progress = Progress::on_stderr(&args.progress, &files);
                 let checked = checker.check_inputs(inputs, &mut sink).map_err(failed)?;
+                // Cleared before anything else is written.
+                pool.borrow_mut().progress = None;
                 inputs::report_damage(&pool, &mut sink);
                 checked
             }
