@@ -308,7 +308,26 @@ impl Plan {
                 .iter()
                 .chain(rule.agree_truncated.keys())
                 .map(String::as_str);
-            for field in key_fields.chain(agreed) {
+            let read = rule.participants.iter().flat_map(|participant| {
+                participant
+                    .require
+                    .iter()
+                    .flat_map(|condition| condition.uses.iter())
+                    .filter_map(|used| match &used.name {
+                        Some(logspec_spec::condition::Name::Record(field))
+                        | Some(logspec_spec::condition::Name::Earlier(_, Some(field))) => {
+                            Some(field.as_str())
+                        }
+                        _ => None,
+                    })
+            });
+            let fanned = rule.fan_out.iter().flat_map(|fan_out| {
+                [&fan_out.list.field, &fan_out.member.field]
+                    .into_iter()
+                    .flatten()
+                    .map(String::as_str)
+            });
+            for field in key_fields.chain(agreed).chain(read).chain(fanned) {
                 if !rule_fields.iter().any(|known| &**known == field) {
                     rule_fields.push(Arc::from(field));
                 }

@@ -129,7 +129,7 @@ impl<'p> Checker<'p> {
     pub fn new(plan: &'p Plan, options: CheckOptions) -> Checker<'p> {
         Checker {
             plan,
-            engine: Engine::new(plan, options.rules),
+            engine: Engine::new(plan, options.rules.clone()),
             options,
             coverage: Coverage::new(plan),
             scratch: Scratch::default(),
@@ -1100,6 +1100,8 @@ impl CursorState {
                     variant: classification.variant,
                     host: head.envelope.hostname.clone().or_else(|| self.host.clone()),
                     tag: head.envelope.tag.clone(),
+                    pid: head.envelope.pid.clone(),
+                    at,
                     values: plan
                         .rule_fields
                         .iter()

@@ -262,7 +262,7 @@ fn partial_windows_warn_instead_of_failing() {
         partial: true,
         ..EngineOptions::default()
     };
-    let (open_end, _) = run_with(&ctrl_exec(), &[("r.log", starting, None)], partial);
+    let (open_end, _) = run_with(&ctrl_exec(), &[("r.log", starting, None)], partial.clone());
     assert_eq!(
         rule_codes(&open_end),
         vec![("r.log".to_owned(), 1, "incomplete")]
@@ -324,6 +324,7 @@ fn a_million_keys_stay_under_the_cap_and_eviction_is_reported() {
         EngineOptions {
             partial: false,
             max_open_keys: cap,
+            ..EngineOptions::default()
         },
     );
     let renew = plan
@@ -346,12 +347,11 @@ fn a_million_keys_stay_under_the_cap_and_eviction_is_reported() {
             line: n + 1,
             event: renew,
             variant: 0,
-            host: None,
-            tag: None,
             values: vec![
                 (Arc::clone(&reqid), format!("{n:016x}")),
                 (Arc::clone(&target), "web-01:7443".to_owned()),
             ],
+            ..StreamRecord::default()
         };
         engine.observe(&plan, &record, &mut sink);
         // renewal-follows-successful-ping holds one more key: the one TARGET.
@@ -453,4 +453,24 @@ fn uniqueness_and_session_reset() {
         EngineOptions::default(),
     );
     assert!(new_session.is_empty(), "{new_session:#?}");
+}
+
+#[test]
+fn a_ping_reply_does_not_stand_in_for_a_run() {
+    let dispatcher = "Mar 13 12:00:03 ctl ctrl-exec[1]: ACTION=run SCRIPT=backup TARGET=db-01:7443 EXIT=0 RTT=1203ms REQID=a1b2c3d4e5f60001\n";
+    let ping = "Mar 13 12:00:02 db-01 ctrl-exec-agent[9]: ACTION=ping PEER=10.0.0.1 DISPATCHER=primary REQID=a1b2c3d4e5f60001\n";
+    let mut found = check(&[("d.log", dispatcher, None), ("a1.log", ping, None)]);
+    found.sort();
+    assert_eq!(
+        found,
+        vec![
+            ("a1.log".to_owned(), 1, "unpaired"),
+            ("d.log".to_owned(), 1, "unpaired")
+        ]
+    );
+    let run = AGENT_1;
+    assert_eq!(
+        check(&[("d.log", dispatcher, None), ("a1.log", run, None)]),
+        vec![]
+    );
 }

@@ -313,6 +313,10 @@ fn explain_rules_as_text_and_mermaid() {
     assert!(text.contains("rule agent-answers-dispatcher"), "{text}");
     assert!(text.contains("awaiting-agent: agent → paired"), "{text}");
     assert!(
+        text.contains("each dispatch names members in host of HOSTS"),
+        "{text}"
+    );
+    assert!(
         text.contains("document section: Dispatcher-Side Actions › renew\n"),
         "{text}"
     );
@@ -328,7 +332,7 @@ fn explain_rules_as_text_and_mermaid() {
         .output()
         .unwrap_or_else(|error| panic!("{error}"));
     let mermaid = String::from_utf8_lossy(&mermaid.stdout);
-    assert_eq!(mermaid.matches("stateDiagram-v2").count(), 15, "{mermaid}");
+    assert_eq!(mermaid.matches("stateDiagram-v2").count(), 16, "{mermaid}");
     assert!(
         mermaid.contains("    awaiting_agent --> paired: agent"),
         "{mermaid}"
@@ -578,4 +582,99 @@ fn every_format_a_spec_declares_can_be_named() {
         assert_eq!(report["inputs"][0]["format"], format);
         assert_eq!(report["inputs"][0]["detected"], false);
     }
+}
+
+/// ctrl-exec as deployed with dispatcher and agent on one machine: the
+/// registry names it `vm`, the dispatcher addresses it at 127.0.0.1.
+const ONE_MACHINE: &str = "\
+Mar 13 12:00:01 vm ctrl-exec[4100]: ACTION=lock-acquire HOST=vm SCRIPT=backup
+Mar 13 12:00:01 vm ctrl-exec[4100]: ACTION=dispatch SCRIPT=backup HOSTS=vm REQID=a1b2c3d4e5f60001
+Mar 13 12:00:02 vm ctrl-exec-agent[900]: ACTION=run SCRIPT=backup EXIT=0 PEER=127.0.0.1 DISPATCHER=ctrl-exec-primary REQID=a1b2c3d4e5f60001
+Mar 13 12:00:02 vm ctrl-exec[4100]: ACTION=run SCRIPT=backup TARGET=127.0.0.1:7443 EXIT=0 RTT=35ms REQID=a1b2c3d4e5f60001
+Mar 13 12:00:02 vm ctrl-exec[4100]: ACTION=lock-release HOSTS=vm SCRIPT=backup
+";
+
+fn check_stdin(input: &str, extra: &[&str]) -> std::process::Output {
+    run(logspec()
+        .args(["check", "--spec", "ctrl-exec", "--report", "json"])
+        .args(extra)
+        .arg("-")
+        .write_stdin(input.to_owned()))
+}
+
+fn finding_codes(output: &std::process::Output) -> Vec<(u64, String)> {
+    json_of(output)["findings"]
+        .as_array()
+        .map(|findings| {
+            findings
+                .iter()
+                .map(|f| {
+                    (
+                        f["line"].as_u64().unwrap_or(0),
+                        f["code"].as_str().unwrap_or("").to_owned(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn a_dispatcher_addressing_its_agent_by_address_checks_clean() {
+    let clean = check_stdin(ONE_MACHINE, &[]);
+    assert_eq!(finding_codes(&clean), vec![]);
+    assert_eq!(clean.status.code(), Some(0));
+    // Two hosts listed, one run: the dispatch is unfinished.
+    let two_hosts = ONE_MACHINE.replace("HOSTS=vm REQID", "HOSTS=vm,db-01 REQID");
+    let output = check_stdin(&two_hosts, &[]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(finding_codes(&output), vec![(2, "incomplete".to_owned())]);
+    // Names that can be matched: the run went to a host the mapping knows
+    // and the dispatch did not list.
+    let elsewhere = ONE_MACHINE.replace("TARGET=127.0.0.1:7443", "TARGET=10.0.0.7:7443");
+    let output = check_stdin(&elsewhere, &["--host-alias", "db-03=10.0.0.7"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(finding_codes(&output).contains(&(4, "sequence-violation".to_owned())));
+    // Unmapped, the same address stands for `vm`.
+    assert_eq!(finding_codes(&check_stdin(&elsewhere, &[])), vec![]);
+    // The same mapping from a hosts file; a malformed one is a usage error.
+    let dir = tempfile::tempdir().unwrap_or_else(|error| panic!("{error}"));
+    let hosts = dir.path().join("hosts");
+    std::fs::write(&hosts, "# fleet\n10.0.0.7 db-03 db-03.lan\n")
+        .unwrap_or_else(|error| panic!("{error}"));
+    let hosts = hosts.display().to_string();
+    let output = check_stdin(&elsewhere, &["--hosts-file", &hosts]);
+    assert!(finding_codes(&output).contains(&(4, "sequence-violation".to_owned())));
+    std::fs::write(dir.path().join("bad"), "db-03 10.0.0.7\n")
+        .unwrap_or_else(|error| panic!("{error}"));
+    let bad = dir.path().join("bad").display().to_string();
+    assert_eq!(
+        check_stdin(ONE_MACHINE, &["--hosts-file", &bad])
+            .status
+            .code(),
+        Some(2)
+    );
+    // The agent's run line is missing: the loopback TARGET names this
+    // machine, whose agent log is given (it logged its start).
+    let unanswered = ONE_MACHINE.replace(
+        "ACTION=run SCRIPT=backup EXIT=0 PEER=127.0.0.1 DISPATCHER=ctrl-exec-primary REQID=a1b2c3d4e5f60001",
+        "ACTION=start PORT=7443",
+    );
+    assert_eq!(
+        finding_codes(&check_stdin(&unanswered, &[])),
+        vec![(4, "unpaired".to_owned())]
+    );
+}
+
+#[test]
+fn rule_parameters_are_checked_on_the_command_line() {
+    let output = check_stdin(ONE_MACHINE, &["--param", "no_such_window=5m"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("no rule of ctrl-exec has this parameter")
+    );
+    assert_eq!(
+        check_stdin(ONE_MACHINE, &["--param", "oops"]).status.code(),
+        Some(2)
+    );
 }

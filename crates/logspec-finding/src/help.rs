@@ -117,6 +117,19 @@ impl Code {
             Code::Mismatch => {
                 "Correlated records must carry the same value: find which side logs it wrong."
             }
+            Code::ConditionViolation => {
+                "The record breaks a relation the document states (the message names the \
+                 condition and the values it read): fix the producer, or the spec if it misreads \
+                 the document."
+            }
+            Code::ConditionError => {
+                "The condition reads a value this record lacks or writes malformed: fix the \
+                 record (see its per-record findings), or guard the condition with has()."
+            }
+            Code::RuleUnchecked => {
+                "The rule needs a value the document leaves to configuration: give it with \
+                 --param NAME=VALUE to have the rule checked."
+            }
             Code::DuplicateKey => {
                 "The key must be unique: make the producer generate a fresh one each time."
             }

@@ -118,6 +118,12 @@ codes! {
     DuplicateKey = "duplicate-key", Error;
     /// A lifecycle left unfinished at the end of the input.
     Incomplete = "incomplete", Error;
+    /// A record does not meet a stream rule's condition (a value it must relate to, in itself or to an earlier record of its key).
+    ConditionViolation = "condition-violation", Error;
+    /// A stream rule's condition could not be evaluated on a record (a field it reads is absent, or has another type).
+    ConditionError = "condition-error", Warning;
+    /// A stream rule was not run: a parameter it needs (a window's length) is not set; reported once.
+    RuleUnchecked = "rule-unchecked", Info;
     /// Timestamps went backwards within one input.
     TimestampRegression = "timestamp-regression", Warning;
     /// Open keys were dropped at the memory cap, so some lifecycles went unchecked.

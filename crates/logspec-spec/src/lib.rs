@@ -13,6 +13,7 @@
 //! which is why [`locate`] keeps a map from data paths to YAML positions.
 
 pub mod builtin;
+pub mod condition;
 mod entries;
 pub mod load;
 pub mod locate;

@@ -127,10 +127,16 @@ pub fn load_str(text: &str, origin: &str) -> Result<LoadedSpec, LoadError> {
 
     let problems: Vec<SpecProblem> = validate::references(&spec)
         .into_iter()
-        .map(|(pointer, message)| SpecProblem {
-            location: locations.find(&pointer),
-            pointer,
-            message,
+        .map(|problem| {
+            let mut location = locations.find(&problem.pointer);
+            if let Some((scalar, offset)) = &problem.within {
+                location = within_scalar(text, location, scalar, *offset);
+            }
+            SpecProblem {
+                location,
+                pointer: problem.pointer,
+                message: problem.message,
+            }
         })
         .collect();
     if !problems.is_empty() {
@@ -142,6 +148,36 @@ pub fn load_str(text: &str, origin: &str) -> Result<LoadedSpec, LoadError> {
         text: text.to_owned(),
         locations,
     })
+}
+
+/// The location of byte `offset` of `scalar`, a one-line scalar written at
+/// `start` (plain or quoted); `start` itself when the text there is not the
+/// scalar as written (escapes, folding).
+fn within_scalar(text: &str, start: Location, scalar: &str, offset: usize) -> Location {
+    let Some(line) = text
+        .lines()
+        .flat_map(|line| line.split('\r'))
+        .nth(start.line.saturating_sub(1))
+    else {
+        return start;
+    };
+    let Some(at) = line
+        .char_indices()
+        .nth(start.column.saturating_sub(1))
+        .map(|(byte, _)| byte)
+    else {
+        return start;
+    };
+    let rest = &line[at..];
+    let quoted = rest.starts_with(['"', '\'']);
+    let body = if quoted { &rest[1..] } else { rest };
+    match (body.starts_with(scalar), scalar.get(..offset)) {
+        (true, Some(before)) => Location {
+            line: start.line,
+            column: start.column + usize::from(quoted) + before.chars().count(),
+        },
+        _ => start,
+    }
 }
 
 fn yaml_problem(error: &serde_saphyr::Error) -> SpecProblem {

@@ -9,6 +9,8 @@ use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 use std::fmt;
 
+pub use crate::condition::Condition;
+
 /// One producer's logging reference, as a machine-readable spec.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Spec {
@@ -1008,7 +1010,14 @@ pub struct Rule {
     /// Names of the key's parts, in order, for messages (`[REQID, host]`).
     pub key: Vec<String>,
     pub participants: Vec<Participant>,
-    pub lifecycle: Lifecycle,
+    /// The automaton; without one, every participant may appear any number
+    /// of times in any order (a rule of conditions only).
+    pub lifecycle: Option<Lifecycle>,
+    /// Parameters the user sets (`--param NAME=VALUE`), for what the
+    /// document leaves to configuration (a window's length). A rule with a
+    /// parameter left unset is reported unchecked, not run.
+    #[serde(default)]
+    pub params: IndexMap<String, RuleParam>,
     /// Fields every record of one key must agree on when they carry them.
     #[serde(default)]
     pub agree: Vec<String>,
@@ -1029,7 +1038,49 @@ pub struct Rule {
     /// Events that end every open lifecycle of this rule (a restart).
     #[serde(default)]
     pub reset_on: Vec<String>,
+    /// A record that lists members (hosts) under this rule's key, and the
+    /// records that answer for one member each.
+    pub fan_out: Option<FanOut>,
 }
+
+/// Fan-out under one key: `list` names the members, each `member` record
+/// answers for one; once per member, all of them, none outside the list.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FanOut {
+    pub list: FanOutSide,
+    pub member: FanOutSide,
+}
+
+/// A participant label and where its records name members.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FanOutSide {
+    pub label: String,
+    pub field: Option<String>,
+    pub envelope: Option<EnvelopeValue>,
+    /// `host`: members are hosts, compared as host names (a loopback
+    /// address is the writing machine; `--host-alias` maps names), and an
+    /// answer naming no listed host may stand for one under another name.
+    pub part: Option<FieldPart>,
+}
+
+impl FanOutSide {
+    /// The side as a key extractor (`each` element of a list).
+    pub fn key_part(&self, each: bool) -> KeyPart {
+        KeyPart {
+            field: self.field.clone(),
+            envelope: self.envelope,
+            part: self.part,
+            each,
+            capture: None,
+            default: None,
+        }
+    }
+}
+
+/// `match: ["*"]`: every event no other participant of the rule matches.
+pub const WILDCARD: &str = "*";
 
 /// Records that take part in a rule, how their key is derived, and the
 /// label their transitions carry.
@@ -1041,6 +1092,27 @@ pub struct Participant {
     pub matches: Vec<String>,
     /// One extractor per key part.
     pub key: Vec<KeyPart>,
+    /// A condition (CEL) every record of this participant must meet; a
+    /// record that does not raises `condition-violation`.
+    pub require: Option<Condition>,
+}
+
+/// A rule parameter: what it stands for and the type of its value.
+#[derive(Debug, Clone, Deserialize)]
+pub struct RuleParam {
+    #[serde(rename = "type")]
+    pub kind: ParamType,
+    pub description: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ParamType {
+    /// A duration (`90s`, `5m`, `1.5h`); conditions see seconds.
+    Duration,
+    Integer,
+    Number,
+    String,
 }
 
 /// Where one part of a correlation key comes from.
@@ -1057,8 +1129,28 @@ pub struct KeyPart {
     /// For a list field: one key per element.
     #[serde(default)]
     pub each: bool,
+    /// Takes the first capture group of this regular expression (searched
+    /// anywhere in the value); a value it does not match has no key.
+    pub capture: Option<Capture>,
     /// Used when the value is absent, instead of leaving the record out.
     pub default: Option<String>,
+}
+
+/// A compiled regular expression with one capture group.
+#[derive(Debug, Clone)]
+pub struct Capture(pub regex::Regex);
+
+impl<'de> Deserialize<'de> for Capture {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let source = String::deserialize(deserializer)?;
+        let regex = regex::Regex::new(&source).map_err(de::Error::custom)?;
+        if regex.captures_len() < 2 {
+            return Err(de::Error::custom(format!(
+                "`{source}` has no capture group: put the part to keep in (…)"
+            )));
+        }
+        Ok(Capture(regex))
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -1068,6 +1160,10 @@ pub enum EnvelopeValue {
     Host,
     /// Syslog tag or journald `SYSLOG_IDENTIFIER`.
     Tag,
+    /// Syslog PROCID (`tag[pid]`) or journald `_PID`.
+    Pid,
+    /// The path of the input the record was read from.
+    File,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]

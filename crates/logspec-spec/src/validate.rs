@@ -1,22 +1,35 @@
 //! Checks the schema cannot express: names must be unique and every
 //! reference (field, severity, emitter, summary item) must resolve.
 
+use crate::condition::{Condition, Name, FUNCTIONS, SOURCE_NAMES};
 use crate::locate::pointer;
-use crate::model::{Spec, ValueKind, ValueSpec};
+use crate::model::{Spec, ValueKind, ValueSpec, WILDCARD};
 use std::collections::HashSet;
 
-/// Broken references found so far, as (JSON pointer, message).
+/// A broken reference: the node it is in, and for a name inside an
+/// expression, the scalar's text and the name's byte offset in it.
+pub struct Problem {
+    pub pointer: String,
+    pub message: String,
+    pub within: Option<(String, usize)>,
+}
+
+/// Broken references found so far.
 #[derive(Default)]
-struct Problems(Vec<(String, String)>);
+struct Problems(Vec<Problem>);
 
 impl Problems {
     fn add<S: AsRef<str>>(&mut self, segments: &[S], message: String) {
-        self.0.push((pointer(segments), message));
+        self.0.push(Problem {
+            pointer: pointer(segments),
+            message,
+            within: None,
+        });
     }
 }
 
-/// Every broken reference in `spec`, as (JSON pointer, message).
-pub fn references(spec: &Spec) -> Vec<(String, String)> {
+/// Every broken reference in `spec`.
+pub fn references(spec: &Spec) -> Vec<Problem> {
     let mut problems = Problems::default();
     let level_names: Vec<&str> = spec
         .severity
@@ -207,21 +220,21 @@ pub fn references(spec: &Spec) -> Vec<(String, String)> {
 
 fn rule_references(spec: &Spec, index: usize, rule: &crate::model::Rule, problems: &mut Problems) {
     let at_rule = index.to_string();
+    let within = std::cell::RefCell::new(Vec::new());
     let mut add = |tail: &[&str], message: String| {
         let mut segments = vec!["rules", at_rule.as_str()];
         segments.extend_from_slice(tail);
         problems.add(&segments, format!("rule `{}`: {message}", rule.id));
     };
-    let states = &rule.lifecycle.states;
-    if !states.contains_key(&rule.lifecycle.start) {
-        add(
-            &["lifecycle", "start"],
-            format!(
-                "start state `{}` is not among the states",
-                rule.lifecycle.start
-            ),
-        );
-    }
+    let add_within = |tail: &[&str], scalar: String, offset: usize, message: String| {
+        let mut segments = vec!["rules", at_rule.as_str()];
+        segments.extend_from_slice(tail);
+        within.borrow_mut().push(Problem {
+            pointer: pointer(&segments),
+            message: format!("rule `{}`: {message}", rule.id),
+            within: Some((scalar, offset)),
+        });
+    };
     let labels: Vec<&str> = rule.participants.iter().map(|p| p.label.as_str()).collect();
     for index in duplicates(labels.iter().copied()) {
         add(
@@ -229,29 +242,49 @@ fn rule_references(spec: &Spec, index: usize, rule: &crate::model::Rule, problem
             format!("label `{}` is used twice", labels[index]),
         );
     }
-    for (state_name, state) in states {
-        for (label, target) in &state.on {
-            if !labels.contains(&label.as_str()) {
-                add(
-                    &["lifecycle", "states", state_name, "on", label],
-                    format!(
-                        "`{label}` is not a participant label ({})",
-                        labels.join(", ")
-                    ),
-                );
-            }
-            if !states.contains_key(target) {
-                add(
-                    &["lifecycle", "states", state_name, "on", label],
-                    format!("state `{target}` does not exist"),
-                );
+    if let Some(lifecycle) = &rule.lifecycle {
+        let states = &lifecycle.states;
+        if !states.contains_key(&lifecycle.start) {
+            add(
+                &["lifecycle", "start"],
+                format!("start state `{}` is not among the states", lifecycle.start),
+            );
+        }
+        for (state_name, state) in states {
+            for (label, target) in &state.on {
+                if !labels.contains(&label.as_str()) {
+                    add(
+                        &["lifecycle", "states", state_name, "on", label],
+                        format!(
+                            "`{label}` is not a participant label ({})",
+                            labels.join(", ")
+                        ),
+                    );
+                }
+                if !states.contains_key(target) {
+                    add(
+                        &["lifecycle", "states", state_name, "on", label],
+                        format!("state `{target}` does not exist"),
+                    );
+                }
             }
         }
+    }
+    let wildcards = rule
+        .participants
+        .iter()
+        .filter(|participant| participant.matches.iter().any(|m| m == WILDCARD))
+        .count();
+    if wildcards > 1 {
+        add(
+            &["participants"],
+            "only one participant may match `*` (every other event)".to_owned(),
+        );
     }
     for (participant_index, participant) in rule.participants.iter().enumerate() {
         let at = participant_index.to_string();
         for (match_index, reference) in participant.matches.iter().enumerate() {
-            if spec.resolve(reference).is_none() {
+            if reference != WILDCARD && spec.resolve(reference).is_none() {
                 add(
                     &["participants", &at, "match", &match_index.to_string()],
                     format!("`{reference}` names no event or event/variant"),
@@ -277,6 +310,16 @@ fn rule_references(spec: &Spec, index: usize, rule: &crate::model::Rule, problem
                         format!("key field `{field}` is not in the glossary"),
                     );
                 }
+            }
+        }
+        if let Some(condition) = &participant.require {
+            for (offset, message) in condition_problems(spec, rule, participant, condition) {
+                add_within(
+                    &["participants", &at, "require"],
+                    condition.source.clone(),
+                    offset,
+                    format!("in `{}`: {message}", condition.source),
+                );
             }
         }
     }
@@ -315,6 +358,139 @@ fn rule_references(spec: &Spec, index: usize, rule: &crate::model::Rule, problem
             );
         }
     }
+    if let Some(fan_out) = &rule.fan_out {
+        for (side, name) in [(&fan_out.list, "list"), (&fan_out.member, "member")] {
+            if !labels.contains(&side.label.as_str()) {
+                add(
+                    &["fan_out", name, "label"],
+                    format!(
+                        "`{}` is not a participant label ({})",
+                        side.label,
+                        labels.join(", ")
+                    ),
+                );
+            }
+            if let Some(field) = &side.field {
+                match spec.fields.get(field) {
+                    None => add(
+                        &["fan_out", name, "field"],
+                        format!("field `{field}` is not in the glossary"),
+                    ),
+                    Some(definition)
+                        if name == "list" && definition.value.kind != ValueKind::List =>
+                    {
+                        add(
+                            &["fan_out", name, "field"],
+                            format!(
+                                "field `{field}` is a {}, not a list",
+                                definition.value.kind.name()
+                            ),
+                        )
+                    }
+                    Some(_) => {}
+                }
+            }
+        }
+    }
+    problems.0.extend(within.into_inner());
+}
+
+/// Fields a participant's records may carry: its variants' and the glossary.
+fn participant_fields<'s>(
+    spec: &'s Spec,
+    participant: &crate::model::Participant,
+) -> HashSet<&'s str> {
+    let mut fields: HashSet<&str> = spec.fields.keys().map(String::as_str).collect();
+    for reference in &participant.matches {
+        if reference == WILDCARD {
+            for event in &spec.events {
+                for variant in &event.variants {
+                    fields.extend(variant.fields.iter().map(|field| field.name.as_str()));
+                }
+            }
+            continue;
+        }
+        for (event, variant) in spec.resolve(reference).unwrap_or_default() {
+            let variant = &spec.events[event].variants[variant];
+            fields.extend(variant.fields.iter().map(|field| field.name.as_str()));
+        }
+    }
+    fields
+}
+
+/// Names in a condition that do not resolve, at their byte offsets.
+fn condition_problems(
+    spec: &Spec,
+    rule: &crate::model::Rule,
+    participant: &crate::model::Participant,
+    condition: &Condition,
+) -> Vec<(usize, String)> {
+    let mut problems = Vec::new();
+    let labels: Vec<&str> = rule.participants.iter().map(|p| p.label.as_str()).collect();
+    let label = |name: &str| {
+        (!labels.contains(&name)).then(|| {
+            format!(
+                "`{name}` is not a participant label of the rule ({})",
+                labels.join(", ")
+            )
+        })
+    };
+    for used in &condition.uses {
+        let problem = match &used.name {
+            None => Some(format!(
+                "`{}` does not resolve: a name is record.FIELD, earlier.LABEL.FIELD, \
+                 since.LABEL, count.LABEL, source.ITEM, params.NAME or key.PART \
+                 (a field or label with `-` or `.` in it is written record['a.b'])",
+                used.written
+            )),
+            Some(Name::Record(field)) => {
+                (!participant_fields(spec, participant).contains(field.as_str())).then(|| {
+                    format!(
+                        "`{field}` is not a field of {} nor of the glossary",
+                        participant.matches.join(", ")
+                    )
+                })
+            }
+            Some(Name::Earlier(name, field)) => label(name).or_else(|| {
+                let field = field.as_ref()?;
+                let other = rule.participants.iter().find(|p| &p.label == name)?;
+                (!participant_fields(spec, other).contains(field.as_str())).then(|| {
+                    format!(
+                        "`{field}` is not a field of {} ({name}) nor of the glossary",
+                        other.matches.join(", ")
+                    )
+                })
+            }),
+            Some(Name::Since(name) | Name::Count(name)) => label(name),
+            Some(Name::Source(item)) => (!SOURCE_NAMES.contains(&item.as_str())).then(|| {
+                format!(
+                    "`source.{item}` does not exist (source offers {})",
+                    SOURCE_NAMES.join(", ")
+                )
+            }),
+            Some(Name::Param(name)) => (!rule.params.contains_key(name))
+                .then(|| format!("parameter `{name}` is not declared in the rule's `params`")),
+            Some(Name::Key(part)) => (!rule.key.contains(part)).then(|| {
+                format!(
+                    "`{part}` is not a part of the rule's key ({})",
+                    rule.key.join(", ")
+                )
+            }),
+        };
+        if let Some(problem) = problem {
+            problems.push((used.offset, problem));
+        }
+    }
+    for (function, offset) in &condition.unknown_functions {
+        problems.push((
+            *offset,
+            format!(
+                "`{function}` is not a function conditions offer ({})",
+                FUNCTIONS.join(", ")
+            ),
+        ));
+    }
+    problems
 }
 
 /// Record kinds: unique names, and every field and event they name defined.

@@ -1,7 +1,10 @@
 //! The rule engine: per rule, a map from correlation key to lifecycle
 //! state, stepped by each record that plays a part, capped in size.
 
-use super::key::{keys, part_values};
+use super::condition::{evaluate, param_value, Memory, Scope, Verdict};
+use super::fan_out::{FanState, Refusal};
+use super::hosts::HostNames;
+use super::key::{label_keys, part_values, scope_values};
 use super::plan::RulePlan;
 use super::StreamRecord;
 use crate::finding::{Code, Finding, FindingSink, Related, Severity};
@@ -9,13 +12,18 @@ use crate::plan::Plan;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct EngineOptions {
     /// The inputs are a window of longer streams: lifecycles open at the end
     /// (or joined midway) are warnings, not errors.
     pub partial: bool,
     /// Open keys kept per rule; the least recently used are evicted beyond.
     pub max_open_keys: usize,
+    /// Rule parameters the user set, NAME → VALUE as written.
+    pub params: Vec<(String, String)>,
+    /// Host names the user says are one host (`--host-alias`,
+    /// `--hosts-file`), for key parts and fan-outs that are hosts.
+    pub hosts: HostNames,
 }
 
 impl Default for EngineOptions {
@@ -23,6 +31,8 @@ impl Default for EngineOptions {
         EngineOptions {
             partial: false,
             max_open_keys: 100_000,
+            params: Vec::new(),
+            hosts: HostNames::default(),
         }
     }
 }
@@ -53,6 +63,11 @@ struct KeyState {
     violated: bool,
     /// First value seen per agreed field, and where.
     values: Vec<(usize, String, Cited)>,
+    /// Per label, what its latest record left for later conditions (empty
+    /// when the rule's conditions read nothing of earlier records).
+    memory: Vec<Option<Memory>>,
+    /// The members a fan-out record listed for this key, and the answers.
+    fan: Option<Box<FanState>>,
 }
 
 impl KeyState {
@@ -74,6 +89,20 @@ struct RuleRun {
     first_eviction: Option<(Arc<str>, u64, String)>,
     unkeyed: u64,
     first_unkeyed: Option<(Arc<str>, u64)>,
+    /// The parameters' values, or why the rule cannot run (one unset or
+    /// invalid); such a rule is reported unchecked at its first record.
+    params: Params,
+    unchecked_at: Option<(Arc<str>, u64)>,
+}
+
+/// A rule's parameter values, or why it cannot run.
+#[derive(Debug)]
+struct Params(Result<Vec<(String, cel::Value)>, String>);
+
+impl Default for Params {
+    fn default() -> Self {
+        Params(Ok(Vec::new()))
+    }
 }
 
 /// Runs every rule of a plan over a stream of records.
@@ -88,16 +117,17 @@ pub struct Engine {
 impl Engine {
     pub fn new(plan: &Plan, options: EngineOptions) -> Engine {
         Engine {
-            options,
             runs: plan
                 .rules
                 .iter()
                 .map(|rule| RuleRun {
                     scope_seen: vec![HashSet::new(); rule.labels.len()],
+                    params: Params(params(rule, &options.params)),
                     ..RuleRun::default()
                 })
                 .collect(),
             kinds_seen: vec![false; plan.kinds.len()],
+            options,
         }
     }
 
@@ -113,18 +143,23 @@ impl Engine {
             *seen = true;
         }
         for (rule, run) in plan.rules.iter().zip(&mut self.runs) {
+            if run.params.0.is_err() {
+                if run.unchecked_at.is_none() && rule.roles.contains_key(&variant) {
+                    run.unchecked_at = Some((Arc::clone(&record.file), record.line));
+                }
+                continue;
+            }
             if rule.resets.contains(&variant) {
-                run.finish(rule, self.options, &self.kinds_seen, sink);
+                run.finish(rule, &self.options, &self.kinds_seen, sink);
             }
             if let Some(scope) = rule.scope {
-                run.witness(rule, scope, record);
+                run.witness(rule, scope, record, &self.options.hosts);
             }
             let Some(labels) = rule.roles.get(&variant) else {
                 continue;
             };
             for &label in labels {
-                let (parts, separators) = &rule.keys[label];
-                let derived = keys(parts, separators, record);
+                let derived = label_keys(rule, label, record, &self.options.hosts);
                 if derived.is_empty() {
                     run.unkeyed += 1;
                     run.first_unkeyed
@@ -132,7 +167,7 @@ impl Engine {
                     continue;
                 }
                 for key in derived {
-                    run.step(plan, rule, label, key, record, self.options, sink);
+                    run.step(plan, rule, label, key, record, &self.options, sink);
                 }
             }
         }
@@ -142,7 +177,18 @@ impl Engine {
     /// records no key could be derived for.
     pub fn finish(&mut self, plan: &Plan, sink: &mut dyn FindingSink) {
         for (rule, run) in plan.rules.iter().zip(&mut self.runs) {
-            run.finish(rule, self.options, &self.kinds_seen, sink);
+            if let (Err(reason), Some((file, line))) = (&run.params.0, run.unchecked_at.take()) {
+                let mut finding = Finding::new(
+                    Code::RuleUnchecked,
+                    &file,
+                    line,
+                    format!("{}: not checked: {reason}", rule.id),
+                );
+                finding.rule = Some(rule.id.clone());
+                sink.push(finding);
+                continue;
+            }
+            run.finish(rule, &self.options, &self.kinds_seen, sink);
             if let Some((file, line, key)) = run.first_eviction.take() {
                 let mut finding = Finding::new(
                     Code::StateEvicted,
@@ -196,18 +242,14 @@ impl RuleRun {
     /// Notes which scope values each label's side shows up with: any record
     /// of that side's emitters counts, so a host whose log was given is
     /// judged even if the awaited line is the one missing.
-    fn witness(&mut self, rule: &RulePlan, scope: usize, record: &StreamRecord) {
+    fn witness(&mut self, rule: &RulePlan, scope: usize, record: &StreamRecord, hosts: &HostNames) {
         let variant = (record.event, record.variant);
         for (label, witnesses) in rule.scope_witnesses.iter().enumerate() {
             if !witnesses.contains(&variant) {
                 continue;
             }
-            let (parts, separators) = &rule.keys[label];
-            let (Some(part), Some(separator)) = (parts.get(scope), separators.get(scope)) else {
-                continue;
-            };
             let seen = &mut self.scope_seen[label];
-            for value in part_values(part, separator, record) {
+            for value in scope_values(rule, label, scope, record, hosts) {
                 if seen.len() < SCOPE_VALUES {
                     seen.insert(value);
                 }
@@ -223,7 +265,7 @@ impl RuleRun {
         label: usize,
         key: Vec<String>,
         record: &StreamRecord,
-        options: EngineOptions,
+        options: &EngineOptions,
         sink: &mut dyn FindingSink,
     ) {
         self.tick += 1;
@@ -246,6 +288,8 @@ impl RuleRun {
                 cited: Vec::new(),
                 violated: false,
                 values: Vec::new(),
+                memory: Vec::new(),
+                fan: None,
             });
         self.recency.remove(&entry.touched);
         entry.touched = tick;
@@ -257,6 +301,64 @@ impl RuleRun {
             label,
         };
         let fresh = entry.cited.is_empty();
+        if let Some(condition) = &rule.requires[label] {
+            let params = self.params.0.as_deref().unwrap_or_default();
+            let scope = Scope {
+                memory: &entry.memory,
+                labels: &rule.labels,
+                remembered: &rule.remembered,
+                params,
+                event: &plan.events[record.event].id,
+                key_names: &rule.key_names,
+                key: &key,
+            };
+            let problem = match evaluate(condition, record, &scope) {
+                Verdict::Holds => None,
+                Verdict::Fails(values) => Some((
+                    Code::ConditionViolation,
+                    format!(
+                        "{}: {} for {} does not meet `{}`{}",
+                        rule.id,
+                        rule.labels[label],
+                        rule.describe_key(&key),
+                        condition.condition.source,
+                        if values.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" ({values})")
+                        }
+                    ),
+                )),
+                Verdict::Error(error) => Some((
+                    Code::ConditionError,
+                    format!(
+                        "{}: `{}` could not be evaluated on this {} record: {error}",
+                        rule.id, condition.condition.source, rule.labels[label]
+                    ),
+                )),
+            };
+            if let Some((code, message)) = problem {
+                let mut finding = rule_finding(plan, rule, code, record, &key, message);
+                finding.related = related(rule, &entry.cited);
+                sink.push(finding);
+            }
+        }
+        if rule.remembers {
+            if entry.memory.is_empty() {
+                entry.memory = vec![None; rule.labels.len()];
+            }
+            let memory = entry.memory[label].get_or_insert_with(Memory::default);
+            memory.count = memory.count.saturating_add(1);
+            memory.at = record.at.or(memory.at);
+            memory.values.clear();
+            for (index, (owner, field, _)) in rule.remembered.iter().enumerate() {
+                if *owner == label {
+                    if let Some(value) = record.value(field) {
+                        memory.values.push((index, value.to_owned()));
+                    }
+                }
+            }
+        }
         match rule.states[entry.state].next[label] {
             Some(next) => entry.state = next,
             // A window may start in the middle of a lifecycle: join it.
@@ -292,6 +394,73 @@ impl RuleRun {
             }
         }
 
+        if let Some(fan) = &rule.fan_out {
+            let hosts = fan.hosts.then_some(&options.hosts);
+            let name = |value: String| match hosts {
+                Some(hosts) => hosts.canonical(&value, record.host.as_deref()),
+                None => value,
+            };
+            if label == fan.list_label && entry.fan.is_none() {
+                let names = part_values(&fan.list.0, &fan.list.1, record)
+                    .into_iter()
+                    .map(name)
+                    .collect();
+                let state = FanState::new(names, hosts);
+                if state.cut() > 0 {
+                    let message = format!(
+                        "{}: the {} lists {} more members than the {} followed; runs for \
+                         those are not checked",
+                        rule.id,
+                        rule.labels[fan.list_label],
+                        state.cut(),
+                        super::fan_out::MEMBERS
+                    );
+                    sink.push(rule_finding(
+                        plan,
+                        rule,
+                        Code::StateEvicted,
+                        record,
+                        &key,
+                        message,
+                    ));
+                }
+                entry.fan = Some(Box::new(state));
+            } else if label == fan.member_label {
+                if let Some(state) = entry.fan.as_mut() {
+                    for member in part_values(&fan.member.0, &fan.member.1, record) {
+                        let member = name(member);
+                        let Err(refusal) = state.answer(&member, hosts) else {
+                            continue;
+                        };
+                        entry.violated = true;
+                        let (list, answer) = (&rule.labels[fan.list_label], &rule.labels[label]);
+                        let listed = some_of(&state.listed());
+                        let described = rule.describe_key(&key);
+                        let message = match refusal {
+                            Refusal::Again(member) => format!(
+                                "{}: a second {answer} for {member} under {described} \
+                                 (the {list} listed {listed})",
+                                rule.id
+                            ),
+                            Refusal::NotListed(member) => format!(
+                                "{}: {answer} for {member} under {described}, which the {list} \
+                                 does not list ({listed})",
+                                rule.id
+                            ),
+                            Refusal::TooMany => format!(
+                                "{}: more {answer} records under {described} than the {list} \
+                                 listed ({listed}); {member} is one too many",
+                                rule.id
+                            ),
+                        };
+                        let mut finding =
+                            rule_finding(plan, rule, rule.violation, record, &key, message);
+                        finding.related = related(rule, &entry.cited);
+                        sink.push(finding);
+                    }
+                }
+            }
+        }
         for (field_index, (field, chars)) in rule.agree.iter().enumerate() {
             let Some(value) = record.value(field) else {
                 continue;
@@ -340,6 +509,7 @@ impl RuleRun {
             entry.cited.truncate(1);
             entry.cited.shrink_to_fit();
             entry.values = Vec::new();
+            entry.memory = Vec::new();
         }
     }
 
@@ -363,18 +533,93 @@ impl RuleRun {
     fn finish(
         &mut self,
         rule: &RulePlan,
-        options: EngineOptions,
+        options: &EngineOptions,
         kinds_seen: &[bool],
         sink: &mut dyn FindingSink,
     ) {
         let mut open: Vec<(&Key, &KeyState)> = self
             .keys
             .iter()
-            .filter(|(_, state)| !state.violated && !rule.states[state.state].accepting)
+            .filter(|(_, state)| {
+                !state.violated
+                    && (!rule.states[state.state].accepting
+                        || state.fan.as_ref().is_some_and(|fan| fan.missing() > 0))
+            })
             .collect();
         // Hash order must not leak into reports.
         open.sort_by(|a, b| (a.1.first_cited(), a.0).cmp(&(b.1.first_cited(), b.0)));
         for (key, state) in open {
+            let code = if options.partial {
+                Code::Incomplete
+            } else {
+                rule.unfinished
+            };
+            if rule.states[state.state].accepting {
+                // Only the fan-out is unfinished.
+                let (Some(fan), Some(plan)) = (&state.fan, &rule.fan_out) else {
+                    continue;
+                };
+                // Reported at the record that listed the members.
+                let Some(at) = state
+                    .cited
+                    .iter()
+                    .position(|cited| cited.label == plan.list_label)
+                else {
+                    continue;
+                };
+                let listing = &state.cited[at];
+                let held = rule.label_kinds[plan.member_label]
+                    .iter()
+                    .any(|&kind| kinds_seen.get(kind).copied().unwrap_or(true));
+                if !held {
+                    continue;
+                }
+                let unnamed = fan.unnamed();
+                let mut finding = Finding::new(
+                    code,
+                    &listing.file,
+                    listing.line,
+                    format!(
+                        "{}: {} ended with {} of the {} members its {} listed ({}) unanswered: \
+                         no {} for {}{}{}",
+                        rule.id,
+                        rule.describe_key(key),
+                        fan.missing(),
+                        fan.listed().len(),
+                        rule.labels[plan.list_label],
+                        some_of(&fan.listed()),
+                        rule.labels[plan.member_label],
+                        some_of(&fan.unanswered()),
+                        if unnamed > 0 {
+                            format!(" ({unnamed} answered under other names)")
+                        } else {
+                            String::new()
+                        },
+                        match fan.cut() {
+                            0 => String::new(),
+                            cut => format!(
+                                "; {cut} more listed were not followed (at most {} are)",
+                                super::fan_out::MEMBERS
+                            ),
+                        }
+                    ),
+                );
+                if options.partial {
+                    finding.severity = Severity::Warning;
+                }
+                finding.key = Some(rule.describe_key(key));
+                finding.rule = Some(rule.id.clone());
+                let others: Vec<Cited> = state
+                    .cited
+                    .iter()
+                    .enumerate()
+                    .filter(|(index, _)| *index != at)
+                    .map(|(_, cited)| cited.clone())
+                    .collect();
+                finding.related = related(rule, &others);
+                sink.push(finding);
+                continue;
+            }
             let allowed = rule.allowed(state.state);
             if !rule.end_observable(state.state, |kind| {
                 kinds_seen.get(kind).copied().unwrap_or(true)
@@ -393,11 +638,6 @@ impl RuleRun {
             }
             let Some(last) = state.cited.last() else {
                 continue;
-            };
-            let code = if options.partial {
-                Code::Incomplete
-            } else {
-                rule.unfinished
             };
             let mut finding = Finding::new(
                 code,
@@ -428,6 +668,27 @@ impl RuleRun {
     }
 }
 
+/// The values of `rule`'s parameters from those the user set, or why the
+/// rule cannot run.
+fn params(
+    rule: &RulePlan,
+    given: &[(String, String)],
+) -> Result<Vec<(String, cel::Value)>, String> {
+    rule.params
+        .iter()
+        .map(|(name, kind)| {
+            let Some((_, text)) = given.iter().rev().find(|(known, _)| known == name) else {
+                return Err(format!(
+                    "parameter `{name}` is not set (give it with --param {name}=VALUE)"
+                ));
+            };
+            param_value(name, *kind, text)
+                .map(|value| (name.clone(), value))
+                .map_err(|error| error.to_string())
+        })
+        .collect()
+}
+
 fn rule_finding(
     plan: &Plan,
     rule: &RulePlan,
@@ -456,4 +717,14 @@ fn related(rule: &RulePlan, cited: &[Cited]) -> Vec<Related> {
             note: rule.labels[cited.label].clone(),
         })
         .collect()
+}
+
+/// Names shown in a message: the first few, then how many more, so a list
+/// of thousands of hosts makes a readable finding.
+fn some_of(names: &[&str]) -> String {
+    const SHOWN: usize = 8;
+    match names.len().checked_sub(SHOWN) {
+        Some(more) if more > 0 => format!("{}, and {more} more", names[..SHOWN].join(", ")),
+        _ => names.join(", "),
+    }
 }

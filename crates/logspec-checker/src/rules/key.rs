@@ -1,8 +1,53 @@
 //! Correlation keys from records: a field, the host of a `host:port`, each
 //! element of a list, or an envelope value.
 
-use super::StreamRecord;
+use super::hosts::HostNames;
+use super::{RulePlan, StreamRecord};
 use logspec_spec::{EnvelopeValue, FieldPart, KeyPart};
+
+/// The keys a record steps `rule` under as participant `label`, host parts
+/// in the form hosts are compared in: what the engine and the generator's
+/// model of it (`logspec-gen`) both use.
+pub fn label_keys(
+    rule: &RulePlan,
+    label: usize,
+    record: &StreamRecord,
+    hosts: &HostNames,
+) -> Vec<Vec<String>> {
+    let (parts, separators) = &rule.keys[label];
+    let mut derived = keys(parts, separators, record);
+    for key in &mut derived {
+        for (value, host) in key.iter_mut().zip(&rule.host_parts[label]) {
+            if *host {
+                *value = hosts.canonical(value, record.host.as_deref());
+            }
+        }
+    }
+    derived
+}
+
+/// The values a record shows for `rule`'s scope part as participant
+/// `label` (hosts compared as in [`label_keys`]).
+pub fn scope_values(
+    rule: &RulePlan,
+    label: usize,
+    scope: usize,
+    record: &StreamRecord,
+    hosts: &HostNames,
+) -> Vec<String> {
+    let (parts, separators) = &rule.keys[label];
+    let (Some(part), Some(separator)) = (parts.get(scope), separators.get(scope)) else {
+        return Vec::new();
+    };
+    let host = rule.host_parts[label].get(scope).copied().unwrap_or(false);
+    let mut values = part_values(part, separator, record);
+    if host {
+        for value in &mut values {
+            *value = hosts.canonical(value, record.host.as_deref());
+        }
+    }
+    values
+}
 
 /// Every key `parts` derive from `record`: one normally, one per element
 /// when a part takes `each` element of a list, none when a part is absent
@@ -34,7 +79,18 @@ pub fn part_values(part: &KeyPart, separator: &str, record: &StreamRecord) -> Ve
         (Some(field), _) => record.value(field),
         (None, Some(EnvelopeValue::Host)) => record.host.as_deref(),
         (None, Some(EnvelopeValue::Tag)) => record.tag.as_deref(),
+        (None, Some(EnvelopeValue::Pid)) => record.pid.as_deref(),
+        (None, Some(EnvelopeValue::File)) => Some(&*record.file),
         (None, None) => None,
+    };
+    let raw = match (&part.capture, raw) {
+        (Some(capture), Some(raw)) => capture
+            .0
+            .captures(raw)
+            .and_then(|groups| groups.get(1))
+            .map(|group| group.as_str()),
+        (None, raw) => raw,
+        (_, None) => None,
     };
     let Some(raw) = raw.filter(|raw| !raw.is_empty()) else {
         return part.default.iter().cloned().collect();
@@ -56,7 +112,7 @@ pub fn part_values(part: &KeyPart, separator: &str, record: &StreamRecord) -> Ve
 }
 
 /// The host of `host:port` or `[v6]:port`; the value itself otherwise.
-fn host_of(value: &str) -> &str {
+pub fn host_of(value: &str) -> &str {
     if let Some(rest) = value.strip_prefix('[') {
         return rest.split_once(']').map_or(value, |(host, _)| host);
     }
@@ -80,11 +136,11 @@ mod tests {
             event: 0,
             variant: 0,
             host: host.map(str::to_owned),
-            tag: None,
             values: values
                 .iter()
                 .map(|(k, v)| (Arc::from(*k), (*v).to_owned()))
                 .collect(),
+            ..StreamRecord::default()
         }
     }
 

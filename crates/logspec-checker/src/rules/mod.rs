@@ -8,7 +8,10 @@
 //! [`key`] derives keys from fields and envelopes. Nothing here knows any
 //! producer.
 
+pub mod condition;
 pub mod engine;
+pub mod fan_out;
+pub mod hosts;
 pub mod key;
 pub mod plan;
 
@@ -19,7 +22,7 @@ use std::sync::Arc;
 
 /// What the engine keeps of one classified record: enough to key it, to
 /// compare values, and to cite it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct StreamRecord {
     pub file: Arc<str>,
     pub line: u64,
@@ -28,6 +31,10 @@ pub struct StreamRecord {
     /// The envelope host, or the host given for the input.
     pub host: Option<String>,
     pub tag: Option<String>,
+    /// The process id the envelope names.
+    pub pid: Option<String>,
+    /// When it was written, if its format says.
+    pub at: Option<logspec_reader::Instant>,
     /// The record's values of the fields any rule reads, first occurrence.
     pub values: Vec<(Arc<str>, String)>,
 }

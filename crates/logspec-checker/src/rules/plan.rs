@@ -1,8 +1,14 @@
 //! Rules compiled against a spec: participants resolved to event variants,
 //! states and labels to indices, so the engine only indexes.
 
-use logspec_spec::{KeyPart, Rule, Spec, UnfinishedCode, ValueKind, ViolationCode};
+use super::condition::{ConditionPlan, Conversion};
+use logspec_spec::condition::Name;
+use logspec_spec::{
+    EnvelopeValue, FieldPart, KeyPart, ParamType, Rule, Spec, UnfinishedCode, ValueKind,
+    ViolationCode, WILDCARD,
+};
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use crate::finding::Code;
 
@@ -34,6 +40,37 @@ pub struct RulePlan {
     pub resets: Vec<(usize, usize)>,
     /// Per state: whether an accepting state can be reached from it.
     pub reaches_accepting: Vec<bool>,
+    /// Per label: the condition its records must meet.
+    pub requires: Vec<Option<ConditionPlan>>,
+    /// (label, field) values kept per key for later conditions
+    /// (`earlier.LABEL.FIELD`), and how each converts.
+    pub remembered: Vec<(usize, Arc<str>, Conversion)>,
+    /// Whether conditions read anything of earlier records (so each key
+    /// keeps a memory per label).
+    pub remembers: bool,
+    /// Parameters the user must set for the rule to run.
+    pub params: Vec<(String, ParamType)>,
+    /// Whether the spec gave no lifecycle (a rule of conditions only).
+    pub free: bool,
+    /// Per label: which key parts are hosts (compared as host names).
+    pub host_parts: Vec<Vec<bool>>,
+    pub fan_out: Option<FanOutPlan>,
+}
+
+/// A fan-out compiled: labels, and how each side names members.
+#[derive(Debug)]
+pub struct FanOutPlan {
+    pub list_label: usize,
+    pub list: (KeyPart, String),
+    pub member_label: usize,
+    pub member: (KeyPart, String),
+    /// Members are hosts.
+    pub hosts: bool,
+}
+
+/// Whether a key part's values are host names.
+fn is_host(part: &KeyPart) -> bool {
+    part.part == Some(FieldPart::Host) || part.envelope == Some(EnvelopeValue::Host)
 }
 
 /// For each state, whether some path of transitions leads from it to an
@@ -65,28 +102,93 @@ impl RulePlan {
     /// Compiles `rule`; the loader has checked every reference it follows.
     pub fn new(spec: &Spec, rule: &Rule) -> RulePlan {
         let labels: Vec<String> = rule.participants.iter().map(|p| p.label.clone()).collect();
-        let state_index = |name: &str| rule.lifecycle.states.get_index_of(name).unwrap_or(0);
-        let states: Vec<StatePlan> = rule
-            .lifecycle
-            .states
-            .iter()
-            .map(|(name, state)| StatePlan {
-                name: name.clone(),
-                accepting: state.accepting,
-                next: labels
-                    .iter()
-                    .map(|label| state.on.get(label).map(|target| state_index(target)))
-                    .collect(),
-            })
-            .collect();
+        let state_index = |name: &str| {
+            rule.lifecycle
+                .as_ref()
+                .and_then(|lifecycle| lifecycle.states.get_index_of(name))
+                .unwrap_or(0)
+        };
+        let states: Vec<StatePlan> = match &rule.lifecycle {
+            Some(lifecycle) => lifecycle
+                .states
+                .iter()
+                .map(|(name, state)| StatePlan {
+                    name: name.clone(),
+                    accepting: state.accepting,
+                    next: labels
+                        .iter()
+                        .map(|label| state.on.get(label).map(|target| state_index(target)))
+                        .collect(),
+                })
+                .collect(),
+            // Conditions only: any record, any number of times.
+            None => vec![StatePlan {
+                name: "any".to_owned(),
+                accepting: true,
+                next: vec![Some(0); labels.len()],
+            }],
+        };
         let mut roles: HashMap<(usize, usize), Vec<usize>> = HashMap::new();
+        let mut wildcard = None;
         for (label, participant) in rule.participants.iter().enumerate() {
             for reference in &participant.matches {
+                if reference == WILDCARD {
+                    wildcard = Some(label);
+                    continue;
+                }
                 for variant in spec.resolve(reference).unwrap_or_default() {
                     roles.entry(variant).or_default().push(label);
                 }
             }
         }
+        if let Some(label) = wildcard {
+            for (event, variant, _, _) in spec.variants() {
+                roles.entry((event, variant)).or_insert_with(|| vec![label]);
+            }
+        }
+        let mut remembered: Vec<(usize, Arc<str>, Conversion)> = Vec::new();
+        let mut remembers = false;
+        let requires: Vec<Option<ConditionPlan>> = rule
+            .participants
+            .iter()
+            .map(|participant| {
+                let condition = participant.require.as_ref()?;
+                let mut fields: Vec<(Arc<str>, Conversion)> = Vec::new();
+                for used in &condition.uses {
+                    match &used.name {
+                        Some(Name::Record(field))
+                            if !fields.iter().any(|(known, _)| &**known == field) =>
+                        {
+                            fields.push((Arc::from(field.as_str()), Conversion::of(spec, field)));
+                        }
+                        Some(Name::Earlier(label, field)) => {
+                            remembers = true;
+                            let Some(index) = labels.iter().position(|known| known == label) else {
+                                continue;
+                            };
+                            if let Some(field) = field {
+                                if !remembered
+                                    .iter()
+                                    .any(|(l, known, _)| *l == index && &**known == field)
+                                {
+                                    remembered.push((
+                                        index,
+                                        Arc::from(field.as_str()),
+                                        Conversion::of(spec, field),
+                                    ));
+                                }
+                            }
+                        }
+                        Some(Name::Since(_) | Name::Count(_)) => remembers = true,
+                        _ => {}
+                    }
+                }
+                Some(ConditionPlan {
+                    condition: condition.clone(),
+                    fields,
+                })
+            })
+            .collect();
         let separator = |part: &KeyPart| {
             part.field
                 .as_ref()
@@ -121,7 +223,34 @@ impl RulePlan {
             })
             .collect();
         let reaches_accepting = reaches_accepting(&states);
+        let label_of = |name: &str| labels.iter().position(|label| label == name);
+        let fan_out = rule.fan_out.as_ref().and_then(|fan_out| {
+            let list = fan_out.list.key_part(true);
+            let member = fan_out.member.key_part(false);
+            Some(FanOutPlan {
+                list_label: label_of(&fan_out.list.label)?,
+                member_label: label_of(&fan_out.member.label)?,
+                list: (list.clone(), separator(&list)),
+                member: (member.clone(), separator(&member)),
+                hosts: fan_out.list.part.is_some() || fan_out.member.part.is_some(),
+            })
+        });
         RulePlan {
+            host_parts: rule
+                .participants
+                .iter()
+                .map(|participant| participant.key.iter().map(is_host).collect())
+                .collect(),
+            fan_out,
+            requires,
+            remembered,
+            remembers,
+            params: rule
+                .params
+                .iter()
+                .map(|(name, param)| (name.clone(), param.kind))
+                .collect(),
+            free: rule.lifecycle.is_none(),
             reaches_accepting,
             scope_witnesses,
             id: rule.id.clone(),
@@ -134,7 +263,10 @@ impl RulePlan {
                 .collect(),
             labels,
             roles,
-            start: state_index(&rule.lifecycle.start),
+            start: rule
+                .lifecycle
+                .as_ref()
+                .map_or(0, |lifecycle| state_index(&lifecycle.start)),
             states,
             agree: rule
                 .agree
@@ -153,7 +285,10 @@ impl RulePlan {
                     let mut kinds: Vec<usize> = participant
                         .matches
                         .iter()
-                        .flat_map(|reference| spec.resolve(reference).unwrap_or_default())
+                        .flat_map(|reference| match reference.as_str() {
+                            WILDCARD => spec.variants().map(|(e, v, _, _)| (e, v)).collect(),
+                            _ => spec.resolve(reference).unwrap_or_default(),
+                        })
                         .map(|(event, _)| spec.event_kind(&spec.events[event]))
                         .collect();
                     kinds.sort_unstable();

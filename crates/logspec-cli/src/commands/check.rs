@@ -10,6 +10,7 @@ use crate::options::{FailOnOption, GateOptions, ProgressOption, ReportOptions, S
 use crate::progress::Progress;
 use crate::{inputs, spec_arg, CliError, Verdict};
 use clap::ValueEnum;
+use logspec_checker::rules::hosts::HostNames;
 use logspec_checker::rules::EngineOptions;
 use logspec_checker::stream::Alignment;
 use logspec_checker::stream::Input;
@@ -22,6 +23,7 @@ use logspec_report::baseline::{self, Baseline};
 use logspec_report::gate::{self, BaselineUse};
 use logspec_report::{Collector, Report, ReportFormat, DEFAULT_FINDING_LIMIT};
 use logspec_spec::LoadedSpec;
+use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
 #[derive(clap::Args)]
@@ -79,11 +81,25 @@ pub struct Checking {
     /// Open correlation keys kept per stream rule before the oldest are dropped
     #[arg(long, default_value_t = EngineOptions::default().max_open_keys)]
     max_open_keys: usize,
+    /// A stream-rule parameter the document leaves to configuration (a
+    /// window's length): NAME=VALUE, repeatable; a rule whose parameter is
+    /// not set is reported unchecked
+    #[arg(long = "param", value_name = "NAME=VALUE")]
+    params: Vec<String>,
+    /// Two names of one host, for rules that correlate by host (a
+    /// dispatcher that addresses an agent by IP): NAME=ADDRESS, repeatable.
+    /// Names the mapping covers are compared strictly
+    #[arg(long = "host-alias", value_name = "NAME=ADDRESS")]
+    host_aliases: Vec<String>,
+    /// A hosts file (`ADDRESS NAME [ALIAS]...` per line, as /etc/hosts):
+    /// each line's names and address are one host, as with --host-alias
+    #[arg(long = "hosts-file", value_name = "FILE")]
+    hosts_file: Option<PathBuf>,
 }
 
 impl Checking {
-    /// The checker's options for `plan`; a format it does not declare is a
-    /// usage error.
+    /// The checker's options for `plan`; a format it does not declare, a
+    /// parameter no rule has and a malformed host alias are usage errors.
     pub fn options(&self, plan: &Plan) -> Result<CheckOptions, CliError> {
         let format = match self.format {
             FormatArg::Auto => None,
@@ -108,6 +124,8 @@ impl Checking {
             rules: EngineOptions {
                 partial: self.partial,
                 max_open_keys: self.max_open_keys.max(1),
+                params: rule_params(plan, &self.params)?,
+                hosts: host_names(&self.host_aliases, self.hosts_file.as_deref())?,
             },
             kind: None,
             strict_foreign: self.strict_foreign,
@@ -351,4 +369,74 @@ impl FindingSink for Gate<'_> {
         }
         self.inner.push(finding);
     }
+}
+
+/// The host names `--host-alias` and `--hosts-file` say are one host.
+fn host_names(aliases: &[String], file: Option<&Path>) -> Result<HostNames, CliError> {
+    let mut names = HostNames::default();
+    if let Some(path) = file {
+        let text = std::fs::read_to_string(path).map_err(|source| CliError::Input {
+            path: path.display().to_string(),
+            source,
+        })?;
+        names.read_hosts_file(&text).map_err(|error| {
+            CliError::Usage(format!("--hosts-file {}: {error}", path.display()))
+        })?;
+    }
+    for alias in aliases {
+        match alias.split_once('=') {
+            Some((name, address)) if !name.is_empty() && !address.is_empty() => {
+                names.alias(name, address)
+            }
+            _ => {
+                return Err(CliError::Usage(format!(
+                    "--host-alias takes NAME=ADDRESS, not {alias:?}"
+                )))
+            }
+        }
+    }
+    Ok(names)
+}
+
+/// `--param NAME=VALUE` assignments, each naming a parameter some rule
+/// declares and holding a value of its type.
+fn rule_params(plan: &Plan, given: &[String]) -> Result<Vec<(String, String)>, CliError> {
+    let mut params = Vec::new();
+    for assignment in given {
+        let Some((name, value)) = assignment.split_once('=') else {
+            return Err(CliError::Usage(format!(
+                "--param takes NAME=VALUE, not {assignment:?}"
+            )));
+        };
+        let declared: Vec<_> = plan
+            .rules
+            .iter()
+            .flat_map(|rule| rule.params.iter())
+            .filter(|(known, _)| known == name)
+            .collect();
+        if declared.is_empty() {
+            let mut names: Vec<&str> = plan
+                .rules
+                .iter()
+                .flat_map(|rule| rule.params.iter().map(|(known, _)| known.as_str()))
+                .collect();
+            names.sort_unstable();
+            names.dedup();
+            return Err(CliError::Usage(format!(
+                "--param {name}: no rule of {} has this parameter ({})",
+                plan.producer,
+                if names.is_empty() {
+                    "it has none".to_owned()
+                } else {
+                    format!("it has {}", names.join(", "))
+                }
+            )));
+        }
+        for (_, kind) in declared {
+            logspec_checker::rules::condition::param_value(name, *kind, value)
+                .map_err(|error| CliError::Usage(format!("--param {error}")))?;
+        }
+        params.push((name.to_owned(), value.to_owned()));
+    }
+    Ok(params)
 }

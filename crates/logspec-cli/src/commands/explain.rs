@@ -338,38 +338,76 @@ fn rules_text(spec: &logspec_spec::Spec) -> String {
         if let Some(section) = &rule.section {
             let _ = writeln!(out, "  document section: {section}");
         }
-        let _ = writeln!(out, "  key: {}", rule.key.join(", "));
+        let _ = writeln!(
+            out,
+            "  key: {}",
+            if rule.key.is_empty() {
+                "none (one lifecycle for the whole stream)".to_owned()
+            } else {
+                rule.key.join(", ")
+            }
+        );
+        for (name, param) in &rule.params {
+            let _ = writeln!(
+                out,
+                "  parameter {name} ({}): {} (set with --param {name}=VALUE)",
+                param_type(param.kind),
+                param.description
+            );
+        }
         for participant in &rule.participants {
             let parts: Vec<String> = participant.key.iter().map(describe_part).collect();
             let _ = writeln!(
                 out,
-                "  {:<20} {} keyed by {}",
+                "  {:<20} {}{}",
                 participant.label,
-                participant.matches.join(", "),
-                parts.join(", ")
-            );
-        }
-        let _ = writeln!(out, "  lifecycle (starts in {}):", rule.lifecycle.start);
-        for (name, state) in &rule.lifecycle.states {
-            let moves: Vec<String> = state
-                .on
-                .iter()
-                .map(|(label, target)| format!("{label} → {target}"))
-                .collect();
-            let _ = writeln!(
-                out,
-                "    {name}{}: {}",
-                if state.accepting {
-                    " (may end here)"
+                participant
+                    .matches
+                    .iter()
+                    .map(|reference| match reference.as_str() {
+                        logspec_spec::WILDCARD => "every other event",
+                        other => other,
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                if parts.is_empty() {
+                    String::new()
                 } else {
-                    ""
-                },
-                if moves.is_empty() {
-                    "nothing more".to_owned()
-                } else {
-                    moves.join(", ")
+                    format!(" keyed by {}", parts.join(", "))
                 }
             );
+            if let Some(condition) = &participant.require {
+                let _ = writeln!(out, "  {:<20} requires {}", "", condition.source);
+            }
+        }
+        match &rule.lifecycle {
+            Some(lifecycle) => {
+                let _ = writeln!(out, "  lifecycle (starts in {}):", lifecycle.start);
+                for (name, state) in &lifecycle.states {
+                    let moves: Vec<String> = state
+                        .on
+                        .iter()
+                        .map(|(label, target)| format!("{label} → {target}"))
+                        .collect();
+                    let _ = writeln!(
+                        out,
+                        "    {name}{}: {}",
+                        if state.accepting {
+                            " (may end here)"
+                        } else {
+                            ""
+                        },
+                        if moves.is_empty() {
+                            "nothing more".to_owned()
+                        } else {
+                            moves.join(", ")
+                        }
+                    );
+                }
+            }
+            None => {
+                let _ = writeln!(out, "  no lifecycle: records may come in any order");
+            }
         }
         let agreed: Vec<String> = rule
             .agree
@@ -390,6 +428,23 @@ fn rules_text(spec: &logspec_spec::Spec) -> String {
                 "  unfinished keys judged only where their {scope} was seen on the awaited side"
             );
         }
+        if let Some(fan_out) = &rule.fan_out {
+            let side = |side: &logspec_spec::FanOutSide| describe_part(&side.key_part(false));
+            let _ = writeln!(
+                out,
+                "  each {} names members in {}; each {} answers for one, named by {}: \
+                 once per member, every member, none outside the list{}",
+                fan_out.list.label,
+                side(&fan_out.list),
+                fan_out.member.label,
+                side(&fan_out.member),
+                if fan_out.list.part.is_some() || fan_out.member.part.is_some() {
+                    " (hosts matched by name where names can be matched)"
+                } else {
+                    ""
+                }
+            );
+        }
         if !rule.reset_on.is_empty() {
             let _ = writeln!(
                 out,
@@ -401,12 +456,27 @@ fn rules_text(spec: &logspec_spec::Spec) -> String {
     out
 }
 
+fn param_type(kind: logspec_spec::ParamType) -> &'static str {
+    match kind {
+        logspec_spec::ParamType::Duration => "duration",
+        logspec_spec::ParamType::Integer => "integer",
+        logspec_spec::ParamType::Number => "number",
+        logspec_spec::ParamType::String => "string",
+    }
+}
+
 fn describe_part(part: &logspec_spec::KeyPart) -> String {
     let base = match (&part.field, part.envelope) {
         (Some(field), _) => field.clone(),
         (None, Some(logspec_spec::EnvelopeValue::Host)) => "the line's host".to_owned(),
         (None, Some(logspec_spec::EnvelopeValue::Tag)) => "the line's tag".to_owned(),
+        (None, Some(logspec_spec::EnvelopeValue::Pid)) => "the line's process id".to_owned(),
+        (None, Some(logspec_spec::EnvelopeValue::File)) => "the input's path".to_owned(),
         (None, None) => "?".to_owned(),
+    };
+    let base = match &part.capture {
+        Some(capture) => format!("{base} matched by {}", capture.0.as_str()),
+        None => base,
     };
     let base = match part.part {
         Some(logspec_spec::FieldPart::Host) => format!("host of {base}"),
@@ -427,16 +497,61 @@ fn rules_mermaid(spec: &logspec_spec::Spec) -> String {
             let _ = writeln!(out);
         }
         let _ = writeln!(out, "%% {}: {}", rule.id, rule.description);
+        if let Some(fan_out) = &rule.fan_out {
+            let _ = writeln!(
+                out,
+                "%% fan-out: each {} lists members; each {} answers for one, once",
+                fan_out.list.label, fan_out.member.label
+            );
+        }
         let _ = writeln!(out, "stateDiagram-v2");
         let id = |name: &str| name.replace(|c: char| !c.is_ascii_alphanumeric(), "_");
-        let _ = writeln!(out, "    [*] --> {}", id(&rule.lifecycle.start));
-        for (name, state) in &rule.lifecycle.states {
-            for (label, target) in &state.on {
-                let _ = writeln!(out, "    {} --> {}: {label}", id(name), id(target));
+        // A label with a condition carries it on every transition it takes.
+        let edge = |label: &str| match rule
+            .participants
+            .iter()
+            .find(|participant| participant.label == label)
+            .and_then(|participant| participant.require.as_ref())
+        {
+            Some(condition) => format!("{label} [{}]", mermaid_text(&condition.source)),
+            None => label.to_owned(),
+        };
+        match &rule.lifecycle {
+            Some(lifecycle) => {
+                let _ = writeln!(out, "    [*] --> {}", id(&lifecycle.start));
+                for (name, state) in &lifecycle.states {
+                    for (label, target) in &state.on {
+                        let _ =
+                            writeln!(out, "    {} --> {}: {}", id(name), id(target), edge(label));
+                    }
+                    if state.accepting {
+                        let _ = writeln!(out, "    {} --> [*]", id(name));
+                    }
+                }
             }
-            if state.accepting {
-                let _ = writeln!(out, "    {} --> [*]", id(name));
+            None => {
+                let _ = writeln!(out, "    [*] --> any");
+                for participant in &rule.participants {
+                    let _ = writeln!(out, "    any --> any: {}", edge(&participant.label));
+                }
+                let _ = writeln!(out, "    any --> [*]");
             }
+        }
+    }
+    out
+}
+
+/// Text mermaid shows as written inside a transition label: its own
+/// delimiters (`:`, `;`, `#`, quotes) as entity codes.
+fn mermaid_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            ':' => out.push_str("#58;"),
+            ';' => out.push_str("#59;"),
+            '#' => out.push_str("#35;"),
+            '"' => out.push_str("#quot;"),
+            c => out.push(c),
         }
     }
     out

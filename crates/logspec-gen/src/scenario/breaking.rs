@@ -18,7 +18,8 @@ use super::{StreamMutationKind, Walked};
 use crate::generator::Compiled;
 use crate::Sampler;
 use indexmap::IndexMap;
-use logspec_checker::rules::key::keys;
+use logspec_checker::rules::hosts::HostNames;
+use logspec_checker::rules::key::label_keys;
 use logspec_checker::rules::StreamRecord;
 use logspec_checker::Code;
 
@@ -180,8 +181,7 @@ impl Breaking<'_> {
                 continue;
             };
             for &label in labels {
-                let (parts, separators) = &plan.keys[label];
-                for key in keys(parts, separators, seen) {
+                for key in label_keys(plan, label, seen, &HostNames::default()) {
                     let before = states.get(&key).copied().unwrap_or(plan.start);
                     let after = plan.states[before].next[label].unwrap_or(before);
                     states.insert(key.clone(), after);

@@ -46,6 +46,17 @@ impl<'c> Draw<'c> {
             .variants()
             .filter(|(event, _, _, _)| layout.writes(plan.events[*event].kind))
             .map(|(event, variant, _, _)| (event, variant))
+            // The walk does not follow fan-outs yet: it writes no record
+            // that lists members (a dispatch), so none waits for answers.
+            .filter(|variant| {
+                !plan.rules.iter().any(|rule| {
+                    rule.fan_out.as_ref().is_some_and(|fan_out| {
+                        rule.roles
+                            .get(variant)
+                            .is_some_and(|labels| labels.contains(&fan_out.list_label))
+                    })
+                })
+            })
             .collect();
         let players = plan
             .rules
@@ -191,6 +202,8 @@ impl<'c> Draw<'c> {
                             .variant(event, variant, self.format_of(event))
                             .is_ok_and(|generator| generator.tags.contains(value))
                     }),
+                    // Process ids and input paths are not generated yet.
+                    Some(EnvelopeValue::Pid | EnvelopeValue::File) => false,
                     None => true,
                 })
     }
@@ -242,7 +255,7 @@ pub(crate) fn stitch(
             }
             (None, Some(EnvelopeValue::Host)) => host = Some(value.clone()),
             (None, Some(EnvelopeValue::Tag)) => record.meta.tag = value.clone(),
-            (None, None) => {}
+            (None, Some(EnvelopeValue::Pid | EnvelopeValue::File)) | (None, None) => {}
         }
     }
     host

@@ -130,6 +130,7 @@ pub(crate) fn stream_record(
                     .map(|value| (Arc::clone(name), value.to_owned()))
             })
             .collect(),
+        ..StreamRecord::default()
     }
 }
 

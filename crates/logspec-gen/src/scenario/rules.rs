@@ -15,7 +15,8 @@
 //! so the walk finds the keys left open without visiting the closed ones.
 
 use indexmap::{IndexMap, IndexSet};
-use logspec_checker::rules::key::{keys, part_values};
+use logspec_checker::rules::hosts::HostNames;
+use logspec_checker::rules::key::{label_keys, scope_values};
 use logspec_checker::rules::{RulePlan, StreamRecord};
 use logspec_checker::{Code, Plan};
 use std::collections::BTreeSet;
@@ -97,8 +98,8 @@ pub(crate) fn stepped(plan: &Plan, record: &StreamRecord) -> Vec<(usize, Vec<Str
         .flat_map(|(index, rule)| {
             let labels = rule.roles.get(&(record.event, record.variant));
             labels.into_iter().flatten().flat_map(move |&label| {
-                let (parts, separators) = &rule.keys[label];
-                keys(parts, separators, record)
+                // Scenarios are checked with no host mapping given.
+                label_keys(rule, label, record, &HostNames::default())
                     .into_iter()
                     .map(move |key| (index, key))
             })
@@ -224,8 +225,7 @@ impl Rules {
                 continue;
             };
             for &label in labels {
-                let (parts, separators) = &rule.keys[label];
-                let derived = keys(parts, separators, record);
+                let derived = label_keys(rule, label, record, &HostNames::default());
                 if derived.is_empty() {
                     findings.push(RuleFinding {
                         code: Code::Unkeyed,
@@ -310,17 +310,14 @@ impl Run {
             if !witnesses.contains(&variant) {
                 continue;
             }
-            let (parts, separators) = &rule.keys[label];
-            if let (Some(part), Some(separator)) = (parts.get(scope), separators.get(scope)) {
-                for value in part_values(part, separator, record) {
-                    if self.scope_seen[label].insert(value.clone()) {
-                        if let Some(journal) = journal.as_deref_mut() {
-                            journal.entries.push(Entry::ScopeSeen {
-                                rule: rule_index,
-                                label,
-                                value,
-                            });
-                        }
+            for value in scope_values(rule, label, scope, record, &HostNames::default()) {
+                if self.scope_seen[label].insert(value.clone()) {
+                    if let Some(journal) = journal.as_deref_mut() {
+                        journal.entries.push(Entry::ScopeSeen {
+                            rule: rule_index,
+                            label,
+                            value,
+                        });
                     }
                 }
             }
@@ -477,9 +474,8 @@ rules:
             line: 0,
             event,
             variant: 0,
-            host: None,
-            tag: None,
             values: vec![(Arc::from("LOCK"), lock.to_owned())],
+            ..StreamRecord::default()
         }
     }
 

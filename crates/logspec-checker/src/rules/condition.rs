@@ -1,0 +1,314 @@
+//! Evaluating rule conditions (CEL, compiled by the loader) on a record.
+//!
+//! An expression sees only what it names: the plan lists, per condition,
+//! the record fields and remembered values it reads, and only those are
+//! turned into CEL values. Values are typed by the glossary (an `integer`
+//! field is a CEL int, a `number` a double, a `list` a list of strings);
+//! a value that does not parse as its type stays a string, so a condition
+//! over a malformed value fails to evaluate (reported) rather than passing.
+
+use super::key::host_of;
+use super::StreamRecord;
+use cel::objects::{Key, Map};
+use cel::Value;
+use logspec_spec::condition::{environment, Name};
+use logspec_spec::{Condition, ParamType, Spec, ValueKind};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// How a field's text becomes a CEL value.
+#[derive(Debug, Clone)]
+pub enum Conversion {
+    Text,
+    Integer,
+    Number,
+    /// A list with this separator.
+    List(String),
+}
+
+impl Conversion {
+    pub fn of(spec: &Spec, field: &str) -> Conversion {
+        let Some(definition) = spec.fields.get(field) else {
+            return Conversion::Text;
+        };
+        match definition.value.kind {
+            ValueKind::Integer => Conversion::Integer,
+            ValueKind::Number => Conversion::Number,
+            ValueKind::List => Conversion::List(
+                definition
+                    .value
+                    .separator
+                    .clone()
+                    .unwrap_or_else(|| ",".to_owned()),
+            ),
+            _ => Conversion::Text,
+        }
+    }
+
+    pub fn value(&self, text: &str) -> Value {
+        let string = || Value::String(Arc::new(text.to_owned()));
+        match self {
+            Conversion::Text => string(),
+            Conversion::Integer => text.parse::<i64>().map_or_else(|_| string(), Value::Int),
+            Conversion::Number => text
+                .parse::<f64>()
+                .ok()
+                .filter(|number| number.is_finite())
+                .map_or_else(string, Value::Float),
+            Conversion::List(separator) => Value::List(Arc::new(
+                text.split(separator.as_str())
+                    .filter(|element| !element.is_empty())
+                    .map(|element| Value::String(Arc::new(element.to_owned())))
+                    .collect(),
+            )),
+        }
+    }
+}
+
+/// A condition as the engine runs it.
+#[derive(Debug)]
+pub struct ConditionPlan {
+    pub condition: Condition,
+    /// Record fields it reads, and how each converts.
+    pub fields: Vec<(Arc<str>, Conversion)>,
+}
+
+/// What one label's latest record left for later conditions of its key.
+#[derive(Debug, Clone, Default)]
+pub struct Memory {
+    pub count: u32,
+    pub at: Option<logspec_reader::Instant>,
+    /// Remembered field values, by index into the rule's remembered list.
+    pub values: Vec<(usize, String)>,
+}
+
+/// Everything a condition may read besides the record.
+pub struct Scope<'a> {
+    /// Per label: its memory, if the label has occurred for the key.
+    pub memory: &'a [Option<Memory>],
+    pub labels: &'a [String],
+    /// (label, field, conversion) of every remembered value.
+    pub remembered: &'a [(usize, Arc<str>, Conversion)],
+    pub params: &'a [(String, Value)],
+    pub event: &'a str,
+    /// The key's part names and this record's values for them.
+    pub key_names: &'a [String],
+    pub key: &'a [String],
+}
+
+fn string(text: &str) -> Value {
+    Value::String(Arc::new(text.to_owned()))
+}
+
+fn map(entries: Vec<(String, Value)>) -> Value {
+    let map: HashMap<Key, Value> = entries
+        .into_iter()
+        .map(|(key, value)| (Key::String(Arc::new(key)), value))
+        .collect();
+    Value::Map(Map { map: Arc::new(map) })
+}
+
+/// The outcome of a condition on one record.
+pub enum Verdict {
+    Holds,
+    /// It does not hold; the values it read, for the message.
+    Fails(String),
+    /// It could not be evaluated (a missing field, a type error).
+    Error(String),
+}
+
+/// Evaluates `plan` on `record`. Never panics: CEL reports every failure
+/// as an error value, and a panic inside the interpreter would be a bug
+/// there that the property tests of this module look for.
+pub fn evaluate(plan: &ConditionPlan, record: &StreamRecord, scope: &Scope<'_>) -> Verdict {
+    let mut context = cel::Context::with_env(Arc::clone(environment()));
+    // `host` is not a standard name, so adding it cannot conflict.
+    let _ = context.add_function("host", |value: Arc<String>| {
+        Arc::new(host_of(&value).to_owned())
+    });
+    let fields: Vec<(String, Value)> = plan
+        .fields
+        .iter()
+        .filter_map(|(name, conversion)| {
+            record
+                .value(name)
+                .map(|text| (name.to_string(), conversion.value(text)))
+        })
+        .collect();
+    let mut shown: Vec<String> = fields
+        .iter()
+        .map(|(name, value)| format!("record.{name}={}", show(value)))
+        .collect();
+    context.add_variable_from_value("record", map(fields));
+
+    let mut earlier = Vec::new();
+    let mut since = Vec::new();
+    let mut count = Vec::new();
+    for (label, memory) in scope.labels.iter().zip(scope.memory) {
+        let Some(memory) = memory else { continue };
+        let values: Vec<(String, Value)> = memory
+            .values
+            .iter()
+            .filter_map(|(index, text)| {
+                let (_, field, conversion) = scope.remembered.get(*index)?;
+                Some((field.to_string(), conversion.value(text)))
+            })
+            .collect();
+        for used in &plan.condition.uses {
+            if let Some(Name::Earlier(name, Some(field))) = &used.name {
+                if name == label {
+                    if let Some((_, value)) = values.iter().find(|(f, _)| f == field) {
+                        shown.push(format!("earlier.{label}.{field}={}", show(value)));
+                    }
+                }
+            }
+        }
+        earlier.push((label.clone(), map(values)));
+        if let (Some(now), Some(then)) = (record.at, memory.at) {
+            if let Some(micros) = now.since(then) {
+                let seconds = micros as f64 / 1_000_000.0;
+                if plan
+                    .condition
+                    .uses
+                    .iter()
+                    .any(|used| used.name == Some(Name::Since(label.clone())))
+                {
+                    shown.push(format!("since.{label}={seconds}s"));
+                }
+                since.push((label.clone(), Value::Float(seconds)));
+            }
+        }
+        count.push((label.clone(), Value::Int(i64::from(memory.count))));
+    }
+    context.add_variable_from_value("earlier", map(earlier));
+    context.add_variable_from_value("since", map(since));
+    context.add_variable_from_value("count", map(count));
+    let optional = |value: &Option<String>| value.as_deref().map(string);
+    let source: Vec<(String, Value)> = [
+        ("file", Some(string(&record.file))),
+        ("host", optional(&record.host)),
+        ("tag", optional(&record.tag)),
+        ("pid", optional(&record.pid)),
+        ("event", Some(string(scope.event))),
+        (
+            "line",
+            Some(Value::Int(i64::try_from(record.line).unwrap_or(i64::MAX))),
+        ),
+    ]
+    .into_iter()
+    .filter_map(|(name, value)| value.map(|value| (name.to_owned(), value)))
+    .collect();
+    context.add_variable_from_value("source", map(source));
+    context.add_variable_from_value("params", map(scope.params.to_vec()));
+    context.add_variable_from_value(
+        "key",
+        map(scope
+            .key_names
+            .iter()
+            .zip(scope.key)
+            .map(|(name, value)| (name.clone(), string(value)))
+            .collect()),
+    );
+
+    match plan.condition.program.execute(&context) {
+        Ok(Value::Bool(true)) => Verdict::Holds,
+        Ok(Value::Bool(false)) => Verdict::Fails(shown.join(", ")),
+        Ok(other) => Verdict::Error(format!("it gave {}, not true or false", show(&other))),
+        Err(error) => Verdict::Error(error.to_string()),
+    }
+}
+
+/// A value as a message shows it.
+fn show(value: &Value) -> String {
+    match value {
+        Value::String(text) => text.to_string(),
+        Value::Int(number) => number.to_string(),
+        Value::Float(number) => number.to_string(),
+        Value::Bool(flag) => flag.to_string(),
+        Value::List(items) => format!(
+            "[{}]",
+            items.iter().map(show).collect::<Vec<_>>().join(", ")
+        ),
+        other => format!("{other:?}"),
+    }
+}
+
+/// Why a parameter's value was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("parameter `{name}`: `{value}` is not {expected}")]
+pub struct ParamError {
+    pub name: String,
+    pub value: String,
+    pub expected: &'static str,
+}
+
+/// A parameter's value as conditions see it: a duration in seconds.
+pub fn param_value(name: &str, kind: ParamType, text: &str) -> Result<Value, ParamError> {
+    let refuse = |expected| ParamError {
+        name: name.to_owned(),
+        value: text.to_owned(),
+        expected,
+    };
+    match kind {
+        ParamType::String => Ok(string(text)),
+        ParamType::Integer => text
+            .parse::<i64>()
+            .map(Value::Int)
+            .map_err(|_| refuse("an integer")),
+        ParamType::Number => text
+            .parse::<f64>()
+            .ok()
+            .filter(|number| number.is_finite())
+            .map(Value::Float)
+            .ok_or_else(|| refuse("a number")),
+        ParamType::Duration => duration_seconds(text)
+            .map(Value::Float)
+            .ok_or_else(|| refuse("a duration such as 90s, 5m, 1.5h, 2d or 250ms")),
+    }
+}
+
+/// `250ms`, `90s`, `5m`, `1.5h`, `2d` in seconds.
+fn duration_seconds(text: &str) -> Option<f64> {
+    let split = text.find(|c: char| c.is_ascii_alphabetic())?;
+    let (number, unit) = text.split_at(split);
+    let number: f64 = number.trim().parse().ok().filter(|n: &f64| n.is_finite())?;
+    let scale = match unit {
+        "ms" => 0.001,
+        "s" => 1.0,
+        "m" | "min" => 60.0,
+        "h" => 3600.0,
+        "d" => 86_400.0,
+        _ => return None,
+    };
+    (number >= 0.0).then_some(number * scale)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_read_in_seconds() {
+        assert_eq!(duration_seconds("90s"), Some(90.0));
+        assert_eq!(duration_seconds("1.5h"), Some(5400.0));
+        assert_eq!(duration_seconds("250ms"), Some(0.25));
+        assert_eq!(duration_seconds("5m"), Some(300.0));
+        assert_eq!(duration_seconds("5"), None);
+        assert_eq!(duration_seconds("-5s"), None);
+        assert_eq!(duration_seconds("5 weeks"), None);
+        assert!(param_value("w", ParamType::Duration, "soon").is_err());
+        assert_eq!(param_value("n", ParamType::Integer, "3"), Ok(Value::Int(3)));
+    }
+
+    #[test]
+    fn values_are_typed_by_the_glossary() {
+        assert_eq!(Conversion::Integer.value("42"), Value::Int(42));
+        assert_eq!(Conversion::Integer.value("4x"), string("4x"));
+        assert_eq!(Conversion::Number.value("1.5"), Value::Float(1.5));
+        assert_eq!(Conversion::Number.value("NaN"), string("NaN"));
+        assert_eq!(
+            Conversion::List(",".into()).value("a,,b"),
+            Value::List(Arc::new(vec![string("a"), string("b")]))
+        );
+    }
+}

@@ -1,0 +1,155 @@
+//! Which host names denote one host, for rules that correlate records by
+//! host.
+//!
+//! A dispatcher addresses an agent as its registry says (an IP address, or
+//! a name other than the agent's syslog hostname), so two spellings are
+//! not two hosts, and one spelling in two places is not proven to be one
+//! either. Names are only equated where something says so: the same
+//! spelling; a loopback address, which denotes the machine that wrote the
+//! record; or the user's mapping (`--host-alias NAME=ADDRESS`, a hosts
+//! file). Rules that must not equate hosts by spelling alone (fan-out)
+//! ask [`HostNames::known`] whether a name can be compared at all.
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+
+/// Host names the user says are one host, each group under one name.
+#[derive(Debug, Clone, Default)]
+pub struct HostNames {
+    /// Lower-cased name or address → the group's name, as the user wrote it.
+    canonical: HashMap<String, String>,
+}
+
+/// A hosts file line that could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("line {line}: {message}")]
+pub struct HostsFileError {
+    pub line: usize,
+    pub message: String,
+}
+
+impl HostNames {
+    /// Says that `name` and `other` are the same host. Groups merge: an
+    /// address given two names makes the three one host.
+    pub fn alias(&mut self, name: &str, other: &str) {
+        // The group first named keeps its name.
+        let group = [name, other]
+            .iter()
+            .find_map(|member| self.canonical.get(&member.to_ascii_lowercase()).cloned())
+            .unwrap_or_else(|| name.to_owned());
+        let merged: Vec<String> = [name, other]
+            .iter()
+            .filter_map(|member| self.canonical.get(&member.to_ascii_lowercase()).cloned())
+            .collect();
+        for value in self.canonical.values_mut() {
+            if merged.contains(value) {
+                *value = group.clone();
+            }
+        }
+        for member in [name, other] {
+            self.canonical
+                .insert(member.to_ascii_lowercase(), group.clone());
+        }
+    }
+
+    /// Reads an `/etc/hosts`-style file: `ADDRESS NAME [ALIAS…]` per line,
+    /// `#` comments; each line is one host, under its first name.
+    pub fn read_hosts_file(&mut self, text: &str) -> Result<(), HostsFileError> {
+        for (index, line) in text.lines().enumerate() {
+            let line = line.split('#').next().unwrap_or_default();
+            let mut words = line.split_whitespace();
+            let Some(address) = words.next() else {
+                continue;
+            };
+            let names: Vec<&str> = words.collect();
+            let Some(first) = names.first() else {
+                return Err(HostsFileError {
+                    line: index + 1,
+                    message: format!("`{address}` has no name after it"),
+                });
+            };
+            if address.parse::<IpAddr>().is_err() {
+                return Err(HostsFileError {
+                    line: index + 1,
+                    message: format!("`{address}` is not an IP address"),
+                });
+            }
+            self.alias(first, address);
+            for name in &names[1..] {
+                self.alias(first, name);
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether the user's mapping names `host`, so that its absence from a
+    /// list of names is meaningful.
+    pub fn known(&self, host: &str) -> bool {
+        self.canonical.contains_key(&host.to_ascii_lowercase())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.canonical.is_empty()
+    }
+
+    /// The name `host` is compared by: its group's name when the mapping
+    /// has it; the machine that wrote the record (`own`) for a loopback
+    /// address; otherwise `host` as written.
+    pub fn canonical(&self, host: &str, own: Option<&str>) -> String {
+        if let Some(name) = self.canonical.get(&host.to_ascii_lowercase()) {
+            return name.clone();
+        }
+        match own {
+            Some(own) if is_loopback(host) && !is_loopback(own) => self.canonical(own, None),
+            _ => host.to_owned(),
+        }
+    }
+}
+
+/// `127.0.0.0/8`, `::1` or `localhost`.
+pub fn is_loopback(host: &str) -> bool {
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<IpAddr>()
+            .is_ok_and(|address| address.is_loopback())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn aliases_group_names_under_the_first() {
+        let mut hosts = HostNames::default();
+        hosts.alias("vm", "10.0.0.5");
+        hosts.alias("VM.example.org", "10.0.0.5");
+        assert_eq!(hosts.canonical("10.0.0.5", None), "vm");
+        assert_eq!(hosts.canonical("vm.example.org", None), "vm");
+        assert_eq!(hosts.canonical("db-01", None), "db-01");
+        assert!(hosts.known("VM") && !hosts.known("db-01"));
+    }
+
+    #[test]
+    fn loopback_is_the_writing_machine() {
+        let hosts = HostNames::default();
+        assert_eq!(hosts.canonical("127.0.0.1", Some("ctl")), "ctl");
+        assert_eq!(hosts.canonical("::1", Some("ctl")), "ctl");
+        assert_eq!(hosts.canonical("localhost", None), "localhost");
+        assert_eq!(hosts.canonical("10.0.0.1", Some("ctl")), "10.0.0.1");
+    }
+
+    #[test]
+    fn hosts_files_and_their_errors() {
+        let mut hosts = HostNames::default();
+        let text = "# fleet\n10.0.0.5 web-01 web-01.lan\n\n10.0.0.6\tdb-01 # primary\n";
+        assert_eq!(hosts.read_hosts_file(text), Ok(()));
+        assert_eq!(hosts.canonical("web-01.lan", None), "web-01");
+        assert_eq!(hosts.canonical("10.0.0.6", None), "db-01");
+        let error = HostNames::default().read_hosts_file("10.0.0.5\n");
+        assert_eq!(error.map_err(|e| e.line), Err(1));
+        let error = HostNames::default().read_hosts_file("ok\nweb-01 10.0.0.5\n");
+        assert_eq!(error.map_err(|e| e.line), Err(1));
+    }
+}

@@ -1,0 +1,385 @@
+//! Rule conditions (CEL) and the rule constructs built on them, each
+//! firing on a stream that breaks it and silent on one that keeps it:
+//! conditions within one record, across records of one key (equal,
+//! different, ordered, in a list, between fields of different names),
+//! time windows with a parameter, a key for the whole stream ("must change
+//! across restarts"), adjacency in the whole stream (`*`), and keys from
+//! where a record was read. Spec errors in conditions name line and column.
+
+mod common;
+
+use common::run;
+use logspec_checker::rules::EngineOptions;
+use logspec_checker::{CheckOptions, Finding, Plan, Severity};
+
+const SPEC: &str = r#"logspec: 1
+producer: {name: demo, summary: Demo.}
+document: {title: Demo}
+wire: {envelopes: [rfc3164], payload: key-value, event_key: EVENT}
+severity: {levels: [{name: INFO, syslog: 6}]}
+emitters: [{name: app, tags: [{tag: demo, source: here}]}]
+fields:
+  EVENT: {type: string, description: Event.}
+  REQ: {type: string, description: Request id.}
+  STATUS: {type: enum, values: [ok, failed], description: Outcome.}
+  EXIT: {type: integer, description: Exit code.}
+  SEQ: {type: integer, description: Sequence number of a request.}
+  LAST: {type: integer, description: Last sequence number a reply covers.}
+  HOSTS: {type: list, item: {type: hostname}, description: Hosts.}
+  HOST: {type: hostname, description: Host.}
+  OLD: {type: string, description: Old serial.}
+  NEW: {type: string, description: New serial.}
+  SESSION: {type: string, description: Session id.}
+events:
+  - {id: boot, section: s, variants: [{name: default, severity: INFO, fields: [EVENT, SESSION]}]}
+  - {id: request, section: s, variants: [{name: default, severity: INFO, fields: [EVENT, REQ, SEQ, HOSTS]}]}
+  - {id: reply, section: s, variants: [{name: default, severity: INFO, fields: [EVENT, REQ, HOST, LAST, STATUS, {name: EXIT, optional: true}]}]}
+  - {id: rotate, section: s, variants: [{name: default, severity: INFO, fields: [EVENT, OLD, {name: NEW, optional: true}]}]}
+  - {id: close, section: s, variants: [{name: default, severity: INFO, fields: [EVENT]}]}
+  - {id: note, section: s, variants: [{name: default, severity: INFO, fields: [EVENT]}]}
+rules:
+  - id: exit-only-on-success
+    description: A reply carries EXIT when its STATUS is ok, and only then.
+    key: []
+    participants:
+      - {label: reply, match: [reply], key: [], require: "has(record.EXIT) == (record.STATUS == 'ok')"}
+  - id: new-serial-omitted-if-same
+    description: NEW is omitted when it would equal OLD.
+    key: []
+    participants:
+      - {label: rotate, match: [rotate], key: [], require: "!has(record.NEW) || record.NEW != record.OLD"}
+  - id: reply-matches-request
+    description: A reply names a host of its request, covers its sequence number, and each host replies once.
+    key: [REQ]
+    participants:
+      - {label: request, match: [request], key: [{field: REQ}]}
+      - label: reply
+        match: [reply]
+        key: [{field: REQ}]
+        require: >-
+          record.HOST in earlier.request.HOSTS && record.LAST >= earlier.request.SEQ
+          && (!has(earlier.reply) || record.HOST != earlier.reply.HOST)
+    lifecycle:
+      start: new
+      states:
+        new: {on: {request: open}}
+        open: {accepting: true, on: {reply: open}}
+  - id: reply-within-window
+    description: A reply comes within the configured window of its request.
+    key: [REQ]
+    params:
+      reply_window: {type: duration, description: How long a reply may take.}
+    participants:
+      - {label: request, match: [request], key: [{field: REQ}]}
+      - {label: reply, match: [reply], key: [{field: REQ}], require: "since.request <= params.reply_window"}
+  - id: session-changes-across-restarts
+    description: Each boot has a session id other than the previous boot's.
+    key: []
+    participants:
+      - {label: boot, match: [boot], key: [], require: "!has(earlier.boot) || record.SESSION != earlier.boot.SESSION"}
+  - id: close-next-after-rotate
+    description: The next event a host logs after rotate is close.
+    key: [host]
+    participants:
+      - {label: rotate, match: [rotate], key: [{envelope: host}]}
+      - {label: close, match: [close], key: [{envelope: host}]}
+      - {label: other, match: ["*"], key: [{envelope: host}]}
+    lifecycle:
+      start: idle
+      states:
+        idle: {accepting: true, on: {rotate: rotated, close: idle, other: idle}}
+        rotated: {on: {close: idle}}
+  - id: run-directory-names-request
+    description: A request logged in runs/ID/ carries REQ=ID.
+    key: [dir]
+    participants:
+      - {label: request, match: [request], key: [{envelope: file, capture: "runs/([^/]+)/"}], require: "record.REQ == key.dir"}
+"#;
+
+fn plan() -> Plan {
+    match logspec_spec::load_str(SPEC, "conditions.yaml") {
+        Ok(loaded) => Plan::new(&loaded.spec),
+        Err(error) => panic!("test spec does not load:\n{error}"),
+    }
+}
+
+fn check_with(name: &str, lines: &[&str], params: &[(&str, &str)]) -> Vec<Finding> {
+    let text: String = lines
+        .iter()
+        .enumerate()
+        .map(|(index, line)| {
+            let (host, payload) = line.split_once(' ').unwrap_or(("h1", line));
+            format!("Mar 13 12:{:02}:00 {host} demo[7]: {payload}\n", index)
+        })
+        .collect();
+    let options = CheckOptions {
+        rules: EngineOptions {
+            params: params
+                .iter()
+                .map(|(name, value)| ((*name).to_owned(), (*value).to_owned()))
+                .collect(),
+            ..EngineOptions::default()
+        },
+        ..CheckOptions::default()
+    };
+    let (findings, _) = run(&plan(), &[(name, &text)], options);
+    findings
+}
+
+/// (line, code) of the findings rule `rule` raised.
+fn of_rule(findings: &[Finding], rule: &str) -> Vec<(u64, &'static str)> {
+    findings
+        .iter()
+        .filter(|finding| finding.message.starts_with(&format!("{rule}:")))
+        .map(|finding| (finding.line, finding.code.as_str()))
+        .collect()
+}
+
+fn check(lines: &[&str]) -> Vec<Finding> {
+    check_with("app.log", lines, &[("reply_window", "5m")])
+}
+
+#[test]
+fn a_field_present_only_on_success() {
+    let found = check(&[
+        "h1 EVENT=request REQ=r1 SEQ=1 HOSTS=a,b",
+        "h1 EVENT=reply REQ=r1 HOST=a LAST=1 STATUS=ok EXIT=0",
+        "h1 EVENT=reply REQ=r1 HOST=b LAST=1 STATUS=failed",
+    ]);
+    assert_eq!(of_rule(&found, "exit-only-on-success"), vec![]);
+    let found = check(&[
+        "h1 EVENT=request REQ=r1 SEQ=1 HOSTS=a,b",
+        "h1 EVENT=reply REQ=r1 HOST=a LAST=1 STATUS=ok",
+        "h1 EVENT=reply REQ=r1 HOST=b LAST=1 STATUS=failed EXIT=3",
+    ]);
+    assert_eq!(
+        of_rule(&found, "exit-only-on-success"),
+        vec![(2, "condition-violation"), (3, "condition-violation")]
+    );
+    assert!(
+        found[0].message.contains("record.STATUS=ok"),
+        "{}",
+        found[0].message
+    );
+}
+
+#[test]
+fn a_field_omitted_when_equal_and_fields_that_differ() {
+    let found = check(&[
+        "h1 EVENT=rotate OLD=s1 NEW=s2",
+        "h1 EVENT=close",
+        "h1 EVENT=rotate OLD=s1",
+        "h1 EVENT=close",
+    ]);
+    assert_eq!(of_rule(&found, "new-serial-omitted-if-same"), vec![]);
+    let found = check(&["h1 EVENT=rotate OLD=s1 NEW=s1", "h1 EVENT=close"]);
+    assert_eq!(
+        of_rule(&found, "new-serial-omitted-if-same"),
+        vec![(1, "condition-violation")]
+    );
+}
+
+#[test]
+fn values_related_to_an_earlier_record_of_the_key() {
+    let kept = check(&[
+        "h1 EVENT=request REQ=r1 SEQ=5 HOSTS=a,b",
+        "h1 EVENT=reply REQ=r1 HOST=a LAST=5 STATUS=failed",
+        "h1 EVENT=reply REQ=r1 HOST=b LAST=7 STATUS=failed",
+    ]);
+    assert_eq!(of_rule(&kept, "reply-matches-request"), vec![]);
+    // A host not in the list, a sequence number below the request's, and
+    // the same host twice in a row.
+    let broken = check(&[
+        "h1 EVENT=request REQ=r1 SEQ=5 HOSTS=a,b",
+        "h1 EVENT=reply REQ=r1 HOST=c LAST=5 STATUS=failed",
+        "h1 EVENT=reply REQ=r1 HOST=a LAST=4 STATUS=failed",
+        "h1 EVENT=reply REQ=r1 HOST=b LAST=5 STATUS=failed",
+        "h1 EVENT=reply REQ=r1 HOST=b LAST=5 STATUS=failed",
+    ]);
+    assert_eq!(
+        of_rule(&broken, "reply-matches-request"),
+        vec![
+            (2, "condition-violation"),
+            (3, "condition-violation"),
+            (5, "condition-violation")
+        ]
+    );
+    let message = &broken
+        .iter()
+        .find(|finding| finding.line == 2)
+        .map(|finding| finding.message.clone())
+        .unwrap_or_default();
+    assert!(
+        message.contains("earlier.request.HOSTS=[a, b]") && message.contains("record.HOST=c"),
+        "{message}"
+    );
+    // Different keys do not see each other's values.
+    let other_key = check(&[
+        "h1 EVENT=request REQ=r1 SEQ=5 HOSTS=a",
+        "h1 EVENT=request REQ=r2 SEQ=9 HOSTS=b",
+        "h1 EVENT=reply REQ=r1 HOST=a LAST=5 STATUS=failed",
+    ]);
+    assert_eq!(of_rule(&other_key, "reply-matches-request"), vec![]);
+}
+
+#[test]
+fn a_condition_that_cannot_be_evaluated_is_reported_not_passed() {
+    // LAST is not an integer: the per-record check says so, and the
+    // comparison cannot be made.
+    let found = check(&[
+        "h1 EVENT=request REQ=r1 SEQ=5 HOSTS=a",
+        "h1 EVENT=reply REQ=r1 HOST=a LAST=x STATUS=failed",
+    ]);
+    assert_eq!(
+        of_rule(&found, "reply-matches-request"),
+        vec![(2, "condition-error")]
+    );
+    let error = found
+        .iter()
+        .find(|finding| finding.code.as_str() == "condition-error")
+        .map(|finding| finding.severity);
+    assert_eq!(error, Some(Severity::Warning));
+}
+
+#[test]
+fn time_windows_need_their_parameter() {
+    // Lines are a minute apart.
+    let lines = [
+        "h1 EVENT=request REQ=r1 SEQ=1 HOSTS=a",
+        "h1 EVENT=note",
+        "h1 EVENT=note",
+        "h1 EVENT=reply REQ=r1 HOST=a LAST=1 STATUS=failed",
+    ];
+    let within = check_with("app.log", &lines, &[("reply_window", "3m")]);
+    assert_eq!(of_rule(&within, "reply-within-window"), vec![]);
+    let late = check_with("app.log", &lines, &[("reply_window", "150s")]);
+    assert_eq!(
+        of_rule(&late, "reply-within-window"),
+        vec![(4, "condition-violation")]
+    );
+    assert!(late
+        .iter()
+        .any(|f| f.message.contains("since.request=180s")));
+    let unset = check_with("app.log", &lines, &[]);
+    assert_eq!(
+        of_rule(&unset, "reply-within-window"),
+        vec![(1, "rule-unchecked")]
+    );
+    assert_eq!(
+        unset
+            .iter()
+            .find(|f| f.code.as_str() == "rule-unchecked")
+            .map(|f| f.severity),
+        Some(Severity::Info)
+    );
+}
+
+#[test]
+fn a_value_that_must_change_across_restarts() {
+    let found = check(&[
+        "h1 EVENT=boot SESSION=s1",
+        "h1 EVENT=boot SESSION=s2",
+        "h1 EVENT=boot SESSION=s1",
+    ]);
+    assert_eq!(of_rule(&found, "session-changes-across-restarts"), vec![]);
+    let found = check(&["h1 EVENT=boot SESSION=s1", "h1 EVENT=boot SESSION=s1"]);
+    assert_eq!(
+        of_rule(&found, "session-changes-across-restarts"),
+        vec![(2, "condition-violation")]
+    );
+}
+
+#[test]
+fn the_next_event_in_the_whole_stream() {
+    let kept = check(&[
+        "h1 EVENT=rotate OLD=s1",
+        "h1 EVENT=close",
+        "h1 EVENT=note",
+        "h1 EVENT=close",
+    ]);
+    assert_eq!(of_rule(&kept, "close-next-after-rotate"), vec![]);
+    // Another host's lines between do not count: adjacency per host.
+    let interleaved = check(&["h1 EVENT=rotate OLD=s1", "h2 EVENT=note", "h1 EVENT=close"]);
+    assert_eq!(of_rule(&interleaved, "close-next-after-rotate"), vec![]);
+    let broken = check(&["h1 EVENT=rotate OLD=s1", "h1 EVENT=note", "h1 EVENT=close"]);
+    assert_eq!(
+        of_rule(&broken, "close-next-after-rotate"),
+        vec![(2, "sequence-violation")]
+    );
+    let unfinished = check(&["h1 EVENT=rotate OLD=s1"]);
+    assert_eq!(
+        of_rule(&unfinished, "close-next-after-rotate"),
+        vec![(1, "incomplete")]
+    );
+}
+
+#[test]
+fn keys_from_the_path_a_record_was_read_from() {
+    let request = ["h1 EVENT=request REQ=r7 SEQ=1 HOSTS=a"];
+    let kept = check_with("var/runs/r7/app.log", &request, &[("reply_window", "1m")]);
+    assert_eq!(of_rule(&kept, "run-directory-names-request"), vec![]);
+    let broken = check_with("var/runs/r8/app.log", &request, &[("reply_window", "1m")]);
+    assert_eq!(
+        of_rule(&broken, "run-directory-names-request"),
+        vec![(1, "condition-violation")]
+    );
+    // A path without the directory: the record has no key, and is counted.
+    let elsewhere = check_with("app.log", &request, &[("reply_window", "1m")]);
+    assert_eq!(
+        of_rule(&elsewhere, "run-directory-names-request"),
+        vec![(1, "unkeyed")]
+    );
+}
+
+fn load_error(spec: &str) -> String {
+    match logspec_spec::load_str(spec, "bad.yaml") {
+        Ok(_) => panic!("spec loaded"),
+        Err(error) => error.to_string(),
+    }
+}
+
+#[test]
+fn names_that_do_not_resolve_are_located_spec_errors() {
+    let line = |needle: &str| {
+        SPEC.lines()
+            .position(|line| line.contains(needle))
+            .map_or(0, |index| index + 1)
+    };
+    let at = line("record.NEW != record.OLD");
+    let column = SPEC.lines().nth(at - 1).and_then(|l| l.find("record.OLD"));
+    let error = load_error(&SPEC.replace("record.NEW != record.OLD", "record.NEW != record.OLDE"));
+    assert!(
+        error.contains(&format!("bad.yaml:{at}:{}:", column.unwrap_or(0) + 1))
+            && error.contains("`OLDE` is not a field"),
+        "{error}"
+    );
+    let error = load_error(&SPEC.replace("earlier.boot.SESSION", "earlier.booot.SESSION"));
+    assert!(
+        error.contains("`booot` is not a participant label"),
+        "{error}"
+    );
+    let error = load_error(&SPEC.replace("params.reply_window", "params.window"));
+    assert!(
+        error.contains("parameter `window` is not declared"),
+        "{error}"
+    );
+    let error = load_error(&SPEC.replace("since.request", "sinse.request"));
+    assert!(
+        error.contains("`sinse.request` does not resolve"),
+        "{error}"
+    );
+    let error = load_error(&SPEC.replace("key.dir", "key.directory"));
+    assert!(
+        error.contains("`directory` is not a part of the rule's key"),
+        "{error}"
+    );
+    let error = load_error(&SPEC.replace("has(record.EXIT)", "exists(record.EXIT)"));
+    assert!(error.contains("`exists` is not a function"), "{error}");
+    let error = load_error(&SPEC.replace("record.NEW != record.OLD", "record.NEW != "));
+    assert!(
+        error.contains(&format!("bad.yaml:{at}:")) && error.contains("invalid CEL condition"),
+        "{error}"
+    );
+    let error = load_error(&SPEC.replace("runs/([^/]+)/", "runs/[^/]+/"));
+    assert!(error.contains("has no capture group"), "{error}");
+}

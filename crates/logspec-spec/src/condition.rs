@@ -1,0 +1,352 @@
+//! Rule conditions: CEL expressions, compiled once when the spec loads.
+//!
+//! A condition is written in the Common Expression Language (CEL), the
+//! standard, side-effect-free expression language Kubernetes uses for
+//! validation rules inside its own specs; the `cel` crate parses and
+//! evaluates it. We keep no expression language of our own: what is ours is
+//! the set of names an expression may use and the check that every name it
+//! uses resolves, done here on the parsed tree so that a typo is a load
+//! error with file, line and column, never a condition that silently fails
+//! on every record.
+//!
+//! Names (see spec/README.md, "Conditions"):
+//! `record.F` (a field of the record), `earlier.L.F` (field F of the latest
+//! earlier record labelled L of the same key), `since.L` (seconds since
+//! it), `count.L` (how many there were), `source.X` (where the record was
+//! read: `file`, `host`, `tag`, `pid`, `event`, `line`), `params.P` (a rule
+//! parameter the user sets), `key.K` (part K of the record's key).
+
+use serde::{Deserialize, Deserializer};
+use std::fmt;
+use std::sync::{Arc, OnceLock};
+
+/// What a record's `source` offers an expression.
+pub const SOURCE_NAMES: &[&str] = &["file", "host", "tag", "pid", "event", "line"];
+
+/// Functions an expression may call besides operators and macros: CEL's
+/// standard ones, the strings extension's, and `host` (the host of a
+/// `host:port` value, which the checker adds).
+pub const FUNCTIONS: &[&str] = &[
+    "size",
+    "contains",
+    "startsWith",
+    "endsWith",
+    "matches",
+    "int",
+    "uint",
+    "double",
+    "string",
+    "bool",
+    "type",
+    "split",
+    "join",
+    "lowerAscii",
+    "upperAscii",
+    "trim",
+    "replace",
+    "indexOf",
+    "lastIndexOf",
+    "substring",
+    "charAt",
+    "host",
+];
+
+/// The roots an expression's names start from.
+const ROOTS: &[&str] = &[
+    "record", "earlier", "since", "count", "source", "params", "key",
+];
+
+/// The CEL environment every condition is compiled for: the standard
+/// library and the strings extension.
+pub fn environment() -> &'static Arc<cel::Env> {
+    static ENV: OnceLock<Arc<cel::Env>> = OnceLock::new();
+    ENV.get_or_init(|| {
+        let mut env = cel::Env::stdlib();
+        // Registering a bundled extension once on a fresh standard
+        // environment cannot conflict; were it to, conditions would miss
+        // its functions and their tests would say so.
+        let _ = env.add_extension(cel::extensions::strings);
+        Arc::new(env)
+    })
+}
+
+/// A name an expression uses, resolved against its root.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Name {
+    /// `record.F` or `record['F']`.
+    Record(String),
+    /// `earlier.L` (tested with `has`) or `earlier.L.F`.
+    Earlier(String, Option<String>),
+    Since(String),
+    Count(String),
+    Source(String),
+    Param(String),
+    /// `key.PART`: a part of the record's correlation key, by its name.
+    Key(String),
+}
+
+/// A name, where it is written in the expression (byte offset), and the
+/// name as written, for messages.
+#[derive(Debug, Clone)]
+pub struct Use {
+    pub name: Option<Name>,
+    pub offset: usize,
+    pub written: String,
+}
+
+/// A compiled condition.
+#[derive(Clone)]
+pub struct Condition {
+    pub source: String,
+    pub program: Arc<cel::Program>,
+    /// Every name and function it uses; `name: None` marks one that does
+    /// not fit any root (reported by the loader).
+    pub uses: Vec<Use>,
+    /// Functions called that CEL and logspec do not offer.
+    pub unknown_functions: Vec<(String, usize)>,
+}
+
+impl fmt::Debug for Condition {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Condition({:?})", self.source)
+    }
+}
+
+impl Condition {
+    /// Compiles `source`; the error is CEL's message with the column.
+    pub fn compile(source: &str) -> Result<Condition, String> {
+        let program = environment().compile(source).map_err(|errors| {
+            errors
+                .errors
+                .iter()
+                .map(|error| {
+                    format!(
+                        "invalid CEL condition `{source}`: {} (line {}, column {} of the expression)",
+                        error.msg,
+                        error.pos.0,
+                        error.pos.1 + 1
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("; ")
+        })?;
+        let mut walk = Walk {
+            source_info: program.source_info(),
+            uses: Vec::new(),
+            functions: Vec::new(),
+            bound: Vec::new(),
+        };
+        walk.expr(program.expression());
+        let (uses, functions) = (walk.uses, walk.functions);
+        Ok(Condition {
+            source: source.to_owned(),
+            uses,
+            unknown_functions: functions
+                .into_iter()
+                .filter(|(name, _)| !FUNCTIONS.contains(&name.as_str()))
+                .collect(),
+            program: Arc::new(program),
+        })
+    }
+
+    /// Record fields the condition reads.
+    pub fn record_fields(&self) -> impl Iterator<Item = &str> {
+        self.uses.iter().filter_map(|used| match &used.name {
+            Some(Name::Record(field)) => Some(field.as_str()),
+            _ => None,
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for Condition {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let source = String::deserialize(deserializer)?;
+        Condition::compile(&source).map_err(serde::de::Error::custom)
+    }
+}
+
+struct Walk<'p> {
+    source_info: &'p cel::common::ast::SourceInfo,
+    uses: Vec<Use>,
+    functions: Vec<(String, usize)>,
+    /// Variables bound by comprehensions (`exists(h, …)`) around the node.
+    bound: Vec<String>,
+}
+
+use cel::common::ast::{EntryExpr, Expr, IdedExpr, LiteralValue};
+
+impl Walk<'_> {
+    fn offset(&self, id: u64) -> usize {
+        self.source_info
+            .offset_for(id)
+            .map_or(0, |(start, _)| start as usize)
+    }
+
+    /// The segments of `root.a.b` or `root['a']['b']`, root first, and the
+    /// id of the root (where the name starts).
+    fn chain(expr: &IdedExpr) -> Option<(Vec<String>, u64)> {
+        match &expr.expr {
+            Expr::Ident(name) => Some((vec![name.clone()], expr.id)),
+            Expr::Select(select) => {
+                let (mut chain, root) = Self::chain(&select.operand)?;
+                chain.push(select.field.clone());
+                Some((chain, root))
+            }
+            Expr::Call(call) if call.func_name == "_[_]" && call.args.len() == 2 => {
+                let (mut chain, root) = Self::chain(&call.args[0])?;
+                match &call.args[1].expr {
+                    Expr::Literal(LiteralValue::String(key)) => {
+                        chain.push(key.to_string());
+                        Some((chain, root))
+                    }
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
+
+    fn expr(&mut self, expr: &IdedExpr) {
+        if let Some((chain, root)) = Self::chain(expr) {
+            if !self.bound.contains(&chain[0]) {
+                let written = chain.join(".");
+                self.uses.push(Use {
+                    name: resolve(&chain),
+                    offset: self.offset(root),
+                    written,
+                });
+            }
+            return;
+        }
+        match &expr.expr {
+            Expr::Call(call) => {
+                let name = &call.func_name;
+                let operator = name.starts_with(['_', '@', '!', '-']);
+                if !operator {
+                    self.functions.push((name.clone(), self.offset(expr.id)));
+                }
+                if let Some(target) = &call.target {
+                    self.expr(target);
+                }
+                for arg in &call.args {
+                    self.expr(arg);
+                }
+            }
+            Expr::Comprehension(comprehension) => {
+                self.expr(&comprehension.iter_range);
+                self.bound.push(comprehension.iter_var.clone());
+                if let Some(second) = &comprehension.iter_var2 {
+                    self.bound.push(second.clone());
+                }
+                self.bound.push(comprehension.accu_var.clone());
+                self.expr(&comprehension.accu_init);
+                self.expr(&comprehension.loop_cond);
+                self.expr(&comprehension.loop_step);
+                self.expr(&comprehension.result);
+                self.bound.pop();
+                if comprehension.iter_var2.is_some() {
+                    self.bound.pop();
+                }
+                self.bound.pop();
+            }
+            Expr::Select(select) => self.expr(&select.operand),
+            Expr::List(list) => {
+                for element in &list.elements {
+                    self.expr(element);
+                }
+            }
+            Expr::Map(map) => {
+                for entry in &map.entries {
+                    if let EntryExpr::MapEntry(entry) = &entry.expr {
+                        self.expr(&entry.key);
+                        self.expr(&entry.value);
+                    }
+                }
+            }
+            Expr::Struct(_) | Expr::Ident(_) | Expr::Literal(_) | Expr::Unspecified => {}
+        }
+    }
+}
+
+/// The name a chain of segments denotes, if it fits one of the roots.
+fn resolve(chain: &[String]) -> Option<Name> {
+    let root = chain[0].as_str();
+    if !ROOTS.contains(&root) {
+        return None;
+    }
+    let rest = &chain[1..];
+    match (root, rest) {
+        ("record", [field]) => Some(Name::Record(field.clone())),
+        ("earlier", [label]) => Some(Name::Earlier(label.clone(), None)),
+        ("earlier", [label, field]) => Some(Name::Earlier(label.clone(), Some(field.clone()))),
+        ("since", [label]) => Some(Name::Since(label.clone())),
+        ("count", [label]) => Some(Name::Count(label.clone())),
+        ("source", [item]) => Some(Name::Source(item.clone())),
+        ("params", [name]) => Some(Name::Param(name.clone())),
+        ("key", [part]) => Some(Name::Key(part.clone())),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(source: &str) -> Vec<Option<Name>> {
+        match Condition::compile(source) {
+            Ok(condition) => condition.uses.into_iter().map(|used| used.name).collect(),
+            Err(error) => panic!("{error}"),
+        }
+    }
+
+    #[test]
+    fn resolves_names_under_each_root() {
+        assert_eq!(
+            names("has(record.EXIT) == (record['STATUS'] == 'ok')"),
+            vec![
+                Some(Name::Record("EXIT".into())),
+                Some(Name::Record("STATUS".into()))
+            ]
+        );
+        assert_eq!(
+            names("!has(earlier.dispatch) || host(record.TARGET) in earlier.dispatch.HOSTS"),
+            vec![
+                Some(Name::Earlier("dispatch".into(), None)),
+                Some(Name::Record("TARGET".into())),
+                Some(Name::Earlier("dispatch".into(), Some("HOSTS".into())))
+            ]
+        );
+        assert_eq!(
+            names("since.open <= params.window && count.open < 3 && source.file != ''"),
+            vec![
+                Some(Name::Since("open".into())),
+                Some(Name::Param("window".into())),
+                Some(Name::Count("open".into())),
+                Some(Name::Source("file".into()))
+            ]
+        );
+    }
+
+    #[test]
+    fn comprehension_variables_are_not_names() {
+        assert_eq!(
+            names("earlier.dispatch.HOSTS.exists(h, h == host(record.TARGET))"),
+            vec![
+                Some(Name::Earlier("dispatch".into(), Some("HOSTS".into()))),
+                Some(Name::Record("TARGET".into()))
+            ]
+        );
+    }
+
+    #[test]
+    fn unknown_roots_functions_and_syntax_errors() {
+        assert_eq!(names("reccord.EXIT == 0"), vec![None]);
+        assert_eq!(names("record.a.b == 1"), vec![None]);
+        let condition = Condition::compile("hostname(record.TARGET) == ''");
+        assert!(matches!(condition, Ok(c) if c.unknown_functions.len() == 1));
+        let error = Condition::compile("record.EXIT == ")
+            .err()
+            .unwrap_or_default();
+        assert!(error.contains("column"), "{error}");
+    }
+}
