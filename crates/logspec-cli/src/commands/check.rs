@@ -8,7 +8,7 @@ use crate::inputs::follow::Follow;
 use crate::live::{self, LiveSink};
 use crate::options::{FailOnOption, GateOptions, ProgressOption, ReportOptions, SpecOption};
 use crate::progress::Progress;
-use crate::{inputs, spec_arg, CliError, Verdict};
+use crate::{inputs, spec_arg, suggest, CliError, Verdict};
 use clap::ValueEnum;
 use logspec_checker::rules::hosts::HostNames;
 use logspec_checker::rules::EngineOptions;
@@ -183,7 +183,8 @@ pub fn run(args: Args) -> Result<Verdict, CliError> {
         };
         if !files.iter().any(|input| input == file) {
             return Err(CliError::Usage(format!(
-                "--host names {file:?}, which is not one of the inputs"
+                "--host names {file:?}, which is not one of the inputs{}",
+                suggest::did_you_mean(file, files.iter().map(String::as_str))
             )));
         }
         hosts.push((file.to_owned(), host.to_owned()));
@@ -423,13 +424,14 @@ fn rule_params(plan: &Plan, given: &[String]) -> Result<Vec<(String, String)>, C
             names.sort_unstable();
             names.dedup();
             return Err(CliError::Usage(format!(
-                "--param {name}: no rule of {} has this parameter ({})",
+                "--param {name}: no rule of {} has this parameter ({}){}",
                 plan.producer,
                 if names.is_empty() {
                     "it has none".to_owned()
                 } else {
                     format!("it has {}", names.join(", "))
-                }
+                },
+                suggest::did_you_mean(name, names.iter().copied())
             )));
         }
         for (_, kind) in declared {
