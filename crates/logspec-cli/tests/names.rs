@@ -57,7 +57,7 @@ fn explain_without_an_event_lists_the_events() {
 
 #[test]
 fn an_unknown_name_suggests_the_closest() {
-    let cases: [(&[&str], &str); 6] = [
+    let cases: [(&[&str], &str); 7] = [
         (
             &["explain", "--spec", "ctrl-exec", "dispach"],
             "did you mean `dispatch`?",
@@ -86,6 +86,10 @@ fn an_unknown_name_suggests_the_closest() {
             "did you mean `sarif`?",
         ),
         (&["man", "explian"], "did you mean `explain`?"),
+        (
+            &["gen", "--spec", "ctrl-exec", "--format", "rfc5242"],
+            "did you mean `rfc5424`?",
+        ),
     ];
     for (args, hint) in cases {
         let message = refused(args);
