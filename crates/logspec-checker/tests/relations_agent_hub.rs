@@ -162,26 +162,3 @@ fn every_finished_execution_is_in_the_audit_log() {
         vec![at(SSE, 4, "mismatch")]
     );
 }
-
-// Monitoring & Audit: "Each completed execution is stored as a JSON file in
-// runtime/runs/{run_id}/record.json", so the record in a run's directory
-// carries that run's id.
-#[test]
-fn a_record_carries_the_run_id_of_its_directory() {
-    let (path, text) = record(RUN, 0);
-    passes(&[(AUDIT, &executed(RUN, 0)), (&path, &text)]);
-    // Windows paths name the directory with backslashes.
-    let windows = format!("C:\\agent-hub\\runtime\\runs\\{RUN}\\record.json");
-    passes(&[(AUDIT, &executed(RUN, 0)), (&windows, &text)]);
-    // A record.json in another run's directory.
-    let (_, other_text) = record(OTHER_RUN, 0);
-    assert_eq!(
-        findings(&[(AUDIT, &executed(OTHER_RUN, 0)), (&path, &other_text)]),
-        vec![at(&path, 1, "condition-violation")]
-    );
-    let moved = format!("C:\\agent-hub\\runtime\\runs\\{RUN}\\record.json");
-    assert_eq!(
-        findings(&[(AUDIT, &executed(OTHER_RUN, 0)), (&moved, &other_text)]),
-        vec![at(&moved, 1, "condition-violation")]
-    );
-}

@@ -6,11 +6,9 @@
 mod common;
 
 use common::{check_property, config, subjects, Subject};
-use logspec_checker::rules::EngineOptions;
 use logspec_checker::stream::Input;
-use logspec_checker::{CheckOptions, Checker, Code, Finding};
+use logspec_checker::{CheckOptions, Checker, Finding};
 use logspec_gen::{Framing, Hosts, Scenario, ScenarioOptions, StreamMutationKind};
-use logspec_spec::ParamType;
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
 use std::cell::RefCell;
@@ -45,50 +43,10 @@ fn check(
         })
         .collect();
     let mut findings = Vec::new();
-    Checker::new(&subject.plan, options(subject))
+    Checker::new(&subject.plan, CheckOptions::default())
         .check_inputs(inputs, &mut findings)
         .map_err(|error| TestCaseError::fail(error.to_string()))?;
-    findings.retain(|finding| !unsatisfied_condition(&subject.name, finding));
     Ok(findings)
-}
-
-/// The checker's options for a scenario: every rule parameter set (a
-/// window of an hour), so that rules with parameters run rather than report
-/// themselves unchecked.
-fn options(subject: &Subject) -> CheckOptions {
-    let params = subject
-        .spec
-        .rules
-        .iter()
-        .flat_map(|rule| &rule.params)
-        .map(|(name, param)| {
-            let value = match param.kind {
-                ParamType::Duration => "1h",
-                ParamType::Integer | ParamType::Number => "3",
-                ParamType::String => "x",
-            };
-            (name.clone(), value.to_owned())
-        })
-        .collect();
-    CheckOptions {
-        rules: EngineOptions {
-            params,
-            ..EngineOptions::default()
-        },
-        ..CheckOptions::default()
-    }
-}
-
-/// Whether `finding` is a condition finding of a rule in
-/// [`NOT_YET_SATISFIED`]: the walks do not yet write values that keep its
-/// conditions, so what it says of a scenario is set aside.
-fn unsatisfied_condition(spec: &str, finding: &Finding) -> bool {
-    matches!(
-        finding.code,
-        Code::ConditionViolation | Code::ConditionError
-    ) && NOT_YET_SATISFIED
-        .iter()
-        .any(|(listed, rule, _)| *listed == spec && finding.rule.as_deref() == Some(*rule))
 }
 
 fn shown(scenario: &Scenario) -> String {
@@ -225,9 +183,9 @@ fn every_rule_of_every_built_in_spec_is_walked_and_broken() {
             for broken_too in [false, true] {
                 check_property(
                     // Enough walks that rules few walks reach (RCE's Uplink
-                    // rules among a dozen others on one connection) are
-                    // broken in some of them.
-                    config("every_rule_is_walked", file!(), 128),
+                    // rules among a dozen others on one connection, ctrl-exec's
+                    // pairing) are broken in some of them.
+                    config("every_rule_is_walked", file!(), 192),
                     scenarios(subject, framing, broken_too),
                     |Made { scenario, .. }| {
                         for line in scenario.inputs.iter().flat_map(|input| &input.stream.lines) {
@@ -255,7 +213,13 @@ fn every_rule_of_every_built_in_spec_is_walked_and_broken() {
             .map(|rule| rule.id.clone())
             .collect();
         let (walked, broken) = (walked.into_inner(), broken.into_inner());
-        assert_eq!(walked, rules, "{}: rules walked", subject.name);
+        let unwalkable: BTreeSet<String> = NOT_YET_WALKED
+            .iter()
+            .filter(|(spec, _, _)| *spec == subject.name)
+            .map(|(_, rule, _)| (*rule).to_owned())
+            .collect();
+        let walkable: BTreeSet<String> = rules.difference(&unwalkable).cloned().collect();
+        assert_eq!(walked, walkable, "{}: rules walked", subject.name);
         let broken_rules: BTreeSet<String> = broken.iter().map(|(rule, _)| rule.clone()).collect();
         let unbroken: BTreeSet<&str> = rules
             .difference(&broken_rules)
@@ -263,6 +227,7 @@ fn every_rule_of_every_built_in_spec_is_walked_and_broken() {
             .collect();
         let allowed: BTreeSet<&str> = NOT_YET_BROKEN
             .iter()
+            .chain(NOT_YET_WALKED)
             .filter(|(spec, _, _)| *spec == subject.name)
             .map(|(_, rule, _)| *rule)
             .collect();
@@ -310,41 +275,24 @@ const NOT_YET_BROKEN: &[(&str, &str, &str)] = &[
     ),
     (
         "rce-eventlog",
-        "uplink-closed-on-termination",
-        "broken only by leaving out an Uplink close after its connection's close, a path the \
-         walk rarely takes",
-    ),
-    (
-        "ctrl-exec",
-        "nothing-after-accept-fatal",
-        "keyed by the syslog pid, which the walk draws afresh for every record, so no \
-         two records share a process and nothing can follow an accept-fatal in its own; \
-         relations_ctrl_exec.rs breaks it by hand",
-    ),
-    (
-        "ctrl-exec",
-        "renewal-starts-from-its-check",
-        "walk does not yet satisfy/break require conditions",
-    ),
-    (
-        "ctrl-exec",
-        "broadcast-carries-the-rotation",
-        "walk does not yet satisfy/break require conditions",
-    ),
-    (
-        "ctrl-exec",
-        "result-deny-names-another-owner",
-        "walk does not yet satisfy/break require conditions",
-    ),
-    (
-        "ctrl-exec",
-        "rate-block-once-per-window",
-        "walk does not yet satisfy/break require conditions",
+        "auth-failure-resolved",
+        "broken only on connections, which walks now write rarely: each connection \
+         record must also keep the conditions on its connection (auth-failure-count-counts-failures, \
+         connection-events-agree, refusal-names-last-failure); relations_rce.rs breaks it by hand",
     ),
     (
         "rce-eventlog",
-        "auth-failure-count-counts-failures",
-        "walk does not yet satisfy/break require conditions",
+        "closed-next-after-uplink-refused",
+        "broken only on connections, which walks now write rarely: each connection \
+         record must also keep the conditions on its connection (auth-failure-count-counts-failures, \
+         connection-events-agree, refusal-names-last-failure); relations_rce.rs breaks it by hand",
+    ),
+    (
+        "rce-eventlog",
+        "connection-outcome-exclusive",
+        "broken only on connections, which walks now write rarely: each connection \
+         record must also keep the conditions on its connection (auth-failure-count-counts-failures, \
+         connection-events-agree, refusal-names-last-failure); relations_rce.rs breaks it by hand",
     ),
     (
         "rce-eventlog",
@@ -363,17 +311,7 @@ const NOT_YET_BROKEN: &[(&str, &str, &str)] = &[
     ),
     (
         "rce-eventlog",
-        "local-session-id-changes-on-restart",
-        "walk does not yet satisfy/break require conditions",
-    ),
-    (
-        "rce-eventlog",
         "local-workflow-requested-here",
-        "walk does not yet satisfy/break require conditions",
-    ),
-    (
-        "rce-eventlog",
-        "refusal-names-last-failure",
         "walk does not yet satisfy/break require conditions",
     ),
     (
@@ -389,6 +327,22 @@ const NOT_YET_BROKEN: &[(&str, &str, &str)] = &[
     (
         "rce-eventlog",
         "workflow-start-ts-only-on-success",
+        "walk does not yet satisfy/break require conditions",
+    ),
+    (
+        "rce-eventlog",
+        "uplink-closed-on-termination",
+        "broken only by leaving out an Uplink close after its connection's close, a path the \
+         walk rarely takes",
+    ),
+    (
+        "ctrl-exec",
+        "broadcast-carries-the-rotation",
+        "walk does not yet satisfy/break require conditions",
+    ),
+    (
+        "ctrl-exec",
+        "result-deny-names-another-owner",
         "walk does not yet satisfy/break require conditions",
     ),
     (
@@ -405,101 +359,13 @@ const NOT_YET_BROKEN: &[(&str, &str, &str)] = &[
     ),
 ];
 
-/// Every rule [`NOT_YET_SATISFIED`] sets aside exists and has a condition:
-/// a stale entry would hide findings for nothing.
-#[test]
-fn rules_set_aside_for_their_conditions_have_conditions() {
-    for (spec, rule, _) in NOT_YET_SATISFIED {
-        let loaded = logspec_spec::builtin(spec)
-            .map(|builtin| builtin.load())
-            .and_then(Result::ok)
-            .unwrap_or_else(|| panic!("{spec} is a built-in spec that loads"));
-        let conditions = loaded
-            .spec
-            .rules
-            .iter()
-            .filter(|listed| listed.id == *rule)
-            .flat_map(|listed| &listed.participants)
-            .filter(|participant| participant.require.is_some())
-            .count();
-        assert!(conditions > 0, "{spec}: {rule} has no condition");
-    }
-}
-
-/// Rules of the built-in specs whose `require` conditions the walks do not
-/// satisfy yet: their `condition-violation` and `condition-error` findings
-/// on scenarios are set aside (every other finding of theirs still
-/// counts). Checked as a ceiling like [`NOT_YET_BROKEN`]; entries leave as
-/// the walks learn to keep conditions.
-const NOT_YET_SATISFIED: &[(&str, &str, &str)] = &[
-    (
-        "ctrl-exec",
-        "renewal-starts-from-its-check",
-        "walk does not yet satisfy/break require conditions",
-    ),
-    (
-        "ctrl-exec",
-        "broadcast-carries-the-rotation",
-        "walk does not yet satisfy/break require conditions",
-    ),
-    (
-        "ctrl-exec",
-        "result-deny-names-another-owner",
-        "walk does not yet satisfy/break require conditions",
-    ),
-    (
-        "ctrl-exec",
-        "rate-block-once-per-window",
-        "walk does not yet satisfy/break require conditions",
-    ),
-    (
-        "rce-eventlog",
-        "auth-failure-count-counts-failures",
-        "walk does not yet satisfy/break require conditions",
-    ),
-    (
-        "rce-eventlog",
-        "components-only-from-initialised-controller",
-        "walk does not yet satisfy/break require conditions",
-    ),
-    (
-        "rce-eventlog",
-        "connection-events-agree",
-        "walk does not yet satisfy/break require conditions",
-    ),
-    (
-        "rce-eventlog",
-        "local-node-ids-within-session",
-        "walk does not yet satisfy/break require conditions",
-    ),
-    (
-        "rce-eventlog",
-        "local-session-id-changes-on-restart",
-        "walk does not yet satisfy/break require conditions",
-    ),
-    (
-        "rce-eventlog",
-        "local-workflow-requested-here",
-        "walk does not yet satisfy/break require conditions",
-    ),
-    (
-        "rce-eventlog",
-        "refusal-names-last-failure",
-        "walk does not yet satisfy/break require conditions",
-    ),
-    (
-        "rce-eventlog",
-        "run-ends-agree",
-        "walk does not yet satisfy/break require conditions",
-    ),
-    (
-        "rce-eventlog",
-        "uplink-original-names-omitted-if-equal",
-        "walk does not yet satisfy/break require conditions",
-    ),
-    (
-        "rce-eventlog",
-        "workflow-start-ts-only-on-success",
-        "walk does not yet satisfy/break require conditions",
-    ),
-];
+/// Rules of the built-in specs the scenario walks write no record of, each
+/// with why; checked as a ceiling (a rule not listed here must be walked),
+/// and a rule listed here need not be broken either.
+const NOT_YET_WALKED: &[(&str, &str, &str)] = &[(
+    "ctrl-exec",
+    "rate-block-once-per-window",
+    "has parameters (the block lengths), so a check without --param reports it unchecked \
+         at its first record and the walk writes none of its records; relations_ctrl_exec.rs \
+         walks and breaks it with them",
+)];
