@@ -10,6 +10,7 @@ mod commands;
 mod inputs;
 mod live;
 mod options;
+mod progress;
 mod spec_arg;
 mod suggest;
 

@@ -47,6 +47,15 @@ pub struct ReportOptions {
     pub color: ColorArg,
 }
 
+/// `--no-progress`, for the commands that read inputs.
+#[derive(clap::Args, Debug)]
+pub struct ProgressOption {
+    /// No progress line on standard error (it is shown only when standard
+    /// error is a terminal and the run takes more than a second)
+    #[arg(long)]
+    pub no_progress: bool,
+}
+
 /// `--fail-on error|warning|never`.
 #[derive(clap::Args, Debug)]
 pub struct FailOnOption {

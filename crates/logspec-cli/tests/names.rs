@@ -57,7 +57,7 @@ fn explain_without_an_event_lists_the_events() {
 
 #[test]
 fn an_unknown_name_suggests_the_closest() {
-    let cases: [(&[&str], &str); 6] = [
+    let cases: [(&[&str], &str); 7] = [
         (
             &["explain", "--spec", "ctrl-exec", "dispach"],
             "did you mean `dispatch`?",
@@ -86,17 +86,84 @@ fn an_unknown_name_suggests_the_closest() {
             "did you mean `sarif`?",
         ),
         (&["man", "explian"], "did you mean `explain`?"),
+        (
+            &["gen", "--spec", "ctrl-exec", "--format", "rfc5242"],
+            "did you mean `rfc5424`?",
+        ),
     ];
     for (args, hint) in cases {
         let message = refused(args);
         assert!(message.contains(hint), "{args:?}: {message}");
     }
+    // An input named in --host, as a typo of a real one.
+    let dir = tempdir();
+    let log = dir.path().join("agent.log");
+    write(&log, b"");
+    let log = log.display().to_string();
+    let typo = format!("{}=db-01", log.replace("agent.log", "agnet.log"));
+    let message = refused(&["check", "--spec", "ctrl-exec", "--host", &typo, &log]);
+    assert!(
+        message.contains(&format!("did you mean `{log}`?")),
+        "{message}"
+    );
     // The event errors say how to list the events.
     let message = refused(&["explain", "--spec", "ctrl-exec", "dispach"]);
     assert!(
         message.contains("`logspec explain --spec ctrl-exec` lists them"),
         "{message}"
     );
+}
+
+/// A spec with one stream rule that takes a parameter.
+const WITH_PARAM: &str = r#"logspec: 1
+producer: {name: demo, summary: Demo.}
+document: {title: Demo}
+wire: {envelopes: [rfc3164], payload: key-value, event_key: EVENT}
+severity: {levels: [{name: INFO, syslog: 6}]}
+emitters: [{name: app, tags: [{tag: demo, source: here}]}]
+fields:
+  EVENT: {type: string, description: Event.}
+  REQ: {type: string, description: Request id.}
+events:
+  - {id: request, section: s, variants: [{name: default, severity: INFO, fields: [EVENT, REQ]}]}
+  - {id: reply, section: s, variants: [{name: default, severity: INFO, fields: [EVENT, REQ]}]}
+rules:
+  - id: reply-within-window
+    description: A reply comes within the configured window of its request.
+    key: [REQ]
+    params:
+      reply_window: {type: duration, description: How long a reply may take.}
+    participants:
+      - {label: request, match: [request], key: [{field: REQ}]}
+      - {label: reply, match: [reply], key: [{field: REQ}], require: "since.request <= params.reply_window"}
+"#;
+
+#[test]
+fn an_unknown_rule_parameter_suggests_the_closest() {
+    let dir = tempdir();
+    let spec = dir.path().join("demo.yaml");
+    write(&spec, WITH_PARAM.as_bytes());
+    let spec = spec.display().to_string();
+    let message = refused(&["check", "--spec", &spec, "--param", "reply_windw=5m", "-"]);
+    assert!(
+        message.contains("did you mean `reply_window`?"),
+        "{message}"
+    );
+    let message = refused(&["check", "--spec", &spec, "--param", "timeout=5m", "-"]);
+    assert!(!message.contains("did you mean"), "{message}");
+    // The parameter itself is accepted.
+    let output = run(logspec()
+        .args([
+            "check",
+            "--spec",
+            &spec,
+            "--param",
+            "reply_window=5m",
+            "--allow-empty",
+            "-",
+        ])
+        .write_stdin(""));
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
 }
 
 #[test]

@@ -6,8 +6,9 @@
 use crate::commands::explain;
 use crate::inputs::follow::Follow;
 use crate::live::{self, LiveSink};
-use crate::options::{FailOnOption, GateOptions, ReportOptions, SpecOption};
-use crate::{inputs, spec_arg, CliError, Verdict};
+use crate::options::{FailOnOption, GateOptions, ProgressOption, ReportOptions, SpecOption};
+use crate::progress::Progress;
+use crate::{inputs, spec_arg, suggest, CliError, Verdict};
 use clap::ValueEnum;
 use logspec_checker::rules::hosts::HostNames;
 use logspec_checker::rules::EngineOptions;
@@ -37,6 +38,8 @@ pub struct Args {
     gate: GateOptions,
     #[command(flatten)]
     checking: Checking,
+    #[command(flatten)]
+    progress: ProgressOption,
     /// The host an input's records come from when its lines name none
     /// (bare payloads, journald without _HOSTNAME): FILE=HOST, repeatable
     #[arg(long = "host", value_name = "FILE=HOST")]
@@ -180,7 +183,8 @@ pub fn run(args: Args) -> Result<Verdict, CliError> {
         };
         if !files.iter().any(|input| input == file) {
             return Err(CliError::Usage(format!(
-                "--host names {file:?}, which is not one of the inputs"
+                "--host names {file:?}, which is not one of the inputs{}",
+                suggest::did_you_mean(file, files.iter().map(String::as_str))
             )));
         }
         hosts.push((file.to_owned(), host.to_owned()));
@@ -226,7 +230,10 @@ pub fn run(args: Args) -> Result<Verdict, CliError> {
             }
             None => {
                 let inputs::Opened { pool, inputs } = inputs::open(&files, &hosts)?;
+                pool.borrow_mut().progress = Progress::on_stderr(&args.progress, &files);
                 let checked = checker.check_inputs(inputs, &mut sink).map_err(failed)?;
+                // Cleared before anything else is written.
+                pool.borrow_mut().progress = None;
                 inputs::report_damage(&pool, &mut sink);
                 checked
             }
@@ -417,13 +424,14 @@ fn rule_params(plan: &Plan, given: &[String]) -> Result<Vec<(String, String)>, C
             names.sort_unstable();
             names.dedup();
             return Err(CliError::Usage(format!(
-                "--param {name}: no rule of {} has this parameter ({})",
+                "--param {name}: no rule of {} has this parameter ({}){}",
                 plan.producer,
                 if names.is_empty() {
                     "it has none".to_owned()
                 } else {
                     format!("it has {}", names.join(", "))
-                }
+                },
+                suggest::did_you_mean(name, names.iter().copied())
             )));
         }
         for (_, kind) in declared {

@@ -19,7 +19,7 @@
 //! whole in memory before it is written.
 
 use crate::commands::explain;
-use crate::{spec_arg, CliError, Verdict};
+use crate::{spec_arg, suggest, CliError, Verdict};
 use logspec_checker::Finding;
 use logspec_gen::render::blank_lines_after;
 use logspec_gen::stream::one_record;
@@ -103,7 +103,14 @@ pub fn run(args: Args) -> Result<Verdict, CliError> {
             Framing::default_of(*format)
         }
         Some(name) => {
-            let framing: Framing = name.parse()?;
+            let framing: Framing = name.parse().map_err(|error| {
+                // The spec's own framings are the likely meant ones.
+                let names: Vec<String> = declared.iter().map(Framing::to_string).collect();
+                CliError::Usage(format!(
+                    "{error}{}",
+                    suggest::did_you_mean(name, names.iter().map(String::as_str))
+                ))
+            })?;
             if !declared.contains(&framing) {
                 return Err(CliError::Usage(format!(
                     "spec {} does not declare the {} format (it declares {})",

@@ -6,7 +6,8 @@
 //! compatible changes are listed), 1 on a breaking change, 2 when the run
 //! fails (usage, unreadable spec, baseline or input).
 
-use crate::options::{ReportOptions, SpecOption};
+use crate::options::{ProgressOption, ReportOptions, SpecOption};
+use crate::progress::Progress;
 use crate::{inputs, spec_arg, CliError, Verdict};
 use logspec_checker::{Plan, DEFAULT_MAX_LINE_BYTES};
 use logspec_report::ReportFormat;
@@ -41,6 +42,8 @@ struct Inputs {
     /// Lines longer than this many bytes are skipped
     #[arg(long, default_value_t = DEFAULT_MAX_LINE_BYTES)]
     max_line_bytes: usize,
+    #[command(flatten)]
+    progress: ProgressOption,
     /// Log files to read, as `check` reads them: `-` reads standard input;
     /// a directory reads every file in it that a record kind names by path
     #[arg(required = true)]
@@ -113,6 +116,7 @@ fn record(plan: &Plan, inputs: &Inputs) -> Result<(Shapes, u64), CliError> {
     // shapes are of what is read.
     let files = inputs::expand(plan, &inputs.files, &mut Vec::new())?;
     let opened = inputs::open(&files, &[])?;
+    opened.pool.borrow_mut().progress = Progress::on_stderr(&inputs.progress, &files);
     let mut recorder = Recorder::new(plan, inputs.max_line_bytes.max(1));
     let mut records = 0;
     for input in opened.inputs {
@@ -124,6 +128,7 @@ fn record(plan: &Plan, inputs: &Inputs) -> Result<(Shapes, u64), CliError> {
             })?;
         records += stats.records;
     }
+    opened.pool.borrow_mut().progress = None;
     let mut damage = Vec::new();
     inputs::report_damage(&opened.pool, &mut damage);
     if let Some(damage) = damage.first() {

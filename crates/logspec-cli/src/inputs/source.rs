@@ -14,6 +14,7 @@
 //! rotated logs are `syslog.2.gz`, but a compressed file may be named
 //! anything, and standard input has no name at all.
 
+use crate::progress::Progress;
 use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::fs::File;
@@ -101,6 +102,8 @@ pub struct Damage {
 pub struct Pool {
     open: VecDeque<Weak<RefCell<Slot>>>,
     damage: Vec<Damage>,
+    /// The progress line, told of every buffer filled.
+    pub progress: Option<Progress>,
 }
 
 /// One input's reader, when open, and how far it was read.
@@ -152,6 +155,8 @@ pub struct LazyInput {
     done: bool,
     /// Newlines consumed, to place damage on a line.
     lines: u64,
+    /// Of those, the ones the progress line was told of.
+    lines_told: u64,
 }
 
 impl Pool {
@@ -175,6 +180,7 @@ impl Pool {
             end: 0,
             done: false,
             lines: 0,
+            lines_told: 0,
         }
     }
 
@@ -279,6 +285,13 @@ impl BufRead for LazyInput {
                 }
             }
         };
+        // Every buffer before this one is consumed: the lines it held are
+        // counted.
+        if let Some(progress) = self.pool.borrow_mut().progress.as_mut() {
+            let bytes = read.as_ref().map_or(0, |&n| n as u64);
+            progress.advance(bytes, self.lines - self.lines_told);
+            self.lines_told = self.lines;
+        }
         match read {
             Ok(0) => self.finish(),
             Ok(n) => {
@@ -303,13 +316,10 @@ impl BufRead for LazyInput {
 
     fn consume(&mut self, amount: usize) {
         let amount = amount.min(self.end - self.start);
-        self.lines += memchr_count(&self.buffer[self.start..self.start + amount]);
+        self.lines += memchr::memchr_iter(b'\n', &self.buffer[self.start..self.start + amount])
+            .count() as u64;
         self.start += amount;
     }
-}
-
-fn memchr_count(bytes: &[u8]) -> u64 {
-    bytes.iter().filter(|&&byte| byte == b'\n').count() as u64
 }
 
 #[cfg(test)]
