@@ -170,6 +170,12 @@ impl Framing {
         }
     }
 
+    /// Whether lines carry the writer's process id (`tag[pid]`, PROCID,
+    /// `_PID`).
+    pub fn carries_pid(self) -> bool {
+        self.carries_tag()
+    }
+
     /// Whether lines carry a tag (so `emitter-mismatch` can be raised).
     pub fn carries_tag(self) -> bool {
         matches!(

@@ -8,7 +8,7 @@
 //! over a malformed value fails to evaluate (reported) rather than passing.
 
 use super::key::host_of;
-use super::StreamRecord;
+use super::{RulePlan, StreamRecord};
 use cel::objects::{Key, Map};
 use cel::Value;
 use logspec_spec::condition::{environment, Name};
@@ -74,7 +74,7 @@ pub struct ConditionPlan {
 }
 
 /// What one label's latest record left for later conditions of its key.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Memory {
     pub count: u32,
     pub at: Option<logspec_reader::Instant>,
@@ -218,6 +218,62 @@ pub fn evaluate(plan: &ConditionPlan, record: &StreamRecord, scope: &Scope<'_>) 
     }
 }
 
+/// The verdict of `rule`'s condition for `label` (if it has one) on
+/// `record` under `key`, with the key's memory so far: the one way the
+/// engine and the generator's model of it judge a record.
+#[allow(clippy::too_many_arguments)]
+pub fn judge(
+    rule: &RulePlan,
+    label: usize,
+    record: &StreamRecord,
+    event: &str,
+    memory: &[Option<Memory>],
+    params: &[(String, Value)],
+    key: &[String],
+) -> Option<Verdict> {
+    let condition = rule.requires.get(label)?.as_ref()?;
+    let scope = Scope {
+        memory,
+        labels: &rule.labels,
+        remembered: &rule.remembered,
+        params,
+        event,
+        key_names: &rule.key_names,
+        key,
+    };
+    Some(evaluate(condition, record, &scope))
+}
+
+/// Remembers what `record`, as `label`, leaves for later conditions of
+/// its key (nothing when `rule`'s conditions read no earlier record).
+pub fn remember(
+    memory: &mut Vec<Option<Memory>>,
+    rule: &RulePlan,
+    label: usize,
+    record: &StreamRecord,
+) {
+    if !rule.remembers {
+        return;
+    }
+    if memory.is_empty() {
+        *memory = vec![None; rule.labels.len()];
+    }
+    let Some(slot) = memory.get_mut(label) else {
+        return;
+    };
+    let memory = slot.get_or_insert_with(Memory::default);
+    memory.count = memory.count.saturating_add(1);
+    memory.at = record.at.or(memory.at);
+    memory.values.clear();
+    for (index, (owner, field, _)) in rule.remembered.iter().enumerate() {
+        if *owner == label {
+            if let Some(value) = record.value(field) {
+                memory.values.push((index, value.to_owned()));
+            }
+        }
+    }
+}
+
 /// A value as a message shows it.
 fn show(value: &Value) -> String {
     match value {
@@ -240,6 +296,28 @@ pub struct ParamError {
     pub name: String,
     pub value: String,
     pub expected: &'static str,
+}
+
+/// The values of a rule's parameters, as conditions see them.
+pub type ParamValues = Vec<(String, Value)>;
+
+/// The values of `rule`'s parameters from those the user set (NAME →
+/// VALUE as written, the last of a name winning), or why the rule cannot
+/// run: what the engine and the generator's model of it both use.
+pub fn rule_params(rule: &RulePlan, given: &[(String, String)]) -> Result<ParamValues, String> {
+    rule.params
+        .iter()
+        .map(|(name, kind)| {
+            let Some((_, text)) = given.iter().rev().find(|(known, _)| known == name) else {
+                return Err(format!(
+                    "parameter `{name}` is not set (give it with --param {name}=VALUE)"
+                ));
+            };
+            param_value(name, *kind, text)
+                .map(|value| (name.clone(), value))
+                .map_err(|error| error.to_string())
+        })
+        .collect()
 }
 
 /// A parameter's value as conditions see it: a duration in seconds.

@@ -1,7 +1,7 @@
 //! The rule engine: per rule, a map from correlation key to lifecycle
 //! state, stepped by each record that plays a part, capped in size.
 
-use super::condition::{evaluate, param_value, Memory, Scope, Verdict};
+use super::condition::{judge, remember, rule_params as params, Memory, Verdict};
 use super::fan_out::{FanState, Refusal};
 use super::hosts::HostNames;
 use super::key::{label_keys, part_values, scope_values};
@@ -301,27 +301,21 @@ impl RuleRun {
             label,
         };
         let fresh = entry.cited.is_empty();
-        if let Some(condition) = &rule.requires[label] {
-            let params = self.params.0.as_deref().unwrap_or_default();
-            let scope = Scope {
-                memory: &entry.memory,
-                labels: &rule.labels,
-                remembered: &rule.remembered,
-                params,
-                event: &plan.events[record.event].id,
-                key_names: &rule.key_names,
-                key: &key,
-            };
-            let problem = match evaluate(condition, record, &scope) {
+        let params = self.params.0.as_deref().unwrap_or_default();
+        let event = &plan.events[record.event].id;
+        if let Some(verdict) = judge(rule, label, record, event, &entry.memory, params, &key) {
+            let source = rule.requires[label]
+                .as_ref()
+                .map_or("", |condition| condition.condition.source.as_str());
+            let problem = match verdict {
                 Verdict::Holds => None,
                 Verdict::Fails(values) => Some((
                     Code::ConditionViolation,
                     format!(
-                        "{}: {} for {} does not meet `{}`{}",
+                        "{}: {} for {} does not meet `{source}`{}",
                         rule.id,
                         rule.labels[label],
                         rule.describe_key(&key),
-                        condition.condition.source,
                         if values.is_empty() {
                             String::new()
                         } else {
@@ -332,8 +326,8 @@ impl RuleRun {
                 Verdict::Error(error) => Some((
                     Code::ConditionError,
                     format!(
-                        "{}: `{}` could not be evaluated on this {} record: {error}",
-                        rule.id, condition.condition.source, rule.labels[label]
+                        "{}: `{source}` could not be evaluated on this {} record: {error}",
+                        rule.id, rule.labels[label]
                     ),
                 )),
             };
@@ -343,22 +337,7 @@ impl RuleRun {
                 sink.push(finding);
             }
         }
-        if rule.remembers {
-            if entry.memory.is_empty() {
-                entry.memory = vec![None; rule.labels.len()];
-            }
-            let memory = entry.memory[label].get_or_insert_with(Memory::default);
-            memory.count = memory.count.saturating_add(1);
-            memory.at = record.at.or(memory.at);
-            memory.values.clear();
-            for (index, (owner, field, _)) in rule.remembered.iter().enumerate() {
-                if *owner == label {
-                    if let Some(value) = record.value(field) {
-                        memory.values.push((index, value.to_owned()));
-                    }
-                }
-            }
-        }
+        remember(&mut entry.memory, rule, label, record);
         match rule.states[entry.state].next[label] {
             Some(next) => entry.state = next,
             // A window may start in the middle of a lifecycle: join it.
@@ -666,27 +645,6 @@ impl RuleRun {
         self.keys.clear();
         self.recency.clear();
     }
-}
-
-/// The values of `rule`'s parameters from those the user set, or why the
-/// rule cannot run.
-fn params(
-    rule: &RulePlan,
-    given: &[(String, String)],
-) -> Result<Vec<(String, cel::Value)>, String> {
-    rule.params
-        .iter()
-        .map(|(name, kind)| {
-            let Some((_, text)) = given.iter().rev().find(|(known, _)| known == name) else {
-                return Err(format!(
-                    "parameter `{name}` is not set (give it with --param {name}=VALUE)"
-                ));
-            };
-            param_value(name, *kind, text)
-                .map(|value| (name.clone(), value))
-                .map_err(|error| error.to_string())
-        })
-        .collect()
 }
 
 fn rule_finding(

@@ -11,13 +11,13 @@
 //! enumerated, within a fixed number of tries, so breaking is linear in
 //! the records.
 
-use super::draw::{stitch, Drawn};
+use super::draw::{conforms, set_field, stitch, Drawn};
 use super::layout::Layout;
 use super::rules::{simulate, touched, RuleFinding};
 use super::{StreamMutationKind, Walked};
 use crate::generator::Compiled;
 use crate::Sampler;
-use indexmap::IndexMap;
+use indexmap::{IndexMap, IndexSet};
 use logspec_checker::rules::hosts::HostNames;
 use logspec_checker::rules::key::label_keys;
 use logspec_checker::rules::StreamRecord;
@@ -41,6 +41,8 @@ pub(crate) enum Edit {
     Rekey(usize, Box<(Drawn, StreamRecord)>),
     /// A record inserted before the index.
     Insert(usize, Box<(Drawn, StreamRecord)>),
+    /// The record at the index with a field its condition reads changed.
+    Alter(usize, Box<(Drawn, StreamRecord)>),
 }
 
 impl Edit {
@@ -51,6 +53,7 @@ impl Edit {
             Edit::Swap(..) => StreamMutationKind::ReorderPair,
             Edit::Rekey(..) => StreamMutationKind::ReuseKey,
             Edit::Insert(..) => StreamMutationKind::Stray,
+            Edit::Alter(..) => StreamMutationKind::FailCondition,
         }
     }
 
@@ -63,7 +66,7 @@ impl Edit {
             }
             Edit::Repeat(at) => view.insert(at + 1, &seen[*at]),
             Edit::Swap(i, j) => view.swap(*i, *j),
-            Edit::Rekey(at, new) => view[*at] = &new.1,
+            Edit::Rekey(at, new) | Edit::Alter(at, new) => view[*at] = &new.1,
             Edit::Insert(at, new) => view.insert(*at, &new.1),
         }
         view
@@ -75,7 +78,7 @@ impl Edit {
         match self {
             Edit::Drop(at) | Edit::Repeat(at) => vec![&seen[*at]],
             Edit::Swap(i, j) => vec![&seen[*i], &seen[*j]],
-            Edit::Rekey(at, new) => vec![&seen[*at], &new.1],
+            Edit::Rekey(at, new) | Edit::Alter(at, new) => vec![&seen[*at], &new.1],
             Edit::Insert(_, new) => vec![&new.1],
         }
     }
@@ -89,7 +92,7 @@ impl Edit {
             }
             Edit::Repeat(at) => records.insert(at + 1, records[at].clone()),
             Edit::Swap(i, j) => records.swap(i, j),
-            Edit::Rekey(at, new) => records[at] = new.0,
+            Edit::Rekey(at, new) | Edit::Alter(at, new) => records[at] = new.0,
             Edit::Insert(at, new) => records.insert(at, new.0),
         }
         records
@@ -161,6 +164,7 @@ impl Breaking<'_> {
         let rule = &plan.rules[finding.rule];
         let expected = match edit.kind() {
             StreamMutationKind::DropClosing => rule.unfinished,
+            StreamMutationKind::FailCondition => Code::ConditionViolation,
             _ => rule.violation,
         };
         (findings.is_empty() && finding.code == expected && finding.code != Code::Unkeyed)
@@ -171,11 +175,15 @@ impl Breaking<'_> {
     fn steps(&self, rule: usize) -> Vec<Step> {
         let plan = &self.compiled.plan.rules[rule];
         let mut states: IndexMap<Vec<String>, usize> = IndexMap::new();
+        // Keys a fan-out record listed members for.
+        let mut listed: IndexSet<Vec<String>> = IndexSet::new();
+        let fan = plan.fan_out.as_ref();
         let mut steps = Vec::new();
         for (at, seen) in self.seen.iter().enumerate() {
             let variant = (seen.event, seen.variant);
             if plan.resets.contains(&variant) {
                 states.clear();
+                listed.clear();
             }
             let Some(labels) = plan.roles.get(&variant) else {
                 continue;
@@ -185,12 +193,18 @@ impl Breaking<'_> {
                     let before = states.get(&key).copied().unwrap_or(plan.start);
                     let after = plan.states[before].next[label].unwrap_or(before);
                     states.insert(key.clone(), after);
+                    let answers =
+                        fan.is_some_and(|fan| fan.member_label == label) && listed.contains(&key);
+                    if fan.is_some_and(|fan| fan.list_label == label) {
+                        listed.insert(key.clone());
+                    }
                     steps.push(Step {
                         at,
                         label,
                         key,
                         before,
                         after,
+                        answers,
                     });
                 }
             }
@@ -208,6 +222,9 @@ impl Breaking<'_> {
         steps: &[Step],
         sampler: &mut Sampler,
     ) -> Option<Edit> {
+        if kind == StreamMutationKind::FailCondition {
+            return self.fail_condition(rule, steps, sampler);
+        }
         let plan = &self.compiled.plan;
         let rule_plan = &plan.rules[rule];
         let states = &rule_plan.states;
@@ -224,10 +241,11 @@ impl Breaking<'_> {
         let indices = (0..steps.len()).collect::<Vec<_>>();
         match kind {
             StreamMutationKind::DropClosing => {
-                // A step that finished its lifecycle.
+                // A step that finished its lifecycle, or answered for a
+                // member a fan-out listed.
                 let finishing = preferred(indices, &|index| {
                     let step = &steps[index];
-                    !states[step.before].accepting && states[step.after].accepting
+                    step.answers || !states[step.before].accepting && states[step.after].accepting
                 });
                 let step = &steps[*finishing.get(pick(finishing.len())?)?];
                 Some(Edit::Drop(step.at))
@@ -297,6 +315,8 @@ impl Breaking<'_> {
                 let now = self.layout.seen(plan, &reused, &host);
                 Some(Edit::Rekey(later.at, Box::new(((reused, host), now))))
             }
+            // Drawn above.
+            StreamMutationKind::FailCondition => None,
             StreamMutationKind::Stray => {
                 let strays: Vec<&Drawn> = self
                     .strays
@@ -311,6 +331,60 @@ impl Breaking<'_> {
             }
         }
     }
+
+    /// A candidate for [`StreamMutationKind::FailCondition`]: a step whose
+    /// part has a condition, a field the condition reads given a value
+    /// another record wrote or one drawn afresh, or left out.
+    fn fail_condition(&self, rule: usize, steps: &[Step], sampler: &mut Sampler) -> Option<Edit> {
+        let plan = &self.compiled.plan;
+        let rule_plan = &plan.rules[rule];
+        let pick = |len: usize, sampler: &mut Sampler| {
+            (len > 0).then(|| sampler.sample(&(0..len)).ok()).flatten()
+        };
+
+        // A step whose part has a condition, a field it reads
+        // given a value another record wrote, or left out.
+        let conditioned: Vec<&Step> = steps
+            .iter()
+            .filter(|step| rule_plan.requires[step.label].is_some())
+            .collect();
+        let step = conditioned.get(pick(conditioned.len(), sampler)?)?;
+        let fields: Vec<&str> = rule_plan.requires[step.label]
+            .iter()
+            .flat_map(|condition| &condition.fields)
+            .map(|(field, _)| &**field)
+            .collect();
+        let field = *fields.get(pick(fields.len(), sampler)?)?;
+        let (record, host) = &self.records[step.at];
+        let mut altered = record.clone();
+        let framing = self.layout.framing(plan, altered.event);
+        // Values other records wrote, and one drawn afresh.
+        let fresh = self
+            .compiled
+            .variant(record.event, record.variant, framing.format())
+            .ok()
+            .and_then(|generator| sampler.sample(&generator.records()).ok());
+        let values: Vec<&str> = self
+            .records
+            .iter()
+            .map(|(other, _)| other)
+            .chain(fresh.as_ref())
+            .filter_map(|other| other.value(field))
+            .filter(|value| Some(*value) != record.value(field))
+            .collect();
+        match values.get(pick(values.len() + 1, sampler)?) {
+            Some(value) => set_field(self.compiled, &mut altered, field, value, framing.format()),
+            None => altered.fields.retain(|written| written.key != field),
+        }
+        if !conforms(self.compiled, self.layout, &mut altered) {
+            return None;
+        }
+        let now = self.layout.seen(plan, &altered, host);
+        Some(Edit::Alter(
+            step.at,
+            Box::new(((altered, host.clone()), now)),
+        ))
+    }
 }
 
 /// One step a walked record takes in a rule: the record, the part it
@@ -322,6 +396,8 @@ struct Step {
     key: Vec<String>,
     before: usize,
     after: usize,
+    /// It answers for a member its key's fan-out listed.
+    answers: bool,
 }
 
 #[cfg(test)]

@@ -46,17 +46,6 @@ impl<'c> Draw<'c> {
             .variants()
             .filter(|(event, _, _, _)| layout.writes(plan.events[*event].kind))
             .map(|(event, variant, _, _)| (event, variant))
-            // The walk does not follow fan-outs yet: it writes no record
-            // that lists members (a dispatch), so none waits for answers.
-            .filter(|variant| {
-                !plan.rules.iter().any(|rule| {
-                    rule.fan_out.as_ref().is_some_and(|fan_out| {
-                        rule.roles
-                            .get(variant)
-                            .is_some_and(|labels| labels.contains(&fan_out.list_label))
-                    })
-                })
-            })
             .collect();
         let players = plan
             .rules
@@ -148,13 +137,15 @@ impl<'c> Draw<'c> {
 
     /// A record playing `label` of rule `rule` for `key`, with the values
     /// the key's records agreed on (`agreed`, by index into the rule's
-    /// `agree`), and the host it is logged on.
+    /// `agree`), answering for `member` of the key's fan-out when given,
+    /// and the host it is logged on.
     pub fn continuing(
         &mut self,
         rule: usize,
         label: usize,
         key: &[String],
         agreed: &[(usize, String)],
+        member: Option<&str>,
     ) -> Option<Drawn> {
         let compiled = self.compiled;
         let plan = &compiled.plan.rules[rule];
@@ -162,7 +153,22 @@ impl<'c> Draw<'c> {
         let variant = self.pick(&variants)?;
         let mut record = self.sample(variant)?;
         let framing = self.layout.framing(&compiled.plan, variant.0);
-        let host = stitch(compiled, &mut record, plan, label, key, framing.format())
+        let mut host = stitch(compiled, &mut record, plan, label, key, framing.format());
+        if let (Some(member), Some(fan)) = (member, &plan.fan_out) {
+            let part = &fan.member.0;
+            match (&part.field, part.envelope) {
+                (Some(field), _) => {
+                    let written = match part.part {
+                        Some(FieldPart::Host) => with_host(record.value(field), member),
+                        None => member.to_owned(),
+                    };
+                    set_field(compiled, &mut record, field, &written, framing.format());
+                }
+                (None, Some(EnvelopeValue::Host)) => host = Some(member.to_owned()),
+                _ => {}
+            }
+        }
+        let host = host
             .filter(|_| self.layout.host_seen(framing))
             .unwrap_or_else(|| self.home.clone());
         for (index, value) in agreed {
@@ -202,8 +208,15 @@ impl<'c> Draw<'c> {
                             .variant(event, variant, self.format_of(event))
                             .is_ok_and(|generator| generator.tags.contains(value))
                     }),
-                    // Process ids and input paths are not generated yet.
-                    Some(EnvelopeValue::Pid | EnvelopeValue::File) => false,
+                    Some(EnvelopeValue::Pid) => {
+                        value.parse::<u32>().is_ok()
+                            && variants
+                                .iter()
+                                .any(|&(event, _)| self.layout.framing(plan, event).carries_pid())
+                    }
+                    // Input paths are not generated (a scenario with such
+                    // a rule is refused: see `Layout::new`).
+                    Some(EnvelopeValue::File) => false,
                     None => true,
                 })
     }
@@ -255,14 +268,19 @@ pub(crate) fn stitch(
             }
             (None, Some(EnvelopeValue::Host)) => host = Some(value.clone()),
             (None, Some(EnvelopeValue::Tag)) => record.meta.tag = value.clone(),
-            (None, Some(EnvelopeValue::Pid | EnvelopeValue::File)) | (None, None) => {}
+            (None, Some(EnvelopeValue::Pid)) => {
+                if let Ok(pid) = value.parse() {
+                    record.meta.pid = pid;
+                }
+            }
+            (None, Some(EnvelopeValue::File)) | (None, None) => {}
         }
     }
     host
 }
 
 /// `host` with the port of `current` (a `host:port`), or a usual one.
-fn with_host(current: Option<&str>, host: &str) -> String {
+pub(crate) fn with_host(current: Option<&str>, host: &str) -> String {
     let port = current
         .and_then(|current| current.rsplit_once(':'))
         .map(|(_, port)| port)
@@ -380,7 +398,7 @@ mod tests {
         let agreed = [(0, "backup".to_owned()), (1, "3".to_owned())];
         // dispatcher-reply: the host goes into TARGET, with a port.
         let (record, host) = draw
-            .continuing(rule, 0, &key, &agreed)
+            .continuing(rule, 0, &key, &agreed, None)
             .expect("a dispatcher reply");
         assert_eq!(record.value("REQID"), Some("a1b2c3d4e5f60001"));
         assert!(record
@@ -390,7 +408,7 @@ mod tests {
         assert_eq!(host, draw.home);
         // agent: the host is the one the record is logged on.
         let (record, host) = draw
-            .continuing(rule, 2, &key, &agreed)
+            .continuing(rule, 2, &key, &agreed, None)
             .expect("an agent line");
         assert_eq!(record.value("REQID"), Some("a1b2c3d4e5f60001"));
         assert_eq!(host, "db-07");

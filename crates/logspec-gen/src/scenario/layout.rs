@@ -121,6 +121,7 @@ pub(crate) fn stream_record(
         variant: record.variant,
         host: host.map(str::to_owned),
         tag: framing.carries_tag().then(|| record.meta.tag.clone()),
+        pid: framing.carries_pid().then(|| record.meta.pid.to_string()),
         values: plan
             .rule_fields
             .iter()

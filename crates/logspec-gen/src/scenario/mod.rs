@@ -104,15 +104,19 @@ pub enum StreamMutationKind {
     /// lifecycle's start refuses (a request before the server started, a
     /// lock released that was never acquired): the rule's `violation` code.
     Stray,
+    /// A field a rule's condition reads given another value (or left
+    /// out) so that the record fails it: `condition-violation`.
+    FailCondition,
 }
 
 impl StreamMutationKind {
-    pub const ALL: [StreamMutationKind; 5] = [
+    pub const ALL: [StreamMutationKind; 6] = [
         StreamMutationKind::DropClosing,
         StreamMutationKind::DuplicateTerminal,
         StreamMutationKind::ReorderPair,
         StreamMutationKind::ReuseKey,
         StreamMutationKind::Stray,
+        StreamMutationKind::FailCondition,
     ];
 }
 
@@ -124,6 +128,7 @@ impl std::fmt::Display for StreamMutationKind {
             StreamMutationKind::ReorderPair => "two records swapped",
             StreamMutationKind::ReuseKey => "a record given the key of an earlier lifecycle",
             StreamMutationKind::Stray => "a record its lifecycle's start refuses inserted",
+            StreamMutationKind::FailCondition => "a record changed to fail a rule's condition",
         })
     }
 }

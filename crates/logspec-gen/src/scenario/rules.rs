@@ -15,8 +15,12 @@
 //! so the walk finds the keys left open without visiting the closed ones.
 
 use indexmap::{IndexMap, IndexSet};
+use logspec_checker::rules::condition::{
+    judge, remember, rule_params, Memory, ParamValues, Verdict,
+};
+use logspec_checker::rules::fan_out::FanState;
 use logspec_checker::rules::hosts::HostNames;
-use logspec_checker::rules::key::{label_keys, scope_values};
+use logspec_checker::rules::key::{label_keys, part_values, scope_values};
 use logspec_checker::rules::{RulePlan, StreamRecord};
 use logspec_checker::{Code, Plan};
 use std::collections::BTreeSet;
@@ -34,22 +38,40 @@ pub(crate) struct RuleFinding {
     pub key: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub(crate) struct KeyState {
     pub state: usize,
-    /// Records that stepped the key (indices), the first sixteen.
-    cited: Vec<usize>,
+    /// Records that stepped the key (indices) and the part each played,
+    /// the first sixteen.
+    cited: Vec<(usize, usize)>,
     violated: bool,
     /// First value per agreed field (index into the rule's `agree`).
     pub values: Vec<(usize, String)>,
+    /// Per label, what its latest record left for later conditions.
+    pub memory: Vec<Option<Memory>>,
+    /// The members a fan-out record listed, and the answers so far.
+    pub fan: Option<Box<FanState>>,
 }
 
-#[derive(Debug, Clone, Default)]
+impl KeyState {
+    /// Whether the key waits for answers its fan-out listed (reported
+    /// unfinished at the end unless a violation was).
+    pub fn fan_open(&self) -> bool {
+        !self.violated && self.fan.as_ref().is_some_and(|fan| fan.missing() > 0)
+    }
+}
+
+#[derive(Debug, Clone)]
 struct Run {
     keys: IndexMap<Vec<String>, KeyState>,
     /// Per state: the keys in it.
     by_state: Vec<IndexSet<Vec<String>>>,
+    /// Keys waiting for fan-out answers.
+    fan_open: IndexSet<Vec<String>>,
     scope_seen: Vec<BTreeSet<String>>,
+    /// The rule's parameter values, or why it is not run (scenarios are
+    /// checked without `--param`).
+    params: Result<ParamValues, String>,
 }
 
 /// Every followed rule's keys and their states so far.
@@ -87,6 +109,7 @@ enum Entry {
         rule: usize,
         keys: IndexMap<Vec<String>, KeyState>,
         by_state: Vec<IndexSet<Vec<String>>>,
+        fan_open: IndexSet<Vec<String>>,
     },
 }
 
@@ -160,7 +183,9 @@ impl Rules {
                 .map(|rule| Run {
                     keys: IndexMap::new(),
                     by_state: vec![IndexSet::new(); rule.states.len()],
+                    fan_open: IndexSet::new(),
                     scope_seen: vec![BTreeSet::new(); rule.labels.len()],
+                    params: rule_params(rule, &[]),
                 })
                 .collect(),
             followed: (0..plan.rules.len())
@@ -178,6 +203,11 @@ impl Rules {
     /// The keys of rule `rule` in `state`.
     pub fn in_state(&self, rule: usize, state: usize) -> &IndexSet<Vec<String>> {
         &self.runs[rule].by_state[state]
+    }
+
+    /// The keys of rule `rule` waiting for fan-out answers.
+    pub fn fan_open(&self, rule: usize) -> &IndexSet<Vec<String>> {
+        &self.runs[rule].fan_open
     }
 
     /// Steps every followed rule `record` (observed as the `index`th
@@ -205,16 +235,30 @@ impl Rules {
         }
         for &rule_index in &self.followed {
             let (rule, run) = (&plan.rules[rule_index], &mut self.runs[rule_index]);
+            if run.params.is_err() {
+                // Not run: the engine says so (`rule-unchecked`) once.
+                if rule.roles.contains_key(&variant) {
+                    findings.push(RuleFinding {
+                        code: Code::RuleUnchecked,
+                        rule: rule_index,
+                        record: index,
+                        key: Vec::new(),
+                    });
+                }
+                continue;
+            }
             if rule.resets.contains(&variant) {
                 findings.extend(run.finish(rule_index, rule, &self.kinds_seen));
                 let keys = std::mem::take(&mut run.keys);
                 let by_state =
                     std::mem::replace(&mut run.by_state, vec![IndexSet::new(); rule.states.len()]);
+                let fan_open = std::mem::take(&mut run.fan_open);
                 if let Some(journal) = journal.as_deref_mut() {
                     journal.entries.push(Entry::Reset {
                         rule: rule_index,
                         keys,
                         by_state,
+                        fan_open,
                     });
                 }
             }
@@ -242,7 +286,7 @@ impl Rules {
                             before: run.keys.get(&key).cloned(),
                         });
                     }
-                    findings.extend(run.step(rule_index, rule, label, key, index, record));
+                    findings.extend(run.step(plan, rule_index, label, key, index, record));
                 }
             }
         }
@@ -262,9 +306,13 @@ impl Rules {
                     if let Some(now) = run.keys.get(&key) {
                         run.by_state[now.state].swap_remove(&key);
                     }
+                    run.fan_open.swap_remove(&key);
                     match before {
                         Some(before) => {
                             run.by_state[before.state].insert(key.clone());
+                            if before.fan_open() {
+                                run.fan_open.insert(key.clone());
+                            }
                             run.keys.insert(key, before);
                         }
                         None => {
@@ -276,10 +324,12 @@ impl Rules {
                     rule,
                     keys,
                     by_state,
+                    fan_open,
                 } => {
                     let run = &mut self.runs[rule];
                     run.keys = keys;
                     run.by_state = by_state;
+                    run.fan_open = fan_open;
                 }
             }
         }
@@ -326,31 +376,72 @@ impl Run {
 
     fn step(
         &mut self,
+        plan: &Plan,
         rule_index: usize,
-        rule: &RulePlan,
         label: usize,
         key: Vec<String>,
         index: usize,
         record: &StreamRecord,
     ) -> Vec<RuleFinding> {
+        let rule = &plan.rules[rule_index];
         let mut findings = Vec::new();
+        let finding = |code: Code| RuleFinding {
+            code,
+            rule: rule_index,
+            record: index,
+            key: key.clone(),
+        };
         let entry = self.keys.entry(key.clone()).or_insert_with(|| KeyState {
             state: rule.start,
             cited: Vec::new(),
             violated: false,
             values: Vec::new(),
+            memory: Vec::new(),
+            fan: None,
         });
         let before = entry.state;
+        let params = self.params.as_deref().unwrap_or_default();
+        let event = &plan.events[record.event].id;
+        match judge(rule, label, record, event, &entry.memory, params, &key) {
+            Some(Verdict::Fails(_)) => findings.push(finding(Code::ConditionViolation)),
+            Some(Verdict::Error(_)) => findings.push(finding(Code::ConditionError)),
+            Some(Verdict::Holds) | None => {}
+        }
+        remember(&mut entry.memory, rule, label, record);
         match rule.states[entry.state].next[label] {
             Some(next) => entry.state = next,
             None => {
                 entry.violated = true;
-                findings.push(RuleFinding {
-                    code: rule.violation,
-                    rule: rule_index,
-                    record: index,
-                    key: key.clone(),
-                });
+                findings.push(finding(rule.violation));
+            }
+        }
+        if let Some(fan) = &rule.fan_out {
+            // Scenarios are checked with no host mapping given.
+            let mapping = HostNames::default();
+            let hosts = fan.hosts.then_some(&mapping);
+            let name = |value: String| match hosts {
+                Some(hosts) => hosts.canonical(&value, record.host.as_deref()),
+                None => value,
+            };
+            if label == fan.list_label && entry.fan.is_none() {
+                let names = part_values(&fan.list.0, &fan.list.1, record)
+                    .into_iter()
+                    .map(name)
+                    .collect();
+                let state = FanState::new(names, hosts);
+                if state.cut() > 0 {
+                    findings.push(finding(Code::StateEvicted));
+                }
+                entry.fan = Some(Box::new(state));
+            } else if label == fan.member_label {
+                if let Some(state) = entry.fan.as_mut() {
+                    for member in part_values(&fan.member.0, &fan.member.1, record) {
+                        if state.answer(&name(member), hosts).is_err() {
+                            entry.violated = true;
+                            findings.push(finding(rule.violation));
+                        }
+                    }
+                }
             }
         }
         for (field_index, (field, _)) in rule.agree.iter().enumerate() {
@@ -359,28 +450,30 @@ impl Run {
             };
             match entry.values.iter().find(|(at, _)| *at == field_index) {
                 Some((_, first)) if !rule.agrees(field_index, first, value) => {
-                    findings.push(RuleFinding {
-                        code: Code::Mismatch,
-                        rule: rule_index,
-                        record: index,
-                        key: key.clone(),
-                    })
+                    findings.push(finding(Code::Mismatch))
                 }
                 Some(_) => {}
                 None => entry.values.push((field_index, value.to_owned())),
             }
         }
         if entry.cited.len() < CITED_PER_KEY {
-            entry.cited.push(index);
+            entry.cited.push((index, label));
         }
         if rule.closed(entry.state) {
             entry.cited.truncate(1);
             entry.values.clear();
+            entry.memory = Vec::new();
         }
         let after = entry.state;
+        let fan_open = entry.fan_open();
         if before != after || !self.by_state[before].contains(&key) {
             self.by_state[before].swap_remove(&key);
-            self.by_state[after].insert(key);
+            self.by_state[after].insert(key.clone());
+        }
+        if fan_open {
+            self.fan_open.insert(key);
+        } else {
+            self.fan_open.swap_remove(&key);
         }
         findings
     }
@@ -393,7 +486,31 @@ impl Run {
     ) -> Vec<RuleFinding> {
         let mut findings = Vec::new();
         for (key, state) in &self.keys {
-            if state.violated || rule.states[state.state].accepting {
+            if state.violated {
+                continue;
+            }
+            if rule.states[state.state].accepting {
+                // Only a fan-out can be unfinished: reported at the
+                // record that listed the members, if its answers' kinds
+                // were read.
+                let (Some(fan), Some(plan)) = (&state.fan, &rule.fan_out) else {
+                    continue;
+                };
+                let listing = state
+                    .cited
+                    .iter()
+                    .find(|(_, label)| *label == plan.list_label);
+                let held = rule.label_kinds[plan.member_label]
+                    .iter()
+                    .any(|&kind| kinds_seen.get(kind).copied().unwrap_or(true));
+                if let (true, Some(&(at, _)), true) = (fan.missing() > 0, listing, held) {
+                    findings.push(RuleFinding {
+                        code: rule.unfinished,
+                        rule: rule_index,
+                        record: at,
+                        key: key.clone(),
+                    });
+                }
                 continue;
             }
             if !rule.end_observable(state.state, |kind| {
@@ -409,7 +526,7 @@ impl Run {
                     continue;
                 }
             }
-            if let Some(&last) = state.cited.last() {
+            if let Some(&(last, _)) = state.cited.last() {
                 findings.push(RuleFinding {
                     code: rule.unfinished,
                     rule: rule_index,
@@ -515,7 +632,12 @@ rules:
         let plan = plan();
         let mut rules = Rules::new(&plan);
         rules.observe(&plan, 0, &record(&plan, "acquire", "a"), None);
-        let held = rules.key(0, &["a".to_owned()]).cloned();
+        let shown = |rules: &Rules| {
+            rules
+                .key(0, &["a".to_owned()])
+                .map(|key| (key.state, key.cited.clone(), key.values.clone()))
+        };
+        let held = shown(&rules);
         assert_eq!(rules.in_state(0, 1).len(), 1);
         let mut journal = Journal::default();
         rules.observe(&plan, 1, &record(&plan, "release", "a"), Some(&mut journal));
@@ -523,7 +645,7 @@ rules:
         assert_eq!(rules.in_state(0, 0).len(), 1);
         assert_eq!(rules.in_state(0, 1).len(), 1);
         rules.undo(journal);
-        assert_eq!(rules.key(0, &["a".to_owned()]).cloned(), held);
+        assert_eq!(shown(&rules), held);
         assert!(rules.key(0, &["b".to_owned()]).is_none());
         assert_eq!(rules.in_state(0, 0).len(), 0);
         assert_eq!(rules.in_state(0, 1).len(), 1);
@@ -532,7 +654,7 @@ rules:
         rules.observe(&plan, 1, &record(&plan, "restart", ""), Some(&mut journal));
         assert!(rules.key(0, &["a".to_owned()]).is_none());
         rules.undo(journal);
-        assert_eq!(rules.key(0, &["a".to_owned()]).cloned(), held);
+        assert_eq!(shown(&rules), held);
         assert_eq!(rules.in_state(0, 1).len(), 1);
     }
 }

@@ -11,10 +11,13 @@
 //! their journal when it is refused, and open keys are found through the
 //! rules' index of keys by state. A walk is linear in its records.
 
-use super::draw::{Draw, Drawn};
-use super::rules::{stepped, Journal, Rules};
+use super::draw::{set_field, Draw, Drawn};
+use super::rules::{stepped, Journal, RuleFinding, Rules};
 use super::Walked;
+use crate::record::Record;
 use logspec_checker::rules::{RulePlan, StreamRecord};
+use logspec_checker::Code;
+use logspec_spec::condition::Name;
 use std::collections::VecDeque;
 
 /// Records drawn for one record that the walk keeps, at most.
@@ -23,6 +26,8 @@ const ATTEMPTS_PER_RECORD: usize = 8;
 const FOLLOW_TRIES: usize = 8;
 /// Records drawn per label to walk an unfinished key on at the end.
 const CLOSE_TRIES: usize = 12;
+/// Repairs tried on a record that fails a rule's condition.
+const REPAIR_TRIES: usize = 12;
 
 pub(crate) struct Walk<'c> {
     pub draw: Draw<'c>,
@@ -36,6 +41,34 @@ pub(crate) struct Walk<'c> {
     unfinished_in: Vec<Vec<bool>>,
     /// Per rule, per state: whether a key there may see a further record.
     continuable_in: Vec<Vec<bool>>,
+    /// Per rule, per label: whether its condition reads what the walk
+    /// cannot predict (the times between records, the path and line an
+    /// input is read at), so no record playing it is written.
+    unpredictable: Vec<Vec<bool>>,
+}
+
+/// Why a record was not admitted.
+enum Refused {
+    /// It fails a rule's condition; the fields those conditions read.
+    Conditions(Vec<String>),
+    Otherwise,
+}
+
+/// Whether a part's key or condition reads what a walk cannot know in
+/// advance: times (`since`), the input's path (`{envelope: file}`,
+/// `source.file`) and line. Such parts are not written (a documented
+/// limitation: see the crate's README).
+pub(crate) fn unpredictable(rule: &RulePlan, label: usize) -> bool {
+    let by_path = rule.keys[label]
+        .0
+        .iter()
+        .any(|part| part.envelope == Some(logspec_spec::EnvelopeValue::File));
+    by_path || rule.requires[label].as_ref().is_some_and(|plan| {
+        plan.condition.uses.iter().any(|used| {
+            matches!(&used.name, Some(Name::Since(_)))
+                || matches!(&used.name, Some(Name::Source(what)) if what == "file" || what == "line")
+        })
+    })
 }
 
 impl<'c> Walk<'c> {
@@ -62,7 +95,17 @@ impl<'c> Walk<'c> {
                     .collect()
             })
             .collect();
+        let unpredictable = plan
+            .rules
+            .iter()
+            .map(|rule| {
+                (0..rule.labels.len())
+                    .map(|label| unpredictable(rule, label))
+                    .collect()
+            })
+            .collect();
         Walk {
+            unpredictable,
             rules: Rules::new(plan),
             records: Vec::new(),
             seen: Vec::new(),
@@ -87,7 +130,10 @@ impl<'c> Walk<'c> {
                         .collect();
                     let label = self.draw.pick(&labels)?;
                     let agreed = self.agreed(rule, &key);
-                    self.draw.continuing(rule, label, &key, &agreed)
+                    let named = self.draw.chance(0.7);
+                    let member = self.member(rule, label, &key, named);
+                    self.draw
+                        .continuing(rule, label, &key, &agreed, member.as_deref())
                 })
             } else if self.draw.chance(0.5) {
                 let rules: Vec<usize> = (0..self.draw.compiled.plan.rules.len()).collect();
@@ -113,21 +159,27 @@ impl<'c> Walk<'c> {
             let Some((rule, key, state)) = self.first_unfinished() else {
                 return Some(());
             };
-            // The shortest way's first step, then any other.
-            let first = *self.path(rule, &key, state)?.first()?;
-            let labels: Vec<usize> = [first]
-                .into_iter()
-                .chain(
-                    self.rule(rule)
-                        .finishing(state)
-                        .filter(|&label| label != first),
-                )
-                .collect();
+            let labels: Vec<usize> = match self.fan_label(rule, &key, state) {
+                Some(label) => vec![label],
+                None => {
+                    // The shortest way's first step, then any other.
+                    let first = *self.path(rule, &key, state)?.first()?;
+                    [first]
+                        .into_iter()
+                        .chain(
+                            self.rule(rule)
+                                .finishing(state)
+                                .filter(|&label| label != first),
+                        )
+                        .collect()
+                }
+            };
             let agreed = self.agreed(rule, &key);
             let closed = labels.into_iter().any(|label| {
-                (0..CLOSE_TRIES).any(|_| {
+                (0..CLOSE_TRIES).any(|attempt| {
+                    let member = self.member(rule, label, &key, attempt % 2 == 0);
                     self.draw
-                        .continuing(rule, label, &key, &agreed)
+                        .continuing(rule, label, &key, &agreed, member.as_deref())
                         .is_some_and(|drawn| self.admit(drawn))
                 })
             });
@@ -181,9 +233,52 @@ impl<'c> Walk<'c> {
         self.nth(rule, &self.continuable_in[rule], at)
     }
 
-    /// The first key left where it would be reported unfinished.
+    /// The first key left where it would be reported unfinished: in a
+    /// state that is, or waiting for answers its fan-out listed.
     fn first_unfinished(&self) -> Option<(usize, Vec<String>, usize)> {
-        (0..self.unfinished_in.len()).find_map(|rule| self.nth(rule, &self.unfinished_in[rule], 0))
+        (0..self.unfinished_in.len())
+            .find_map(|rule| self.nth(rule, &self.unfinished_in[rule], 0))
+            .or_else(|| {
+                (0..self.unfinished_in.len()).find_map(|rule| {
+                    let key = self.rules.fan_open(rule).first()?;
+                    let state = self.rules.key(rule, key)?.state;
+                    Some((rule, key.clone(), state))
+                })
+            })
+    }
+
+    /// The part that answers `key`'s fan-out, when the key waits for
+    /// answers in an accepting `state` that takes one.
+    fn fan_label(&self, rule: usize, key: &[String], state: usize) -> Option<usize> {
+        let plan = self.rule(rule);
+        let fan = plan.fan_out.as_ref()?;
+        let waiting = self.rules.key(rule, key).is_some_and(|key| key.fan_open());
+        (waiting
+            && plan.states[state].accepting
+            && plan.states[state].next[fan.member_label].is_some())
+        .then_some(fan.member_label)
+    }
+
+    /// A member of `key`'s fan-out no answer named yet, for a record
+    /// playing `label`, the part that answers; unless not `named`: the
+    /// answer then names whatever it was drawn with, as one addressing a
+    /// host by its registry address does (and a member whose name a
+    /// record cannot carry is answered so).
+    fn member(&mut self, rule: usize, label: usize, key: &[String], named: bool) -> Option<String> {
+        let fan = self.rule(rule).fan_out.as_ref()?;
+        if fan.member_label != label || !named {
+            return None;
+        }
+        let unanswered: Vec<String> = self
+            .rules
+            .key(rule, key)?
+            .fan
+            .as_ref()?
+            .unanswered()
+            .into_iter()
+            .map(str::to_owned)
+            .collect();
+        self.draw.pick(&unanswered)
     }
 
     /// Keys of rule `rule` in the states `states` marks.
@@ -238,43 +333,134 @@ impl<'c> Walk<'c> {
 
     /// Keeps a drawn record if it conforms as the variant the checker
     /// will see, no rule objects to it, and every key it leaves unfinished
-    /// can be followed by a record no rule objects to.
-    fn admit(&mut self, (mut record, host): Drawn) -> bool {
-        record.meta.hostname = host.clone();
+    /// can be followed by a record no rule objects to. A record that fails
+    /// only rules' conditions is repaired: the fields they read are given
+    /// values the key's earlier records and key hold, values drawn afresh,
+    /// or left out, and the record tried again (a few times).
+    fn admit(&mut self, (record, host): Drawn) -> bool {
+        let fields = match self.try_admit(record.clone(), &host) {
+            Ok(()) => return true,
+            Err(Refused::Otherwise) => return false,
+            Err(Refused::Conditions(fields)) => fields,
+        };
+        let pool = self.pool_for(&record, &host);
+        (0..REPAIR_TRIES).any(|_| {
+            self.repaired(&record, &fields, &pool)
+                .is_some_and(|repaired| self.try_admit(repaired, &host).is_ok())
+        })
+    }
+
+    /// Values a repaired field may take: the values remembered for the
+    /// keys `record` steps (a list's elements too) and the keys' values.
+    fn pool_for(&self, record: &Record, host: &str) -> Vec<String> {
+        let plan = &self.draw.compiled.plan;
+        let seen = self.draw.layout.seen(plan, record, host);
+        let mut pool = Vec::new();
+        for (rule, key) in stepped(plan, &seen) {
+            if let Some(state) = self.rules.key(rule, &key) {
+                for (_, text) in state
+                    .memory
+                    .iter()
+                    .flatten()
+                    .flat_map(|memory| &memory.values)
+                {
+                    pool.push(text.clone());
+                    pool.extend(
+                        text.split(',')
+                            .filter(|element| !element.is_empty() && element.len() < text.len())
+                            .map(str::to_owned),
+                    );
+                }
+            }
+            pool.extend(key);
+        }
+        pool.sort_unstable();
+        pool.dedup();
+        pool
+    }
+
+    /// `record` with some of `fields` given other values (from `pool`, or
+    /// a fresh record of its variant) or left out.
+    fn repaired(&mut self, record: &Record, fields: &[String], pool: &[String]) -> Option<Record> {
+        let compiled = self.draw.compiled;
+        let format = self.draw.format_of(record.event);
+        let fresh = self.draw.sample((record.event, record.variant))?;
+        let mut repaired = record.clone();
+        for field in fields {
+            if !self.draw.chance(0.7) {
+                continue;
+            }
+            let value = if !pool.is_empty() && self.draw.chance(0.6) {
+                self.draw.pick(pool)
+            } else {
+                fresh.value(field).map(str::to_owned)
+            };
+            match value {
+                Some(value) if self.draw.chance(0.9) => {
+                    // A host:port field keeps its port.
+                    let value = match repaired.value(field) {
+                        Some(current) if !value.contains(':') && looks_like_host_port(current) => {
+                            super::draw::with_host(Some(current), &value)
+                        }
+                        _ => value,
+                    };
+                    set_field(compiled, &mut repaired, field, &value, format);
+                }
+                _ => repaired.fields.retain(|written| &written.key != field),
+            }
+        }
+        (repaired != *record).then_some(repaired)
+    }
+
+    /// Keeps `record`, logged on `host`, if it conforms, no rule objects
+    /// to it and the keys it leaves unfinished can be followed.
+    fn try_admit(&mut self, mut record: Record, host: &str) -> Result<(), Refused> {
+        record.meta.hostname = host.to_owned();
         if !self.draw.conforms(&mut record) {
-            return false;
+            return Err(Refused::Otherwise);
         }
         let compiled = self.draw.compiled;
         let plan = &compiled.plan;
-        let seen = self.draw.layout.seen(plan, &record, &host);
-        // A reset ends every lifecycle of its rules: refused while one of
-        // them would be reported, without trying it.
+        let seen = self.draw.layout.seen(plan, &record, host);
         let variant = (record.event, record.variant);
-        let resets_open = plan.rules.iter().enumerate().any(|(rule, plan)| {
-            plan.resets.contains(&variant) && self.count(rule, &self.unfinished_in[rule]) > 0
+        // A reset ends every lifecycle of its rules: refused while one of
+        // them would be reported, without trying it. A part whose
+        // condition the walk cannot predict is not written.
+        let refused = plan.rules.iter().enumerate().any(|(rule, plan)| {
+            (plan.resets.contains(&variant)
+                && (self.count(rule, &self.unfinished_in[rule]) > 0
+                    || !self.rules.fan_open(rule).is_empty()))
+                || plan.roles.get(&variant).is_some_and(|labels| {
+                    labels.iter().any(|&label| self.unpredictable[rule][label])
+                })
         });
-        if resets_open {
-            return false;
+        if refused {
+            return Err(Refused::Otherwise);
         }
         let index = self.records.len();
         let mut journal = Journal::default();
         let objections = self.rules.observe(plan, index, &seen, Some(&mut journal));
-        let followable = objections.is_empty()
-            && stepped(plan, &seen).into_iter().all(|(rule, key)| {
-                match self.rules.key(rule, &key).map(|state| state.state) {
-                    Some(state) if self.unfinished_in[rule][state] => {
+        if !objections.is_empty() {
+            self.rules.undo(journal);
+            return Err(conditions(plan, &seen, &objections));
+        }
+        let followable =
+            stepped(plan, &seen)
+                .into_iter()
+                .all(|(rule, key)| match self.rules.key(rule, &key) {
+                    Some(state) if self.unfinished_in[rule][state.state] || state.fan_open() => {
+                        let state = state.state;
                         self.followable(rule, &key, state, index + 1)
                     }
                     _ => true,
-                }
-            });
+                });
         if !followable {
             self.rules.undo(journal);
-            return false;
+            return Err(Refused::Otherwise);
         }
-        self.records.push((record, host));
+        self.records.push((record, host.to_owned()));
         self.seen.push(seen);
-        true
+        Ok(())
     }
 
     /// Whether a record that conforms and that no rule objects to can
@@ -283,16 +469,20 @@ impl<'c> Walk<'c> {
     /// record a key needs next breaks another rule (a close for a
     /// connection never accepted) or cannot carry a value the key holds.
     fn followable(&mut self, rule: usize, key: &[String], state: usize, index: usize) -> bool {
-        let Some(label) = self
-            .path(rule, key, state)
-            .and_then(|path| path.first().copied())
-        else {
+        let Some(label) = self.fan_label(rule, key, state).or_else(|| {
+            self.path(rule, key, state)
+                .and_then(|path| path.first().copied())
+        }) else {
             return false;
         };
         let agreed = self.agreed(rule, key);
         let plan = &self.draw.compiled.plan;
-        (0..FOLLOW_TRIES).any(|_| {
-            let Some((mut record, host)) = self.draw.continuing(rule, label, key, &agreed) else {
+        (0..FOLLOW_TRIES).any(|attempt| {
+            let member = self.member(rule, label, key, attempt % 2 == 0);
+            let Some((mut record, host)) =
+                self.draw
+                    .continuing(rule, label, key, &agreed, member.as_deref())
+            else {
                 return false;
             };
             record.meta.hostname = host.clone();
@@ -310,14 +500,55 @@ impl<'c> Walk<'c> {
         })
     }
 
-    /// The parts of rule `rule` its start state accepts (or refuses).
+    /// The parts of rule `rule` its start state accepts (or refuses),
+    /// but none whose condition the walk cannot predict.
     fn at_start(&self, rule: usize, accepted: bool) -> Vec<usize> {
         let rule = self.rule(rule);
         let start = &rule.states[rule.start];
         (0..rule.labels.len())
             .filter(|&label| start.next[label].is_some() == accepted)
+            .filter(|&label| !unpredictable(rule, label))
             .collect()
     }
+}
+
+/// Why `seen` was objected to: only for failing rules' conditions (the
+/// fields those conditions read), or otherwise.
+fn conditions(
+    plan: &logspec_checker::Plan,
+    seen: &StreamRecord,
+    objections: &[RuleFinding],
+) -> Refused {
+    let mut fields: Vec<String> = Vec::new();
+    for objection in objections {
+        if !matches!(
+            objection.code,
+            Code::ConditionViolation | Code::ConditionError
+        ) {
+            return Refused::Otherwise;
+        }
+        let rule = &plan.rules[objection.rule];
+        for &label in rule
+            .roles
+            .get(&(seen.event, seen.variant))
+            .into_iter()
+            .flatten()
+        {
+            for (field, _) in rule.requires[label].iter().flat_map(|plan| &plan.fields) {
+                if !fields.iter().any(|known| **known == **field) {
+                    fields.push(field.to_string());
+                }
+            }
+        }
+    }
+    Refused::Conditions(fields)
+}
+
+/// Whether `value` is written `host:port`.
+fn looks_like_host_port(value: &str) -> bool {
+    value.rsplit_once(':').is_some_and(|(host, port)| {
+        !host.is_empty() && !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit())
+    })
 }
 
 #[cfg(test)]
