@@ -423,11 +423,15 @@ fn compile_variant(
     )?;
     if keyed && !kind.event_key_first {
         // Without `event_key_first` the key stays where the document lists it.
+        // The loader refuses a keyed variant that does not list its key.
         let key_position = variant
             .fields
             .iter()
             .position(|field| &field.name == event_key)
-            .unwrap_or(0);
+            .ok_or_else(|| GenError::Field {
+                field: event_key.clone(),
+                reason: "the event key is not one of the variant's fields".to_owned(),
+            })?;
         let last = fields.len() - 1;
         fields[..=key_position.min(last)].rotate_left(1);
     }
