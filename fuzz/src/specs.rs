@@ -23,7 +23,7 @@ pub fn builtins() -> &'static [Compiled] {
                 let loaded = builtin
                     .load()
                     .unwrap_or_else(|error| panic!("{}: {error}", builtin.name));
-                let plan = Plan::new(&loaded.spec);
+                let plan = Plan::new(&loaded.spec).expect("spec compiles");
                 Compiled {
                     name: builtin.name,
                     loaded,

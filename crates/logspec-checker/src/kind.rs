@@ -7,7 +7,8 @@
 //! is read as one kind: the one its path matches, else the one whose
 //! formats its first line fits best.
 
-use crate::plan::{glossary_field, FieldPlan, Plan};
+use crate::error::{PlanError, Unresolved};
+use crate::plan::{glossary_field, FieldPlan, Glossary, Plan};
 use logspec_reader::{detect, read_record, Epoch, Format, Framing};
 use logspec_spec::{EpochUnit, Spec, UnknownEvents, Wire};
 use std::collections::{HashMap, HashSet};
@@ -56,8 +57,23 @@ pub struct KindPlan {
 }
 
 impl KindPlan {
-    /// Compiles kind `index` (in [`Spec::kinds`] order).
-    pub(crate) fn new(spec: &Spec, index: usize, wire: &Wire) -> KindPlan {
+    /// Compiles kind `index` (in [`Spec::kinds`] order); `event_kinds`
+    /// gives each event's kind.
+    pub(crate) fn new(
+        spec: &Spec,
+        glossary: &Glossary,
+        event_kinds: &[usize],
+        index: usize,
+        wire: &Wire,
+    ) -> Result<KindPlan, PlanError> {
+        let at = |tail: &[&str]| -> Vec<String> {
+            let mut segments = match index {
+                0 => vec!["wire".to_owned()],
+                _ => vec!["records".to_owned(), (index - 1).to_string()],
+            };
+            segments.extend(tail.iter().map(|segment| (*segment).to_owned()));
+            segments
+        };
         let formats: Vec<Format> = wire
             .envelopes
             .iter()
@@ -67,7 +83,7 @@ impl KindPlan {
         let mut titles = HashMap::new();
         let mut known_fields = HashSet::new();
         for (event_index, event) in spec.events.iter().enumerate() {
-            if spec.event_kind(event) != index {
+            if event_kinds[event_index] != index {
                 continue;
             }
             by_id.insert(event.id.clone(), event_index);
@@ -91,14 +107,25 @@ impl KindPlan {
             }
         }
         let carried = [
-            wire.timestamp.as_ref().map(|source| &source.field),
-            wire.level.as_ref().map(|source| &source.field),
+            wire.timestamp
+                .as_ref()
+                .map(|source| ("timestamp", &source.field)),
+            wire.level.as_ref().map(|source| ("level", &source.field)),
         ]
         .into_iter()
         .flatten()
-        .filter_map(|name| glossary_field(spec, name))
-        .collect();
-        KindPlan {
+        .map(|(what, name)| glossary_field(glossary, name, &at(&[what, "field"])).cloned())
+        .collect::<Result<_, _>>()?;
+        let constant_event = match &wire.event {
+            None => None,
+            Some(id) => Some(
+                spec.events
+                    .iter()
+                    .position(|event| &event.id == id)
+                    .ok_or_else(|| PlanError::at(&at(&["event"]), Unresolved::Event(id.clone())))?,
+            ),
+        };
+        Ok(KindPlan {
             name: wire.kind_name().to_owned(),
             carried,
             carries_level: wire.level.is_some()
@@ -106,10 +133,7 @@ impl KindPlan {
             formats,
             event_key: (!wire.event_key.is_empty()).then(|| wire.event_key.clone()),
             event_key_first: wire.event_key_first,
-            constant_event: wire
-                .event
-                .as_ref()
-                .and_then(|id| spec.events.iter().position(|event| &event.id == id)),
+            constant_event,
             timestamp: wire.timestamp.as_ref().map(|source| {
                 (
                     source.field.clone(),
@@ -128,7 +152,9 @@ impl KindPlan {
                 .events
                 .iter()
                 .enumerate()
-                .filter(|(_, event)| event.by_message && spec.event_kind(event) == index)
+                .filter(|(event_index, event)| {
+                    event.by_message && event_kinds[*event_index] == index
+                })
                 .map(|(event_index, _)| event_index)
                 .collect(),
             tolerate_unknown: wire.unknown_events == UnknownEvents::Tolerate,
@@ -142,7 +168,7 @@ impl KindPlan {
             titles,
             names,
             known_fields,
-        }
+        })
     }
 
     /// The path patterns of the files holding this kind, as written.

@@ -12,6 +12,7 @@
 //! [`finding`] adds the sink findings stream into.
 
 pub mod coverage;
+pub mod error;
 pub mod finding;
 pub mod kind;
 pub mod plan;
@@ -21,6 +22,7 @@ pub mod stream;
 pub mod value;
 
 pub use coverage::{Coverage, CoverageEntry, CoverageReport};
+pub use error::{PlanError, Unresolved};
 pub use finding::{Code, Excerpt, Finding, FindingSink, Related, Severity};
 pub use plan::Plan;
 pub use stream::{CheckOptions, Checker, InputSummary, DEFAULT_MAX_LINE_BYTES};

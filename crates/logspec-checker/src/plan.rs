@@ -1,11 +1,12 @@
 //! A spec compiled for checking: lookups by event id, value checks built
 //! once, emitter tags resolved, so the per-line path does no setup work.
 
+use crate::error::{PlanError, Unresolved};
 use crate::kind::KindPlan;
 use crate::rules::RulePlan;
 use crate::value::ValueCheck;
 use logspec_reader::Format;
-use logspec_spec::{Envelope, MessageMatch, Spec};
+use logspec_spec::{Envelope, Event, LoadError, LoadedSpec, MessageMatch, Spec, Variant};
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
@@ -39,6 +40,7 @@ pub struct Plan {
     /// Lines written outside the structured stream.
     pub console: Vec<ConsoleLinePlan>,
     by_id: HashMap<String, usize>,
+    glossary: Glossary,
 }
 
 /// A console line the document lists, and its section.
@@ -137,7 +139,7 @@ pub enum MessageFit {
     Specific,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct FieldPlan {
     pub name: String,
     pub required: bool,
@@ -156,141 +158,239 @@ impl FieldPlan {
     }
 }
 
-/// The glossary's check of field `name` (and its per-format types), for a
-/// field checked wherever it appears; `None` when the glossary lacks it.
-pub(crate) fn glossary_field(spec: &Spec, name: &str) -> Option<FieldPlan> {
-    let definition = spec.fields.get(name)?;
-    Some(FieldPlan {
-        name: name.to_owned(),
-        required: false,
-        check: ValueCheck::compile(&definition.value),
-        by_format: definition
-            .types
+/// The glossary compiled: each field's check, and its checks in formats
+/// that give it another type.
+pub(crate) type Glossary = HashMap<String, FieldPlan>;
+
+fn compile_glossary(spec: &Spec) -> Result<Glossary, PlanError> {
+    spec.fields
+        .iter()
+        .map(|(name, definition)| {
+            let check = ValueCheck::compile(&definition.value)
+                .map_err(|problem| PlanError::at(&["fields", name], problem))?;
+            let by_format = definition
+                .types
+                .iter()
+                .map(|(envelope, value)| {
+                    ValueCheck::compile(value)
+                        .map(|check| (format_of(*envelope), check))
+                        .map_err(|problem| {
+                            PlanError::at(&["fields", name, "types", envelope.name()], problem)
+                        })
+                })
+                .collect::<Result<_, _>>()?;
+            let field = FieldPlan {
+                name: name.clone(),
+                required: false,
+                check,
+                by_format,
+            };
+            Ok((name.clone(), field))
+        })
+        .collect()
+}
+
+/// The glossary's check of field `name`, written at `pointer`: a field the
+/// glossary lacks is an error, never a check that accepts any text.
+pub(crate) fn glossary_field<'g, S: AsRef<str>>(
+    glossary: &'g Glossary,
+    name: &str,
+    pointer: &[S],
+) -> Result<&'g FieldPlan, PlanError> {
+    glossary
+        .get(name)
+        .ok_or_else(|| PlanError::at(pointer, Unresolved::Field(name.to_owned())))
+}
+
+/// The record kind (index in [`Spec::kinds`] order) of every event.
+fn event_kinds(spec: &Spec) -> Result<Vec<usize>, PlanError> {
+    spec.events
+        .iter()
+        .enumerate()
+        .map(|(index, event)| {
+            let Some(name) = &event.record else {
+                return Ok(0);
+            };
+            spec.kind_index(name).ok_or_else(|| {
+                PlanError::at(
+                    &["events", &index.to_string(), "record"],
+                    Unresolved::RecordKind {
+                        event: event.id.clone(),
+                        kind: name.clone(),
+                    },
+                )
+            })
+        })
+        .collect()
+}
+
+impl EventPlan {
+    fn new(
+        spec: &Spec,
+        glossary: &Glossary,
+        index: usize,
+        event: &Event,
+        kind: usize,
+    ) -> Result<EventPlan, PlanError> {
+        Ok(EventPlan {
+            id: event.id.clone(),
+            kind,
+            by_message: event.by_message,
+            has_messages: event
+                .variants
+                .iter()
+                .any(|variant| !variant.messages.is_empty()),
+            names: event
+                .variants
+                .iter()
+                .flat_map(|variant| &variant.fields)
+                .flat_map(|field| {
+                    field.names.iter().map(|(envelope, written)| {
+                        ((format_of(*envelope), written.clone()), field.name.clone())
+                    })
+                })
+                .collect(),
+            variants: event
+                .variants
+                .iter()
+                .enumerate()
+                .map(|(variant_index, variant)| {
+                    let at = [
+                        "events",
+                        &index.to_string(),
+                        "variants",
+                        &variant_index.to_string(),
+                    ]
+                    .map(|segment| segment.to_owned());
+                    VariantPlan::new(spec, glossary, &at, event, variant)
+                })
+                .collect::<Result<_, _>>()?,
+        })
+    }
+}
+
+impl VariantPlan {
+    /// Compiles `variant` of `event`, written at `at`.
+    fn new(
+        spec: &Spec,
+        glossary: &Glossary,
+        at: &[String; 4],
+        event: &Event,
+        variant: &Variant,
+    ) -> Result<VariantPlan, PlanError> {
+        let below = |tail: &[&str]| -> Vec<String> {
+            at.iter()
+                .cloned()
+                .chain(tail.iter().map(|segment| (*segment).to_owned()))
+                .collect()
+        };
+        let severity = spec
+            .severity
+            .level(&variant.severity)
+            .ok_or_else(|| {
+                PlanError::at(
+                    &below(&["severity"]),
+                    Unresolved::Severity(variant.severity.clone()),
+                )
+            })?
+            .syslog;
+        let mut tags = HashSet::new();
+        for (index, name) in variant.emitters.iter().enumerate() {
+            let emitter = spec.emitter(name).ok_or_else(|| {
+                PlanError::at(
+                    &below(&["emitters", &index.to_string()]),
+                    Unresolved::Emitter(name.clone()),
+                )
+            })?;
+            tags.extend(emitter.tags.iter().map(|tag| tag.tag.clone()));
+        }
+        let fields = variant
+            .fields
             .iter()
-            .map(|(envelope, value)| (format_of(*envelope), ValueCheck::compile(value)))
-            .collect(),
-    })
+            .enumerate()
+            .map(|(index, field)| {
+                let glossary = glossary_field(
+                    glossary,
+                    &field.name,
+                    &below(&["fields", &index.to_string()]),
+                )?;
+                let refine = |check: &ValueCheck| {
+                    check
+                        .clone()
+                        .narrowed(field.values.as_deref(), field.pattern.as_ref())
+                        .also_accepting(&field.also)
+                        .excluding(&field.except)
+                        .or_null(field.nullable)
+                };
+                Ok(FieldPlan {
+                    name: field.name.clone(),
+                    required: !field.optional,
+                    check: refine(&glossary.check),
+                    by_format: glossary
+                        .by_format
+                        .iter()
+                        .map(|(format, check)| (*format, refine(check)))
+                        .collect(),
+                })
+            })
+            .collect::<Result<_, PlanError>>()?;
+        let extra_fields = match &variant.extra_fields {
+            None => None,
+            Some(extra) => Some((
+                extra.pattern.clone(),
+                // Unlisted fields with no stated type accept any value.
+                match &extra.value {
+                    None => ValueCheck::text(),
+                    Some(value) => ValueCheck::compile(value).map_err(|problem| {
+                        PlanError::at(&below(&["extra_fields", "value"]), problem)
+                    })?,
+                },
+            )),
+        };
+        Ok(VariantPlan {
+            name: variant.name.clone(),
+            label: variant.label.clone().unwrap_or_else(|| {
+                if event.variants.len() == 1 {
+                    event.id.clone()
+                } else {
+                    format!("{} ({})", event.id, variant.name)
+                }
+            }),
+            severity_name: variant.severity.clone(),
+            severity,
+            levels: std::iter::once(&variant.severity)
+                .chain(&variant.severities)
+                .cloned()
+                .collect(),
+            tags,
+            fields,
+            ordered: variant.ordered,
+            forbidden: variant.forbidden.clone(),
+            additional_fields: variant.additional_fields,
+            extra_fields,
+            messages: variant.messages.clone(),
+            audit: variant.audit,
+            section: variant
+                .section
+                .clone()
+                .or_else(|| (!spec.section_order.is_empty()).then(|| event.section.clone())),
+        })
+    }
 }
 
 impl Plan {
-    pub fn new(spec: &Spec) -> Plan {
-        let glossary: HashMap<&str, ValueCheck> = spec
-            .fields
-            .iter()
-            .map(|(name, definition)| (name.as_str(), ValueCheck::compile(&definition.value)))
-            .collect();
-        let glossary_by_format: HashMap<(&str, Format), ValueCheck> = spec
-            .fields
-            .iter()
-            .flat_map(|(name, definition)| {
-                definition.types.iter().map(move |(envelope, value)| {
-                    (
-                        (name.as_str(), format_of(*envelope)),
-                        ValueCheck::compile(value),
-                    )
-                })
-            })
-            .collect();
+    /// Compiles `spec` for checking. Every name it follows must resolve:
+    /// the loader has refused specs where one does not, and a miss here
+    /// is an error naming the spec node, never a default.
+    pub fn new(spec: &Spec) -> Result<Plan, PlanError> {
+        let glossary = compile_glossary(spec)?;
+        let event_kinds = event_kinds(spec)?;
         let events: Vec<EventPlan> = spec
             .events
             .iter()
-            .map(|event| EventPlan {
-                id: event.id.clone(),
-                kind: spec.event_kind(event),
-                by_message: event.by_message,
-                has_messages: event
-                    .variants
-                    .iter()
-                    .any(|variant| !variant.messages.is_empty()),
-                names: event
-                    .variants
-                    .iter()
-                    .flat_map(|variant| &variant.fields)
-                    .flat_map(|field| {
-                        field.names.iter().map(|(envelope, written)| {
-                            ((format_of(*envelope), written.clone()), field.name.clone())
-                        })
-                    })
-                    .collect(),
-                variants: event
-                    .variants
-                    .iter()
-                    .map(|variant| VariantPlan {
-                        name: variant.name.clone(),
-                        label: variant.label.clone().unwrap_or_else(|| {
-                            if event.variants.len() == 1 {
-                                event.id.clone()
-                            } else {
-                                format!("{} ({})", event.id, variant.name)
-                            }
-                        }),
-                        severity_name: variant.severity.clone(),
-                        // The loader guarantees the level exists.
-                        severity: spec
-                            .severity
-                            .level(&variant.severity)
-                            .map_or(u8::MAX, |level| level.syslog),
-                        levels: std::iter::once(&variant.severity)
-                            .chain(&variant.severities)
-                            .cloned()
-                            .collect(),
-                        tags: variant
-                            .emitters
-                            .iter()
-                            .filter_map(|name| spec.emitter(name))
-                            .flat_map(|emitter| emitter.tags.iter().map(|tag| tag.tag.clone()))
-                            .collect(),
-                        fields: variant
-                            .fields
-                            .iter()
-                            .map(|field| {
-                                let refine = |check: ValueCheck| {
-                                    check
-                                        .narrowed(field.values.as_deref(), field.pattern.as_ref())
-                                        .also_accepting(&field.also)
-                                        .excluding(&field.except)
-                                        .or_null(field.nullable)
-                                };
-                                FieldPlan {
-                                    name: field.name.clone(),
-                                    required: !field.optional,
-                                    check: refine(
-                                        glossary
-                                            .get(field.name.as_str())
-                                            .cloned()
-                                            .unwrap_or_else(ValueCheck::text),
-                                    ),
-                                    by_format: glossary_by_format
-                                        .iter()
-                                        .filter(|((name, _), _)| *name == field.name)
-                                        .map(|((_, format), check)| {
-                                            (*format, refine(check.clone()))
-                                        })
-                                        .collect(),
-                                }
-                            })
-                            .collect(),
-                        ordered: variant.ordered,
-                        forbidden: variant.forbidden.clone(),
-                        additional_fields: variant.additional_fields,
-                        extra_fields: variant.extra_fields.as_ref().map(|extra| {
-                            (
-                                extra.pattern.clone(),
-                                extra
-                                    .value
-                                    .as_ref()
-                                    .map_or_else(ValueCheck::text, ValueCheck::compile),
-                            )
-                        }),
-                        messages: variant.messages.clone(),
-                        audit: variant.audit,
-                        section: variant.section.clone().or_else(|| {
-                            (!spec.section_order.is_empty()).then(|| event.section.clone())
-                        }),
-                    })
-                    .collect(),
-            })
-            .collect();
+            .enumerate()
+            .map(|(index, event)| EventPlan::new(spec, &glossary, index, event, event_kinds[index]))
+            .collect::<Result<_, _>>()?;
         let by_id = events
             .iter()
             .enumerate()
@@ -333,12 +433,13 @@ impl Plan {
                 }
             }
         }
-        Plan {
+        Ok(Plan {
             rules: spec
                 .rules
                 .iter()
-                .map(|rule| RulePlan::new(spec, rule))
-                .collect(),
+                .enumerate()
+                .map(|(index, rule)| RulePlan::new(spec, &event_kinds, index, rule))
+                .collect::<Result<_, _>>()?,
             rule_fields,
             producer: spec.producer.name.clone(),
             event_key: spec.wire.event_key.clone(),
@@ -360,8 +461,8 @@ impl Plan {
             kinds: spec
                 .kinds()
                 .enumerate()
-                .map(|(index, wire)| KindPlan::new(spec, index, wire))
-                .collect(),
+                .map(|(index, wire)| KindPlan::new(spec, &glossary, &event_kinds, index, wire))
+                .collect::<Result<_, _>>()?,
             tagged: spec.emitters.iter().any(|emitter| !emitter.tags.is_empty()),
             emitter_tags: spec
                 .emitters
@@ -396,7 +497,14 @@ impl Plan {
                 })
                 .collect(),
             by_id,
-        }
+            glossary,
+        })
+    }
+
+    /// Compiles a loaded spec; an error is a load error at the line and
+    /// column of the name that does not resolve.
+    pub fn load(loaded: &LoadedSpec) -> Result<Plan, LoadError> {
+        Plan::new(&loaded.spec).map_err(|error| error.located(loaded))
     }
 
     /// Whether `word` is one of the spec's level words.
@@ -420,6 +528,11 @@ impl Plan {
             .filter(|(_, known)| known.message.is_match(line))
             .max_by_key(|(index, known)| (specificity(&known.message), std::cmp::Reverse(*index)))
             .map(|(index, _)| index)
+    }
+
+    /// The glossary's check of field `name` (and its per-format checks).
+    pub fn field(&self, name: &str) -> Option<&FieldPlan> {
+        self.glossary.get(name)
     }
 
     pub fn event_index(&self, id: &str) -> Option<usize> {

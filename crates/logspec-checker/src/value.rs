@@ -5,6 +5,7 @@
 //! ("port 70000 is out of range", "month 13") and must accept exactly what
 //! the spec format promises, no more: a lenient parser is a false pass.
 
+use crate::error::Unresolved;
 use logspec_reader::JsonKind;
 use logspec_spec::{DurationUnit, HexCase, JsonType, Pattern, ValueKind, ValueSpec};
 use std::net::IpAddr;
@@ -33,11 +34,12 @@ pub struct ValueCheck {
 struct JsonSchema(Arc<jsonschema::Validator>);
 
 impl JsonSchema {
-    /// `None` for a schema that does not compile; the loader reports those.
-    fn compile(schema: &serde_json::Value) -> Option<JsonSchema> {
+    /// A schema that does not compile is an error (the loader reports
+    /// those first): dropping it would pass every value.
+    fn compile(schema: &serde_json::Value) -> Result<JsonSchema, Unresolved> {
         jsonschema::validator_for(schema)
-            .ok()
             .map(|validator| JsonSchema(Arc::new(validator)))
+            .map_err(|error| Unresolved::Schema(error.to_string()))
     }
 
     fn check(&self, value: &str) -> Result<(), String> {
@@ -158,7 +160,14 @@ enum Shape {
 }
 
 impl ValueCheck {
-    pub fn compile(spec: &ValueSpec) -> ValueCheck {
+    /// Compiles a value type. A type lacking what it cannot do without
+    /// (the schema requires it, so the loader refuses such a spec) or with
+    /// a schema that does not compile is an error, never a laxer check.
+    pub fn compile(spec: &ValueSpec) -> Result<ValueCheck, Unresolved> {
+        let incomplete = |setting| Unresolved::Incomplete {
+            kind: spec.kind.name(),
+            setting,
+        };
         let shape = match spec.kind {
             ValueKind::String => Shape::Text {
                 min_chars: spec.min_length,
@@ -191,23 +200,18 @@ impl ValueCheck {
             ValueKind::Hostname => Shape::Hostname,
             ValueKind::Host => Shape::Host,
             ValueKind::List => Shape::List {
-                item: Box::new(match &spec.item {
-                    Some(item) => ValueCheck::compile(item),
-                    // The loader rejects lists without `item`; plain text is
-                    // the only safe reading if one slips through.
-                    None => ValueCheck::text(),
-                }),
+                item: Box::new(ValueCheck::compile(
+                    spec.item.as_deref().ok_or_else(|| incomplete("item"))?,
+                )?),
                 separator: spec.separator.clone().unwrap_or_else(|| ",".to_owned()),
             },
             ValueKind::Timestamp => Shape::Timestamp,
-            ValueKind::Enum => Shape::OneOf(spec.values.clone().unwrap_or_default()),
-            ValueKind::Pattern => match &spec.pattern {
-                Some(pattern) => Shape::Matches(pattern.clone()),
-                None => Shape::Text {
-                    min_chars: None,
-                    max_chars: None,
-                },
-            },
+            ValueKind::Enum => {
+                Shape::OneOf(spec.values.clone().ok_or_else(|| incomplete("values"))?)
+            }
+            ValueKind::Pattern => {
+                Shape::Matches(spec.pattern.clone().ok_or_else(|| incomplete("pattern"))?)
+            }
             ValueKind::Number => Shape::Number {
                 min: spec.min,
                 max: spec.max,
@@ -224,10 +228,12 @@ impl ValueCheck {
         if !matches!(spec.kind, ValueKind::Enum | ValueKind::Pattern) {
             check = check.narrowed(spec.values.as_deref(), spec.pattern.as_ref());
         }
-        if let Some(schema) = spec.schema.as_ref().and_then(JsonSchema::compile) {
-            check.narrowing.push(Shape::Json(schema));
+        if let Some(schema) = &spec.schema {
+            check
+                .narrowing
+                .push(Shape::Json(JsonSchema::compile(schema)?));
         }
-        check.excluding(&spec.except)
+        Ok(check.excluding(&spec.except))
     }
 
     /// This check, rejecting the values in `except`.
@@ -805,7 +811,7 @@ mod tests {
 
     fn spec(json: &str) -> ValueCheck {
         match serde_json::from_str::<ValueSpec>(json) {
-            Ok(spec) => ValueCheck::compile(&spec),
+            Ok(spec) => ValueCheck::compile(&spec).expect("test spec compiles"),
             Err(error) => panic!("bad test spec {json}: {error}"),
         }
     }

@@ -10,7 +10,7 @@ fn run(input: impl std::io::BufRead, max_line_bytes: usize) -> (InputSummary, Ve
         Some(Ok(loaded)) => loaded,
         _ => panic!("built-in ctrl-exec spec does not load"),
     };
-    let plan = Plan::new(&loaded.spec);
+    let plan = Plan::new(&loaded.spec).expect("spec compiles");
     let mut checker = Checker::new(
         &plan,
         CheckOptions {
@@ -187,7 +187,7 @@ fn mangled_streams_of_every_record_format_never_panic() {
         .into_iter()
         .map(
             |spec| match logspec_spec::builtin(spec).map(|builtin| builtin.load()) {
-                Some(Ok(loaded)) => (spec, Plan::new(&loaded.spec)),
+                Some(Ok(loaded)) => (spec, Plan::new(&loaded.spec).expect("spec compiles")),
                 _ => panic!("built-in {spec} does not load"),
             },
         )
@@ -254,7 +254,7 @@ fn crlf_streams_of_the_record_formats_read_like_lf() {
     ];
     for (spec, name, text) in cases {
         let plan = match logspec_spec::builtin(spec).map(|builtin| builtin.load()) {
-            Some(Ok(loaded)) => Plan::new(&loaded.spec),
+            Some(Ok(loaded)) => Plan::new(&loaded.spec).expect("spec compiles"),
             _ => panic!("built-in {spec} does not load"),
         };
         let crlf = text.replace('\n', "\r\n");

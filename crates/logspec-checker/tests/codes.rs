@@ -10,7 +10,7 @@ fn plan() -> Plan {
         Some(Err(error)) => panic!("built-in spec does not load: {error}"),
         None => panic!("no built-in ctrl-exec spec"),
     };
-    Plan::new(&loaded.spec)
+    Plan::new(&loaded.spec).expect("spec compiles")
 }
 
 fn check_with(input: &[u8], format: Option<Format>) -> Vec<Finding> {

@@ -103,7 +103,7 @@ rules:
 
 fn plan() -> Plan {
     match logspec_spec::load_str(SPEC, "conditions.yaml") {
-        Ok(loaded) => Plan::new(&loaded.spec),
+        Ok(loaded) => Plan::new(&loaded.spec).expect("spec compiles"),
         Err(error) => panic!("test spec does not load:\n{error}"),
     }
 }

@@ -58,7 +58,7 @@ rules:
 
 fn plan() -> Plan {
     match logspec_spec::load_str(SPEC, "fan-out.yaml") {
-        Ok(loaded) => Plan::new(&loaded.spec),
+        Ok(loaded) => Plan::new(&loaded.spec).expect("spec compiles"),
         Err(error) => panic!("test spec does not load:\n{error}"),
     }
 }

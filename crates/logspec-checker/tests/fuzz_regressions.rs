@@ -10,7 +10,7 @@ fn check(input: &[u8]) -> Vec<Finding> {
         Some(Ok(loaded)) => loaded,
         _ => panic!("built-in ctrl-exec spec does not load"),
     };
-    let plan = Plan::new(&loaded.spec);
+    let plan = Plan::new(&loaded.spec).expect("spec compiles");
     let mut checker = Checker::new(&plan, CheckOptions::default());
     let mut findings = Vec::new();
     if let Err(error) = checker.check_input("fuzz.log", input, &mut findings) {

@@ -29,7 +29,7 @@ const HEXON: &str = r#"{"time":"2026-11-29T09:00:00.000Z","level":"INFO","event"
 
 fn plan(name: &str) -> Plan {
     match logspec_spec::builtin(name).map(|builtin| builtin.load()) {
-        Some(Ok(loaded)) => Plan::new(&loaded.spec),
+        Some(Ok(loaded)) => Plan::new(&loaded.spec).expect("spec compiles"),
         _ => panic!("built-in {name} spec does not load"),
     }
 }

@@ -13,7 +13,7 @@ fn plan() -> &'static Plan {
     static PLAN: std::sync::OnceLock<Plan> = std::sync::OnceLock::new();
     PLAN.get_or_init(
         || match logspec_spec::builtin("rce-eventlog").map(|builtin| builtin.load()) {
-            Some(Ok(loaded)) => Plan::new(&loaded.spec),
+            Some(Ok(loaded)) => Plan::new(&loaded.spec).expect("spec compiles"),
             _ => panic!("built-in rce-eventlog spec does not load"),
         },
     )

@@ -41,7 +41,7 @@ fn classified_records_reach_the_sink_with_their_fields_in_order() {
         Some(Ok(loaded)) => loaded,
         _ => panic!("built-in ctrl-exec spec does not load"),
     };
-    let plan = Plan::new(&loaded.spec);
+    let plan = Plan::new(&loaded.spec).expect("spec compiles");
     let mut seen = Seen {
         event_ids: plan.events.iter().map(|event| event.id.clone()).collect(),
         plan_names: plan

@@ -14,7 +14,7 @@ use logspec_reader::Format;
 
 fn plan(yaml: &str) -> Plan {
     match logspec_spec::load_str(yaml, "test.yaml") {
-        Ok(loaded) => Plan::new(&loaded.spec),
+        Ok(loaded) => Plan::new(&loaded.spec).expect("spec compiles"),
         Err(error) => panic!("test spec does not load:\n{error}"),
     }
 }

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 fn ctrl_exec() -> Plan {
     match logspec_spec::builtin("ctrl-exec").map(|builtin| builtin.load()) {
-        Some(Ok(loaded)) => Plan::new(&loaded.spec),
+        Some(Ok(loaded)) => Plan::new(&loaded.spec).expect("spec compiles"),
         _ => panic!("built-in ctrl-exec spec does not load"),
     }
 }
@@ -428,7 +428,7 @@ rules:
 fn uniqueness_and_session_reset() {
     let loaded =
         logspec_spec::load_str(SESSIONS, "sessions.yaml").unwrap_or_else(|e| panic!("{e}"));
-    let plan = Plan::new(&loaded.spec);
+    let plan = Plan::new(&loaded.spec).expect("spec compiles");
     let (reused, _) = run_with(
         &plan,
         &[(

@@ -309,6 +309,7 @@ fn plan(spec: &str) -> logspec_checker::Plan {
             .unwrap_or_else(|| panic!("built-in spec {spec}"))
             .spec,
     )
+    .expect("spec compiles")
 }
 
 /// The files `gen --scenario --out DIR` wrote, in path order.

@@ -40,6 +40,10 @@ pub enum GenError {
     /// (or, broken, broken predictably) by records in this framing.
     #[error("no scenario in {framing} within {walks} walks: the spec's stream rules cannot be kept (or broken predictably) by records in it")]
     NoScenario { framing: String, walks: u64 },
+    /// A name in the spec that does not resolve (the loader refuses such
+    /// specs; one built in code can still have it).
+    #[error("the spec cannot be compiled: {0}")]
+    Plan(#[from] logspec_checker::PlanError),
     /// Sampling a strategy failed (its filters rejected every attempt).
     #[error("no sample could be generated: {0}")]
     Sample(String),

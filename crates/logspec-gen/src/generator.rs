@@ -45,7 +45,7 @@ impl Generator {
         if spec.events.is_empty() {
             return Err(GenError::NoEvents);
         }
-        let plan = Plan::new(spec);
+        let plan = Plan::new(spec)?;
         let variants = spec
             .events
             .iter()
@@ -181,7 +181,7 @@ impl Generator {
     /// let generator = Generator::new(&spec).unwrap();
     /// let deny = generator.event_index("deny").unwrap();
     /// let broken = generator.mutated(deny, 0, Framing::Rfc5424).unwrap();
-    /// let plan = logspec_checker::Plan::new(&spec);
+    /// let plan = logspec_checker::Plan::new(&spec).unwrap();
     ///
     /// TestRunner::deterministic()
     ///     .run(&broken, |mutated| {
@@ -369,10 +369,16 @@ fn compile_variant(
     let event = &spec.events[event_index];
     let variant = &event.variants[variant_index];
     let variant_plan = &plan.events[event_index].variants[variant_index];
-    let kind = spec
-        .kinds()
-        .nth(plan.events[event_index].kind)
-        .unwrap_or(&spec.wire);
+    let kind_index = plan.events[event_index].kind;
+    // The plan's kinds are the spec's, in the same order.
+    let (kind, kind_plan) =
+        spec.kinds()
+            .zip(&plan.kinds)
+            .nth(kind_index)
+            .ok_or(GenError::NoSuchVariant {
+                event: event_index,
+                variant: variant_index,
+            })?;
     let event_key = &kind.event_key;
     let level_field = kind.level.as_ref().map(|level| level.field.as_str());
 
@@ -411,17 +417,21 @@ fn compile_variant(
         event,
         variant,
         variant_plan,
-        kind,
+        (kind, kind_plan),
         format,
         &mut fields,
     )?;
     if keyed && !kind.event_key_first {
         // Without `event_key_first` the key stays where the document lists it.
+        // The loader refuses a keyed variant that does not list its key.
         let key_position = variant
             .fields
             .iter()
             .position(|field| &field.name == event_key)
-            .unwrap_or(0);
+            .ok_or_else(|| GenError::Field {
+                field: event_key.clone(),
+                reason: "the event key is not one of the variant's fields".to_owned(),
+            })?;
         let last = fields.len() - 1;
         fields[..=key_position.min(last)].rotate_left(1);
     }
@@ -453,7 +463,7 @@ fn kind_held_fields(
     event: &Event,
     variant: &logspec_spec::Variant,
     variant_plan: &logspec_checker::plan::VariantPlan,
-    kind: &logspec_spec::Wire,
+    (kind, kind_plan): (&logspec_spec::Wire, &logspec_checker::kind::KindPlan),
     format: Format,
     fields: &mut Vec<FieldGen>,
 ) -> Result<(), GenError> {
@@ -490,17 +500,13 @@ fn kind_held_fields(
     if let Some(source) = timestamp {
         let field = FieldUse::named(&source.field);
         // The type the field has in this format (OTLP's nanosecond count).
-        let check = spec
-            .fields
-            .get(&source.field)
-            .map_or_else(ValueCheck::text, |definition| {
-                let value = definition
-                    .types
-                    .iter()
-                    .find(|(envelope, _)| format_of(**envelope) == format)
-                    .map_or(&definition.value, |(_, value)| value);
-                ValueCheck::compile(value)
-            });
+        // The plan holds the glossary's check of the kind's time field.
+        let check = kind_plan
+            .carried
+            .iter()
+            .find(|carried| carried.name == source.field)
+            .map(|carried| carried.check_in(format).clone())
+            .ok_or_else(|| fail(&source.field, "not in the glossary".to_owned()))?;
         let values = if free_time(spec, kind, &source.field, format) {
             iso_times()
         } else {

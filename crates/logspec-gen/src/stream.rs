@@ -15,8 +15,6 @@ use crate::record::Record;
 use crate::render::{blank_lines_after, is_json_number, render};
 use crate::time::{Instant, EARLIEST, LATEST};
 use crate::{value, Framing, GenError, RenderError, Sampler};
-use logspec_checker::plan::format_of;
-use logspec_checker::value::ValueCheck;
 use logspec_checker::Code;
 use logspec_reader::{Format, JsonKind};
 use logspec_spec::{EpochUnit, TimestampSource};
@@ -251,13 +249,8 @@ impl Clock {
             .and_then(|variant| variant.fields.iter().find(|field| &field.name == name))
             .map(|field| field.check_in(self.format).clone());
         let Some(check) = listed.or_else(|| {
-            let definition = self.compiled.spec.fields.get(name)?;
-            let value = definition
-                .types
-                .iter()
-                .find(|(envelope, _)| format_of(**envelope) == self.format)
-                .map_or(&definition.value, |(_, value)| value);
-            Some(ValueCheck::compile(value))
+            let field = self.compiled.plan.field(name)?;
+            Some(field.check_in(self.format).clone())
         }) else {
             return;
         };

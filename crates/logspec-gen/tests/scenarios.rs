@@ -261,19 +261,6 @@ fn every_rule_of_every_built_in_spec_is_walked_and_broken() {
 /// as a ceiling: a rule not listed here must be broken.
 const NOT_YET_BROKEN: &[(&str, &str, &str)] = &[
     (
-        "ctrl-exec",
-        "agent-answers-dispatcher",
-        "since runs and pings pair in rules of their own and dispatches fan out by REQID, \
-         walks write an agent's run line rarely and never where leaving it out breaks this \
-         rule alone; relations_ctrl_exec.rs and cli.rs break it by hand",
-    ),
-    (
-        "ctrl-exec",
-        "rejected-request-does-not-run",
-        "needs an agent's run or ping after its deny for one REQID, which walks reach as \
-         rarely; relations_ctrl_exec.rs breaks it by hand",
-    ),
-    (
         "rce-eventlog",
         "auth-failure-resolved",
         "broken only on connections, which walks now write rarely: each connection \

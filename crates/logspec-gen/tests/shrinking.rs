@@ -159,9 +159,12 @@ fn checked(scenario: &Scenario) -> Vec<(u64, logspec_checker::Code)> {
         .spec;
     let texts = scenario.render().expect("generated records render");
     let mut findings: Vec<Finding> = Vec::new();
-    Checker::new(&Plan::new(&spec), CheckOptions::default())
-        .check_input("-", texts[0].1.as_bytes(), &mut findings)
-        .expect("read from memory");
+    Checker::new(
+        &Plan::new(&spec).expect("spec compiles"),
+        CheckOptions::default(),
+    )
+    .check_input("-", texts[0].1.as_bytes(), &mut findings)
+    .expect("read from memory");
     findings.iter().map(|f| (f.line, f.code)).collect()
 }
 

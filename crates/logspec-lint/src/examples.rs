@@ -12,7 +12,19 @@ use std::collections::BTreeSet;
 
 pub(crate) fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
     let spec = &context.loaded.spec;
-    let plan = Plan::new(spec);
+    let plan = match Plan::new(spec) {
+        Ok(plan) => plan,
+        // A name that does not resolve: the spec is invalid, as the loader
+        // would have said; its examples cannot be checked.
+        Err(error) => {
+            findings.push(context.finding(
+                Code::SpecInvalid,
+                &error.pointer,
+                error.problem.to_string(),
+            ));
+            return;
+        }
+    };
     for (event_index, event) in spec.events.iter().enumerate() {
         for (variant_index, variant) in event.variants.iter().enumerate() {
             for (example_index, example) in variant.examples.iter().enumerate() {
@@ -24,10 +36,7 @@ pub(crate) fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
                 // Checked as the record kind its event belongs to.
                 let options = CheckOptions {
                     stream_rules: false,
-                    kind: spec
-                        .kinds()
-                        .nth(spec.event_kind(event))
-                        .map(|kind| kind.kind_name().to_owned()),
+                    kind: Some(plan.kinds[plan.events[event_index].kind].name.clone()),
                     ..CheckOptions::default()
                 };
                 let mut checker = Checker::new(&plan, options);

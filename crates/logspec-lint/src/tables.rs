@@ -15,8 +15,17 @@ pub(crate) fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
                 let item_pointer =
                     format!("/summary_tables/{table_index}/rows/{row_index}/items/{item_index}");
                 for reference in &item.refers {
-                    for (event_index, variant_index) in spec.resolve(reference).unwrap_or_default()
-                    {
+                    // The loader refuses a reference that names nothing; one
+                    // that slips through is reported, never skipped.
+                    let Some(resolved) = spec.resolve(reference) else {
+                        findings.push(context.finding(
+                            Code::SpecInvalid,
+                            &item_pointer,
+                            format!("`{reference}` names no event or event/variant"),
+                        ));
+                        continue;
+                    };
+                    for (event_index, variant_index) in resolved {
                         let event = &spec.events[event_index];
                         let variant = &event.variants[variant_index];
                         mentioned.insert((&event.id, &variant.name));

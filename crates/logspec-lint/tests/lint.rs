@@ -453,3 +453,38 @@ events:
     assert!(codes.contains(&"example-misclassified"), "{codes:?}");
     assert!(codes.contains(&"example-expectation-stale"), "{codes:?}");
 }
+
+/// A name that does not resolve, past the loader (a spec changed in code):
+/// lint reports it as an invalid spec at its node, never skips it.
+#[test]
+fn an_unresolved_name_past_the_loader_is_spec_invalid() {
+    let text = text(&CLEAN);
+    let loaded = load_str(&text, "demo.yaml").unwrap_or_else(|error| panic!("{error}"));
+    let mut table = loaded.clone();
+    table.spec.summary_tables[0].rows[1].items[0] = logspec_spec::SummaryItem {
+        item: "halt".to_owned(),
+        refers: vec!["halt".to_owned()],
+    };
+    let findings = logspec_lint::lint(&table);
+    let invalid: Vec<&Finding> = findings
+        .iter()
+        .filter(|finding| finding.code == Code::SpecInvalid)
+        .collect();
+    assert_eq!(invalid.len(), 1, "{findings:#?}");
+    assert!(invalid[0].message.contains("`halt` names no event"));
+    assert_eq!(invalid[0].line, 46);
+
+    let mut severity = loaded;
+    severity.spec.events[1].variants[0].severity = "LOUD".to_owned();
+    let findings = logspec_lint::lint(&severity);
+    let invalid: Vec<&Finding> = findings
+        .iter()
+        .filter(|finding| finding.code == Code::SpecInvalid)
+        .collect();
+    assert_eq!(invalid.len(), 1, "{findings:#?}");
+    assert_eq!(
+        invalid[0].message,
+        "severity `LOUD` is not one of the levels"
+    );
+    assert_eq!(invalid[0].line, 32);
+}

@@ -7,7 +7,7 @@ use logspec_shape::{diff, ChangeKind, Impact, Presence, Recorder, Shapes};
 
 fn plan() -> Plan {
     match logspec_spec::builtin("ctrl-exec").map(|builtin| builtin.load()) {
-        Some(Ok(loaded)) => Plan::new(&loaded.spec),
+        Some(Ok(loaded)) => Plan::new(&loaded.spec).expect("spec compiles"),
         _ => panic!("built-in ctrl-exec spec does not load"),
     }
 }

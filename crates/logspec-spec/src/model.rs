@@ -965,14 +965,14 @@ impl Spec {
         self.kinds().position(|kind| kind.kind_name() == name)
     }
 
-    /// The record kind event `event` belongs to (0 when it names none, or
-    /// one that does not exist: the loader rejects those).
-    pub fn event_kind(&self, event: &Event) -> usize {
-        event
-            .record
-            .as_deref()
-            .and_then(|name| self.kind_index(name))
-            .unwrap_or(0)
+    /// The record kind event `event` belongs to: the one its `record`
+    /// names, the first (`wire`) when it names none; `None` when it names
+    /// a kind that does not exist (the loader refuses those).
+    pub fn event_kind(&self, event: &Event) -> Option<usize> {
+        match event.record.as_deref() {
+            None => Some(0),
+            Some(name) => self.kind_index(name),
+        }
     }
 
     /// Resolves `event` or `event/variant` to the (event, variant) indices

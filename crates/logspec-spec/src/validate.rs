@@ -73,21 +73,22 @@ pub fn references(spec: &Spec) -> Vec<Problem> {
 
     for (event_index, event) in spec.events.iter().enumerate() {
         let at_event = event_index.to_string();
-        let kind_index = spec.event_kind(event);
-        let kind = spec.kinds().nth(kind_index).unwrap_or(&spec.wire);
-        if let Some(record) = &event.record {
-            if spec.kind_index(record).is_none() {
-                problems.add(
-                    &["events", &at_event, "record"],
-                    format!(
-                        "event `{}` names record kind `{record}`, which is not defined",
-                        event.id
-                    ),
-                );
-            }
+        let kind = spec
+            .event_kind(event)
+            .and_then(|index| spec.kinds().nth(index));
+        if let (Some(record), None) = (&event.record, kind) {
+            problems.add(
+                &["events", &at_event, "record"],
+                format!(
+                    "event `{}` names record kind `{record}`, which is not defined",
+                    event.id
+                ),
+            );
         }
+        // No kind to hold the event to when it is undefined (reported above).
+        let event_key = kind.map_or("", |kind| kind.event_key.as_str());
         for format in event.names.keys() {
-            if !kind.envelopes.contains(format) {
+            if let Some(kind) = kind.filter(|kind| !kind.envelopes.contains(format)) {
                 problems.add(
                     &["events", &at_event, "names", format.name()],
                     format!(
@@ -162,16 +163,10 @@ pub fn references(spec: &Spec) -> Vec<Problem> {
                     add(&here, format!("field `{}` is listed twice", field.name));
                 }
             }
-            if !kind.event_key.is_empty()
-                && !event.by_message
-                && !listed.contains(kind.event_key.as_str())
-            {
+            if !event_key.is_empty() && !event.by_message && !listed.contains(event_key) {
                 add(
                     &["fields"],
-                    format!(
-                        "the event key `{}` must be one of the variant's fields",
-                        kind.event_key
-                    ),
+                    format!("the event key `{event_key}` must be one of the variant's fields"),
                 );
             }
             for (index, name) in variant.forbidden.iter().enumerate() {
@@ -519,7 +514,7 @@ fn kind_references(spec: &Spec, problems: &mut Problems) {
         let by_message = spec
             .events
             .iter()
-            .any(|event| event.by_message && spec.event_kind(event) == index);
+            .any(|event| event.by_message && spec.event_kind(event) == Some(index));
         if kind.event_key.is_empty() && kind.event.is_none() && !console_only && !by_message {
             add(
                 &[],
@@ -534,7 +529,7 @@ fn kind_references(spec: &Spec, problems: &mut Problems) {
                     &["event"],
                     format!("event `{event}` is not defined in `events`"),
                 ),
-                Some(found) if spec.event_kind(found) != index => add(
+                Some(found) if spec.event_kind(found) != Some(index) => add(
                     &["event"],
                     format!(
                         "event `{event}` belongs to another record kind; give it `record: {}`",

@@ -215,8 +215,8 @@ fn record_kinds_load_and_name_their_events() {
     let spec = &loaded.spec;
     assert_eq!(spec.kinds().count(), 2);
     assert_eq!(spec.kind_index("process"), Some(1));
-    assert_eq!(spec.event_kind(&spec.events[1]), 1);
-    assert_eq!(spec.event_kind(&spec.events[0]), 0);
+    assert_eq!(spec.event_kind(&spec.events[1]), Some(1));
+    assert_eq!(spec.event_kind(&spec.events[0]), Some(0));
 }
 
 #[test]

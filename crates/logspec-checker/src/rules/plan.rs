@@ -2,7 +2,7 @@
 //! states and labels to indices, so the engine only indexes.
 
 use super::condition::{ConditionPlan, Conversion};
-use logspec_spec::condition::Name;
+use logspec_spec::condition::{Name, SOURCE_NAMES};
 use logspec_spec::{
     EnvelopeValue, FieldPart, KeyPart, ParamType, Rule, Spec, UnfinishedCode, ValueKind,
     ViolationCode, WILDCARD,
@@ -10,6 +10,7 @@ use logspec_spec::{
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
+use crate::error::{PlanError, Unresolved};
 use crate::finding::Code;
 
 #[derive(Debug)]
@@ -99,46 +100,114 @@ pub struct StatePlan {
 }
 
 impl RulePlan {
-    /// Compiles `rule`; the loader has checked every reference it follows.
-    pub fn new(spec: &Spec, rule: &Rule) -> RulePlan {
-        let labels: Vec<String> = rule.participants.iter().map(|p| p.label.clone()).collect();
-        let state_index = |name: &str| {
-            rule.lifecycle
-                .as_ref()
-                .and_then(|lifecycle| lifecycle.states.get_index_of(name))
-                .unwrap_or(0)
-        };
-        let states: Vec<StatePlan> = match &rule.lifecycle {
-            Some(lifecycle) => lifecycle
-                .states
+    /// Compiles rule `index`; `event_kinds` gives each event's record
+    /// kind. The loader has checked every reference the rule follows; one
+    /// that does not resolve here is an error, never a default state,
+    /// label or event.
+    pub fn new(
+        spec: &Spec,
+        event_kinds: &[usize],
+        index: usize,
+        rule: &Rule,
+    ) -> Result<RulePlan, PlanError> {
+        let at_rule = index.to_string();
+        let at = |tail: &[&str]| -> Vec<String> {
+            ["rules", at_rule.as_str()]
                 .iter()
-                .map(|(name, state)| StatePlan {
-                    name: name.clone(),
-                    accepting: state.accepting,
-                    next: labels
-                        .iter()
-                        .map(|label| state.on.get(label).map(|target| state_index(target)))
-                        .collect(),
-                })
-                .collect(),
-            // Conditions only: any record, any number of times.
-            None => vec![StatePlan {
-                name: "any".to_owned(),
-                accepting: true,
-                next: vec![Some(0); labels.len()],
-            }],
+                .chain(tail)
+                .map(|segment| (*segment).to_owned())
+                .collect()
         };
-        let mut roles: HashMap<(usize, usize), Vec<usize>> = HashMap::new();
+        let unresolved = |tail: &[&str], problem: Unresolved| PlanError::at(&at(tail), problem);
+        let labels: Vec<String> = rule.participants.iter().map(|p| p.label.clone()).collect();
+        let label_of = |name: &str, tail: &[&str]| {
+            labels
+                .iter()
+                .position(|label| label == name)
+                .ok_or_else(|| {
+                    unresolved(
+                        tail,
+                        Unresolved::Label {
+                            rule: rule.id.clone(),
+                            label: name.to_owned(),
+                        },
+                    )
+                })
+        };
+        let (states, start) = match &rule.lifecycle {
+            Some(lifecycle) => {
+                let state_index = |name: &str, tail: &[&str]| {
+                    lifecycle.states.get_index_of(name).ok_or_else(|| {
+                        unresolved(
+                            tail,
+                            Unresolved::State {
+                                rule: rule.id.clone(),
+                                state: name.to_owned(),
+                            },
+                        )
+                    })
+                };
+                let mut states = Vec::new();
+                for (name, state) in &lifecycle.states {
+                    let mut next = vec![None; labels.len()];
+                    for (label, target) in &state.on {
+                        let tail = ["lifecycle", "states", name, "on", label];
+                        next[label_of(label, &tail)?] = Some(state_index(target, &tail)?);
+                    }
+                    states.push(StatePlan {
+                        name: name.clone(),
+                        accepting: state.accepting,
+                        next,
+                    });
+                }
+                let start = state_index(&lifecycle.start, &["lifecycle", "start"])?;
+                (states, start)
+            }
+            // Conditions only: any record, any number of times.
+            None => (
+                vec![StatePlan {
+                    name: "any".to_owned(),
+                    accepting: true,
+                    next: vec![Some(0); labels.len()],
+                }],
+                0,
+            ),
+        };
+        let resolve = |reference: &str, tail: &[&str]| {
+            spec.resolve(reference).ok_or_else(|| {
+                unresolved(
+                    tail,
+                    Unresolved::Reference {
+                        rule: rule.id.clone(),
+                        reference: reference.to_owned(),
+                    },
+                )
+            })
+        };
+        // Per label: the variants its references name (`*` aside).
+        let mut named: Vec<Vec<(usize, usize)>> = Vec::new();
         let mut wildcard = None;
         for (label, participant) in rule.participants.iter().enumerate() {
-            for reference in &participant.matches {
+            let mut variants = Vec::new();
+            for (match_index, reference) in participant.matches.iter().enumerate() {
                 if reference == WILDCARD {
                     wildcard = Some(label);
                     continue;
                 }
-                for variant in spec.resolve(reference).unwrap_or_default() {
-                    roles.entry(variant).or_default().push(label);
-                }
+                let tail = [
+                    "participants",
+                    &label.to_string(),
+                    "match",
+                    &match_index.to_string(),
+                ];
+                variants.extend(resolve(reference, &tail)?);
+            }
+            named.push(variants);
+        }
+        let mut roles: HashMap<(usize, usize), Vec<usize>> = HashMap::new();
+        for (label, variants) in named.iter().enumerate() {
+            for &variant in variants {
+                roles.entry(variant).or_default().push(label);
             }
         }
         if let Some(label) = wildcard {
@@ -148,54 +217,112 @@ impl RulePlan {
         }
         let mut remembered: Vec<(usize, Arc<str>, Conversion)> = Vec::new();
         let mut remembers = false;
-        let requires: Vec<Option<ConditionPlan>> = rule
-            .participants
-            .iter()
-            .map(|participant| {
-                let condition = participant.require.as_ref()?;
-                let mut fields: Vec<(Arc<str>, Conversion)> = Vec::new();
-                for used in &condition.uses {
-                    match &used.name {
-                        Some(Name::Record(field))
-                            if !fields.iter().any(|(known, _)| &**known == field) =>
-                        {
-                            fields.push((Arc::from(field.as_str()), Conversion::of(spec, field)));
-                        }
-                        Some(Name::Earlier(label, field)) => {
-                            remembers = true;
-                            let Some(index) = labels.iter().position(|known| known == label) else {
-                                continue;
-                            };
-                            if let Some(field) = field {
-                                if !remembered
-                                    .iter()
-                                    .any(|(l, known, _)| *l == index && &**known == field)
-                                {
-                                    remembered.push((
-                                        index,
-                                        Arc::from(field.as_str()),
-                                        Conversion::of(spec, field),
-                                    ));
-                                }
+        let mut requires: Vec<Option<ConditionPlan>> = Vec::new();
+        for (participant_index, participant) in rule.participants.iter().enumerate() {
+            let Some(condition) = participant.require.as_ref() else {
+                requires.push(None);
+                continue;
+            };
+            let at_participant = participant_index.to_string();
+            let tail = ["participants", at_participant.as_str(), "require"];
+            let mut fields: Vec<(Arc<str>, Conversion)> = Vec::new();
+            for used in &condition.uses {
+                match &used.name {
+                    Some(Name::Record(field))
+                        if !fields.iter().any(|(known, _)| &**known == field) =>
+                    {
+                        fields.push((Arc::from(field.as_str()), Conversion::of(spec, field)));
+                    }
+                    Some(Name::Earlier(label, field)) => {
+                        remembers = true;
+                        let index = label_of(label, &tail)?;
+                        if let Some(field) = field {
+                            if !remembered
+                                .iter()
+                                .any(|(l, known, _)| *l == index && &**known == field)
+                            {
+                                remembered.push((
+                                    index,
+                                    Arc::from(field.as_str()),
+                                    Conversion::of(spec, field),
+                                ));
                             }
                         }
-                        Some(Name::Since(_) | Name::Count(_)) => remembers = true,
-                        _ => {}
                     }
+                    Some(Name::Since(label) | Name::Count(label)) => {
+                        remembers = true;
+                        label_of(label, &tail)?;
+                    }
+                    Some(Name::Key(part)) if !rule.key.contains(part) => {
+                        return Err(unresolved(
+                            &tail,
+                            Unresolved::KeyPart {
+                                rule: rule.id.clone(),
+                                part: part.clone(),
+                            },
+                        ));
+                    }
+                    Some(Name::Param(name)) if !rule.params.contains_key(name) => {
+                        return Err(unresolved(
+                            &tail,
+                            Unresolved::Param {
+                                rule: rule.id.clone(),
+                                param: name.clone(),
+                            },
+                        ));
+                    }
+                    Some(Name::Source(item)) if !SOURCE_NAMES.contains(&item.as_str()) => {
+                        return Err(unresolved(
+                            &tail,
+                            Unresolved::Name {
+                                rule: rule.id.clone(),
+                                name: used.written.clone(),
+                            },
+                        ));
+                    }
+                    None => {
+                        return Err(unresolved(
+                            &tail,
+                            Unresolved::Name {
+                                rule: rule.id.clone(),
+                                name: used.written.clone(),
+                            },
+                        ));
+                    }
+                    _ => {}
                 }
-                Some(ConditionPlan {
-                    condition: condition.clone(),
-                    fields,
-                })
-            })
-            .collect();
-        let separator = |part: &KeyPart| {
-            part.field
-                .as_ref()
-                .and_then(|field| spec.fields.get(field))
-                .filter(|definition| definition.value.kind == ValueKind::List)
-                .and_then(|definition| definition.value.separator.clone())
-                .unwrap_or_else(|| ",".to_owned())
+            }
+            if let Some((function, _)) = condition.unknown_functions.first() {
+                return Err(unresolved(
+                    &tail,
+                    Unresolved::Name {
+                        rule: rule.id.clone(),
+                        name: format!("{function}()"),
+                    },
+                ));
+            }
+            requires.push(Some(ConditionPlan {
+                condition: condition.clone(),
+                fields,
+            }));
+        }
+        // The separator of a list field's elements (`,` unless the glossary
+        // gives one, as the spec format says); a field the glossary lacks
+        // is an error.
+        let separator = |part: &KeyPart, tail: &[&str]| -> Result<String, PlanError> {
+            let Some(field) = &part.field else {
+                return Ok(",".to_owned());
+            };
+            let definition = spec
+                .fields
+                .get(field)
+                .ok_or_else(|| unresolved(tail, Unresolved::Field(field.clone())))?;
+            Ok(
+                match (&definition.value.kind, &definition.value.separator) {
+                    (ValueKind::List, Some(separator)) => separator.clone(),
+                    _ => ",".to_owned(),
+                },
+            )
         };
         let scope_witnesses = (0..labels.len())
             .map(|label| {
@@ -223,19 +350,83 @@ impl RulePlan {
             })
             .collect();
         let reaches_accepting = reaches_accepting(&states);
-        let label_of = |name: &str| labels.iter().position(|label| label == name);
-        let fan_out = rule.fan_out.as_ref().and_then(|fan_out| {
-            let list = fan_out.list.key_part(true);
-            let member = fan_out.member.key_part(false);
-            Some(FanOutPlan {
-                list_label: label_of(&fan_out.list.label)?,
-                member_label: label_of(&fan_out.member.label)?,
-                list: (list.clone(), separator(&list)),
-                member: (member.clone(), separator(&member)),
-                hosts: fan_out.list.part.is_some() || fan_out.member.part.is_some(),
+        let fan_out = match &rule.fan_out {
+            None => None,
+            Some(fan_out) => {
+                let list = fan_out.list.key_part(true);
+                let member = fan_out.member.key_part(false);
+                Some(FanOutPlan {
+                    list_label: label_of(&fan_out.list.label, &["fan_out", "list", "label"])?,
+                    member_label: label_of(&fan_out.member.label, &["fan_out", "member", "label"])?,
+                    list: (
+                        list.clone(),
+                        separator(&list, &["fan_out", "list", "field"])?,
+                    ),
+                    member: (
+                        member.clone(),
+                        separator(&member, &["fan_out", "member", "field"])?,
+                    ),
+                    hosts: fan_out.list.part.is_some() || fan_out.member.part.is_some(),
+                })
+            }
+        };
+        let keys = rule
+            .participants
+            .iter()
+            .enumerate()
+            .map(|(participant_index, participant)| {
+                let at_participant = participant_index.to_string();
+                let separators = participant
+                    .key
+                    .iter()
+                    .enumerate()
+                    .map(|(part_index, part)| {
+                        let at_part = part_index.to_string();
+                        separator(part, &["participants", &at_participant, "key", &at_part])
+                    })
+                    .collect::<Result<_, _>>()?;
+                Ok((participant.key.clone(), separators))
             })
-        });
-        RulePlan {
+            .collect::<Result<_, PlanError>>()?;
+        let scope = match &rule.scope {
+            None => None,
+            Some(scope) => Some(rule.key.iter().position(|name| name == scope).ok_or_else(
+                || {
+                    unresolved(
+                        &["scope"],
+                        Unresolved::KeyPart {
+                            rule: rule.id.clone(),
+                            part: scope.clone(),
+                        },
+                    )
+                },
+            )?),
+        };
+        let mut resets = Vec::new();
+        for (reset_index, reference) in rule.reset_on.iter().enumerate() {
+            resets.extend(resolve(reference, &["reset_on", &reset_index.to_string()])?);
+        }
+        let label_kinds = rule
+            .participants
+            .iter()
+            .zip(&named)
+            .map(|(participant, variants)| {
+                let mut kinds: Vec<usize> = if participant.matches.iter().any(|m| m == WILDCARD) {
+                    spec.variants()
+                        .map(|(event, ..)| event_kinds[event])
+                        .collect()
+                } else {
+                    variants
+                        .iter()
+                        .map(|&(event, _)| event_kinds[event])
+                        .collect()
+                };
+                kinds.sort_unstable();
+                kinds.dedup();
+                kinds
+            })
+            .collect();
+        Ok(RulePlan {
             host_parts: rule
                 .participants
                 .iter()
@@ -256,17 +447,10 @@ impl RulePlan {
             id: rule.id.clone(),
             description: rule.description.clone(),
             key_names: rule.key.clone(),
-            keys: rule
-                .participants
-                .iter()
-                .map(|p| (p.key.clone(), p.key.iter().map(separator).collect()))
-                .collect(),
+            keys,
             labels,
             roles,
-            start: rule
-                .lifecycle
-                .as_ref()
-                .map_or(0, |lifecycle| state_index(&lifecycle.start)),
+            start,
             states,
             agree: rule
                 .agree
@@ -278,24 +462,7 @@ impl RulePlan {
                         .map(|(field, chars)| (field.clone(), Some(*chars))),
                 )
                 .collect(),
-            label_kinds: rule
-                .participants
-                .iter()
-                .map(|participant| {
-                    let mut kinds: Vec<usize> = participant
-                        .matches
-                        .iter()
-                        .flat_map(|reference| match reference.as_str() {
-                            WILDCARD => spec.variants().map(|(e, v, _, _)| (e, v)).collect(),
-                            _ => spec.resolve(reference).unwrap_or_default(),
-                        })
-                        .map(|(event, _)| spec.event_kind(&spec.events[event]))
-                        .collect();
-                    kinds.sort_unstable();
-                    kinds.dedup();
-                    kinds
-                })
-                .collect(),
+            label_kinds,
             violation: match rule.violation {
                 ViolationCode::SequenceViolation => Code::SequenceViolation,
                 ViolationCode::ExclusiveViolation => Code::ExclusiveViolation,
@@ -305,16 +472,9 @@ impl RulePlan {
                 UnfinishedCode::Incomplete => Code::Incomplete,
                 UnfinishedCode::Unpaired => Code::Unpaired,
             },
-            scope: rule
-                .scope
-                .as_ref()
-                .and_then(|scope| rule.key.iter().position(|name| name == scope)),
-            resets: rule
-                .reset_on
-                .iter()
-                .flat_map(|event| spec.resolve(event).unwrap_or_default())
-                .collect(),
-        }
+            scope,
+            resets,
+        })
     }
 
     /// The labels allowed from `state`.

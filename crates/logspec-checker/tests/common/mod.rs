@@ -9,7 +9,7 @@ use logspec_checker::{CheckOptions, Checker, Finding, InputSummary, Plan};
 /// The built-in spec `name`, compiled.
 pub fn builtin_plan(name: &str) -> Plan {
     match logspec_spec::builtin(name).map(|builtin| builtin.load()) {
-        Some(Ok(loaded)) => Plan::new(&loaded.spec),
+        Some(Ok(loaded)) => Plan::new(&loaded.spec).expect("spec compiles"),
         _ => panic!("built-in {name} spec does not load"),
     }
 }

@@ -170,7 +170,7 @@ pub fn run(args: Args) -> Result<Verdict, CliError> {
     args.reports.validate("check", REPORTS)?;
     let spec_name = args.spec.name()?;
     let loaded = spec_arg::load(spec_name)?;
-    let plan = Plan::new(&loaded.spec);
+    let plan = Plan::load(&loaded)?;
     let options = args.checking.options(&plan)?;
     let mut collector = collector(spec_name, &args.gate, &args.checking, &loaded, &plan)?;
     let files = inputs::expand(&plan, &args.files, &mut collector)?;

@@ -44,7 +44,7 @@ pub fn run(args: Args) -> Result<Verdict, CliError> {
         crate::write_stdout(events_list(spec, name).as_bytes())?;
         return Ok(Verdict::Pass);
     };
-    let plan = Plan::new(spec);
+    let plan = Plan::load(&loaded)?;
     let (Some(event), Some(event_index)) = (spec.event(&wanted), plan.event_index(&wanted)) else {
         return Err(unknown_event(spec, name, "", &wanted));
     };

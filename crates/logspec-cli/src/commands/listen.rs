@@ -69,7 +69,7 @@ fn seconds(value: f64, option: &str) -> Result<Duration, CliError> {
 pub fn run(args: Args) -> Result<Verdict, CliError> {
     args.reports.validate("listen", ReportFormat::ALL)?;
     let loaded = spec_arg::load(args.spec.name()?)?;
-    let plan = Plan::new(&loaded.spec);
+    let plan = Plan::load(&loaded)?;
     let options = args.checking.options(&plan)?;
     let duration = args
         .duration

@@ -107,7 +107,7 @@ pub fn run(args: Args) -> Result<Verdict, CliError> {
 
 fn plan_of(inputs: &Inputs) -> Result<Plan, CliError> {
     let loaded = spec_arg::load(inputs.spec.name()?)?;
-    Ok(Plan::new(&loaded.spec))
+    Ok(Plan::load(&loaded)?)
 }
 
 /// The shapes of every input's records, and how many records were shaped.

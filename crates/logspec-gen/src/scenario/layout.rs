@@ -146,7 +146,7 @@ mod tests {
             .load()
             .expect("it loads")
             .spec;
-        Plan::new(&spec)
+        Plan::new(&spec).expect("spec compiles")
     }
 
     fn options(framing: Framing, hosts: Hosts, one_input: bool) -> ScenarioOptions {

@@ -577,7 +577,7 @@ rules:
         let spec = logspec_spec::load_str(SPEC, "locks.yaml")
             .expect("the test spec loads")
             .spec;
-        Plan::new(&spec)
+        Plan::new(&spec).expect("spec compiles")
     }
 
     fn record(plan: &Plan, event: &str, lock: &str) -> StreamRecord {

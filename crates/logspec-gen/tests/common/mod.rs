@@ -25,7 +25,7 @@ pub struct Subject {
 impl Subject {
     fn new(name: String, spec: Spec) -> Subject {
         Subject {
-            plan: Plan::new(&spec),
+            plan: Plan::new(&spec).expect("spec compiles"),
             generator: Generator::new(&spec).expect("the specs under test generate"),
             name,
             spec,
