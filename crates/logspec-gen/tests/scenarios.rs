@@ -303,6 +303,11 @@ const NOT_YET_BROKEN: &[(&str, &str, &str)] = &[
     ),
     (
         "rce-eventlog",
+        "refusal-names-last-failure",
+        "walk does not yet satisfy/break require conditions",
+    ),
+    (
+        "rce-eventlog",
         "run-ends-agree",
         "walk does not yet satisfy/break require conditions",
     ),
@@ -321,6 +326,21 @@ const NOT_YET_BROKEN: &[(&str, &str, &str)] = &[
         "uplink-closed-on-termination",
         "broken only by leaving out an Uplink close after its connection's close, a path the \
          walk rarely takes",
+    ),
+    (
+        "ctrl-exec",
+        "dispatch-reaches-every-host",
+        "reached rarely since the conditions added with issue 12 (renewal-starts-from-its-check, broadcast-carries-the-rotation) make walks redraw many records; relations_ctrl_exec.rs breaks it by hand",
+    ),
+    (
+        "ctrl-exec",
+        "pairing-resolved-once",
+        "reached rarely since the conditions added with issue 12 make walks redraw many records; relations_ctrl_exec.rs breaks it by hand",
+    ),
+    (
+        "ctrl-exec",
+        "rotation-attempt-ends",
+        "a renewal start must now follow a check with its DAYS_LEFT within THRESHOLD (renewal-starts-from-its-check), which walks meet rarely by redrawing; relations_ctrl_exec.rs breaks it by hand",
     ),
     (
         "ctrl-exec",
