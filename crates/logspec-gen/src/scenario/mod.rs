@@ -72,6 +72,11 @@ pub struct ScenarioOptions {
     /// standard output is; otherwise records may go to the logs of other
     /// hosts and kinds where their times let the checker merge them.
     pub one_input: bool,
+    /// Rule parameters (NAME → VALUE as written) the scenario is to be
+    /// checked with (`logspec check --param`): a rule with a parameter
+    /// not given is not run by the checker, so no record playing it is
+    /// written.
+    pub params: Vec<(String, String)>,
 }
 
 /// What the checker learns of the host a record comes from.
