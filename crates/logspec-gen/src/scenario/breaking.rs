@@ -41,8 +41,9 @@ pub(crate) enum Edit {
     Rekey(usize, Box<(Drawn, StreamRecord)>),
     /// A record inserted before the index.
     Insert(usize, Box<(Drawn, StreamRecord)>),
-    /// The record at the index with a field its condition reads changed.
-    Alter(usize, Box<(Drawn, StreamRecord)>),
+    /// The record at the index with a field changed, breaking a rule as
+    /// the kind says (a condition it reads, a value its key agrees on).
+    Alter(usize, Box<(Drawn, StreamRecord)>, StreamMutationKind),
 }
 
 impl Edit {
@@ -53,7 +54,7 @@ impl Edit {
             Edit::Swap(..) => StreamMutationKind::ReorderPair,
             Edit::Rekey(..) => StreamMutationKind::ReuseKey,
             Edit::Insert(..) => StreamMutationKind::Stray,
-            Edit::Alter(..) => StreamMutationKind::FailCondition,
+            Edit::Alter(.., kind) => *kind,
         }
     }
 
@@ -66,7 +67,7 @@ impl Edit {
             }
             Edit::Repeat(at) => view.insert(at + 1, &seen[*at]),
             Edit::Swap(i, j) => view.swap(*i, *j),
-            Edit::Rekey(at, new) | Edit::Alter(at, new) => view[*at] = &new.1,
+            Edit::Rekey(at, new) | Edit::Alter(at, new, _) => view[*at] = &new.1,
             Edit::Insert(at, new) => view.insert(*at, &new.1),
         }
         view
@@ -78,7 +79,7 @@ impl Edit {
         match self {
             Edit::Drop(at) | Edit::Repeat(at) => vec![&seen[*at]],
             Edit::Swap(i, j) => vec![&seen[*i], &seen[*j]],
-            Edit::Rekey(at, new) | Edit::Alter(at, new) => vec![&seen[*at], &new.1],
+            Edit::Rekey(at, new) | Edit::Alter(at, new, _) => vec![&seen[*at], &new.1],
             Edit::Insert(_, new) => vec![&new.1],
         }
     }
@@ -92,7 +93,7 @@ impl Edit {
             }
             Edit::Repeat(at) => records.insert(at + 1, records[at].clone()),
             Edit::Swap(i, j) => records.swap(i, j),
-            Edit::Rekey(at, new) | Edit::Alter(at, new) => records[at] = new.0,
+            Edit::Rekey(at, new) | Edit::Alter(at, new, _) => records[at] = new.0,
             Edit::Insert(at, new) => records.insert(at, new.0),
         }
         records
@@ -117,19 +118,34 @@ impl Breaking<'_> {
         sampler: &mut Sampler,
     ) -> Option<(Walked, RuleFinding, StreamMutationKind)> {
         let plan = &self.compiled.plan;
-        let plays = |rule: &logspec_checker::rules::RulePlan| {
-            self.seen
-                .iter()
-                .any(|seen| rule.roles.contains_key(&(seen.event, seen.variant)))
-        };
-        let mut rules: Vec<usize> = (0..plan.rules.len())
-            .filter(|&rule| {
-                plays(&plan.rules[rule]) || self.strays.iter().any(|(of, _)| *of == rule)
-            })
+        // How many records play a part in each rule: rules few records
+        // play are tried first more often, so a rule a walk rarely steps
+        // is broken where it is stepped, not passed over for common ones.
+        let mut plays = vec![0_u64; plan.rules.len()];
+        for seen in self.seen {
+            for (rule, count) in plan.rules.iter().zip(plays.iter_mut()) {
+                if rule.roles.contains_key(&(seen.event, seen.variant)) {
+                    *count += 1;
+                }
+            }
+        }
+        let mut rules: Vec<(usize, u64)> = (0..plan.rules.len())
+            .filter(|&rule| plays[rule] > 0 || self.strays.iter().any(|(of, _)| *of == rule))
+            .map(|rule| (rule, 1_000_000 / (1 + plays[rule])))
             .collect();
         let mut tries = 0;
         while !rules.is_empty() && tries < TRIES {
-            let rule = rules.swap_remove(sampler.sample(&(0..rules.len())).ok()?);
+            let total: u64 = rules.iter().map(|(_, weight)| weight).sum();
+            let mut at = sampler.sample(&(0..total.max(1))).ok()?;
+            let index = rules
+                .iter()
+                .position(|(_, weight)| {
+                    let here = at < *weight;
+                    at = at.saturating_sub(*weight);
+                    here
+                })
+                .unwrap_or(0);
+            let (rule, _) = rules.swap_remove(index);
             let steps = self.steps(rule);
             let mut kinds = StreamMutationKind::ALL.to_vec();
             while !kinds.is_empty() && tries < TRIES {
@@ -165,6 +181,7 @@ impl Breaking<'_> {
         let expected = match edit.kind() {
             StreamMutationKind::DropClosing => rule.unfinished,
             StreamMutationKind::FailCondition => Code::ConditionViolation,
+            StreamMutationKind::Disagree => Code::Mismatch,
             _ => rule.violation,
         };
         (findings.is_empty() && finding.code == expected && finding.code != Code::Unkeyed)
@@ -190,6 +207,7 @@ impl Breaking<'_> {
             };
             for &label in labels {
                 for key in label_keys(plan, label, seen, &HostNames::default()) {
+                    let later = states.contains_key(&key);
                     let before = states.get(&key).copied().unwrap_or(plan.start);
                     let after = plan.states[before].next[label].unwrap_or(before);
                     states.insert(key.clone(), after);
@@ -205,6 +223,7 @@ impl Breaking<'_> {
                         before,
                         after,
                         answers,
+                        later,
                     });
                 }
             }
@@ -222,8 +241,11 @@ impl Breaking<'_> {
         steps: &[Step],
         sampler: &mut Sampler,
     ) -> Option<Edit> {
-        if kind == StreamMutationKind::FailCondition {
-            return self.fail_condition(rule, steps, sampler);
+        if matches!(
+            kind,
+            StreamMutationKind::FailCondition | StreamMutationKind::Disagree
+        ) {
+            return self.alter(rule, kind, steps, sampler);
         }
         let plan = &self.compiled.plan;
         let rule_plan = &plan.rules[rule];
@@ -242,10 +264,13 @@ impl Breaking<'_> {
         match kind {
             StreamMutationKind::DropClosing => {
                 // A step that finished its lifecycle, or answered for a
-                // member a fan-out listed.
+                // member a fan-out listed; at times any step (a lifecycle
+                // left waiting for its first record's partner).
+                let any = pick(3) == Some(0);
                 let finishing = preferred(indices, &|index| {
                     let step = &steps[index];
-                    step.answers || !states[step.before].accepting && states[step.after].accepting
+                    any || step.answers
+                        || !states[step.before].accepting && states[step.after].accepting
                 });
                 let step = &steps[*finishing.get(pick(finishing.len())?)?];
                 Some(Edit::Drop(step.at))
@@ -285,7 +310,22 @@ impl Breaking<'_> {
                 for step in steps {
                     last.insert(&step.key, step);
                 }
-                let later = &steps[pick(steps.len())?];
+                // Per label, the first place a lifecycle had ended where
+                // that label is refused: a later step of the label can
+                // reuse its key.
+                let mut refused_from = vec![usize::MAX; rule_plan.labels.len()];
+                for step in last.values() {
+                    for (label, from) in refused_from.iter_mut().enumerate() {
+                        if refuses(step.after, label) {
+                            *from = (*from).min(step.at);
+                        }
+                    }
+                }
+                let laters = preferred(indices, &|index| {
+                    let step = &steps[index];
+                    step.at > refused_from[step.label]
+                });
+                let later = &steps[*laters.get(pick(laters.len())?)?];
                 let earlier: Vec<&Step> = last
                     .values()
                     .copied()
@@ -316,7 +356,7 @@ impl Breaking<'_> {
                 Some(Edit::Rekey(later.at, Box::new(((reused, host), now))))
             }
             // Drawn above.
-            StreamMutationKind::FailCondition => None,
+            StreamMutationKind::FailCondition | StreamMutationKind::Disagree => None,
             StreamMutationKind::Stray => {
                 let strays: Vec<&Drawn> = self
                     .strays
@@ -332,28 +372,44 @@ impl Breaking<'_> {
         }
     }
 
-    /// A candidate for [`StreamMutationKind::FailCondition`]: a step whose
-    /// part has a condition, a field the condition reads given a value
-    /// another record wrote or one drawn afresh, or left out.
-    fn fail_condition(&self, rule: usize, steps: &[Step], sampler: &mut Sampler) -> Option<Edit> {
+    /// A candidate for [`StreamMutationKind::FailCondition`] (a step
+    /// whose part has a condition, a field the condition reads) or
+    /// [`StreamMutationKind::Disagree`] (a step after its key's first, a
+    /// field the key's records agree on), the field given a value another
+    /// record wrote or one drawn afresh (or, for a condition, left out).
+    fn alter(
+        &self,
+        rule: usize,
+        kind: StreamMutationKind,
+        steps: &[Step],
+        sampler: &mut Sampler,
+    ) -> Option<Edit> {
         let plan = &self.compiled.plan;
         let rule_plan = &plan.rules[rule];
         let pick = |len: usize, sampler: &mut Sampler| {
             (len > 0).then(|| sampler.sample(&(0..len)).ok()).flatten()
         };
-
-        // A step whose part has a condition, a field it reads
-        // given a value another record wrote, or left out.
-        let conditioned: Vec<&Step> = steps
+        let fields_of = |step: &Step| -> Vec<&str> {
+            match kind {
+                StreamMutationKind::FailCondition => rule_plan.requires[step.label]
+                    .iter()
+                    .flat_map(|condition| &condition.fields)
+                    .map(|(field, _)| &**field)
+                    .collect(),
+                _ => rule_plan
+                    .agree
+                    .iter()
+                    .map(|(field, _)| field.as_str())
+                    .filter(|field| step.later && self.records[step.at].0.value(field).is_some())
+                    .collect(),
+            }
+        };
+        let candidates: Vec<&Step> = steps
             .iter()
-            .filter(|step| rule_plan.requires[step.label].is_some())
+            .filter(|step| !fields_of(step).is_empty())
             .collect();
-        let step = conditioned.get(pick(conditioned.len(), sampler)?)?;
-        let fields: Vec<&str> = rule_plan.requires[step.label]
-            .iter()
-            .flat_map(|condition| &condition.fields)
-            .map(|(field, _)| &**field)
-            .collect();
+        let step = candidates.get(pick(candidates.len(), sampler)?)?;
+        let fields = fields_of(step);
         let field = *fields.get(pick(fields.len(), sampler)?)?;
         let (record, host) = &self.records[step.at];
         let mut altered = record.clone();
@@ -372,7 +428,8 @@ impl Breaking<'_> {
             .filter_map(|other| other.value(field))
             .filter(|value| Some(*value) != record.value(field))
             .collect();
-        match values.get(pick(values.len() + 1, sampler)?) {
+        let left_out = usize::from(kind == StreamMutationKind::FailCondition);
+        match values.get(pick(values.len() + left_out, sampler)?) {
             Some(value) => set_field(self.compiled, &mut altered, field, value, framing.format()),
             None => altered.fields.retain(|written| written.key != field),
         }
@@ -383,6 +440,7 @@ impl Breaking<'_> {
         Some(Edit::Alter(
             step.at,
             Box::new(((altered, host.clone()), now)),
+            kind,
         ))
     }
 }
@@ -398,6 +456,8 @@ struct Step {
     after: usize,
     /// It answers for a member its key's fan-out listed.
     answers: bool,
+    /// Its key had stepped before.
+    later: bool,
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ use crate::generator::{written_name, Compiled};
 use crate::record::{Field, Record};
 use crate::render::render;
 use crate::{value, Framing, Sampler};
+use indexmap::IndexSet;
 use logspec_checker::plan::VariantPlan;
 use logspec_checker::rules::RulePlan;
 use logspec_checker::{Code, Plan};
@@ -36,6 +37,9 @@ pub(crate) struct Draw<'c> {
     strategies: HashMap<(usize, usize), BoxedStrategy<Record>>,
     /// The host records are logged on unless a key names another.
     pub home: String,
+    /// Other hosts records were logged on; free records go to them too,
+    /// so a host's log holds more than the lines a key sent there.
+    pub others: IndexSet<String>,
 }
 
 impl<'c> Draw<'c> {
@@ -75,6 +79,7 @@ impl<'c> Draw<'c> {
             players,
             strategies: HashMap::new(),
             home,
+            others: IndexSet::new(),
         })
     }
 
@@ -117,12 +122,21 @@ impl<'c> Draw<'c> {
             .unwrap_or(false)
     }
 
-    /// A record of any written variant, on the home host.
+    /// A record of any written variant, on the home host or, where
+    /// records may be logged apart, at times on another host seen so far.
     pub fn any(&mut self) -> Option<Drawn> {
         let pool = std::mem::take(&mut self.pool);
         let record = self.pick(&pool).and_then(|variant| self.sample(variant));
         self.pool = pool;
-        Some((record?, self.home.clone()))
+        let elsewhere = self.layout.hosts_apart && !self.others.is_empty() && self.chance(0.3);
+        let host = match elsewhere {
+            true => {
+                let at = self.sampler.sample(&(0..self.others.len())).ok()?;
+                self.others.get_index(at)?.clone()
+            }
+            false => self.home.clone(),
+        };
+        Some((record?, host))
     }
 
     /// A record playing `label` of rule `rule` with key values of its own,

@@ -107,16 +107,20 @@ pub enum StreamMutationKind {
     /// A field a rule's condition reads given another value (or left
     /// out) so that the record fails it: `condition-violation`.
     FailCondition,
+    /// A value the records of a key must agree on (`agree`) changed in a
+    /// record after the key's first: `mismatch`.
+    Disagree,
 }
 
 impl StreamMutationKind {
-    pub const ALL: [StreamMutationKind; 6] = [
+    pub const ALL: [StreamMutationKind; 7] = [
         StreamMutationKind::DropClosing,
         StreamMutationKind::DuplicateTerminal,
         StreamMutationKind::ReorderPair,
         StreamMutationKind::ReuseKey,
         StreamMutationKind::Stray,
         StreamMutationKind::FailCondition,
+        StreamMutationKind::Disagree,
     ];
 }
 
@@ -129,6 +133,7 @@ impl std::fmt::Display for StreamMutationKind {
             StreamMutationKind::ReuseKey => "a record given the key of an earlier lifecycle",
             StreamMutationKind::Stray => "a record its lifecycle's start refuses inserted",
             StreamMutationKind::FailCondition => "a record changed to fail a rule's condition",
+            StreamMutationKind::Disagree => "a value a key's records agree on changed in one",
         })
     }
 }

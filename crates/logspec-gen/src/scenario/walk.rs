@@ -458,6 +458,9 @@ impl<'c> Walk<'c> {
             self.rules.undo(journal);
             return Err(Refused::Otherwise);
         }
+        if host != self.draw.home && !self.draw.others.contains(host) {
+            self.draw.others.insert(host.to_owned());
+        }
         self.records.push((record, host.to_owned()));
         self.seen.push(seen);
         Ok(())
