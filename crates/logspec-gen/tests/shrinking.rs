@@ -108,6 +108,7 @@ fn shrunk_scenario(broken: bool) -> Scenario {
             broken,
             hosts: Hosts::Told,
             one_input: true,
+            params: Vec::new(),
         })
         .expect("a framing ctrl-exec declares");
     let mut config = config("shrinking_scenarios", file!(), 256);

@@ -401,7 +401,10 @@ fn host_names(aliases: &[String], file: Option<&Path>) -> Result<HostNames, CliE
 
 /// `--param NAME=VALUE` assignments, each naming a parameter some rule
 /// declares and holding a value of its type.
-fn rule_params(plan: &Plan, given: &[String]) -> Result<Vec<(String, String)>, CliError> {
+pub(crate) fn rule_params(
+    plan: &Plan,
+    given: &[String],
+) -> Result<Vec<(String, String)>, CliError> {
     let mut params = Vec::new();
     for assignment in given {
         let Some((name, value)) = assignment.split_once('=') else {

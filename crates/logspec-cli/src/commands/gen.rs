@@ -78,6 +78,12 @@ pub struct Args {
     /// files: DIR/*.log)
     #[arg(long, value_name = "DIR", requires = "scenario")]
     out: Option<PathBuf>,
+    /// With --scenario: a stream-rule parameter the scenario will be
+    /// checked with (give `logspec check` the same --param): NAME=VALUE,
+    /// repeatable; records of a rule whose parameter is not given are not
+    /// written, since check does not run that rule
+    #[arg(long = "param", value_name = "NAME=VALUE", requires = "scenario")]
+    params: Vec<String>,
 }
 
 pub fn run(args: Args) -> Result<Verdict, CliError> {
@@ -229,6 +235,7 @@ fn scenario(
         // What `logspec check` learns without --host.
         hosts: Hosts::Written,
         one_input: args.out.is_none(),
+        params: super::check::rule_params(generator.plan(), &args.params)?,
     };
     let scenario = generator.sample_scenario(&options, args.seed)?;
     let mut names = Vec::with_capacity(scenario.inputs.len());

@@ -175,7 +175,12 @@ impl Breaking<'_> {
             .collect();
         affected.sort_unstable();
         affected.dedup();
-        let mut findings = simulate(plan, Some(&affected), edit.view(self.seen));
+        let mut findings = simulate(
+            plan,
+            &self.layout.params,
+            Some(&affected),
+            edit.view(self.seen),
+        );
         let finding = findings.pop()?;
         let rule = &plan.rules[finding.rule];
         let expected = match edit.kind() {
@@ -541,7 +546,7 @@ mod tests {
                     .map(|(record, host)| layout.seen(&compiled.plan, record, host))
                     .collect();
                 assert_eq!(
-                    simulate(&compiled.plan, None, &seen),
+                    simulate(&compiled.plan, &[], None, &seen),
                     vec![finding],
                     "{name}"
                 );
@@ -569,7 +574,7 @@ mod tests {
         assert_eq!(breaking.predicted(&Edit::Swap(0, 0)), None);
         for at in 0..walk.records.len() {
             let edit = Edit::Drop(at);
-            let all = simulate(&compiled.plan, None, edit.view(&walk.seen));
+            let all = simulate(&compiled.plan, &[], None, edit.view(&walk.seen));
             match breaking.predicted(&edit) {
                 Some(finding) => assert_eq!(all, vec![finding]),
                 None => assert!(

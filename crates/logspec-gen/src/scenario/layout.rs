@@ -19,6 +19,8 @@ pub(crate) struct Layout {
     /// Whether records may go to logs of other hosts (the framing carries
     /// times, so the checker can merge them, and hosts it sees).
     pub hosts_apart: bool,
+    /// The rule parameters the scenario is checked with.
+    pub params: Vec<(String, String)>,
 }
 
 impl Layout {
@@ -77,6 +79,7 @@ impl Layout {
             framings,
             hosts: options.hosts,
             hosts_apart,
+            params: options.params.clone(),
         })
     }
 
@@ -156,6 +159,7 @@ mod tests {
             broken: false,
             hosts,
             one_input,
+            params: Vec::new(),
         }
     }
 

@@ -19,6 +19,18 @@
 //! - [`shrink`]: a failing scenario made smaller, a lifecycle at a time;
 //! - [`write`]: the records timed and split into inputs.
 //!
+//! What the model follows: lifecycles, agreement, resets and scopes;
+//! conditions (`require`), evaluated by the checker's own compiled CEL
+//! (`logspec_checker::rules::condition::judge`, one evaluator), a record
+//! that fails one repaired from the values its key remembers or drawn
+//! again; fan-outs (a listing record and its members' answers, named or
+//! under another address); keys from the syslog pid; rule parameters the
+//! scenario is checked with. Not generated, by design of what a walk can
+//! know in advance: parts keyed by the input's path (`{envelope: file}`)
+//! or whose condition reads times (`since`) or `source.file`/`source.line`
+//! (see `walk::unpredictable`), and records of a rule whose parameters
+//! are not given; the scenario tests list rules walks leave unbroken.
+//!
 //! Draws come from a seed, so a failing scenario is reproduced exactly.
 //! Walking, breaking and writing are linear in the records (see the
 //! crate's README for measurements).
@@ -72,6 +84,11 @@ pub struct ScenarioOptions {
     /// standard output is; otherwise records may go to the logs of other
     /// hosts and kinds where their times let the checker merge them.
     pub one_input: bool,
+    /// Rule parameters (NAME → VALUE as written) the scenario is to be
+    /// checked with (`logspec check --param`): a rule with a parameter
+    /// not given is not run by the checker, so no record playing it is
+    /// written.
+    pub params: Vec<(String, String)>,
 }
 
 /// What the checker learns of the host a record comes from.

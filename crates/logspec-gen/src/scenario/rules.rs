@@ -69,8 +69,8 @@ struct Run {
     /// Keys waiting for fan-out answers.
     fan_open: IndexSet<Vec<String>>,
     scope_seen: Vec<BTreeSet<String>>,
-    /// The rule's parameter values, or why it is not run (scenarios are
-    /// checked without `--param`).
+    /// The rule's parameter values, or why it is not run (a parameter the
+    /// scenario is not checked with).
     params: Result<ParamValues, String>,
 }
 
@@ -154,12 +154,13 @@ pub(crate) fn touched<'a>(
 /// the rules `followed` names (all of them with `None`).
 pub(crate) fn simulate<'r>(
     plan: &Plan,
+    params: &[(String, String)],
     followed: Option<&[usize]>,
     records: impl IntoIterator<Item = &'r StreamRecord>,
 ) -> Vec<RuleFinding> {
     let mut rules = match followed {
-        Some(only) => Rules::only(plan, only),
-        None => Rules::new(plan),
+        Some(only) => Rules::only(plan, params, only),
+        None => Rules::new(plan, params),
     };
     let mut findings = Vec::new();
     for (index, record) in records.into_iter().enumerate() {
@@ -170,12 +171,14 @@ pub(crate) fn simulate<'r>(
 }
 
 impl Rules {
-    pub fn new(plan: &Plan) -> Rules {
-        Rules::only(plan, &(0..plan.rules.len()).collect::<Vec<_>>())
+    /// Every rule followed, run with the parameters `params` sets (NAME
+    /// → VALUE), as the checker runs them.
+    pub fn new(plan: &Plan, params: &[(String, String)]) -> Rules {
+        Rules::only(plan, params, &(0..plan.rules.len()).collect::<Vec<_>>())
     }
 
     /// Rules following only the rules `only` names.
-    pub fn only(plan: &Plan, only: &[usize]) -> Rules {
+    pub fn only(plan: &Plan, params: &[(String, String)], only: &[usize]) -> Rules {
         Rules {
             runs: plan
                 .rules
@@ -185,7 +188,7 @@ impl Rules {
                     by_state: vec![IndexSet::new(); rule.states.len()],
                     fan_open: IndexSet::new(),
                     scope_seen: vec![BTreeSet::new(); rule.labels.len()],
-                    params: rule_params(rule, &[]),
+                    params: rule_params(rule, params),
                 })
                 .collect(),
             followed: (0..plan.rules.len())
@@ -600,10 +603,10 @@ rules:
     fn a_lifecycle_kept_raises_nothing_and_one_left_open_is_unfinished() {
         let plan = plan();
         let kept = [record(&plan, "acquire", "a"), record(&plan, "release", "a")];
-        assert_eq!(simulate(&plan, None, &kept), Vec::new());
+        assert_eq!(simulate(&plan, &[], None, &kept), Vec::new());
         let open = [record(&plan, "acquire", "a")];
         assert_eq!(
-            simulate(&plan, None, &open),
+            simulate(&plan, &[], None, &open),
             vec![RuleFinding {
                 code: Code::Incomplete,
                 rule: 0,
@@ -613,24 +616,24 @@ rules:
         );
         // The reset ends the lifecycle: reported at the reset, then gone.
         let reset = [record(&plan, "acquire", "a"), record(&plan, "restart", "")];
-        assert_eq!(simulate(&plan, None, &reset).len(), 1);
+        assert_eq!(simulate(&plan, &[], None, &reset).len(), 1);
     }
 
     #[test]
     fn a_part_the_state_refuses_is_a_violation() {
         let plan = plan();
         let stray = [record(&plan, "release", "a")];
-        let findings = simulate(&plan, None, &stray);
+        let findings = simulate(&plan, &[], None, &stray);
         assert_eq!(findings.len(), 1);
         assert_eq!(findings[0].code, Code::SequenceViolation);
         // Not followed: nothing predicted.
-        assert_eq!(simulate(&plan, Some(&[]), &stray), Vec::new());
+        assert_eq!(simulate(&plan, &[], Some(&[]), &stray), Vec::new());
     }
 
     #[test]
     fn undo_takes_a_step_back_and_keys_are_indexed_by_state() {
         let plan = plan();
-        let mut rules = Rules::new(&plan);
+        let mut rules = Rules::new(&plan, &[]);
         rules.observe(&plan, 0, &record(&plan, "acquire", "a"), None);
         let shown = |rules: &Rules| {
             rules
@@ -656,5 +659,61 @@ rules:
         rules.undo(journal);
         assert_eq!(shown(&rules), held);
         assert_eq!(rules.in_state(0, 1).len(), 1);
+    }
+
+    #[test]
+    fn conditions_and_parameters_are_followed_as_the_engine_follows_them() {
+        let spec = r#"logspec: 1
+producer: {name: limits, summary: Limits.}
+document: {title: Limits}
+wire: {envelopes: [bare], payload: key-value, event_key: EVENT}
+severity: {levels: [{name: INFO, syslog: 6}]}
+emitters: [{name: app, tags: [{tag: limits, source: here}]}]
+fields:
+  EVENT: {type: string, description: Event.}
+  LOCK: {type: string, description: Lock name.}
+  COUNT: {type: integer, description: A number.}
+events:
+  - {id: acquire, section: s, variants: [{name: default, severity: INFO, fields: [EVENT, LOCK, COUNT]}]}
+rules:
+  - id: under-the-limit
+    description: COUNT stays under the limit and grows per lock.
+    key: [LOCK]
+    params:
+      limit: {type: integer, description: The limit.}
+    participants:
+      - label: acquire
+        match: [acquire]
+        key: [{field: LOCK}]
+        require: "record.COUNT < params.limit && (!has(earlier.acquire) || record.COUNT > earlier.acquire.COUNT)"
+"#;
+        let spec = logspec_spec::load_str(spec, "limits.yaml")
+            .expect("the test spec loads")
+            .spec;
+        let plan = Plan::new(&spec).expect("the test spec compiles");
+        let acquire = |n: &str| StreamRecord {
+            file: Arc::from(""),
+            event: 0,
+            variant: 0,
+            values: vec![
+                (Arc::from("LOCK"), "a".to_owned()),
+                (Arc::from("COUNT"), n.to_owned()),
+            ],
+            ..StreamRecord::default()
+        };
+        let codes = |params: &[(String, String)], ns: &[&str]| -> Vec<Code> {
+            let records: Vec<StreamRecord> = ns.iter().map(|n| acquire(n)).collect();
+            simulate(&plan, params, None, &records)
+                .into_iter()
+                .map(|finding| finding.code)
+                .collect()
+        };
+        // Not given its parameter, the rule is not run.
+        assert_eq!(codes(&[], &["1"]), vec![Code::RuleUnchecked]);
+        let limit = [("limit".to_owned(), "5".to_owned())];
+        assert_eq!(codes(&limit, &["1", "2", "4"]), Vec::new());
+        assert_eq!(codes(&limit, &["1", "7"]), vec![Code::ConditionViolation]);
+        assert_eq!(codes(&limit, &["2", "1"]), vec![Code::ConditionViolation]);
+        assert_eq!(codes(&limit, &["x"]), vec![Code::ConditionError]);
     }
 }

@@ -131,7 +131,12 @@ impl Built {
             .filter(kept)
             .map(|index| self.gaps[index])
             .collect();
-        let mut findings = simulate(&compiled.plan, None, &self.seen(compiled, &records));
+        let mut findings = simulate(
+            &compiled.plan,
+            &self.layout.params,
+            None,
+            &self.seen(compiled, &records),
+        );
         let expected = match &self.expected {
             None if findings.is_empty() => None,
             Some((was, kind)) => match (findings.pop(), findings.is_empty()) {
@@ -167,6 +172,7 @@ mod tests {
             broken,
             hosts: Hosts::Told,
             one_input: false,
+            params: Vec::new(),
         };
         walked(compiled, &options, seed)
     }
@@ -211,7 +217,12 @@ mod tests {
             while tree.simplify() {
                 steps += 1;
                 let now = &tree.built;
-                let findings = simulate(&compiled.plan, None, &now.seen(&compiled, &now.records));
+                let findings = simulate(
+                    &compiled.plan,
+                    &[],
+                    None,
+                    &now.seen(&compiled, &now.records),
+                );
                 match &expected {
                     None => assert!(findings.is_empty(), "{findings:?}"),
                     Some((was, _)) => {

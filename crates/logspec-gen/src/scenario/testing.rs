@@ -29,6 +29,7 @@ pub(crate) fn layout(compiled: &Compiled, framing: Framing, hosts: Hosts) -> Lay
         broken: false,
         hosts,
         one_input: false,
+        params: Vec::new(),
     };
     Layout::new(&compiled.plan, &options).expect("the spec writes the framing")
 }

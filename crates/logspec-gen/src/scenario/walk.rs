@@ -106,7 +106,7 @@ impl<'c> Walk<'c> {
             .collect();
         Walk {
             unpredictable,
-            rules: Rules::new(plan),
+            rules: Rules::new(plan, &draw.layout.params),
             records: Vec::new(),
             seen: Vec::new(),
             unfinished_in,
@@ -585,7 +585,7 @@ mod tests {
                     .unwrap_or_else(|| panic!("{name}: seed {seed} closes"));
                 assert!(walk.records.len() >= 60, "{name}: {}", walk.records.len());
                 let plan = &compiled.plan;
-                assert_eq!(simulate(plan, None, &walk.seen), Vec::new(), "{name}");
+                assert_eq!(simulate(plan, &[], None, &walk.seen), Vec::new(), "{name}");
                 for seen in &walk.seen {
                     stepped_rules.extend(stepped(plan, seen).into_iter().map(|(rule, _)| rule));
                 }
