@@ -297,10 +297,11 @@ struct CursorState {
     host: Option<String>,
     summary: InputSummary,
     timeline: Timeline,
-    /// The record kind, once known.
-    kind: Option<usize>,
-    /// Builds records of formats whose records span lines.
-    assembler: Option<Assembler>,
+    /// The record kind the input was named or matched by path as, before
+    /// detection settles it.
+    kind_hint: Option<usize>,
+    /// The kind and format, once settled.
+    settled: Option<Settled>,
     spare_fields: Vec<Field<'static>>,
     spare_pairs: Vec<Pair<'static>>,
     /// Records read but not yet handed out: a line of an OTLP export
@@ -313,6 +314,16 @@ struct CursorState {
     foreign: BTreeMap<String, (u64, u64)>,
     /// The same for programs past [`MAX_FOREIGN_PROGRAMS`], counted together.
     foreign_others: Option<(u64, u64)>,
+}
+
+/// An input's record kind and format, once fixed. Records are read only
+/// under a settled input, so every record is checked as the kind detection
+/// chose, never as a default one.
+struct Settled {
+    kind: usize,
+    format: Format,
+    /// Builds records of formats whose records span lines.
+    assembler: Option<Assembler>,
 }
 
 /// The byte order mark a UTF-8 input may start with.
@@ -366,8 +377,8 @@ impl<R: BufRead> Cursor<R> {
             file,
             host: input.host,
             timeline: Timeline::default(),
-            kind: None,
-            assembler: None,
+            kind_hint: None,
+            settled: None,
             spare_fields: Vec::new(),
             spare_pairs: Vec::new(),
             pending: VecDeque::new(),
@@ -379,7 +390,7 @@ impl<R: BufRead> Cursor<R> {
         if let (Some(kind), Some(format)) = (kind, context.options.format) {
             state.settle(plan, context.options, kind, format);
         } else {
-            state.kind = kind;
+            state.kind_hint = kind;
         }
         Cursor {
             lines: LineReader::new(input.reader, context.options.max_line_bytes),
@@ -401,8 +412,7 @@ impl<R: BufRead> Cursor<R> {
                 return Ok(Some(head));
             }
             // Lines held while the format was unknown are read once it is.
-            let settled = self.state.kind.is_some() && self.state.summary.format.is_some();
-            let replay = if settled {
+            let replay = if self.state.settled.is_some() {
                 self.state.held.pop_front()
             } else {
                 None
@@ -417,10 +427,16 @@ impl<R: BufRead> Cursor<R> {
                     if self.state.settle_held(plan, context.options) {
                         continue;
                     }
-                    let last = self.state.assembler.as_mut().and_then(Assembler::finish);
-                    if let Some(record) = last {
-                        if let Some(head) = self.state.assembled(context, record, rules_on, sink) {
-                            return Ok(Some(head));
+                    let last = self.state.settled.as_mut().and_then(|settled| {
+                        let record = settled.assembler.as_mut()?.finish()?;
+                        Some((settled.kind, settled.format, record))
+                    });
+                    if let Some((kind, format, record)) = last {
+                        let head = self
+                            .state
+                            .assembled(context, kind, format, record, rules_on, sink);
+                        if head.is_some() {
+                            return Ok(head);
                         }
                     }
                     return Ok(None);
@@ -430,7 +446,11 @@ impl<R: BufRead> Cursor<R> {
                 let number = raw.number;
                 // An unreadable line of a multi-line record spoils the record
                 // it belongs to (or starts): it is reported here, naming it.
-                let damaged = |state: &mut CursorState, what: String| match &mut state.assembler {
+                let damaged = |state: &mut CursorState, what: String| match state
+                    .settled
+                    .as_mut()
+                    .and_then(|settled| settled.assembler.as_mut())
+                {
                     Some(assembler) => {
                         assembler.damage(number);
                         match assembler.open_since() {
@@ -499,8 +519,9 @@ impl<R: BufRead> Cursor<R> {
                     None | Some(Framing::Line) => true,
                     Some(Framing::Continuation) => !self
                         .state
-                        .assembler
+                        .settled
                         .as_ref()
+                        .and_then(|settled| settled.assembler.as_ref())
                         .is_some_and(Assembler::is_open),
                     Some(Framing::Blocks | Framing::Document) => false,
                 };
@@ -515,9 +536,10 @@ impl<R: BufRead> Cursor<R> {
                 ));
                 continue;
             }
-            let format = match (self.state.kind, self.state.summary.format) {
-                (Some(_), Some(format)) => format,
-                (kind, _) => match plan.detect(kind, line) {
+            let kind = self.state.kind_hint;
+            let (kind, format) = match &self.state.settled {
+                Some(settled) => (settled.kind, settled.format),
+                None => match plan.detect(kind, line) {
                     // A line only a catch-all format fits (bare, plain
                     // text) decides nothing while a declared format may
                     // yet fit the lines after it: it is held.
@@ -538,7 +560,7 @@ impl<R: BufRead> Cursor<R> {
                             self.state.held.push_back((number, line.to_owned()));
                             continue;
                         }
-                        format
+                        (found, format)
                     }
                     None => {
                         let (formats, of) = match kind {
@@ -565,16 +587,22 @@ impl<R: BufRead> Cursor<R> {
                 },
             };
             if format == Format::OtlpJson {
-                self.state.export(context, number, line, rules_on, sink);
+                self.state
+                    .export(context, kind, number, line, rules_on, sink);
                 continue;
             }
-            let Some(assembler) = &mut self.state.assembler else {
+            let assembler =
+                (self.state.settled.as_mut()).and_then(|settled| settled.assembler.as_mut());
+            let Some(assembler) = assembler else {
                 let lines = [(number, 0)];
                 let text = RecordLines {
                     text: line,
                     lines: &lines,
                 };
-                if let Some(head) = self.state.record(context, format, &text, rules_on, sink) {
+                if let Some(head) = self
+                    .state
+                    .record(context, kind, format, &text, rules_on, sink)
+                {
                     return Ok(Some(head));
                 }
                 continue;
@@ -585,15 +613,20 @@ impl<R: BufRead> Cursor<R> {
                     // The record before the line is complete: its findings
                     // come first, in line order.
                     let follows = done.is_some();
-                    let head = done
-                        .and_then(|record| self.state.assembled(context, record, rules_on, sink));
+                    let head = done.and_then(|record| {
+                        self.state
+                            .assembled(context, kind, format, record, rules_on, sink)
+                    });
                     sink.push(self.state.stray(plan, number, line, format, follows));
                     if let Some(head) = head {
                         return Ok(Some(head));
                     }
                 }
                 Fed::Complete(record) => {
-                    if let Some(head) = self.state.assembled(context, record, rules_on, sink) {
+                    let head = self
+                        .state
+                        .assembled(context, kind, format, record, rules_on, sink);
+                    if let Some(head) = head {
                         return Ok(Some(head));
                     }
                 }
@@ -676,10 +709,10 @@ impl CursorState {
         let Some((_, first)) = self.held.front() else {
             return false;
         };
-        if self.kind.is_some() && self.summary.format.is_some() {
+        if self.settled.is_some() {
             return true;
         }
-        match plan.detect(self.kind, first) {
+        match plan.detect(self.kind_hint, first) {
             Some((kind, format)) => {
                 self.settle(plan, options, kind, format);
                 true
@@ -713,26 +746,29 @@ impl CursorState {
 
     /// Fixes the input's kind and format.
     fn settle(&mut self, plan: &Plan, options: &CheckOptions, kind: usize, format: Format) {
-        self.kind = Some(kind);
         self.summary.format = Some(format);
         if plan.kinds.len() > 1 {
             self.summary.kind = Some(plan.kinds[kind].name.clone());
         }
-        if format.framing() != Framing::Line {
-            let max_bytes = options.max_line_bytes.saturating_mul(RECORD_LINE_FACTOR);
-            self.assembler = Some(Assembler::new(format, max_bytes));
-        }
+        let max_bytes = options.max_line_bytes.saturating_mul(RECORD_LINE_FACTOR);
+        self.settled = Some(Settled {
+            kind,
+            format,
+            assembler: (format.framing() != Framing::Line)
+                .then(|| Assembler::new(format, max_bytes)),
+        });
     }
 
-    /// Checks a complete multi-line record.
+    /// Checks a complete multi-line record of kind `kind` in `format`.
     fn assembled(
         &mut self,
         context: &mut Context<'_, '_>,
+        kind: usize,
+        format: Format,
         record: Assembled,
         rules_on: bool,
         sink: &mut dyn FindingSink,
     ) -> Option<Head> {
-        let format = self.summary.format?;
         if record.damaged {
             // Its unreadable line was reported, naming the record.
             return None;
@@ -759,13 +795,14 @@ impl CursorState {
             ));
             return None;
         }
-        self.record(context, format, &record.lines(), rules_on, sink)
+        self.record(context, kind, format, &record.lines(), rules_on, sink)
     }
 
     /// Checks every log record of an OTLP export line, queueing their heads.
     fn export(
         &mut self,
         context: &mut Context<'_, '_>,
+        kind: usize,
         number: u64,
         line: &str,
         rules_on: bool,
@@ -796,9 +833,14 @@ impl CursorState {
                 line: number,
                 by: range.start,
             };
-            if let Some(head) =
-                self.record(context, Format::OtlpJson, &text, rules_on, &mut shifted)
-            {
+            if let Some(head) = self.record(
+                context,
+                kind,
+                Format::OtlpJson,
+                &text,
+                rules_on,
+                &mut shifted,
+            ) {
                 self.pending.push_back(head);
             }
         }
@@ -947,18 +989,18 @@ impl CursorState {
         }
     }
 
-    /// Reads and checks one record; the rules' view of it when it is a
-    /// record of a documented event.
+    /// Reads and checks one record of kind `kind` in `format`; the rules'
+    /// view of it when it is a record of a documented event.
     fn record(
         &mut self,
         context: &mut Context<'_, '_>,
+        kind: usize,
         format: Format,
         text: &RecordLines<'_>,
         rules_on: bool,
         sink: &mut dyn FindingSink,
     ) -> Option<Head> {
         let plan = context.plan;
-        let kind = self.kind.unwrap_or(0);
         let number = text.first_number();
         let first_line = text.line(0);
         if format == Format::PlainText && !plan.console.is_empty() {
