@@ -2,9 +2,9 @@
 //! state, stepped by each record that plays a part, capped in size.
 
 use super::condition::{judge, remember, rule_params as params, Memory, Verdict};
-use super::fan_out::{FanState, Refusal};
+use super::fan_out::{self, FanState, FanStep, Refusal};
 use super::hosts::HostNames;
-use super::key::{label_keys, part_values, scope_values};
+use super::key::{label_keys, scope_values};
 use super::plan::RulePlan;
 use super::StreamRecord;
 use crate::finding::{Code, Finding, FindingSink, Related, Severity};
@@ -374,25 +374,14 @@ impl RuleRun {
         }
 
         if let Some(fan) = &rule.fan_out {
-            let hosts = fan.hosts.then_some(&options.hosts);
-            let name = |value: String| match hosts {
-                Some(hosts) => hosts.canonical(&value, record.host.as_deref()),
-                None => value,
-            };
-            if label == fan.list_label && entry.fan.is_none() {
-                let names = part_values(&fan.list.0, &fan.list.1, record)
-                    .into_iter()
-                    .map(name)
-                    .collect();
-                let state = FanState::new(names, hosts);
-                if state.cut() > 0 {
+            match fan_out::step(fan, label, record, &options.hosts, &mut entry.fan) {
+                FanStep::Listed { cut } if cut > 0 => {
                     let message = format!(
-                        "{}: the {} lists {} more members than the {} followed; runs for \
+                        "{}: the {} lists {cut} more members than the {} followed; runs for \
                          those are not checked",
                         rule.id,
                         rule.labels[fan.list_label],
-                        state.cut(),
-                        super::fan_out::MEMBERS
+                        fan_out::MEMBERS
                     );
                     sink.push(rule_finding(
                         plan,
@@ -403,18 +392,17 @@ impl RuleRun {
                         message,
                     ));
                 }
-                entry.fan = Some(Box::new(state));
-            } else if label == fan.member_label {
-                if let Some(state) = entry.fan.as_mut() {
-                    for member in part_values(&fan.member.0, &fan.member.1, record) {
-                        let member = name(member);
-                        let Err(refusal) = state.answer(&member, hosts) else {
-                            continue;
-                        };
-                        entry.violated = true;
-                        let (list, answer) = (&rule.labels[fan.list_label], &rule.labels[label]);
-                        let listed = some_of(&state.listed());
-                        let described = rule.describe_key(&key);
+                FanStep::Answered(refusals) if !refusals.is_empty() => {
+                    entry.violated = true;
+                    let (list, answer) = (&rule.labels[fan.list_label], &rule.labels[label]);
+                    // Answers are refused only against a listing, so it is held.
+                    let listed = entry
+                        .fan
+                        .as_ref()
+                        .map(|state| some_of(&state.listed()))
+                        .unwrap_or_default();
+                    let described = rule.describe_key(&key);
+                    for refusal in refusals {
                         let message = match refusal {
                             Refusal::Again(member) => format!(
                                 "{}: a second {answer} for {member} under {described} \
@@ -426,7 +414,7 @@ impl RuleRun {
                                  does not list ({listed})",
                                 rule.id
                             ),
-                            Refusal::TooMany => format!(
+                            Refusal::TooMany(member) => format!(
                                 "{}: more {answer} records under {described} than the {list} \
                                  listed ({listed}); {member} is one too many",
                                 rule.id
@@ -438,6 +426,7 @@ impl RuleRun {
                         sink.push(finding);
                     }
                 }
+                _ => {}
             }
         }
         for (field_index, (field, chars)) in rule.agree.iter().enumerate() {
@@ -578,7 +567,7 @@ impl RuleRun {
                             0 => String::new(),
                             cut => format!(
                                 "; {cut} more listed were not followed (at most {} are)",
-                                super::fan_out::MEMBERS
+                                fan_out::MEMBERS
                             ),
                         }
                     ),

@@ -12,6 +12,9 @@
 //! naming a host the mapping knows and the list lacks, are.
 
 use super::hosts::HostNames;
+use super::key::part_values;
+use super::plan::FanOutPlan;
+use super::StreamRecord;
 use std::collections::HashMap;
 
 /// Members followed at most; the rest of a longer list is counted, and the
@@ -44,8 +47,8 @@ pub enum Refusal {
     Again(String),
     /// The list does not hold it, and names can be compared.
     NotListed(String),
-    /// More answers than members it could stand for.
-    TooMany,
+    /// More answers than members it could stand for (the answer's name).
+    TooMany(String),
 }
 
 impl FanState {
@@ -94,7 +97,7 @@ impl FanState {
         if self.unnamed > self.open_unknown() {
             // Undo, so the next answer is judged against the same list.
             self.unnamed = self.unnamed.saturating_sub(1);
-            return Err(Refusal::TooMany);
+            return Err(Refusal::TooMany(name.to_owned()));
         }
         Ok(())
     }
@@ -143,6 +146,52 @@ impl FanState {
     }
 }
 
+/// What one record did to its key's fan-out.
+pub enum FanStep {
+    /// It plays no part in the fan-out (or answers before any listing).
+    Untouched,
+    /// It listed the members; `cut` more were listed than are followed.
+    Listed { cut: usize },
+    /// It answered for members; these answers were refused.
+    Answered(Vec<Refusal>),
+}
+
+/// Steps a key's fan-out (`fan`, held with the key) by `record` playing
+/// `label`: the one place member names are taken from records and put in
+/// the form they are compared in, for the engine and the generator's model.
+pub fn step(
+    plan: &FanOutPlan,
+    label: usize,
+    record: &StreamRecord,
+    mapping: &HostNames,
+    fan: &mut Option<Box<FanState>>,
+) -> FanStep {
+    let hosts = plan.hosts.then_some(mapping);
+    let name = |value: String| match hosts {
+        Some(hosts) => hosts.canonical(&value, record.host.as_deref()),
+        None => value,
+    };
+    if label == plan.list_label && fan.is_none() {
+        let names = part_values(&plan.list.0, &plan.list.1, record)
+            .into_iter()
+            .map(name)
+            .collect();
+        let state = FanState::new(names, hosts);
+        let cut = state.cut();
+        *fan = Some(Box::new(state));
+        return FanStep::Listed { cut };
+    }
+    match fan.as_mut() {
+        Some(state) if label == plan.member_label => FanStep::Answered(
+            part_values(&plan.member.0, &plan.member.1, record)
+                .into_iter()
+                .filter_map(|member| state.answer(&name(member), hosts).err())
+                .collect(),
+        ),
+        _ => FanStep::Untouched,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -170,7 +219,7 @@ mod tests {
         assert_eq!(fan.missing(), 0);
         assert!(matches!(
             fan.answer("10.0.0.9", Some(&hosts)),
-            Err(Refusal::TooMany)
+            Err(Refusal::TooMany(_))
         ));
         let mut fan = list(&["db-01", "db-02"], Some(&hosts));
         assert!(fan.answer("10.0.0.5", Some(&hosts)).is_ok());
@@ -180,7 +229,7 @@ mod tests {
         // db-01 named and an unnamed answer: no room for a third.
         assert!(matches!(
             fan.answer("db-02", Some(&hosts)),
-            Err(Refusal::TooMany)
+            Err(Refusal::TooMany(_))
         ));
     }
 
@@ -198,7 +247,7 @@ mod tests {
         assert!(fan.answer("10.0.0.99", Some(&hosts)).is_ok());
         assert!(matches!(
             fan.answer("10.0.0.98", Some(&hosts)),
-            Err(Refusal::TooMany)
+            Err(Refusal::TooMany(_))
         ));
         assert_eq!(fan.missing(), 1);
         assert_eq!(fan.unanswered(), vec!["db-01", "db-02"]);

@@ -18,9 +18,9 @@ use indexmap::{IndexMap, IndexSet};
 use logspec_checker::rules::condition::{
     judge, remember, rule_params, Memory, ParamValues, Verdict,
 };
-use logspec_checker::rules::fan_out::FanState;
+use logspec_checker::rules::fan_out::{self, FanState, FanStep};
 use logspec_checker::rules::hosts::HostNames;
-use logspec_checker::rules::key::{label_keys, part_values, scope_values};
+use logspec_checker::rules::key::{label_keys, scope_values};
 use logspec_checker::rules::{RulePlan, StreamRecord};
 use logspec_checker::{Code, Plan};
 use std::collections::BTreeSet;
@@ -420,31 +420,15 @@ impl Run {
         }
         if let Some(fan) = &rule.fan_out {
             // Scenarios are checked with no host mapping given.
-            let mapping = HostNames::default();
-            let hosts = fan.hosts.then_some(&mapping);
-            let name = |value: String| match hosts {
-                Some(hosts) => hosts.canonical(&value, record.host.as_deref()),
-                None => value,
-            };
-            if label == fan.list_label && entry.fan.is_none() {
-                let names = part_values(&fan.list.0, &fan.list.1, record)
-                    .into_iter()
-                    .map(name)
-                    .collect();
-                let state = FanState::new(names, hosts);
-                if state.cut() > 0 {
-                    findings.push(finding(Code::StateEvicted));
-                }
-                entry.fan = Some(Box::new(state));
-            } else if label == fan.member_label {
-                if let Some(state) = entry.fan.as_mut() {
-                    for member in part_values(&fan.member.0, &fan.member.1, record) {
-                        if state.answer(&name(member), hosts).is_err() {
-                            entry.violated = true;
-                            findings.push(finding(rule.violation));
-                        }
+            match fan_out::step(fan, label, record, &HostNames::default(), &mut entry.fan) {
+                FanStep::Listed { cut } if cut > 0 => findings.push(finding(Code::StateEvicted)),
+                FanStep::Answered(refusals) => {
+                    for _ in refusals {
+                        entry.violated = true;
+                        findings.push(finding(rule.violation));
                     }
                 }
+                _ => {}
             }
         }
         for (field_index, (field, _)) in rule.agree.iter().enumerate() {
