@@ -245,10 +245,14 @@ fn place(text: &str, raw: &RawValue) -> Option<Range<usize>> {
 fn nanoseconds(text: &str, name: &str, raw: &RawValue) -> Result<(), ReadError> {
     let written = raw.get();
     // A string is judged by what it holds: `"\u0031"` is the string `1`.
-    let decoded: Option<Cow<'_, str>> = if written.starts_with('"') {
-        serde_json::from_str(written).ok()
-    } else {
-        Some(Cow::Borrowed(written))
+    // Only one with an escape needs decoding (and a copy).
+    let decoded: Option<Cow<'_, str>> = match written
+        .strip_prefix('"')
+        .and_then(|inner| inner.strip_suffix('"'))
+    {
+        Some(inner) if !inner.contains('\\') => Some(Cow::Borrowed(inner)),
+        Some(_) => serde_json::from_str::<String>(written).ok().map(Cow::Owned),
+        None => Some(Cow::Borrowed(written)),
     };
     let count = decoded.is_some_and(|digits| {
         !digits.is_empty()
