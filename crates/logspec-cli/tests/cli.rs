@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{json_of, logspec, repo_file, run};
+use common::{json_of, line_codes, logspec, repo_file, run};
 use serde_json::Value;
 
 #[test]
@@ -616,41 +616,24 @@ fn check_stdin(input: &str, extra: &[&str]) -> std::process::Output {
         .write_stdin(input.to_owned()))
 }
 
-fn finding_codes(output: &std::process::Output) -> Vec<(u64, String)> {
-    json_of(output)["findings"]
-        .as_array()
-        .map(|findings| {
-            findings
-                .iter()
-                .map(|f| {
-                    (
-                        f["line"].as_u64().unwrap_or(0),
-                        f["code"].as_str().unwrap_or("").to_owned(),
-                    )
-                })
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
 #[test]
 fn a_dispatcher_addressing_its_agent_by_address_checks_clean() {
     let clean = check_stdin(ONE_MACHINE, &[]);
-    assert_eq!(finding_codes(&clean), vec![]);
+    assert_eq!(line_codes(&clean), vec![]);
     assert_eq!(clean.status.code(), Some(0));
     // Two hosts listed, one run: the dispatch is unfinished.
     let two_hosts = ONE_MACHINE.replace("HOSTS=vm REQID", "HOSTS=vm,db-01 REQID");
     let output = check_stdin(&two_hosts, &[]);
     assert_eq!(output.status.code(), Some(1));
-    assert_eq!(finding_codes(&output), vec![(2, "incomplete".to_owned())]);
+    assert_eq!(line_codes(&output), vec![(2, "incomplete".to_owned())]);
     // Names that can be matched: the run went to a host the mapping knows
     // and the dispatch did not list.
     let elsewhere = ONE_MACHINE.replace("TARGET=127.0.0.1:7443", "TARGET=10.0.0.7:7443");
     let output = check_stdin(&elsewhere, &["--host-alias", "db-03=10.0.0.7"]);
     assert_eq!(output.status.code(), Some(1));
-    assert!(finding_codes(&output).contains(&(4, "sequence-violation".to_owned())));
+    assert!(line_codes(&output).contains(&(4, "sequence-violation".to_owned())));
     // Unmapped, the same address stands for `vm`.
-    assert_eq!(finding_codes(&check_stdin(&elsewhere, &[])), vec![]);
+    assert_eq!(line_codes(&check_stdin(&elsewhere, &[])), vec![]);
     // The same mapping from a hosts file; a malformed one is a usage error.
     let dir = tempfile::tempdir().unwrap_or_else(|error| panic!("{error}"));
     let hosts = dir.path().join("hosts");
@@ -658,7 +641,7 @@ fn a_dispatcher_addressing_its_agent_by_address_checks_clean() {
         .unwrap_or_else(|error| panic!("{error}"));
     let hosts = hosts.display().to_string();
     let output = check_stdin(&elsewhere, &["--hosts-file", &hosts]);
-    assert!(finding_codes(&output).contains(&(4, "sequence-violation".to_owned())));
+    assert!(line_codes(&output).contains(&(4, "sequence-violation".to_owned())));
     std::fs::write(dir.path().join("bad"), "db-03 10.0.0.7\n")
         .unwrap_or_else(|error| panic!("{error}"));
     let bad = dir.path().join("bad").display().to_string();
@@ -675,7 +658,7 @@ fn a_dispatcher_addressing_its_agent_by_address_checks_clean() {
         "ACTION=start PORT=7443",
     );
     assert_eq!(
-        finding_codes(&check_stdin(&unanswered, &[])),
+        line_codes(&check_stdin(&unanswered, &[])),
         vec![(4, "unpaired".to_owned())]
     );
 }

@@ -63,6 +63,23 @@ pub fn json_of(output: &Output) -> Value {
     })
 }
 
+/// (line, code) of every finding of a run's JSON report; a report without
+/// a findings list fails the test rather than reading as "no findings".
+pub fn line_codes(output: &Output) -> Vec<(u64, String)> {
+    let report = json_of(output);
+    let findings = report["findings"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no findings array: {report}"));
+    findings
+        .iter()
+        .map(|f| {
+            let line = f["line"].as_u64().unwrap_or_else(|| panic!("no line: {f}"));
+            let code = f["code"].as_str().unwrap_or_else(|| panic!("no code: {f}"));
+            (line, code.to_owned())
+        })
+        .collect()
+}
+
 /// A JSON file a run wrote.
 pub fn read_json(path: &Path) -> Value {
     let text =
