@@ -124,21 +124,30 @@ impl CursorState {
             );
         }
         let orphan = || (logspec_reader::ReadErrorKind::Orphan.to_string(), 1);
-        let (reason, column) =
-            if !follows_record && format.continues_record(line, logspec_reader::Trace::first("")) {
-                orphan()
-            } else {
-                match read_record(format, line, &mut Vec::new()) {
-                    Err(error) => (error.kind.to_string(), error.column),
-                    Ok(_) => orphan(),
-                }
-            };
+        let declared = self
+            .settled
+            .as_ref()
+            .and_then(|settled| plan.kinds[settled.kind].continuation_lines.as_ref());
+        let continues = format.continues_record(line, logspec_reader::Trace::first(""))
+            || declared.is_some_and(|declared| declared.contains(line));
+        let (reason, column) = if !follows_record && continues {
+            orphan()
+        } else {
+            match read_record(format, line, &mut Vec::new()) {
+                Err(error) => (error.kind.to_string(), error.column),
+                Ok(_) => orphan(),
+            }
+        };
+        let what_follows = match declared {
+            Some(_) => "a stack trace or a line the spec declares",
+            None => "a stack trace",
+        };
         self.unreadable(
             plan,
             number,
             line,
             format!(
-                "not a valid {} record: {reason} (only a stack trace may follow a record)",
+                "not a valid {} record: {reason} (only {what_follows} may follow a record)",
                 format.name()
             ),
             column,
