@@ -116,6 +116,47 @@ fn formats_disagree() {
 }
 
 #[test]
+fn a_later_line_of_another_format_is_named() {
+    let syslog = format!("Mar 13 12:00:01 host ctrl-exec[1]: {DISPATCH}\n");
+    let rfc5424 = format!("<30>1 2026-03-13T12:00:01.003Z host ctrl-exec 1 - - {DISPATCH}\n");
+    let found = check_with(format!("{syslog}{rfc5424}").as_bytes(), None);
+    let codes: Vec<_> = found.iter().map(|f| (f.line, f.code.as_str())).collect();
+    assert_eq!(codes, vec![(2, "parse-error")]);
+    assert!(
+        found[0].message.contains(
+            "the line has the shape of rfc5424, another format ctrl-exec declares, \
+             but the input is read as rfc3164 throughout"
+        ),
+        "{}",
+        found[0].message
+    );
+    // A format the spec does not declare is named as such.
+    let logback = "2026-05-10T14:02:11.453Z INFO [main] a.b -- x\n";
+    let found = check_with(format!("{syslog}{logback}").as_bytes(), None);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(
+        found[0]
+            .message
+            .contains("the shape of logback, a format ctrl-exec does not declare"),
+        "{}",
+        found[0].message
+    );
+    // A broken line of the input's own format gets no hint, and the verdict
+    // is the same either way: a parse error on that line only.
+    let found = check_with(
+        format!("{syslog}Mar 13 12:00:01 host\n{syslog}").as_bytes(),
+        None,
+    );
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!((found[0].line, found[0].code.as_str()), (2, "parse-error"));
+    assert!(
+        !found[0].message.contains("shape of"),
+        "{}",
+        found[0].message
+    );
+}
+
+#[test]
 fn unknown_event() {
     assert_eq!(
         codes("ACTION=job-queued SCRIPT=backup\n"),

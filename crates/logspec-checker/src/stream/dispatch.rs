@@ -10,8 +10,8 @@ use crate::plan::Plan;
 use crate::record::{check_record, identify, RecordInput};
 use crate::rules::StreamRecord;
 use logspec_reader::{
-    field_instant, instant, parse_pairs_into, read_envelope, read_record, Assembled, Field, Format,
-    Instant, Pair, RecordLines,
+    detect, field_instant, instant, parse_pairs_into, read_envelope, read_record, Assembled, Field,
+    Format, Instant, Pair, RecordLines,
 };
 use std::sync::Arc;
 
@@ -70,6 +70,7 @@ impl CursorState {
             Err(error) => {
                 sink.push(self.unreadable(
                     context.plan,
+                    Format::OtlpJson,
                     number,
                     line,
                     format!("not a valid otlp-json record: {}", error.kind),
@@ -144,6 +145,7 @@ impl CursorState {
         };
         self.unreadable(
             plan,
+            format,
             number,
             line,
             format!(
@@ -159,6 +161,7 @@ impl CursorState {
     fn unreadable(
         &self,
         plan: &Plan,
+        format: Format,
         number: u64,
         line: &str,
         message: String,
@@ -186,7 +189,7 @@ impl CursorState {
                 &self.file,
                 number,
                 Code::ParseError,
-                message,
+                message + &other_format_hint(plan, format, line),
                 Some(column),
                 line,
             ),
@@ -289,7 +292,12 @@ impl CursorState {
                         &self.file,
                         number,
                         Code::ParseError,
-                        format!("not a valid {} line: {}", format.name(), error.kind),
+                        format!(
+                            "not a valid {} line: {}{}",
+                            format.name(),
+                            error.kind,
+                            other_format_hint(plan, format, first_line)
+                        ),
                         Some(error.column),
                         first_line,
                     ));
@@ -354,6 +362,7 @@ impl CursorState {
                     let (line, line_text, column) = text.locate(error.column - 1);
                     sink.push(self.unreadable(
                         plan,
+                        format,
                         line,
                         line_text,
                         format!("not a valid {} record: {}", format.name(), error.kind),
@@ -425,6 +434,36 @@ impl CursorState {
         });
         self.spare_fields = recycle(fields);
         result
+    }
+}
+
+/// When a line the input's format cannot read has the shape of another
+/// format (one the spec declares first, then any other), says so: the
+/// lines of one input disagree on their format. Only a hint on the line's
+/// finding; the input is still read as `format` throughout. Empty when the
+/// line looks like no other format but a catch-all.
+fn other_format_hint(plan: &Plan, format: Format, line: &str) -> String {
+    let shaped_like = |other: Format| {
+        other != format && !other.takes_any_line() && detect(line, &[other]).is_some()
+    };
+    if let Some(other) = plan
+        .formats
+        .iter()
+        .copied()
+        .find(|&other| shaped_like(other))
+    {
+        return format!(
+            "; the line has the shape of {other}, another format {} declares, but the input \
+             is read as {format} throughout",
+            plan.producer
+        );
+    }
+    match Format::ALL.into_iter().find(|&other| shaped_like(other)) {
+        Some(other) => format!(
+            "; the line has the shape of {other}, a format {} does not declare",
+            plan.producer
+        ),
+        None => String::new(),
     }
 }
 
