@@ -197,7 +197,9 @@ fn invalid_value() {
         "ACTION=dispatch SCRIPT=backup HOSTS=db-01,db-02 REQID=A1B2C3D4E5F60001",
         "ACTION=dispatch SCRIPT=backup HOSTS=db-01,db-02 REQID=a1b2c3d4e5f6",
         "ACTION=ping TARGET=web-01 RESULT=ok RTT=42ms REQID=a1b2c3d4e5f60001",
-        "ACTION=ping TARGET=web-01:7443 RESULT=ok RTT=42 REQID=a1b2c3d4e5f60001",
+        "ACTION=ping TARGET=web-01:7443 RESULT=ok RTT=42s REQID=a1b2c3d4e5f60001",
+        "ACTION=ping TARGET=web-01:7443 RESULT=ok RTT=fast REQID=a1b2c3d4e5f60001",
+        "ACTION=api-request METHOD= PATH=/run PEER=127.0.0.1 LEN=0",
         "ACTION=start PORT=0",
         "ACTION=api-start PORT=7445 BIND=127.0.0.1 TLS=maybe",
         "ACTION=dispatch SCRIPT= HOSTS=db-01 REQID=a1b2c3d4e5f60001",
@@ -206,6 +208,11 @@ fn invalid_value() {
         assert_eq!(found, vec![(1, "invalid-value")], "{bad}");
     }
     assert_clean("ACTION=ping TARGET=web-01:7443 RESULT=ok RTT=42ms REQID=a1b2c3d4e5f60001\n");
+    // The document types these only by example (RTT=42ms, METHOD GET or
+    // POST): a number of milliseconds without its unit, any HTTP method.
+    assert_clean("ACTION=ping TARGET=web-01:7443 RESULT=ok RTT=42 REQID=a1b2c3d4e5f60001\n");
+    assert_clean("ACTION=ping TARGET=web-01:7443 RESULT=ok RTT=0.8ms REQID=a1b2c3d4e5f60001\n");
+    assert_clean("ACTION=api-request METHOD=m-search PATH=/run PEER=127.0.0.1 LEN=0\n");
     // A placeholder is valid only where its section mentions it.
     assert_clean("ACTION=serial-reject PEER=10.0.0.1 PEER_SERIAL=deadbeef REQID=(none)\n");
     assert_raises(
@@ -370,6 +377,10 @@ fn prose_facts_are_enforced() {
     assert_raises(
         "ACTION=cert-rotated OLD_SERIAL=09abcdef NEW_SERIAL=0a1b2c3d OVERLAP_EXPIRES=2026-04-13T14:30:00+02:00 AGENTS=12\n",
         Code::InvalidValue,
+    );
+    // ISO 8601 lets the seconds go; the example's spelling does not bind.
+    assert_clean(
+        "ACTION=cert-rotated OLD_SERIAL=09abcdef NEW_SERIAL=0a1b2c3d OVERLAP_EXPIRES=2026-04-13T14:30Z AGENTS=12\n",
     );
     // Dispatch targets may carry a port.
     assert_clean("ACTION=dispatch SCRIPT=backup HOSTS=db-01:7443,db-02 REQID=a1b2c3d4e5f60001\n");
