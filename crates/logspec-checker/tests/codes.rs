@@ -154,6 +154,17 @@ fn a_later_line_of_another_format_is_named() {
         "{}",
         found[0].message
     );
+    // Nor does plain text, which loose shapes (an RCE readable title) fit.
+    let found = check_with(
+        format!("{syslog}complete and utter nonsense\n").as_bytes(),
+        None,
+    );
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(
+        !found[0].message.contains("shape of"),
+        "{}",
+        found[0].message
+    );
 }
 
 #[test]

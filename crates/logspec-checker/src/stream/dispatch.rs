@@ -458,7 +458,10 @@ fn other_format_hint(plan: &Plan, format: Format, line: &str) -> String {
             plan.producer
         );
     }
-    match Format::ALL.into_iter().find(|&other| shaped_like(other)) {
+    // An RCE readable title is any unindented line without ':', '=' or '{':
+    // too common a shape to name a format the spec does not declare.
+    let undeclared = |other: Format| other != Format::RceReadable && shaped_like(other);
+    match Format::ALL.into_iter().find(|&other| undeclared(other)) {
         Some(other) => format!(
             "; the line has the shape of {other}, a format {} does not declare",
             plan.producer
