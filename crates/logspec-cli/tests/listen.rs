@@ -5,9 +5,7 @@
 
 mod common;
 
-use common::live::{
-    accounting, binary, findings, json, wait_for_lines, Running, PATIENCE,
-};
+use common::live::{accounting, binary, findings, json, wait_for_lines, Running, PATIENCE};
 use common::repo_path;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream, UdpSocket};

@@ -136,7 +136,7 @@ fn listen_accounts_for_every_message_under_load_and_loses_nothing_over_tcp() {
     let tcp_each = 5_000 * scale;
     let dir = tempfile::tempdir().unwrap_or_else(|error| panic!("{error}"));
     let save = dir.path().join("capture.log");
-    let (mut running, udp, tcp) = start(&save);
+    let (running, udp, tcp) = start(&save);
     let lines = example_lines();
     let started = Instant::now();
     let senders: Vec<_> = (0..connections)
@@ -147,7 +147,9 @@ fn listen_accounts_for_every_message_under_load_and_loses_nothing_over_tcp() {
         .collect();
     send_udp(udp, &lines, udp_count, udp_rate);
     for sender in senders {
-        sender.join().unwrap_or_else(|_| panic!("a TCP sender failed"));
+        sender
+            .join()
+            .unwrap_or_else(|_| panic!("a TCP sender failed"));
     }
     let expected = udp_count + connections * tcp_each;
     let saved = settle(&save, expected);

@@ -159,12 +159,7 @@ pub fn start(
     })
 }
 
-fn receive_datagrams(
-    socket: &UdpSocket,
-    queue: &Queue,
-    stop: &AtomicBool,
-    limits: Limits,
-) {
+fn receive_datagrams(socket: &UdpSocket, queue: &Queue, stop: &AtomicBool, limits: Limits) {
     let mut buffer = vec![0u8; limits.max_message_bytes.saturating_add(1).min(1 << 16)];
     while !stop.load(Ordering::Relaxed) {
         match socket.recv_from(&mut buffer) {
@@ -226,12 +221,7 @@ fn is_timeout(error: &io::Error) -> bool {
     )
 }
 
-fn accept(
-    listener: &TcpListener,
-    queue: &Queue,
-    stop: &Arc<AtomicBool>,
-    limits: Limits,
-) {
+fn accept(listener: &TcpListener, queue: &Queue, stop: &Arc<AtomicBool>, limits: Limits) {
     let open = Arc::new(AtomicUsize::new(0));
     while !stop.load(Ordering::Relaxed) {
         match listener.accept() {
