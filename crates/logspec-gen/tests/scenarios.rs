@@ -374,6 +374,14 @@ const NOT_YET_BROKEN: &[(&str, &str, &str)] = &[
     ),
     (
         "ctrl-exec",
+        "renewal-starts-from-its-check",
+        "broken only when a walk redraws a cert-check within its THRESHOLD and then a \
+         cert-renewal-start with another DAYS_LEFT, which walks meet rarely (the fixed-seed run \
+         stopped meeting it when RTT and METHOD lost their example-only patterns and drew \
+         other values); relations_ctrl_exec.rs breaks it by hand",
+    ),
+    (
+        "ctrl-exec",
         "broadcast-carries-the-rotation",
         "walk does not yet satisfy/break require conditions",
     ),

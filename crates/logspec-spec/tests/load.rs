@@ -289,3 +289,64 @@ fn record_kind_references_must_resolve() {
     let text = MINIMAL.replace("  event_key: EVENT\n", "");
     assert!(!problems(&text).is_empty());
 }
+
+#[test]
+fn continuation_lines_compile_and_belong_to_a_multi_line_layout() {
+    let level = "fields:\n  LEVEL: {type: string, description: Level.}\n  EVENT:";
+    let with_lines = |kind: &str, lines: &str| {
+        with_kinds(
+            &format!("{kind}    continuation_lines: [{lines}]\n"),
+            LINE_EVENT,
+        )
+        .replace("fields:\n  EVENT:", level)
+    };
+    let loaded = match load_str(&with_lines(PROCESS_KIND, "'  \\| .*'"), "demo.yaml") {
+        Ok(loaded) => loaded,
+        Err(error) => panic!("{error}"),
+    };
+    let process = loaded.spec.kinds().nth(1).expect("the process kind");
+    assert_eq!(process.continuation_lines.len(), 1);
+    assert!(process.continuation_lines[0].is_match("  | detail"));
+    assert!(!process.continuation_lines[0].is_match("x  | detail"));
+
+    // A pattern that does not compile is a load error on its line.
+    let text = with_lines(PROCESS_KIND, "'(unclosed'");
+    let (line, _, message) = only_problem(&text);
+    let declared_at = text
+        .lines()
+        .position(|line| line.contains("continuation_lines"))
+        .expect("the declaration");
+    assert_eq!(line, declared_at + 1, "{message}");
+    assert!(message.contains("invalid regular expression"), "{message}");
+
+    // A format whose records are single lines has nothing to continue.
+    let (_, _, message) = only_problem(&with_lines(
+        &PROCESS_KIND.replace("[logback]", "[json-lines]"),
+        "'x'",
+    ));
+    assert!(
+        message.contains("none of its formats (json-lines) continues a record"),
+        "{message}"
+    );
+}
+
+/// The schema editors validate against names the same formats as the one
+/// table the readers and the command line use.
+#[test]
+fn the_schema_lists_exactly_the_formats_there_are_readers_for() {
+    let schema: serde_json::Value = match serde_json::from_str(logspec_spec::SCHEMA) {
+        Ok(schema) => schema,
+        Err(error) => panic!("{error}"),
+    };
+    let listed: Vec<&str> = schema["$defs"]["format"]["enum"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no format enum in the schema"))
+        .iter()
+        .map(|name| name.as_str().unwrap_or_else(|| panic!("{name} is no name")))
+        .collect();
+    let table: Vec<&str> = logspec_spec::Envelope::ALL
+        .iter()
+        .map(|format| format.name())
+        .collect();
+    assert_eq!(listed, table);
+}
