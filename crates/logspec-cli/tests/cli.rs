@@ -346,7 +346,7 @@ fn explain_rules_as_text_and_mermaid() {
         .output()
         .unwrap_or_else(|error| panic!("{error}"));
     let mermaid = String::from_utf8_lossy(&mermaid.stdout);
-    assert_eq!(mermaid.matches("stateDiagram-v2").count(), 21, "{mermaid}");
+    assert_eq!(mermaid.matches("stateDiagram-v2").count(), 22, "{mermaid}");
     assert!(
         mermaid.contains("    awaiting_agent --> paired: agent"),
         "{mermaid}"
