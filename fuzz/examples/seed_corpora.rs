@@ -14,7 +14,7 @@ use logspec_checker::Plan;
 use logspec_fuzz::chunked::Chunking;
 use logspec_fuzz::export::ArbitraryExport;
 use logspec_fuzz::render::{self, JournalValue, Padding, SdElement};
-use logspec_fuzz::specs::builtins;
+use logspec_fuzz::specs::{self, builtins};
 use logspec_reader::{
     detect, field_instant, parse_pairs, read_envelope, read_record, Epoch, Format, Priority,
 };
@@ -53,17 +53,23 @@ fn seeds() -> io::Result<Seeds> {
     };
     let examples = example_streams()?;
     record_seeds(&examples, &mut add);
-    let mut streams: Vec<Vec<u8>> = examples.into_iter().map(|(_, bytes)| bytes).collect();
-    let mut by_format: BTreeMap<&'static str, Vec<String>> = BTreeMap::new();
+    // Streams for the stream targets, each with the built-in specs (their
+    // index in `builtins()`) it is checked against there.
+    let mut streams: Vec<(Vec<usize>, Vec<u8>)> = examples
+        .iter()
+        .map(|(path, bytes)| (specs_of_path(path), bytes.clone()))
+        .collect();
 
-    for compiled in builtins() {
+    for (spec_index, compiled) in builtins().iter().enumerate() {
         add("spec", compiled.loaded.text.as_bytes());
         let plan = &compiled.plan;
+        let spec = specs::selector(spec_index);
+        let mut by_format: BTreeMap<&'static str, Vec<String>> = BTreeMap::new();
         for (event_index, event) in compiled.loaded.spec.events.iter().enumerate() {
             for (variant_index, variant) in event.variants.iter().enumerate() {
                 for example in &variant.examples {
                     let line = example.line.as_str();
-                    add("check", line.as_bytes());
+                    add("check", &[&[spec, 0][..], line.as_bytes()].concat());
                     let Some(payload) = payload_of(plan, line) else {
                         continue;
                     };
@@ -82,23 +88,33 @@ fn seeds() -> io::Result<Seeds> {
                     let tag = tags.first().copied().unwrap_or(plan.producer.as_str());
                     for (target, format, rendered) in renderings(&payload, priority, tag) {
                         add(target, rendered.as_bytes());
-                        add("check", rendered.as_bytes());
+                        add("check", &[&[spec, 0][..], rendered.as_bytes()].concat());
                         by_format.entry(format.name()).or_default().push(rendered);
                     }
                 }
             }
         }
+        for lines in by_format.values() {
+            streams.push((
+                vec![spec_index],
+                format!("{}\n", lines.join("\n")).into_bytes(),
+            ));
+        }
+        if let Some(lines) = by_format.get(Format::Rfc3164.name()) {
+            // Windows line endings, and a last line without its newline.
+            streams.push((vec![spec_index], lines.join("\r\n").into_bytes()));
+        }
     }
 
-    for lines in by_format.values() {
-        streams.push(format!("{}\n", lines.join("\n")).into_bytes());
-    }
-    if let Some(lines) = by_format.get(Format::Rfc3164.name()) {
-        // Windows line endings, and a last line without its newline.
-        streams.push(lines.join("\r\n").into_bytes());
-    }
-    for stream in &streams {
-        add("check", stream);
+    for (specs, stream) in &streams {
+        for &spec_index in specs {
+            let spec = specs::selector(spec_index);
+            // Format detected; forced to the spec's first format (`check`
+            // reads the second byte so); and as `shape` reads it.
+            add("check", &[&[spec, 0][..], stream].concat());
+            add("check", &[&[spec, 2][..], stream].concat());
+            add("shape", &[&[spec][..], stream].concat());
+        }
         for line in stream.split(|&b| b == b'\n') {
             add("rfc3164", line);
         }
@@ -107,7 +123,12 @@ fn seeds() -> io::Result<Seeds> {
             let mut seed = Chunking::header(limit, plan);
             seed.extend_from_slice(stream);
             add("lines", &seed);
-            add("chunks", &seed);
+            for &spec_index in specs {
+                add(
+                    "chunks",
+                    &[&[specs::selector(spec_index)][..], &seed].concat(),
+                );
+            }
         }
     }
     // The structure-aware targets take no text; what they make of it
@@ -115,6 +136,7 @@ fn seeds() -> io::Result<Seeds> {
     for seed in pseudo_random(16) {
         add("roundtrip", &seed);
         add("otlp-export", &seed);
+        add("spec-model", &seed);
         if let Ok(export) = ArbitraryExport::arbitrary(&mut Unstructured::new(&seed)) {
             let mut line = Chunking::header(0, &[]);
             line.extend_from_slice(export.line().0.as_bytes());
@@ -122,7 +144,7 @@ fn seeds() -> io::Result<Seeds> {
         }
     }
     // Each line of the example exports on its own.
-    for stream in &streams {
+    for (_, stream) in &streams {
         for line in stream.split(|&b| b == b'\n') {
             let text = String::from_utf8_lossy(line);
             if detect(&text, &[Format::OtlpJson]).is_some() {
@@ -132,11 +154,27 @@ fn seeds() -> io::Result<Seeds> {
             }
         }
     }
-    // `shape` reads the same logs as `check`.
-    if let Some(logs) = seeds.get("check").cloned() {
-        seeds.insert("shape".to_owned(), logs);
-    }
     Ok(seeds)
+}
+
+/// The built-in specs (indices in `builtins()`) a bundled example stream
+/// is checked against: those named by its first path component or its
+/// name, or declaring a record kind for its path; every spec when none is.
+fn specs_of_path(path: &str) -> Vec<usize> {
+    let stem = path.split(['/', '.']).next().unwrap_or_default();
+    let specs: Vec<usize> = builtins()
+        .iter()
+        .enumerate()
+        .filter(|(_, compiled)| {
+            stem.starts_with(compiled.name) || compiled.plan.kind_for_path(path).is_some()
+        })
+        .map(|(index, _)| index)
+        .collect();
+    if specs.is_empty() {
+        (0..builtins().len()).collect()
+    } else {
+        specs
+    }
 }
 
 /// The payload of an example line, in whatever envelope it is written.

@@ -33,3 +33,19 @@ pub fn builtins() -> &'static [Compiled] {
             .collect()
     })
 }
+
+/// The built-in spec a stream target's input is checked against, chosen by
+/// its first byte (modulo the number of specs), and the rest of the input.
+/// One spec per input: checking each input against every spec made the
+/// end-to-end targets as slow as all specs together (Hexon's catalogue
+/// most), for no more depth in any one of them.
+pub fn choose(input: &[u8]) -> Option<(&'static Compiled, &[u8])> {
+    let (&selector, rest) = input.split_first()?;
+    let all = builtins();
+    Some((&all[usize::from(selector) % all.len()], rest))
+}
+
+/// The first byte [`choose`] reads as the built-in spec at `index`.
+pub fn selector(index: usize) -> u8 {
+    u8::try_from(index).unwrap_or_else(|_| panic!("more than 256 built-in specs"))
+}

@@ -5,8 +5,10 @@ use crate::record::Classification;
 use serde::Serialize;
 use std::collections::HashMap;
 
-/// Counts of records per event variant, across all inputs.
-#[derive(Debug, Clone)]
+/// Counts of records per event variant, across all inputs. Two equal
+/// counts make equal reports: comparing them is the cheap way to compare
+/// what two runs exercised.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Coverage {
     counts: Vec<Vec<u64>>,
     /// Per console line the document lists.

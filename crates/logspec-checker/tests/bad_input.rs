@@ -105,9 +105,25 @@ fn binary_garbage_is_parse_errors_never_a_panic() {
     let (summary, findings) = run(&garbage[..], 4096);
     let ends_in_newline = garbage.last() == Some(&b'\n');
     assert_eq!(summary.lines, newlines + u64::from(!ends_in_newline));
-    // Every line is accounted for: a record, or a finding on its line.
-    assert!(summary.records <= summary.lines);
-    assert!(findings.iter().all(|finding| finding.line <= summary.lines));
+    // No line of random bytes is a record: every line has its parse error
+    // (invalid UTF-8, or an envelope that does not read; an empty line is
+    // an empty line), located on it.
+    assert_eq!(summary.records, 0, "{summary:?}");
+    let mut located: Vec<u64> = findings
+        .iter()
+        .filter(|finding| matches!(finding.code, Code::ParseError | Code::EmptyLine))
+        .map(|finding| finding.line)
+        .collect();
+    located.sort_unstable();
+    located.dedup();
+    let every_line: Vec<u64> = (1..=summary.lines).collect();
+    assert_eq!(located, every_line, "{findings:#?}");
+    // And nothing was checked, which is said.
+    let empty = findings
+        .iter()
+        .filter(|finding| finding.code == Code::EmptyInput)
+        .count();
+    assert_eq!(empty, 1, "{findings:#?}");
 }
 
 #[test]

@@ -50,6 +50,10 @@ impl Code {
                 "Raise --max-connections, or have senders reuse one connection; messages on a \
                  refused connection were never received."
             }
+            Code::DatagramsDropped => {
+                "Send more slowly, send over TCP, or raise the socket receive buffer \
+                 (net.core.rmem_default on Linux); dropped datagrams were never received."
+            }
             Code::UnknownEvent => {
                 "Document the event in the logging reference and the spec, or stop emitting it. \
                  A misspelt event name is the usual cause."

@@ -172,6 +172,8 @@ codes! {
     CaptureSummary = "capture-summary", Info;
     /// TCP connections a live capture closed unread because --max-connections were open.
     ConnectionRefused = "connection-refused", Warning;
+    /// UDP datagrams the kernel dropped, its receive buffer full, before a live capture could read them.
+    DatagramsDropped = "datagrams-dropped", Warning;
 }
 
 impl Serialize for Code {

@@ -459,16 +459,27 @@ mod tests {
     }
 
     #[test]
-    fn garbage_is_an_error_not_a_panic() {
-        for line in [
-            "",
-            "{",
-            "}",
-            "{\"MESSAGE\":\"\\ud800\"}",
-            "\u{FFFD}",
-            "{\"MESSAGE\":[65,",
-        ] {
-            assert!(read(line).is_err(), "{line:?}");
+    fn garbage_is_a_located_error() {
+        use std::mem::discriminant;
+        let not_object = ReadErrorKind::NotJsonObject;
+        let invalid = ReadErrorKind::InvalidJson {
+            reason: String::new(),
+        };
+        let verdicts = [
+            ("", 1, &not_object),
+            ("{", 1, &invalid),
+            ("}", 1, &not_object),
+            ("{\"MESSAGE\":\"\\ud800\"}", 12, &invalid),
+            ("\u{FFFD}", 1, &not_object),
+            ("{\"MESSAGE\":[65,", 15, &invalid),
+        ];
+        for (line, column, kind) in verdicts {
+            let (at, found) = err(line);
+            assert_eq!(
+                (at, discriminant(&found)),
+                (column, discriminant(kind)),
+                "{line:?}: {found:?}"
+            );
         }
     }
 }

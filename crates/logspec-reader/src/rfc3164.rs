@@ -439,20 +439,21 @@ mod tests {
     }
 
     #[test]
-    fn garbage_is_an_error_not_a_panic() {
-        for line in [
-            "",
-            "\u{FFFD}\u{FFFD}",
-            "<",
-            "<>",
-            "Mar",
-            "Mar ",
-            "Mar  ",
-            "Mar 1",
-            "Mar 13 1",
-            "é",
-        ] {
-            assert!(read(line).is_err(), "{line:?}");
+    fn garbage_is_a_located_error() {
+        let verdicts = [
+            ("", (1, ReadErrorKind::InvalidMonth)),
+            ("\u{FFFD}\u{FFFD}", (1, ReadErrorKind::InvalidMonth)),
+            ("<", (2, ReadErrorKind::PriUnterminated)),
+            ("<>", (2, ReadErrorKind::PriNotNumber)),
+            ("Mar", (4, ReadErrorKind::InvalidMonth)),
+            ("Mar ", (5, ReadErrorKind::InvalidDay)),
+            ("Mar  ", (5, ReadErrorKind::InvalidDay)),
+            ("Mar 1", (6, ReadErrorKind::InvalidDay)),
+            ("Mar 13 1", (9, ReadErrorKind::InvalidTime)),
+            ("é", (1, ReadErrorKind::InvalidMonth)),
+        ];
+        for (line, verdict) in verdicts {
+            assert_eq!(err(line), verdict, "{line:?}");
         }
     }
 }

@@ -207,8 +207,15 @@ impl Collector {
     }
 }
 
-impl FindingSink for Collector {
-    fn push(&mut self, finding: Finding) {
+impl Collector {
+    /// Takes a finding about the run itself (what a capture received, what
+    /// it lost), which the report must show however many findings the log
+    /// had: kept beyond the limit.
+    pub fn keep(&mut self, finding: Finding) {
+        self.take(finding, true);
+    }
+
+    fn take(&mut self, finding: Finding, beyond_limit: bool) {
         if let Some(recorder) = &mut self.recorder {
             recorder.add(&finding);
         }
@@ -218,11 +225,17 @@ impl FindingSink for Collector {
             }
         }
         self.counts.add(finding.severity);
-        if self.findings.len() < self.limit {
+        if beyond_limit || self.findings.len() < self.limit {
             self.findings.push(finding);
         } else {
             self.omitted += 1;
         }
+    }
+}
+
+impl FindingSink for Collector {
+    fn push(&mut self, finding: Finding) {
+        self.take(finding, false);
     }
 }
 

@@ -120,47 +120,132 @@ pub enum Verdict {
 /// Evaluates `plan` on `record`. Never panics: CEL reports every failure
 /// as an error value, and a panic inside the interpreter would be a bug
 /// there that the property tests of this module look for.
+///
+/// Only the roots the expression names (`record`, `earlier`, …) are
+/// built, and the values a failure message shows are formatted only when
+/// it fails: most records meet their condition, and building CEL maps
+/// nobody reads was most of the cost of a condition.
 pub fn evaluate(plan: &ConditionPlan, record: &StreamRecord, scope: &Scope<'_>) -> Verdict {
     let mut context = cel::Context::with_env(Arc::clone(environment()));
     // `host` is not a standard name, so adding it cannot conflict.
     let _ = context.add_function("host", |value: Arc<String>| {
         Arc::new(host_of(&value).to_owned())
     });
-    let fields: Vec<(String, Value)> = plan
-        .fields
+    let uses = |root: &str| {
+        plan.condition
+            .uses
+            .iter()
+            .any(|used| used.written.split('.').next() == Some(root))
+    };
+    if uses("record") {
+        context.add_variable_from_value("record", map(record_values(plan, record)));
+    }
+    let (reads_earlier, reads_since, reads_count) = (uses("earlier"), uses("since"), uses("count"));
+    if reads_earlier || reads_since || reads_count {
+        let mut earlier = Vec::new();
+        let mut since = Vec::new();
+        let mut count = Vec::new();
+        for (index, label) in scope.labels.iter().enumerate() {
+            // `count.L` is 0 for a label the key has not seen; the memory is
+            // empty until the key remembers anything.
+            let memory = scope.memory.get(index).and_then(Option::as_ref);
+            count.push((
+                label.clone(),
+                Value::Int(i64::from(memory.map_or(0, |memory| memory.count))),
+            ));
+            let Some(memory) = memory else { continue };
+            earlier.push((label.clone(), map(remembered_values(memory, scope))));
+            if let Some(seconds) = seconds_since(record, memory) {
+                since.push((label.clone(), Value::Float(seconds)));
+            }
+        }
+        context.add_variable_from_value("earlier", map(earlier));
+        context.add_variable_from_value("since", map(since));
+        context.add_variable_from_value("count", map(count));
+    }
+    if uses("source") {
+        let optional = |value: &Option<String>| value.as_deref().map(string);
+        let source: Vec<(String, Value)> = [
+            ("file", Some(string(&record.file))),
+            ("host", optional(&record.host)),
+            ("tag", optional(&record.tag)),
+            ("pid", optional(&record.pid)),
+            ("event", Some(string(scope.event))),
+            (
+                "line",
+                Some(Value::Int(i64::try_from(record.line).unwrap_or(i64::MAX))),
+            ),
+        ]
+        .into_iter()
+        .filter_map(|(name, value)| value.map(|value| (name.to_owned(), value)))
+        .collect();
+        context.add_variable_from_value("source", map(source));
+    }
+    if uses("params") {
+        context.add_variable_from_value("params", map(scope.params.to_vec()));
+    }
+    if uses("key") {
+        context.add_variable_from_value(
+            "key",
+            map(scope
+                .key_names
+                .iter()
+                .zip(scope.key)
+                .map(|(name, value)| (name.clone(), string(value)))
+                .collect()),
+        );
+    }
+
+    match plan.condition.program.execute(&context) {
+        Ok(Value::Bool(true)) => Verdict::Holds,
+        Ok(Value::Bool(false)) => Verdict::Fails(shown(plan, record, scope)),
+        Ok(other) => Verdict::Error(format!("it gave {}, not true or false", show(&other))),
+        Err(error) => Verdict::Error(error.to_string()),
+    }
+}
+
+/// The record fields the condition reads, as CEL values.
+fn record_values(plan: &ConditionPlan, record: &StreamRecord) -> Vec<(String, Value)> {
+    plan.fields
         .iter()
         .filter_map(|(name, conversion)| {
             record
                 .value(name)
                 .map(|text| (name.to_string(), conversion.value(text)))
         })
-        .collect();
-    let mut shown: Vec<String> = fields
+        .collect()
+}
+
+/// What `memory` remembers of a label's latest record, as CEL values.
+fn remembered_values(memory: &Memory, scope: &Scope<'_>) -> Vec<(String, Value)> {
+    memory
+        .values
+        .iter()
+        .filter_map(|(index, text)| {
+            let (_, field, conversion) = scope.remembered.get(*index)?;
+            Some((field.to_string(), conversion.value(text)))
+        })
+        .collect()
+}
+
+/// Seconds from the label's latest record to `record`, when both have times.
+fn seconds_since(record: &StreamRecord, memory: &Memory) -> Option<f64> {
+    let micros = record.at?.since(memory.at?)?;
+    Some(micros as f64 / 1_000_000.0)
+}
+
+/// The values a failed condition read, for its message: the record's
+/// fields, then the earlier values and times it names.
+fn shown(plan: &ConditionPlan, record: &StreamRecord, scope: &Scope<'_>) -> String {
+    let mut shown: Vec<String> = record_values(plan, record)
         .iter()
         .map(|(name, value)| format!("record.{name}={}", show(value)))
         .collect();
-    context.add_variable_from_value("record", map(fields));
-
-    let mut earlier = Vec::new();
-    let mut since = Vec::new();
-    let mut count = Vec::new();
     for (index, label) in scope.labels.iter().enumerate() {
-        // `count.L` is 0 for a label the key has not seen; the memory is
-        // empty until the key remembers anything.
-        let memory = scope.memory.get(index).and_then(Option::as_ref);
-        count.push((
-            label.clone(),
-            Value::Int(i64::from(memory.map_or(0, |memory| memory.count))),
-        ));
-        let Some(memory) = memory else { continue };
-        let values: Vec<(String, Value)> = memory
-            .values
-            .iter()
-            .filter_map(|(index, text)| {
-                let (_, field, conversion) = scope.remembered.get(*index)?;
-                Some((field.to_string(), conversion.value(text)))
-            })
-            .collect();
+        let Some(memory) = scope.memory.get(index).and_then(Option::as_ref) else {
+            continue;
+        };
+        let values = remembered_values(memory, scope);
         for used in &plan.condition.uses {
             if let Some(Name::Earlier(name, Some(field))) = &used.name {
                 if name == label {
@@ -170,58 +255,18 @@ pub fn evaluate(plan: &ConditionPlan, record: &StreamRecord, scope: &Scope<'_>) 
                 }
             }
         }
-        earlier.push((label.clone(), map(values)));
-        if let (Some(now), Some(then)) = (record.at, memory.at) {
-            if let Some(micros) = now.since(then) {
-                let seconds = micros as f64 / 1_000_000.0;
-                if plan
-                    .condition
-                    .uses
-                    .iter()
-                    .any(|used| used.name == Some(Name::Since(label.clone())))
-                {
-                    shown.push(format!("since.{label}={seconds}s"));
-                }
-                since.push((label.clone(), Value::Float(seconds)));
+        if let Some(seconds) = seconds_since(record, memory) {
+            if plan
+                .condition
+                .uses
+                .iter()
+                .any(|used| used.name == Some(Name::Since(label.clone())))
+            {
+                shown.push(format!("since.{label}={seconds}s"));
             }
         }
     }
-    context.add_variable_from_value("earlier", map(earlier));
-    context.add_variable_from_value("since", map(since));
-    context.add_variable_from_value("count", map(count));
-    let optional = |value: &Option<String>| value.as_deref().map(string);
-    let source: Vec<(String, Value)> = [
-        ("file", Some(string(&record.file))),
-        ("host", optional(&record.host)),
-        ("tag", optional(&record.tag)),
-        ("pid", optional(&record.pid)),
-        ("event", Some(string(scope.event))),
-        (
-            "line",
-            Some(Value::Int(i64::try_from(record.line).unwrap_or(i64::MAX))),
-        ),
-    ]
-    .into_iter()
-    .filter_map(|(name, value)| value.map(|value| (name.to_owned(), value)))
-    .collect();
-    context.add_variable_from_value("source", map(source));
-    context.add_variable_from_value("params", map(scope.params.to_vec()));
-    context.add_variable_from_value(
-        "key",
-        map(scope
-            .key_names
-            .iter()
-            .zip(scope.key)
-            .map(|(name, value)| (name.clone(), string(value)))
-            .collect()),
-    );
-
-    match plan.condition.program.execute(&context) {
-        Ok(Value::Bool(true)) => Verdict::Holds,
-        Ok(Value::Bool(false)) => Verdict::Fails(shown.join(", ")),
-        Ok(other) => Verdict::Error(format!("it gave {}, not true or false", show(&other))),
-        Err(error) => Verdict::Error(error.to_string()),
-    }
+    shown.join(", ")
 }
 
 /// The verdict of `rule`'s condition for `label` (if it has one) on

@@ -1,5 +1,11 @@
 //! The rule engine: per rule, a map from correlation key to lifecycle
 //! state, stepped by each record that plays a part, capped in size.
+//!
+//! The map keeps its keys in recency order (`hashlink`'s linked hash map):
+//! a step moves its key to the back and the cap evicts from the front, both
+//! in O(1), where a separate recency index cost a tree update per step.
+//! Keys come from records, so the map hashes with foldhash, seeded per
+//! process, and its size is capped (`max_open_keys`).
 
 use super::condition::{judge, remember, rule_params as params, Memory, Verdict};
 use super::fan_out::{self, FanState, FanStep, Refusal};
@@ -9,7 +15,10 @@ use super::plan::RulePlan;
 use super::StreamRecord;
 use crate::finding::{Code, Finding, FindingSink, Related, Severity};
 use crate::plan::Plan;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use foldhash::fast::RandomState;
+use hashlink::linked_hash_map::RawEntryMut;
+use hashlink::LinkedHashMap;
+use std::collections::HashSet;
 use std::sync::Arc;
 
 #[derive(Debug, Clone)]
@@ -43,8 +52,8 @@ const CITED_PER_KEY: usize = 16;
 /// seen (so a huge fleet errs towards reporting, not silence).
 const SCOPE_VALUES: usize = 65_536;
 
-/// A correlation key, shared by the state map and the recency index.
-type Key = Arc<[String]>;
+/// A correlation key: one value per key part.
+type Key = Box<[String]>;
 
 #[derive(Debug, Clone)]
 struct Cited {
@@ -56,7 +65,6 @@ struct Cited {
 #[derive(Debug)]
 struct KeyState {
     state: usize,
-    touched: u64,
     cited: Vec<Cited>,
     /// A violation was reported: the lifecycle is known broken, so it is
     /// not reported again as unfinished.
@@ -80,11 +88,9 @@ impl KeyState {
 
 #[derive(Debug, Default)]
 struct RuleRun {
-    keys: HashMap<Key, KeyState>,
-    /// Keys by last use, oldest first, for eviction.
-    recency: BTreeMap<u64, Key>,
-    tick: u64,
-    scope_seen: Vec<HashSet<String>>,
+    /// Open keys, least recently used first.
+    keys: LinkedHashMap<Key, KeyState, RandomState>,
+    scope_seen: Vec<HashSet<String, RandomState>>,
     evicted: u64,
     first_eviction: Option<(Arc<str>, u64, String)>,
     unkeyed: u64,
@@ -121,7 +127,7 @@ impl Engine {
                 .rules
                 .iter()
                 .map(|rule| RuleRun {
-                    scope_seen: vec![HashSet::new(); rule.labels.len()],
+                    scope_seen: vec![HashSet::default(); rule.labels.len()],
                     params: Params(params(rule, &options.params)),
                     ..RuleRun::default()
                 })
@@ -268,32 +274,29 @@ impl RuleRun {
         options: &EngineOptions,
         sink: &mut dyn FindingSink,
     ) {
-        self.tick += 1;
-        let tick = self.tick;
-        if !self.keys.contains_key(key.as_slice())
-            && self.keys.len() >= options.max_open_keys.max(1)
+        if self.keys.len() >= options.max_open_keys.max(1)
+            && !self.keys.contains_key(key.as_slice())
         {
             self.evict_oldest(record, rule);
         }
-        let key: Key = match self.keys.get_key_value(key.as_slice()) {
-            Some((shared, _)) => Arc::clone(shared),
-            None => Arc::from(key),
+        let (key, entry) = match self.keys.raw_entry_mut().from_key(key.as_slice()) {
+            RawEntryMut::Occupied(mut occupied) => {
+                occupied.to_back();
+                occupied.into_key_value()
+            }
+            RawEntryMut::Vacant(vacant) => vacant.insert(
+                key.into_boxed_slice(),
+                KeyState {
+                    state: rule.start,
+                    cited: Vec::new(),
+                    violated: false,
+                    values: Vec::new(),
+                    memory: Vec::new(),
+                    fan: None,
+                },
+            ),
         };
-        let entry = self
-            .keys
-            .entry(Arc::clone(&key))
-            .or_insert_with(|| KeyState {
-                state: rule.start,
-                touched: tick,
-                cited: Vec::new(),
-                violated: false,
-                values: Vec::new(),
-                memory: Vec::new(),
-                fan: None,
-            });
-        self.recency.remove(&entry.touched);
-        entry.touched = tick;
-        self.recency.insert(tick, Arc::clone(&key));
+        let key: &Key = key;
 
         let here = Cited {
             file: Arc::clone(&record.file),
@@ -303,7 +306,7 @@ impl RuleRun {
         let fresh = entry.cited.is_empty();
         let params = self.params.0.as_deref().unwrap_or_default();
         let event = &plan.events[record.event].id;
-        if let Some(verdict) = judge(rule, label, record, event, &entry.memory, params, &key) {
+        if let Some(verdict) = judge(rule, label, record, event, &entry.memory, params, key) {
             let source = rule.requires[label]
                 .as_ref()
                 .map_or("", |condition| condition.condition.source.as_str());
@@ -315,7 +318,7 @@ impl RuleRun {
                         "{}: {} for {} does not meet `{source}`{}",
                         rule.id,
                         rule.labels[label],
-                        rule.describe_key(&key),
+                        rule.describe_key(key),
                         if values.is_empty() {
                             String::new()
                         } else {
@@ -332,7 +335,7 @@ impl RuleRun {
                 )),
             };
             if let Some((code, message)) = problem {
-                let mut finding = rule_finding(plan, rule, code, record, &key, message);
+                let mut finding = rule_finding(plan, rule, code, record, key, message);
                 finding.related = related(rule, &entry.cited);
                 sink.push(finding);
             }
@@ -354,12 +357,12 @@ impl RuleRun {
                     rule,
                     rule.violation,
                     record,
-                    &key,
+                    key,
                     format!(
                         "{}: {} for {} is not allowed in state `{}` (allowed: {})",
                         rule.id,
                         rule.labels[label],
-                        rule.describe_key(&key),
+                        rule.describe_key(key),
                         rule.states[entry.state].name,
                         if allowed.is_empty() {
                             "nothing more".to_owned()
@@ -388,7 +391,7 @@ impl RuleRun {
                         rule,
                         Code::StateEvicted,
                         record,
-                        &key,
+                        key,
                         message,
                     ));
                 }
@@ -401,7 +404,7 @@ impl RuleRun {
                         .as_ref()
                         .map(|state| some_of(&state.listed()))
                         .unwrap_or_default();
-                    let described = rule.describe_key(&key);
+                    let described = rule.describe_key(key);
                     for refusal in refusals {
                         let message = match refusal {
                             Refusal::Again(member) => format!(
@@ -421,7 +424,7 @@ impl RuleRun {
                             ),
                         };
                         let mut finding =
-                            rule_finding(plan, rule, rule.violation, record, &key, message);
+                            rule_finding(plan, rule, rule.violation, record, key, message);
                         finding.related = related(rule, &entry.cited);
                         sink.push(finding);
                     }
@@ -444,13 +447,13 @@ impl RuleRun {
                         rule,
                         Code::Mismatch,
                         record,
-                        &key,
+                        key,
                         format!(
                             "{}: {field}={value} here, but {field}={first} on {} line {} for {}{}",
                             rule.id,
                             rule.labels[cited.label],
                             cited.line,
-                            rule.describe_key(&key),
+                            rule.describe_key(key),
                             match chars {
                                 Some(chars) =>
                                     format!(" (compared on the first {chars} characters)"),
@@ -463,12 +466,18 @@ impl RuleRun {
                     sink.push(finding);
                 }
                 Some(_) => {}
-                None => entry
-                    .values
-                    .push((field_index, value.to_owned(), here.clone())),
+                None => {
+                    // Exact growth: most keys hold one or two of these, and
+                    // a hundred thousand keys would otherwise keep room for four.
+                    entry.values.reserve_exact(1);
+                    entry
+                        .values
+                        .push((field_index, value.to_owned(), here.clone()));
+                }
             }
         }
         if entry.cited.len() < CITED_PER_KEY {
+            entry.cited.reserve_exact(1);
             entry.cited.push(here);
         }
         if rule.closed(entry.state) {
@@ -482,10 +491,9 @@ impl RuleRun {
     }
 
     fn evict_oldest(&mut self, record: &StreamRecord, rule: &RulePlan) {
-        let Some((_, key)) = self.recency.pop_first() else {
+        let Some((key, _)) = self.keys.pop_front() else {
             return;
         };
-        self.keys.remove(&key);
         self.evicted += 1;
         if self.first_eviction.is_none() {
             self.first_eviction = Some((
@@ -632,7 +640,6 @@ impl RuleRun {
             sink.push(finding);
         }
         self.keys.clear();
-        self.recency.clear();
     }
 }
 

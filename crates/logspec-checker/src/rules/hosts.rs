@@ -96,7 +96,11 @@ impl HostNames {
     /// has it; the machine that wrote the record (`own`) for a loopback
     /// address; otherwise `host` as written.
     pub fn canonical(&self, host: &str, own: Option<&str>) -> String {
-        if let Some(name) = self.canonical.get(&host.to_ascii_lowercase()) {
+        // Without aliases (the usual run) there is nothing to look up.
+        let aliased = (!self.canonical.is_empty())
+            .then(|| self.canonical.get(&host.to_ascii_lowercase()))
+            .flatten();
+        if let Some(name) = aliased {
             return name.clone();
         }
         match own {

@@ -53,12 +53,21 @@ pub fn scope_values(
 /// when a part takes `each` element of a list, none when a part is absent
 /// and has no default.
 pub fn keys(parts: &[KeyPart], separators: &[String], record: &StreamRecord) -> Vec<Vec<String>> {
-    let mut keys: Vec<Vec<String>> = vec![Vec::with_capacity(parts.len())];
+    let mut values = Vec::with_capacity(parts.len());
     for (part, separator) in parts.iter().zip(separators) {
-        let values = part_values(part, separator, record);
-        if values.is_empty() {
+        let part_values = part_values(part, separator, record);
+        if part_values.is_empty() {
             return Vec::new();
         }
+        values.push(part_values);
+    }
+    // Nearly every record gives each part one value: one key, built from
+    // the values themselves.
+    if values.iter().all(|values| values.len() == 1) {
+        return vec![values.into_iter().flatten().collect()];
+    }
+    let mut keys: Vec<Vec<String>> = vec![Vec::with_capacity(parts.len())];
+    for values in values {
         keys = keys
             .into_iter()
             .flat_map(|prefix| {

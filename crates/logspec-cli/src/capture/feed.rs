@@ -30,6 +30,10 @@ pub struct Received {
     pub udp: u64,
     pub tcp: u64,
     pub refused_connections: u64,
+    /// UDP datagrams the kernel dropped (a full receive buffer) before
+    /// they could be read: `Some` once UDP receiving has ended on a
+    /// platform that tells.
+    pub kernel_dropped: Option<u64>,
 }
 
 /// Reads a capture as the checker's input.
@@ -156,12 +160,13 @@ impl BufRead for Feed {
         if self.start >= self.line.len() {
             loop {
                 self.stop_when_due();
-                match self.capture.events.recv_timeout(POLL) {
+                match self.capture.next(POLL) {
                     Ok(Event::Message(message)) => {
                         self.take(message)?;
                         break;
                     }
                     Ok(Event::Refused) => self.received.borrow_mut().refused_connections += 1,
+                    Ok(Event::Dropped(count)) => self.received.borrow_mut().kernel_dropped = count,
                     Err(RecvTimeoutError::Timeout) => self.flush_save()?,
                     Err(RecvTimeoutError::Disconnected) => {
                         self.flush_save()?;

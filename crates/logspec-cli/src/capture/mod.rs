@@ -17,6 +17,7 @@
 //! cannot be checked (over the size limit, cut by the connection's end,
 //! an octet count that overruns).
 
+pub mod drops;
 pub mod feed;
 pub mod framing;
 
@@ -24,7 +25,7 @@ use framing::Deframer;
 use std::io::{self, Read};
 use std::net::{SocketAddr, TcpListener, TcpStream, UdpSocket};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+use std::sync::mpsc::{sync_channel, Receiver, RecvTimeoutError, SyncSender};
 use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
@@ -34,6 +35,12 @@ pub const POLL: Duration = Duration::from_millis(100);
 
 /// Messages waiting for the checker before receivers wait for it.
 const QUEUE: usize = 4096;
+
+/// Messages waiting beyond which TCP readers pause: the rest of the queue
+/// is UDP's. A TCP sender that is made to wait loses nothing (its kernel
+/// buffers fill and it slows down); a datagram that finds no room is lost,
+/// so when the checker falls behind, TCP waits first.
+const TCP_SHARE: usize = QUEUE / 2;
 
 /// What a sender can make the listener hold.
 #[derive(Debug, Clone, Copy)]
@@ -60,16 +67,55 @@ pub enum Event {
     Message(Message),
     /// A connection closed unread: `--max-connections` were open.
     Refused,
+    /// When UDP receiving ends: the datagrams the kernel dropped on the
+    /// socket (`None`: the platform does not tell).
+    Dropped(Option<u64>),
 }
 
 /// Receivers running; they stop when [`stop`](Capture::stop) is set, and
 /// the channel ends when the last of them has delivered its last message.
 pub struct Capture {
-    pub events: Receiver<Event>,
+    events: Receiver<Event>,
+    waiting: Arc<AtomicUsize>,
     pub stop: Arc<AtomicBool>,
     /// The addresses bound (the port chosen, when 0 was given).
     pub udp: Option<SocketAddr>,
     pub tcp: Option<SocketAddr>,
+}
+
+impl Capture {
+    /// The next event, waiting at most `timeout`.
+    pub fn next(&self, timeout: Duration) -> Result<Event, RecvTimeoutError> {
+        let event = self.events.recv_timeout(timeout)?;
+        self.waiting.fetch_sub(1, Ordering::SeqCst);
+        Ok(event)
+    }
+}
+
+/// The receivers' side of the channel to the checker, counting what waits
+/// in it.
+#[derive(Clone)]
+struct Queue {
+    sender: SyncSender<Event>,
+    waiting: Arc<AtomicUsize>,
+}
+
+impl Queue {
+    /// Hands an event over; false when the checker is gone.
+    fn send(&self, event: Event) -> bool {
+        self.waiting.fetch_add(1, Ordering::SeqCst);
+        self.sender.send(event).is_ok()
+    }
+
+    /// Waits while TCP's share of the queue is taken; true if it waited.
+    fn wait_for_tcp_room(&self, stop: &AtomicBool) -> bool {
+        let mut waited = false;
+        while self.waiting.load(Ordering::SeqCst) >= TCP_SHARE && !stop.load(Ordering::Relaxed) {
+            thread::sleep(Duration::from_millis(1));
+            waited = true;
+        }
+        waited
+    }
 }
 
 /// Binds where told and starts receiving.
@@ -80,6 +126,11 @@ pub fn start(
 ) -> io::Result<Capture> {
     let stop = Arc::new(AtomicBool::new(false));
     let (sender, events) = sync_channel(QUEUE);
+    let waiting = Arc::new(AtomicUsize::new(0));
+    let queue = Queue {
+        sender,
+        waiting: Arc::clone(&waiting),
+    };
     let mut bound_udp = None;
     let mut bound_tcp = None;
     // Bind both before starting either: a bind error fails the run whole.
@@ -88,49 +139,32 @@ pub fn start(
     if let Some(socket) = udp_socket {
         bound_udp = Some(socket.local_addr()?);
         socket.set_read_timeout(Some(POLL))?;
-        let sender = sender.clone();
+        let queue = queue.clone();
         let stop = Arc::clone(&stop);
-        thread::spawn(move || receive_datagrams(&socket, &sender, &stop, limits));
+        thread::spawn(move || receive_datagrams(&socket, &queue, &stop, limits));
     }
     if let Some(listener) = tcp_listener {
         bound_tcp = Some(listener.local_addr()?);
         listener.set_nonblocking(true)?;
-        let sender = sender.clone();
+        let queue = queue.clone();
         let stop = Arc::clone(&stop);
-        thread::spawn(move || accept(&listener, &sender, &stop, limits));
+        thread::spawn(move || accept(&listener, &queue, &stop, limits));
     }
     Ok(Capture {
         events,
+        waiting,
         stop,
         udp: bound_udp,
         tcp: bound_tcp,
     })
 }
 
-fn receive_datagrams(
-    socket: &UdpSocket,
-    sender: &SyncSender<Event>,
-    stop: &AtomicBool,
-    limits: Limits,
-) {
-    // One byte over the limit tells an over-long datagram (the kernel cuts
-    // what does not fit, silently).
+fn receive_datagrams(socket: &UdpSocket, queue: &Queue, stop: &AtomicBool, limits: Limits) {
     let mut buffer = vec![0u8; limits.max_message_bytes.saturating_add(1).min(1 << 16)];
     while !stop.load(Ordering::Relaxed) {
         match socket.recv_from(&mut buffer) {
             Ok((length, peer)) => {
-                let over = length > limits.max_message_bytes;
-                let message = Message {
-                    source: format!("udp {peer}"),
-                    bytes: buffer[..length.min(limits.max_message_bytes)].to_vec(),
-                    problem: over.then(|| {
-                        format!(
-                            "datagram over the limit of {} bytes: not checked",
-                            limits.max_message_bytes
-                        )
-                    }),
-                };
-                if sender.send(Event::Message(message)).is_err() {
+                if !deliver(&buffer[..length], peer, queue, limits) {
                     return;
                 }
             }
@@ -140,6 +174,44 @@ fn receive_datagrams(
             Err(_) => thread::sleep(POLL),
         }
     }
+    // What the kernel holds already arrived: it is received, not lost. The
+    // drain is bounded in time, against a sender that never pauses.
+    let drain_until = Instant::now() + DRAIN;
+    if socket.set_nonblocking(true).is_ok() {
+        while Instant::now() < drain_until {
+            match socket.recv_from(&mut buffer) {
+                Ok((length, peer)) => {
+                    if !deliver(&buffer[..length], peer, queue, limits) {
+                        return;
+                    }
+                }
+                Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
+                Err(_) => break,
+            }
+        }
+    }
+    queue.send(Event::Dropped(drops::dropped(socket)));
+}
+
+/// Longest time spent reading the datagrams queued when listening stops.
+const DRAIN: Duration = Duration::from_secs(1);
+
+/// Hands one datagram to the checker; false when the checker is gone.
+fn deliver(datagram: &[u8], peer: SocketAddr, queue: &Queue, limits: Limits) -> bool {
+    // One byte over the limit tells an over-long datagram (the kernel cuts
+    // what does not fit, silently).
+    let over = datagram.len() > limits.max_message_bytes;
+    let message = Message {
+        source: format!("udp {peer}"),
+        bytes: datagram[..datagram.len().min(limits.max_message_bytes)].to_vec(),
+        problem: over.then(|| {
+            format!(
+                "datagram over the limit of {} bytes: not checked",
+                limits.max_message_bytes
+            )
+        }),
+    };
+    queue.send(Event::Message(message))
 }
 
 fn is_timeout(error: &io::Error) -> bool {
@@ -149,30 +221,25 @@ fn is_timeout(error: &io::Error) -> bool {
     )
 }
 
-fn accept(
-    listener: &TcpListener,
-    sender: &SyncSender<Event>,
-    stop: &Arc<AtomicBool>,
-    limits: Limits,
-) {
+fn accept(listener: &TcpListener, queue: &Queue, stop: &Arc<AtomicBool>, limits: Limits) {
     let open = Arc::new(AtomicUsize::new(0));
     while !stop.load(Ordering::Relaxed) {
         match listener.accept() {
             Ok((stream, peer)) => {
                 if open.load(Ordering::SeqCst) >= limits.max_connections {
                     drop(stream);
-                    if sender.send(Event::Refused).is_err() {
+                    if !queue.send(Event::Refused) {
                         return;
                     }
                     continue;
                 }
                 open.fetch_add(1, Ordering::SeqCst);
                 let slot = Slot(Arc::clone(&open));
-                let sender = sender.clone();
+                let queue = queue.clone();
                 let stop = Arc::clone(stop);
                 thread::spawn(move || {
                     let _slot = slot;
-                    receive_stream(stream, peer, &sender, &stop, limits);
+                    receive_stream(stream, peer, &queue, &stop, limits);
                 });
             }
             // Out of descriptors, or a connection reset before accept:
@@ -194,7 +261,7 @@ impl Drop for Slot {
 fn receive_stream(
     mut stream: TcpStream,
     peer: SocketAddr,
-    sender: &SyncSender<Event>,
+    queue: &Queue,
     stop: &AtomicBool,
     limits: Limits,
 ) {
@@ -210,6 +277,10 @@ fn receive_stream(
         format!("failed ({error})")
     } else {
         loop {
+            if queue.wait_for_tcp_room(stop) {
+                // Waiting on the checker is no idleness of the sender's.
+                progress = Instant::now();
+            }
             if stop.load(Ordering::Relaxed) {
                 break "was open when listening stopped".to_owned();
             }
@@ -226,7 +297,7 @@ fn receive_stream(
                             bytes: frame.bytes,
                             problem: frame.problem,
                         };
-                        if sender.send(Event::Message(message)).is_err() {
+                        if !queue.send(Event::Message(message)) {
                             return;
                         }
                     }
@@ -243,7 +314,7 @@ fn receive_stream(
         }
     };
     if let Some(frame) = deframer.finish(&ending) {
-        let _ = sender.send(Event::Message(Message {
+        queue.send(Event::Message(Message {
             source,
             bytes: frame.bytes,
             problem: frame.problem,

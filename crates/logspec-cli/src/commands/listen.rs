@@ -10,7 +10,7 @@ use crate::live::{self, LiveSink, Tally};
 use crate::options::{FailOnOption, GateOptions, ReportOptions, SpecOption};
 use crate::{spec_arg, CliError, Verdict};
 use logspec_checker::stream::Input;
-use logspec_checker::{Checker, FindingSink, Plan};
+use logspec_checker::{Checker, Plan};
 use logspec_finding::{Code, Finding};
 use logspec_report::ReportFormat;
 use std::cell::RefCell;
@@ -130,7 +130,7 @@ pub fn run(args: Args) -> Result<Verdict, CliError> {
         &plan,
     )?;
     let mut checker = Checker::new(&plan, options);
-    let (summaries, alignment) = {
+    let (summaries, alignment, accounted) = {
         let mut gate = Gate {
             inner: &mut collector,
             allow_empty: args.gate.allow_empty,
@@ -153,11 +153,14 @@ pub fn run(args: Args) -> Result<Verdict, CliError> {
         let records = summary.map_or(0, |summary| summary.records);
         let foreign = summary.map_or(0, |summary| summary.foreign);
         let unreadable = tally.borrow().unreadable;
-        for finding in accounting(&received, records, foreign, unreadable) {
-            sink.push(finding);
-        }
-        checked
+        let accounted = accounting(&received, args.udp.is_some(), records, foreign, unreadable);
+        (checked.0, checked.1, accounted)
     };
+    // What the capture received and lost is in the report however many
+    // findings the messages had (--max-findings).
+    for finding in accounted {
+        collector.keep(finding);
+    }
     let coverage = checker.coverage().report(&plan);
     check::conclude(
         Checked {
@@ -176,7 +179,13 @@ pub fn run(args: Args) -> Result<Verdict, CliError> {
 
 /// What became of every message received, as findings for the report:
 /// the counts must add up, and a refused connection is said.
-fn accounting(received: &Received, records: u64, foreign: u64, unreadable: u64) -> Vec<Finding> {
+fn accounting(
+    received: &Received,
+    udp: bool,
+    records: u64,
+    foreign: u64,
+    unreadable: u64,
+) -> Vec<Finding> {
     let file = Arc::from(NAME);
     let accounted = records + foreign + unreadable;
     let mut message = format!(
@@ -195,7 +204,32 @@ fn accounting(received: &Received, records: u64, foreign: u64, unreadable: u64) 
             received.messages
         ));
     }
+    // Datagrams lost before they were read are not among those received:
+    // said beside them, from the socket's own count.
+    match (udp, received.kernel_dropped) {
+        (false, _) => {}
+        (true, Some(dropped)) => message.push_str(&format!(
+            "; the kernel dropped {} before they could be read",
+            logspec_report::counted(dropped, "UDP datagram", "UDP datagrams")
+        )),
+        (true, None) => message.push_str(
+            "; UDP datagrams the kernel dropped before they could be read: not known on this \
+             platform",
+        ),
+    }
     let mut findings = vec![Finding::new(Code::CaptureSummary, &file, 0, message)];
+    if let Some(dropped @ 1..) = received.kernel_dropped {
+        findings.push(Finding::new(
+            Code::DatagramsDropped,
+            &file,
+            0,
+            format!(
+                "the kernel dropped {} on the UDP socket (its receive buffer was full): they \
+                 were sent but never received, so never checked",
+                logspec_report::counted(dropped, "datagram", "datagrams")
+            ),
+        ));
+    }
     if received.refused_connections > 0 {
         findings.push(Finding::new(
             Code::ConnectionRefused,

@@ -3,6 +3,8 @@
 
 #![allow(dead_code)] // each test file uses the part it needs
 
+pub mod live;
+
 use assert_cmd::Command;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
