@@ -28,7 +28,7 @@ use logspec_gen::{
     render, BreakTarget, Broken, Framing, Generator, Hosts, ReportedOnce, ScenarioOptions,
     StreamMutationKind, StreamOptions,
 };
-use logspec_spec::Spec;
+use logspec_spec::{Overlay, Spec};
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -98,7 +98,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<Verdict, CliError> {
-    let loaded = spec_arg::load(&args.spec)?;
+    let (loaded, overlay) = spec_arg::load_overlaid(&args.spec)?;
     let spec = &loaded.spec;
     if let Some(id) = args.event.as_deref().filter(|id| spec.event(id).is_none()) {
         return Err(explain::unknown_event(spec, &args.spec, "--event", id));
@@ -185,7 +185,14 @@ pub fn run(args: Args) -> Result<Verdict, CliError> {
         ));
     }
     if args.scenario {
-        return scenario(&args, &generator, framing, count, expect_file);
+        return scenario(
+            &args,
+            &generator,
+            overlay.as_ref(),
+            framing,
+            count,
+            expect_file,
+        );
     }
     let options = StreamOptions {
         lines: count..=count,
@@ -237,6 +244,7 @@ pub fn run(args: Args) -> Result<Verdict, CliError> {
 fn scenario(
     args: &Args,
     generator: &Generator,
+    overlay: Option<&Overlay>,
     framing: Framing,
     count: usize,
     expect_file: Option<File>,
@@ -251,7 +259,7 @@ fn scenario(
         // What `logspec check` learns without --host.
         hosts: Hosts::Written,
         one_input: args.out.is_none(),
-        params: super::check::rule_params(generator.plan(), &args.params)?,
+        params: super::check::rule_params(generator.plan(), overlay, &args.params)?,
         target: break_target(generator, args)?,
     };
     let scenario = generator.sample_scenario(&options, args.seed)?;
