@@ -9,7 +9,7 @@
 
 use crate::error::{PlanError, Unresolved};
 use crate::plan::{glossary_field, FieldPlan, Glossary, Plan};
-use logspec_reader::{detect, read_record, Epoch, Format, Framing};
+use logspec_reader::{detect, read_record, DeclaredLines, Epoch, Format, Framing};
 use logspec_spec::{EpochUnit, Spec, UnknownEvents, Wire};
 use std::collections::{HashMap, HashSet};
 
@@ -43,6 +43,9 @@ pub struct KindPlan {
     /// Whether a record of this kind is expected to carry a level (a level
     /// field, or a syslog priority), so one without is counted unchecked.
     pub carries_level: bool,
+    /// Lines the spec declares may follow a record of a multi-line layout
+    /// besides its stack trace.
+    pub continuation_lines: Option<DeclaredLines>,
     paths: Vec<Vec<String>>,
     /// The path patterns as written.
     patterns: Vec<String>,
@@ -74,11 +77,7 @@ impl KindPlan {
             segments.extend(tail.iter().map(|segment| (*segment).to_owned()));
             segments
         };
-        let formats: Vec<Format> = wire
-            .envelopes
-            .iter()
-            .map(|envelope| crate::plan::format_of(*envelope))
-            .collect();
+        let formats: Vec<Format> = wire.envelopes.clone();
         let mut by_id = HashMap::new();
         let mut titles = HashMap::new();
         let mut known_fields = HashSet::new();
@@ -88,10 +87,7 @@ impl KindPlan {
             }
             by_id.insert(event.id.clone(), event_index);
             for (envelope, title) in &event.names {
-                titles.insert(
-                    (crate::plan::format_of(*envelope), title.clone()),
-                    event_index,
-                );
+                titles.insert((*envelope, title.clone()), event_index);
             }
             for variant in &event.variants {
                 known_fields.extend(variant.fields.iter().map(|field| field.name.clone()));
@@ -100,10 +96,7 @@ impl KindPlan {
         let mut names = HashMap::new();
         for (name, definition) in &spec.fields {
             for (envelope, written) in &definition.names {
-                names.insert(
-                    (crate::plan::format_of(*envelope), written.clone()),
-                    name.clone(),
-                );
+                names.insert((*envelope, written.clone()), name.clone());
             }
         }
         let carried = [
@@ -125,7 +118,13 @@ impl KindPlan {
                     .ok_or_else(|| PlanError::at(&at(&["event"]), Unresolved::Event(id.clone())))?,
             ),
         };
+        let declared = wire.continuation_lines.clone();
         Ok(KindPlan {
+            continuation_lines: (!declared.is_empty()).then(|| {
+                DeclaredLines::new(move |line| {
+                    declared.iter().any(|pattern| pattern.is_match(line))
+                })
+            }),
             name: wire.kind_name().to_owned(),
             carried,
             carries_level: wire.level.is_some()

@@ -6,7 +6,7 @@ use crate::kind::KindPlan;
 use crate::rules::RulePlan;
 use crate::value::ValueCheck;
 use logspec_reader::Format;
-use logspec_spec::{Envelope, Event, LoadError, LoadedSpec, MessageMatch, Spec, Variant};
+use logspec_spec::{Event, LoadError, LoadedSpec, MessageMatch, Spec, Variant};
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
@@ -173,7 +173,7 @@ fn compile_glossary(spec: &Spec) -> Result<Glossary, PlanError> {
                 .iter()
                 .map(|(envelope, value)| {
                     ValueCheck::compile(value)
-                        .map(|check| (format_of(*envelope), check))
+                        .map(|check| (*envelope, check))
                         .map_err(|problem| {
                             PlanError::at(&["fields", name, "types", envelope.name()], problem)
                         })
@@ -246,7 +246,7 @@ impl EventPlan {
                 .flat_map(|variant| &variant.fields)
                 .flat_map(|field| {
                     field.names.iter().map(|(envelope, written)| {
-                        ((format_of(*envelope), written.clone()), field.name.clone())
+                        ((*envelope, written.clone()), field.name.clone())
                     })
                 })
                 .collect(),
@@ -451,7 +451,7 @@ impl Plan {
             formats: {
                 let mut formats: Vec<Format> = Vec::new();
                 for envelope in spec.kinds().flat_map(|kind| &kind.envelopes) {
-                    let format = format_of(*envelope);
+                    let format = *envelope;
                     if !formats.contains(&format) {
                         formats.push(format);
                     }
@@ -544,24 +544,5 @@ impl Plan {
     pub fn variant_name(&self, event: usize, variant: usize) -> Option<&str> {
         let event = &self.events[event];
         (event.variants.len() > 1).then(|| event.variants[variant].name.as_str())
-    }
-}
-
-/// The reader format for a spec's envelope name.
-pub fn format_of(envelope: Envelope) -> Format {
-    match envelope {
-        Envelope::Rfc3164 => Format::Rfc3164,
-        Envelope::Rfc5424 => Format::Rfc5424,
-        Envelope::Journald => Format::Journald,
-        Envelope::Bare => Format::Bare,
-        Envelope::JsonLines => Format::JsonLines,
-        Envelope::JsonDocument => Format::JsonDocument,
-        Envelope::ExtendedJson => Format::ExtendedJson,
-        Envelope::Logback => Format::Logback,
-        Envelope::PipeSeparated => Format::PipeSeparated,
-        Envelope::RceReadable => Format::RceReadable,
-        Envelope::Sse => Format::Sse,
-        Envelope::OtlpJson => Format::OtlpJson,
-        Envelope::PlainText => Format::PlainText,
     }
 }

@@ -116,6 +116,58 @@ fn formats_disagree() {
 }
 
 #[test]
+fn a_later_line_of_another_format_is_named() {
+    let syslog = format!("Mar 13 12:00:01 host ctrl-exec[1]: {DISPATCH}\n");
+    let rfc5424 = format!("<30>1 2026-03-13T12:00:01.003Z host ctrl-exec 1 - - {DISPATCH}\n");
+    let found = check_with(format!("{syslog}{rfc5424}").as_bytes(), None);
+    let codes: Vec<_> = found.iter().map(|f| (f.line, f.code.as_str())).collect();
+    assert_eq!(codes, vec![(2, "parse-error")]);
+    assert!(
+        found[0].message.contains(
+            "the line has the shape of rfc5424, another format ctrl-exec declares, \
+             but the input is read as rfc3164 throughout"
+        ),
+        "{}",
+        found[0].message
+    );
+    // A format the spec does not declare is named as such.
+    let logback = "2026-05-10T14:02:11.453Z INFO [main] a.b -- x\n";
+    let found = check_with(format!("{syslog}{logback}").as_bytes(), None);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(
+        found[0]
+            .message
+            .contains("the shape of logback, a format ctrl-exec does not declare"),
+        "{}",
+        found[0].message
+    );
+    // A broken line of the input's own format gets no hint, and the verdict
+    // is the same either way: a parse error on that line only.
+    let found = check_with(
+        format!("{syslog}Mar 13 12:00:01 host\n{syslog}").as_bytes(),
+        None,
+    );
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!((found[0].line, found[0].code.as_str()), (2, "parse-error"));
+    assert!(
+        !found[0].message.contains("shape of"),
+        "{}",
+        found[0].message
+    );
+    // Nor does plain text, which loose shapes (an RCE readable title) fit.
+    let found = check_with(
+        format!("{syslog}complete and utter nonsense\n").as_bytes(),
+        None,
+    );
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(
+        !found[0].message.contains("shape of"),
+        "{}",
+        found[0].message
+    );
+}
+
+#[test]
 fn unknown_event() {
     assert_eq!(
         codes("ACTION=job-queued SCRIPT=backup\n"),
@@ -156,7 +208,9 @@ fn invalid_value() {
         "ACTION=dispatch SCRIPT=backup HOSTS=db-01,db-02 REQID=A1B2C3D4E5F60001",
         "ACTION=dispatch SCRIPT=backup HOSTS=db-01,db-02 REQID=a1b2c3d4e5f6",
         "ACTION=ping TARGET=web-01 RESULT=ok RTT=42ms REQID=a1b2c3d4e5f60001",
-        "ACTION=ping TARGET=web-01:7443 RESULT=ok RTT=42 REQID=a1b2c3d4e5f60001",
+        "ACTION=ping TARGET=web-01:7443 RESULT=ok RTT=42s REQID=a1b2c3d4e5f60001",
+        "ACTION=ping TARGET=web-01:7443 RESULT=ok RTT=fast REQID=a1b2c3d4e5f60001",
+        "ACTION=api-request METHOD= PATH=/run PEER=127.0.0.1 LEN=0",
         "ACTION=start PORT=0",
         "ACTION=api-start PORT=7445 BIND=127.0.0.1 TLS=maybe",
         "ACTION=dispatch SCRIPT= HOSTS=db-01 REQID=a1b2c3d4e5f60001",
@@ -165,6 +219,11 @@ fn invalid_value() {
         assert_eq!(found, vec![(1, "invalid-value")], "{bad}");
     }
     assert_clean("ACTION=ping TARGET=web-01:7443 RESULT=ok RTT=42ms REQID=a1b2c3d4e5f60001\n");
+    // The document types these only by example (RTT=42ms, METHOD GET or
+    // POST): a number of milliseconds without its unit, any HTTP method.
+    assert_clean("ACTION=ping TARGET=web-01:7443 RESULT=ok RTT=42 REQID=a1b2c3d4e5f60001\n");
+    assert_clean("ACTION=ping TARGET=web-01:7443 RESULT=ok RTT=0.8ms REQID=a1b2c3d4e5f60001\n");
+    assert_clean("ACTION=api-request METHOD=m-search PATH=/run PEER=127.0.0.1 LEN=0\n");
     // A placeholder is valid only where its section mentions it.
     assert_clean("ACTION=serial-reject PEER=10.0.0.1 PEER_SERIAL=deadbeef REQID=(none)\n");
     assert_raises(
@@ -329,6 +388,10 @@ fn prose_facts_are_enforced() {
     assert_raises(
         "ACTION=cert-rotated OLD_SERIAL=09abcdef NEW_SERIAL=0a1b2c3d OVERLAP_EXPIRES=2026-04-13T14:30:00+02:00 AGENTS=12\n",
         Code::InvalidValue,
+    );
+    // ISO 8601 lets the seconds go; the example's spelling does not bind.
+    assert_clean(
+        "ACTION=cert-rotated OLD_SERIAL=09abcdef NEW_SERIAL=0a1b2c3d OVERLAP_EXPIRES=2026-04-13T14:30Z AGENTS=12\n",
     );
     // Dispatch targets may carry a port.
     assert_clean("ACTION=dispatch SCRIPT=backup HOSTS=db-01:7443,db-02 REQID=a1b2c3d4e5f60001\n");

@@ -202,6 +202,9 @@ fn process_lines_in_both_layouts() {
     let module =
         "2026-05-10T14:02:15.020Z INFO [loader] [module:backup] me.example.Backup -- loaded\n";
     assert!(codes(&[(LOG, module)]).is_empty());
+    // The document gives logger names no form beyond the module prefix.
+    let colon = module.replace("[module:backup] me.example.Backup", "http:access/v1");
+    assert!(codes(&[(LOG, &colon)]).is_empty());
     let bad_module = module.replace("[module:backup]", "[module:]");
     assert_eq!(
         codes(&[(LOG, &bad_module)]),

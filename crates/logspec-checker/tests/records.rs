@@ -305,6 +305,44 @@ fn only_a_stack_trace_follows_a_record() {
 }
 
 #[test]
+fn lines_the_spec_declares_continue_a_record() {
+    let declared = plan(&AUDIT.replace(
+        "    event: log-line\n",
+        "    event: log-line\n    continuation_lines: ['  \\| .*']\n",
+    ));
+    let first = "2026-05-10T14:02:11.453Z ERROR [main] [requestId=r1] a.b -- boom\n";
+    let last = "2026-05-10T14:02:12.000Z INFO [main] [requestId=r1] a.b -- next\n";
+    let text = format!("{first}  | a line the document says follows\n{last}");
+    let (found, summaries) = run(&declared, &[("p.log", &text)], CheckOptions::default());
+    assert_eq!(codes(&found), vec![]);
+    assert_eq!((summaries[0].lines, summaries[0].records), (3, 2));
+    // Undeclared, the same line is reported on its own line.
+    let (found, _) = run(&plan(AUDIT), &[("p.log", &text)], CheckOptions::default());
+    assert_eq!(codes(&found), vec![(2, "parse-error")]);
+    assert!(
+        found[0].message.contains("only a stack trace may follow"),
+        "{}",
+        found[0].message
+    );
+    // Declared lines continue a record; other text still does not, and the
+    // finding says what may follow.
+    let stray = format!("{first}  | declared\nundeclared text\n{last}");
+    let (found, _) = run(&declared, &[("p.log", &stray)], CheckOptions::default());
+    assert_eq!(codes(&found), vec![(3, "parse-error")]);
+    assert!(
+        found[0]
+            .message
+            .contains("only a stack trace or a line the spec declares may follow"),
+        "{}",
+        found[0].message
+    );
+    // Before any record, a declared line follows nothing.
+    let orphan = format!("  | declared\n{last}");
+    let (found, _) = run(&declared, &[("p.log", &orphan)], CheckOptions::default());
+    assert_eq!(codes(&found), vec![(1, "parse-error")]);
+}
+
+#[test]
 fn field_timestamps_go_forward() {
     let plan = plan(AUDIT);
     let text = "2026-05-10T14:02:11.453Z INFO [main] a.b -- one\n\

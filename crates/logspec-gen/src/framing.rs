@@ -5,7 +5,6 @@
 //! raise.
 
 use crate::GenError;
-use logspec_checker::plan::format_of;
 use logspec_reader::Format;
 use logspec_spec::Spec;
 use std::fmt;
@@ -93,7 +92,7 @@ impl Framing {
     pub fn all_for(spec: &Spec) -> Vec<Framing> {
         let mut all: Vec<Framing> = Vec::new();
         for envelope in spec.kinds().flat_map(|kind| &kind.envelopes) {
-            for framing in Framing::all_of(format_of(*envelope)) {
+            for framing in Framing::all_of(*envelope) {
                 if !all.contains(&framing) {
                     all.push(framing);
                 }

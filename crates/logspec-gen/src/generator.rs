@@ -6,7 +6,6 @@ use crate::record::{FieldGen, Record, VariantGen};
 use crate::scenario::{self, Scenario, ScenarioOptions};
 use crate::stream::{self, SampledLines, Stream, StreamOptions};
 use crate::{framing, pattern, value, Framing, GenError};
-use logspec_checker::plan::format_of;
 use logspec_checker::value::ValueCheck;
 use logspec_checker::Plan;
 use logspec_reader::{Format, JsonKind};
@@ -584,7 +583,7 @@ fn free_time(spec: &Spec, kind: &logspec_spec::Wire, name: &str, format: Format)
             let value = definition
                 .types
                 .iter()
-                .find(|(envelope, _)| format_of(**envelope) == format)
+                .find(|(envelope, _)| **envelope == format)
                 .map_or(&definition.value, |(_, value)| value);
             value.kind == logspec_spec::ValueKind::String
                 && value.values.is_none()
@@ -628,7 +627,7 @@ fn named_in<'a>(
 ) -> Option<String> {
     names
         .into_iter()
-        .find(|(envelope, _)| format_of(**envelope) == format)
+        .find(|(envelope, _)| **envelope == format)
         .map(|(_, name)| name.clone())
 }
 
@@ -659,7 +658,7 @@ fn field_values(
     let glossary = definition
         .types
         .iter()
-        .find(|(envelope, _)| format_of(**envelope) == format)
+        .find(|(envelope, _)| **envelope == format)
         .map_or(&definition.value, |(_, value)| value);
     let values = match levels {
         Some(levels) => value::field_values(

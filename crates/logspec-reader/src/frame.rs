@@ -10,6 +10,8 @@
 //! not kept, and it comes back marked as over the limit.
 
 use crate::format::{Format, Framing};
+use std::fmt;
+use std::sync::Arc;
 
 /// Most lines a multi-line record may have before it is reported, not read.
 pub const MAX_RECORD_LINES: usize = 10_000;
@@ -124,6 +126,30 @@ impl Trace {
     }
 }
 
+/// Lines a spec declares may follow a record besides what the layout
+/// prints (the document says other lines may come after a record): a test
+/// of one line, given by the spec's compiled patterns.
+#[derive(Clone)]
+pub struct DeclaredLines(Arc<dyn Fn(&str) -> bool + Send + Sync>);
+
+impl DeclaredLines {
+    /// Lines for which `test` is true continue a record.
+    pub fn new(test: impl Fn(&str) -> bool + Send + Sync + 'static) -> Self {
+        DeclaredLines(Arc::new(test))
+    }
+
+    /// Whether `line` is one of the declared lines.
+    pub fn contains(&self, line: &str) -> bool {
+        (self.0)(line)
+    }
+}
+
+impl fmt::Debug for DeclaredLines {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("DeclaredLines(..)")
+    }
+}
+
 /// Builds multi-line records from lines.
 #[derive(Debug)]
 pub struct Assembler {
@@ -131,6 +157,7 @@ pub struct Assembler {
     max_bytes: usize,
     current: Option<Assembled>,
     trace: Trace,
+    declared: Option<DeclaredLines>,
 }
 
 impl Assembler {
@@ -141,7 +168,15 @@ impl Assembler {
             max_bytes,
             current: None,
             trace: Trace::default(),
+            declared: None,
         }
+    }
+
+    /// Also continues a record with the lines `declared` takes (for
+    /// [`Framing::Continuation`]), unless a line has a record's shape.
+    pub fn with_declared(mut self, declared: DeclaredLines) -> Self {
+        self.declared = Some(declared);
+        self
     }
 
     /// Whether a record is being built.
@@ -166,14 +201,19 @@ impl Assembler {
             }
             Framing::Continuation => {
                 let open = self.current.is_some();
-                if open && self.format.continues_record(line, self.trace) {
+                let shaped = self.format.starts_record(line);
+                let declared = || {
+                    !shaped
+                        && (self.declared.as_ref()).is_some_and(|declared| declared.contains(line))
+                };
+                if open && (self.format.continues_record(line, self.trace) || declared()) {
                     self.trace = self.trace.then(line);
                     self.append(number, line);
                     return Fed::Taken;
                 }
                 // A line shaped like a record, or one its reader takes
                 // for one (a level in lower case), starts the next record.
-                let starts = self.format.starts_record(line)
+                let starts = shaped
                     || (!line.trim().is_empty()
                         && crate::read_record(self.format, line, &mut Vec::new()).is_ok());
                 let done = self.current.take();
@@ -351,6 +391,56 @@ mod tests {
         let records = texts(&run(Format::PipeSeparated, &python, 1024));
         assert_eq!(records.len(), 3, "{records:?}");
         assert_eq!(records[1], Err(5));
+    }
+
+    #[test]
+    fn lines_a_spec_declares_continue_a_record_and_nothing_else_does() {
+        let lines = [
+            "  | detail of the record",
+            "2026-05-10T14:02:11Z INFO [main] a -- one",
+            "  | detail of the record",
+            "\tat a.B.c(B.java:1)",
+            "  | more detail",
+            "plain text",
+            "2026-05-10T14:02:12Z INFO [main] a -- two",
+        ];
+        let mut assembler = Assembler::new(Format::Logback, 1024)
+            .with_declared(DeclaredLines::new(|line| line.starts_with("  | ")));
+        let mut out = Vec::new();
+        for (index, line) in lines.iter().enumerate() {
+            match assembler.feed(index as u64 + 1, line) {
+                Fed::Taken => {}
+                Fed::Complete(record) => out.push(Ok(record)),
+                Fed::Stray(done) => {
+                    out.extend(done.map(Ok));
+                    out.push(Err(index as u64 + 1));
+                }
+            }
+        }
+        out.extend(assembler.finish().map(Ok));
+        assert_eq!(
+            texts(&out),
+            vec![
+                // Before any record, a declared line follows nothing.
+                Err(1),
+                Ok((
+                    2,
+                    "2026-05-10T14:02:11Z INFO [main] a -- one\n  | detail of the record\n\
+                     \tat a.B.c(B.java:1)\n  | more detail"
+                        .to_owned()
+                )),
+                Err(6),
+                Ok((7, "2026-05-10T14:02:12Z INFO [main] a -- two".to_owned())),
+            ]
+        );
+        // Without the declaration the same line is not part of the record.
+        let undeclared = texts(&run(Format::Logback, &lines[1..3], 1024));
+        assert_eq!(undeclared[1], Err(2));
+        // A line shaped like a record starts one even when declared.
+        let mut greedy =
+            Assembler::new(Format::Logback, 1024).with_declared(DeclaredLines::new(|_| true));
+        assert_eq!(greedy.feed(1, lines[1]), Fed::Taken);
+        assert!(matches!(greedy.feed(2, lines[6]), Fed::Complete(_)));
     }
 
     #[test]

@@ -51,7 +51,7 @@ pub use fields::{read_record, Field, JsonKind, RecordHead};
 pub use format::{
     detect, read_envelope, Envelope, Format, Framed, Framing, Priority, UnknownFormat,
 };
-pub use frame::{Assembled, Assembler, Fed, RecordLines, Trace, MAX_RECORD_LINES};
+pub use frame::{Assembled, Assembler, DeclaredLines, Fed, RecordLines, Trace, MAX_RECORD_LINES};
 pub use instant::{field_instant, instant, Epoch, Instant};
 pub use keyvalue::{parse_pairs, parse_pairs_into, Pair};
 pub use lines::{decode, LineReader, RawLine, DEFAULT_MAX_LINE_BYTES};

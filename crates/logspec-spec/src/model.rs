@@ -75,76 +75,12 @@ pub struct Document {
     pub notes: Vec<String>,
 }
 
-/// A wire format. The first four frame a text payload (read as `payload`
-/// says); the others are whole records that carry their fields themselves.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Envelope {
-    Rfc3164,
-    Rfc5424,
-    Journald,
-    Bare,
-    /// One JSON object per line.
-    JsonLines,
-    /// A whole file is one JSON object.
-    JsonDocument,
-    /// MongoDB Extended JSON, one document per line, as `mongoexport`
-    /// writes it (relaxed or canonical), or plain JSON.
-    ExtendedJson,
-    /// Logback's single-line layout: `TIME LEVEL [thread] [k=v] logger -- message`.
-    Logback,
-    /// `TIME | LEVEL | logger | message`, as Python's logging often writes.
-    PipeSeparated,
-    /// RCE's readable event log: a title line, then indented `Title: value` lines.
-    RceReadable,
-    /// Server-sent events as `curl -N` prints them.
-    Sse,
-    /// OpenTelemetry OTLP/JSON log exports, one export request per line
-    /// (`resourceLogs[].scopeLogs[].logRecords[]`), as the collector's file
-    /// exporter writes them.
-    OtlpJson,
-    /// Unstructured text, one line per record: console and stderr output
-    /// the document lists line by line.
-    PlainText,
-}
-
-impl Envelope {
-    /// Every format, in the order of the schema.
-    pub const ALL: [Envelope; 13] = [
-        Envelope::Rfc3164,
-        Envelope::Rfc5424,
-        Envelope::Journald,
-        Envelope::Bare,
-        Envelope::JsonLines,
-        Envelope::JsonDocument,
-        Envelope::ExtendedJson,
-        Envelope::Logback,
-        Envelope::PipeSeparated,
-        Envelope::RceReadable,
-        Envelope::Sse,
-        Envelope::OtlpJson,
-        Envelope::PlainText,
-    ];
-
-    /// The name specs use.
-    pub fn name(self) -> &'static str {
-        match self {
-            Envelope::Rfc3164 => "rfc3164",
-            Envelope::Rfc5424 => "rfc5424",
-            Envelope::Journald => "journald",
-            Envelope::Bare => "bare",
-            Envelope::JsonLines => "json-lines",
-            Envelope::JsonDocument => "json-document",
-            Envelope::ExtendedJson => "extended-json",
-            Envelope::Logback => "logback",
-            Envelope::PipeSeparated => "pipe-separated",
-            Envelope::RceReadable => "rce-readable",
-            Envelope::Sse => "sse",
-            Envelope::OtlpJson => "otlp-json",
-            Envelope::PlainText => "plain-text",
-        }
-    }
-}
+/// A wire format, as a record kind's `envelopes` names it: the reader's
+/// one table of formats ([`logspec_reader::Format::ALL`]), so a spec can
+/// declare exactly the formats there are readers for, under the same names
+/// the command line takes. The first four frame a text payload (read as
+/// `payload` says); the others are whole records that carry their fields.
+pub use logspec_reader::Format as Envelope;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -188,6 +124,11 @@ pub struct Wire {
     /// What an event the spec does not document is.
     #[serde(default)]
     pub unknown_events: UnknownEvents,
+    /// Lines the document says may follow a record of a multi-line layout
+    /// (logback, pipe-separated) besides the stack trace the layout prints:
+    /// each matched against the whole line.
+    #[serde(default)]
+    pub continuation_lines: Vec<Pattern>,
 }
 
 impl Wire {

@@ -539,6 +539,26 @@ fn kind_references(spec: &Spec, problems: &mut Problems) {
                 Some(_) => {}
             }
         }
+        // Only a multi-line layout has lines that continue a record.
+        let multi_line = |envelope: &crate::model::Envelope| {
+            envelope.framing() == logspec_reader::Framing::Continuation
+        };
+        if !kind.continuation_lines.is_empty() && !kind.envelopes.iter().any(multi_line) {
+            add(
+                &["continuation_lines"],
+                format!(
+                    "record kind `{}` has continuation lines, but none of its formats ({}) \
+                     continues a record on the lines after it (only logback and \
+                     pipe-separated do)",
+                    kind.kind_name(),
+                    kind.envelopes
+                        .iter()
+                        .map(|envelope| envelope.name())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            );
+        }
         let sources = [
             (
                 "timestamp",

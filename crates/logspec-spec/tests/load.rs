@@ -289,3 +289,43 @@ fn record_kind_references_must_resolve() {
     let text = MINIMAL.replace("  event_key: EVENT\n", "");
     assert!(!problems(&text).is_empty());
 }
+
+#[test]
+fn continuation_lines_compile_and_belong_to_a_multi_line_layout() {
+    let level = "fields:\n  LEVEL: {type: string, description: Level.}\n  EVENT:";
+    let with_lines = |kind: &str, lines: &str| {
+        with_kinds(
+            &format!("{kind}    continuation_lines: [{lines}]\n"),
+            LINE_EVENT,
+        )
+        .replace("fields:\n  EVENT:", level)
+    };
+    let loaded = match load_str(&with_lines(PROCESS_KIND, "'  \\| .*'"), "demo.yaml") {
+        Ok(loaded) => loaded,
+        Err(error) => panic!("{error}"),
+    };
+    let process = loaded.spec.kinds().nth(1).expect("the process kind");
+    assert_eq!(process.continuation_lines.len(), 1);
+    assert!(process.continuation_lines[0].is_match("  | detail"));
+    assert!(!process.continuation_lines[0].is_match("x  | detail"));
+
+    // A pattern that does not compile is a load error on its line.
+    let text = with_lines(PROCESS_KIND, "'(unclosed'");
+    let (line, _, message) = only_problem(&text);
+    let declared_at = text
+        .lines()
+        .position(|line| line.contains("continuation_lines"))
+        .expect("the declaration");
+    assert_eq!(line, declared_at + 1, "{message}");
+    assert!(message.contains("invalid regular expression"), "{message}");
+
+    // A format whose records are single lines has nothing to continue.
+    let (_, _, message) = only_problem(&with_lines(
+        &PROCESS_KIND.replace("[logback]", "[json-lines]"),
+        "'x'",
+    ));
+    assert!(
+        message.contains("none of its formats (json-lines) continues a record"),
+        "{message}"
+    );
+}

@@ -487,8 +487,13 @@ impl CursorState {
         self.settled = Some(Settled {
             kind,
             format,
-            assembler: (format.framing() != Framing::Line)
-                .then(|| Assembler::new(format, max_bytes)),
+            assembler: (format.framing() != Framing::Line).then(|| {
+                let assembler = Assembler::new(format, max_bytes);
+                match &plan.kinds[kind].continuation_lines {
+                    Some(declared) => assembler.with_declared(declared.clone()),
+                    None => assembler,
+                }
+            }),
         });
     }
 }

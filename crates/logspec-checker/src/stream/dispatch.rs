@@ -10,8 +10,8 @@ use crate::plan::Plan;
 use crate::record::{check_record, identify, RecordInput};
 use crate::rules::StreamRecord;
 use logspec_reader::{
-    field_instant, instant, parse_pairs_into, read_envelope, read_record, Assembled, Field, Format,
-    Instant, Pair, RecordLines,
+    detect, field_instant, instant, parse_pairs_into, read_envelope, read_record, Assembled, Field,
+    Format, Instant, Pair, RecordLines,
 };
 use std::sync::Arc;
 
@@ -70,6 +70,7 @@ impl CursorState {
             Err(error) => {
                 sink.push(self.unreadable(
                     context.plan,
+                    Format::OtlpJson,
                     number,
                     line,
                     format!("not a valid otlp-json record: {}", error.kind),
@@ -124,21 +125,31 @@ impl CursorState {
             );
         }
         let orphan = || (logspec_reader::ReadErrorKind::Orphan.to_string(), 1);
-        let (reason, column) =
-            if !follows_record && format.continues_record(line, logspec_reader::Trace::first("")) {
-                orphan()
-            } else {
-                match read_record(format, line, &mut Vec::new()) {
-                    Err(error) => (error.kind.to_string(), error.column),
-                    Ok(_) => orphan(),
-                }
-            };
+        let declared = self
+            .settled
+            .as_ref()
+            .and_then(|settled| plan.kinds[settled.kind].continuation_lines.as_ref());
+        let continues = format.continues_record(line, logspec_reader::Trace::first(""))
+            || declared.is_some_and(|declared| declared.contains(line));
+        let (reason, column) = if !follows_record && continues {
+            orphan()
+        } else {
+            match read_record(format, line, &mut Vec::new()) {
+                Err(error) => (error.kind.to_string(), error.column),
+                Ok(_) => orphan(),
+            }
+        };
+        let what_follows = match declared {
+            Some(_) => "a stack trace or a line the spec declares",
+            None => "a stack trace",
+        };
         self.unreadable(
             plan,
+            format,
             number,
             line,
             format!(
-                "not a valid {} record: {reason} (only a stack trace may follow a record)",
+                "not a valid {} record: {reason} (only {what_follows} may follow a record)",
                 format.name()
             ),
             column,
@@ -150,6 +161,7 @@ impl CursorState {
     fn unreadable(
         &self,
         plan: &Plan,
+        format: Format,
         number: u64,
         line: &str,
         message: String,
@@ -177,7 +189,7 @@ impl CursorState {
                 &self.file,
                 number,
                 Code::ParseError,
-                message,
+                message + &other_format_hint(plan, format, line),
                 Some(column),
                 line,
             ),
@@ -280,7 +292,12 @@ impl CursorState {
                         &self.file,
                         number,
                         Code::ParseError,
-                        format!("not a valid {} line: {}", format.name(), error.kind),
+                        format!(
+                            "not a valid {} line: {}{}",
+                            format.name(),
+                            error.kind,
+                            other_format_hint(plan, format, first_line)
+                        ),
                         Some(error.column),
                         first_line,
                     ));
@@ -345,6 +362,7 @@ impl CursorState {
                     let (line, line_text, column) = text.locate(error.column - 1);
                     sink.push(self.unreadable(
                         plan,
+                        format,
                         line,
                         line_text,
                         format!("not a valid {} record: {}", format.name(), error.kind),
@@ -416,6 +434,39 @@ impl CursorState {
         });
         self.spare_fields = recycle(fields);
         result
+    }
+}
+
+/// When a line the input's format cannot read has the shape of another
+/// format (one the spec declares first, then any other), says so: the
+/// lines of one input disagree on their format. Only a hint on the line's
+/// finding; the input is still read as `format` throughout. Empty when the
+/// line looks like no other format but a catch-all.
+fn other_format_hint(plan: &Plan, format: Format, line: &str) -> String {
+    let shaped_like = |other: Format| {
+        other != format && !other.takes_any_line() && detect(line, &[other]).is_some()
+    };
+    if let Some(other) = plan
+        .formats
+        .iter()
+        .copied()
+        .find(|&other| shaped_like(other))
+    {
+        return format!(
+            "; the line has the shape of {other}, another format {} declares, but the input \
+             is read as {format} throughout",
+            plan.producer
+        );
+    }
+    // An RCE readable title is any unindented line without ':', '=' or '{':
+    // too common a shape to name a format the spec does not declare.
+    let undeclared = |other: Format| other != Format::RceReadable && shaped_like(other);
+    match Format::ALL.into_iter().find(|&other| undeclared(other)) {
+        Some(other) => format!(
+            "; the line has the shape of {other}, a format {} does not declare",
+            plan.producer
+        ),
+        None => String::new(),
     }
 }
 
