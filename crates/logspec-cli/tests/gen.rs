@@ -729,7 +729,7 @@ fn aimed_scenarios_break_the_rule_asked_for() {
             spec,
             "--scenario",
             "--count",
-            "16",
+            "40",
             "--out",
             &out_arg,
             "--invalid",
