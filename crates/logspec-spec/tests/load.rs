@@ -359,3 +359,24 @@ fn two_list_key_parts_are_refused() {
     let one = spec.replace("{field: PEERS, each: true}", "{field: PEERS}");
     assert!(load_str(&one, "demo.yaml").is_ok());
 }
+
+/// The schema editors validate against names the same formats as the one
+/// table the readers and the command line use.
+#[test]
+fn the_schema_lists_exactly_the_formats_there_are_readers_for() {
+    let schema: serde_json::Value = match serde_json::from_str(logspec_spec::SCHEMA) {
+        Ok(schema) => schema,
+        Err(error) => panic!("{error}"),
+    };
+    let listed: Vec<&str> = schema["$defs"]["format"]["enum"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no format enum in the schema"))
+        .iter()
+        .map(|name| name.as_str().unwrap_or_else(|| panic!("{name} is no name")))
+        .collect();
+    let table: Vec<&str> = logspec_spec::Envelope::ALL
+        .iter()
+        .map(|format| format.name())
+        .collect();
+    assert_eq!(listed, table);
+}
