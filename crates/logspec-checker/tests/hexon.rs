@@ -469,3 +469,16 @@ fn the_time_and_level_of_every_entry_are_typed() {
         );
     }
 }
+
+#[test]
+fn a_broken_json_line_is_not_called_another_json_format() {
+    let entry = r#"{"time":"2026-11-29T09:00:00Z","level":"INFO","msg":"CRD resource created"}"#;
+    let found = check("k.jsonl", &format!("{entry}\n{{\"time\":\n"));
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0].code.as_str(), "parse-error");
+    assert!(
+        !found[0].message.contains("shape of"),
+        "{}",
+        found[0].message
+    );
+}

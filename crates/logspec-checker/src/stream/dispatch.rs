@@ -443,8 +443,23 @@ impl CursorState {
 /// finding; the input is still read as `format` throughout. Empty when the
 /// line looks like no other format but a catch-all.
 fn other_format_hint(plan: &Plan, format: Format, line: &str) -> String {
+    // A broken JSON line in a JSON format is broken JSON, not another JSON
+    // format (all start with '{').
+    let json = |format: Format| {
+        matches!(
+            format,
+            Format::Journald
+                | Format::JsonLines
+                | Format::JsonDocument
+                | Format::ExtendedJson
+                | Format::OtlpJson
+        )
+    };
     let shaped_like = |other: Format| {
-        other != format && !other.takes_any_line() && detect(line, &[other]).is_some()
+        other != format
+            && !other.takes_any_line()
+            && !(json(format) && json(other))
+            && detect(line, &[other]).is_some()
     };
     if let Some(other) = plan
         .formats
