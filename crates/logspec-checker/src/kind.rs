@@ -8,7 +8,7 @@
 //! formats its first line fits best.
 
 use crate::error::{PlanError, Unresolved};
-use crate::plan::{glossary_field, FieldPlan, Glossary, Plan};
+use crate::plan::{glossary_field, FieldPlan, Glossary, Plan, WrittenNames};
 use logspec_reader::{detect, read_record, DeclaredLines, Epoch, Format, Framing};
 use logspec_spec::{EpochUnit, Spec, UnknownEvents, Wire};
 use std::collections::{HashMap, HashSet};
@@ -54,7 +54,7 @@ pub struct KindPlan {
     /// (format, title as written) → event index.
     titles: HashMap<(Format, String), usize>,
     /// (format, name as written) → glossary name.
-    names: HashMap<(Format, String), String>,
+    names: WrittenNames,
     /// Every field the kind's events list, for telling kinds apart.
     known_fields: HashSet<String>,
 }
@@ -93,10 +93,10 @@ impl KindPlan {
                 known_fields.extend(variant.fields.iter().map(|field| field.name.clone()));
             }
         }
-        let mut names = HashMap::new();
+        let mut names = WrittenNames::default();
         for (name, definition) in &spec.fields {
             for (envelope, written) in &definition.names {
-                names.insert((*envelope, written.clone()), name.clone());
+                names.insert(*envelope, written.clone(), name.clone());
             }
         }
         let carried = [
@@ -190,9 +190,7 @@ impl KindPlan {
 
     /// The glossary name of a field `format` writes as `written`.
     pub fn glossary_name(&self, format: Format, written: &str) -> Option<&str> {
-        self.names
-            .get(&(format, written.to_owned()))
-            .map(String::as_str)
+        self.names.get(format, written)
     }
 
     /// Whether the input at `path` holds this kind: one of its patterns

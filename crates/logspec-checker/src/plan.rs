@@ -5,6 +5,7 @@ use crate::error::{PlanError, Unresolved};
 use crate::kind::KindPlan;
 use crate::rules::RulePlan;
 use crate::value::ValueCheck;
+use foldhash::fast::RandomState;
 use logspec_reader::Format;
 use logspec_spec::{Event, LoadError, LoadedSpec, MessageMatch, Spec, Variant};
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -64,15 +65,47 @@ pub struct EventPlan {
     pub has_messages: bool,
     /// (format, name as written) → field name, where a variant of the
     /// event names a field differently from the glossary.
-    names: HashMap<(Format, String), String>,
+    names: WrittenNames,
 }
 
 impl EventPlan {
     /// The field name a field written `written` in `format` has in this event.
     pub fn field_name(&self, format: Format, written: &str) -> Option<&str> {
-        self.names
-            .get(&(format, written.to_owned()))
-            .map(String::as_str)
+        self.names.get(format, written)
+    }
+}
+
+/// The spec's names of fields a format writes under other names. Looked up
+/// for every field of every record, so by `&str` per format, without
+/// building a key; a spec that renames nothing keeps it empty.
+#[derive(Debug, Default)]
+pub(crate) struct WrittenNames(Vec<(Format, HashMap<String, String, RandomState>)>);
+
+impl WrittenNames {
+    pub(crate) fn insert(&mut self, format: Format, written: String, name: String) {
+        let at = match self.0.iter().position(|(known, _)| *known == format) {
+            Some(at) => at,
+            None => {
+                self.0.push((format, HashMap::default()));
+                self.0.len() - 1
+            }
+        };
+        self.0[at].1.insert(written, name);
+    }
+
+    pub(crate) fn get(&self, format: Format, written: &str) -> Option<&str> {
+        let (_, names) = self.0.iter().find(|(known, _)| *known == format)?;
+        names.get(written).map(String::as_str)
+    }
+}
+
+impl FromIterator<((Format, String), String)> for WrittenNames {
+    fn from_iter<I: IntoIterator<Item = ((Format, String), String)>>(pairs: I) -> Self {
+        let mut names = WrittenNames::default();
+        for ((format, written), name) in pairs {
+            names.insert(format, written, name);
+        }
+        names
     }
 }
 

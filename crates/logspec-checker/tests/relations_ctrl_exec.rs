@@ -294,6 +294,36 @@ fn agent_pairing_ends_once() {
     );
 }
 
+/// Agent-Side Actions › pair-denied (agent-side): logged "when the
+/// dispatcher explicitly denies the request", so a dispatcher denial
+/// (pair-deny or its pair-denied) with the REQID comes with it, in either
+/// order across the two hosts' clocks, and no approval does. Judged only
+/// where the dispatcher logs given show the REQID.
+#[test]
+fn agent_denial_follows_a_dispatcher_denial() {
+    let requested = dispatcher(&[with(PAIR_REQUEST, R1), with(PAIR_DENY, R1)]);
+    let denied = agent("web-01", 5, &[with(AGENT_PAIR_DENIED, R1)]);
+    assert_clean(&[("d.log", &requested), ("a.log", &denied)]);
+    // The agent's line first (its clock runs ahead).
+    let early = agent("web-01", 0, &[with(AGENT_PAIR_DENIED, R1)]);
+    assert_clean(&[("d.log", &requested), ("a.log", &early)]);
+    // Another dispatcher's log, or none: the request cannot be judged.
+    assert_clean(&[("a.log", &denied)]);
+    let other = dispatcher(&[with(PAIR_REQUEST, R2), with(PAIR_DENY, R2)]);
+    assert_clean(&[("d.log", &other), ("a.log", &denied)]);
+
+    let pending = dispatcher(&[with(PAIR_REQUEST, R1)]);
+    assert_eq!(
+        check(&[("d.log", &pending), ("a.log", &denied)]),
+        vec![at("a.log", 1, "unpaired")]
+    );
+    let approved = dispatcher(&[with(PAIR_REQUEST, R1), with(PAIR_APPROVE, R1)]);
+    assert_eq!(
+        check(&[("d.log", &approved), ("a.log", &denied)]),
+        vec![at("a.log", 1, "sequence-violation")]
+    );
+}
+
 // ----------------------------------------------------------- Rotation Actions
 
 const CERT_CHECK: &str = "ACTION=cert-check DAYS_LEFT=85 THRESHOLD=90";
@@ -544,6 +574,35 @@ fn run_logged_once_per_host_of_a_dispatch() {
             at("d.log", 4, "sequence-violation"),
             at("d.log", 4, "sequence-violation")
         ]
+    );
+}
+
+/// Format Overview › REQID: one REQID is generated per dispatch
+/// operation, so no two dispatch lines carry it.
+#[test]
+fn a_reqid_names_one_dispatch() {
+    assert_clean(&[(
+        "d.log",
+        &dispatcher(&[
+            with(DISPATCH, R1),
+            with(RUN_1, R1),
+            with(RUN_2, R1),
+            with(DISPATCH, R2),
+            with(RUN_1, R2),
+            with(RUN_2, R2),
+        ]),
+    )]);
+    assert_eq!(
+        check(&[(
+            "d.log",
+            &dispatcher(&[
+                with(DISPATCH, R1),
+                with(RUN_1, R1),
+                with(RUN_2, R1),
+                with(DISPATCH, R1),
+            ]),
+        )]),
+        vec![at("d.log", 4, "sequence-violation")]
     );
 }
 

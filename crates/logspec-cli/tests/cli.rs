@@ -20,6 +20,24 @@ fn bundled_example_passes_with_exit_0() {
         .map(|findings| findings.iter().map(|f| f["code"].clone()).collect())
         .unwrap_or_default();
     assert_eq!(codes, vec![Value::from("rule-unchecked")], "{report}");
+    let message = report["findings"][0]["message"].as_str().unwrap_or("");
+    assert!(
+        message.contains("parameters `volume_block`, `probe_block` are not set"),
+        "{message}"
+    );
+    // With one of them, the message names the other.
+    let output = run(logspec()
+        .args(["check", "--spec", "ctrl-exec", "--report", "json"])
+        .args(["--param", "volume_block=5m"])
+        .arg(repo_file("spec/examples/ctrl-exec.log")));
+    let report = json_of(&output);
+    let message = report["findings"][0]["message"].as_str().unwrap_or("");
+    assert!(
+        message.contains(
+            "parameter `probe_block` is not set (give it with --param probe_block=VALUE)"
+        ),
+        "{message}"
+    );
     // With them (the documented defaults), nothing at all.
     let output = run(logspec()
         .args(["check", "--spec", "ctrl-exec", "--report", "json"])
@@ -347,7 +365,7 @@ fn explain_rules_as_text_and_mermaid() {
         .output()
         .unwrap_or_else(|error| panic!("{error}"));
     let mermaid = String::from_utf8_lossy(&mermaid.stdout);
-    assert_eq!(mermaid.matches("stateDiagram-v2").count(), 21, "{mermaid}");
+    assert_eq!(mermaid.matches("stateDiagram-v2").count(), 22, "{mermaid}");
     assert!(
         mermaid.contains("    awaiting_agent --> paired: agent"),
         "{mermaid}"
@@ -675,6 +693,79 @@ fn rule_parameters_are_checked_on_the_command_line() {
         check_stdin(ONE_MACHINE, &["--param", "oops"]).status.code(),
         Some(2)
     );
+}
+
+/// A spec overlay (`extends` and `params`) gives rule parameters in a
+/// file: the bundled example checks clean through one, as with `--param`;
+/// a parameter no rule has, a value of the wrong type and an unknown base
+/// are errors at their place in the overlay.
+#[test]
+fn an_overlay_gives_rule_parameters() {
+    let dir = tempfile::tempdir().unwrap_or_else(|error| panic!("{error}"));
+    let overlay = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap_or_else(|error| panic!("{error}"));
+        path.display().to_string()
+    };
+    let check = |spec: &str| {
+        run(logspec()
+            .args(["check", "--spec", spec, "--report", "json"])
+            .arg(repo_file("spec/examples/ctrl-exec.log")))
+    };
+    let good = overlay(
+        "ours.yaml",
+        "# our agents' rate limits\nextends: ctrl-exec\nparams:\n  volume_block: 5m\n  probe_block: 1h\n",
+    );
+    let output = check(&good);
+    assert_eq!(output.status.code(), Some(0));
+    let report = json_of(&output);
+    assert_eq!(report["findings"], Value::Array(Vec::new()), "{report}");
+    assert_eq!(report["spec"], "ctrl-exec");
+
+    let refused = |path: &str, says: &str| {
+        let output = check(path);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains(says), "{stderr}");
+    };
+    refused(
+        &overlay(
+            "typo.yaml",
+            "extends: ctrl-exec\nparams:\n  volume_blok: 5m\n",
+        ),
+        "typo.yaml:3:16: parameter volume_blok: no rule of ctrl-exec has this parameter",
+    );
+    refused(
+        &overlay(
+            "typed.yaml",
+            "extends: ctrl-exec\nparams:\n  probe_block: soon\n",
+        ),
+        "typed.yaml:3:16: parameter",
+    );
+    refused(
+        &overlay("base.yaml", "extends: ctrl-exe\n"),
+        "did you mean `ctrl-exec`?",
+    );
+    refused(
+        &overlay("keys.yaml", "extends: ctrl-exec\nparam: {}\n"),
+        "keys.yaml:2:1: unknown overlay key `param`",
+    );
+    // An overlay of a spec file beside it, and --param on top of it.
+    std::fs::copy(
+        repo_path("spec/ctrl-exec.yaml"),
+        dir.path().join("ctrl.yaml"),
+    )
+    .unwrap_or_else(|error| panic!("{error}"));
+    let beside = overlay(
+        "beside.yaml",
+        "extends: ctrl.yaml\nparams: {volume_block: 5m}\n",
+    );
+    let output = run(logspec()
+        .args(["check", "--spec", &beside, "--report", "json"])
+        .args(["--param", "probe_block=1h"])
+        .arg(repo_file("spec/examples/ctrl-exec.log")));
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(json_of(&output)["findings"], Value::Array(Vec::new()));
 }
 
 /// A copy of the PrexorCloud spec whose process log declares a line that

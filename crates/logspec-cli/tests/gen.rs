@@ -692,3 +692,96 @@ fn otlp_times_are_counts_of_nanoseconds() {
     }
     assert!(times > 0, "no record carried a time:\n{text}");
 }
+
+/// `gen --scenario --invalid --break-rule RULE [--break-kind KIND]`: the
+/// one finding predicted is the rule's, broken the way asked, and `check`
+/// raises exactly it; an unknown rule or way is a usage error naming the
+/// closest, and aiming needs a scenario.
+#[test]
+fn aimed_scenarios_break_the_rule_asked_for() {
+    let dir = tempfile::tempdir().unwrap_or_else(|error| panic!("{error}"));
+    for (spec, rule, kind, code) in [
+        (
+            "ctrl-exec",
+            "agent-denial-follows-dispatcher-denial",
+            None,
+            None,
+        ),
+        (
+            "rce-eventlog",
+            "workflow-start-ts-only-on-success",
+            Some("fail-condition"),
+            Some("condition-violation"),
+        ),
+        (
+            "rce-eventlog",
+            "connection-id-unique",
+            Some("reuse-key"),
+            Some("duplicate-key"),
+        ),
+    ] {
+        let out = dir.path().join(rule);
+        let expect = dir.path().join(format!("{rule}.json"));
+        let (out_arg, expect_arg) = (out.display().to_string(), expect.display().to_string());
+        let mut args = vec![
+            "gen",
+            "--spec",
+            spec,
+            "--scenario",
+            "--count",
+            "40",
+            "--out",
+            &out_arg,
+            "--invalid",
+            "--expect",
+            &expect_arg,
+            "--break-rule",
+            rule,
+        ];
+        if let Some(kind) = kind {
+            args.extend(["--break-kind", kind]);
+        }
+        let generated = run(&args, None);
+        assert_eq!(generated.status.code(), Some(0), "{args:?}: {generated:?}");
+        let expected = json(&std::fs::read(&expect).unwrap_or_else(|error| panic!("{error}")));
+        let predicted = stream_findings(&expected);
+        assert_eq!(predicted.len(), 1, "{rule}: {expected}");
+        let message = expected["findings"][0]["message"].as_str().unwrap_or("");
+        assert!(message.starts_with(&format!("{rule}: ")), "{message}");
+        if let Some(code) = code {
+            assert_eq!(predicted[0].2, code, "{rule}");
+        }
+        let inputs = scenario_inputs(spec, &out);
+        let mut check = vec!["check", "--spec", spec, "--report", "json"];
+        check.extend(inputs.iter().map(String::as_str));
+        let checked = run(&check, None);
+        assert_eq!(stream_findings(&json(&checked.stdout)), predicted, "{rule}");
+    }
+
+    let refused = |args: &[&str], says: &str| {
+        let output = run(args, None);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(says), "{args:?}: {stderr}");
+    };
+    let base = ["gen", "--spec", "ctrl-exec", "--scenario", "--invalid"];
+    refused(
+        &[&base[..], &["--break-rule", "locks-are-releasd"]].concat(),
+        "did you mean `locks-are-released`?",
+    );
+    refused(
+        &[&base[..], &["--break-kind", "reuse-keys"]].concat(),
+        "did you mean `reuse-key`?",
+    );
+    refused(
+        &[
+            "gen",
+            "--spec",
+            "ctrl-exec",
+            "--invalid",
+            "--break-rule",
+            "locks-are-released",
+        ],
+        "add --scenario",
+    );
+}

@@ -40,6 +40,9 @@ pub enum GenError {
     /// (or, broken, broken predictably) by records in this framing.
     #[error("no scenario in {framing} within {walks} walks: the spec's stream rules cannot be kept (or broken predictably) by records in it")]
     NoScenario { framing: String, walks: u64 },
+    /// A rule to break that the spec does not have.
+    #[error("the spec has no stream rule {rule:?}")]
+    UnknownRule { rule: String },
     /// A name in the spec that does not resolve (the loader refuses such
     /// specs; one built in code can still have it).
     #[error("the spec cannot be compiled: {0}")]

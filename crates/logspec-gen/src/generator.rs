@@ -16,6 +16,10 @@ use std::rc::Rc;
 
 /// The walks [`Generator::sample_scenario`] tries before it gives up.
 pub const SCENARIO_WALKS: u64 = 64;
+/// The walks it tries for a scenario aimed at one rule
+/// ([`BreakTarget`](crate::BreakTarget)): a rule few records play is
+/// broken in fewer walks than any rule is.
+pub const AIMED_WALKS: u64 = 4 * SCENARIO_WALKS;
 
 /// Strategies of records, mutations and streams for one spec.
 ///
@@ -254,6 +258,7 @@ impl Generator {
     /// one in one place; see [`scenario`](crate::scenario).
     pub fn scenario(&self, options: &ScenarioOptions) -> Result<BoxedStrategy<Scenario>, GenError> {
         self.kind_of(None, options.framing.format())?;
+        self.knows_target(options)?;
         Ok(scenario::scenarios(
             Rc::clone(&self.compiled),
             options.clone(),
@@ -264,14 +269,20 @@ impl Generator {
     /// the same seed and options give the same scenario. A seed whose walk
     /// gives none (no record kept, a key it could not close or, broken, no
     /// mutation whose finding is predictable) is passed over for the next
-    /// of a sequence drawn from it, at most [`SCENARIO_WALKS`] in all.
+    /// of a sequence drawn from it, at most [`SCENARIO_WALKS`] in all
+    /// ([`AIMED_WALKS`] for one aimed at a rule).
     pub fn sample_scenario(
         &self,
         options: &ScenarioOptions,
         seed: u64,
     ) -> Result<Scenario, GenError> {
         self.kind_of(None, options.framing.format())?;
-        (0..SCENARIO_WALKS)
+        self.knows_target(options)?;
+        let walks = match options.target.rule {
+            Some(_) if options.broken => AIMED_WALKS,
+            _ => SCENARIO_WALKS,
+        };
+        (0..walks)
             .filter_map(|walk| {
                 // Seeds far apart, the first the one given.
                 let seed = seed.wrapping_add(walk.wrapping_mul(0x9E37_79B9_7F4A_7C15));
@@ -282,8 +293,18 @@ impl Generator {
             })
             .ok_or(GenError::NoScenario {
                 framing: options.framing.to_string(),
-                walks: SCENARIO_WALKS,
+                walks,
             })
+    }
+
+    /// A rule `options` aim at is one of the spec's.
+    fn knows_target(&self, options: &ScenarioOptions) -> Result<(), GenError> {
+        match &options.target.rule {
+            Some(id) if !self.compiled.plan.rules.iter().any(|rule| rule.id == *id) => {
+                Err(GenError::UnknownRule { rule: id.clone() })
+            }
+            _ => Ok(()),
+        }
     }
 
     fn steps(&self, options: &StreamOptions) -> Result<BoxedStrategy<stream::Step>, GenError> {

@@ -68,12 +68,13 @@ mod value;
 
 pub use error::{GenError, RenderError};
 pub use framing::Framing;
-pub use generator::{Generator, SCENARIO_WALKS};
+pub use generator::{Generator, AIMED_WALKS, SCENARIO_WALKS};
 pub use mutate::{Expected, Mutated, Mutation, MutationKind};
 pub use record::{Field, Meta, Record};
 pub use render::{envelope_of, render};
 pub use sample::Sampler;
 pub use scenario::{
-    Hosts, Scenario, ScenarioInput, ScenarioOptions, StreamExpected, StreamMutationKind,
+    BreakTarget, Hosts, Scenario, ScenarioInput, ScenarioOptions, StreamExpected,
+    StreamMutationKind,
 };
 pub use stream::{Broken, Line, ReportedOnce, SampledLines, Stream, StreamOptions};

@@ -109,6 +109,7 @@ fn shrunk_scenario(broken: bool) -> Scenario {
             hosts: Hosts::Told,
             one_input: true,
             params: Vec::new(),
+            target: Default::default(),
         })
         .expect("a framing ctrl-exec declares");
     let mut config = config("shrinking_scenarios", file!(), 256);

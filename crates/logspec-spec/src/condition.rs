@@ -104,6 +104,10 @@ pub struct Condition {
     pub uses: Vec<Use>,
     /// Functions called that CEL and logspec do not offer.
     pub unknown_functions: Vec<(String, usize)>,
+    /// The string and number constants it is written with, as text (`'yes'`
+    /// gives `yes`): the values its fields are compared with, which a
+    /// generator tries so that a condition guarding on them is exercised.
+    pub literals: Vec<String>,
 }
 
 impl fmt::Debug for Condition {
@@ -135,12 +139,14 @@ impl Condition {
             uses: Vec::new(),
             functions: Vec::new(),
             bound: Vec::new(),
+            literals: Vec::new(),
         };
         walk.expr(program.expression());
-        let (uses, functions) = (walk.uses, walk.functions);
+        let (uses, functions, literals) = (walk.uses, walk.functions, walk.literals);
         Ok(Condition {
             source: source.to_owned(),
             uses,
+            literals,
             unknown_functions: functions
                 .into_iter()
                 .filter(|(name, _)| !FUNCTIONS.contains(&name.as_str()))
@@ -171,6 +177,7 @@ struct Walk<'p> {
     functions: Vec<(String, usize)>,
     /// Variables bound by comprehensions (`exists(h, …)`) around the node.
     bound: Vec<String>,
+    literals: Vec<String>,
 }
 
 use cel::common::ast::{EntryExpr, Expr, IdedExpr, LiteralValue};
@@ -263,7 +270,19 @@ impl Walk<'_> {
                     }
                 }
             }
-            Expr::Struct(_) | Expr::Ident(_) | Expr::Literal(_) | Expr::Unspecified => {}
+            Expr::Literal(literal) => {
+                let text = match literal {
+                    LiteralValue::String(text) => Some(text.to_string()),
+                    LiteralValue::Int(number) => Some(number.to_string()),
+                    LiteralValue::UInt(number) => Some(number.to_string()),
+                    LiteralValue::Double(number) => Some(number.to_string()),
+                    _ => None,
+                };
+                if let Some(text) = text.filter(|text| !self.literals.contains(text)) {
+                    self.literals.push(text);
+                }
+            }
+            Expr::Struct(_) | Expr::Ident(_) | Expr::Unspecified => {}
         }
     }
 }
@@ -291,6 +310,17 @@ fn resolve(chain: &[String]) -> Option<Name> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn literals_are_the_constants_written() {
+        let condition = Condition::compile(
+            "record.success == 'yes' ? has(record.start_ts) : record.count <= 3 || record.x == 'yes'",
+        )
+        .expect("compiles");
+        assert_eq!(condition.literals, vec!["yes".to_owned(), "3".to_owned()]);
+        let none = Condition::compile("has(record.a)").expect("compiles");
+        assert!(none.literals.is_empty());
+    }
 
     fn names(source: &str) -> Vec<Option<Name>> {
         match Condition::compile(source) {

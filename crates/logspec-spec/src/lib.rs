@@ -18,9 +18,11 @@ mod entries;
 pub mod load;
 pub mod locate;
 pub mod model;
+pub mod overlay;
 mod validate;
 
 pub use builtin::{builtin, Builtin, BUILTINS};
 pub use load::{load_path, load_str, LoadError, LoadedSpec, SpecProblem, SCHEMA};
 pub use locate::Location;
 pub use model::*;
+pub use overlay::{is_overlay, load_overlay_str, Overlay, OverlayParam};

@@ -180,7 +180,7 @@ fn within_scalar(text: &str, start: Location, scalar: &str, offset: usize) -> Lo
     }
 }
 
-fn yaml_problem(error: &serde_saphyr::Error) -> SpecProblem {
+pub(crate) fn yaml_problem(error: &serde_saphyr::Error) -> SpecProblem {
     let location = error
         .location()
         .map(|at| Location {

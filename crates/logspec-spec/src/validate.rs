@@ -297,6 +297,20 @@ fn rule_references(spec: &Spec, index: usize, rule: &crate::model::Rule, problem
                 ),
             );
         }
+        // Keys are the product of the parts' values: two lists taken
+        // element by element would give a record as many keys as the
+        // product of their lengths, which input controls.
+        let listed: Vec<usize> = (0..participant.key.len())
+            .filter(|&index| participant.key[index].each)
+            .collect();
+        if let [_, second, ..] = listed[..] {
+            add(
+                &["participants", &at, "key", &second.to_string()],
+                "at most one key part takes `each` element of a list: two would key a record \
+                 under every combination of their elements"
+                    .to_owned(),
+            );
+        }
         for (part_index, part) in participant.key.iter().enumerate() {
             if let Some(field) = &part.field {
                 if !spec.fields.contains_key(field) {

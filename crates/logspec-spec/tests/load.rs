@@ -330,6 +330,36 @@ fn continuation_lines_compile_and_belong_to_a_multi_line_layout() {
     );
 }
 
+/// A participant's key takes `each` element of at most one list: two
+/// would key one record under every pair of their elements.
+#[test]
+fn two_list_key_parts_are_refused() {
+    let spec = MINIMAL.replace("  PORT:\n", "  HOSTS:\n    type: list\n    item: {type: string}\n    description: Hosts.\n  PEERS:\n    type: list\n    item: {type: string}\n    description: Peers.\n  PORT:\n")
+        + r#"rules:
+  - id: pairs
+    description: Each host and peer once.
+    section: Events › start
+    key: [HOSTS, PEERS]
+    participants:
+      - label: start
+        match: [start]
+        key: [{field: HOSTS, each: true}, {field: PEERS, each: true}]
+"#;
+    let (line, _, message) = only_problem(&spec);
+    assert!(
+        message.contains("at most one key part takes `each`"),
+        "{message}"
+    );
+    assert_eq!(
+        spec.lines().nth(line - 1).map(str::trim_start),
+        Some("key: [{field: HOSTS, each: true}, {field: PEERS, each: true}]"),
+        "{message}"
+    );
+    // One list part is fine.
+    let one = spec.replace("{field: PEERS, each: true}", "{field: PEERS}");
+    assert!(load_str(&one, "demo.yaml").is_ok());
+}
+
 /// The schema editors validate against names the same formats as the one
 /// table the readers and the command line use.
 #[test]

@@ -356,14 +356,36 @@ pub type ParamValues = Vec<(String, Value)>;
 /// VALUE as written, the last of a name winning), or why the rule cannot
 /// run: what the engine and the generator's model of it both use.
 pub fn rule_params(rule: &RulePlan, given: &[(String, String)]) -> Result<ParamValues, String> {
+    let value_of = |name: &str| given.iter().rev().find(|(known, _)| known == name);
+    // Every unset one named at once, so one message says all to give.
+    let unset: Vec<&str> = rule
+        .params
+        .iter()
+        .map(|(name, _)| name.as_str())
+        .filter(|name| value_of(name).is_none())
+        .collect();
+    match unset.as_slice() {
+        [] => {}
+        [name] => {
+            return Err(format!(
+                "parameter `{name}` is not set (give it with --param {name}=VALUE)"
+            ))
+        }
+        names => {
+            return Err(format!(
+                "parameters {} are not set (give each with --param NAME=VALUE)",
+                names
+                    .iter()
+                    .map(|name| format!("`{name}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))
+        }
+    }
     rule.params
         .iter()
-        .map(|(name, kind)| {
-            let Some((_, text)) = given.iter().rev().find(|(known, _)| known == name) else {
-                return Err(format!(
-                    "parameter `{name}` is not set (give it with --param {name}=VALUE)"
-                ));
-            };
+        .filter_map(|(name, kind)| Some((name, kind, &value_of(name)?.1)))
+        .map(|(name, kind, text)| {
             param_value(name, *kind, text)
                 .map(|value| (name.clone(), value))
                 .map_err(|error| error.to_string())

@@ -22,7 +22,7 @@ use logspec_reader::Format;
 use logspec_report::baseline::{self, Baseline};
 use logspec_report::gate::{self, BaselineUse};
 use logspec_report::{Collector, Report, ReportFormat, DEFAULT_FINDING_LIMIT};
-use logspec_spec::LoadedSpec;
+use logspec_spec::{LoadedSpec, Overlay};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
@@ -100,7 +100,11 @@ pub struct Checking {
 impl Checking {
     /// The checker's options for `plan`; a format it does not declare, a
     /// parameter no rule has and a malformed host alias are usage errors.
-    pub fn options(&self, plan: &Plan) -> Result<CheckOptions, CliError> {
+    pub fn options(
+        &self,
+        plan: &Plan,
+        overlay: Option<&Overlay>,
+    ) -> Result<CheckOptions, CliError> {
         let format = match self.format {
             FormatArg::Auto => None,
             FormatArg::Fixed(format) if plan.formats.contains(&format) => Some(format),
@@ -124,7 +128,7 @@ impl Checking {
             rules: EngineOptions {
                 partial: self.partial,
                 max_open_keys: self.max_open_keys.max(1),
-                params: rule_params(plan, &self.params)?,
+                params: rule_params(plan, overlay, &self.params)?,
                 hosts: host_names(&self.host_aliases, self.hosts_file.as_deref())?,
             },
             kind: None,
@@ -169,9 +173,9 @@ const REPORTS: &[ReportFormat] = ReportFormat::ALL;
 pub fn run(args: Args) -> Result<Verdict, CliError> {
     args.reports.validate("check", REPORTS)?;
     let spec_name = args.spec.name()?;
-    let loaded = spec_arg::load(spec_name)?;
+    let (loaded, overlay) = spec_arg::load_overlaid(spec_name)?;
     let plan = Plan::load(&loaded)?;
-    let options = args.checking.options(&plan)?;
+    let options = args.checking.options(&plan, overlay.as_ref())?;
     let mut collector = collector(spec_name, &args.gate, &args.checking, &loaded, &plan)?;
     let files = inputs::expand(&plan, &args.files, &mut collector)?;
     let mut hosts: Vec<(String, String)> = Vec::new();
@@ -399,49 +403,71 @@ fn host_names(aliases: &[String], file: Option<&Path>) -> Result<HostNames, CliE
     Ok(names)
 }
 
-/// `--param NAME=VALUE` assignments, each naming a parameter some rule
+/// Rule parameter values: an overlay's, then `--param NAME=VALUE`
+/// assignments (the later given wins), each naming a parameter some rule
 /// declares and holding a value of its type.
 pub(crate) fn rule_params(
     plan: &Plan,
+    overlay: Option<&Overlay>,
     given: &[String],
 ) -> Result<Vec<(String, String)>, CliError> {
     let mut params = Vec::new();
+    for param in overlay.iter().flat_map(|overlay| &overlay.params) {
+        let place = overlay.map_or(String::new(), |overlay| {
+            format!(
+                "{}:{}:{}: parameter",
+                overlay.origin, param.location.line, param.location.column
+            )
+        });
+        params.push(param_checked(plan, &param.name, &param.value, &place)?);
+    }
     for assignment in given {
         let Some((name, value)) = assignment.split_once('=') else {
             return Err(CliError::Usage(format!(
                 "--param takes NAME=VALUE, not {assignment:?}"
             )));
         };
-        let declared: Vec<_> = plan
-            .rules
-            .iter()
-            .flat_map(|rule| rule.params.iter())
-            .filter(|(known, _)| known == name)
-            .collect();
-        if declared.is_empty() {
-            let mut names: Vec<&str> = plan
-                .rules
-                .iter()
-                .flat_map(|rule| rule.params.iter().map(|(known, _)| known.as_str()))
-                .collect();
-            names.sort_unstable();
-            names.dedup();
-            return Err(CliError::Usage(format!(
-                "--param {name}: no rule of {} has this parameter ({}){}",
-                plan.producer,
-                if names.is_empty() {
-                    "it has none".to_owned()
-                } else {
-                    format!("it has {}", names.join(", "))
-                },
-                suggest::did_you_mean(name, names.iter().copied())
-            )));
-        }
-        for (_, kind) in declared {
-            logspec_checker::rules::condition::param_value(name, *kind, value)
-                .map_err(|error| CliError::Usage(format!("--param {error}")))?;
-        }
-        params.push((name.to_owned(), value.to_owned()));
+        params.push(param_checked(plan, name, value, "--param")?);
     }
     Ok(params)
+}
+
+/// `name`'s `value`, if some rule declares the parameter and the value is
+/// of its type; `place` says where it was given, for the message.
+fn param_checked(
+    plan: &Plan,
+    name: &str,
+    value: &str,
+    place: &str,
+) -> Result<(String, String), CliError> {
+    let declared: Vec<_> = plan
+        .rules
+        .iter()
+        .flat_map(|rule| rule.params.iter())
+        .filter(|(known, _)| known == name)
+        .collect();
+    if declared.is_empty() {
+        let mut names: Vec<&str> = plan
+            .rules
+            .iter()
+            .flat_map(|rule| rule.params.iter().map(|(known, _)| known.as_str()))
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        return Err(CliError::Usage(format!(
+            "{place} {name}: no rule of {} has this parameter ({}){}",
+            plan.producer,
+            if names.is_empty() {
+                "it has none".to_owned()
+            } else {
+                format!("it has {}", names.join(", "))
+            },
+            suggest::did_you_mean(name, names.iter().copied())
+        )));
+    }
+    for (_, kind) in declared {
+        logspec_checker::rules::condition::param_value(name, *kind, value)
+            .map_err(|error| CliError::Usage(format!("{place} {error}")))?;
+    }
+    Ok((name.to_owned(), value.to_owned()))
 }

@@ -15,8 +15,9 @@
 //! spec's stream rules instead (lifecycles walked to their end, keys
 //! paired across records, hosts and record kinds), broken with
 //! `--invalid` in one place with the one stream finding that must follow;
-//! its output is checked with the stream rules on. A scenario is built
-//! whole in memory before it is written.
+//! its output is checked with the stream rules on; `--break-rule` and
+//! `--break-kind` choose the rule broken and how (to try an alert on one
+//! relation). A scenario is built whole in memory before it is written.
 
 use crate::commands::explain;
 use crate::{spec_arg, suggest, CliError, Verdict};
@@ -24,9 +25,10 @@ use logspec_checker::Finding;
 use logspec_gen::render::blank_lines_after;
 use logspec_gen::stream::one_record;
 use logspec_gen::{
-    render, Broken, Framing, Generator, Hosts, ReportedOnce, ScenarioOptions, StreamOptions,
+    render, BreakTarget, Broken, Framing, Generator, Hosts, ReportedOnce, ScenarioOptions,
+    StreamMutationKind, StreamOptions,
 };
-use logspec_spec::Spec;
+use logspec_spec::{Overlay, Spec};
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -84,10 +86,19 @@ pub struct Args {
     /// written, since check does not run that rule
     #[arg(long = "param", value_name = "NAME=VALUE", requires = "scenario")]
     params: Vec<String>,
+    /// With --scenario --invalid: break this stream rule (its id, as
+    /// `logspec explain --rules` lists them), not whichever one a draw picks
+    #[arg(long, value_name = "RULE", requires = "invalid")]
+    break_rule: Option<String>,
+    /// With --scenario --invalid: break a rule this way: drop-closing,
+    /// duplicate-terminal, reorder-pair, reuse-key, stray, fail-condition,
+    /// disagree
+    #[arg(long, value_name = "KIND", requires = "invalid")]
+    break_kind: Option<String>,
 }
 
 pub fn run(args: Args) -> Result<Verdict, CliError> {
-    let loaded = spec_arg::load(&args.spec)?;
+    let (loaded, overlay) = spec_arg::load_overlaid(&args.spec)?;
     let spec = &loaded.spec;
     if let Some(id) = args.event.as_deref().filter(|id| spec.event(id).is_none()) {
         return Err(explain::unknown_event(spec, &args.spec, "--event", id));
@@ -168,8 +179,20 @@ pub fn run(args: Args) -> Result<Verdict, CliError> {
             })
         })
         .transpose()?;
+    if !args.scenario && (args.break_rule.is_some() || args.break_kind.is_some()) {
+        return Err(CliError::Usage(
+            "--break-rule and --break-kind aim a scenario's break: add --scenario".to_owned(),
+        ));
+    }
     if args.scenario {
-        return scenario(&args, &generator, framing, count, expect_file);
+        return scenario(
+            &args,
+            &generator,
+            overlay.as_ref(),
+            framing,
+            count,
+            expect_file,
+        );
     }
     let options = StreamOptions {
         lines: count..=count,
@@ -221,6 +244,7 @@ pub fn run(args: Args) -> Result<Verdict, CliError> {
 fn scenario(
     args: &Args,
     generator: &Generator,
+    overlay: Option<&Overlay>,
     framing: Framing,
     count: usize,
     expect_file: Option<File>,
@@ -235,7 +259,8 @@ fn scenario(
         // What `logspec check` learns without --host.
         hosts: Hosts::Written,
         one_input: args.out.is_none(),
-        params: super::check::rule_params(generator.plan(), &args.params)?,
+        params: super::check::rule_params(generator.plan(), overlay, &args.params)?,
+        target: break_target(generator, args)?,
     };
     let scenario = generator.sample_scenario(&options, args.seed)?;
     let mut names = Vec::with_capacity(scenario.inputs.len());
@@ -274,6 +299,41 @@ fn scenario(
         })
         .collect();
     write_expected(generator.spec(), &expected, expect_file)
+}
+
+/// The rule and way `--break-rule` and `--break-kind` name, each a known
+/// one.
+fn break_target(generator: &Generator, args: &Args) -> Result<BreakTarget, CliError> {
+    let rules = &generator.plan().rules;
+    if let Some(id) = args
+        .break_rule
+        .as_deref()
+        .filter(|id| !rules.iter().any(|rule| rule.id == *id))
+    {
+        return Err(CliError::Usage(format!(
+            "spec {} has no stream rule {id:?}{}",
+            generator.spec().producer.name,
+            suggest::did_you_mean(id, rules.iter().map(|rule| rule.id.as_str()))
+        )));
+    }
+    let kind = args
+        .break_kind
+        .as_deref()
+        .map(|name| {
+            StreamMutationKind::from_name(name).ok_or_else(|| {
+                let names = StreamMutationKind::ALL.map(StreamMutationKind::name);
+                CliError::Usage(format!(
+                    "unknown --break-kind {name:?}: expected one of {}{}",
+                    names.join(", "),
+                    suggest::did_you_mean(name, names)
+                ))
+            })
+        })
+        .transpose()?;
+    Ok(BreakTarget {
+        rule: args.break_rule.clone(),
+        kind,
+    })
 }
 
 /// Creates `dir`, which must be absent or empty: files left from another

@@ -68,9 +68,9 @@ fn seconds(value: f64, option: &str) -> Result<Duration, CliError> {
 
 pub fn run(args: Args) -> Result<Verdict, CliError> {
     args.reports.validate("listen", ReportFormat::ALL)?;
-    let loaded = spec_arg::load(args.spec.name()?)?;
+    let (loaded, overlay) = spec_arg::load_overlaid(args.spec.name()?)?;
     let plan = Plan::load(&loaded)?;
-    let options = args.checking.options(&plan)?;
+    let options = args.checking.options(&plan, overlay.as_ref())?;
     let duration = args
         .duration
         .map(|value| seconds(value, "--duration"))

@@ -14,14 +14,15 @@
 use super::draw::{conforms, set_field, stitch, Drawn};
 use super::layout::Layout;
 use super::rules::{simulate, touched, RuleFinding};
-use super::{StreamMutationKind, Walked};
+use super::{BreakTarget, StreamMutationKind, Walked};
 use crate::generator::Compiled;
 use crate::Sampler;
 use indexmap::{IndexMap, IndexSet};
 use logspec_checker::rules::hosts::HostNames;
 use logspec_checker::rules::key::label_keys;
-use logspec_checker::rules::StreamRecord;
+use logspec_checker::rules::{RulePlan, StreamRecord};
 use logspec_checker::Code;
+use logspec_spec::condition::Name;
 
 /// Candidates tried before a scenario is given up as unbreakable.
 const TRIES: usize = 256;
@@ -44,6 +45,9 @@ pub(crate) enum Edit {
     /// The record at the index with a field changed, breaking a rule as
     /// the kind says (a condition it reads, a value its key agrees on).
     Alter(usize, Box<(Drawn, StreamRecord)>, StreamMutationKind),
+    /// The record at the index left out where a later record's condition
+    /// reads it (`has(earlier.L)`): that condition fails.
+    Forget(usize),
 }
 
 impl Edit {
@@ -55,6 +59,7 @@ impl Edit {
             Edit::Rekey(..) => StreamMutationKind::ReuseKey,
             Edit::Insert(..) => StreamMutationKind::Stray,
             Edit::Alter(.., kind) => *kind,
+            Edit::Forget(_) => StreamMutationKind::FailCondition,
         }
     }
 
@@ -62,7 +67,7 @@ impl Edit {
     pub fn view<'a>(&'a self, seen: &'a [StreamRecord]) -> Vec<&'a StreamRecord> {
         let mut view: Vec<&StreamRecord> = seen.iter().collect();
         match self {
-            Edit::Drop(at) => {
+            Edit::Drop(at) | Edit::Forget(at) => {
                 view.remove(*at);
             }
             Edit::Repeat(at) => view.insert(at + 1, &seen[*at]),
@@ -77,7 +82,7 @@ impl Edit {
     /// changes (before and after).
     fn involved<'a>(&'a self, seen: &'a [StreamRecord]) -> Vec<&'a StreamRecord> {
         match self {
-            Edit::Drop(at) | Edit::Repeat(at) => vec![&seen[*at]],
+            Edit::Drop(at) | Edit::Repeat(at) | Edit::Forget(at) => vec![&seen[*at]],
             Edit::Swap(i, j) => vec![&seen[*i], &seen[*j]],
             Edit::Rekey(at, new) | Edit::Alter(at, new, _) => vec![&seen[*at], &new.1],
             Edit::Insert(_, new) => vec![&new.1],
@@ -88,7 +93,7 @@ impl Edit {
     pub fn apply(self, records: &Walked) -> Walked {
         let mut records = records.clone();
         match self {
-            Edit::Drop(at) => {
+            Edit::Drop(at) | Edit::Forget(at) => {
                 records.remove(at);
             }
             Edit::Repeat(at) => records.insert(at + 1, records[at].clone()),
@@ -115,6 +120,7 @@ impl Breaking<'_> {
     /// predictable, that finding, and how they were broken.
     pub fn break_one(
         &self,
+        target: &BreakTarget,
         sampler: &mut Sampler,
     ) -> Option<(Walked, RuleFinding, StreamMutationKind)> {
         let plan = &self.compiled.plan;
@@ -129,7 +135,14 @@ impl Breaking<'_> {
                 }
             }
         }
+        let aimed = |rule: usize| {
+            target
+                .rule
+                .as_ref()
+                .is_none_or(|id| *id == plan.rules[rule].id)
+        };
         let mut rules: Vec<(usize, u64)> = (0..plan.rules.len())
+            .filter(|&rule| aimed(rule))
             .filter(|&rule| plays[rule] > 0 || self.strays.iter().any(|(of, _)| *of == rule))
             .map(|rule| (rule, 1_000_000 / (1 + plays[rule])))
             .collect();
@@ -147,7 +160,10 @@ impl Breaking<'_> {
                 .unwrap_or(0);
             let (rule, _) = rules.swap_remove(index);
             let steps = self.steps(rule);
-            let mut kinds = StreamMutationKind::ALL.to_vec();
+            let mut kinds: Vec<StreamMutationKind> = StreamMutationKind::ALL
+                .into_iter()
+                .filter(|kind| target.kind.is_none_or(|aim| aim == *kind))
+                .collect();
             while !kinds.is_empty() && tries < TRIES {
                 let kind = kinds.swap_remove(sampler.sample(&(0..kinds.len())).ok()?);
                 for _ in 0..TRIES_PER_KIND {
@@ -155,7 +171,12 @@ impl Breaking<'_> {
                     let Some(edit) = self.candidate(rule, kind, &steps, sampler) else {
                         break;
                     };
-                    if let Some(finding) = self.predicted(&edit) {
+                    // Aimed at a rule, only its own finding will do: an
+                    // edit of its records can break another rule instead.
+                    if let Some(finding) = self
+                        .predicted(&edit)
+                        .filter(|finding| target.rule.is_none() || finding.rule == rule)
+                    {
                         return Some((edit.apply(self.records), finding, kind));
                     }
                 }
@@ -246,6 +267,11 @@ impl Breaking<'_> {
         steps: &[Step],
         sampler: &mut Sampler,
     ) -> Option<Edit> {
+        if kind == StreamMutationKind::FailCondition
+            && sampler.sample(&(0..3_usize)).ok() == Some(0)
+        {
+            return self.forget(rule, steps, sampler);
+        }
         if matches!(
             kind,
             StreamMutationKind::FailCondition | StreamMutationKind::Disagree
@@ -356,6 +382,54 @@ impl Breaking<'_> {
                 if (&reused, &host) == (record, &self.records[later.at].1) {
                     return None;
                 }
+                // At times it also takes the values the key's last record
+                // wrote in fields of the same name, as a record really
+                // reusing the id would (conditions asking the key's
+                // records to agree then raise nothing besides).
+                if pick(2) == Some(0) {
+                    let key_fields: Vec<&str> = rule_plan.keys[later.label]
+                        .0
+                        .iter()
+                        .filter_map(|part| part.field.as_deref())
+                        .collect();
+                    let (source, _) = &self.records[earlier.at];
+                    let mut agreeing = reused.clone();
+                    // Only fields some rule compares across records: the
+                    // event name and time stay the record's own.
+                    let compared: Vec<&str> = plan
+                        .rules
+                        .iter()
+                        .flat_map(|rule| {
+                            rule.requires
+                                .iter()
+                                .flatten()
+                                .flat_map(|required| &required.fields)
+                                .map(|(field, _)| &**field)
+                                .chain(rule.agree.iter().map(|(field, _)| field.as_str()))
+                        })
+                        .collect();
+                    let shared: Vec<(String, String)> = reused
+                        .fields
+                        .iter()
+                        .filter(|field| !key_fields.contains(&field.key.as_str()))
+                        .filter(|field| compared.contains(&field.key.as_str()))
+                        .filter_map(|field| {
+                            Some((field.key.clone(), source.value(&field.key)?.to_owned()))
+                        })
+                        .collect();
+                    for (name, value) in shared {
+                        set_field(
+                            self.compiled,
+                            &mut agreeing,
+                            &name,
+                            &value,
+                            framing.format(),
+                        );
+                    }
+                    if conforms(self.compiled, self.layout, &mut agreeing) {
+                        reused = agreeing;
+                    }
+                }
                 reused.meta.hostname = host.clone();
                 let now = self.layout.seen(plan, &reused, &host);
                 Some(Edit::Rekey(later.at, Box::new(((reused, host), now))))
@@ -382,6 +456,28 @@ impl Breaking<'_> {
     /// [`StreamMutationKind::Disagree`] (a step after its key's first, a
     /// field the key's records agree on), the field given a value another
     /// record wrote or one drawn afresh (or, for a condition, left out).
+    /// A candidate failing a condition that reads an earlier record of
+    /// its key (`has(earlier.L)`, `earlier.L.F`): such a record left out.
+    fn forget(&self, rule: usize, steps: &[Step], sampler: &mut Sampler) -> Option<Edit> {
+        let rule_plan = &self.compiled.plan.rules[rule];
+        let read: Vec<&str> = rule_plan
+            .requires
+            .iter()
+            .flatten()
+            .flat_map(|plan| &plan.condition.uses)
+            .filter_map(|used| match &used.name {
+                Some(Name::Earlier(of, _)) => Some(of.as_str()),
+                _ => None,
+            })
+            .collect();
+        let candidates: Vec<&Step> = steps
+            .iter()
+            .filter(|step| read.contains(&rule_plan.labels[step.label].as_str()))
+            .collect();
+        let at = sampler.sample(&(0..candidates.len().max(1))).ok()?;
+        Some(Edit::Forget(candidates.get(at)?.at))
+    }
+
     fn alter(
         &self,
         rule: usize,
@@ -396,10 +492,13 @@ impl Breaking<'_> {
         };
         let fields_of = |step: &Step| -> Vec<&str> {
             match kind {
+                // Its own fields its condition reads, and those a later
+                // record's condition reads of it (`earlier.L.F`).
                 StreamMutationKind::FailCondition => rule_plan.requires[step.label]
                     .iter()
                     .flat_map(|condition| &condition.fields)
                     .map(|(field, _)| &**field)
+                    .chain(read_as_earlier(rule_plan, step.label))
                     .collect(),
                 _ => rule_plan
                     .agree
@@ -425,12 +524,32 @@ impl Breaking<'_> {
             .variant(record.event, record.variant, framing.format())
             .ok()
             .and_then(|generator| sampler.sample(&generator.records()).ok());
+        // For a condition, also the constants it compares with (a guard
+        // such as `record.success == 'yes'` is failed only by its value),
+        // and the record's other fields it reads ("must differ").
+        let literals: Vec<&str> = match kind {
+            StreamMutationKind::FailCondition => rule_plan
+                .requires
+                .iter()
+                .flatten()
+                .flat_map(|plan| &plan.condition.literals)
+                .map(String::as_str)
+                .chain(
+                    fields
+                        .iter()
+                        .filter(|other| **other != field)
+                        .filter_map(|other| record.value(other)),
+                )
+                .collect(),
+            _ => Vec::new(),
+        };
         let values: Vec<&str> = self
             .records
             .iter()
             .map(|(other, _)| other)
             .chain(fresh.as_ref())
             .filter_map(|other| other.value(field))
+            .chain(literals)
             .filter(|value| Some(*value) != record.value(field))
             .collect();
         let left_out = usize::from(kind == StreamMutationKind::FailCondition);
@@ -448,6 +567,21 @@ impl Breaking<'_> {
             kind,
         ))
     }
+}
+
+/// Fields of part `label`'s records that some condition of the rule reads
+/// as `earlier.L.F`.
+fn read_as_earlier(rule: &RulePlan, label: usize) -> impl Iterator<Item = &str> {
+    rule.requires
+        .iter()
+        .flatten()
+        .flat_map(|plan| &plan.condition.uses)
+        .filter_map(move |used| match &used.name {
+            Some(Name::Earlier(of, Some(field))) if *of == rule.labels[label] => {
+                Some(field.as_str())
+            }
+            _ => None,
+        })
 }
 
 /// One step a walked record takes in a rule: the record, the part it
@@ -480,7 +614,10 @@ mod tests {
         let compiled = compiled("ctrl-exec");
         let framing = Framing::default_of(Format::Rfc3164);
         let layout = layout(&compiled, framing, Hosts::Told);
-        let mut walk = Walk::new(Draw::new(&compiled, layout.clone(), 9).expect("a draw"));
+        let mut walk = Walk::new(
+            Draw::new(&compiled, layout.clone(), 9).expect("a draw"),
+            None,
+        );
         walk.draw(12);
         walk.close().expect("the walk closes");
         let plan = &compiled.plan;
@@ -525,8 +662,10 @@ mod tests {
             let layout = layout(&compiled, Framing::default_of(format), Hosts::Told);
             let mut broken_kinds = std::collections::BTreeSet::new();
             for seed in 0..6 {
-                let mut walk =
-                    Walk::new(Draw::new(&compiled, layout.clone(), seed).expect("a draw"));
+                let mut walk = Walk::new(
+                    Draw::new(&compiled, layout.clone(), seed).expect("a draw"),
+                    None,
+                );
                 walk.draw(30);
                 walk.close().expect("the walk closes");
                 let strays = walk.strays();
@@ -538,7 +677,9 @@ mod tests {
                     strays: &strays,
                 };
                 let mut sampler = Sampler::new(seed);
-                let Some((broken, finding, kind)) = breaking.break_one(&mut sampler) else {
+                let Some((broken, finding, kind)) =
+                    breaking.break_one(&BreakTarget::default(), &mut sampler)
+                else {
                     continue;
                 };
                 let seen: Vec<StreamRecord> = broken
@@ -560,7 +701,10 @@ mod tests {
     fn an_edit_raising_two_findings_or_none_is_no_prediction() {
         let compiled = compiled("ctrl-exec");
         let layout = layout(&compiled, Framing::default_of(Format::Rfc3164), Hosts::Told);
-        let mut walk = Walk::new(Draw::new(&compiled, layout.clone(), 4).expect("a draw"));
+        let mut walk = Walk::new(
+            Draw::new(&compiled, layout.clone(), 4).expect("a draw"),
+            None,
+        );
         walk.draw(20);
         walk.close().expect("the walk closes");
         let breaking = Breaking {

@@ -17,6 +17,7 @@ use logspec_checker::plan::VariantPlan;
 use logspec_checker::rules::RulePlan;
 use logspec_checker::{Code, Plan};
 use logspec_reader::{Format, JsonKind};
+use logspec_spec::condition::Name;
 use logspec_spec::{EnvelopeValue, FieldPart};
 use proptest::prelude::*;
 use std::collections::HashMap;
@@ -239,6 +240,84 @@ impl<'c> Draw<'c> {
     /// as (which it is then given) and can be written.
     pub fn conforms(&self, record: &mut Record) -> bool {
         conforms(self.compiled, &self.layout, record)
+    }
+
+    /// `record`, playing `label` of rule `rule`, with some of the fields
+    /// the rule's conditions read set to the constants they compare with
+    /// (`success == 'yes'`, `key.is_local_node != 'yes'`): drawn values
+    /// seldom equal them, so a guarded condition would never bite. Key
+    /// fields are set only on a record opening its key (`opening`), as a
+    /// continuing one carries its key's values. Left as drawn when the
+    /// result would not conform.
+    pub fn lean_on_literals(
+        &mut self,
+        rule: usize,
+        label: usize,
+        record: &mut Record,
+        opening: bool,
+    ) {
+        let plan = &self.compiled.plan.rules[rule];
+        let conditions: Vec<&logspec_spec::condition::Condition> = plan
+            .requires
+            .iter()
+            .flatten()
+            .map(|required| &required.condition)
+            .collect();
+        let literals: Vec<String> = conditions
+            .iter()
+            .flat_map(|condition| condition.literals.iter().cloned())
+            .collect();
+        if literals.is_empty() {
+            return;
+        }
+        let key_fields: Vec<&str> = plan.keys[label]
+            .0
+            .iter()
+            .filter_map(|part| part.field.as_deref())
+            .collect();
+        // The record's own fields its part's condition reads, the fields
+        // later conditions read of it (`earlier.L.F`), and on an opening
+        // record the key parts conditions read (`key.P`).
+        let own = plan.requires[label]
+            .iter()
+            .flat_map(|required| required.condition.record_fields())
+            .map(str::to_owned);
+        let read_later = conditions
+            .iter()
+            .flat_map(|condition| &condition.uses)
+            .filter_map(|used| match &used.name {
+                Some(Name::Earlier(of, Some(field))) if *of == plan.labels[label] => {
+                    Some(field.clone())
+                }
+                Some(Name::Key(part)) if opening => plan
+                    .key_names
+                    .iter()
+                    .position(|name| name == part)
+                    .and_then(|at| key_fields.get(at))
+                    .map(|field| (*field).to_owned()),
+                _ => None,
+            });
+        let mut fields: Vec<String> = Vec::new();
+        for field in own.chain(read_later) {
+            if (opening || !key_fields.contains(&field.as_str())) && !fields.contains(&field) {
+                fields.push(field);
+            }
+        }
+        let format = self
+            .layout
+            .framing(&self.compiled.plan, record.event)
+            .format();
+        let mut leaned = record.clone();
+        for field in &fields {
+            if self.chance(0.5) {
+                if let Some(literal) = self.pick(&literals) {
+                    set_field(self.compiled, &mut leaned, field, &literal, format);
+                }
+            }
+        }
+        if self.conforms(&mut leaned) {
+            *record = leaned;
+        }
     }
 }
 

@@ -160,6 +160,7 @@ mod tests {
             hosts,
             one_input,
             params: Vec::new(),
+            target: Default::default(),
         }
     }
 

@@ -89,6 +89,20 @@ pub struct ScenarioOptions {
     /// not given is not run by the checker, so no record playing it is
     /// written.
     pub params: Vec<(String, String)>,
+    /// With `broken`: which rule to break, and how (any when unset).
+    pub target: BreakTarget,
+}
+
+/// Which rule a broken scenario breaks, and how: a user (`logspec gen
+/// --scenario --invalid --break-rule`) or a test aiming at one rule gets a
+/// scenario that breaks it, or none, rather than whichever rule a draw
+/// happened to pick.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BreakTarget {
+    /// The rule's id; any rule when `None`.
+    pub rule: Option<String>,
+    /// The way to break it; any way when `None`.
+    pub kind: Option<StreamMutationKind>,
 }
 
 /// What the checker learns of the host a record comes from.
@@ -139,6 +153,28 @@ impl StreamMutationKind {
         StreamMutationKind::FailCondition,
         StreamMutationKind::Disagree,
     ];
+}
+
+impl StreamMutationKind {
+    /// The kind's name as the command line writes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            StreamMutationKind::DropClosing => "drop-closing",
+            StreamMutationKind::DuplicateTerminal => "duplicate-terminal",
+            StreamMutationKind::ReorderPair => "reorder-pair",
+            StreamMutationKind::ReuseKey => "reuse-key",
+            StreamMutationKind::Stray => "stray",
+            StreamMutationKind::FailCondition => "fail-condition",
+            StreamMutationKind::Disagree => "disagree",
+        }
+    }
+
+    /// The kind named `name` ([`name`](Self::name)).
+    pub fn from_name(name: &str) -> Option<StreamMutationKind> {
+        StreamMutationKind::ALL
+            .into_iter()
+            .find(|kind| kind.name() == name)
+    }
 }
 
 impl std::fmt::Display for StreamMutationKind {
@@ -265,7 +301,13 @@ pub(crate) fn build(
 /// every key (or the layout cannot be written).
 fn walked(compiled: &Rc<Compiled>, options: &ScenarioOptions, seed: u64) -> Option<Built> {
     let layout = Layout::new(&compiled.plan, options)?;
-    let mut walk = Walk::new(Draw::new(compiled, layout, seed)?);
+    let focus = options
+        .target
+        .rule
+        .as_ref()
+        .filter(|_| options.broken)
+        .and_then(|id| compiled.plan.rules.iter().position(|rule| rule.id == *id));
+    let mut walk = Walk::new(Draw::new(compiled, layout, seed)?, focus);
     let target = walk.draw.sampler.sample(&options.records).ok()?;
     walk.draw(target);
     walk.close()?;
@@ -291,7 +333,9 @@ fn walked(compiled: &Rc<Compiled>, options: &ScenarioOptions, seed: u64) -> Opti
             seen: &seen,
             strays: &strays,
         };
-        if let Some((broken, finding, kind)) = breaking.break_one(&mut draw.sampler) {
+        if let Some((broken, finding, kind)) =
+            breaking.break_one(&options.target, &mut draw.sampler)
+        {
             records = broken;
             expected = Some((finding, kind));
         }

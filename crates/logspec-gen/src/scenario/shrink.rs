@@ -173,6 +173,7 @@ mod tests {
             hosts: Hosts::Told,
             one_input: false,
             params: Vec::new(),
+            target: Default::default(),
         };
         walked(compiled, &options, seed)
     }

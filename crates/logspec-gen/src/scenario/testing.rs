@@ -30,6 +30,7 @@ pub(crate) fn layout(compiled: &Compiled, framing: Framing, hosts: Hosts) -> Lay
         hosts,
         one_input: false,
         params: Vec::new(),
+        target: Default::default(),
     };
     Layout::new(&compiled.plan, &options).expect("the spec writes the framing")
 }

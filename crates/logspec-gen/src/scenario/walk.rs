@@ -45,6 +45,17 @@ pub(crate) struct Walk<'c> {
     /// cannot predict (the times between records, the path and line an
     /// input is read at), so no record playing it is written.
     unpredictable: Vec<Vec<bool>>,
+    /// The rule a scenario aimed at one is to break: lifecycles of it are
+    /// opened and continued more often, so that it has records to break.
+    focus: Option<usize>,
+}
+
+/// Values a field failing a condition may be repaired with.
+struct Pool {
+    /// Remembered and key values, and the conditions' constants.
+    values: Vec<String>,
+    /// Remembered values by the field they were remembered from.
+    by_field: Vec<(String, String)>,
 }
 
 /// Why a record was not admitted.
@@ -72,7 +83,7 @@ pub(crate) fn unpredictable(rule: &RulePlan, label: usize) -> bool {
 }
 
 impl<'c> Walk<'c> {
-    pub fn new(draw: Draw<'c>) -> Walk<'c> {
+    pub fn new(draw: Draw<'c>, focus: Option<usize>) -> Walk<'c> {
         let plan = &draw.compiled.plan;
         let judged = |rule: &RulePlan, state: usize| {
             rule.end_observable(state, |kind| draw.layout.writes(kind))
@@ -111,6 +122,7 @@ impl<'c> Walk<'c> {
             seen: Vec::new(),
             unfinished_in,
             continuable_in,
+            focus,
             draw,
         }
     }
@@ -132,15 +144,27 @@ impl<'c> Walk<'c> {
                     let agreed = self.agreed(rule, &key);
                     let named = self.draw.chance(0.7);
                     let member = self.member(rule, label, &key, named);
-                    self.draw
-                        .continuing(rule, label, &key, &agreed, member.as_deref())
+                    let mut drawn =
+                        self.draw
+                            .continuing(rule, label, &key, &agreed, member.as_deref())?;
+                    if self.focus == Some(rule) {
+                        self.draw.lean_on_literals(rule, label, &mut drawn.0, false);
+                    }
+                    Some(drawn)
                 })
             } else if self.draw.chance(0.5) {
-                let rules: Vec<usize> = (0..self.draw.compiled.plan.rules.len()).collect();
+                let rules: Vec<usize> = match self.focus {
+                    Some(focus) if self.draw.chance(0.75) => vec![focus],
+                    _ => (0..self.draw.compiled.plan.rules.len()).collect(),
+                };
                 self.draw.pick(&rules).and_then(|rule| {
                     let labels = self.at_start(rule, true);
                     let label = self.draw.pick(&labels)?;
-                    self.draw.fresh(rule, label)
+                    let mut drawn = self.draw.fresh(rule, label)?;
+                    if self.focus == Some(rule) {
+                        self.draw.lean_on_literals(rule, label, &mut drawn.0, true);
+                    }
+                    Some(drawn)
                 })
             } else {
                 self.draw.any()
@@ -224,10 +248,15 @@ impl<'c> Walk<'c> {
     /// A key whose state allows a further record, drawn: a rule first, so
     /// that every rule's lifecycles get walked, then one of its keys.
     fn open_key(&mut self) -> Option<(usize, Vec<String>, usize)> {
-        let counts: Vec<(usize, usize)> = (0..self.continuable_in.len())
+        let mut counts: Vec<(usize, usize)> = (0..self.continuable_in.len())
             .map(|rule| (rule, self.count(rule, &self.continuable_in[rule])))
             .filter(|(_, count)| *count > 0)
             .collect();
+        if let Some(focused) = self.focus.filter(|_| self.draw.chance(0.75)) {
+            if counts.iter().any(|(rule, _)| *rule == focused) {
+                counts.retain(|(rule, _)| *rule == focused);
+            }
+        }
         let (rule, count) = self.draw.pick(&counts)?;
         let at = self.draw.sampler.sample(&(0..count)).ok()?;
         self.nth(rule, &self.continuable_in[rule], at)
@@ -351,19 +380,24 @@ impl<'c> Walk<'c> {
     }
 
     /// Values a repaired field may take: the values remembered for the
-    /// keys `record` steps (a list's elements too) and the keys' values.
-    fn pool_for(&self, record: &Record, host: &str) -> Vec<String> {
+    /// keys `record` steps (a list's elements too), the keys' values, and
+    /// the constants the stepped rules' conditions compare with.
+    fn pool_for(&self, record: &Record, host: &str) -> Pool {
         let plan = &self.draw.compiled.plan;
         let seen = self.draw.layout.seen(plan, record, host);
         let mut pool = Vec::new();
+        let mut by_field: Vec<(String, String)> = Vec::new();
         for (rule, key) in stepped(plan, &seen) {
             if let Some(state) = self.rules.key(rule, &key) {
-                for (_, text) in state
+                for (remembered, text) in state
                     .memory
                     .iter()
                     .flatten()
                     .flat_map(|memory| &memory.values)
                 {
+                    if let Some((_, field, _)) = plan.rules[rule].remembered.get(*remembered) {
+                        by_field.push((field.to_string(), text.clone()));
+                    }
                     pool.push(text.clone());
                     pool.extend(
                         text.split(',')
@@ -373,15 +407,25 @@ impl<'c> Walk<'c> {
                 }
             }
             pool.extend(key);
+            pool.extend(
+                plan.rules[rule]
+                    .requires
+                    .iter()
+                    .flatten()
+                    .flat_map(|required| required.condition.literals.iter().cloned()),
+            );
         }
         pool.sort_unstable();
         pool.dedup();
-        pool
+        Pool {
+            values: pool,
+            by_field,
+        }
     }
 
     /// `record` with some of `fields` given other values (from `pool`, or
     /// a fresh record of its variant) or left out.
-    fn repaired(&mut self, record: &Record, fields: &[String], pool: &[String]) -> Option<Record> {
+    fn repaired(&mut self, record: &Record, fields: &[String], pool: &Pool) -> Option<Record> {
         let compiled = self.draw.compiled;
         let format = self.draw.format_of(record.event);
         let fresh = self.draw.sample((record.event, record.variant))?;
@@ -390,8 +434,18 @@ impl<'c> Walk<'c> {
             if !self.draw.chance(0.7) {
                 continue;
             }
-            let value = if !pool.is_empty() && self.draw.chance(0.6) {
-                self.draw.pick(pool)
+            // A value an earlier record of the key had in the same field
+            // first: conditions mostly ask records of a key to agree.
+            let same: Vec<String> = pool
+                .by_field
+                .iter()
+                .filter(|(name, _)| name == field)
+                .map(|(_, value)| value.clone())
+                .collect();
+            let value = if !same.is_empty() && self.draw.chance(0.8) {
+                self.draw.pick(&same)
+            } else if !pool.values.is_empty() && self.draw.chance(0.6) {
+                self.draw.pick(&pool.values)
             } else {
                 fresh.value(field).map(str::to_owned)
             };
@@ -493,14 +547,35 @@ impl<'c> Walk<'c> {
                 return false;
             }
             let seen = self.draw.layout.seen(plan, &record, &host);
-            let mut journal = Journal::default();
-            let kept = self
-                .rules
-                .observe(plan, index, &seen, Some(&mut journal))
-                .is_empty();
-            self.rules.undo(journal);
-            kept
+            let objections = self.trial(index, &seen);
+            if objections.is_empty() {
+                return true;
+            }
+            // Failing only conditions, it may be repaired as `admit` would.
+            let Refused::Conditions(fields) = conditions(plan, &seen, &objections) else {
+                return false;
+            };
+            let pool = self.pool_for(&record, &host);
+            (0..FOLLOW_TRIES).any(|_| {
+                let Some(mut repaired) = self.repaired(&record, &fields, &pool) else {
+                    return false;
+                };
+                if !self.draw.conforms(&mut repaired) {
+                    return false;
+                }
+                let seen = self.draw.layout.seen(plan, &repaired, &host);
+                self.trial(index, &seen).is_empty()
+            })
         })
+    }
+
+    /// What the rules object to `seen` at `index`, without keeping it.
+    fn trial(&mut self, index: usize, seen: &StreamRecord) -> Vec<RuleFinding> {
+        let plan = &self.draw.compiled.plan;
+        let mut journal = Journal::default();
+        let objections = self.rules.observe(plan, index, seen, Some(&mut journal));
+        self.rules.undo(journal);
+        objections
     }
 
     /// The parts of rule `rule` its start state accepts (or refuses),
@@ -565,7 +640,7 @@ mod tests {
 
     fn walk<'c>(compiled: &'c crate::generator::Compiled, framing: Framing, seed: u64) -> Walk<'c> {
         let layout = layout(compiled, framing, Hosts::Told);
-        Walk::new(Draw::new(compiled, layout, seed).expect("a draw"))
+        Walk::new(Draw::new(compiled, layout, seed).expect("a draw"), None)
     }
 
     #[test]
