@@ -5,7 +5,7 @@
 mod common;
 
 use assert_cmd::Command;
-use common::{json_of, logspec, repo_path, run, tempdir, write};
+use common::{json_of, line_codes, logspec, repo_path, run, tempdir, write};
 use serde_json::Value;
 use std::io::Write;
 
@@ -362,4 +362,56 @@ fn a_producers_record_under_a_wrong_tag_is_checked_not_skipped() {
         "{report:#}"
     );
     assert!(findings_of(&report, "foreign-program").is_empty());
+}
+
+/// What a user sees of an input's start and of lines in another format:
+/// a byte order mark is skipped and noted, a stray first line does not
+/// make the input bare, and a later line of another format is named.
+#[test]
+fn byte_order_mark_stray_first_line_and_a_line_of_another_format() {
+    let dir = tempdir();
+    let line = "Mar 13 12:00:01 host ctrl-exec[1]: ACTION=dispatch SCRIPT=backup HOSTS=db-01,db-02 REQID=a1b2c3d4e5f60001\n";
+    let check = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        write(&path, text.as_bytes());
+        run(logspec()
+            .args([
+                "check",
+                "--spec",
+                "ctrl-exec",
+                "--no-stream-rules",
+                "--report",
+                "json",
+            ])
+            .arg(&path))
+    };
+
+    let marked = check("marked.log", &format!("\u{FEFF}{line}{line}"));
+    assert_eq!(marked.status.code(), Some(0));
+    assert_eq!(line_codes(&marked), vec![(1, "byte-order-mark".to_owned())]);
+    assert_eq!(json_of(&marked)["inputs"][0]["format"], "rfc3164");
+    let unmarked = check("unmarked.log", &format!("{line}{line}"));
+    assert_eq!(line_codes(&unmarked), vec![]);
+
+    let stray = check("stray.log", &format!("capture started\n{line}{line}"));
+    assert_eq!(stray.status.code(), Some(1));
+    assert_eq!(
+        line_codes(&stray),
+        vec![
+            (1, "formats-disagree".to_owned()),
+            (1, "parse-error".to_owned())
+        ]
+    );
+    assert_eq!(json_of(&stray)["inputs"][0]["format"], "rfc3164");
+
+    let mixed = check(
+        "mixed.log",
+        &format!("{line}<30>1 2026-03-13T12:00:02.000Z host ctrl-exec 1 - - ACTION=api-stop\n"),
+    );
+    assert_eq!(line_codes(&mixed), vec![(2, "parse-error".to_owned())]);
+    let message = json_of(&mixed)["findings"][0]["message"].to_string();
+    assert!(
+        message.contains("the shape of rfc5424, another format ctrl-exec declares"),
+        "{message}"
+    );
 }

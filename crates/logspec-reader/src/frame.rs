@@ -436,6 +436,23 @@ mod tests {
         // Without the declaration the same line is not part of the record.
         let undeclared = texts(&run(Format::Logback, &lines[1..3], 1024));
         assert_eq!(undeclared[1], Err(2));
+        // The same in the pipe-separated layout (line 6: a declared line
+        // after a record without a traceback).
+        let python = [
+            "2025-01-15 14:31:15 | ERROR | src.runner | failed",
+            "Traceback (most recent call last):",
+            "ValueError: boom",
+            "  | declared",
+            "2025-01-15 14:31:16 | INFO | src.runner | ok",
+            "  | declared",
+            "not declared",
+        ];
+        let mut pipe = Assembler::new(Format::PipeSeparated, 1024)
+            .with_declared(DeclaredLines::new(|line| line.starts_with("  | ")));
+        let fed: Vec<bool> = (python.iter().enumerate())
+            .map(|(index, line)| matches!(pipe.feed(index as u64 + 1, line), Fed::Stray(_)))
+            .collect();
+        assert_eq!(fed, [false, false, false, false, false, false, true]);
         // A line shaped like a record starts one even when declared.
         let mut greedy =
             Assembler::new(Format::Logback, 1024).with_declared(DeclaredLines::new(|_| true));
