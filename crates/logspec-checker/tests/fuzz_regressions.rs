@@ -65,3 +65,48 @@ fn timestamp_zone_starting_with_a_multibyte_character_is_invalid_not_a_panic() {
         findings[0].message
     );
 }
+
+/// `chunks`: two undocumented events in one OTLP export line (so on one
+/// line) came out of the report in either order: they were kept in a hash
+/// map and sorted by line only. They come out in the order of their first
+/// record, the same on every run.
+#[test]
+fn undocumented_events_of_one_line_keep_their_order() {
+    let loaded = match logspec_spec::builtin("hexon").map(|builtin| builtin.load()) {
+        Some(Ok(loaded)) => loaded,
+        _ => panic!("built-in hexon spec does not load"),
+    };
+    let plan = Plan::new(&loaded.spec).expect("spec compiles");
+    let record = |event: &str| {
+        format!(
+            r#"{{"timeUnixNano":"1795942800000000000","severityNumber":9,"severityText":"INFO","body":{{"stringValue":"x"}},"attributes":[{{"key":"event","value":{{"stringValue":"{event}"}}}}]}}"#
+        )
+    };
+    let events = [
+        "zz.not.documented",
+        "aa.not.documented",
+        "mm.not.documented",
+    ];
+    let line = format!(
+        r#"{{"resourceLogs":[{{"scopeLogs":[{{"logRecords":[{}]}}]}}]}}"#,
+        events.map(record).join(",")
+    );
+    for _ in 0..8 {
+        let mut checker = Checker::new(&plan, CheckOptions::default());
+        let mut findings = Vec::new();
+        if let Err(error) = checker.check_input("export.otlp.jsonl", line.as_bytes(), &mut findings)
+        {
+            panic!("reading from memory failed: {error}");
+        }
+        let unknown: Vec<Option<String>> = findings
+            .iter()
+            .filter(|finding| finding.code == Code::UnknownEvent)
+            .map(|finding| finding.event.clone())
+            .collect();
+        assert_eq!(
+            unknown,
+            events.map(|event| Some(event.to_owned())),
+            "{findings:#?}"
+        );
+    }
+}

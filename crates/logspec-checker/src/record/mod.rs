@@ -24,10 +24,11 @@ use variant::{check_variant, facility_name, shorten, Judgement};
 use crate::finding::{Code, Excerpt, Finding, FindingSink};
 use crate::kind::KindPlan;
 use crate::plan::{EventPlan, MessageFit, Plan};
+use hashlink::LinkedHashMap;
 use logspec_reader::{Envelope, Field, Format};
 use logspec_spec::MessageMatch;
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -236,7 +237,9 @@ pub struct Scratch {
     /// Undocumented events, by kind and id: the finding at the first
     /// record and how many records there were, reported when the check
     /// ends ([`Scratch::undocumented_findings`]).
-    undocumented: HashMap<(usize, String), (Finding, u64)>,
+    /// In order of first record: two unknown events in one line (an OTLP
+    /// export) must come out in the same order on every run.
+    undocumented: LinkedHashMap<(usize, String), (Finding, u64)>,
     /// Per variant of the record's event: whether its messages admit the
     /// record's.
     candidates: Vec<bool>,
