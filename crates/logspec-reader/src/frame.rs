@@ -282,7 +282,11 @@ mod tests {
     use super::*;
 
     fn run(format: Format, lines: &[&str], max_bytes: usize) -> Vec<Result<Assembled, u64>> {
-        let mut assembler = Assembler::new(format, max_bytes);
+        fed(Assembler::new(format, max_bytes), lines)
+    }
+
+    /// Every line fed to `assembler`: records, and stray lines' numbers.
+    fn fed(mut assembler: Assembler, lines: &[&str]) -> Vec<Result<Assembled, u64>> {
         let mut out = Vec::new();
         for (index, line) in lines.iter().enumerate() {
             match assembler.feed(index as u64 + 1, line) {
@@ -404,20 +408,9 @@ mod tests {
             "plain text",
             "2026-05-10T14:02:12Z INFO [main] a -- two",
         ];
-        let mut assembler = Assembler::new(Format::Logback, 1024)
+        let assembler = Assembler::new(Format::Logback, 1024)
             .with_declared(DeclaredLines::new(|line| line.starts_with("  | ")));
-        let mut out = Vec::new();
-        for (index, line) in lines.iter().enumerate() {
-            match assembler.feed(index as u64 + 1, line) {
-                Fed::Taken => {}
-                Fed::Complete(record) => out.push(Ok(record)),
-                Fed::Stray(done) => {
-                    out.extend(done.map(Ok));
-                    out.push(Err(index as u64 + 1));
-                }
-            }
-        }
-        out.extend(assembler.finish().map(Ok));
+        let out = fed(assembler, &lines);
         assert_eq!(
             texts(&out),
             vec![
