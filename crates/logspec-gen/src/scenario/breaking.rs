@@ -571,7 +571,7 @@ impl Breaking<'_> {
 
 /// Fields of part `label`'s records that some condition of the rule reads
 /// as `earlier.L.F`.
-fn read_as_earlier(rule: &RulePlan, label: usize) -> impl Iterator<Item = &str> {
+pub(crate) fn read_as_earlier(rule: &RulePlan, label: usize) -> impl Iterator<Item = &str> {
     rule.requires
         .iter()
         .flatten()

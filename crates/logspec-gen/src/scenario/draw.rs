@@ -6,6 +6,7 @@
 //! judged as the checker classifies it, so a record kept is one the
 //! checker sees as the variant it was drawn for.
 
+use super::breaking::read_as_earlier;
 use super::layout::Layout;
 use crate::exact;
 use crate::generator::{written_name, Compiled};
@@ -282,13 +283,11 @@ impl<'c> Draw<'c> {
             .iter()
             .flat_map(|required| required.condition.record_fields())
             .map(str::to_owned);
-        let read_later = conditions
+        let read_later = read_as_earlier(plan, label).map(str::to_owned);
+        let key_parts_read = conditions
             .iter()
             .flat_map(|condition| &condition.uses)
             .filter_map(|used| match &used.name {
-                Some(Name::Earlier(of, Some(field))) if *of == plan.labels[label] => {
-                    Some(field.clone())
-                }
                 Some(Name::Key(part)) if opening => plan
                     .key_names
                     .iter()
@@ -298,7 +297,7 @@ impl<'c> Draw<'c> {
                 _ => None,
             });
         let mut fields: Vec<String> = Vec::new();
-        for field in own.chain(read_later) {
+        for field in own.chain(read_later).chain(key_parts_read) {
             if (opening || !key_fields.contains(&field.as_str())) && !fields.contains(&field) {
                 fields.push(field);
             }
