@@ -179,6 +179,15 @@ pub struct FieldPlan {
     pub check: ValueCheck,
     /// The check in formats the glossary gives another type.
     pub by_format: Vec<(Format, ValueCheck)>,
+    /// The glossary's stricter reading, if it gives one.
+    pub expected: Option<Arc<StricterCheck>>,
+}
+
+/// A stricter reading compiled: values its check refuses are warnings.
+#[derive(Debug)]
+pub struct StricterCheck {
+    pub check: ValueCheck,
+    pub reason: String,
 }
 
 impl FieldPlan {
@@ -188,6 +197,16 @@ impl FieldPlan {
             .iter()
             .find(|(written_in, _)| *written_in == format)
             .map_or(&self.check, |(_, check)| check)
+    }
+
+    /// The stricter reading for a value written in `format`: it reads the
+    /// field's own type, so formats that write the field otherwise have none.
+    pub fn expected_in(&self, format: Format) -> Option<&StricterCheck> {
+        let own_type = !self
+            .by_format
+            .iter()
+            .any(|(written_in, _)| *written_in == format);
+        self.expected.as_deref().filter(|_| own_type)
     }
 }
 
@@ -212,11 +231,20 @@ fn compile_glossary(spec: &Spec) -> Result<Glossary, PlanError> {
                         })
                 })
                 .collect::<Result<_, _>>()?;
+            let expected = match &definition.expected {
+                None => None,
+                Some(reading) => Some(Arc::new(StricterCheck {
+                    check: ValueCheck::compile(&reading.value)
+                        .map_err(|problem| PlanError::at(&["fields", name, "expected"], problem))?,
+                    reason: reading.reason.clone(),
+                })),
+            };
             let field = FieldPlan {
                 name: name.clone(),
                 required: false,
                 check,
                 by_format,
+                expected,
             };
             Ok((name.clone(), field))
         })
@@ -364,6 +392,7 @@ impl VariantPlan {
                         .iter()
                         .map(|(format, check)| (*format, refine(check)))
                         .collect(),
+                    expected: glossary.expected.clone(),
                 })
             })
             .collect::<Result<_, PlanError>>()?;

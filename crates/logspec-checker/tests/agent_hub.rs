@@ -205,9 +205,18 @@ fn stdout_lines_and_their_levels() {
     let line = "2025-01-15 14:31:15 | INFO | src.server.exec.runner | [20250115_143100_abc] Executing: whoami\n";
     assert!(codes(&[(out, line)]).is_empty());
     assert!(codes(&[(out, &line.replace("INFO", "DEBUG"))]).is_empty());
-    assert_eq!(
-        codes(&[(out, &line.replace("INFO", "WARN"))]),
-        vec![at(out, 1, "invalid-value")]
+    // Python's other standard names are expected; any other word is
+    // allowed by the document (it lists no levels), so only a warning.
+    assert!(codes(&[(out, &line.replace("INFO", "CRITICAL"))]).is_empty());
+    let (findings, _) = run_with(&[(out, &line.replace("INFO", "WARN"))], false);
+    assert_eq!(located(&findings), vec![at(out, 1, "stricter-reading")]);
+    assert_eq!(findings[0].severity, logspec_checker::Severity::Warning);
+    assert!(
+        findings[0]
+            .message
+            .contains("Python logging's standard level names"),
+        "the warning gives the spec's reason: {}",
+        findings[0].message
     );
     // A run id of another shape is still a prefix: the document gives none.
     assert!(codes(&[(out, &line.replace("[20250115_143100_abc]", "[abc]"))]).is_empty());

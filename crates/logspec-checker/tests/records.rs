@@ -589,3 +589,49 @@ fn an_unreadable_line_inside_a_record_is_reported_once() {
         .contains("the record from line 2 is not checked"));
     assert_eq!((summary.lines, summary.records), (8, 1));
 }
+
+#[test]
+fn a_stricter_reading_warns_in_the_formats_that_use_the_fields_own_type() {
+    let spec = AUDIT.replace(
+        "  thread: {type: string, description: Thread.}\n",
+        "  thread:\n    type: string\n    expected: {type: pattern, pattern: 'main|worker-[0-9]+', reason: the threads seen}\n    types: {json-lines: {type: string}}\n    description: Thread.\n",
+    );
+    assert_ne!(spec, AUDIT, "the thread field moved");
+    let plan = plan(&spec);
+    let line = |thread: &str| format!("2026-05-10T14:02:11.453Z INFO [{thread}] a.b -- m\n");
+    assert!(check(&plan, "p.log", &line("worker-2")).is_empty());
+    let found = check(&plan, "p.log", &line("pool-1"));
+    assert_eq!(codes(&found), vec![(1, "stricter-reading")]);
+    assert_eq!(found[0].severity, logspec_checker::Severity::Warning);
+    assert!(
+        found[0].message.contains("the threads seen"),
+        "{}",
+        found[0].message
+    );
+    // JSON lines give the field a type of their own: no reading applies.
+    let json = r#"{"timestamp":"2026-05-10T14:02:11.453Z","level":"INFO","thread":"pool-1","logger":"a.b","message":"m"}"#;
+    assert!(check(&plan, "p.json", json).is_empty());
+    // A value outside the field's own type is still the error it was.
+    let spec = spec.replace(
+        "    type: string\n    expected",
+        "    type: pattern\n    pattern: '[a-z0-9-]+'\n    expected",
+    );
+    let found = check(&self::plan(&spec), "p.log", &line("Pool"));
+    assert_eq!(codes(&found), vec![(1, "invalid-value")]);
+}
+
+#[test]
+fn a_stricter_reading_without_its_reason_does_not_load() {
+    let spec = AUDIT.replace(
+        "  thread: {type: string, description: Thread.}\n",
+        "  thread: {type: string, expected: {type: enum, values: [main]}, description: Thread.}\n",
+    );
+    let error = match logspec_spec::load_str(&spec, "test.yaml") {
+        Ok(_) => panic!("a reading without its reason loaded"),
+        Err(error) => error.to_string(),
+    };
+    assert!(
+        error.contains("test.yaml:") && error.contains("reason"),
+        "{error}"
+    );
+}

@@ -818,6 +818,41 @@ fn declared_continuation_lines_join_the_record_before_them() {
 }
 
 #[test]
+fn explain_names_the_lines_that_may_follow_a_record() {
+    let dir = tempdir();
+    let spec = prexorcloud_declaring(dir.path(), "  \\| .*");
+    let output = run(logspec()
+        .args(["explain", "--spec"])
+        .arg(&spec)
+        .arg("log-line"));
+    assert_eq!(output.status.code(), Some(0));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains("after a record in logback: a Java stack trace")
+            && stdout.contains("continued by lines matching /  \\| .*/"),
+        "{stdout}"
+    );
+    // The built-in spec declares none: only the layout's own trace.
+    let built_in = run(logspec().args(["explain", "--spec", "prexorcloud", "log-line"]));
+    let stdout = String::from_utf8_lossy(&built_in.stdout);
+    assert!(
+        stdout.contains("a Java stack trace") && !stdout.contains("continued by lines"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn explain_shows_a_stricter_reading_and_its_reason() {
+    let output = run(logspec().args(["explain", "--spec", "agent-hub", "server-log"]));
+    assert_eq!(output.status.code(), Some(0));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains("expected: one of \"DEBUG\", \"INFO\", \"WARNING\", \"ERROR\", \"CRITICAL\" (else a warning:"),
+        "{stdout}"
+    );
+}
+
+#[test]
 fn a_continuation_line_pattern_that_does_not_compile_is_a_load_error() {
     let dir = tempdir();
     let spec = prexorcloud_declaring(dir.path(), "(unclosed");

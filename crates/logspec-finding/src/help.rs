@@ -85,6 +85,10 @@ impl Code {
                 "Emit a value of the documented type, pattern or allowed values (the message says \
                  which), or correct the documentation."
             }
+            Code::StricterReading => {
+                "The document allows the value; the spec expects less for the reason it gives. \
+                 Keep the value if it is intended, or tell the spec's authors the reading is wrong."
+            }
             Code::DuplicateField => {
                 "Write each key once per record: consumers keep either the first or the last \
                  value, and disagree on which."

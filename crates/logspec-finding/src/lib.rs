@@ -94,6 +94,8 @@ codes! {
     UnexpectedField = "unexpected-field", Error;
     /// A value that does not have the field's type, pattern or allowed values.
     InvalidValue = "invalid-value", Error;
+    /// A value the document allows but the spec's stricter reading (its stated reason) does not expect.
+    StricterReading = "stricter-reading", Warning;
     /// The same key appears twice in one record.
     DuplicateField = "duplicate-field", Error;
     /// The record's priority is not the documented severity of its variant.

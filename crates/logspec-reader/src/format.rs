@@ -113,14 +113,30 @@ impl Format {
         }
     }
 
-    /// Whether the format frames a text payload (read as key=value) rather
-    /// than carrying its fields itself.
+    /// What [`Format::continues_record`] takes after a record, in words
+    /// (for `explain`); `None` for formats whose records do not continue.
+    pub fn continuation(self) -> Option<&'static str> {
+        match self {
+            Format::Logback => Some(
+                "a Java stack trace (the exception line, `\\tat …`, `Caused by: …`, \
+                 `Suppressed: …`, `... N more`)",
+            ),
+            Format::PipeSeparated => Some(
+                "a Python traceback (`Traceback (most recent call last):`, its indented \
+                 lines, the exception, the lines chaining exceptions)",
+            ),
+            _ => None,
+        }
+    }
+
     /// Whether every line has this format's shape (bare, plain text), so
     /// that detection tries it only when nothing more specific fits.
     pub fn takes_any_line(self) -> bool {
         matches!(self, Format::Bare | Format::PlainText)
     }
 
+    /// Whether the format frames a text payload (read as key=value) rather
+    /// than carrying its fields itself.
     pub fn has_payload(self) -> bool {
         matches!(
             self,
@@ -297,6 +313,17 @@ pub fn read_envelope(format: Format, line: &str) -> Result<Framed<'_>, ReadError
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn continuation_is_described_for_every_format_that_continues_records() {
+        for format in Format::ALL {
+            assert_eq!(
+                format.continuation().is_some(),
+                format.framing() == Framing::Continuation,
+                "{format}"
+            );
+        }
+    }
 
     #[test]
     fn names_round_trip() {

@@ -460,6 +460,18 @@ pub struct FieldDefinition {
     /// The field's type in formats that write it differently.
     #[serde(default)]
     pub types: IndexMap<Envelope, ValueSpec>,
+    /// A stricter reading than the document's: values it does not accept
+    /// are warnings (`stricter-reading`), never errors.
+    pub expected: Option<StricterReading>,
+}
+
+/// A narrower type the spec's authors believe in but the document does not
+/// state (a set of values it implies without listing them), with why.
+#[derive(Debug, Clone, Deserialize)]
+pub struct StricterReading {
+    #[serde(flatten)]
+    pub value: ValueSpec,
+    pub reason: String,
 }
 
 fn yes() -> bool {

@@ -6,7 +6,7 @@
 use super::RecordInput;
 use crate::finding::{Code, Finding, FindingSink};
 use crate::kind::KindPlan;
-use crate::plan::{Plan, VariantPlan};
+use crate::plan::{FieldPlan, Plan, VariantPlan};
 use crate::value::ValueCheck;
 use crate::Severity;
 use logspec_reader::{Epoch, Field, JsonKind};
@@ -110,17 +110,18 @@ pub(super) fn check_variant(
             }
             continue;
         };
-        if let Err(why) = field
+        match field
             .check_in(record.format)
             .check_typed(&found.value, found.json)
         {
-            judgement.report(Code::InvalidValue, Some(&field.name), || {
+            Err(why) => judgement.report(Code::InvalidValue, Some(&field.name), || {
                 record.finding(
                     Code::InvalidValue,
                     format!("{}={} in {label}: {why}", field.name, shorten(&found.value)),
                     record.value_span(found),
                 )
-            });
+            }),
+            Ok(()) => judge_stricter_reading(record, field, found, label, judgement),
         }
     }
 
@@ -256,6 +257,34 @@ pub(super) fn check_variant(
 /// Holds the kind's time and level fields to the glossary where the
 /// variant does not list them (where it does, its own check applies), and
 /// the time, once its type is met, to being a time the kind can read.
+/// A value of the field's type that its stricter reading refuses: a
+/// warning with the reason, since the document itself allows it.
+fn judge_stricter_reading(
+    record: &RecordInput<'_, '_>,
+    field: &FieldPlan,
+    found: &Field<'_>,
+    label: &str,
+    judgement: &mut Judgement<'_, '_>,
+) {
+    let Some(expected) = field.expected_in(record.format) else {
+        return;
+    };
+    if let Err(why) = expected.check.check_typed(&found.value, found.json) {
+        judgement.report(Code::StricterReading, Some(&field.name), || {
+            record.finding(
+                Code::StricterReading,
+                format!(
+                    "{}={} in {label}: {why}, which the spec expects ({})",
+                    field.name,
+                    shorten(&found.value),
+                    expected.reason
+                ),
+                record.value_span(found),
+            )
+        });
+    }
+}
+
 fn check_carried(
     record: &RecordInput<'_, '_>,
     variant: &VariantPlan,
@@ -295,6 +324,9 @@ fn check_carried(
                         record.value_span(field),
                     )
                 });
+            }
+            Ok(()) if listed.is_none() => {
+                judge_stricter_reading(record, carried, field, label, judgement);
             }
             // A listed field's own check reports it.
             _ => {}

@@ -172,6 +172,20 @@ fn explain(
         let formats: Vec<&str> = kind.formats.iter().map(|format| format.name()).collect();
         let _ = writeln!(out, "  record kind: {} ({})", kind.name, formats.join(", "));
     }
+    for format in &kind.formats {
+        if let Some(continuation) = format.continuation() {
+            let _ = writeln!(out, "  after a record in {format}: {continuation}");
+        }
+    }
+    if let Some(wire) = spec.kinds().nth(plan.events[event_index].kind) {
+        for pattern in &wire.continuation_lines {
+            let _ = writeln!(
+                out,
+                "  continued by lines matching /{}/ (part of the record before them)",
+                pattern.source()
+            );
+        }
+    }
     for (format, title) in &event.names {
         let _ = writeln!(out, "  written as: {title:?} in {}", format.name());
     }
@@ -284,6 +298,15 @@ fn explain(
                     "",
                     format.name(),
                     check.describe()
+                );
+            }
+            if let Some(expected) = &check.expected {
+                let _ = writeln!(
+                    out,
+                    "    {:<width$}            expected: {} (else a warning: {})",
+                    "",
+                    expected.check.describe(),
+                    expected.reason
                 );
             }
             if let Some(note) = &field.note {
