@@ -548,6 +548,66 @@ fn locks_are_acquired_once_and_released() {
     );
 }
 
+/// Dispatcher-Side Actions › lock-acquire: a lock named `localhost` is
+/// released under the same name (host names are compared as hosts).
+#[test]
+fn a_lock_on_a_loopback_name_is_released_under_it() {
+    assert_clean(&[(
+        "d.log",
+        &dispatcher(&[
+            "ACTION=lock-acquire HOST=localhost SCRIPT=backup",
+            "ACTION=lock-release HOSTS=localhost SCRIPT=backup",
+        ]),
+    )]);
+}
+
+/// Dispatcher-Side Actions › lock-conflict: each host:script pair a
+/// conflict names is locked on that dispatcher host when the dispatch is
+/// turned down: acquired and not yet released.
+#[test]
+fn a_lock_conflict_names_locks_that_are_held() {
+    let conflict = |pairs: &str| format!("ACTION=lock-conflict CONFLICTS={pairs}");
+    // The CLI holds db-01:backup; the API is turned down meanwhile.
+    let held = |pairs: &str| {
+        [
+            log(0, "ctl", "ctrl-exec", &[ACQUIRE]),
+            log(1, "ctl", "ctrl-exec-api", &[conflict(pairs)]),
+            log(2, "ctl", "ctrl-exec", &[RELEASE]),
+        ]
+        .concat()
+    };
+    assert_clean(&[("d.log", &held("db-01:backup"))]);
+    assert_eq!(
+        check(&[("d.log", &held("db-01:backup,db-02:backup"))]),
+        vec![at("d.log", 2, "sequence-violation")],
+        "db-02 is not locked"
+    );
+    assert_eq!(
+        check(&[("d.log", &held("db-01:restore"))]),
+        vec![at("d.log", 2, "sequence-violation")],
+        "db-01 is locked for another script"
+    );
+    assert_eq!(
+        check(&[(
+            "d.log",
+            &dispatcher(&[ACQUIRE, RELEASE, &conflict("db-01:backup")]),
+        )]),
+        vec![at("d.log", 3, "sequence-violation")],
+        "the lock was released"
+    );
+    // Locks are a dispatcher host's own.
+    let elsewhere = [
+        log(0, "ctl-2", "ctrl-exec", &[ACQUIRE]),
+        log(1, "ctl", "ctrl-exec", &[conflict("db-01:backup")]),
+        log(2, "ctl-2", "ctrl-exec", &[RELEASE]),
+    ]
+    .concat();
+    assert_eq!(
+        check(&[("d.log", &elsewhere)]),
+        vec![at("d.log", 2, "sequence-violation")]
+    );
+}
+
 // ------------------------------------- Dispatcher-Side Actions › run (success)
 
 /// Dispatcher-Side Actions › run (success): logged once per host; a

@@ -1027,6 +1027,7 @@ impl FanOutSide {
             part: self.part,
             each,
             capture: None,
+            split: None,
             default: None,
         }
     }
@@ -1079,12 +1080,17 @@ pub struct KeyPart {
     /// For a field: take only the host of a `host:port` value.
     #[serde(default)]
     pub part: Option<FieldPart>,
-    /// For a list field: one key per element.
+    /// For a list field: one key per element. Parts taking `each` of the
+    /// same field are read from the same element.
     #[serde(default)]
     pub each: bool,
     /// Takes the first capture group of this regular expression (searched
-    /// anywhere in the value); a value it does not match has no key.
+    /// anywhere in the value, or in each element); a value it does not
+    /// match has no key.
     pub capture: Option<Capture>,
+    /// Takes one side of the value (or element) split at the last
+    /// occurrence of a separator: the host or the script of `host:script`.
+    pub split: Option<Split>,
     /// Used when the value is absent, instead of leaving the record out.
     pub default: Option<String>,
 }
@@ -1123,6 +1129,45 @@ pub enum EnvelopeValue {
 #[serde(rename_all = "kebab-case")]
 pub enum FieldPart {
     Host,
+}
+
+/// One side of a value split at the last occurrence of `at`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Split {
+    pub at: String,
+    pub side: Side,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Side {
+    Left,
+    Right,
+}
+
+impl Split {
+    /// The side of `value` this split takes; `None` when `at` is not in it.
+    pub fn take<'v>(&self, value: &'v str) -> Option<&'v str> {
+        let (left, right) = value.rsplit_once(self.at.as_str())?;
+        Some(match self.side {
+            Side::Left => left,
+            Side::Right => right,
+        })
+    }
+
+    /// `value` with this split's side replaced by `side_value` (the other
+    /// side kept, or `other` when `value` has no separator): how a
+    /// generator writes a key part into a value.
+    pub fn put(&self, value: Option<&str>, side_value: &str, other: &str) -> String {
+        let (left, right) = value
+            .and_then(|value| value.rsplit_once(self.at.as_str()))
+            .unwrap_or((other, other));
+        match self.side {
+            Side::Left => format!("{side_value}{}{right}", self.at),
+            Side::Right => format!("{left}{}{side_value}", self.at),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -297,18 +297,28 @@ fn rule_references(spec: &Spec, index: usize, rule: &crate::model::Rule, problem
                 ),
             );
         }
-        // Keys are the product of the parts' values: two lists taken
-        // element by element would give a record as many keys as the
-        // product of their lengths, which input controls.
-        let listed: Vec<usize> = (0..participant.key.len())
-            .filter(|&index| participant.key[index].each)
+        // Parts taking `each` of one list read the same element; two lists
+        // would give a record as many keys as the product of their
+        // lengths, which input controls.
+        let listed: Vec<(usize, &str)> = participant
+            .key
+            .iter()
+            .enumerate()
+            .filter(|(_, part)| part.each)
+            .filter_map(|(index, part)| Some((index, part.field.as_deref()?)))
             .collect();
-        if let [_, second, ..] = listed[..] {
+        if let Some((second, field)) = listed
+            .iter()
+            .find(|(_, field)| Some(field) != listed.first().map(|(_, first)| first))
+        {
             add(
                 &["participants", &at, "key", &second.to_string()],
-                "at most one key part takes `each` element of a list: two would key a record \
-                 under every combination of their elements"
-                    .to_owned(),
+                format!(
+                    "key parts take `each` element of two lists ({} and {field}): a record \
+                     would be keyed under every combination of their elements; parts taking \
+                     `each` must read one list",
+                    listed[0].1
+                ),
             );
         }
         for (part_index, part) in participant.key.iter().enumerate() {

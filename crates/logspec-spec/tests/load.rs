@@ -331,7 +331,8 @@ fn continuation_lines_compile_and_belong_to_a_multi_line_layout() {
 }
 
 /// A participant's key takes `each` element of at most one list: two
-/// would key one record under every pair of their elements.
+/// would key one record under every pair of their elements. Parts taking
+/// `each` of the same list read one element together.
 #[test]
 fn two_list_key_parts_are_refused() {
     let spec = MINIMAL.replace("  PORT:\n", "  HOSTS:\n    type: list\n    item: {type: string}\n    description: Hosts.\n  PEERS:\n    type: list\n    item: {type: string}\n    description: Peers.\n  PORT:\n")
@@ -347,7 +348,7 @@ fn two_list_key_parts_are_refused() {
 "#;
     let (line, _, message) = only_problem(&spec);
     assert!(
-        message.contains("at most one key part takes `each`"),
+        message.contains("key parts take `each` element of two lists (HOSTS and PEERS)"),
         "{message}"
     );
     assert_eq!(
@@ -358,6 +359,15 @@ fn two_list_key_parts_are_refused() {
     // One list part is fine.
     let one = spec.replace("{field: PEERS, each: true}", "{field: PEERS}");
     assert!(load_str(&one, "demo.yaml").is_ok());
+    // Two sides of one list's elements are one list.
+    let sides = spec.replace(
+        "{field: PEERS, each: true}",
+        "{field: HOSTS, each: true, split: {at: ':', side: right}}",
+    );
+    assert!(load_str(&sides, "demo.yaml").is_ok());
+    let unknown_side = sides.replace("side: right", "side: middle");
+    let (_, _, message) = only_problem(&unknown_side);
+    assert!(message.contains("middle"), "{message}");
 }
 
 /// The schema editors validate against names the same formats as the one

@@ -50,40 +50,70 @@ pub fn scope_values(
 }
 
 /// Every key `parts` derive from `record`: one normally, one per element
-/// when a part takes `each` element of a list, none when a part is absent
-/// and has no default.
+/// when parts take `each` element of a list (all such parts read the same
+/// element), none when a part is absent and has no default.
 pub fn keys(parts: &[KeyPart], separators: &[String], record: &StreamRecord) -> Vec<Vec<String>> {
-    let mut values = Vec::with_capacity(parts.len());
+    let mut fixed = Vec::with_capacity(parts.len());
     for (part, separator) in parts.iter().zip(separators) {
-        let part_values = part_values(part, separator, record);
-        if part_values.is_empty() {
-            return Vec::new();
+        if part.each {
+            fixed.push(None);
+            continue;
         }
-        values.push(part_values);
+        match part_values(part, separator, record).pop() {
+            Some(value) => fixed.push(Some(value)),
+            None => return Vec::new(),
+        }
     }
-    // Nearly every record gives each part one value: one key, built from
-    // the values themselves.
-    if values.iter().all(|values| values.len() == 1) {
-        return vec![values.into_iter().flatten().collect()];
-    }
-    let mut keys: Vec<Vec<String>> = vec![Vec::with_capacity(parts.len())];
-    for values in values {
-        keys = keys
-            .into_iter()
-            .flat_map(|prefix| {
-                values.iter().map(move |value| {
-                    let mut key = prefix.clone();
-                    key.push(value.clone());
-                    key
-                })
-            })
-            .collect();
+    let Some(listed) = parts.iter().position(|part| part.each) else {
+        return vec![fixed.into_iter().flatten().collect()];
+    };
+    let elements: Vec<Option<&str>> = match raw_value(&parts[listed], record) {
+        Some(raw) => raw
+            .split(separators[listed].as_str())
+            .filter(|element| !element.is_empty())
+            .map(Some)
+            .collect(),
+        // An absent list: each part's default, if every one has one.
+        None => vec![None],
+    };
+    let mut keys = Vec::with_capacity(elements.len());
+    'elements: for element in elements {
+        let mut key = Vec::with_capacity(parts.len());
+        for (part, value) in parts.iter().zip(&fixed) {
+            let value = match (value, element) {
+                (Some(value), _) => Some(value.clone()),
+                (None, Some(element)) => shaped(part, element),
+                (None, None) => part.default.clone(),
+            };
+            match value {
+                Some(value) => key.push(value),
+                None => continue 'elements,
+            }
+        }
+        keys.push(key);
     }
     keys
 }
 
-/// The values one key part takes on `record`.
+/// The values one key part takes on `record`: one, or one per element of
+/// a list it takes `each` of; its default when the value is absent.
 pub fn part_values(part: &KeyPart, separator: &str, record: &StreamRecord) -> Vec<String> {
+    let Some(raw) = raw_value(part, record) else {
+        return part.default.iter().cloned().collect();
+    };
+    if part.each {
+        raw.split(separator)
+            .filter(|element| !element.is_empty())
+            .filter_map(|element| shaped(part, element))
+            .collect()
+    } else {
+        shaped(part, raw).into_iter().collect()
+    }
+}
+
+/// The value a part reads, before it is split into elements or shaped;
+/// `None` when absent or empty.
+fn raw_value<'r>(part: &KeyPart, record: &'r StreamRecord) -> Option<&'r str> {
     let raw = match (&part.field, part.envelope) {
         (Some(field), _) => record.value(field),
         (None, Some(EnvelopeValue::Host)) => record.host.as_deref(),
@@ -92,32 +122,26 @@ pub fn part_values(part: &KeyPart, separator: &str, record: &StreamRecord) -> Ve
         (None, Some(EnvelopeValue::File)) => Some(&*record.file),
         (None, None) => None,
     };
-    let raw = match (&part.capture, raw) {
-        (Some(capture), Some(raw)) => capture
-            .0
-            .captures(raw)
-            .and_then(|groups| groups.get(1))
-            .map(|group| group.as_str()),
-        (None, raw) => raw,
-        (_, None) => None,
+    raw.filter(|raw| !raw.is_empty())
+}
+
+/// A value (or list element) as the part keys it: its capture group,
+/// then its side of a split, then its host; `None` when the capture or
+/// the split does not find its part, or leaves nothing.
+fn shaped(part: &KeyPart, value: &str) -> Option<String> {
+    let value = match &part.capture {
+        Some(capture) => capture.0.captures(value)?.get(1)?.as_str(),
+        None => value,
     };
-    let Some(raw) = raw.filter(|raw| !raw.is_empty()) else {
-        return part.default.iter().cloned().collect();
+    let value = match &part.split {
+        Some(split) => split.take(value)?,
+        None => value,
     };
-    let elements: Vec<&str> = if part.each {
-        raw.split(separator)
-            .filter(|element| !element.is_empty())
-            .collect()
-    } else {
-        vec![raw]
+    let value = match part.part {
+        Some(FieldPart::Host) => host_of(value),
+        None => value,
     };
-    elements
-        .into_iter()
-        .map(|element| match part.part {
-            Some(FieldPart::Host) => host_of(element).to_owned(),
-            None => element.to_owned(),
-        })
-        .collect()
+    (!value.is_empty()).then(|| value.to_owned())
 }
 
 /// The host of `host:port` or `[v6]:port`; the value itself otherwise.
@@ -189,6 +213,45 @@ mod tests {
             keys_of(&[r#"{"field":"MISSING","default":""}"#]),
             vec![vec![""]]
         );
+    }
+
+    #[test]
+    fn parts_taking_each_of_one_list_read_the_same_element() {
+        let r = record(
+            &[("CONFLICTS", "db-01:backup,[::1]:restore,nocolon,db-02:")],
+            Some("ctl"),
+        );
+        let sep = vec![",".to_owned(); 3];
+        let parts: Vec<KeyPart> = [
+            r#"{"envelope":"host"}"#,
+            r#"{"field":"CONFLICTS","each":true,"split":{"at":":","side":"right"}}"#,
+            r#"{"field":"CONFLICTS","each":true,"split":{"at":":","side":"left"},"part":"host"}"#,
+        ]
+        .iter()
+        .map(|json| part(json))
+        .collect();
+        // Elements without the separator, or with an empty side, key nothing.
+        assert_eq!(
+            keys(&parts, &sep, &r),
+            vec![
+                vec!["ctl", "backup", "db-01"],
+                vec!["ctl", "restore", "::1"]
+            ]
+        );
+        // A capture applies to each element, not to the whole list.
+        let captured = part(r#"{"field":"CONFLICTS","each":true,"capture":"^([a-z0-9-]+):"}"#);
+        assert_eq!(part_values(&captured, ",", &r), vec!["db-01", "db-02"]);
+        // An absent list: the defaults, when every part taking it has one.
+        let absent = record(&[], Some("ctl"));
+        assert!(keys(&parts, &sep, &absent).is_empty());
+        let defaulted: Vec<KeyPart> = [
+            r#"{"field":"CONFLICTS","each":true,"split":{"at":":","side":"right"},"default":"-"}"#,
+            r#"{"field":"CONFLICTS","each":true,"default":"+"}"#,
+        ]
+        .iter()
+        .map(|json| part(json))
+        .collect();
+        assert_eq!(keys(&defaulted, &sep, &absent), vec![vec!["-", "+"]]);
     }
 
     #[test]

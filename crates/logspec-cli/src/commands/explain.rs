@@ -497,18 +497,31 @@ fn describe_part(part: &logspec_spec::KeyPart) -> String {
         (None, Some(logspec_spec::EnvelopeValue::File)) => "the input's path".to_owned(),
         (None, None) => "?".to_owned(),
     };
-    let base = match &part.capture {
-        Some(capture) => format!("{base} matched by {}", capture.0.as_str()),
-        None => base,
-    };
-    let base = match part.part {
-        Some(logspec_spec::FieldPart::Host) => format!("host of {base}"),
-        None => base,
-    };
-    if part.each {
-        format!("each of {base}")
+    // In the order the engine shapes a value: element, capture, split, host.
+    let mut text = if part.each {
+        format!("each element of {base}")
     } else {
         base
+    };
+    if let Some(capture) = &part.capture {
+        text = format!("{text}, its group in /{}/", capture.0.as_str());
+    }
+    if let Some(split) = &part.split {
+        let side = match split.side {
+            logspec_spec::Side::Left => "left",
+            logspec_spec::Side::Right => "right",
+        };
+        text = format!("{text}, the part {side} of its last {:?}", split.at);
+    }
+    let text = match part.part {
+        Some(logspec_spec::FieldPart::Host) => format!("host of {text}"),
+        None => text,
+    };
+    // Parts are listed with commas between them.
+    if text.contains(", ") {
+        format!("({text})")
+    } else {
+        text
     }
 }
 
@@ -594,6 +607,24 @@ mod tests {
         );
         let long = "x".repeat(100);
         assert_eq!(shorten(&long, 10).chars().count(), 10);
+    }
+
+    #[test]
+    fn key_parts_are_described_in_the_order_values_are_shaped() {
+        let part = |json: &str| -> logspec_spec::KeyPart {
+            serde_json::from_str(json).unwrap_or_else(|error| panic!("{json}: {error}"))
+        };
+        assert_eq!(describe_part(&part(r#"{"field":"REQID"}"#)), "REQID");
+        assert_eq!(
+            describe_part(&part(r#"{"field":"HOSTS","each":true,"part":"host"}"#)),
+            "host of each element of HOSTS"
+        );
+        assert_eq!(
+            describe_part(&part(
+                r#"{"field":"CONFLICTS","each":true,"split":{"at":":","side":"left"},"part":"host"}"#
+            )),
+            "(host of each element of CONFLICTS, the part left of its last \":\")"
+        );
     }
 
     #[test]

@@ -347,14 +347,15 @@ pub(crate) fn stitch(
     for (part, value) in parts.iter().zip(key) {
         match (&part.field, part.envelope) {
             (Some(field), _) => {
-                let written = match part.part {
-                    Some(FieldPart::Host) => {
-                        let current = record.value(field).map(|current| {
-                            current.split(',').next().unwrap_or_default().to_owned()
-                        });
-                        with_host(current.as_deref(), value)
-                    }
-                    None => value.clone(),
+                // The element written: a list keeps one, whose other parts
+                // (the other side of a split, a port) stay as drawn.
+                let current = record
+                    .value(field)
+                    .map(|current| current.split(',').next().unwrap_or_default().to_owned());
+                let written = match (&part.split, part.part) {
+                    (Some(split), _) => split.put(current.as_deref(), value, "x"),
+                    (None, Some(FieldPart::Host)) => with_host(current.as_deref(), value),
+                    (None, None) => value.clone(),
                 };
                 set_field(compiled, record, field, &written, format);
             }
