@@ -385,6 +385,11 @@ fn names_that_do_not_resolve_are_located_spec_errors() {
         error.contains("parameter `window` is not declared"),
         "{error}"
     );
+    let error = load_error(&SPEC.replace("since.request", "span.requst"));
+    assert!(
+        error.contains("`requst` is not a participant label"),
+        "{error}"
+    );
     let error = load_error(&SPEC.replace("since.request", "sinse.request"));
     assert!(
         error.contains("`sinse.request` does not resolve"),

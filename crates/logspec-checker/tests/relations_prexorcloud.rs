@@ -5,16 +5,38 @@
 
 mod common;
 
-use common::{assert_passes, at, check_builtin};
+use common::{at, located, run, shared_plan};
+use logspec_checker::rules::EngineOptions;
+use logspec_checker::CheckOptions;
 
 const SPEC: &str = "prexorcloud";
 
+/// Findings with the rule parameters `params` set.
+fn findings_with(
+    params: &[(&str, &str)],
+    inputs: &[(&str, &str)],
+) -> Vec<(String, u64, &'static str)> {
+    let options = CheckOptions {
+        rules: EngineOptions {
+            params: params
+                .iter()
+                .map(|(name, value)| ((*name).to_owned(), (*value).to_owned()))
+                .collect(),
+            ..EngineOptions::default()
+        },
+        ..CheckOptions::default()
+    };
+    located(&run(shared_plan(SPEC), inputs, options).0)
+}
+
+/// Findings with the retention the document gives as the default.
 fn findings(inputs: &[(&str, &str)]) -> Vec<(String, u64, &'static str)> {
-    check_builtin(SPEC, inputs)
+    findings_with(&[("audit_retention", "90d")], inputs)
 }
 
 fn passes(inputs: &[(&str, &str)]) {
-    assert_passes(SPEC, inputs);
+    let found = findings(inputs);
+    assert!(found.is_empty(), "expected no findings, got {found:?}");
 }
 
 const AUDIT: &str = "audit_log.json";
@@ -65,5 +87,53 @@ fn an_audited_request_has_a_process_log_line_with_its_request_id() {
             (LOG, &log),
         ]),
         vec![at(AUDIT, 1, "unpaired")]
+    );
+}
+
+// Audit log › TTL: "scheduler.auditRetentionDays (default 90) drives a Mongo
+// TTL index on createdAt", so one export's records lie within the
+// retention of each other (a day's slack for the TTL monitor), in any order.
+#[test]
+fn an_exports_records_lie_within_the_retention() {
+    let export = |days: &[&str]| -> String {
+        days.iter()
+            .map(|day| audit("auth.logout", "abf12d49", &format!("{day}T10:00:00.000Z")))
+            .collect()
+    };
+    // 90 days and 23 hours apart: within the retention and its slack.
+    let within = export(&["2026-02-09", "2026-05-10"]);
+    let within = within.replacen("2026-02-09T10:00", "2026-02-09T11:00", 1);
+    passes(&[(AUDIT, &within)]);
+    // The third record widens the span past 91 days though it is within
+    // 60 days of the one before it.
+    assert_eq!(
+        findings(&[(AUDIT, &export(&["2026-01-20", "2026-03-20", "2026-05-10"]))]),
+        vec![at(AUDIT, 3, "condition-violation")]
+    );
+    // Newest first, as a query sorted by createdAt: -1 gives them (the
+    // times going back are a warning of their own): the same.
+    assert_eq!(
+        findings(&[(AUDIT, &export(&["2026-05-10", "2026-03-20", "2026-01-20"]))]),
+        vec![
+            at(AUDIT, 2, "timestamp-regression"),
+            at(AUDIT, 3, "timestamp-regression"),
+            at(AUDIT, 3, "condition-violation")
+        ]
+    );
+    // A longer retention keeps them.
+    assert!(findings_with(
+        &[("audit_retention", "180d")],
+        &[(AUDIT, &export(&["2026-01-20", "2026-05-10"]))]
+    )
+    .is_empty());
+    // Two exports are judged apart.
+    passes(&[
+        ("audit_log-january.json", &export(&["2026-01-20"])),
+        ("audit_log-may.json", &export(&["2026-05-10"])),
+    ]);
+    // Without the retention the rule says once that it did not run.
+    assert_eq!(
+        findings_with(&[], &[(AUDIT, &export(&["2026-01-20", "2026-05-10"]))]),
+        vec![at(AUDIT, 1, "rule-unchecked")]
     );
 }

@@ -12,7 +12,9 @@
 //! Names (see spec/README.md, "Conditions"):
 //! `record.F` (a field of the record), `earlier.L.F` (field F of the latest
 //! earlier record labelled L of the same key), `since.L` (seconds since
-//! it), `count.L` (how many there were), `source.X` (where the record was
+//! it), `count.L` (how many there were), `span.L` (seconds from the
+//! earliest to the latest time of those records and this one, in whatever
+//! order they came), `source.X` (where the record was
 //! read: `file`, `host`, `tag`, `pid`, `event`, `line`), `params.P` (a rule
 //! parameter the user sets), `key.K` (part K of the record's key).
 
@@ -53,7 +55,7 @@ pub const FUNCTIONS: &[&str] = &[
 
 /// The roots an expression's names start from.
 const ROOTS: &[&str] = &[
-    "record", "earlier", "since", "count", "source", "params", "key",
+    "record", "earlier", "since", "count", "span", "source", "params", "key",
 ];
 
 /// The CEL environment every condition is compiled for: the standard
@@ -79,6 +81,9 @@ pub enum Name {
     Earlier(String, Option<String>),
     Since(String),
     Count(String),
+    /// `span.L`: seconds from the earliest to the latest time among the
+    /// key's earlier records labelled L and this record.
+    Span(String),
     Source(String),
     Param(String),
     /// `key.PART`: a part of the record's correlation key, by its name.
@@ -300,6 +305,7 @@ fn resolve(chain: &[String]) -> Option<Name> {
         ("earlier", [label, field]) => Some(Name::Earlier(label.clone(), Some(field.clone()))),
         ("since", [label]) => Some(Name::Since(label.clone())),
         ("count", [label]) => Some(Name::Count(label.clone())),
+        ("span", [label]) => Some(Name::Span(label.clone())),
         ("source", [item]) => Some(Name::Source(item.clone())),
         ("params", [name]) => Some(Name::Param(name.clone())),
         ("key", [part]) => Some(Name::Key(part.clone())),

@@ -480,7 +480,7 @@ fn condition_problems(
                     )
                 })
             }),
-            Some(Name::Since(name) | Name::Count(name)) => label(name),
+            Some(Name::Since(name) | Name::Count(name) | Name::Span(name)) => label(name),
             Some(Name::Source(item)) => (!SOURCE_NAMES.contains(&item.as_str())).then(|| {
                 format!(
                     "`source.{item}` does not exist (source offers {})",

@@ -11,8 +11,10 @@ use super::key::host_of;
 use super::{RulePlan, StreamRecord};
 use cel::objects::{Key, Map};
 use cel::Value;
+use logspec_reader::Instant;
 use logspec_spec::condition::{environment, Name};
 use logspec_spec::{Condition, ParamType, Spec, ValueKind};
+use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -78,6 +80,9 @@ pub struct ConditionPlan {
 pub struct Memory {
     pub count: u32,
     pub at: Option<logspec_reader::Instant>,
+    /// The earliest and the latest time among the label's records, in
+    /// whatever order they came (for `span.L`).
+    pub times: Option<(Instant, Instant)>,
     /// Remembered field values, by index into the rule's remembered list.
     pub values: Vec<(usize, String)>,
 }
@@ -140,11 +145,14 @@ pub fn evaluate(plan: &ConditionPlan, record: &StreamRecord, scope: &Scope<'_>) 
     if uses("record") {
         context.add_variable_from_value("record", map(record_values(plan, record)));
     }
-    let (reads_earlier, reads_since, reads_count) = (uses("earlier"), uses("since"), uses("count"));
-    if reads_earlier || reads_since || reads_count {
+    let reads_memory = ["earlier", "since", "count", "span"]
+        .into_iter()
+        .any(|root| uses(root));
+    if reads_memory {
         let mut earlier = Vec::new();
         let mut since = Vec::new();
         let mut count = Vec::new();
+        let mut span = Vec::new();
         for (index, label) in scope.labels.iter().enumerate() {
             // `count.L` is 0 for a label the key has not seen; the memory is
             // empty until the key remembers anything.
@@ -158,10 +166,14 @@ pub fn evaluate(plan: &ConditionPlan, record: &StreamRecord, scope: &Scope<'_>) 
             if let Some(seconds) = seconds_since(record, memory) {
                 since.push((label.clone(), Value::Float(seconds)));
             }
+            if let Some(seconds) = seconds_spanned(record, memory) {
+                span.push((label.clone(), Value::Float(seconds)));
+            }
         }
         context.add_variable_from_value("earlier", map(earlier));
         context.add_variable_from_value("since", map(since));
         context.add_variable_from_value("count", map(count));
+        context.add_variable_from_value("span", map(span));
     }
     if uses("source") {
         let optional = |value: &Option<String>| value.as_deref().map(string);
@@ -234,6 +246,28 @@ fn seconds_since(record: &StreamRecord, memory: &Memory) -> Option<f64> {
     Some(micros as f64 / 1_000_000.0)
 }
 
+/// Seconds from the earliest to the latest time among the label's records
+/// and `record`, when `record` has a time comparable with theirs.
+fn seconds_spanned(record: &StreamRecord, memory: &Memory) -> Option<f64> {
+    let (earliest, latest) = widen(memory.times?, record.at?)?;
+    let micros = latest.since(earliest)?;
+    Some(micros as f64 / 1_000_000.0)
+}
+
+/// `times` widened to take in `at`; `None` when `at` is of another kind
+/// of time (with and without a year, say), which cannot be placed.
+fn widen((earliest, latest): (Instant, Instant), at: Instant) -> Option<(Instant, Instant)> {
+    let earliest = match at.compare(earliest)? {
+        Ordering::Less => at,
+        _ => earliest,
+    };
+    let latest = match at.compare(latest)? {
+        Ordering::Greater => at,
+        _ => latest,
+    };
+    Some((earliest, latest))
+}
+
 /// The values a failed condition read, for its message: the record's
 /// fields, then the earlier values and times it names.
 fn shown(plan: &ConditionPlan, record: &StreamRecord, scope: &Scope<'_>) -> String {
@@ -255,14 +289,20 @@ fn shown(plan: &ConditionPlan, record: &StreamRecord, scope: &Scope<'_>) -> Stri
                 }
             }
         }
-        if let Some(seconds) = seconds_since(record, memory) {
-            if plan
-                .condition
+        let named = |name: Name| {
+            plan.condition
                 .uses
                 .iter()
-                .any(|used| used.name == Some(Name::Since(label.clone())))
-            {
+                .any(|used| used.name == Some(name.clone()))
+        };
+        if let Some(seconds) = seconds_since(record, memory) {
+            if named(Name::Since(label.clone())) {
                 shown.push(format!("since.{label}={seconds}s"));
+            }
+        }
+        if let Some(seconds) = seconds_spanned(record, memory) {
+            if named(Name::Span(label.clone())) {
+                shown.push(format!("span.{label}={seconds}s"));
             }
         }
     }
@@ -315,6 +355,14 @@ pub fn remember(
     let memory = slot.get_or_insert_with(Memory::default);
     memory.count = memory.count.saturating_add(1);
     memory.at = record.at.or(memory.at);
+    if let Some(at) = record.at {
+        // A time of another kind than the first ones cannot be placed
+        // among them: the span stays what they give.
+        memory.times = match memory.times {
+            None => Some((at, at)),
+            Some(times) => Some(widen(times, at).unwrap_or(times)),
+        };
+    }
     memory.values.clear();
     for (index, (owner, field, _)) in rule.remembered.iter().enumerate() {
         if *owner == label {

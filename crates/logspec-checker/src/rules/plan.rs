@@ -249,7 +249,7 @@ impl RulePlan {
                             }
                         }
                     }
-                    Some(Name::Since(label) | Name::Count(label)) => {
+                    Some(Name::Since(label) | Name::Count(label) | Name::Span(label)) => {
                         remembers = true;
                         label_of(label, &tail)?;
                     }

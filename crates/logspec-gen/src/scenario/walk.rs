@@ -76,7 +76,7 @@ pub(crate) fn unpredictable(rule: &RulePlan, label: usize) -> bool {
         .any(|part| part.envelope == Some(logspec_spec::EnvelopeValue::File));
     by_path || rule.requires[label].as_ref().is_some_and(|plan| {
         plan.condition.uses.iter().any(|used| {
-            matches!(&used.name, Some(Name::Since(_)))
+            matches!(&used.name, Some(Name::Since(_) | Name::Span(_)))
                 || matches!(&used.name, Some(Name::Source(what)) if what == "file" || what == "line")
         })
     })
