@@ -5,6 +5,7 @@
 mod common;
 
 use common::{at, builtin_plan, located};
+use logspec_checker::rules::EngineOptions;
 use logspec_checker::{CheckOptions, Finding, Plan};
 use std::path::PathBuf;
 
@@ -14,8 +15,17 @@ fn plan() -> &'static Plan {
     PLAN.get_or_init(|| builtin_plan("prexorcloud"))
 }
 
+/// Checks with the audit retention the document gives as the default, so
+/// that every rule runs.
 fn run(inputs: &[(&str, &str)]) -> Vec<Finding> {
-    common::run(plan(), inputs, CheckOptions::default()).0
+    let options = CheckOptions {
+        rules: EngineOptions {
+            params: vec![("audit_retention".to_owned(), "90d".to_owned())],
+            ..EngineOptions::default()
+        },
+        ..CheckOptions::default()
+    };
+    common::run(plan(), inputs, options).0
 }
 
 fn codes(inputs: &[(&str, &str)]) -> Vec<(String, u64, &'static str)> {

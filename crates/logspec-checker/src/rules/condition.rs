@@ -145,9 +145,7 @@ pub fn evaluate(plan: &ConditionPlan, record: &StreamRecord, scope: &Scope<'_>) 
     if uses("record") {
         context.add_variable_from_value("record", map(record_values(plan, record)));
     }
-    let reads_memory = ["earlier", "since", "count", "span"]
-        .into_iter()
-        .any(|root| uses(root));
+    let reads_memory = ["earlier", "since", "count", "span"].into_iter().any(&uses);
     if reads_memory {
         let mut earlier = Vec::new();
         let mut since = Vec::new();

@@ -100,13 +100,29 @@ impl Layout {
     /// What the engine sees of `record`, logged on `host`.
     pub fn seen(&self, plan: &Plan, record: &Record, host: &str) -> StreamRecord {
         let framing = self.framing(plan, record.event);
-        stream_record(
+        let mut seen = stream_record(
             plan,
             record,
             framing,
             self.host_seen(framing).then_some(host),
-        )
+        );
+        seen.file = input_of(plan, record, framing, host);
+        seen
     }
+}
+
+/// What stands for the input a record is written to, as the writer
+/// groups records (one input per record kind and host, one per record
+/// for a kind whose input is one document): records of one input share
+/// it, records of two inputs differ, though the input's real path is
+/// named only when written. "" for a record alone in its input, whose
+/// grouping it cannot stand for (see `walk::unpredictable`).
+fn input_of(plan: &Plan, record: &Record, framing: Framing, host: &str) -> Arc<str> {
+    if crate::stream::one_record(framing) {
+        return Arc::from("");
+    }
+    let kind = plan.events[record.event].kind;
+    Arc::from(format!("{}\u{1f}{host}", plan.kinds[kind].name))
 }
 
 /// What the engine sees of a record: its host when the checker learns

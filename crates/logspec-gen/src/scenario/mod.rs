@@ -25,11 +25,14 @@
 //! that fails one repaired from the values its key remembers or drawn
 //! again; fan-outs (a listing record and its members' answers, named or
 //! under another address); keys from the syslog pid; rule parameters the
-//! scenario is checked with. Not generated, by design of what a walk can
-//! know in advance: parts keyed by the input's path (`{envelope: file}`)
-//! or whose condition reads times (`since`) or `source.file`/`source.line`
-//! (see `walk::unpredictable`), and records of a rule whose parameters
-//! are not given; the scenario tests list rules walks leave unbroken.
+//! scenario is checked with (a rule without them is not run, and nothing
+//! of it is predicted). Not generated, by design of what a walk can know
+//! in advance: parts whose key reads the input's path as text (a capture
+//! of `{envelope: file}`) or whose condition reads times between records
+//! (`since`) or `source.file`/`source.line` (see `walk::unpredictable`);
+//! which input a record goes to is known (one per kind and host), and
+//! `span` is judged without times (scenarios last minutes). The scenario
+//! tests list rules walks leave unbroken.
 //!
 //! Draws come from a seed, so a failing scenario is reproduced exactly.
 //! Walking, breaking and writing are linear in the records (see the

@@ -15,6 +15,7 @@ use super::draw::{set_field, Draw, Drawn};
 use super::rules::{stepped, Journal, RuleFinding, Rules};
 use super::Walked;
 use crate::record::Record;
+use logspec_checker::rules::condition::rule_params;
 use logspec_checker::rules::{RulePlan, StreamRecord};
 use logspec_checker::Code;
 use logspec_spec::condition::Name;
@@ -66,20 +67,38 @@ enum Refused {
 }
 
 /// Whether a part's key or condition reads what a walk cannot know in
-/// advance: times (`since`), the input's path (`{envelope: file}`,
-/// `source.file`) and line. Such parts are not written (a documented
-/// limitation: see the crate's README).
-pub(crate) fn unpredictable(rule: &RulePlan, label: usize) -> bool {
-    let by_path = rule.keys[label]
+/// advance: times between records (`since`), the input's path as text (a
+/// capture or split of `{envelope: file}`, `key.` of such a part,
+/// `source.file`) and line, and which input a record alone in its input
+/// (`alone`) goes to. Such parts are not written (a documented
+/// limitation: see the crate's README). Which input of several records a
+/// record goes to is known (one per record kind and host, see
+/// `Layout::seen`), and a walk's records carry no times, so `span` is
+/// judged as absent: scenarios last minutes.
+pub(crate) fn unpredictable(rule: &RulePlan, label: usize, alone: bool) -> bool {
+    let by_path: Vec<&str> = rule.keys[label]
         .0
         .iter()
-        .any(|part| part.envelope == Some(logspec_spec::EnvelopeValue::File));
-    by_path || rule.requires[label].as_ref().is_some_and(|plan| {
-        plan.condition.uses.iter().any(|used| {
-            matches!(&used.name, Some(Name::Since(_) | Name::Span(_)))
-                || matches!(&used.name, Some(Name::Source(what)) if what == "file" || what == "line")
+        .zip(&rule.key_names)
+        .filter(|(part, _)| part.envelope == Some(logspec_spec::EnvelopeValue::File))
+        .map(|(part, name)| {
+            if part.capture.is_some() || part.split.is_some() {
+                ""
+            } else {
+                name.as_str()
+            }
         })
-    })
+        .collect();
+    let path_as_text = by_path.iter().any(|name| name.is_empty());
+    (!by_path.is_empty() && (alone || path_as_text))
+        || rule.requires[label].as_ref().is_some_and(|plan| {
+            plan.condition.uses.iter().any(|used| match &used.name {
+                Some(Name::Since(_)) => true,
+                Some(Name::Source(what)) => what == "file" || what == "line",
+                Some(Name::Key(part)) => by_path.contains(&part.as_str()),
+                _ => false,
+            })
+        })
 }
 
 impl<'c> Walk<'c> {
@@ -110,8 +129,17 @@ impl<'c> Walk<'c> {
             .rules
             .iter()
             .map(|rule| {
+                // A rule whose parameters are not all given is not run:
+                // nothing of it needs predicting.
+                let runs = rule_params(rule, &draw.layout.params).is_ok();
                 (0..rule.labels.len())
-                    .map(|label| unpredictable(rule, label))
+                    .map(|label| {
+                        let alone = rule.roles.iter().any(|(&(event, _), labels)| {
+                            labels.contains(&label)
+                                && crate::stream::one_record(draw.layout.framing(plan, event))
+                        });
+                        runs && unpredictable(rule, label, alone)
+                    })
                     .collect()
             })
             .collect();
@@ -580,12 +608,12 @@ impl<'c> Walk<'c> {
 
     /// The parts of rule `rule` its start state accepts (or refuses),
     /// but none whose condition the walk cannot predict.
-    fn at_start(&self, rule: usize, accepted: bool) -> Vec<usize> {
-        let rule = self.rule(rule);
+    fn at_start(&self, rule_index: usize, accepted: bool) -> Vec<usize> {
+        let rule = self.rule(rule_index);
         let start = &rule.states[rule.start];
         (0..rule.labels.len())
             .filter(|&label| start.next[label].is_some() == accepted)
-            .filter(|&label| !unpredictable(rule, label))
+            .filter(|&label| !self.unpredictable[rule_index][label])
             .collect()
     }
 }
