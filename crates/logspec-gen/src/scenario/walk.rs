@@ -66,20 +66,23 @@ enum Refused {
 }
 
 /// Whether a part's key or condition reads what a walk cannot know in
-/// advance: times (`since`), the input's path (`{envelope: file}`,
-/// `source.file`) and line. Such parts are not written (a documented
+/// advance: times (`since`, `within`, `covered`), the input's path
+/// (`{envelope: file}`, `source.file`) and line. Such parts are not written (a documented
 /// limitation: see the crate's README).
 pub(crate) fn unpredictable(rule: &RulePlan, label: usize) -> bool {
     let by_path = rule.keys[label]
         .0
         .iter()
         .any(|part| part.envelope == Some(logspec_spec::EnvelopeValue::File));
-    by_path || rule.requires[label].as_ref().is_some_and(|plan| {
-        plan.condition.uses.iter().any(|used| {
-            matches!(&used.name, Some(Name::Since(_)))
-                || matches!(&used.name, Some(Name::Source(what)) if what == "file" || what == "line")
+    by_path
+        || rule.requires[label].as_ref().is_some_and(|plan| {
+            plan.condition.uses.iter().any(|used| {
+            matches!(
+                &used.name,
+                Some(Name::Since(_) | Name::Within(..) | Name::Covered(_))
+            ) || matches!(&used.name, Some(Name::Source(what)) if what == "file" || what == "line")
         })
-    })
+        })
 }
 
 impl<'c> Walk<'c> {
