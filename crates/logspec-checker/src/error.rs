@@ -44,6 +44,12 @@ pub enum Unresolved {
     Param { rule: String, param: String },
     #[error("rule `{rule}`: `{name}` in a condition does not resolve")]
     Name { rule: String, name: String },
+    #[error("rule `{rule}`: window `{window}`: {problem} does not resolve")]
+    Window {
+        rule: String,
+        window: String,
+        problem: String,
+    },
     #[error("`schema` is not a valid JSON Schema: {0}")]
     Schema(String),
     /// A value type without the setting it cannot do without (an enum's

@@ -94,6 +94,17 @@ rules:
       states:
         idle: {accepting: true, on: {rotate: rotated, close: idle, other: idle}}
         rotated: {on: {close: idle}}
+  - id: close-after-notes
+    description: A close comes after at most two notes of its host within the burst window, and after at least one within ten minutes where the input reaches back that far.
+    key: [host]
+    params:
+      burst: {type: duration, description: The burst window.}
+    windows:
+      burst: {param: burst, margin: -1s}
+      ten: {length: 10m}
+    participants:
+      - {label: note, match: [note], key: [{envelope: host}]}
+      - {label: close, match: [close], key: [{envelope: host}], require: "within.burst.note <= 2 && (!covered.ten || within.ten.note >= 1)"}
   - id: run-directory-names-request
     description: A request logged in runs/ID/ carries REQ=ID.
     key: [dir]
@@ -297,6 +308,104 @@ fn time_windows_need_their_parameter() {
 }
 
 #[test]
+fn counts_within_a_window() {
+    // Lines are a minute apart; the burst window is narrowed by a second.
+    let lines = [
+        "h1 EVENT=note",
+        "h1 EVENT=note",
+        "h1 EVENT=note",
+        "h1 EVENT=close",
+    ];
+    // Three minutes less a second reach back to the notes at 1 and 2.
+    let kept = check_with("app.log", &lines, &[("burst", "3m")]);
+    assert_eq!(of_rule(&kept, "close-after-notes"), vec![]);
+    let broken = check_with("app.log", &lines, &[("burst", "4m")]);
+    assert_eq!(
+        of_rule(&broken, "close-after-notes"),
+        vec![(4, "condition-violation")]
+    );
+    assert!(
+        broken
+            .iter()
+            .any(|f| f.message.contains("within.burst.note=3")),
+        "{broken:?}"
+    );
+    // Another host's notes are another key.
+    let other = lines.map(|line| line.replacen("h1", "h2", usize::from(line.contains("note"))));
+    let other: Vec<&str> = other.iter().map(String::as_str).collect();
+    let found = check_with("app.log", &other, &[("burst", "4m")]);
+    assert_eq!(of_rule(&found, "close-after-notes"), vec![]);
+    // Unset, the window's parameter leaves the rule unchecked.
+    let unset = check_with("app.log", &lines, &[]);
+    assert_eq!(
+        of_rule(&unset, "close-after-notes"),
+        vec![(1, "rule-unchecked")]
+    );
+}
+
+#[test]
+fn a_window_the_input_covers() {
+    // A close eleven minutes into the input: ten minutes are covered.
+    let mut lines = vec!["h1 EVENT=note"];
+    lines.extend(["h1 EVENT=boot SESSION=s1"; 10]);
+    lines.push("h1 EVENT=close");
+    let found = check_with("app.log", &lines, &[("burst", "1m")]);
+    assert_eq!(
+        of_rule(&found, "close-after-notes"),
+        vec![(12, "condition-violation")]
+    );
+    assert!(found.iter().any(|f| f.message.contains("covered.ten=true")));
+    // A note within the ten minutes keeps it.
+    lines[2] = "h1 EVENT=note";
+    let found = check_with("app.log", &lines, &[("burst", "1m")]);
+    assert_eq!(of_rule(&found, "close-after-notes"), vec![]);
+    // The same close nine minutes into the input is not judged.
+    let found = check_with(
+        "app.log",
+        &["h1 EVENT=boot SESSION=s1", "h1 EVENT=close"],
+        &[("burst", "1m")],
+    );
+    assert_eq!(of_rule(&found, "close-after-notes"), vec![]);
+}
+
+#[test]
+fn a_window_without_timestamps_is_a_condition_error() {
+    use logspec_checker::rules::{Engine, StreamRecord};
+    let plan = plan();
+    let mut engine = Engine::new(
+        &plan,
+        EngineOptions {
+            params: vec![("burst".to_owned(), "1m".to_owned())],
+            ..EngineOptions::default()
+        },
+    );
+    let event = |name: &str| plan.event_index(name).unwrap_or(usize::MAX);
+    let record = |line: u64, name: &str| StreamRecord {
+        file: std::sync::Arc::from("app.json"),
+        line,
+        event: event(name),
+        host: Some("h1".to_owned()),
+        ..StreamRecord::default()
+    };
+    let mut findings: Vec<Finding> = Vec::new();
+    engine.observe(&plan, &record(1, "note"), &mut findings);
+    engine.observe(&plan, &record(2, "close"), &mut findings);
+    engine.finish(&plan, &mut findings);
+    let errors: Vec<&Finding> = findings
+        .iter()
+        .filter(|f| f.message.starts_with("close-after-notes:"))
+        .collect();
+    assert_eq!(errors.len(), 1, "{findings:?}");
+    assert_eq!(errors[0].code.as_str(), "condition-error");
+    assert_eq!(errors[0].severity, Severity::Warning);
+    assert!(
+        errors[0].message.contains("has no timestamp"),
+        "{}",
+        errors[0].message
+    );
+}
+
+#[test]
 fn a_value_that_must_change_across_restarts() {
     let found = check(&[
         "h1 EVENT=boot SESSION=s1",
@@ -405,6 +514,45 @@ fn names_that_do_not_resolve_are_located_spec_errors() {
     let error = load_error(&SPEC.replace("record.NEW != record.OLD", "record.NEW != "));
     assert!(
         error.contains(&format!("bad.yaml:{at}:")) && error.contains("invalid CEL condition"),
+        "{error}"
+    );
+    let at = line("within.burst.note <= 2");
+    let column = SPEC
+        .lines()
+        .nth(at - 1)
+        .and_then(|l| l.find("within.burst"));
+    let error = load_error(&SPEC.replace("within.burst.note <= 2", "within.bursts.note <= 2"));
+    assert!(
+        error.contains(&format!("bad.yaml:{at}:{}:", column.unwrap_or(0) + 1))
+            && error.contains("`bursts` is not a window"),
+        "{error}"
+    );
+    let error = load_error(&SPEC.replace("within.burst.note", "within.burst.note_"));
+    assert!(
+        error.contains("`note_` is not a participant label"),
+        "{error}"
+    );
+    let error = load_error(&SPEC.replace("covered.ten", "covered.eleven"));
+    assert!(error.contains("`eleven` is not a window"), "{error}");
+    let error = load_error(&SPEC.replace("within.burst.note", "within.burst"));
+    assert!(error.contains("`within.burst` does not resolve"), "{error}");
+    let windows = line("burst: {param: burst");
+    let error = load_error(&SPEC.replace("{param: burst, margin", "{param: bust, margin"));
+    assert!(
+        error.contains(&format!("bad.yaml:{windows}:"))
+            && error.contains("parameter `bust` is not declared"),
+        "{error}"
+    );
+    let error = load_error(&SPEC.replace("{length: 10m}", "{length: 10m, param: burst}"));
+    assert!(
+        error.contains(&format!("bad.yaml:{}:", windows + 1)) && error.contains("oneOf"),
+        "{error}"
+    );
+    let error = load_error(&SPEC.replace("{length: 10m}", "{length: 10m, margin: -11m}"));
+    assert!(error.contains("shorter than nothing"), "{error}");
+    let error = load_error(&SPEC.replace("burst: {type: duration", "burst: {type: integer"));
+    assert!(
+        error.contains("parameter `burst` is not a duration"),
         "{error}"
     );
     let error = load_error(&SPEC.replace("runs/([^/]+)/", "runs/[^/]+/"));

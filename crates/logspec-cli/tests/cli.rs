@@ -8,8 +8,9 @@ use serde_json::Value;
 
 #[test]
 fn bundled_example_passes_with_exit_0() {
-    // Without the agent's rate-limit block lengths (configuration), the
-    // rule that needs them says once that it did not run.
+    // Without the agent's rate-limit block lengths and probe limit
+    // (configuration), each rule that needs them says once that it did not
+    // run.
     let output = run(logspec()
         .args(["check", "--spec", "ctrl-exec", "--report", "json"])
         .arg(repo_file("spec/examples/ctrl-exec.log")));
@@ -19,7 +20,7 @@ fn bundled_example_passes_with_exit_0() {
         .as_array()
         .map(|findings| findings.iter().map(|f| f["code"].clone()).collect())
         .unwrap_or_default();
-    assert_eq!(codes, vec![Value::from("rule-unchecked")], "{report}");
+    assert_eq!(codes, vec![Value::from("rule-unchecked"); 3], "{report}");
     let message = report["findings"][0]["message"].as_str().unwrap_or("");
     assert!(
         message.contains("parameters `volume_block`, `probe_block` are not set"),
@@ -42,6 +43,7 @@ fn bundled_example_passes_with_exit_0() {
     let output = run(logspec()
         .args(["check", "--spec", "ctrl-exec", "--report", "json"])
         .args(["--param", "volume_block=5m", "--param", "probe_block=1h"])
+        .args(["--param", "probe_limit=3", "--param", "probe_window=600s"])
         .arg(repo_file("spec/examples/ctrl-exec.log")));
     assert_eq!(output.status.code(), Some(0));
     let report = json_of(&output);
@@ -378,6 +380,17 @@ fn explain_rules_as_text_and_mermaid() {
         mermaid.contains("    awaiting_agent --> paired: agent"),
         "{mermaid}"
     );
+    // A window is shown with its length, in text and as a mermaid comment.
+    assert!(
+        text.contains("  window probe: parameter probe_window plus 2s (within.probe.LABEL"),
+        "{text}"
+    );
+    assert!(
+        mermaid.contains(
+            "%% window probe: parameter probe_window minus 1s (within.probe.LABEL, covered.probe)"
+        ),
+        "{mermaid}"
+    );
 }
 
 #[test]
@@ -643,6 +656,52 @@ fn check_stdin(input: &str, extra: &[&str]) -> std::process::Output {
         .write_stdin(input.to_owned()))
 }
 
+/// Agent-Side Actions › rate-block: a probe block needs more than
+/// rate_limit_probe TLS failures within the probe window before it, counted
+/// by the rule's window (`within.probe.failure`), where the log reaches back
+/// over the window.
+#[test]
+fn a_probe_block_is_judged_by_the_failures_within_its_window() {
+    let line = |time: &str, payload: &str| {
+        format!("Mar 13 {time} db-01 ctrl-exec-agent[4242]: {payload}\n")
+    };
+    let failure = "ACTION=tls-failure PEER=10.0.0.1 REASON=\"SSL accept attempt failed\"";
+    let mut stream = line("11:40:00", "ACTION=start PORT=7443");
+    for time in ["12:00:01", "12:00:02", "12:00:03"] {
+        stream.push_str(&line(time, failure));
+    }
+    let block = line("12:00:04", "ACTION=rate-block PEER=10.0.0.1 REASON=probe");
+    let params = [
+        "--param",
+        "probe_limit=3",
+        "--param",
+        "probe_window=600s",
+        "--param",
+        "volume_block=5m",
+        "--param",
+        "probe_block=1h",
+    ];
+    let three = check_stdin(&format!("{stream}{block}"), &params);
+    assert_eq!(
+        line_codes(&three),
+        vec![(5, "condition-violation".to_owned())]
+    );
+    assert_eq!(three.status.code(), Some(1));
+    let report = json_of(&three);
+    let message = report["findings"][0]["message"].as_str().unwrap_or("");
+    assert!(message.contains("within.probe.failure=3"), "{message}");
+    // A fourth failure within the window: the block is due.
+    let four = format!("{stream}{}{block}", line("12:00:03", failure));
+    let output = check_stdin(&four, &params);
+    assert_eq!(line_codes(&output), vec![]);
+    assert_eq!(output.status.code(), Some(0));
+    // Without the start twenty minutes before, the log may have begun
+    // after the first failures: not judged.
+    let rotated =
+        format!("{stream}{block}").replacen(&line("11:40:00", "ACTION=start PORT=7443"), "", 1);
+    assert_eq!(line_codes(&check_stdin(&rotated, &params)), vec![]);
+}
+
 #[test]
 fn a_dispatcher_addressing_its_agent_by_address_checks_clean() {
     let clean = check_stdin(ONE_MACHINE, &[]);
@@ -722,7 +781,8 @@ fn an_overlay_gives_rule_parameters() {
     };
     let good = overlay(
         "ours.yaml",
-        "# our agents' rate limits\nextends: ctrl-exec\nparams:\n  volume_block: 5m\n  probe_block: 1h\n",
+        "# our agents' rate limits\nextends: ctrl-exec\nparams:\n  volume_block: 5m\n  probe_block: 1h\n  \
+         probe_limit: 3\n  probe_window: 600s\n",
     );
     let output = check(&good);
     assert_eq!(output.status.code(), Some(0));
@@ -766,7 +826,7 @@ fn an_overlay_gives_rule_parameters() {
     .unwrap_or_else(|error| panic!("{error}"));
     let beside = overlay(
         "beside.yaml",
-        "extends: ctrl.yaml\nparams: {volume_block: 5m}\n",
+        "extends: ctrl.yaml\nparams: {volume_block: 5m, probe_limit: 3, probe_window: 600s}\n",
     );
     let output = run(logspec()
         .args(["check", "--spec", &beside, "--report", "json"])

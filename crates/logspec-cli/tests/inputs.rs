@@ -52,6 +52,7 @@ fn gzip_and_zstd_are_read_by_content_whatever_the_name() {
         let output = run(logspec()
             .args(["check", "--spec", "ctrl-exec", "--report", "json"])
             .args(["--param", "volume_block=5m", "--param", "probe_block=1h"])
+            .args(["--param", "probe_limit=3", "--param", "probe_window=600s"])
             .arg(&path));
         let report = json_of(&output);
         assert_eq!(output.status.code(), Some(0), "{name}: {report:#}");

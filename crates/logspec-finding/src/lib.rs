@@ -122,13 +122,13 @@ codes! {
     Incomplete = "incomplete", Error;
     /// A record does not meet a stream rule's condition (a value it must relate to, in itself or to an earlier record of its key).
     ConditionViolation = "condition-violation", Error;
-    /// A stream rule's condition could not be evaluated on a record (a field it reads is absent, or has another type).
+    /// A stream rule's condition could not be evaluated on a record (a field it reads is absent, or has another type, or a time window it counts cannot be placed).
     ConditionError = "condition-error", Warning;
     /// A stream rule was not run: a parameter it needs (a window's length) is not set; reported once.
     RuleUnchecked = "rule-unchecked", Info;
     /// Timestamps went backwards within one input.
     TimestampRegression = "timestamp-regression", Warning;
-    /// Open keys were dropped at the memory cap, so some lifecycles went unchecked.
+    /// Open keys (or record times a window counts) were dropped at a memory cap, so some lifecycles or counts went unchecked.
     StateEvicted = "state-evicted", Warning;
     /// Records a stream rule could not key (a key part was absent).
     Unkeyed = "unkeyed", Info;

@@ -16,7 +16,10 @@
 //! earliest to the latest time of those records and this one, in whatever
 //! order they came), `source.X` (where the record was
 //! read: `file`, `host`, `tag`, `pid`, `event`, `line`), `params.P` (a rule
-//! parameter the user sets), `key.K` (part K of the record's key).
+//! parameter the user sets), `key.K` (part K of the record's key),
+//! `within.W.L` (how many earlier records labelled L of the same key fall
+//! within the rule's window W before this one), `covered.W` (whether the
+//! record's input reaches back over window W).
 
 use serde::{Deserialize, Deserializer};
 use std::fmt;
@@ -55,7 +58,7 @@ pub const FUNCTIONS: &[&str] = &[
 
 /// The roots an expression's names start from.
 const ROOTS: &[&str] = &[
-    "record", "earlier", "since", "count", "span", "source", "params", "key",
+    "record", "earlier", "since", "count", "span", "source", "params", "key", "within", "covered",
 ];
 
 /// The CEL environment every condition is compiled for: the standard
@@ -88,6 +91,10 @@ pub enum Name {
     Param(String),
     /// `key.PART`: a part of the record's correlation key, by its name.
     Key(String),
+    /// `within.WINDOW.LABEL`: earlier records of the label within the window.
+    Within(String, String),
+    /// `covered.WINDOW`: the input reaches back over the window.
+    Covered(String),
 }
 
 /// A name, where it is written in the expression (byte offset), and the
@@ -309,13 +316,70 @@ fn resolve(chain: &[String]) -> Option<Name> {
         ("source", [item]) => Some(Name::Source(item.clone())),
         ("params", [name]) => Some(Name::Param(name.clone())),
         ("key", [part]) => Some(Name::Key(part.clone())),
+        ("within", [window, label]) => Some(Name::Within(window.clone(), label.clone())),
+        ("covered", [window]) => Some(Name::Covered(window.clone())),
         _ => None,
+    }
+}
+
+/// `250ms`, `90s`, `5m`, `1.5h`, `2d` in seconds (rule parameters and
+/// window lengths); `None` for anything else, a negative length included.
+pub fn duration_seconds(text: &str) -> Option<f64> {
+    let split = text.find(|c: char| c.is_ascii_alphabetic())?;
+    let (number, unit) = text.split_at(split);
+    let number: f64 = number.trim().parse().ok().filter(|n: &f64| n.is_finite())?;
+    let scale = match unit {
+        "ms" => 0.001,
+        "s" => 1.0,
+        "m" | "min" => 60.0,
+        "h" => 3600.0,
+        "d" => 86_400.0,
+        _ => return None,
+    };
+    (number >= 0.0).then_some(number * scale)
+}
+
+/// A window's margin in seconds: a duration, or one with a leading `-`.
+pub fn margin_seconds(text: &str) -> Option<f64> {
+    match text.strip_prefix('-') {
+        Some(magnitude) => duration_seconds(magnitude).map(|seconds| -seconds),
+        None => duration_seconds(text),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn durations_and_margins_read_in_seconds() {
+        assert_eq!(duration_seconds("90s"), Some(90.0));
+        assert_eq!(duration_seconds("1.5h"), Some(5400.0));
+        assert_eq!(duration_seconds("250ms"), Some(0.25));
+        assert_eq!(duration_seconds("5m"), Some(300.0));
+        assert_eq!(duration_seconds("5"), None);
+        assert_eq!(duration_seconds("-5s"), None);
+        assert_eq!(duration_seconds("5 weeks"), None);
+        assert_eq!(margin_seconds("-1s"), Some(-1.0));
+        assert_eq!(margin_seconds("2s"), Some(2.0));
+        assert_eq!(margin_seconds("--1s"), None);
+    }
+
+    #[test]
+    fn windowed_counts_and_coverage_are_names() {
+        assert_eq!(
+            names(
+                "covered.probe && within.probe.failure > 3 && within['probe']['tls-failure'] < 9"
+            ),
+            vec![
+                Some(Name::Covered("probe".into())),
+                Some(Name::Within("probe".into(), "failure".into())),
+                Some(Name::Within("probe".into(), "tls-failure".into())),
+            ]
+        );
+        assert_eq!(names("within.probe > 3"), vec![None]);
+        assert_eq!(names("covered.probe.failure"), vec![None]);
+    }
 
     #[test]
     fn literals_are_the_constants_written() {

@@ -971,6 +971,11 @@ pub struct Rule {
     /// parameter left unset is reported unchecked, not run.
     #[serde(default)]
     pub params: IndexMap<String, RuleParam>,
+    /// Named time windows: conditions count a key's earlier records of a
+    /// label within one (`within.WINDOW.LABEL`) and ask whether the input
+    /// reaches back over one (`covered.WINDOW`).
+    #[serde(default)]
+    pub windows: IndexMap<String, Window>,
     /// Fields every record of one key must agree on when they carry them.
     #[serde(default)]
     pub agree: Vec<String>,
@@ -1057,6 +1062,17 @@ pub struct RuleParam {
     #[serde(rename = "type")]
     pub kind: ParamType,
     pub description: String,
+}
+
+/// A time window of a rule: its length, written (`10m`) or a duration
+/// parameter of the rule, widened or narrowed by `margin` (`2s`, `-1s`)
+/// for timestamps that are whole seconds or written a moment late.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Window {
+    pub length: Option<String>,
+    pub param: Option<String>,
+    pub margin: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]

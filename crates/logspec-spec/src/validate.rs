@@ -1,9 +1,11 @@
 //! Checks the schema cannot express: names must be unique and every
 //! reference (field, severity, emitter, summary item) must resolve.
 
-use crate::condition::{Condition, Name, FUNCTIONS, SOURCE_NAMES};
+use crate::condition::{
+    duration_seconds, margin_seconds, Condition, Name, FUNCTIONS, SOURCE_NAMES,
+};
 use crate::locate::pointer;
-use crate::model::{Spec, ValueKind, ValueSpec, WILDCARD};
+use crate::model::{ParamType, Spec, ValueKind, ValueSpec, WILDCARD};
 use std::collections::HashSet;
 
 /// A broken reference: the node it is in, and for a name inside an
@@ -358,6 +360,11 @@ fn rule_references(spec: &Spec, index: usize, rule: &crate::model::Rule, problem
             );
         }
     }
+    for (name, window) in &rule.windows {
+        for problem in window_problems(rule, window) {
+            add(&["windows", name], problem);
+        }
+    }
     if let Some(scope) = &rule.scope {
         if !rule.key.contains(scope) {
             add(
@@ -437,6 +444,46 @@ fn participant_fields<'s>(
     fields
 }
 
+/// What is wrong with a window's length and margin.
+fn window_problems(rule: &crate::model::Rule, window: &crate::model::Window) -> Vec<String> {
+    let mut problems = Vec::new();
+    match (&window.length, &window.param) {
+        (Some(_), Some(_)) | (None, None) => problems.push(
+            "a window gives its length either as `length` (10m) or as `param` (a duration \
+             parameter of the rule), one of the two"
+                .to_owned(),
+        ),
+        (Some(length), None) if duration_seconds(length).is_none() => problems.push(format!(
+            "length `{length}` is not a duration such as 90s, 10m, 1.5h, 2d or 250ms"
+        )),
+        (None, Some(param)) => match rule.params.get(param) {
+            None => problems.push(format!(
+                "parameter `{param}` is not declared in the rule's `params`"
+            )),
+            Some(declared) if declared.kind != ParamType::Duration => {
+                problems.push(format!("parameter `{param}` is not a duration"))
+            }
+            Some(_) => {}
+        },
+        (Some(_), None) => {}
+    }
+    if let Some(margin) = &window.margin {
+        match (
+            margin_seconds(margin),
+            window.length.as_deref().and_then(duration_seconds),
+        ) {
+            (None, _) => problems.push(format!(
+                "margin `{margin}` is not a duration such as 2s or -1s"
+            )),
+            (Some(margin_seconds), Some(length)) if length + margin_seconds < 0.0 => problems.push(
+                format!("margin `{margin}` makes the window shorter than nothing"),
+            ),
+            _ => {}
+        }
+    }
+    problems
+}
+
 /// Names in a condition that do not resolve, at their byte offsets.
 fn condition_problems(
     spec: &Spec,
@@ -454,11 +501,20 @@ fn condition_problems(
             )
         })
     };
+    let window_declared = |name: &str| {
+        (!rule.windows.contains_key(name)).then(|| {
+            format!(
+                "`{name}` is not a window of the rule's `windows` ({})",
+                rule.windows.keys().cloned().collect::<Vec<_>>().join(", ")
+            )
+        })
+    };
     for used in &condition.uses {
         let problem = match &used.name {
             None => Some(format!(
                 "`{}` does not resolve: a name is record.FIELD, earlier.LABEL.FIELD, \
-                 since.LABEL, count.LABEL, source.ITEM, params.NAME or key.PART \
+                 since.LABEL, count.LABEL, within.WINDOW.LABEL, covered.WINDOW, \
+                 source.ITEM, params.NAME or key.PART \
                  (a field or label with `-` or `.` in it is written record['a.b'])",
                 used.written
             )),
@@ -481,6 +537,8 @@ fn condition_problems(
                 })
             }),
             Some(Name::Since(name) | Name::Count(name) | Name::Span(name)) => label(name),
+            Some(Name::Within(window, name)) => window_declared(window).or_else(|| label(name)),
+            Some(Name::Covered(window)) => window_declared(window),
             Some(Name::Source(item)) => (!SOURCE_NAMES.contains(&item.as_str())).then(|| {
                 format!(
                     "`source.{item}` does not exist (source offers {})",

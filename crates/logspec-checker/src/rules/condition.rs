@@ -8,14 +8,15 @@
 //! over a malformed value fails to evaluate (reported) rather than passing.
 
 use super::key::host_of;
+use super::plan::WindowPlan;
 use super::{RulePlan, StreamRecord};
 use cel::objects::{Key, Map};
 use cel::Value;
 use logspec_reader::Instant;
-use logspec_spec::condition::{environment, Name};
+use logspec_spec::condition::{duration_seconds, environment, Name};
 use logspec_spec::{Condition, ParamType, Spec, ValueKind};
 use std::cmp::Ordering;
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 
 /// How a field's text becomes a CEL value.
@@ -85,6 +86,91 @@ pub struct Memory {
     pub times: Option<(Instant, Instant)>,
     /// Remembered field values, by index into the rule's remembered list.
     pub values: Vec<(usize, String)>,
+    /// The times of the label's records a window counts (`within.W.L`),
+    /// kept only for labels some condition counts.
+    pub recent: Option<Box<Recent>>,
+}
+
+/// Distinct record times a key keeps per counted label, at most: a window
+/// over a source that logs without pause would otherwise grow without
+/// bound. Past it the oldest are dropped, and a count over a window that
+/// reaches a dropped time is reported as unknown (`condition-error`).
+pub const WINDOW_TIMES: usize = 256;
+
+/// The times of one label's records that a window may still count.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Recent {
+    /// Oldest first, each with how many records carried that time.
+    times: VecDeque<(Instant, u32)>,
+    /// Records of the label without a timestamp: no window can place them.
+    untimed: u32,
+    /// The latest time dropped at the cap.
+    dropped: Option<Instant>,
+}
+
+impl Recent {
+    /// Adds a record's time; forgets times older than `longest` seconds
+    /// before it (when known). Whether the cap dropped a time.
+    fn add(&mut self, at: Option<Instant>, longest: Option<f64>) -> bool {
+        let Some(at) = at else {
+            self.untimed = self.untimed.saturating_add(1);
+            return false;
+        };
+        if let Some(longest) = longest {
+            while let Some(&(oldest, _)) = self.times.front() {
+                match at.since(oldest) {
+                    Some(micros) if micros as f64 > longest * 1_000_000.0 => {
+                        self.times.pop_front();
+                    }
+                    _ => break,
+                }
+            }
+        }
+        match self.times.back_mut() {
+            Some((last, records)) if *last == at => *records = records.saturating_add(1),
+            _ => self.times.push_back((at, 1)),
+        }
+        if self.times.len() > WINDOW_TIMES {
+            if let Some((oldest, _)) = self.times.pop_front() {
+                self.dropped = Some(oldest);
+                return true;
+            }
+        }
+        false
+    }
+
+    /// How many of the kept records lie within `seconds` before `now`, or
+    /// why that cannot be told.
+    fn within(&self, now: Instant, seconds: f64) -> Result<u32, String> {
+        let reach = |micros: i64| micros as f64 <= seconds * 1_000_000.0;
+        if self.untimed > 0 {
+            return Err(format!(
+                "{} earlier record(s) of the label had no timestamp, so the window cannot place them",
+                self.untimed
+            ));
+        }
+        if let Some(dropped) = self.dropped {
+            if now.since(dropped).is_none_or(reach) {
+                return Err(format!(
+                    "the key kept the times of only the latest {WINDOW_TIMES} records of the \
+                     label, and the window reaches back past them"
+                ));
+            }
+        }
+        let mut count = 0u32;
+        for &(at, records) in &self.times {
+            match now.since(at) {
+                Some(micros) if reach(micros) => count = count.saturating_add(records),
+                Some(_) => {}
+                None => {
+                    return Err(
+                        "an earlier record's timestamp does not compare with this one's".to_owned(),
+                    )
+                }
+            }
+        }
+        Ok(count)
+    }
 }
 
 /// Everything a condition may read besides the record.
@@ -99,6 +185,9 @@ pub struct Scope<'a> {
     /// The key's part names and this record's values for them.
     pub key_names: &'a [String],
     pub key: &'a [String],
+    pub windows: &'a [WindowPlan],
+    /// When the record's input (and host) began: its earliest time.
+    pub began: Option<Instant>,
 }
 
 fn string(text: &str) -> Value {
@@ -131,6 +220,10 @@ pub enum Verdict {
 /// it fails: most records meet their condition, and building CEL maps
 /// nobody reads was most of the cost of a condition.
 pub fn evaluate(plan: &ConditionPlan, record: &StreamRecord, scope: &Scope<'_>) -> Verdict {
+    let windowed = match windowed(plan, record, scope) {
+        Ok(windowed) => windowed,
+        Err(error) => return Verdict::Error(error),
+    };
     let mut context = cel::Context::with_env(Arc::clone(environment()));
     // `host` is not a standard name, so adding it cannot conflict.
     let _ = context.add_function("host", |value: Arc<String>| {
@@ -194,6 +287,38 @@ pub fn evaluate(plan: &ConditionPlan, record: &StreamRecord, scope: &Scope<'_>) 
     if uses("params") {
         context.add_variable_from_value("params", map(scope.params.to_vec()));
     }
+    if uses("within") {
+        let mut by_window: Vec<(String, Vec<(String, Value)>)> = Vec::new();
+        for (window, label, count) in &windowed.counts {
+            let index = match by_window.iter().position(|(name, _)| name == window) {
+                Some(index) => index,
+                None => {
+                    by_window.push((window.clone(), Vec::new()));
+                    by_window.len() - 1
+                }
+            };
+            by_window[index]
+                .1
+                .push((label.clone(), Value::Int(i64::from(*count))));
+        }
+        context.add_variable_from_value(
+            "within",
+            map(by_window
+                .into_iter()
+                .map(|(window, counts)| (window, map(counts)))
+                .collect()),
+        );
+    }
+    if uses("covered") {
+        context.add_variable_from_value(
+            "covered",
+            map(windowed
+                .covered
+                .iter()
+                .map(|(window, covered)| (window.clone(), Value::Bool(*covered)))
+                .collect()),
+        );
+    }
     if uses("key") {
         context.add_variable_from_value(
             "key",
@@ -208,10 +333,109 @@ pub fn evaluate(plan: &ConditionPlan, record: &StreamRecord, scope: &Scope<'_>) 
 
     match plan.condition.program.execute(&context) {
         Ok(Value::Bool(true)) => Verdict::Holds,
-        Ok(Value::Bool(false)) => Verdict::Fails(shown(plan, record, scope)),
+        Ok(Value::Bool(false)) => {
+            let mut shown = shown(plan, record, scope);
+            for (window, label, count) in &windowed.counts {
+                shown.push(format!("within.{window}.{label}={count}"));
+            }
+            for (window, covered) in &windowed.covered {
+                shown.push(format!("covered.{window}={covered}"));
+            }
+            Verdict::Fails(shown.join(", "))
+        }
         Ok(other) => Verdict::Error(format!("it gave {}, not true or false", show(&other))),
         Err(error) => Verdict::Error(error.to_string()),
     }
+}
+
+/// What a condition reads of its rule's windows: the counts it names
+/// (window, label, count) and whether the input covers each window it asks
+/// about.
+#[derive(Default)]
+struct Windowed {
+    counts: Vec<(String, String, u32)>,
+    covered: Vec<(String, bool)>,
+}
+
+/// The windowed counts and coverage `plan` reads on `record`, or why they
+/// cannot be told (no timestamp, times that do not compare, a count cut
+/// short by the cap): an error, never a count that would silently pass.
+fn windowed(
+    plan: &ConditionPlan,
+    record: &StreamRecord,
+    scope: &Scope<'_>,
+) -> Result<Windowed, String> {
+    let mut windowed = Windowed::default();
+    for used in &plan.condition.uses {
+        let (window_name, label_name) = match &used.name {
+            Some(Name::Within(window, label)) => (window, Some(label)),
+            Some(Name::Covered(window)) => (window, None),
+            _ => continue,
+        };
+        let already = match label_name {
+            Some(label) => windowed
+                .counts
+                .iter()
+                .any(|(w, l, _)| w == window_name && l == label),
+            None => windowed.covered.iter().any(|(w, _)| w == window_name),
+        };
+        if already {
+            continue;
+        }
+        let Some(window) = scope.windows.iter().find(|w| &w.name == window_name) else {
+            return Err(format!("`{}`: the rule has no such window", used.written));
+        };
+        let Some(seconds) = window.seconds(scope.params) else {
+            return Err(format!(
+                "`{}`: the window's length is not known",
+                used.written
+            ));
+        };
+        let Some(now) = record.at else {
+            return Err(format!(
+                "`{}`: this record has no timestamp to place the window",
+                used.written
+            ));
+        };
+        match label_name {
+            Some(label_name) => {
+                let recent = scope
+                    .labels
+                    .iter()
+                    .position(|label| label == label_name)
+                    .and_then(|label| scope.memory.get(label))
+                    .and_then(Option::as_ref)
+                    .and_then(|memory| memory.recent.as_deref());
+                let count = match recent {
+                    Some(recent) => recent
+                        .within(now, seconds)
+                        .map_err(|why| format!("`{}`: {why}", used.written))?,
+                    None => 0,
+                };
+                windowed
+                    .counts
+                    .push((window_name.clone(), label_name.clone(), count));
+            }
+            None => {
+                let began = scope.began.ok_or_else(|| {
+                    format!(
+                        "`{}`: where this record's input began is not known",
+                        used.written
+                    )
+                })?;
+                let micros = now.since(began).ok_or_else(|| {
+                    format!(
+                        "`{}`: this record's timestamp does not compare with the first of its input",
+                        used.written
+                    )
+                })?;
+                windowed
+                    .covered
+                    .push((window_name.clone(), micros as f64 >= seconds * 1_000_000.0));
+            }
+        }
+    }
+    Ok(windowed)
 }
 
 /// The record fields the condition reads, as CEL values.
@@ -268,7 +492,7 @@ fn widen((earliest, latest): (Instant, Instant), at: Instant) -> Option<(Instant
 
 /// The values a failed condition read, for its message: the record's
 /// fields, then the earlier values and times it names.
-fn shown(plan: &ConditionPlan, record: &StreamRecord, scope: &Scope<'_>) -> String {
+fn shown(plan: &ConditionPlan, record: &StreamRecord, scope: &Scope<'_>) -> Vec<String> {
     let mut shown: Vec<String> = record_values(plan, record)
         .iter()
         .map(|(name, value)| format!("record.{name}={}", show(value)))
@@ -304,7 +528,7 @@ fn shown(plan: &ConditionPlan, record: &StreamRecord, scope: &Scope<'_>) -> Stri
             }
         }
     }
-    shown.join(", ")
+    shown
 }
 
 /// The verdict of `rule`'s condition for `label` (if it has one) on
@@ -319,6 +543,7 @@ pub fn judge(
     memory: &[Option<Memory>],
     params: &[(String, Value)],
     key: &[String],
+    began: Option<Instant>,
 ) -> Option<Verdict> {
     let condition = rule.requires.get(label)?.as_ref()?;
     let scope = Scope {
@@ -329,26 +554,30 @@ pub fn judge(
         event,
         key_names: &rule.key_names,
         key,
+        windows: &rule.windows,
+        began,
     };
     Some(evaluate(condition, record, &scope))
 }
 
 /// Remembers what `record`, as `label`, leaves for later conditions of
 /// its key (nothing when `rule`'s conditions read no earlier record).
+/// Whether a window's times were cut at the cap ([`WINDOW_TIMES`]).
 pub fn remember(
     memory: &mut Vec<Option<Memory>>,
     rule: &RulePlan,
     label: usize,
     record: &StreamRecord,
-) {
+    params: &[(String, Value)],
+) -> bool {
     if !rule.remembers {
-        return;
+        return false;
     }
     if memory.is_empty() {
         *memory = vec![None; rule.labels.len()];
     }
     let Some(slot) = memory.get_mut(label) else {
-        return;
+        return false;
     };
     let memory = slot.get_or_insert_with(Memory::default);
     memory.count = memory.count.saturating_add(1);
@@ -369,6 +598,26 @@ pub fn remember(
             }
         }
     }
+    // The longest window that counts this label bounds the times kept; a
+    // window whose length is unknown keeps them up to the cap.
+    let mut longest = Some(0.0f64);
+    let mut counted = false;
+    for &(window, counted_label) in &rule.counted {
+        if counted_label != label {
+            continue;
+        }
+        counted = true;
+        let seconds = rule.windows.get(window).and_then(|w| w.seconds(params));
+        longest = match (longest, seconds) {
+            (Some(longest), Some(seconds)) => Some(longest.max(seconds)),
+            _ => None,
+        };
+    }
+    counted
+        && memory
+            .recent
+            .get_or_insert_with(Box::default)
+            .add(record.at, longest)
 }
 
 /// A value as a message shows it.
@@ -428,7 +677,8 @@ pub fn rule_params(rule: &RulePlan, given: &[(String, String)]) -> Result<ParamV
             ))
         }
     }
-    rule.params
+    let values: ParamValues = rule
+        .params
         .iter()
         .filter_map(|(name, kind)| Some((name, kind, &value_of(name)?.1)))
         .map(|(name, kind, text)| {
@@ -436,7 +686,17 @@ pub fn rule_params(rule: &RulePlan, given: &[(String, String)]) -> Result<ParamV
                 .map(|value| (name.clone(), value))
                 .map_err(|error| error.to_string())
         })
-        .collect()
+        .collect::<Result<_, _>>()?;
+    // A margin may narrow a window given by a parameter below nothing.
+    for window in &rule.windows {
+        if window.seconds(&values).is_some_and(|seconds| seconds < 0.0) {
+            return Err(format!(
+                "window `{}` is shorter than nothing once its margin ({}s) is added",
+                window.name, window.margin
+            ));
+        }
+    }
+    Ok(values)
 }
 
 /// A parameter's value as conditions see it: a duration in seconds.
@@ -464,37 +724,71 @@ pub fn param_value(name: &str, kind: ParamType, text: &str) -> Result<Value, Par
     }
 }
 
-/// `250ms`, `90s`, `5m`, `1.5h`, `2d` in seconds.
-fn duration_seconds(text: &str) -> Option<f64> {
-    let split = text.find(|c: char| c.is_ascii_alphabetic())?;
-    let (number, unit) = text.split_at(split);
-    let number: f64 = number.trim().parse().ok().filter(|n: &f64| n.is_finite())?;
-    let scale = match unit {
-        "ms" => 0.001,
-        "s" => 1.0,
-        "m" | "min" => 60.0,
-        "h" => 3600.0,
-        "d" => 86_400.0,
-        _ => return None,
-    };
-    (number >= 0.0).then_some(number * scale)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn durations_read_in_seconds() {
-        assert_eq!(duration_seconds("90s"), Some(90.0));
-        assert_eq!(duration_seconds("1.5h"), Some(5400.0));
-        assert_eq!(duration_seconds("250ms"), Some(0.25));
-        assert_eq!(duration_seconds("5m"), Some(300.0));
-        assert_eq!(duration_seconds("5"), None);
-        assert_eq!(duration_seconds("-5s"), None);
-        assert_eq!(duration_seconds("5 weeks"), None);
+        assert_eq!(
+            param_value("w", ParamType::Duration, "1.5h"),
+            Ok(Value::Float(5400.0))
+        );
         assert!(param_value("w", ParamType::Duration, "soon").is_err());
         assert_eq!(param_value("n", ParamType::Integer, "3"), Ok(Value::Int(3)));
+    }
+
+    const SECOND: i64 = 1_000_000;
+
+    fn at(second: i64) -> Option<Instant> {
+        Some(Instant::Yearless(second * SECOND))
+    }
+
+    #[test]
+    fn a_window_counts_the_times_within_it() {
+        let mut recent = Recent::default();
+        for second in [0, 10, 10, 20] {
+            assert!(!recent.add(at(second), Some(60.0)));
+        }
+        let now = Instant::Yearless(30 * SECOND);
+        assert_eq!(recent.within(now, 20.0), Ok(3));
+        assert_eq!(recent.within(now, 30.0), Ok(4));
+        assert_eq!(recent.within(now, 5.0), Ok(0));
+        // Two records of one second share an entry; an old one is pruned.
+        assert_eq!(recent.times.len(), 3);
+        recent.add(at(75), Some(60.0));
+        assert_eq!(recent.times.front().map(|(t, _)| *t), at(20));
+    }
+
+    #[test]
+    fn a_count_that_cannot_be_told_is_an_error() {
+        let mut untimed = Recent::default();
+        untimed.add(None, Some(60.0));
+        assert!(untimed
+            .within(Instant::Yearless(0), 60.0)
+            .is_err_and(|why| why.contains("no timestamp")));
+        let mut other_kind = Recent::default();
+        other_kind.add(Some(Instant::Absolute(0)), Some(60.0));
+        assert!(other_kind
+            .within(Instant::Yearless(0), 60.0)
+            .is_err_and(|why| why.contains("does not compare")));
+    }
+
+    #[test]
+    fn the_times_kept_are_capped_and_a_count_past_the_cap_is_an_error() {
+        let mut recent = Recent::default();
+        let mut dropped = false;
+        for second in 0..=WINDOW_TIMES as i64 {
+            dropped |= recent.add(at(second), None);
+        }
+        assert!(dropped);
+        assert_eq!(recent.times.len(), WINDOW_TIMES);
+        let now = Instant::Yearless(WINDOW_TIMES as i64 * SECOND);
+        // The window reaches the dropped time 0: unknown; a shorter one is exact.
+        assert!(recent
+            .within(now, WINDOW_TIMES as f64)
+            .is_err_and(|why| why.contains("only the latest")));
+        assert_eq!(recent.within(now, 9.0), Ok(10));
     }
 
     #[test]

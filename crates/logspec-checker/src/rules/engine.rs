@@ -7,7 +7,7 @@
 //! Keys come from records, so the map hashes with foldhash, seeded per
 //! process, and its size is capped (`max_open_keys`).
 
-use super::condition::{judge, remember, rule_params as params, Memory, Verdict};
+use super::condition::{judge, remember, rule_params as params, Memory, Verdict, WINDOW_TIMES};
 use super::fan_out::{self, FanState, FanStep, Refusal};
 use super::hosts::HostNames;
 use super::key::{label_keys, scope_values};
@@ -18,7 +18,8 @@ use crate::plan::Plan;
 use foldhash::fast::RandomState;
 use hashlink::linked_hash_map::RawEntryMut;
 use hashlink::LinkedHashMap;
-use std::collections::HashSet;
+use logspec_reader::Instant;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 #[derive(Debug, Clone)]
@@ -51,6 +52,10 @@ const CITED_PER_KEY: usize = 16;
 /// Distinct scope values remembered per label before every value counts as
 /// seen (so a huge fleet errs towards reporting, not silence).
 const SCOPE_VALUES: usize = 65_536;
+
+/// Inputs (and hosts within them) whose beginning is kept for
+/// `covered.W`; past it a record's coverage is reported as unknown.
+const BEGINNINGS: usize = 65_536;
 
 /// A correlation key: one value per key part.
 type Key = Box<[String]>;
@@ -93,6 +98,9 @@ struct RuleRun {
     scope_seen: Vec<HashSet<String, RandomState>>,
     evicted: u64,
     first_eviction: Option<(Arc<str>, u64, String)>,
+    /// Record times a window's count lost at the cap (`WINDOW_TIMES`).
+    times_dropped: u64,
+    first_time_dropped: Option<(Arc<str>, u64)>,
     unkeyed: u64,
     first_unkeyed: Option<(Arc<str>, u64)>,
     /// The parameters' values, or why the rule cannot run (one unset or
@@ -118,6 +126,11 @@ pub struct Engine {
     runs: Vec<RuleRun>,
     /// Record kinds some observed record belonged to.
     kinds_seen: Vec<bool>,
+    /// Where each input (and host in it) began, its first record's time:
+    /// kept when a condition asks whether an input covers a window.
+    began: HashMap<(Arc<str>, Option<String>), Instant, RandomState>,
+    /// Inputs and hosts beyond [`BEGINNINGS`], whose beginning is not kept.
+    beginnings_dropped: Option<(Arc<str>, u64)>,
 }
 
 impl Engine {
@@ -133,8 +146,26 @@ impl Engine {
                 })
                 .collect(),
             kinds_seen: vec![false; plan.kinds.len()],
+            began: HashMap::default(),
+            beginnings_dropped: None,
             options,
         }
+    }
+
+    /// The earliest time of `record`'s input and host, noting `record`'s.
+    fn began(&mut self, record: &StreamRecord) -> Option<Instant> {
+        let at = record.at?;
+        let place = (Arc::clone(&record.file), record.host.clone());
+        if let Some(&began) = self.began.get(&place) {
+            return Some(began);
+        }
+        if self.began.len() >= BEGINNINGS {
+            self.beginnings_dropped
+                .get_or_insert_with(|| (Arc::clone(&record.file), record.line));
+            return None;
+        }
+        self.began.insert(place, at);
+        Some(at)
     }
 
     /// Open keys across all rules.
@@ -148,6 +179,11 @@ impl Engine {
         if let Some(seen) = self.kinds_seen.get_mut(plan.events[record.event].kind) {
             *seen = true;
         }
+        let began = if plan.rules.iter().any(|rule| rule.covers) {
+            self.began(record)
+        } else {
+            None
+        };
         for (rule, run) in plan.rules.iter().zip(&mut self.runs) {
             if run.params.0.is_err() {
                 if run.unchecked_at.is_none() && rule.roles.contains_key(&variant) {
@@ -173,7 +209,7 @@ impl Engine {
                     continue;
                 }
                 for key in derived {
-                    run.step(plan, rule, label, key, record, &self.options, sink);
+                    run.step(plan, rule, label, key, record, began, &self.options, sink);
                 }
             }
         }
@@ -182,6 +218,17 @@ impl Engine {
     /// Ends the stream: reports unfinished lifecycles, evictions and
     /// records no key could be derived for.
     pub fn finish(&mut self, plan: &Plan, sink: &mut dyn FindingSink) {
+        if let Some((file, line)) = self.beginnings_dropped.take() {
+            sink.push(Finding::new(
+                Code::StateEvicted,
+                &file,
+                line,
+                format!(
+                    "more than {BEGINNINGS} inputs and hosts: where the rest began was not kept, \
+                     so whether their records cover a window was reported as a condition-error"
+                ),
+            ));
+        }
         for (rule, run) in plan.rules.iter().zip(&mut self.runs) {
             if let (Err(reason), Some((file, line))) = (&run.params.0, run.unchecked_at.take()) {
                 let mut finding = Finding::new(
@@ -207,6 +254,21 @@ impl Engine {
                     ),
                 );
                 finding.key = Some(key);
+                finding.rule = Some(rule.id.clone());
+                sink.push(finding);
+            }
+            if let Some((file, line)) = run.first_time_dropped.take() {
+                let mut finding = Finding::new(
+                    Code::StateEvicted,
+                    &file,
+                    line,
+                    format!(
+                        "{}: {} record times were dropped at the cap of {WINDOW_TIMES} per key \
+                         and label; a windowed count reaching back past them was reported as a \
+                         condition-error, not judged",
+                        rule.id, run.times_dropped
+                    ),
+                );
                 finding.rule = Some(rule.id.clone());
                 sink.push(finding);
             }
@@ -271,6 +333,7 @@ impl RuleRun {
         label: usize,
         key: Vec<String>,
         record: &StreamRecord,
+        began: Option<Instant>,
         options: &EngineOptions,
         sink: &mut dyn FindingSink,
     ) {
@@ -306,7 +369,16 @@ impl RuleRun {
         let fresh = entry.cited.is_empty();
         let params = self.params.0.as_deref().unwrap_or_default();
         let event = &plan.events[record.event].id;
-        if let Some(verdict) = judge(rule, label, record, event, &entry.memory, params, key) {
+        if let Some(verdict) = judge(
+            rule,
+            label,
+            record,
+            event,
+            &entry.memory,
+            params,
+            key,
+            began,
+        ) {
             let source = rule.requires[label]
                 .as_ref()
                 .map_or("", |condition| condition.condition.source.as_str());
@@ -340,7 +412,11 @@ impl RuleRun {
                 sink.push(finding);
             }
         }
-        remember(&mut entry.memory, rule, label, record);
+        if remember(&mut entry.memory, rule, label, record, params) {
+            self.times_dropped += 1;
+            self.first_time_dropped
+                .get_or_insert_with(|| (Arc::clone(&record.file), record.line));
+        }
         match rule.states[entry.state].next[label] {
             Some(next) => entry.state = next,
             // A window may start in the middle of a lifecycle: join it.

@@ -2,7 +2,7 @@
 //! states and labels to indices, so the engine only indexes.
 
 use super::condition::{ConditionPlan, Conversion};
-use logspec_spec::condition::{Name, SOURCE_NAMES};
+use logspec_spec::condition::{duration_seconds, margin_seconds, Name, SOURCE_NAMES};
 use logspec_spec::{
     EnvelopeValue, FieldPart, KeyPart, ParamType, Rule, Spec, UnfinishedCode, ValueKind,
     ViolationCode, WILDCARD,
@@ -51,6 +51,14 @@ pub struct RulePlan {
     pub remembers: bool,
     /// Parameters the user must set for the rule to run.
     pub params: Vec<(String, ParamType)>,
+    /// The rule's time windows, in the spec's order.
+    pub windows: Vec<WindowPlan>,
+    /// (window, label) pairs conditions count (`within.WINDOW.LABEL`): the
+    /// labels whose records' times each key keeps.
+    pub counted: Vec<(usize, usize)>,
+    /// Whether a condition asks whether an input covers a window
+    /// (`covered.WINDOW`), so the engine keeps where inputs began.
+    pub covers: bool,
     /// Whether the spec gave no lifecycle (a rule of conditions only).
     pub free: bool,
     /// Per label: which key parts are hosts (compared as host names).
@@ -67,6 +75,37 @@ pub struct FanOutPlan {
     pub member: (KeyPart, String),
     /// Members are hosts.
     pub hosts: bool,
+}
+
+/// A time window compiled: its length, or the parameter that gives it,
+/// and the margin added to it.
+#[derive(Debug)]
+pub struct WindowPlan {
+    pub name: String,
+    pub length: WindowLength,
+    /// Seconds added to the length (negative: narrower).
+    pub margin: f64,
+}
+
+#[derive(Debug)]
+pub enum WindowLength {
+    Seconds(f64),
+    Param(String),
+}
+
+impl WindowPlan {
+    /// The window's length in seconds, given the rule's parameter values;
+    /// `None` when its parameter has no duration value.
+    pub fn seconds(&self, params: &[(String, cel::Value)]) -> Option<f64> {
+        let length = match &self.length {
+            WindowLength::Seconds(seconds) => *seconds,
+            WindowLength::Param(name) => match params.iter().find(|(known, _)| known == name) {
+                Some((_, cel::Value::Float(seconds))) => *seconds,
+                _ => return None,
+            },
+        };
+        Some(length + self.margin)
+    }
 }
 
 /// Whether a key part's values are host names.
@@ -215,6 +254,57 @@ impl RulePlan {
                 roles.entry((event, variant)).or_insert_with(|| vec![label]);
             }
         }
+        let mut windows = Vec::new();
+        for (name, window) in &rule.windows {
+            let tail = ["windows", name.as_str()];
+            let invalid = |what: &str| {
+                unresolved(
+                    &tail,
+                    Unresolved::Window {
+                        rule: rule.id.clone(),
+                        window: name.clone(),
+                        problem: what.to_owned(),
+                    },
+                )
+            };
+            let length = match (&window.length, &window.param) {
+                (Some(length), None) => WindowLength::Seconds(
+                    duration_seconds(length).ok_or_else(|| invalid("its length"))?,
+                ),
+                (None, Some(param))
+                    if rule.params.get(param).map(|p| p.kind) == Some(ParamType::Duration) =>
+                {
+                    WindowLength::Param(param.clone())
+                }
+                _ => return Err(invalid("its length or parameter")),
+            };
+            let margin = match &window.margin {
+                Some(margin) => margin_seconds(margin).ok_or_else(|| invalid("its margin"))?,
+                None => 0.0,
+            };
+            windows.push(WindowPlan {
+                name: name.clone(),
+                length,
+                margin,
+            });
+        }
+        let window_of = |name: &str, tail: &[&str]| {
+            windows
+                .iter()
+                .position(|window| window.name == name)
+                .ok_or_else(|| {
+                    unresolved(
+                        tail,
+                        Unresolved::Window {
+                            rule: rule.id.clone(),
+                            window: name.to_owned(),
+                            problem: "it is not declared".to_owned(),
+                        },
+                    )
+                })
+        };
+        let mut counted: Vec<(usize, usize)> = Vec::new();
+        let mut covers = false;
         let mut remembered: Vec<(usize, Arc<str>, Conversion)> = Vec::new();
         let mut remembers = false;
         let mut requires: Vec<Option<ConditionPlan>> = Vec::new();
@@ -252,6 +342,17 @@ impl RulePlan {
                     Some(Name::Since(label) | Name::Count(label) | Name::Span(label)) => {
                         remembers = true;
                         label_of(label, &tail)?;
+                    }
+                    Some(Name::Within(window, label)) => {
+                        remembers = true;
+                        let pair = (window_of(window, &tail)?, label_of(label, &tail)?);
+                        if !counted.contains(&pair) {
+                            counted.push(pair);
+                        }
+                    }
+                    Some(Name::Covered(window)) => {
+                        covers = true;
+                        window_of(window, &tail)?;
                     }
                     Some(Name::Key(part)) if !rule.key.contains(part) => {
                         return Err(unresolved(
@@ -442,6 +543,9 @@ impl RulePlan {
                 .map(|(name, param)| (name.clone(), param.kind))
                 .collect(),
             free: rule.lifecycle.is_none(),
+            windows,
+            counted,
+            covers,
             reaches_accepting,
             scope_witnesses,
             id: rule.id.clone(),

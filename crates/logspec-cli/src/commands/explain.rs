@@ -378,6 +378,14 @@ fn rules_text(spec: &logspec_spec::Spec) -> String {
                 param.description
             );
         }
+        for (name, window) in &rule.windows {
+            let _ = writeln!(
+                out,
+                "  window {name}: {} (within.{name}.LABEL counts a key's earlier LABEL records \
+                 in it; covered.{name}: the input reaches back over it)",
+                describe_window(window)
+            );
+        }
         for participant in &rule.participants {
             let parts: Vec<String> = participant.key.iter().map(describe_part).collect();
             let _ = writeln!(
@@ -479,6 +487,23 @@ fn rules_text(spec: &logspec_spec::Spec) -> String {
     out
 }
 
+/// A window's length as explain shows it: `10m`, `parameter probe_window
+/// plus 2s`.
+fn describe_window(window: &logspec_spec::Window) -> String {
+    let length = match (&window.length, &window.param) {
+        (Some(length), _) => length.clone(),
+        (None, Some(param)) => format!("parameter {param}"),
+        (None, None) => "?".to_owned(),
+    };
+    match window.margin.as_deref() {
+        Some(margin) => match margin.strip_prefix('-') {
+            Some(less) => format!("{length} minus {less}"),
+            None => format!("{length} plus {margin}"),
+        },
+        None => length,
+    }
+}
+
 fn param_type(kind: logspec_spec::ParamType) -> &'static str {
     match kind {
         logspec_spec::ParamType::Duration => "duration",
@@ -538,6 +563,13 @@ fn rules_mermaid(spec: &logspec_spec::Spec) -> String {
                 out,
                 "%% fan-out: each {} lists members; each {} answers for one, once",
                 fan_out.list.label, fan_out.member.label
+            );
+        }
+        for (name, window) in &rule.windows {
+            let _ = writeln!(
+                out,
+                "%% window {name}: {} (within.{name}.LABEL, covered.{name})",
+                describe_window(window)
             );
         }
         let _ = writeln!(out, "stateDiagram-v2");

@@ -420,12 +420,23 @@ impl Run {
         let before = entry.state;
         let params = self.params.as_deref().unwrap_or_default();
         let event = &plan.events[record.event].id;
-        match judge(rule, label, record, event, &entry.memory, params, &key) {
+        // Scenarios write no record a window reads (`walk::unpredictable`),
+        // so where inputs began is never asked.
+        match judge(
+            rule,
+            label,
+            record,
+            event,
+            &entry.memory,
+            params,
+            &key,
+            None,
+        ) {
             Some(Verdict::Fails(_)) => findings.push(finding(Code::ConditionViolation)),
             Some(Verdict::Error(_)) => findings.push(finding(Code::ConditionError)),
             Some(Verdict::Holds) | None => {}
         }
-        remember(&mut entry.memory, rule, label, record);
+        remember(&mut entry.memory, rule, label, record, params);
         match rule.states[entry.state].next[label] {
             Some(next) => entry.state = next,
             None => {

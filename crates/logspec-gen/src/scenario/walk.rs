@@ -67,7 +67,8 @@ enum Refused {
 }
 
 /// Whether a part's key or condition reads what a walk cannot know in
-/// advance: times between records (`since`), the input's path as text (a
+/// advance: times between records (`since`, `within`, `covered`), the
+/// input's path as text (a
 /// capture or split of `{envelope: file}`, `key.` of such a part,
 /// `source.file`) and line, and which input a record alone in its input
 /// (`alone`) goes to. Such parts are not written (a documented
@@ -93,7 +94,7 @@ pub(crate) fn unpredictable(rule: &RulePlan, label: usize, alone: bool) -> bool 
     (!by_path.is_empty() && (alone || path_as_text))
         || rule.requires[label].as_ref().is_some_and(|plan| {
             plan.condition.uses.iter().any(|used| match &used.name {
-                Some(Name::Since(_)) => true,
+                Some(Name::Since(_) | Name::Within(..) | Name::Covered(_)) => true,
                 Some(Name::Source(what)) => what == "file" || what == "line",
                 Some(Name::Key(part)) => by_path.contains(&part.as_str()),
                 _ => false,
