@@ -72,9 +72,6 @@ struct Run {
     /// The rule's parameter values, or why it is not run (a parameter the
     /// scenario is not checked with).
     params: Result<ParamValues, String>,
-    /// For a rule not run: the first record it would have checked, where
-    /// the engine says so (`rule-unchecked`) once, when the stream ends.
-    unchecked_at: Option<usize>,
 }
 
 /// Every followed rule's keys and their states so far.
@@ -107,8 +104,6 @@ enum Entry {
         key: Vec<String>,
         before: Option<KeyState>,
     },
-    /// A rule not run met its first record.
-    Unchecked(usize),
     /// A rule's keys, all ended by a reset.
     Reset {
         rule: usize,
@@ -194,7 +189,6 @@ impl Rules {
                     fan_open: IndexSet::new(),
                     scope_seen: vec![BTreeSet::new(); rule.labels.len()],
                     params: rule_params(rule, params),
-                    unchecked_at: None,
                 })
                 .collect(),
             followed: (0..plan.rules.len())
@@ -245,14 +239,9 @@ impl Rules {
         for &rule_index in &self.followed {
             let (rule, run) = (&plan.rules[rule_index], &mut self.runs[rule_index]);
             if run.params.is_err() {
-                // Not run: the engine says so once, at its first record
-                // (in `finish`); nothing here objects to a record.
-                if run.unchecked_at.is_none() && rule.roles.contains_key(&variant) {
-                    run.unchecked_at = Some(index);
-                    if let Some(journal) = journal.as_deref_mut() {
-                        journal.entries.push(Entry::Unchecked(rule_index));
-                    }
-                }
+                // Not run: the engine notes it once (`rule-unchecked`, a
+                // note on how the check was run, not a verdict on the
+                // stream, so not predicted here), and judges nothing.
                 continue;
             }
             if rule.resets.contains(&variant) {
@@ -306,7 +295,6 @@ impl Rules {
         for entry in journal.entries.into_iter().rev() {
             match entry {
                 Entry::KindSeen(kind) => self.kinds_seen[kind] = false,
-                Entry::Unchecked(rule) => self.runs[rule].unchecked_at = None,
                 Entry::ScopeSeen { rule, label, value } => {
                     self.runs[rule].scope_seen[label].remove(&value);
                 }
@@ -350,12 +338,6 @@ impl Rules {
         for &index in &self.followed {
             let run = &mut self.runs[index];
             if run.params.is_err() {
-                findings.extend(run.unchecked_at.take().map(|record| RuleFinding {
-                    code: Code::RuleUnchecked,
-                    rule: index,
-                    record,
-                    key: Vec::new(),
-                }));
                 continue;
             }
             findings.extend(run.finish(index, &plan.rules[index], &self.kinds_seen));
@@ -718,8 +700,10 @@ rules:
                 .map(|finding| finding.code)
                 .collect()
         };
-        // Not given its parameter, the rule is not run.
-        assert_eq!(codes(&[], &["1"]), vec![Code::RuleUnchecked]);
+        // Not given its parameter, the rule is not run: it judges nothing,
+        // even a record over the limit (the checker's note that it did not
+        // run is no verdict on the stream).
+        assert_eq!(codes(&[], &["1", "99"]), Vec::new());
         let limit = [("limit".to_owned(), "5".to_owned())];
         assert_eq!(codes(&limit, &["1", "2", "4"]), Vec::new());
         assert_eq!(codes(&limit, &["1", "7"]), vec![Code::ConditionViolation]);
