@@ -19,6 +19,14 @@ pub trait FindingSink {
         _fields: &mut dyn Iterator<Item = (&'a str, &'a str)>,
     ) {
     }
+
+    /// Whether [`FindingSink::record`] does anything with the fields: a
+    /// sink that overrides it says so here, so that records checked on
+    /// other threads keep their fields for it (see
+    /// `CheckOptions::threads`).
+    fn wants_records(&self) -> bool {
+        false
+    }
 }
 
 impl FindingSink for Vec<Finding> {

@@ -379,3 +379,40 @@ fn more_distinct_keys_than_the_cap() {
         assert_eq!(unfinished, Some(CAP), "{:?}", tally.codes());
     });
 }
+
+/// On several threads, a record whose findings would go over what a chunk
+/// keeps (a few MB) is checked again on the reading thread, its findings
+/// going straight to the sink: every finding still comes, in order, with
+/// the records around it checked on the workers.
+#[test]
+fn a_record_of_more_findings_than_a_chunk_keeps_on_several_threads() {
+    let plan = plan("ctrl-exec");
+    let ordinary = format!("{SYSLOG}ACTION=ping TARGET=web-01:7443 RESULT=ok RTT=4ms\n");
+    let input = [
+        ordinary.repeat(3),
+        kv_fields(20_000),
+        ordinary.repeat(3),
+        kv_fields(20_000),
+    ]
+    .concat();
+    let findings = |threads: usize| {
+        let options = CheckOptions {
+            threads,
+            chunk_records: 2,
+            ..CheckOptions::default()
+        };
+        let mut findings: Vec<Finding> = Vec::new();
+        let mut checker = Checker::new(&plan, options);
+        if let Err(error) = checker.check_input("hostile", input.as_bytes(), &mut findings) {
+            panic!("reading from memory failed: {error}");
+        }
+        findings
+    };
+    let one = findings(1);
+    let unexpected = one
+        .iter()
+        .filter(|finding| finding.code == Code::UnexpectedField)
+        .count();
+    assert_eq!(unexpected, 40_000);
+    assert!(one == findings(2), "two threads found otherwise");
+}

@@ -33,6 +33,10 @@ impl FindingSink for Seen {
             fields.join(" ")
         ));
     }
+
+    fn wants_records(&self) -> bool {
+        true
+    }
 }
 
 #[test]
@@ -42,6 +46,13 @@ fn classified_records_reach_the_sink_with_their_fields_in_order() {
         _ => panic!("built-in ctrl-exec spec does not load"),
     };
     let plan = Plan::new(&loaded.spec).expect("spec compiles");
+    // On the reading thread, and on two others: the same entries.
+    for threads in [1, 2] {
+        check_hook(&plan, threads);
+    }
+}
+
+fn check_hook(plan: &Plan, threads: usize) {
     let mut seen = Seen {
         event_ids: plan.events.iter().map(|event| event.id.clone()).collect(),
         plan_names: plan
@@ -55,7 +66,11 @@ fn classified_records_reach_the_sink_with_their_fields_in_order() {
                  ACTION=no-such-event\n\
                  not a record\n\
                  ACTION=ping TARGET=web-01:7443 RESULT=ok RTT=42ms REQID=a1b2c3d4e5f60001 MSG=\"a b\"\n";
-    let mut checker = Checker::new(&plan, CheckOptions::default());
+    let options = CheckOptions {
+        threads,
+        ..CheckOptions::default()
+    };
+    let mut checker = Checker::new(plan, options);
     if let Err(error) = checker.check_input("hook.log", input.as_bytes(), &mut seen) {
         panic!("reading from memory failed: {error}");
     }

@@ -101,4 +101,8 @@ impl FindingSink for LiveSink<'_> {
     ) {
         self.inner.record(classification, fields);
     }
+
+    fn wants_records(&self) -> bool {
+        self.inner.wants_records()
+    }
 }

@@ -165,6 +165,10 @@ impl FindingSink for Recorder<'_> {
     ) {
         self.tally(classification, fields);
     }
+
+    fn wants_records(&self) -> bool {
+        true
+    }
 }
 
 /// Fields by how many others came before them (then by name): the order

@@ -159,11 +159,14 @@ pub struct Classification {
 }
 
 /// What could and could not be checked on a record.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Default)]
 pub struct Outcome {
     pub classification: Option<Classification>,
     pub severity_checked: bool,
     pub emitter_checked: bool,
+    /// An event the record's kind does not document, for
+    /// [`SeenEvents::note`] (after the record's other findings).
+    pub unknown: Option<UnknownEvent>,
 }
 
 impl RecordInput<'_, '_> {
@@ -229,17 +232,10 @@ fn ceil_char_boundary(text: &str, at: usize) -> usize {
 }
 
 /// Reusable buffers, so that checking a line allocates only for findings.
+/// Each thread that checks records keeps its own.
 #[derive(Default)]
 pub struct Scratch {
     first_of_key: Vec<bool>,
-    /// Tolerated unknown events already reported, by kind and id.
-    tolerated: HashSet<(usize, String)>,
-    /// Undocumented events, by kind and id: the finding at the first
-    /// record and how many records there were, reported when the check
-    /// ends ([`Scratch::undocumented_findings`]).
-    /// In order of first record: two unknown events in one line (an OTLP
-    /// export) must come out in the same order on every run.
-    undocumented: LinkedHashMap<(usize, String), (Finding, u64)>,
     /// Per variant of the record's event: whether its messages admit the
     /// record's.
     candidates: Vec<bool>,
@@ -248,7 +244,73 @@ pub struct Scratch {
     fits: Vec<MessageFit>,
 }
 
-impl Scratch {
+/// A record of an event its kind does not document, for [`SeenEvents`]
+/// to report or count: whether it is reported depends on the records
+/// before it, so [`check_record`] hands it back rather than deciding.
+#[derive(Debug)]
+pub struct UnknownEvent {
+    kind: usize,
+    id: String,
+    /// Tolerated (its kind accepts new events) rather than drift.
+    tolerated: bool,
+    finding: Finding,
+}
+
+impl UnknownEvent {
+    pub fn finding(&self) -> &Finding {
+        &self.finding
+    }
+
+    /// The finding to report, for a caller that moves its columns.
+    pub fn finding_mut(&mut self) -> &mut Finding {
+        &mut self.finding
+    }
+}
+
+/// The unknown events seen so far in a check, in input order.
+#[derive(Default)]
+pub struct SeenEvents {
+    /// Tolerated unknown events already reported, by kind and id.
+    tolerated: HashSet<(usize, String)>,
+    /// Undocumented events, by kind and id: the finding at the first
+    /// record and how many records there were, reported when the check
+    /// ends ([`SeenEvents::undocumented_findings`]).
+    /// In order of first record: two unknown events in one line (an OTLP
+    /// export) must come out in the same order on every run.
+    undocumented: LinkedHashMap<(usize, String), (Finding, u64)>,
+}
+
+impl SeenEvents {
+    /// Reports a tolerated unknown event the first time it is seen; keeps
+    /// an undocumented one for [`SeenEvents::undocumented_findings`]
+    /// (past [`TOLERATED_IDS`] of either, every further new one is
+    /// reported each time).
+    pub fn note(&mut self, unknown: UnknownEvent, sink: &mut dyn FindingSink) {
+        let UnknownEvent {
+            kind,
+            id,
+            tolerated,
+            finding,
+        } = unknown;
+        if tolerated {
+            let first = self.tolerated.len() >= TOLERATED_IDS || self.tolerated.insert((kind, id));
+            if first {
+                sink.push(finding);
+            }
+            return;
+        }
+        // Drift, reported once per event with a count and its first
+        // record, not once per line.
+        let key = (kind, id);
+        if let Some((_, count)) = self.undocumented.get_mut(&key) {
+            *count += 1;
+        } else if self.undocumented.len() < TOLERATED_IDS {
+            self.undocumented.insert(key, (finding, 1));
+        } else {
+            sink.push(finding);
+        }
+    }
+
     /// The undocumented events seen since the last call, one finding each
     /// at its first record, with the count of records when there were
     /// several; in order of first record.
@@ -268,7 +330,8 @@ impl Scratch {
     }
 }
 
-/// Checks `record`, sending findings to `sink`.
+/// Checks `record`, sending findings to `sink`; an unknown event is left
+/// to the caller (see [`Outcome::unknown`]).
 pub fn check_record(
     plan: &Plan,
     record: &RecordInput<'_, '_>,
@@ -354,43 +417,30 @@ pub fn check_record(
                 (Some(_), _) | (None, None) => format!("{id:?}"),
                 (None, Some(key)) => format!("{key}={id}"),
             };
-            let mut finding = if kind.tolerate_unknown {
-                let first = scratch.tolerated.len() >= TOLERATED_IDS
-                    || scratch.tolerated.insert((record.kind, id.clone()));
-                if !first {
-                    return outcome;
-                }
-                record.finding(
+            let (code, message) = if kind.tolerate_unknown {
+                (
                     Code::UnknownEventTolerated,
                     format!(
                         "{what} is not an event {} documents; tolerated, as its readers must \
                          accept new event types (reported once)",
                         plan.producer
                     ),
-                    record.line_span(span.as_ref()),
                 )
             } else {
-                // Drift, reported once per event with a count and its
-                // first record, not once per line.
-                if let Some((_, count)) = scratch.undocumented.get_mut(&(record.kind, id.clone())) {
-                    *count += 1;
-                    return outcome;
-                }
-                record.finding(
+                (
                     Code::UnknownEvent,
                     format!("{what} is not an event {} documents", plan.producer),
-                    record.line_span(span.as_ref()),
                 )
             };
+            let mut finding = record.finding(code, message, record.line_span(span.as_ref()));
             finding.event = Some(id.clone());
             finding.field = Some(key.to_owned());
-            if finding.code == Code::UnknownEvent && scratch.undocumented.len() < TOLERATED_IDS {
-                scratch
-                    .undocumented
-                    .insert((record.kind, id.clone()), (finding, 1));
-            } else {
-                sink.push(finding);
-            }
+            outcome.unknown = Some(UnknownEvent {
+                kind: record.kind,
+                id: id.clone(),
+                tolerated: kind.tolerate_unknown,
+                finding,
+            });
             return outcome;
         }
     };

@@ -1,33 +1,84 @@
 //! Reading one input: lines into records. A cursor decodes lines, holds
 //! the first ones while detection settles the input's record kind and
-//! format, assembles records that span lines, and counts other programs'
-//! lines, handing each complete record to `dispatch`.
+//! format, and assembles records that span lines: its output, in input
+//! order, is findings about lines and complete records ([`Unit`]), which
+//! `dispatch` checks (on this thread or, with `parallel`, on others).
+//! The cursor also keeps what the checks of its records add up to (counts,
+//! timeline, other programs' lines), applied in input order by `ledger`.
 
-use super::dispatch::{format_names, Timeline};
-use super::{
-    CheckOptions, Context, Head, Input, InputSummary, MAX_FOREIGN_PROGRAMS, RECORD_LINE_FACTOR,
-};
+use super::dispatch::format_names;
+use super::ledger::Timeline;
+use super::{CheckOptions, Head, Input, InputSummary, MAX_FOREIGN_PROGRAMS, RECORD_LINE_FACTOR};
 use crate::finding::{Code, Finding, FindingSink};
 use crate::plan::Plan;
 use crate::record::excerpt;
-use logspec_reader::{
-    decode, Assembler, Fed, Field, Format, Framing, LineReader, Pair, RecordLines,
-};
+use logspec_reader::{decode, Assembled, Assembler, Fed, Format, Framing, LineReader};
 use std::collections::{BTreeMap, VecDeque};
 use std::io::BufRead;
 use std::sync::Arc;
+
+/// What reading a line hands on, in input order.
+pub(super) enum Unit {
+    /// A problem with the line itself (unreadable, empty, over the limit);
+    /// boxed, as it is rare and records are many.
+    Finding(Box<Finding>),
+    /// A record to check.
+    Record(Framed),
+}
+
+impl Unit {
+    pub(super) fn finding(finding: Finding) -> Unit {
+        Unit::Finding(Box::new(finding))
+    }
+
+    /// The bytes of input text it holds, to size chunks by.
+    pub(super) fn text_bytes(&self) -> usize {
+        match self {
+            Unit::Finding(_) => 0,
+            Unit::Record(Framed::Line { text, .. }) => text.len(),
+            Unit::Record(Framed::Assembled { record, .. }) => record.text.len(),
+        }
+    }
+}
+
+/// A complete record, owning its text so another thread can check it.
+pub(super) enum Framed {
+    /// A record of one line, or an OTLP export line of many.
+    Line {
+        kind: usize,
+        format: Format,
+        number: u64,
+        text: String,
+    },
+    /// A record of several lines.
+    Assembled {
+        kind: usize,
+        format: Format,
+        record: Assembled,
+    },
+}
+
+/// Where an input's records come from, as their checks name it.
+#[derive(Debug)]
+pub(super) struct Source {
+    pub(super) file: Arc<str>,
+    /// The host its records come from when the envelope names none.
+    pub(super) host: Option<String>,
+}
 
 /// Reads one input record by record.
 pub(super) struct Cursor<R> {
     pub(super) lines: LineReader<R>,
     pub(super) state: CursorState,
+    /// The input has ended: every line has been read.
+    pub(super) ended: bool,
 }
 
 /// Everything a cursor keeps besides its line reader, which lends out the
 /// line being read.
 pub(super) struct CursorState {
     pub(super) file: Arc<str>,
-    pub(super) host: Option<String>,
+    pub(super) source: Arc<Source>,
     pub(super) summary: InputSummary,
     pub(super) timeline: Timeline,
     /// The record kind the input was named or matched by path as, before
@@ -35,10 +86,8 @@ pub(super) struct CursorState {
     pub(super) kind_hint: Option<usize>,
     /// The kind and format, once settled.
     pub(super) settled: Option<Settled>,
-    pub(super) spare_fields: Vec<Field<'static>>,
-    pub(super) spare_pairs: Vec<Pair<'static>>,
-    /// Records read but not yet handed out: a line of an OTLP export
-    /// holds many.
+    /// Records checked but not yet handed to the rules: a line of an OTLP
+    /// export holds many.
     pub(super) pending: VecDeque<Head>,
     /// Lines read before the format was known (see [`CursorState::hold`]).
     pub(super) held: VecDeque<(u64, String)>,
@@ -83,67 +132,64 @@ pub(super) fn problem(
 }
 
 impl<R: BufRead> Cursor<R> {
-    pub(super) fn new(input: Input<R>, context: &Context<'_, '_>) -> Cursor<R> {
-        let plan = context.plan;
+    pub(super) fn new(input: Input<R>, plan: &Plan, options: &CheckOptions) -> Cursor<R> {
         let file: Arc<str> = Arc::from(input.name.as_str());
-        let named = context
-            .options
+        let named = options
             .kind
             .as_deref()
             .and_then(|name| plan.kinds.iter().position(|kind| kind.name == name));
         let mut kind = named.or_else(|| plan.kind_for_path(&input.name));
-        if let Some(format) = context.options.format {
+        if let Some(format) = options.format {
             kind = plan.kind_with_format(kind, format);
         }
         let mut state = CursorState {
             summary: InputSummary {
                 file: Arc::clone(&file),
-                format: context.options.format,
+                format: options.format,
                 kind: None,
-                detected: context.options.format.is_none(),
+                detected: options.format.is_none(),
                 lines: 0,
                 records: 0,
                 severity_unchecked: 0,
                 emitter_unchecked: 0,
                 foreign: 0,
             },
+            source: Arc::new(Source {
+                file: Arc::clone(&file),
+                host: input.host,
+            }),
             file,
-            host: input.host,
             timeline: Timeline::default(),
             kind_hint: None,
             settled: None,
-            spare_fields: Vec::new(),
-            spare_pairs: Vec::new(),
             pending: VecDeque::new(),
             held: VecDeque::new(),
             held_bytes: 0,
             foreign: BTreeMap::new(),
             foreign_others: None,
         };
-        if let (Some(kind), Some(format)) = (kind, context.options.format) {
-            state.settle(plan, context.options, kind, format);
+        if let (Some(kind), Some(format)) = (kind, options.format) {
+            state.settle(plan, options, kind, format);
         } else {
             state.kind_hint = kind;
         }
         Cursor {
-            lines: LineReader::new(input.reader, context.options.max_line_bytes),
+            lines: LineReader::new(input.reader, options.max_line_bytes),
             state,
+            ended: false,
         }
     }
 
-    /// Reads lines until one completes a record of a known event (checking
-    /// every record on the way), or the input ends.
-    pub(super) fn next(
+    /// Reads one line (or the end of the input) and adds what it holds to
+    /// `out`: findings about the line, records to check. `false` once the
+    /// input has ended.
+    pub(super) fn step(
         &mut self,
-        context: &mut Context<'_, '_>,
-        rules_on: bool,
-        sink: &mut dyn FindingSink,
-    ) -> std::io::Result<Option<Head>> {
-        let plan = context.plan;
-        loop {
-            if let Some(head) = self.state.pending.pop_front() {
-                return Ok(Some(head));
-            }
+        plan: &Plan,
+        options: &CheckOptions,
+        out: &mut Vec<Unit>,
+    ) -> std::io::Result<bool> {
+        {
             // Lines held while the format was unknown are read once it is.
             let replay = if self.state.settled.is_some() {
                 self.state.held.pop_front()
@@ -157,22 +203,21 @@ impl<R: BufRead> Cursor<R> {
                 (number, held_text.as_str())
             } else {
                 let Some(next) = self.lines.next_line()? else {
-                    if self.state.settle_held(plan, context.options) {
-                        continue;
+                    if self.state.settle_held(plan, options) {
+                        return Ok(true);
                     }
                     let last = self.state.settled.as_mut().and_then(|settled| {
                         let record = settled.assembler.as_mut()?.finish()?;
                         Some((settled.kind, settled.format, record))
                     });
                     if let Some((kind, format, record)) = last {
-                        let head = self
-                            .state
-                            .assembled(context, kind, format, record, rules_on, sink);
-                        if head.is_some() {
-                            return Ok(head);
-                        }
+                        out.push(Unit::Record(Framed::Assembled {
+                            kind,
+                            format,
+                            record,
+                        }));
                     }
-                    return Ok(None);
+                    return Ok(false);
                 };
                 raw = next;
                 self.state.summary.lines += 1;
@@ -201,44 +246,44 @@ impl<R: BufRead> Cursor<R> {
                         format!(
                             "line is {} bytes, over the limit of {}; not checked",
                             raw.bytes.len() as u64 + raw.skipped_bytes,
-                            context.options.max_line_bytes
+                            options.max_line_bytes
                         ),
                     );
-                    sink.push(problem(
+                    out.push(Unit::finding(problem(
                         &self.state.file,
                         number,
                         Code::ParseError,
                         message,
                         None,
                         &String::from_utf8_lossy(&raw.bytes[..raw.bytes.len().min(200)]),
-                    ));
-                    continue;
+                    )));
+                    return Ok(true);
                 }
                 let line = match decode(raw.bytes) {
                     Ok(line) => line,
                     Err(error) => {
                         let message = damaged(&mut self.state, error.kind.to_string());
-                        sink.push(problem(
+                        out.push(Unit::finding(problem(
                             &self.state.file,
                             number,
                             Code::ParseError,
                             message,
                             Some(error.column),
                             &String::from_utf8_lossy(raw.bytes),
-                        ));
-                        continue;
+                        )));
+                        return Ok(true);
                     }
                 };
                 let line = match line.strip_prefix(BYTE_ORDER_MARK).filter(|_| number == 1) {
                     Some(rest) => {
-                        sink.push(problem(
+                        out.push(Unit::finding(problem(
                             &self.state.file,
                             number,
                             Code::ByteOrderMark,
                             "UTF-8 byte order mark at the start of the input, skipped".to_owned(),
                             None,
                             rest,
-                        ));
+                        )));
                         rest
                     }
                     None => line,
@@ -259,15 +304,15 @@ impl<R: BufRead> Cursor<R> {
                     Some(Framing::Blocks | Framing::Document) => false,
                 };
             if lone_blank {
-                sink.push(problem(
+                out.push(Unit::finding(problem(
                     &self.state.file,
                     number,
                     Code::EmptyLine,
                     "empty line where a record was expected".to_owned(),
                     None,
                     line,
-                ));
-                continue;
+                )));
+                return Ok(true);
             }
             let kind = self.state.kind_hint;
             let (kind, format) = match &self.state.settled {
@@ -279,19 +324,21 @@ impl<R: BufRead> Cursor<R> {
                     Some((_, format))
                         if format.takes_any_line()
                             && plan.specific_format(kind)
-                            && self.state.hold(number, line, context.options) =>
+                            && self.state.hold(number, line, options) =>
                     {
-                        continue;
+                        return Ok(true);
                     }
                     Some((found, format)) => {
-                        self.state.settle(plan, context.options, found, format);
+                        self.state.settle(plan, options, found, format);
                         if !self.state.held.is_empty() {
                             if !format.takes_any_line() {
-                                sink.push(self.state.disagreement(plan, number, format));
+                                out.push(Unit::finding(
+                                    self.state.disagreement(plan, number, format),
+                                ));
                             }
                             // The held lines come first, this one after them.
                             self.state.held.push_back((number, line.to_owned()));
-                            continue;
+                            return Ok(true);
                         }
                         (found, format)
                     }
@@ -303,7 +350,7 @@ impl<R: BufRead> Cursor<R> {
                             ),
                             _ => (&plan.formats, String::new()),
                         };
-                        sink.push(problem(
+                        out.push(Unit::finding(problem(
                             &self.state.file,
                             number,
                             Code::ParseError,
@@ -314,31 +361,23 @@ impl<R: BufRead> Cursor<R> {
                             ),
                             None,
                             line,
-                        ));
-                        continue;
+                        )));
+                        return Ok(true);
                     }
                 },
             };
-            if format == Format::OtlpJson {
-                self.state
-                    .export(context, kind, number, line, rules_on, sink);
-                continue;
-            }
-            let assembler =
-                (self.state.settled.as_mut()).and_then(|settled| settled.assembler.as_mut());
+            // An OTLP export line holds many records; `dispatch` splits it.
+            let assembler = (self.state.settled.as_mut())
+                .and_then(|settled| settled.assembler.as_mut())
+                .filter(|_| format != Format::OtlpJson);
             let Some(assembler) = assembler else {
-                let lines = [(number, 0)];
-                let text = RecordLines {
-                    text: line,
-                    lines: &lines,
-                };
-                if let Some(head) = self
-                    .state
-                    .record(context, kind, format, &text, rules_on, sink)
-                {
-                    return Ok(Some(head));
-                }
-                continue;
+                out.push(Unit::Record(Framed::Line {
+                    kind,
+                    format,
+                    number,
+                    text: line.to_owned(),
+                }));
+                return Ok(true);
             };
             match assembler.feed(number, line) {
                 Fed::Taken => {}
@@ -346,24 +385,24 @@ impl<R: BufRead> Cursor<R> {
                     // The record before the line is complete: its findings
                     // come first, in line order.
                     let follows = done.is_some();
-                    let head = done.and_then(|record| {
-                        self.state
-                            .assembled(context, kind, format, record, rules_on, sink)
-                    });
-                    sink.push(self.state.stray(plan, number, line, format, follows));
-                    if let Some(head) = head {
-                        return Ok(Some(head));
+                    if let Some(record) = done {
+                        out.push(Unit::Record(Framed::Assembled {
+                            kind,
+                            format,
+                            record,
+                        }));
                     }
+                    out.push(Unit::finding(
+                        self.state.stray(plan, number, line, format, follows),
+                    ));
                 }
-                Fed::Complete(record) => {
-                    let head = self
-                        .state
-                        .assembled(context, kind, format, record, rules_on, sink);
-                    if let Some(head) = head {
-                        return Ok(Some(head));
-                    }
-                }
+                Fed::Complete(record) => out.push(Unit::Record(Framed::Assembled {
+                    kind,
+                    format,
+                    record,
+                })),
             }
+            Ok(true)
         }
     }
 }

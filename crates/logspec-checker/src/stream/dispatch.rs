@@ -1,13 +1,17 @@
 //! One record of a settled input: read its envelope and fields, check it
 //! against its event (console lines, other programs' lines, unreadable
-//! records each become their located finding), place its time on the
-//! input's timeline, and hand the rules their view of it.
+//! records each become their located finding), and hand the rules their
+//! view of it. Everything that depends on the records before it (counts,
+//! the timeline, the order of findings) goes through a [`Ledger`], so a
+//! record can be checked on any thread ([`Examiner`] holds one thread's
+//! buffers).
 
-use super::cursor::{problem, CursorState};
-use super::{Context, Head, MAX_FOREIGN_PROGRAMS, RECORD_LINE_FACTOR};
+use super::cursor::{problem, CursorState, Framed, Source};
+use super::ledger::{Ledger, Unchecked};
+use super::{CheckOptions, Head, RECORD_LINE_FACTOR};
 use crate::finding::{Code, Finding, FindingSink};
 use crate::plan::Plan;
-use crate::record::{check_record, identify, RecordInput};
+use crate::record::{check_record, identify, Classification, RecordInput, Scratch, UnknownEvent};
 use crate::rules::StreamRecord;
 use logspec_reader::{
     detect, field_instant, instant, parse_pairs_into, read_envelope, read_record, Assembled, Field,
@@ -15,24 +19,71 @@ use logspec_reader::{
 };
 use std::sync::Arc;
 
-impl CursorState {
+/// One thread's reusable buffers for checking records.
+#[derive(Default)]
+pub(super) struct Buffers {
+    fields: Vec<Field<'static>>,
+    pairs: Vec<Pair<'static>>,
+    scratch: Scratch,
+}
+
+/// Checks the records of one input against a plan, with one thread's
+/// buffers.
+pub(super) struct Examiner<'e> {
+    pub(super) plan: &'e Plan,
+    pub(super) options: &'e CheckOptions,
+    /// Whether the rules run, so records keep what they read.
+    pub(super) rules_on: bool,
+    pub(super) source: &'e Source,
+    pub(super) buffers: &'e mut Buffers,
+}
+
+impl Examiner<'_> {
+    /// Checks one record as framing handed it over.
+    pub(super) fn framed(&mut self, framed: &Framed, ledger: &mut impl Ledger) {
+        match framed {
+            Framed::Line {
+                kind,
+                format: Format::OtlpJson,
+                number,
+                text,
+            } => self.export(*kind, *number, text, ledger),
+            Framed::Line {
+                kind,
+                format,
+                number,
+                text,
+            } => {
+                let lines = [(*number, 0)];
+                let text = RecordLines {
+                    text,
+                    lines: &lines,
+                };
+                self.record(*kind, *format, &text, ledger);
+            }
+            Framed::Assembled {
+                kind,
+                format,
+                record,
+            } => self.assembled(*kind, *format, record, ledger),
+        }
+    }
+
     /// Checks a complete multi-line record of kind `kind` in `format`.
-    pub(super) fn assembled(
+    fn assembled(
         &mut self,
-        context: &mut Context<'_, '_>,
         kind: usize,
         format: Format,
-        record: Assembled,
-        rules_on: bool,
-        sink: &mut dyn FindingSink,
-    ) -> Option<Head> {
+        record: &Assembled,
+        ledger: &mut impl Ledger,
+    ) {
         if record.damaged {
             // Its unreadable line was reported, naming the record.
-            return None;
+            return;
         }
         if record.over_limit {
-            sink.push(problem(
-                &self.file,
+            ledger.push(problem(
+                &self.source.file,
                 record.first_line,
                 Code::ParseError,
                 format!(
@@ -42,34 +93,26 @@ impl CursorState {
                     record.first_line,
                     record.last_line,
                     logspec_reader::MAX_RECORD_LINES,
-                    context
-                        .options
+                    self.options
                         .max_line_bytes
                         .saturating_mul(RECORD_LINE_FACTOR)
                 ),
                 None,
                 "",
             ));
-            return None;
+            return;
         }
-        self.record(context, kind, format, &record.lines(), rules_on, sink)
+        self.record(kind, format, &record.lines(), ledger);
     }
 
     /// Checks every log record of an OTLP export line, queueing their heads.
-    pub(super) fn export(
-        &mut self,
-        context: &mut Context<'_, '_>,
-        kind: usize,
-        number: u64,
-        line: &str,
-        rules_on: bool,
-        sink: &mut dyn FindingSink,
-    ) {
+    fn export(&mut self, kind: usize, number: u64, line: &str, ledger: &mut impl Ledger) {
         let records = match logspec_reader::otlp::log_records(line) {
             Ok(records) => records,
             Err(error) => {
-                sink.push(self.unreadable(
-                    context.plan,
+                ledger.push(unreadable(
+                    self.plan,
+                    &self.source.file,
                     Format::OtlpJson,
                     number,
                     line,
@@ -87,23 +130,252 @@ impl CursorState {
             };
             // Findings count columns in the log record; the line is longer.
             let mut shifted = ShiftColumns {
-                sink: &mut *sink,
+                ledger: &mut *ledger,
                 line: number,
                 by: range.start,
             };
-            if let Some(head) = self.record(
-                context,
-                kind,
-                Format::OtlpJson,
-                &text,
-                rules_on,
-                &mut shifted,
-            ) {
-                self.pending.push_back(head);
-            }
+            self.record(kind, Format::OtlpJson, &text, &mut shifted);
         }
     }
 
+    /// Counts a line of another program in a shared log; with
+    /// `strict_foreign`, reports it as an error.
+    fn foreign(&self, number: u64, tag: &str, line: &str, ledger: &mut impl Ledger) {
+        if !self.options.strict_foreign {
+            ledger.foreign(number, Some(tag));
+            return;
+        }
+        ledger.foreign(number, None);
+        ledger.push(problem(
+            &self.source.file,
+            number,
+            Code::ForeignLine,
+            format!(
+                "a line of {tag}, which is none of {}'s emitters",
+                self.plan.producer
+            ),
+            None,
+            line,
+        ));
+    }
+
+    /// Holds a plain-text line to the console lines the document lists.
+    fn console(&self, number: u64, line: &str, ledger: &mut impl Ledger) {
+        let plan = self.plan;
+        ledger.read();
+        match plan.console_line(line) {
+            Some(index) => ledger.console(index),
+            None => ledger.push(problem(
+                &self.source.file,
+                number,
+                Code::UnknownMessage,
+                format!("not a line {} documents as console output", plan.producer),
+                None,
+                line,
+            )),
+        }
+    }
+
+    /// Reads and checks one record of kind `kind` in `format`; the rules'
+    /// view of it when it is a record of a documented event.
+    fn record(
+        &mut self,
+        kind: usize,
+        format: Format,
+        text: &RecordLines<'_>,
+        ledger: &mut impl Ledger,
+    ) {
+        let plan = self.plan;
+        let number = text.first_number();
+        let first_line = text.line(0);
+        if format == Format::PlainText && !plan.console.is_empty() {
+            self.console(number, first_line, ledger);
+            return;
+        }
+        let mut fields = recycle(std::mem::take(&mut self.buffers.fields));
+        let framed;
+        let head = if format.has_payload() {
+            // The key=value formats keep their two-step messages.
+            framed = match read_envelope(format, text.text) {
+                Ok(framed) => framed,
+                Err(error) if plan.tagged && syslog_daemon_line(&error, text.text) => {
+                    self.foreign(number, "syslogd", first_line, ledger);
+                    self.buffers.fields = recycle(fields);
+                    return;
+                }
+                Err(error) => {
+                    ledger.push(problem(
+                        &self.source.file,
+                        number,
+                        Code::ParseError,
+                        format!(
+                            "not a valid {} line: {}{}",
+                            format.name(),
+                            error.kind,
+                            other_format_hint(plan, format, first_line)
+                        ),
+                        Some(error.column),
+                        first_line,
+                    ));
+                    self.buffers.fields = recycle(fields);
+                    return;
+                }
+            };
+            let offset = framed.payload_offset;
+            let mut pairs = recycle(std::mem::take(&mut self.buffers.pairs));
+            let parsed = parse_pairs_into(&framed.payload, &mut pairs);
+            // A line under a tag none of the emitters use is another
+            // program's, unless it reads as the producer's own record (its
+            // event key present): that is a wrong tag, for the checks to
+            // report, never skipped.
+            let foreign = framed
+                .envelope
+                .tag
+                .as_deref()
+                .filter(|tag| plan.tagged && !plan.emitter_tags.contains(*tag))
+                .filter(|_| {
+                    let ours = parsed.is_ok()
+                        && match &plan.kinds[kind].event_key {
+                            Some(key) => pairs.iter().any(|pair| pair.key == key.as_str()),
+                            None => !pairs.is_empty(),
+                        };
+                    !ours
+                });
+            if let Some(tag) = foreign {
+                self.foreign(number, tag, first_line, ledger);
+                self.buffers.pairs = recycle(pairs);
+                self.buffers.fields = recycle(fields);
+                return;
+            }
+            if let Err(error) = parsed {
+                let column = offset.map(|offset| offset + error.column);
+                ledger.push(problem(
+                    &self.source.file,
+                    number,
+                    Code::ParseError,
+                    format!("cannot read the key=value payload: {}", error.kind),
+                    column,
+                    first_line,
+                ));
+                self.buffers.pairs = recycle(pairs);
+                self.buffers.fields = recycle(fields);
+                return;
+            }
+            fields.extend(pairs.drain(..).map(|pair| Field::from_pair(pair, offset)));
+            self.buffers.pairs = recycle(pairs);
+            logspec_reader::RecordHead {
+                envelope: framed.envelope.clone(),
+                event: None,
+            }
+        } else {
+            match read_record(format, text.text, &mut fields) {
+                Ok(Some(head)) => head,
+                Ok(None) => {
+                    self.buffers.fields = recycle(fields);
+                    return;
+                }
+                Err(error) => {
+                    let (line, line_text, column) = text.locate(error.column - 1);
+                    ledger.push(unreadable(
+                        plan,
+                        &self.source.file,
+                        format,
+                        line,
+                        line_text,
+                        format!("not a valid {} record: {}", format.name(), error.kind),
+                        column,
+                    ));
+                    self.buffers.fields = recycle(fields);
+                    return;
+                }
+            }
+        };
+        ledger.read();
+        let identity = identify(plan, kind, format, head.event.as_ref(), &mut fields);
+        let kind_plan = &plan.kinds[kind];
+        let at = match &kind_plan.timestamp {
+            Some((name, epoch)) => fields
+                .iter()
+                .find(|field| field.key == name.as_str())
+                .and_then(|field| field_instant(&field.value, *epoch)),
+            None => instant(format, &head.envelope),
+        }
+        .map(|at| ledger.place(at, number));
+        let outcome = check_record(
+            plan,
+            &RecordInput {
+                file: &self.source.file,
+                line_number: number,
+                line: first_line,
+                envelope: &head.envelope,
+                fields: &fields,
+                kind,
+                format,
+                identity: &identity,
+                title: head.event.as_ref(),
+            },
+            &mut self.buffers.scratch,
+            ledger,
+        );
+        if let Some(unknown) = outcome.unknown {
+            ledger.unknown_event(unknown);
+        }
+        if let Some(classification) = outcome.classification {
+            let head = Head {
+                instant: at,
+                record: self.rules_on.then(|| {
+                    self.stream_record(classification, number, &head.envelope, &fields, at)
+                }),
+            };
+            let mut seen = fields
+                .iter()
+                .map(|field| (field.key.as_ref(), field.value.as_ref()));
+            let unchecked = Unchecked {
+                severity: !outcome.severity_checked,
+                emitter: !outcome.emitter_checked,
+            };
+            ledger.checked(classification, &mut seen, unchecked, head);
+        }
+        self.buffers.fields = recycle(fields);
+    }
+
+    /// What the rules need of a record of a documented event.
+    fn stream_record(
+        &self,
+        classification: Classification,
+        number: u64,
+        envelope: &logspec_reader::Envelope,
+        fields: &[Field<'_>],
+        at: Option<Instant>,
+    ) -> StreamRecord {
+        StreamRecord {
+            file: Arc::clone(&self.source.file),
+            line: number,
+            event: classification.event,
+            variant: classification.variant,
+            host: envelope
+                .hostname
+                .clone()
+                .or_else(|| self.source.host.clone()),
+            tag: envelope.tag.clone(),
+            pid: envelope.pid.clone(),
+            at,
+            values: self
+                .plan
+                .rule_fields
+                .iter()
+                .filter_map(|name| {
+                    fields
+                        .iter()
+                        .find(|field| field.key == **name)
+                        .map(|field| (Arc::clone(name), field.value.to_string()))
+                })
+                .collect(),
+        }
+    }
+}
+
+impl CursorState {
     /// The finding for a line that neither starts a record nor continues
     /// the one before it: an empty line, or the reader's reason.
     pub(super) fn stray(
@@ -143,8 +415,9 @@ impl CursorState {
             Some(_) => "a stack trace or a line the spec declares",
             None => "a stack trace",
         };
-        self.unreadable(
+        unreadable(
             plan,
+            &self.file,
             format,
             number,
             line,
@@ -155,285 +428,45 @@ impl CursorState {
             column,
         )
     }
+}
 
-    /// The finding for a line that cannot be read: `console-line` when it
-    /// is console output the document lists, else a parse error.
-    fn unreadable(
-        &self,
-        plan: &Plan,
-        format: Format,
-        number: u64,
-        line: &str,
-        message: String,
-        column: usize,
-    ) -> Finding {
-        match plan.console_line(line) {
-            Some(index) => {
-                let known = &plan.console[index];
-                let stream = known.stream.as_deref().unwrap_or("the console");
-                problem(
-                    &self.file,
-                    number,
-                    Code::ConsoleLine,
-                    format!(
-                        "console output in the structured stream: {} writes this line ({}) \
-                         to {stream}, not as a log entry",
-                        plan.producer,
-                        known.message.display()
-                    ),
-                    None,
-                    line,
-                )
-            }
-            None => problem(
-                &self.file,
+/// The finding for a line that cannot be read: `console-line` when it
+/// is console output the document lists, else a parse error.
+pub(super) fn unreadable(
+    plan: &Plan,
+    file: &Arc<str>,
+    format: Format,
+    number: u64,
+    line: &str,
+    message: String,
+    column: usize,
+) -> Finding {
+    match plan.console_line(line) {
+        Some(index) => {
+            let known = &plan.console[index];
+            let stream = known.stream.as_deref().unwrap_or("the console");
+            problem(
+                file,
                 number,
-                Code::ParseError,
-                message + &other_format_hint(plan, format, line),
-                Some(column),
-                line,
-            ),
-        }
-    }
-
-    /// A line of another program in a shared log: counted per program, or
-    /// with `strict_foreign` an error.
-    fn foreign(
-        &mut self,
-        context: &Context<'_, '_>,
-        number: u64,
-        tag: &str,
-        line: &str,
-        sink: &mut dyn FindingSink,
-    ) {
-        self.summary.foreign += 1;
-        if context.options.strict_foreign {
-            sink.push(problem(
-                &self.file,
-                number,
-                Code::ForeignLine,
+                Code::ConsoleLine,
                 format!(
-                    "a line of {tag}, which is none of {}'s emitters",
-                    context.plan.producer
+                    "console output in the structured stream: {} writes this line ({}) \
+                     to {stream}, not as a log entry",
+                    plan.producer,
+                    known.message.display()
                 ),
                 None,
                 line,
-            ));
-            return;
+            )
         }
-        // A program already seen costs no allocation; past the cap, further
-        // programs share one count.
-        if let Some(counts) = self.foreign.get_mut(tag) {
-            counts.1 += 1;
-            return;
-        }
-        let counts = if self.foreign.len() < MAX_FOREIGN_PROGRAMS {
-            self.foreign.entry(tag.to_owned()).or_insert((number, 0))
-        } else {
-            self.foreign_others.get_or_insert((number, 0))
-        };
-        counts.1 += 1;
-    }
-
-    /// Holds a plain-text line to the console lines the document lists.
-    fn console(
-        &mut self,
-        context: &mut Context<'_, '_>,
-        number: u64,
-        line: &str,
-        sink: &mut dyn FindingSink,
-    ) {
-        let plan = context.plan;
-        self.summary.records += 1;
-        match plan.console_line(line) {
-            Some(index) => context.coverage.count_console(index),
-            None => sink.push(problem(
-                &self.file,
-                number,
-                Code::UnknownMessage,
-                format!("not a line {} documents as console output", plan.producer),
-                None,
-                line,
-            )),
-        }
-    }
-
-    /// Reads and checks one record of kind `kind` in `format`; the rules'
-    /// view of it when it is a record of a documented event.
-    pub(super) fn record(
-        &mut self,
-        context: &mut Context<'_, '_>,
-        kind: usize,
-        format: Format,
-        text: &RecordLines<'_>,
-        rules_on: bool,
-        sink: &mut dyn FindingSink,
-    ) -> Option<Head> {
-        let plan = context.plan;
-        let number = text.first_number();
-        let first_line = text.line(0);
-        if format == Format::PlainText && !plan.console.is_empty() {
-            self.console(context, number, first_line, sink);
-            return None;
-        }
-        let mut fields = recycle(std::mem::take(&mut self.spare_fields));
-        let framed;
-        let head = if format.has_payload() {
-            // The key=value formats keep their two-step messages.
-            framed = match read_envelope(format, text.text) {
-                Ok(framed) => framed,
-                Err(error) if plan.tagged && syslog_daemon_line(&error, text.text) => {
-                    self.foreign(context, number, "syslogd", first_line, sink);
-                    self.spare_fields = recycle(fields);
-                    return None;
-                }
-                Err(error) => {
-                    sink.push(problem(
-                        &self.file,
-                        number,
-                        Code::ParseError,
-                        format!(
-                            "not a valid {} line: {}{}",
-                            format.name(),
-                            error.kind,
-                            other_format_hint(plan, format, first_line)
-                        ),
-                        Some(error.column),
-                        first_line,
-                    ));
-                    self.spare_fields = recycle(fields);
-                    return None;
-                }
-            };
-            let offset = framed.payload_offset;
-            let mut pairs = recycle(std::mem::take(&mut self.spare_pairs));
-            let parsed = parse_pairs_into(&framed.payload, &mut pairs);
-            // A line under a tag none of the emitters use is another
-            // program's, unless it reads as the producer's own record (its
-            // event key present): that is a wrong tag, for the checks to
-            // report, never skipped.
-            let foreign = framed
-                .envelope
-                .tag
-                .as_deref()
-                .filter(|tag| plan.tagged && !plan.emitter_tags.contains(*tag))
-                .filter(|_| {
-                    let ours = parsed.is_ok()
-                        && match &plan.kinds[kind].event_key {
-                            Some(key) => pairs.iter().any(|pair| pair.key == key.as_str()),
-                            None => !pairs.is_empty(),
-                        };
-                    !ours
-                });
-            if let Some(tag) = foreign {
-                self.foreign(context, number, tag, first_line, sink);
-                self.spare_pairs = recycle(pairs);
-                self.spare_fields = recycle(fields);
-                return None;
-            }
-            if let Err(error) = parsed {
-                let column = offset.map(|offset| offset + error.column);
-                sink.push(problem(
-                    &self.file,
-                    number,
-                    Code::ParseError,
-                    format!("cannot read the key=value payload: {}", error.kind),
-                    column,
-                    first_line,
-                ));
-                self.spare_pairs = recycle(pairs);
-                self.spare_fields = recycle(fields);
-                return None;
-            }
-            fields.extend(pairs.drain(..).map(|pair| Field::from_pair(pair, offset)));
-            self.spare_pairs = recycle(pairs);
-            logspec_reader::RecordHead {
-                envelope: framed.envelope.clone(),
-                event: None,
-            }
-        } else {
-            match read_record(format, text.text, &mut fields) {
-                Ok(Some(head)) => head,
-                Ok(None) => {
-                    self.spare_fields = recycle(fields);
-                    return None;
-                }
-                Err(error) => {
-                    let (line, line_text, column) = text.locate(error.column - 1);
-                    sink.push(self.unreadable(
-                        plan,
-                        format,
-                        line,
-                        line_text,
-                        format!("not a valid {} record: {}", format.name(), error.kind),
-                        column,
-                    ));
-                    self.spare_fields = recycle(fields);
-                    return None;
-                }
-            }
-        };
-        self.summary.records += 1;
-        let identity = identify(plan, kind, format, head.event.as_ref(), &mut fields);
-        let kind_plan = &plan.kinds[kind];
-        let at = match &kind_plan.timestamp {
-            Some((name, epoch)) => fields
-                .iter()
-                .find(|field| field.key == name.as_str())
-                .and_then(|field| field_instant(&field.value, *epoch)),
-            None => instant(format, &head.envelope),
-        }
-        .map(|at| self.timeline.place(at, &self.file, number, sink));
-        let outcome = check_record(
-            plan,
-            &RecordInput {
-                file: &self.file,
-                line_number: number,
-                line: first_line,
-                envelope: &head.envelope,
-                fields: &fields,
-                kind,
-                format,
-                identity: &identity,
-                title: head.event.as_ref(),
-            },
-            context.scratch,
-            sink,
-        );
-        let result = outcome.classification.map(|classification| {
-            context.coverage.count(classification);
-            let mut seen = fields
-                .iter()
-                .map(|field| (field.key.as_ref(), field.value.as_ref()));
-            sink.record(classification, &mut seen);
-            self.summary.severity_unchecked += u64::from(!outcome.severity_checked);
-            self.summary.emitter_unchecked += u64::from(!outcome.emitter_checked);
-            Head {
-                instant: at,
-                record: rules_on.then(|| StreamRecord {
-                    file: Arc::clone(&self.file),
-                    line: number,
-                    event: classification.event,
-                    variant: classification.variant,
-                    host: head.envelope.hostname.clone().or_else(|| self.host.clone()),
-                    tag: head.envelope.tag.clone(),
-                    pid: head.envelope.pid.clone(),
-                    at,
-                    values: plan
-                        .rule_fields
-                        .iter()
-                        .filter_map(|name| {
-                            fields
-                                .iter()
-                                .find(|field| field.key == **name)
-                                .map(|field| (Arc::clone(name), field.value.to_string()))
-                        })
-                        .collect(),
-                }),
-            }
-        });
-        self.spare_fields = recycle(fields);
-        result
+        None => problem(
+            file,
+            number,
+            Code::ParseError,
+            message + &other_format_hint(plan, format, line),
+            Some(column),
+            line,
+        ),
     }
 }
 
@@ -504,97 +537,57 @@ fn syslog_daemon_line(error: &logspec_reader::ReadError, line: &str) -> bool {
 
 /// Moves the columns of findings on one line by `by` bytes, for records
 /// read out of the middle of a line.
-struct ShiftColumns<'s> {
-    sink: &'s mut dyn FindingSink,
+struct ShiftColumns<'l, L> {
+    ledger: &'l mut L,
     line: u64,
     by: usize,
 }
 
-impl FindingSink for ShiftColumns<'_> {
-    fn push(&mut self, mut finding: Finding) {
+impl<L> ShiftColumns<'_, L> {
+    fn shift(&self, finding: &mut Finding) {
         if finding.line == self.line {
             finding.column = finding.column.map(|column| column + self.by);
         }
-        self.sink.push(finding);
+    }
+}
+
+impl<L: Ledger> FindingSink for ShiftColumns<'_, L> {
+    fn push(&mut self, mut finding: Finding) {
+        self.shift(&mut finding);
+        self.ledger.push(finding);
+    }
+}
+
+impl<L: Ledger> Ledger for ShiftColumns<'_, L> {
+    fn read(&mut self) {
+        self.ledger.read();
     }
 
-    fn record<'a>(
+    fn console(&mut self, index: usize) {
+        self.ledger.console(index);
+    }
+
+    fn foreign(&mut self, number: u64, tag: Option<&str>) {
+        self.ledger.foreign(number, tag);
+    }
+
+    fn place(&mut self, at: Instant, number: u64) -> Instant {
+        self.ledger.place(at, number)
+    }
+
+    fn unknown_event(&mut self, mut unknown: UnknownEvent) {
+        self.shift(unknown.finding_mut());
+        self.ledger.unknown_event(unknown);
+    }
+
+    fn checked<'a>(
         &mut self,
-        classification: crate::record::Classification,
+        classification: Classification,
         fields: &mut dyn Iterator<Item = (&'a str, &'a str)>,
+        unchecked: Unchecked,
+        head: Head,
     ) {
-        self.sink.record(classification, fields);
-    }
-}
-
-/// One input's timestamps so far.
-#[derive(Default)]
-pub(super) struct Timeline {
-    /// Last timestamp seen and its line, for regressions and merging.
-    pub(super) last: Option<(Instant, u64)>,
-    /// Added to yearless timestamps after a December → January rollover.
-    pub(super) year_offset: i64,
-}
-
-impl Timeline {
-    /// Places a record's timestamp on this input's timeline: reports a jump
-    /// backwards, and carries yearless times over a year boundary.
-    fn place(
-        &mut self,
-        at: Instant,
-        file: &Arc<str>,
-        line: u64,
-        sink: &mut dyn FindingSink,
-    ) -> Instant {
-        const DAY: i64 = 86_400 * 1_000_000;
-        let mut at = match at {
-            Instant::Yearless(micros) => Instant::Yearless(micros + self.year_offset),
-            absolute => absolute,
-        };
-        if let Some((last, last_line)) = self.last {
-            if let Some(back) = last.since(at).filter(|back| *back > 0) {
-                if matches!(at, Instant::Yearless(_)) && back > 300 * DAY {
-                    // December to January: a new year, not a regression.
-                    self.year_offset += 366 * DAY;
-                    if let Instant::Yearless(micros) = at {
-                        at = Instant::Yearless(micros + 366 * DAY);
-                    }
-                } else {
-                    // The timeline continues from here, so one step back is
-                    // one finding, not one per line until time catches up.
-                    sink.push(Finding::new(
-                        Code::TimestampRegression,
-                        file,
-                        line,
-                        format!(
-                            "timestamp goes back {} from line {last_line}{}",
-                            human_duration(back),
-                            if matches!(at, Instant::Local(_)) {
-                                " (a local time without zone: a change of UTC offset, such \
-                                 as the end of summer time, also moves it back)"
-                            } else {
-                                ""
-                            }
-                        ),
-                    ));
-                }
-            }
-        }
-        self.last = Some((at, line));
-        at
-    }
-}
-
-fn human_duration(micros: i64) -> String {
-    let seconds = micros as f64 / 1_000_000.0;
-    if seconds < 1.0 {
-        format!("{}ms", micros / 1000)
-    } else if seconds < 120.0 {
-        format!("{seconds:.1}s")
-    } else if seconds < 7200.0 {
-        format!("{:.1}min", seconds / 60.0)
-    } else {
-        format!("{:.1}h", seconds / 3600.0)
+        self.ledger.checked(classification, fields, unchecked, head);
     }
 }
 

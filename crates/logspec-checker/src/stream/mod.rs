@@ -9,18 +9,24 @@
 //! [`StreamRecord`] the rules need outlives its record.
 //!
 //! This module merges the inputs (by time where they align, else one after
-//! another); `cursor` reads one input into records and `dispatch`
-//! checks each record.
+//! another); `cursor` reads one input into records, `dispatch` checks each
+//! record, `ledger` applies what a check adds up to in input order, and
+//! `parallel` checks records on several threads (`CheckOptions::threads`).
 
 mod cursor;
 mod dispatch;
+mod ledger;
+mod parallel;
 
-use cursor::Cursor;
+use cursor::{Cursor, CursorState, Framed, Unit};
+use dispatch::{Buffers, Examiner};
+use ledger::Live;
+use parallel::{Ahead, Pool};
 
 use crate::coverage::Coverage;
 use crate::finding::FindingSink;
 use crate::plan::Plan;
-use crate::record::Scratch;
+use crate::record::SeenEvents;
 use crate::rules::{Engine, EngineOptions, StreamRecord};
 use logspec_reader::{Format, Instant};
 use serde::Serialize;
@@ -30,6 +36,7 @@ use std::io::BufRead;
 use std::sync::Arc;
 
 pub use logspec_reader::DEFAULT_MAX_LINE_BYTES;
+pub use parallel::DEFAULT_CHUNK_RECORDS;
 
 #[derive(Debug, Clone)]
 pub struct CheckOptions {
@@ -45,6 +52,18 @@ pub struct CheckOptions {
     /// Lines of programs that are none of the spec's emitters are errors
     /// (`foreign-line`), not skipped and counted (`foreign-program`).
     pub strict_foreign: bool,
+    /// Threads that check records; 1 checks them on the reading thread.
+    /// More check chunks of records while the reading thread reads ahead
+    /// and applies their findings in input order: the same findings in
+    /// the same order, and records reach the sink and the rules a chunk
+    /// later (so a stream that waits for its next line, such as a
+    /// followed file, is better checked on one).
+    pub threads: usize,
+    /// With more than one thread: records (and findings about lines)
+    /// handed to a checking thread at a time, at most
+    /// ([`DEFAULT_CHUNK_RECORDS`]); a chunk also ends at about 128 KB of
+    /// text.
+    pub chunk_records: usize,
 }
 
 impl Default for CheckOptions {
@@ -56,6 +75,8 @@ impl Default for CheckOptions {
             rules: EngineOptions::default(),
             kind: None,
             strict_foreign: false,
+            threads: 1,
+            chunk_records: DEFAULT_CHUNK_RECORDS,
         }
     }
 }
@@ -119,16 +140,89 @@ pub struct Checker<'p> {
     plan: &'p Plan,
     options: CheckOptions,
     coverage: Coverage,
-    scratch: Scratch,
+    seen: SeenEvents,
+    buffers: Buffers,
     engine: Engine,
 }
 
-/// The parts of a checker a cursor borrows while reading.
+/// The parts of a checker reading borrows: the spec, and the state that
+/// checks add to in input order.
 struct Context<'c, 'p> {
     plan: &'p Plan,
     options: &'c CheckOptions,
+    rules_on: bool,
     coverage: &'c mut Coverage,
-    scratch: &'c mut Scratch,
+    seen: &'c mut SeenEvents,
+    /// For records checked on the reading thread.
+    buffers: &'c mut Buffers,
+}
+
+impl Context<'_, '_> {
+    /// Checks a record on this thread, applying what it adds up to at once.
+    fn check_here(&mut self, state: &mut CursorState, framed: &Framed, sink: &mut dyn FindingSink) {
+        let source = Arc::clone(&state.source);
+        let mut examiner = Examiner {
+            plan: self.plan,
+            options: self.options,
+            rules_on: self.rules_on,
+            source: &source,
+            buffers: self.buffers,
+        };
+        let mut live = Live {
+            state,
+            coverage: self.coverage,
+            seen: self.seen,
+            sink,
+        };
+        examiner.framed(framed, &mut live);
+    }
+
+    /// The input's next record for the rules, reading and checking every
+    /// line before it on this thread; `None` at the end of the input.
+    fn next_here<R: BufRead>(
+        &mut self,
+        cursor: &mut Cursor<R>,
+        units: &mut Vec<Unit>,
+        sink: &mut dyn FindingSink,
+    ) -> std::io::Result<Option<Head>> {
+        loop {
+            if let Some(head) = cursor.state.pending.pop_front() {
+                return Ok(Some(head));
+            }
+            if cursor.ended {
+                return Ok(None);
+            }
+            cursor.ended = !cursor.step(self.plan, self.options, units)?;
+            for unit in units.drain(..) {
+                match unit {
+                    Unit::Finding(finding) => sink.push(*finding),
+                    Unit::Record(framed) => self.check_here(&mut cursor.state, &framed, sink),
+                }
+            }
+        }
+    }
+}
+
+/// How records are checked: on the reading thread, or by a pool with each
+/// input's chunks in flight.
+enum Reading<'r> {
+    Here(Vec<Unit>),
+    Pooled(&'r Pool, Vec<Ahead>),
+}
+
+impl Reading<'_> {
+    fn next<R: BufRead>(
+        &mut self,
+        index: usize,
+        cursor: &mut Cursor<R>,
+        context: &mut Context<'_, '_>,
+        sink: &mut dyn FindingSink,
+    ) -> std::io::Result<Option<Head>> {
+        match self {
+            Reading::Here(units) => context.next_here(cursor, units, sink),
+            Reading::Pooled(pool, aheads) => aheads[index].next(cursor, pool, context, sink),
+        }
+    }
 }
 
 impl<'p> Checker<'p> {
@@ -138,7 +232,8 @@ impl<'p> Checker<'p> {
             engine: Engine::new(plan, options.rules.clone()),
             options,
             coverage: Coverage::new(plan),
-            scratch: Scratch::default(),
+            seen: SeenEvents::default(),
+            buffers: Buffers::default(),
         }
     }
 
@@ -175,67 +270,107 @@ impl<'p> Checker<'p> {
         inputs: Vec<Input<R>>,
         sink: &mut dyn FindingSink,
     ) -> std::io::Result<(Vec<InputSummary>, Alignment)> {
-        let rules_on = self.options.stream_rules && !self.plan.rules.is_empty();
-        let mut context = Context {
-            plan: self.plan,
-            options: &self.options,
-            coverage: &mut self.coverage,
-            scratch: &mut self.scratch,
-        };
+        let plan = self.plan;
+        let options = &self.options;
+        let rules_on = options.stream_rules && !plan.rules.is_empty();
         let mut cursors: Vec<Cursor<R>> = inputs
             .into_iter()
-            .map(|input| Cursor::new(input, &context))
+            .map(|input| Cursor::new(input, plan, options))
             .collect();
-        let mut heads = Vec::with_capacity(cursors.len());
-        for cursor in &mut cursors {
-            heads.push(cursor.next(&mut context, rules_on, sink)?);
-        }
-        let alignment = alignment(&heads);
-        let mut observe = |record: Option<StreamRecord>, sink: &mut dyn FindingSink| {
-            if let Some(record) = record {
-                self.engine.observe(self.plan, &record, sink);
-            }
+        let mut context = Context {
+            plan,
+            options,
+            rules_on,
+            coverage: &mut self.coverage,
+            seen: &mut self.seen,
+            buffers: &mut self.buffers,
         };
-        if alignment == Alignment::MergedByTimestamp {
-            // A heap of the inputs' next records: thousands of inputs (one
-            // file per run) cost a logarithm per record, not a scan.
-            let mut queue = BinaryHeap::new();
-            for (index, head) in heads.iter().enumerate() {
-                if let Some(head) = head {
-                    queue.push(Reverse(Due::of(head, &cursors[index], index)));
-                }
-            }
-            while let Some(Reverse(due)) = queue.pop() {
-                let Some(head) = heads[due.input].take() else {
-                    continue;
-                };
-                observe(head.record, sink);
-                heads[due.input] = cursors[due.input].next(&mut context, rules_on, sink)?;
-                if let Some(head) = &heads[due.input] {
-                    queue.push(Reverse(Due::of(head, &cursors[due.input], due.input)));
-                }
-            }
+        let engine = &mut self.engine;
+        let alignment = if options.threads > 1 {
+            let keep_fields = sink.wants_records();
+            std::thread::scope(|scope| {
+                let pool = Pool::start(
+                    scope,
+                    options.threads,
+                    plan,
+                    options,
+                    rules_on,
+                    keep_fields,
+                    cursors.len(),
+                );
+                let aheads = cursors.iter().map(|_| Ahead::default()).collect();
+                let mut reading = Reading::Pooled(&pool, aheads);
+                merge(&mut cursors, &mut reading, &mut context, engine, sink)
+            })?
         } else {
-            for (index, cursor) in cursors.iter_mut().enumerate() {
-                let mut head = heads[index].take();
-                while let Some(current) = head {
-                    observe(current.record, sink);
-                    head = cursor.next(&mut context, rules_on, sink)?;
-                }
-            }
-        }
+            let mut reading = Reading::Here(Vec::new());
+            merge(&mut cursors, &mut reading, &mut context, engine, sink)?
+        };
         if rules_on {
-            self.engine.finish(self.plan, sink);
+            self.engine.finish(plan, sink);
         }
-        for finding in self.scratch.undocumented_findings() {
+        for finding in self.seen.undocumented_findings() {
             sink.push(finding);
         }
         let summaries = cursors
             .into_iter()
-            .map(|cursor| cursor.finish(self.plan, sink))
+            .map(|cursor| cursor.finish(plan, sink))
             .collect();
         Ok((summaries, alignment))
     }
+}
+
+/// Reads every input to its end and hands each record to the rules: by
+/// timestamp when the inputs' first records have comparable ones, else one
+/// input after another.
+fn merge<R: BufRead>(
+    cursors: &mut [Cursor<R>],
+    reading: &mut Reading<'_>,
+    context: &mut Context<'_, '_>,
+    engine: &mut Engine,
+    sink: &mut dyn FindingSink,
+) -> std::io::Result<Alignment> {
+    let plan = context.plan;
+    let mut heads = Vec::with_capacity(cursors.len());
+    for (index, cursor) in cursors.iter_mut().enumerate() {
+        heads.push(reading.next(index, cursor, context, sink)?);
+    }
+    let alignment = alignment(&heads);
+    let mut observe = |record: Option<StreamRecord>, sink: &mut dyn FindingSink| {
+        if let Some(record) = record {
+            engine.observe(plan, &record, sink);
+        }
+    };
+    if alignment == Alignment::MergedByTimestamp {
+        // A heap of the inputs' next records: thousands of inputs (one
+        // file per run) cost a logarithm per record, not a scan.
+        let mut queue = BinaryHeap::new();
+        for (index, head) in heads.iter().enumerate() {
+            if let Some(head) = head {
+                queue.push(Reverse(Due::of(head, &cursors[index], index)));
+            }
+        }
+        while let Some(Reverse(due)) = queue.pop() {
+            let Some(head) = heads[due.input].take() else {
+                continue;
+            };
+            observe(head.record, sink);
+            let cursor = &mut cursors[due.input];
+            heads[due.input] = reading.next(due.input, cursor, context, sink)?;
+            if let Some(head) = &heads[due.input] {
+                queue.push(Reverse(Due::of(head, cursor, due.input)));
+            }
+        }
+    } else {
+        for (index, cursor) in cursors.iter_mut().enumerate() {
+            let mut head = heads[index].take();
+            while let Some(current) = head {
+                observe(current.record, sink);
+                head = reading.next(index, cursor, context, sink)?;
+            }
+        }
+    }
+    Ok(alignment)
 }
 
 /// A record read from a cursor: when it happened, and what the rules need.

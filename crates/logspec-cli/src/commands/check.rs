@@ -48,6 +48,13 @@ pub struct Args {
     /// they are found; the reports come at SIGINT or SIGTERM
     #[arg(long)]
     follow: bool,
+    /// Threads that check records while this one reads the inputs and
+    /// applies the findings in input order (the same report whatever the
+    /// number); 1 checks on the reading thread. Default: the cores
+    /// available. --follow checks on one thread, so a line is checked as
+    /// soon as it is written
+    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    threads: Option<u16>,
     /// Log files to check; `-` reads standard input; a directory checks
     /// every file in it that a record kind of the spec names by path
     #[arg(required = true)]
@@ -133,6 +140,9 @@ impl Checking {
             },
             kind: None,
             strict_foreign: self.strict_foreign,
+            // `check` sets its own; `listen` checks messages as they come.
+            threads: 1,
+            chunk_records: logspec_checker::stream::DEFAULT_CHUNK_RECORDS,
         })
     }
 }
@@ -175,7 +185,8 @@ pub fn run(args: Args) -> Result<Verdict, CliError> {
     let spec_name = args.spec.name()?;
     let (loaded, overlay) = spec_arg::load_overlaid(spec_name)?;
     let plan = Plan::load(&loaded)?;
-    let options = args.checking.options(&plan, overlay.as_ref())?;
+    let mut options = args.checking.options(&plan, overlay.as_ref())?;
+    options.threads = threads(args.threads, args.follow)?;
     let mut collector = collector(spec_name, &args.gate, &args.checking, &loaded, &plan)?;
     let files = inputs::expand(&plan, &args.files, &mut collector)?;
     let mut hosts: Vec<(String, String)> = Vec::new();
@@ -257,6 +268,22 @@ pub fn run(args: Args) -> Result<Verdict, CliError> {
         &args.fail_on,
         &args.reports,
     )
+}
+
+/// The threads that check records: `--threads`, else the cores available.
+/// A followed file is checked on one: with more, a line would wait for the
+/// chunk of lines it goes to the workers with.
+fn threads(given: Option<u16>, follow: bool) -> Result<usize, CliError> {
+    match (given, follow) {
+        (Some(threads), true) if threads > 1 => Err(CliError::Usage(
+            "--follow checks each line as it is written, on one thread: --threads does not \
+             apply"
+                .to_owned(),
+        )),
+        (_, true) => Ok(1),
+        (Some(threads), false) => Ok(usize::from(threads)),
+        (None, false) => Ok(std::thread::available_parallelism().map_or(1, usize::from)),
+    }
 }
 
 /// The collector findings go to, with the gate's baseline loaded and
@@ -373,6 +400,18 @@ impl FindingSink for Gate<'_> {
             finding.severity = Severity::Info;
         }
         self.inner.push(finding);
+    }
+
+    fn record<'a>(
+        &mut self,
+        classification: logspec_checker::record::Classification,
+        fields: &mut dyn Iterator<Item = (&'a str, &'a str)>,
+    ) {
+        self.inner.record(classification, fields);
+    }
+
+    fn wants_records(&self) -> bool {
+        self.inner.wants_records()
     }
 }
 
