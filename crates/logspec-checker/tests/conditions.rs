@@ -553,3 +553,54 @@ fn names_that_do_not_resolve_are_located_spec_errors() {
     let error = load_error(&SPEC.replace("runs/([^/]+)/", "runs/[^/]+/"));
     assert!(error.contains("has no capture group"), "{error}");
 }
+
+#[test]
+fn times_past_the_cap_are_reported_not_counted() {
+    use logspec_checker::rules::condition::WINDOW_TIMES;
+    use logspec_checker::rules::{Engine, StreamRecord};
+    use logspec_reader::Instant;
+    let plan = plan();
+    // A burst window longer than all the notes: every one is within it.
+    let mut engine = Engine::new(
+        &plan,
+        EngineOptions {
+            params: vec![("burst".to_owned(), "1d".to_owned())],
+            ..EngineOptions::default()
+        },
+    );
+    let event = |name: &str| plan.event_index(name).unwrap_or(usize::MAX);
+    let record = |line: u64, name: &str| StreamRecord {
+        file: std::sync::Arc::from("app.log"),
+        line,
+        event: event(name),
+        host: Some("h1".to_owned()),
+        at: Some(Instant::Yearless(
+            i64::try_from(line).unwrap_or(0) * 1_000_000,
+        )),
+        ..StreamRecord::default()
+    };
+    let mut findings: Vec<Finding> = Vec::new();
+    let notes = WINDOW_TIMES as u64 + 5;
+    for line in 1..=notes {
+        engine.observe(&plan, &record(line, "note"), &mut findings);
+    }
+    engine.observe(&plan, &record(notes + 1, "close"), &mut findings);
+    engine.finish(&plan, &mut findings);
+    let found: Vec<(u64, &str)> = findings
+        .iter()
+        .filter(|f| f.message.starts_with("close-after-notes:"))
+        .map(|f| (f.line, f.code.as_str()))
+        .collect();
+    // The first drop is where the cap was first passed.
+    assert_eq!(
+        found,
+        vec![
+            (notes + 1, "condition-error"),
+            (WINDOW_TIMES as u64 + 1, "state-evicted")
+        ],
+        "{findings:?}"
+    );
+    assert!(findings
+        .iter()
+        .any(|f| f.message.contains("5 record times were dropped at the cap")));
+}

@@ -936,6 +936,18 @@ fn a_probe_block_follows_more_failures_than_the_limit_within_the_window() {
     // first failures: the block is not judged.
     let rotated = failures(1200, 2) + &agent("db-01", 1202, &[PROBE_BLOCK]);
     assert_eq!(with_probe_params(&rotated), vec![]);
+    // A revoked certificate may fail the handshake: counted, not to call
+    // a block wrong that the agent may have counted it for.
+    let revoked = block_after(
+        failures(1200, 3)
+            + &agent(
+                "db-01",
+                1203,
+                &["ACTION=revoked-cert PEER=10.0.0.1 SERIAL=deadbeef01234567"],
+            ),
+        1204,
+    );
+    assert_eq!(with_probe_params(&revoked), vec![]);
     // Another PEER's failures do not count.
     let other = format!(
         "{start}{}{}",

@@ -6,6 +6,11 @@
 //! field is a CEL int, a `number` a double, a `list` a list of strings);
 //! a value that does not parse as its type stays a string, so a condition
 //! over a malformed value fails to evaluate (reported) rather than passing.
+//!
+//! Windowed counts (`within.W.L`) read the times a key keeps of the labels
+//! some window counts ([`Recent`]); a count that cannot be told exactly (a
+//! record without a timestamp, times that do not compare, times dropped at
+//! the cap) is an evaluation error, never a number.
 
 use super::key::host_of;
 use super::plan::WindowPlan;
@@ -135,10 +140,12 @@ impl Recent {
         false
     }
 
-    /// How many of the kept records lie within `seconds` before `now`, or
-    /// why that cannot be told.
+    /// How many of the kept records lie within `seconds` of `now`, or why
+    /// that cannot be told. An earlier record stamped after `now` (a clock
+    /// stepped back) counts when as close; one a year-less timestamp puts
+    /// a year away (December before January) does not.
     fn within(&self, now: Instant, seconds: f64) -> Result<u32, String> {
-        let reach = |micros: i64| micros as f64 <= seconds * 1_000_000.0;
+        let reach = |micros: i64| micros.unsigned_abs() as f64 <= seconds * 1_000_000.0;
         if self.untimed > 0 {
             return Err(format!(
                 "{} earlier record(s) of the label had no timestamp, so the window cannot place them",
@@ -713,6 +720,22 @@ mod tests {
         assert_eq!(recent.times.len(), 3);
         recent.add(at(75), Some(60.0));
         assert_eq!(recent.times.front().map(|(t, _)| *t), at(20));
+    }
+
+    #[test]
+    fn times_stamped_after_the_record_count_only_when_as_close() {
+        let mut recent = Recent::default();
+        // December 31st 23:59:59 of a year-less stream, then a second later.
+        let december = 365 * 86_400 - 1;
+        recent.add(at(december), Some(60.0));
+        recent.add(at(december + 1), Some(60.0));
+        // A record stamped a second before both (a clock stepped back).
+        assert_eq!(
+            recent.within(Instant::Yearless((december - 1) * SECOND), 2.0),
+            Ok(2)
+        );
+        // January 1st 00:00:30 of the next year reads as the year's start.
+        assert_eq!(recent.within(Instant::Yearless(30 * SECOND), 60.0), Ok(0));
     }
 
     #[test]
