@@ -40,6 +40,8 @@ pub enum Unresolved {
     Label { rule: String, label: String },
     #[error("rule `{rule}`: `{part}` is not a part of the key")]
     KeyPart { rule: String, part: String },
+    #[error("rule `{rule}`: a key part joined `from` an earlier record names no `field` to take")]
+    JoinField { rule: String },
     #[error("rule `{rule}`: parameter `{param}` is not declared in the rule's `params`")]
     Param { rule: String, param: String },
     #[error("rule `{rule}`: `{name}` in a condition does not resolve")]

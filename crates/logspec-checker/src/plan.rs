@@ -489,7 +489,20 @@ impl Plan {
                     .flatten()
                     .map(String::as_str)
             });
-            for field in key_fields.chain(agreed).chain(read).chain(fanned) {
+            // A join reads its `on` fields on both records.
+            let joined = rule
+                .participants
+                .iter()
+                .flat_map(|participant| participant.key.iter())
+                .filter_map(|part| part.from.as_ref())
+                .flat_map(|from| from.on.iter())
+                .flat_map(|(earlier, here)| [earlier.as_str(), here.as_str()]);
+            for field in key_fields
+                .chain(agreed)
+                .chain(read)
+                .chain(fanned)
+                .chain(joined)
+            {
                 if !rule_fields.iter().any(|known| &**known == field) {
                     rule_fields.push(Arc::from(field));
                 }

@@ -314,8 +314,8 @@ const CASES: &[Case] = &[
     Case {
         edit: ("scope: REQ", "scope: ID"),
         loader_says: "`ID` is not a part of the key",
-        break_model: |spec| spec.rules[0].scope = Some("ID".to_owned()),
-        pointer: "/rules/0/scope",
+        break_model: |spec| spec.rules[0].scope = vec!["ID".to_owned()],
+        pointer: "/rules/0/scope/0",
         plan_says: "rule `hosts-reply`: `ID` is not a part of the key",
     },
     Case {
@@ -335,7 +335,7 @@ fn the_spec_as_written_compiles() {
     let plan = Plan::load(&loaded).unwrap_or_else(|error| panic!("{error}"));
     assert_eq!(plan.rules.len(), 1);
     assert!(plan.rules[0].fan_out.is_some());
-    assert_eq!(plan.rules[0].scope, Some(0));
+    assert_eq!(plan.rules[0].scope, vec![0]);
 }
 
 #[test]

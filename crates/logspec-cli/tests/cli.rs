@@ -55,12 +55,12 @@ fn bundled_example_passes_with_exit_0() {
     assert_eq!(report["findings"], Value::Array(Vec::new()));
     assert_eq!(report["inputs"][0]["format"], "rfc3164");
     assert_eq!(report["inputs"][0]["detected"], true);
-    assert_eq!(report["coverage"]["documented"], 73);
+    assert_eq!(report["coverage"]["documented"], 74);
     let seen = report["coverage"]["seen"].as_array().map_or(0, Vec::len);
     let not_seen = report["coverage"]["not_seen"]
         .as_array()
         .map_or(0, Vec::len);
-    assert_eq!(seen + not_seen, 73);
+    assert_eq!(seen + not_seen, 74);
     assert!(report["coverage"]["seen"]
         .as_array()
         .is_some_and(|seen| seen.iter().any(|entry| entry["event"] == "run"
@@ -221,7 +221,7 @@ fn specs_lists_the_builtins() {
     assert_eq!(output.status.code(), Some(0));
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(stdout.starts_with("ctrl-exec "), "{stdout}");
-    assert!(stdout.contains("50 events, 73 variants"), "{stdout}");
+    assert!(stdout.contains("50 events, 74 variants"), "{stdout}");
 }
 
 #[test]

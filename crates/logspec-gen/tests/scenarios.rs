@@ -419,6 +419,12 @@ const NOT_BROKEN: &[(&str, &str, Option<StreamMutationKind>, &str)] = &[
         "not walked (see NOT_WALKED); relations_ctrl_exec.rs breaks it by hand",
     ),
     (
+        "ctrl-exec",
+        "rotate-remove-follows-retire",
+        None,
+        "not walked (see NOT_WALKED); relations_ctrl_exec_rotate.rs breaks it by hand",
+    ),
+    (
         "agent-hub",
         "blocked-command-never-runs",
         None,
@@ -466,5 +472,14 @@ const NOT_WALKED: &[(&str, &str, &str)] = &[
         "its condition counts failures within a time window (`within`) and reads the time \
          since a block (`since`), which a walk cannot predict (see `walk::unpredictable`); \
          relations_ctrl_exec.rs walks and breaks it",
+    ),
+    (
+        "ctrl-exec",
+        "rotate-remove-follows-retire",
+        "an agent's rotate remove is kept only where a serial-retire lists its host with \
+         its serial (before it, or after it to close it), and a walk writes a retire only \
+         after a rotation with that old serial, a broadcast to the host and the host's \
+         confirmation: the walks tried never had both; relations_ctrl_exec_rotate.rs walks \
+         and breaks it",
     ),
 ];

@@ -989,16 +989,32 @@ pub struct Rule {
     /// Finding code for a key left in a non-accepting state.
     #[serde(default)]
     pub unfinished: UnfinishedCode,
-    /// A key part whose value must have been seen on the records that would
-    /// finish a key before an unfinished key is reported: a pairing across
-    /// hosts is only judged for hosts whose logs were given.
-    pub scope: Option<String>,
+    /// Key parts whose values must each have been seen on the side that
+    /// would finish a key before an unfinished key is reported: a pairing
+    /// across hosts is only judged for hosts whose logs were given.
+    /// Written as one name (`scope: host`) or a list (`[host, SERIAL]`).
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub scope: Vec<String>,
     /// Events that end every open lifecycle of this rule (a restart).
     #[serde(default)]
     pub reset_on: Vec<String>,
     /// A record that lists members (hosts) under this rule's key, and the
     /// records that answer for one member each.
     pub fan_out: Option<FanOut>,
+}
+
+/// `name` or `[name, …]`, as a list.
+fn one_or_many<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(String),
+        Many(Vec<String>),
+    }
+    Ok(match OneOrMany::deserialize(deserializer)? {
+        OneOrMany::One(name) => vec![name],
+        OneOrMany::Many(names) => names,
+    })
 }
 
 /// Fan-out under one key: `list` names the members, each `member` record
@@ -1034,6 +1050,7 @@ impl FanOutSide {
             capture: None,
             split: None,
             default: None,
+            from: None,
         }
     }
 }
@@ -1109,6 +1126,22 @@ pub struct KeyPart {
     pub split: Option<Split>,
     /// Used when the value is absent, instead of leaving the record out.
     pub default: Option<String>,
+    /// Takes `field` not from this record but from the latest earlier
+    /// record of another participant whose fields equal this record's (a
+    /// join): the namespace a session's acceptance assigned, for the
+    /// session's close that does not name it.
+    pub from: Option<KeyFrom>,
+}
+
+/// Where a joined key part's value was remembered.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KeyFrom {
+    /// The participant whose records leave the value.
+    pub label: String,
+    /// Field of that earlier record → field of this record: the earlier
+    /// record joined is the latest whose fields equal this record's.
+    pub on: IndexMap<String, String>,
 }
 
 /// A compiled regular expression with one capture group.

@@ -324,12 +324,35 @@ fn rule_references(spec: &Spec, index: usize, rule: &crate::model::Rule, problem
             );
         }
         for (part_index, part) in participant.key.iter().enumerate() {
+            let at_part = part_index.to_string();
             if let Some(field) = &part.field {
                 if !spec.fields.contains_key(field) {
                     add(
-                        &["participants", &at, "key", &part_index.to_string()],
+                        &["participants", &at, "key", &at_part],
                         format!("key field `{field}` is not in the glossary"),
                     );
+                }
+            }
+            if let Some(from) = &part.from {
+                if !labels.contains(&from.label.as_str()) {
+                    add(
+                        &["participants", &at, "key", &at_part, "from", "label"],
+                        format!(
+                            "`{}` is not a participant label ({})",
+                            from.label,
+                            labels.join(", ")
+                        ),
+                    );
+                }
+                for (earlier, here) in &from.on {
+                    for field in [earlier, here] {
+                        if !spec.fields.contains_key(field) {
+                            add(
+                                &["participants", &at, "key", &at_part, "from", "on", earlier],
+                                format!("join field `{field}` is not in the glossary"),
+                            );
+                        }
+                    }
                 }
             }
         }
@@ -365,15 +388,18 @@ fn rule_references(spec: &Spec, index: usize, rule: &crate::model::Rule, problem
             add(&["windows", name], problem);
         }
     }
-    if let Some(scope) = &rule.scope {
+    for (scope_index, scope) in rule.scope.iter().enumerate() {
+        let at_scope = scope_index.to_string();
         if !rule.key.contains(scope) {
             add(
-                &["scope"],
+                &["scope", &at_scope],
                 format!(
                     "`{scope}` is not a part of the key ({})",
                     rule.key.join(", ")
                 ),
             );
+        } else if rule.scope[..scope_index].contains(scope) {
+            add(&["scope", &at_scope], format!("`{scope}` is named twice"));
         }
     }
     for (reset_index, event) in rule.reset_on.iter().enumerate() {

@@ -10,6 +10,7 @@
 use super::condition::{judge, remember, rule_params as params, Memory, Verdict, WINDOW_TIMES};
 use super::fan_out::{self, FanState, FanStep, Refusal};
 use super::hosts::HostNames;
+use super::join::Joined;
 use super::key::{label_keys, scope_values};
 use super::plan::RulePlan;
 use super::StreamRecord;
@@ -95,9 +96,13 @@ impl KeyState {
 struct RuleRun {
     /// Open keys, least recently used first.
     keys: LinkedHashMap<Key, KeyState, RandomState>,
-    scope_seen: Vec<HashSet<String, RandomState>>,
+    /// Per label, per scope part (in `RulePlan::scope` order): the values
+    /// that label's side was seen with.
+    scope_seen: Vec<Vec<HashSet<String, RandomState>>>,
     evicted: u64,
     first_eviction: Option<(Arc<str>, u64, String)>,
+    /// Values remembered for key parts joined from earlier records.
+    joined: Joined,
     /// Record times a window's count lost at the cap (`WINDOW_TIMES`).
     times_dropped: u64,
     first_time_dropped: Option<(Arc<str>, u64)>,
@@ -140,8 +145,9 @@ impl Engine {
                 .rules
                 .iter()
                 .map(|rule| RuleRun {
-                    scope_seen: vec![HashSet::default(); rule.labels.len()],
+                    scope_seen: vec![vec![HashSet::default(); rule.scope.len()]; rule.labels.len()],
                     params: Params(params(rule, &options.params)),
+                    joined: Joined::new(&rule.joins),
                     ..RuleRun::default()
                 })
                 .collect(),
@@ -194,14 +200,14 @@ impl Engine {
             if rule.resets.contains(&variant) {
                 run.finish(rule, &self.options, &self.kinds_seen, sink);
             }
-            if let Some(scope) = rule.scope {
-                run.witness(rule, scope, record, &self.options.hosts);
+            if !rule.scope.is_empty() {
+                run.witness(rule, record, &self.options.hosts);
             }
             let Some(labels) = rule.roles.get(&variant) else {
                 continue;
             };
             for &label in labels {
-                let derived = label_keys(rule, label, record, &self.options.hosts);
+                let derived = label_keys(rule, label, record, &self.options.hosts, &run.joined);
                 if derived.is_empty() {
                     run.unkeyed += 1;
                     run.first_unkeyed
@@ -210,6 +216,13 @@ impl Engine {
                 }
                 for key in derived {
                     run.step(plan, rule, label, key, record, began, &self.options, sink);
+                }
+            }
+            if !rule.joins.is_empty() {
+                // After the record's own keys: a record joins only earlier ones.
+                for &label in labels {
+                    let cap = self.options.max_open_keys;
+                    run.joined.remember(&rule.joins, label, record, cap);
                 }
             }
         }
@@ -254,6 +267,21 @@ impl Engine {
                     ),
                 );
                 finding.key = Some(key);
+                finding.rule = Some(rule.id.clone());
+                sink.push(finding);
+            }
+            if let Some((file, line)) = run.joined.first_eviction.take() {
+                let mut finding = Finding::new(
+                    Code::StateEvicted,
+                    &file,
+                    line,
+                    format!(
+                        "{}: {} values remembered for keys joined from earlier records were \
+                         dropped at the cap of {}; later records that needed them were not \
+                         correlated (raise --max-open-keys)",
+                        rule.id, run.joined.evicted, self.options.max_open_keys
+                    ),
+                );
                 finding.rule = Some(rule.id.clone());
                 sink.push(finding);
             }
@@ -310,16 +338,17 @@ impl RuleRun {
     /// Notes which scope values each label's side shows up with: any record
     /// of that side's emitters counts, so a host whose log was given is
     /// judged even if the awaited line is the one missing.
-    fn witness(&mut self, rule: &RulePlan, scope: usize, record: &StreamRecord, hosts: &HostNames) {
+    fn witness(&mut self, rule: &RulePlan, record: &StreamRecord, hosts: &HostNames) {
         let variant = (record.event, record.variant);
         for (label, witnesses) in rule.scope_witnesses.iter().enumerate() {
             if !witnesses.contains(&variant) {
                 continue;
             }
-            let seen = &mut self.scope_seen[label];
-            for value in scope_values(rule, label, scope, record, hosts) {
-                if seen.len() < SCOPE_VALUES {
-                    seen.insert(value);
+            for (&part, seen) in rule.scope.iter().zip(&mut self.scope_seen[label]) {
+                for value in scope_values(rule, label, part, record, hosts, &self.joined) {
+                    if seen.len() < SCOPE_VALUES {
+                        seen.insert(value);
+                    }
                 }
             }
         }
@@ -678,15 +707,13 @@ impl RuleRun {
             }) {
                 continue;
             }
-            if let Some(scope) = rule.scope {
-                // Judge only keys whose other side could have been observed.
-                let observable = rule.awaited(state.state).any(|label| {
-                    let seen = &self.scope_seen[label];
-                    seen.len() >= SCOPE_VALUES || seen.contains(&key[scope])
-                });
-                if !observable {
-                    continue;
-                }
+            // Judge only keys whose other side could have been observed.
+            let observable = rule.judged(state.state, key, |label, nth, value| {
+                let seen = &self.scope_seen[label][nth];
+                seen.len() >= SCOPE_VALUES || seen.contains(value)
+            });
+            if !observable {
+                continue;
             }
             let Some(last) = state.cited.last() else {
                 continue;
@@ -716,6 +743,7 @@ impl RuleRun {
             sink.push(finding);
         }
         self.keys.clear();
+        self.joined.clear();
     }
 }
 

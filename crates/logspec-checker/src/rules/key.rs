@@ -1,21 +1,27 @@
 //! Correlation keys from records: a field, the host of a `host:port`, each
-//! element of a list, or an envelope value.
+//! element of a list, an envelope value, or a value joined from an earlier
+//! record ([`Joined`]).
 
 use super::hosts::HostNames;
+use super::join::Joined;
 use super::{RulePlan, StreamRecord};
 use logspec_spec::{EnvelopeValue, FieldPart, KeyPart};
 
 /// The keys a record steps `rule` under as participant `label`, host parts
-/// in the form hosts are compared in: what the engine and the generator's
-/// model of it (`logspec-gen`) both use.
+/// in the form hosts are compared in, joined parts looked up in `joined`:
+/// what the engine and the generator's model of it (`logspec-gen`) both
+/// use.
 pub fn label_keys(
     rule: &RulePlan,
     label: usize,
     record: &StreamRecord,
     hosts: &HostNames,
+    joined: &Joined,
 ) -> Vec<Vec<String>> {
     let (parts, separators) = &rule.keys[label];
-    let mut derived = keys(parts, separators, record);
+    let mut derived = keys_from(parts, separators, |index, part| {
+        rule_raw_value(rule, label, index, part, record, joined)
+    });
     for key in &mut derived {
         for (value, host) in key.iter_mut().zip(&rule.host_parts[label]) {
             if *host {
@@ -34,13 +40,15 @@ pub fn scope_values(
     scope: usize,
     record: &StreamRecord,
     hosts: &HostNames,
+    joined: &Joined,
 ) -> Vec<String> {
     let (parts, separators) = &rule.keys[label];
     let (Some(part), Some(separator)) = (parts.get(scope), separators.get(scope)) else {
         return Vec::new();
     };
     let host = rule.host_parts[label].get(scope).copied().unwrap_or(false);
-    let mut values = part_values(part, separator, record);
+    let raw = rule_raw_value(rule, label, scope, part, record, joined);
+    let mut values = values_of(part, separator, raw);
     if host {
         for value in &mut values {
             *value = hosts.canonical(value, record.host.as_deref());
@@ -53,13 +61,22 @@ pub fn scope_values(
 /// when parts take `each` element of a list (all such parts read the same
 /// element), none when a part is absent and has no default.
 pub fn keys(parts: &[KeyPart], separators: &[String], record: &StreamRecord) -> Vec<Vec<String>> {
+    keys_from(parts, separators, |_, part| raw_value(part, record))
+}
+
+/// [`keys`] with each part's raw value (by index) from `raw`.
+fn keys_from<'r>(
+    parts: &[KeyPart],
+    separators: &[String],
+    raw: impl Fn(usize, &KeyPart) -> Option<&'r str>,
+) -> Vec<Vec<String>> {
     let mut fixed = Vec::with_capacity(parts.len());
-    for (part, separator) in parts.iter().zip(separators) {
+    for (index, (part, separator)) in parts.iter().zip(separators).enumerate() {
         if part.each {
             fixed.push(None);
             continue;
         }
-        match part_values(part, separator, record).pop() {
+        match values_of(part, separator, raw(index, part)).pop() {
             Some(value) => fixed.push(Some(value)),
             None => return Vec::new(),
         }
@@ -67,7 +84,7 @@ pub fn keys(parts: &[KeyPart], separators: &[String], record: &StreamRecord) -> 
     let Some(listed) = parts.iter().position(|part| part.each) else {
         return vec![fixed.into_iter().flatten().collect()];
     };
-    let elements: Vec<Option<&str>> = match raw_value(&parts[listed], record) {
+    let elements: Vec<Option<&str>> = match raw(listed, &parts[listed]) {
         Some(raw) => raw
             .split(separators[listed].as_str())
             .filter(|element| !element.is_empty())
@@ -98,7 +115,12 @@ pub fn keys(parts: &[KeyPart], separators: &[String], record: &StreamRecord) -> 
 /// The values one key part takes on `record`: one, or one per element of
 /// a list it takes `each` of; its default when the value is absent.
 pub fn part_values(part: &KeyPart, separator: &str, record: &StreamRecord) -> Vec<String> {
-    let Some(raw) = raw_value(part, record) else {
+    values_of(part, separator, raw_value(part, record))
+}
+
+/// The values one key part takes given the raw value it reads.
+fn values_of(part: &KeyPart, separator: &str, raw: Option<&str>) -> Vec<String> {
+    let Some(raw) = raw else {
         return part.default.iter().cloned().collect();
     };
     if part.each {
@@ -108,6 +130,30 @@ pub fn part_values(part: &KeyPart, separator: &str, record: &StreamRecord) -> Ve
             .collect()
     } else {
         shaped(part, raw).into_iter().collect()
+    }
+}
+
+/// The raw value part `index` of `label`'s key reads on `record`: from the
+/// record, or from the join the part names.
+fn rule_raw_value<'r>(
+    rule: &RulePlan,
+    label: usize,
+    index: usize,
+    part: &KeyPart,
+    record: &'r StreamRecord,
+    joined: &'r Joined,
+) -> Option<&'r str> {
+    let join = rule
+        .key_joins
+        .get(label)
+        .and_then(|parts| parts.get(index))
+        .copied()
+        .flatten();
+    match join {
+        Some(join) => joined
+            .lookup(&rule.joins, join, record)
+            .filter(|raw| !raw.is_empty()),
+        None => raw_value(part, record),
     }
 }
 

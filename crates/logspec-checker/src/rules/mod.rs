@@ -12,6 +12,7 @@ pub mod condition;
 pub mod engine;
 pub mod fan_out;
 pub mod hosts;
+pub mod join;
 pub mod key;
 pub mod plan;
 

@@ -2,6 +2,7 @@
 //! states and labels to indices, so the engine only indexes.
 
 use super::condition::{ConditionPlan, Conversion};
+use super::join::JoinPlan;
 use logspec_spec::condition::{duration_seconds, margin_seconds, Name, SOURCE_NAMES};
 use logspec_spec::{
     EnvelopeValue, FieldPart, KeyPart, ParamType, Rule, Spec, UnfinishedCode, ValueKind,
@@ -33,7 +34,10 @@ pub struct RulePlan {
     pub label_kinds: Vec<Vec<usize>>,
     pub violation: Code,
     pub unfinished: Code,
-    pub scope: Option<usize>,
+    /// Key parts (indices) whose values must each have been seen on the
+    /// side an unfinished key waits for before it is judged; empty: every
+    /// unfinished key is judged.
+    pub scope: Vec<usize>,
     /// Per label: the variants whose emitters are that label's side; their
     /// records show which scope values that side's inputs cover.
     pub scope_witnesses: Vec<HashSet<(usize, usize)>>,
@@ -64,6 +68,10 @@ pub struct RulePlan {
     /// Per label: which key parts are hosts (compared as host names).
     pub host_parts: Vec<Vec<bool>>,
     pub fan_out: Option<FanOutPlan>,
+    /// Key parts taken from earlier records, each once.
+    pub joins: Vec<JoinPlan>,
+    /// Per label, per key part: the join it reads (`None`: the record).
+    pub key_joins: Vec<Vec<Option<usize>>>,
 }
 
 /// A fan-out compiled: labels, and how each side names members.
@@ -489,20 +497,71 @@ impl RulePlan {
                 Ok((participant.key.clone(), separators))
             })
             .collect::<Result<_, PlanError>>()?;
-        let scope = match &rule.scope {
-            None => None,
-            Some(scope) => Some(rule.key.iter().position(|name| name == scope).ok_or_else(
-                || {
+        let mut joins: Vec<JoinPlan> = Vec::new();
+        let mut key_joins: Vec<Vec<Option<usize>>> = Vec::new();
+        for (participant_index, participant) in rule.participants.iter().enumerate() {
+            let mut parts = Vec::new();
+            for (part_index, part) in participant.key.iter().enumerate() {
+                let Some(from) = &part.from else {
+                    parts.push(None);
+                    continue;
+                };
+                let (at_participant, at_part) =
+                    (participant_index.to_string(), part_index.to_string());
+                let at_from = ["participants", &at_participant, "key", &at_part, "from"];
+                let field = part.field.as_deref().ok_or_else(|| {
                     unresolved(
-                        &["scope"],
-                        Unresolved::KeyPart {
+                        &at_from,
+                        Unresolved::JoinField {
                             rule: rule.id.clone(),
-                            part: scope.clone(),
                         },
                     )
-                },
-            )?),
-        };
+                })?;
+                let mut on = Vec::new();
+                for (earlier, here) in &from.on {
+                    for name in [earlier, here] {
+                        if !spec.fields.contains_key(name) {
+                            let tail = [&at_from[..], &["on", earlier.as_str()]].concat();
+                            return Err(unresolved(&tail, Unresolved::Field(name.clone())));
+                        }
+                    }
+                    on.push((Arc::from(earlier.as_str()), Arc::from(here.as_str())));
+                }
+                let join = JoinPlan {
+                    label: label_of(&from.label, &[&at_from[..], &["label"]].concat())?,
+                    field: Arc::from(field),
+                    on,
+                };
+                let index = match joins.iter().position(|known| *known == join) {
+                    Some(index) => index,
+                    None => {
+                        joins.push(join);
+                        joins.len() - 1
+                    }
+                };
+                parts.push(Some(index));
+            }
+            key_joins.push(parts);
+        }
+        let scope = rule
+            .scope
+            .iter()
+            .enumerate()
+            .map(|(scope_index, scope)| {
+                rule.key
+                    .iter()
+                    .position(|name| name == scope)
+                    .ok_or_else(|| {
+                        unresolved(
+                            &["scope", &scope_index.to_string()],
+                            Unresolved::KeyPart {
+                                rule: rule.id.clone(),
+                                part: scope.clone(),
+                            },
+                        )
+                    })
+            })
+            .collect::<Result<Vec<usize>, PlanError>>()?;
         let mut resets = Vec::new();
         for (reset_index, reference) in rule.reset_on.iter().enumerate() {
             resets.extend(resolve(reference, &["reset_on", &reset_index.to_string()])?);
@@ -534,6 +593,8 @@ impl RulePlan {
                 .map(|participant| participant.key.iter().map(is_host).collect())
                 .collect(),
             fan_out,
+            joins,
+            key_joins,
             requires,
             remembered,
             remembers,
@@ -605,6 +666,28 @@ impl RulePlan {
             })
     }
 
+    /// Whether an unfinished `key` in `state` is judged under the rule's
+    /// scope: some label that would finish it was observed with the key's
+    /// value of every scope part (`seen(label, n, value)`: the side of
+    /// `label` showed `value` for the `n`th scope part). Each part is asked
+    /// on its own: a rotate line keyed by host and serial is judged when
+    /// the dispatcher side named that host somewhere and that serial
+    /// somewhere, not only when it named both together.
+    pub fn judged(
+        &self,
+        state: usize,
+        key: &[String],
+        seen: impl Fn(usize, usize, &str) -> bool,
+    ) -> bool {
+        self.scope.is_empty()
+            || self.finishing(state).any(|label| {
+                self.scope
+                    .iter()
+                    .enumerate()
+                    .all(|(nth, &part)| key.get(part).is_some_and(|value| seen(label, nth, value)))
+            })
+    }
+
     /// The labels a key in `state` may see next.
     pub fn awaited(&self, state: usize) -> impl Iterator<Item = usize> + '_ {
         self.states[state]
@@ -646,5 +729,81 @@ impl RulePlan {
             .map(|(name, value)| format!("{name}={value}"))
             .collect::<Vec<_>>()
             .join(", ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A pairing keyed by host and serial, judged under both parts.
+    const SPEC: &str = r#"logspec: 1
+producer: {name: demo, summary: Demo.}
+document: {title: Demo}
+wire: {envelopes: [rfc3164], payload: key-value, event_key: EVENT}
+severity: {levels: [{name: INFO, syslog: 6}]}
+emitters: [{name: hub, tags: [{tag: hub, source: s}]}, {name: node, tags: [{tag: node, source: s}]}]
+fields:
+  EVENT: {type: string, description: Event.}
+  HOSTS: {type: list, item: {type: string}, description: Hosts.}
+  SERIAL: {type: string, description: Serial.}
+events:
+  - {id: offer, section: s, variants: [{name: default, severity: INFO, emitters: [hub], fields: [EVENT, HOSTS, SERIAL]}]}
+  - {id: take, section: s, variants: [{name: default, severity: INFO, emitters: [node], fields: [EVENT, SERIAL]}]}
+rules:
+  - id: take-follows-offer
+    description: A node takes a serial offered to it.
+    key: [host, SERIAL]
+    participants:
+      - {label: offer, match: [offer], key: [{field: HOSTS, each: true}, {field: SERIAL}]}
+      - {label: take, match: [take], key: [{envelope: host}, {field: SERIAL}]}
+    lifecycle:
+      start: new
+      states:
+        new: {on: {offer: offered, take: taken}}
+        taken: {on: {take: taken, offer: offered}}
+        offered: {accepting: true, on: {offer: offered, take: offered}}
+    scope: [host, SERIAL]
+"#;
+
+    fn plan() -> RulePlan {
+        let loaded = logspec_spec::load_str(SPEC, "demo.yaml")
+            .unwrap_or_else(|error| panic!("test spec does not load:\n{error}"));
+        let spec = &loaded.spec;
+        let kinds = vec![0; spec.events.len()];
+        RulePlan::new(spec, &kinds, 0, &spec.rules[0])
+            .unwrap_or_else(|error| panic!("test spec does not compile: {error}"))
+    }
+
+    #[test]
+    fn a_key_is_judged_when_the_awaited_side_showed_every_scope_part() {
+        let rule = plan();
+        assert_eq!(rule.scope, vec![0, 1]);
+        let taken = rule.states.iter().position(|s| s.name == "taken");
+        let Some(taken) = taken else {
+            panic!("no state `taken`")
+        };
+        let key = ["web-01".to_owned(), "0a".to_owned()];
+        // (label, nth scope part, value) the offer side was seen with.
+        let judged = |seen: &[(usize, usize, &str)]| {
+            rule.judged(taken, &key, |label, nth, value| {
+                seen.contains(&(label, nth, value))
+            })
+        };
+        assert!(judged(&[(0, 0, "web-01"), (0, 1, "0a")]));
+        // One part seen is not enough, nor both on the taking side itself,
+        // which a key in `taken` does not wait for.
+        assert!(!judged(&[(0, 0, "web-01")]));
+        assert!(!judged(&[(0, 1, "0a")]));
+        assert!(!judged(&[(1, 0, "web-01"), (1, 1, "0a")]));
+        // Parts are asked on their own: seen on different records counts.
+        assert!(judged(&[(0, 0, "web-01"), (0, 1, "0a"), (0, 0, "db-01")]));
+    }
+
+    #[test]
+    fn without_a_scope_every_key_is_judged() {
+        let mut rule = plan();
+        rule.scope.clear();
+        assert!(rule.judged(0, &[], |_, _, _| false));
     }
 }

@@ -453,10 +453,12 @@ fn rules_text(spec: &logspec_spec::Spec) -> String {
         if !agreed.is_empty() {
             let _ = writeln!(out, "  records of one key agree on: {}", agreed.join(", "));
         }
-        if let Some(scope) = &rule.scope {
+        if !rule.scope.is_empty() {
             let _ = writeln!(
                 out,
-                "  unfinished keys judged only where their {scope} was seen on the awaited side"
+                "  unfinished keys judged only where the side they wait for was seen with \
+                 their {}",
+                rule.scope.join(" and their ")
             );
         }
         if let Some(fan_out) = &rule.fan_out {
@@ -514,13 +516,26 @@ fn param_type(kind: logspec_spec::ParamType) -> &'static str {
 }
 
 fn describe_part(part: &logspec_spec::KeyPart) -> String {
-    let base = match (&part.field, part.envelope) {
-        (Some(field), _) => field.clone(),
-        (None, Some(logspec_spec::EnvelopeValue::Host)) => "the line's host".to_owned(),
-        (None, Some(logspec_spec::EnvelopeValue::Tag)) => "the line's tag".to_owned(),
-        (None, Some(logspec_spec::EnvelopeValue::Pid)) => "the line's process id".to_owned(),
-        (None, Some(logspec_spec::EnvelopeValue::File)) => "the input's path".to_owned(),
-        (None, None) => "?".to_owned(),
+    let base = match (&part.field, part.envelope, &part.from) {
+        (Some(field), _, Some(from)) => format!(
+            "{field} of the latest {} with {}",
+            from.label,
+            from.on
+                .iter()
+                .map(|(earlier, here)| if earlier == here {
+                    format!("the same {here}")
+                } else {
+                    format!("{earlier} = this line's {here}")
+                })
+                .collect::<Vec<_>>()
+                .join(" and ")
+        ),
+        (Some(field), _, None) => field.clone(),
+        (None, Some(logspec_spec::EnvelopeValue::Host), _) => "the line's host".to_owned(),
+        (None, Some(logspec_spec::EnvelopeValue::Tag), _) => "the line's tag".to_owned(),
+        (None, Some(logspec_spec::EnvelopeValue::Pid), _) => "the line's process id".to_owned(),
+        (None, Some(logspec_spec::EnvelopeValue::File), _) => "the input's path".to_owned(),
+        (None, None, _) => "?".to_owned(),
     };
     // In the order the engine shapes a value: element, capture, split, host.
     let mut text = if part.each {
@@ -563,6 +578,23 @@ fn rules_mermaid(spec: &logspec_spec::Spec) -> String {
                 out,
                 "%% fan-out: each {} lists members; each {} answers for one, once",
                 fan_out.list.label, fan_out.member.label
+            );
+        }
+        for participant in &rule.participants {
+            for part in participant.key.iter().filter(|part| part.from.is_some()) {
+                let _ = writeln!(
+                    out,
+                    "%% {} is keyed by {}",
+                    participant.label,
+                    describe_part(part)
+                );
+            }
+        }
+        if !rule.scope.is_empty() {
+            let _ = writeln!(
+                out,
+                "%% scope: unfinished keys judged only where the awaited side showed their {}",
+                rule.scope.join(" and their ")
             );
         }
         for (name, window) in &rule.windows {

@@ -19,6 +19,7 @@ use crate::generator::Compiled;
 use crate::Sampler;
 use indexmap::{IndexMap, IndexSet};
 use logspec_checker::rules::hosts::HostNames;
+use logspec_checker::rules::join::Joined;
 use logspec_checker::rules::key::label_keys;
 use logspec_checker::rules::{RulePlan, StreamRecord};
 use logspec_checker::Code;
@@ -220,6 +221,7 @@ impl Breaking<'_> {
         let mut states: IndexMap<Vec<String>, usize> = IndexMap::new();
         // Keys a fan-out record listed members for.
         let mut listed: IndexSet<Vec<String>> = IndexSet::new();
+        let mut joined = Joined::new(&plan.joins);
         let fan = plan.fan_out.as_ref();
         let mut steps = Vec::new();
         for (at, seen) in self.seen.iter().enumerate() {
@@ -227,12 +229,13 @@ impl Breaking<'_> {
             if plan.resets.contains(&variant) {
                 states.clear();
                 listed.clear();
+                joined.clear();
             }
             let Some(labels) = plan.roles.get(&variant) else {
                 continue;
             };
             for &label in labels {
-                for key in label_keys(plan, label, seen, &HostNames::default()) {
+                for key in label_keys(plan, label, seen, &HostNames::default(), &joined) {
                     let later = states.contains_key(&key);
                     let before = states.get(&key).copied().unwrap_or(plan.start);
                     let after = plan.states[before].next[label].unwrap_or(before);
@@ -252,6 +255,10 @@ impl Breaking<'_> {
                         later,
                     });
                 }
+            }
+            // After the record's own keys, as the engine does.
+            for &label in labels {
+                joined.remember(&plan.joins, label, seen, usize::MAX);
             }
         }
         steps

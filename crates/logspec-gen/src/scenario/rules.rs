@@ -5,9 +5,9 @@
 //! key ends accepting, exactly one for a stream broken in one place).
 //! What the engine's compiled plan states about the spec (states,
 //! transitions, which variants play which part, key extractors, and the
-//! facts [`RulePlan`] answers: `end_observable`, `awaited`, `closed`,
-//! `agrees`) is read from it; what the engine does with records is worked
-//! out here.
+//! facts [`RulePlan`] answers: `end_observable`, `awaited`, `judged`,
+//! `closed`, `agrees`) is read from it; what the engine does with records
+//! is worked out here.
 //!
 //! A walk tries each record before it keeps it, so every step can be
 //! written to a [`Journal`] and taken back: trying a record costs the keys
@@ -20,6 +20,7 @@ use logspec_checker::rules::condition::{
 };
 use logspec_checker::rules::fan_out::{self, FanState, FanStep};
 use logspec_checker::rules::hosts::HostNames;
+use logspec_checker::rules::join::Joined;
 use logspec_checker::rules::key::{label_keys, scope_values};
 use logspec_checker::rules::{RulePlan, StreamRecord};
 use logspec_checker::{Code, Plan};
@@ -68,10 +69,13 @@ struct Run {
     by_state: Vec<IndexSet<Vec<String>>>,
     /// Keys waiting for fan-out answers.
     fan_open: IndexSet<Vec<String>>,
-    scope_seen: Vec<BTreeSet<String>>,
+    /// Per label, per scope part: the values that label's side showed.
+    scope_seen: Vec<Vec<BTreeSet<String>>>,
     /// The rule's parameter values, or why it is not run (a parameter the
     /// scenario is not checked with).
     params: Result<ParamValues, String>,
+    /// Values remembered for key parts joined from earlier records.
+    joined: Joined,
 }
 
 /// Every followed rule's keys and their states so far.
@@ -96,6 +100,7 @@ enum Entry {
     ScopeSeen {
         rule: usize,
         label: usize,
+        nth: usize,
         value: String,
     },
     /// A key's state before a step (`None`: the step created it).
@@ -111,18 +116,60 @@ enum Entry {
         by_state: Vec<IndexSet<Vec<String>>>,
         fan_open: IndexSet<Vec<String>>,
     },
+    /// A rule's joined values before a record changed them.
+    Joined {
+        rule: usize,
+        before: Joined,
+    },
 }
 
-/// Every (rule, key) `record` steps.
-pub(crate) fn stepped(plan: &Plan, record: &StreamRecord) -> Vec<(usize, Vec<String>)> {
+/// Every (rule, key) each of `records` steps, observed in order: joined key
+/// parts read what the records before left (resets forget it).
+pub(crate) fn stepped_in_order(
+    plan: &Plan,
+    records: &[StreamRecord],
+) -> Vec<Vec<(usize, Vec<String>)>> {
+    let mut joined: Vec<Joined> = plan
+        .rules
+        .iter()
+        .map(|rule| Joined::new(&rule.joins))
+        .collect();
+    records
+        .iter()
+        .map(|record| {
+            let variant = (record.event, record.variant);
+            for (rule, joined) in plan.rules.iter().zip(&mut joined) {
+                if rule.resets.contains(&variant) {
+                    joined.clear();
+                }
+            }
+            let keys = stepped_with(plan, record, &joined);
+            for (rule, joined) in plan.rules.iter().zip(&mut joined) {
+                for &label in rule.roles.get(&variant).into_iter().flatten() {
+                    joined.remember(&rule.joins, label, record, usize::MAX);
+                }
+            }
+            keys
+        })
+        .collect()
+}
+
+/// Every (rule, key) `record` steps, joined parts read from `joined` (one
+/// per rule).
+fn stepped_with(
+    plan: &Plan,
+    record: &StreamRecord,
+    joined: &[Joined],
+) -> Vec<(usize, Vec<String>)> {
     plan.rules
         .iter()
+        .zip(joined)
         .enumerate()
-        .flat_map(|(index, rule)| {
+        .flat_map(|(index, (rule, joined))| {
             let labels = rule.roles.get(&(record.event, record.variant));
             labels.into_iter().flatten().flat_map(move |&label| {
                 // Scenarios are checked with no host mapping given.
-                label_keys(rule, label, record, &HostNames::default())
+                label_keys(rule, label, record, &HostNames::default(), joined)
                     .into_iter()
                     .map(move |key| (index, key))
             })
@@ -187,8 +234,9 @@ impl Rules {
                     keys: IndexMap::new(),
                     by_state: vec![IndexSet::new(); rule.states.len()],
                     fan_open: IndexSet::new(),
-                    scope_seen: vec![BTreeSet::new(); rule.labels.len()],
+                    scope_seen: vec![vec![BTreeSet::new(); rule.scope.len()]; rule.labels.len()],
                     params: rule_params(rule, params),
+                    joined: Joined::new(&rule.joins),
                 })
                 .collect(),
             followed: (0..plan.rules.len())
@@ -206,6 +254,22 @@ impl Rules {
     /// The keys of rule `rule` in `state`.
     pub fn in_state(&self, rule: usize, state: usize) -> &IndexSet<Vec<String>> {
         &self.runs[rule].by_state[state]
+    }
+
+    /// Every (rule, key) `record` steps, joined key parts read from what
+    /// the records observed so far left.
+    pub fn stepped(&self, plan: &Plan, record: &StreamRecord) -> Vec<(usize, Vec<String>)> {
+        let joined: Vec<Joined> = self.runs.iter().map(|run| run.joined.clone()).collect();
+        stepped_with(plan, record, &joined)
+    }
+
+    /// Whether `key` of rule `rule`, left in `state`, would be judged at
+    /// the end under the rule's `scope` as things stand.
+    pub fn judged(&self, plan: &Plan, rule: usize, key: &[String], state: usize) -> bool {
+        let seen = &self.runs[rule].scope_seen;
+        plan.rules[rule].judged(state, key, |label, nth, value| {
+            seen[label][nth].contains(value)
+        })
     }
 
     /// The keys of rule `rule` waiting for fan-out answers.
@@ -263,16 +327,31 @@ impl Rules {
                         by_state,
                         fan_open,
                     });
+                    if !rule.joins.is_empty() {
+                        journal.entries.push(Entry::Joined {
+                            rule: rule_index,
+                            before: run.joined.clone(),
+                        });
+                    }
                 }
+                run.joined.clear();
             }
-            if let Some(scope) = rule.scope {
-                run.witness(rule_index, rule, scope, record, journal.as_deref_mut());
+            if !rule.scope.is_empty() {
+                run.witness(rule_index, rule, record, journal.as_deref_mut());
             }
             let Some(labels) = rule.roles.get(&variant) else {
                 continue;
             };
+            if rule.joins.iter().any(|join| labels.contains(&join.label)) {
+                if let Some(journal) = journal.as_deref_mut() {
+                    journal.entries.push(Entry::Joined {
+                        rule: rule_index,
+                        before: run.joined.clone(),
+                    });
+                }
+            }
             for &label in labels {
-                let derived = label_keys(rule, label, record, &HostNames::default());
+                let derived = label_keys(rule, label, record, &HostNames::default(), &run.joined);
                 if derived.is_empty() {
                     findings.push(RuleFinding {
                         code: Code::Unkeyed,
@@ -292,6 +371,11 @@ impl Rules {
                     findings.extend(run.step(plan, rule_index, label, key, index, record));
                 }
             }
+            // After the record's own keys, as the engine: a record joins
+            // only earlier ones.
+            for &label in labels {
+                run.joined.remember(&rule.joins, label, record, usize::MAX);
+            }
         }
         findings
     }
@@ -301,8 +385,13 @@ impl Rules {
         for entry in journal.entries.into_iter().rev() {
             match entry {
                 Entry::KindSeen(kind) => self.kinds_seen[kind] = false,
-                Entry::ScopeSeen { rule, label, value } => {
-                    self.runs[rule].scope_seen[label].remove(&value);
+                Entry::ScopeSeen {
+                    rule,
+                    label,
+                    nth,
+                    value,
+                } => {
+                    self.runs[rule].scope_seen[label][nth].remove(&value);
                 }
                 Entry::Key { rule, key, before } => {
                     let run = &mut self.runs[rule];
@@ -323,6 +412,7 @@ impl Rules {
                         }
                     }
                 }
+                Entry::Joined { rule, before } => self.runs[rule].joined = before,
                 Entry::Reset {
                     rule,
                     keys,
@@ -354,7 +444,6 @@ impl Run {
         &mut self,
         rule_index: usize,
         rule: &RulePlan,
-        scope: usize,
         record: &StreamRecord,
         mut journal: Option<&mut Journal>,
     ) {
@@ -363,14 +452,18 @@ impl Run {
             if !witnesses.contains(&variant) {
                 continue;
             }
-            for value in scope_values(rule, label, scope, record, &HostNames::default()) {
-                if self.scope_seen[label].insert(value.clone()) {
-                    if let Some(journal) = journal.as_deref_mut() {
-                        journal.entries.push(Entry::ScopeSeen {
-                            rule: rule_index,
-                            label,
-                            value,
-                        });
+            for (nth, &part) in rule.scope.iter().enumerate() {
+                let hosts = HostNames::default();
+                for value in scope_values(rule, label, part, record, &hosts, &self.joined) {
+                    if self.scope_seen[label][nth].insert(value.clone()) {
+                        if let Some(journal) = journal.as_deref_mut() {
+                            journal.entries.push(Entry::ScopeSeen {
+                                rule: rule_index,
+                                label,
+                                nth,
+                                value,
+                            });
+                        }
                     }
                 }
             }
@@ -516,13 +609,10 @@ impl Run {
             }) {
                 continue;
             }
-            if let Some(scope) = rule.scope {
-                let seen = rule
-                    .awaited(state.state)
-                    .any(|label| self.scope_seen[label].contains(&key[scope]));
-                if !seen {
-                    continue;
-                }
+            if !rule.judged(state.state, key, |label, nth, value| {
+                self.scope_seen[label][nth].contains(value)
+            }) {
+                continue;
             }
             if let Some(&(last, _)) = state.cited.last() {
                 findings.push(RuleFinding {

@@ -4,7 +4,7 @@
 //! still raises just the one finding of the same rule and code). A failure
 //! comes back as the fewest records that keep it. Values are not shrunk.
 
-use super::rules::{simulate, stepped};
+use super::rules::{simulate, stepped_in_order};
 use super::{Built, Scenario, Walked};
 use crate::generator::Compiled;
 use indexmap::IndexMap;
@@ -88,8 +88,7 @@ impl Built {
     pub fn lifecycle(&self, compiled: &Compiled, at: usize) -> Vec<usize> {
         let plan = &compiled.plan;
         let seen = self.seen(compiled, &self.records);
-        let keys: Vec<Vec<(usize, Vec<String>)>> =
-            seen.iter().map(|seen| stepped(plan, seen)).collect();
+        let keys: Vec<Vec<(usize, Vec<String>)>> = stepped_in_order(plan, &seen);
         let mut sharing: IndexMap<&(usize, Vec<String>), Vec<usize>> = IndexMap::new();
         for (index, own) in keys.iter().enumerate() {
             for key in own {
@@ -190,10 +189,11 @@ mod tests {
             let group = built.lifecycle(&compiled, at);
             assert!(group.contains(&at));
             // Closed under sharing a key.
+            let keys = stepped_in_order(plan, &seen);
             for &member in &group {
-                for key in stepped(plan, &seen[member]) {
-                    for (other, others) in seen.iter().enumerate() {
-                        if stepped(plan, others).contains(&key) {
+                for key in &keys[member] {
+                    for (other, others) in keys.iter().enumerate() {
+                        if others.contains(key) {
                             assert!(group.contains(&other), "{at}: {other} shares {key:?}");
                         }
                     }

@@ -12,7 +12,7 @@
 //! rules' index of keys by state. A walk is linear in its records.
 
 use super::draw::{set_field, Draw, Drawn};
-use super::rules::{stepped, Journal, RuleFinding, Rules};
+use super::rules::{Journal, RuleFinding, Rules};
 use super::Walked;
 use crate::record::Record;
 use logspec_checker::rules::{RulePlan, StreamRecord};
@@ -267,9 +267,23 @@ impl<'c> Walk<'c> {
 
     /// The first key left where it would be reported unfinished: in a
     /// state that is, or waiting for answers its fan-out listed.
+    /// A key its rule's `scope` keeps from being judged (the side it waits
+    /// for never showed its values) is not: the engine would not report it.
     fn first_unfinished(&self) -> Option<(usize, Vec<String>, usize)> {
+        let plan = &self.draw.compiled.plan;
         (0..self.unfinished_in.len())
-            .find_map(|rule| self.nth(rule, &self.unfinished_in[rule], 0))
+            .find_map(|rule| {
+                let states = &self.unfinished_in[rule];
+                (0..states.len())
+                    .filter(|&state| states[state])
+                    .find_map(|state| {
+                        self.rules
+                            .in_state(rule, state)
+                            .iter()
+                            .find(|key| self.rules.judged(plan, rule, key, state))
+                            .map(|key| (rule, key.clone(), state))
+                    })
+            })
             .or_else(|| {
                 (0..self.unfinished_in.len()).find_map(|rule| {
                     let key = self.rules.fan_open(rule).first()?;
@@ -390,7 +404,7 @@ impl<'c> Walk<'c> {
         let seen = self.draw.layout.seen(plan, record, host);
         let mut pool = Vec::new();
         let mut by_field: Vec<(String, String)> = Vec::new();
-        for (rule, key) in stepped(plan, &seen) {
+        for (rule, key) in self.rules.stepped(plan, &seen) {
             if let Some(state) = self.rules.key(rule, &key) {
                 for (remembered, text) in state
                     .memory
@@ -501,16 +515,17 @@ impl<'c> Walk<'c> {
             self.rules.undo(journal);
             return Err(conditions(plan, &seen, &objections));
         }
-        let followable =
-            stepped(plan, &seen)
-                .into_iter()
-                .all(|(rule, key)| match self.rules.key(rule, &key) {
-                    Some(state) if self.unfinished_in[rule][state.state] || state.fan_open() => {
-                        let state = state.state;
-                        self.followable(rule, &key, state, index + 1)
-                    }
-                    _ => true,
-                });
+        let followable = self
+            .rules
+            .stepped(plan, &seen)
+            .into_iter()
+            .all(|(rule, key)| match self.rules.key(rule, &key) {
+                Some(state) if self.unfinished_in[rule][state.state] || state.fan_open() => {
+                    let state = state.state;
+                    self.followable(rule, &key, state, index + 1)
+                }
+                _ => true,
+            });
         if !followable {
             self.rules.undo(journal);
             return Err(Refused::Otherwise);
@@ -635,6 +650,7 @@ fn looks_like_host_port(value: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::super::rules::simulate;
+    use super::super::rules::stepped_in_order;
     use super::super::testing::{compiled, layout, rule_index};
     use super::*;
     use crate::scenario::Hosts;
@@ -664,8 +680,8 @@ mod tests {
                 assert!(walk.records.len() >= 60, "{name}: {}", walk.records.len());
                 let plan = &compiled.plan;
                 assert_eq!(simulate(plan, &[], None, &walk.seen), Vec::new(), "{name}");
-                for seen in &walk.seen {
-                    stepped_rules.extend(stepped(plan, seen).into_iter().map(|(rule, _)| rule));
+                for keys in stepped_in_order(plan, &walk.seen) {
+                    stepped_rules.extend(keys.into_iter().map(|(rule, _)| rule));
                 }
             }
             assert!(!stepped_rules.is_empty(), "{name}: no rule stepped");
