@@ -14,7 +14,7 @@
 //! the findings, their order and what the rules see are the same.
 //!
 //! Memory stays bounded: each input has at most [`CHUNKS_AHEAD`] chunks in
-//! flight, a chunk holds at most [`DEFAULT_CHUNK_RECORDS`] records or about
+//! flight (its share of them, when several are merged), a chunk holds at most [`DEFAULT_CHUNK_RECORDS`] records or about
 //! [`CHUNK_BYTES`] of text (less when many inputs are merged), and a chunk
 //! keeps at most [`CHUNK_FINDING_BYTES`] of findings: a record that would
 //! go over it (a hostile line of 100,000 bad fields) is checked again on
@@ -43,7 +43,8 @@ use std::sync::{Arc, Mutex};
 use std::thread::Scope;
 
 /// Chunks of one input checked or being checked ahead of the one whose
-/// entries are being applied.
+/// entries are being applied; shared out among inputs when there are
+/// several (each keeps at least one).
 pub(super) const CHUNKS_AHEAD: usize = 4;
 /// Records (and findings about lines) in a chunk at most, unless
 /// `CheckOptions::chunk_records` says otherwise: enough that handing a
@@ -124,6 +125,8 @@ struct Checked {
 /// The checking threads.
 pub(super) struct Pool {
     jobs: Sender<Job>,
+    /// Chunks in flight per input.
+    ahead: usize,
     /// Bytes of text per chunk, shared out among the inputs.
     chunk_bytes: usize,
 }
@@ -145,9 +148,14 @@ impl Pool {
             let queue = Arc::clone(&queue);
             scope.spawn(move || work(&queue, plan, options, rules_on, keep_fields));
         }
-        let chunk_bytes =
-            (ALL_CHUNKS_BYTES / inputs.max(1) / CHUNKS_AHEAD).clamp(MIN_CHUNK_BYTES, CHUNK_BYTES);
-        Pool { jobs, chunk_bytes }
+        let inputs = inputs.max(1);
+        let ahead = (CHUNKS_AHEAD / inputs).max(1);
+        let chunk_bytes = (ALL_CHUNKS_BYTES / inputs / ahead).clamp(MIN_CHUNK_BYTES, CHUNK_BYTES);
+        Pool {
+            jobs,
+            ahead,
+            chunk_bytes,
+        }
     }
 }
 
@@ -376,15 +384,15 @@ impl Ahead {
         }
     }
 
-    /// Reads chunks of the input and sends them to the pool until
-    /// [`CHUNKS_AHEAD`] are in flight or the input ends.
+    /// Reads chunks of the input and sends them to the pool until its
+    /// share of [`CHUNKS_AHEAD`] are in flight or the input ends.
     fn fill<R: BufRead>(
         &mut self,
         cursor: &mut Cursor<R>,
         pool: &Pool,
         context: &Context<'_, '_>,
     ) -> std::io::Result<()> {
-        while !cursor.ended && self.in_flight.len() < CHUNKS_AHEAD {
+        while !cursor.ended && self.in_flight.len() < pool.ahead {
             let (kept, mut units, mut lines) = self.spare.pop().unwrap_or_default();
             let mut bytes = 0;
             let most = context.options.chunk_records.max(1);

@@ -51,8 +51,8 @@ pub struct Args {
     /// Threads that check records while this one reads the inputs and
     /// applies the findings in input order (the same report whatever the
     /// number); 1 checks on the reading thread. Default: the cores
-    /// available. --follow checks on one thread, so a line is checked as
-    /// soon as it is written
+    /// available (1 where the system does not say). --follow checks on one
+    /// thread, so a line is checked as soon as it is written
     #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     threads: Option<u16>,
     /// Log files to check; `-` reads standard input; a directory checks
@@ -270,7 +270,8 @@ pub fn run(args: Args) -> Result<Verdict, CliError> {
     )
 }
 
-/// The threads that check records: `--threads`, else the cores available.
+/// The threads that check records: `--threads`, else the cores available
+/// (one where the system cannot tell: the report is the same either way).
 /// A followed file is checked on one: with more, a line would wait for the
 /// chunk of lines it goes to the workers with.
 fn threads(given: Option<u16>, follow: bool) -> Result<usize, CliError> {
