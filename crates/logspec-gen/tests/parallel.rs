@@ -11,12 +11,11 @@
 
 mod common;
 
-use common::{check_property, config, framings, subjects, Subject};
+use common::{check_property, config, framings, params, subjects, Subject};
 use logspec_checker::rules::EngineOptions;
 use logspec_checker::stream::{Alignment, Input};
 use logspec_checker::{CheckOptions, Checker, CoverageReport, Finding, InputSummary};
 use logspec_gen::{Broken, Framing, Hosts, ScenarioOptions, Stream, StreamOptions};
-use logspec_spec::ParamType;
 use proptest::prelude::*;
 use proptest::strategy::Union;
 use proptest::test_runner::TestCaseError;
@@ -98,24 +97,6 @@ fn same_outcome(
     let many = check(subject, inputs, parallel)?;
     prop_assert_eq!(one, many, "{:?} on {}", parallel, subject.name);
     Ok(())
-}
-
-/// A value for every rule parameter, so that rules with parameters run.
-fn params(subject: &Subject) -> Vec<(String, String)> {
-    subject
-        .spec
-        .rules
-        .iter()
-        .flat_map(|rule| &rule.params)
-        .map(|(name, param)| {
-            let value = match param.kind {
-                ParamType::Duration => "1h",
-                ParamType::Integer | ParamType::Number => "3",
-                ParamType::String => "x",
-            };
-            (name.clone(), value.to_owned())
-        })
-        .collect()
 }
 
 /// Lines no reader takes, one of which goes somewhere in the stream.

@@ -5,12 +5,11 @@
 
 mod common;
 
-use common::{check_property, config, subjects, Subject};
+use common::{check_property, config, params, subjects, Subject};
 use logspec_checker::rules::EngineOptions;
 use logspec_checker::stream::Input;
 use logspec_checker::{CheckOptions, Checker, Finding};
 use logspec_gen::{BreakTarget, Framing, Hosts, Scenario, ScenarioOptions, StreamMutationKind};
-use logspec_spec::ParamType;
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
 use std::cell::RefCell;
@@ -56,26 +55,6 @@ fn check(
         .check_inputs(inputs, &mut findings)
         .map_err(|error| TestCaseError::fail(error.to_string()))?;
     Ok(findings)
-}
-
-/// A value for every rule parameter of the subject's spec (a window of
-/// an hour), given to the scenario and the checker alike, so that rules
-/// with parameters are walked and run.
-fn params(subject: &Subject) -> Vec<(String, String)> {
-    subject
-        .spec
-        .rules
-        .iter()
-        .flat_map(|rule| &rule.params)
-        .map(|(name, param)| {
-            let value = match param.kind {
-                ParamType::Duration => "1h",
-                ParamType::Integer | ParamType::Number => "3",
-                ParamType::String => "x",
-            };
-            (name.clone(), value.to_owned())
-        })
-        .collect()
 }
 
 fn shown(scenario: &Scenario) -> String {

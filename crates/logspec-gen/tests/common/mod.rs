@@ -6,7 +6,7 @@
 use logspec_checker::{CheckOptions, Checker, Finding, InputSummary, Plan};
 use logspec_gen::{Framing, Generator};
 use logspec_reader::Format;
-use logspec_spec::{load_path, Spec, BUILTINS};
+use logspec_spec::{load_path, ParamType, Spec, BUILTINS};
 use proptest::strategy::Strategy;
 use proptest::test_runner::{
     Config, FileFailurePersistence, RngAlgorithm, RngSeed, TestCaseError, TestRunner,
@@ -185,6 +185,26 @@ pub fn framings(subjects: &[Subject]) -> Vec<(usize, Framing)> {
                 // Console kinds hold lines, not events.
                 .filter(|framing| subject.generator.any_record(None, framing.format()).is_ok())
                 .map(move |framing| (index, framing))
+        })
+        .collect()
+}
+
+/// A value for every rule parameter of the subject's spec (a window of an
+/// hour), given to the scenario and the checker alike, so that rules with
+/// parameters are walked and run.
+pub fn params(subject: &Subject) -> Vec<(String, String)> {
+    subject
+        .spec
+        .rules
+        .iter()
+        .flat_map(|rule| &rule.params)
+        .map(|(name, param)| {
+            let value = match param.kind {
+                ParamType::Duration => "1h",
+                ParamType::Integer | ParamType::Number => "3",
+                ParamType::String => "x",
+            };
+            (name.clone(), value.to_owned())
         })
         .collect()
 }
