@@ -57,14 +57,10 @@ pub fn scope_values(
     values
 }
 
-/// Every key `parts` derive from `record`: one normally, one per element
-/// when parts take `each` element of a list (all such parts read the same
-/// element), none when a part is absent and has no default.
-pub fn keys(parts: &[KeyPart], separators: &[String], record: &StreamRecord) -> Vec<Vec<String>> {
-    keys_from(parts, separators, |_, part| raw_value(part, record))
-}
-
-/// [`keys`] with each part's raw value (by index) from `raw`.
+/// Every key `parts` derive, each part's raw value (by index) from `raw`:
+/// one normally, one per element when parts take `each` element of a list
+/// (all such parts read the same element), none when a part is absent and
+/// has no default.
 fn keys_from<'r>(
     parts: &[KeyPart],
     separators: &[String],
@@ -207,6 +203,11 @@ pub fn host_of(value: &str) -> &str {
 mod tests {
     use super::*;
     use std::sync::Arc;
+
+    /// The keys `parts` derive from `record`'s own values (no join).
+    fn keys(parts: &[KeyPart], separators: &[String], record: &StreamRecord) -> Vec<Vec<String>> {
+        keys_from(parts, separators, |_, part| raw_value(part, record))
+    }
 
     fn record(values: &[(&str, &str)], host: Option<&str>) -> StreamRecord {
         StreamRecord {
