@@ -88,7 +88,9 @@ pub struct Kind {
     /// The event key, or the one event of every record.
     pub event: Result<Name, Name>,
     pub paths: Vec<String>,
-    pub timestamp: Option<(Name, Option<u8>)>,
+    /// The time field, its epoch unit, and whether its inputs come in
+    /// any order (`order: any`).
+    pub timestamp: Option<(Name, Option<u8>, bool)>,
     pub level: Option<Name>,
     pub message: Option<Name>,
 }
@@ -233,12 +235,15 @@ impl Kind {
         if !self.paths.is_empty() {
             out.insert("paths".into(), json!(self.paths));
         }
-        if let Some((field, epoch)) = &self.timestamp {
+        if let Some((field, epoch, any_order)) = &self.timestamp {
             let mut timestamp = Map::new();
             timestamp.insert("field".into(), json!(field.text()));
             if let Some(epoch) = epoch {
                 let units = ["seconds", "milliseconds", "microseconds", "nanoseconds"];
                 timestamp.insert("epoch".into(), json!(pick(&units, *epoch)));
+            }
+            if *any_order {
+                timestamp.insert("order".into(), json!("any"));
             }
             out.insert("timestamp".into(), Value::Object(timestamp));
         }

@@ -10,7 +10,7 @@
 use crate::error::{PlanError, Unresolved};
 use crate::plan::{glossary_field, FieldPlan, Glossary, Plan, WrittenNames};
 use logspec_reader::{detect, read_record, DeclaredLines, Epoch, Format, Framing};
-use logspec_spec::{EpochUnit, Spec, UnknownEvents, Wire};
+use logspec_spec::{EpochUnit, Spec, TimeOrder, UnknownEvents, Wire};
 use std::collections::{HashMap, HashSet};
 
 /// One record kind, ready for the per-record path.
@@ -26,6 +26,9 @@ pub struct KindPlan {
     pub constant_event: Option<usize>,
     /// The field holding the time, and the unit of numeric times.
     pub timestamp: Option<(String, Option<Epoch>)>,
+    /// Whether an input of this kind holds its records oldest first, so a
+    /// time going back is reported (`timestamp: {order: any}` says not).
+    pub ordered: bool,
     /// The field holding the level word.
     pub level: Option<String>,
     /// The field holding the message.
@@ -133,6 +136,10 @@ impl KindPlan {
             event_key: (!wire.event_key.is_empty()).then(|| wire.event_key.clone()),
             event_key_first: wire.event_key_first,
             constant_event,
+            ordered: wire
+                .timestamp
+                .as_ref()
+                .is_none_or(|source| source.order == TimeOrder::Ascending),
             timestamp: wire.timestamp.as_ref().map(|source| {
                 (
                     source.field.clone(),

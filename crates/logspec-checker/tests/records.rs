@@ -363,6 +363,26 @@ fn field_timestamps_go_forward() {
 }
 
 #[test]
+fn a_kind_in_any_order_reports_no_time_going_back() {
+    let text = "2026-05-10T14:02:11.453Z INFO [main] a.b -- one\n\
+                2026-05-10T14:02:10.000Z INFO [main] a.b -- back\n";
+    let any = AUDIT.replacen(
+        "    timestamp: {field: timestamp}",
+        "    timestamp: {field: timestamp, order: any}",
+        1,
+    );
+    assert_ne!(any, AUDIT, "the process kind declares its time");
+    assert!(check(&plan(&any), "p.log", text).is_empty());
+    // The order is one of two words, not a free string.
+    let wrong = AUDIT.replacen(
+        "    timestamp: {field: timestamp}",
+        "    timestamp: {field: timestamp, order: descending}",
+        1,
+    );
+    assert!(logspec_spec::load_str(&wrong, "bad.yaml").is_err());
+}
+
+#[test]
 fn rules_skip_what_no_input_could_show() {
     let plan = plan(AUDIT);
     // The audit record waits for a log line: with no process log given,

@@ -144,6 +144,20 @@ pub struct TimestampSource {
     pub field: String,
     /// The unit of a value written as a number; ISO 8601 values need none.
     pub epoch: Option<EpochUnit>,
+    /// Whether an input holds its records in time order.
+    #[serde(default)]
+    pub order: TimeOrder,
+}
+
+/// The order of an input's records in time.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TimeOrder {
+    /// Oldest first, as a log is appended: a time going back is reported.
+    #[default]
+    Ascending,
+    /// Any order (a database export sorted by a query): nothing to report.
+    Any,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]

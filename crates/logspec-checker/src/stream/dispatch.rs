@@ -300,7 +300,13 @@ impl Examiner<'_> {
                 .and_then(|field| field_instant(&field.value, *epoch)),
             None => instant(format, &head.envelope),
         }
-        .map(|at| ledger.place(at, number));
+        .map(|at| {
+            if kind_plan.ordered {
+                ledger.place(at, number)
+            } else {
+                at
+            }
+        });
         let outcome = check_record(
             plan,
             &RecordInput {
