@@ -342,16 +342,21 @@ pub(crate) fn stitch(
     key: &[String],
     format: Format,
 ) -> Option<String> {
-    let (parts, _) = &rule.keys[label];
+    let (parts, separators) = &rule.keys[label];
     let mut host = None;
-    for (part, value) in parts.iter().zip(key) {
+    for ((part, value), separator) in parts.iter().zip(key).zip(separators) {
         match (&part.field, part.envelope) {
             (Some(field), _) => {
-                // The element written: a list keeps one, whose other parts
-                // (the other side of a split, a port) stay as drawn.
-                let current = record
-                    .value(field)
-                    .map(|current| current.split(',').next().unwrap_or_default().to_owned());
+                // The element written: a list keeps one (split at the
+                // glossary's separator), whose other parts (the other side
+                // of a split, a port) stay as drawn.
+                let current = record.value(field).map(|current| {
+                    current
+                        .split(separator.as_str())
+                        .next()
+                        .unwrap_or_default()
+                        .to_owned()
+                });
                 let written = match (&part.split, part.part) {
                     (Some(split), _) => split.put(current.as_deref(), value, "x"),
                     (None, Some(FieldPart::Host)) => with_host(current.as_deref(), value),
