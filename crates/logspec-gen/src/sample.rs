@@ -24,6 +24,7 @@ impl Sampler {
 
     /// One value of `strategy` (the first it generates, unshrunk).
     pub fn sample<S: Strategy>(&mut self, strategy: &S) -> Result<S::Value, GenError> {
+        self.fresh_budget();
         strategy
             .new_tree(&mut self.runner)
             .map(|tree| tree.current())
@@ -37,6 +38,7 @@ impl Sampler {
     pub fn simplest<S: Strategy>(&mut self, strategy: &S) -> Result<S::Value, GenError> {
         /// Far above what any record needs; a bound, not a budget.
         const MAX_STEPS: usize = 100_000;
+        self.fresh_budget();
         let mut tree = strategy
             .new_tree(&mut self.runner)
             .map_err(|reason| GenError::Sample(reason.to_string()))?;
@@ -46,5 +48,14 @@ impl Sampler {
             }
         }
         Ok(tree.current())
+    }
+
+    /// The runner counts the values its filters rejected over its whole
+    /// life and fails past `max_local_rejects`: that bound is for one
+    /// value, so each value gets a fresh count. The random stream goes on
+    /// where it was, so a seed draws what it drew before.
+    fn fresh_budget(&mut self) {
+        let rng = self.runner.rng().clone();
+        self.runner = TestRunner::new_with_rng(Config::default(), rng);
     }
 }

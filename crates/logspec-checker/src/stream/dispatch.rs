@@ -300,13 +300,7 @@ impl Examiner<'_> {
                 .and_then(|field| field_instant(&field.value, *epoch)),
             None => instant(format, &head.envelope),
         }
-        .map(|at| {
-            if kind_plan.ordered {
-                ledger.place(at, number)
-            } else {
-                at
-            }
-        });
+        .map(|at| ledger.place(at, number, kind_plan.ordered));
         let outcome = check_record(
             plan,
             &RecordInput {
@@ -577,8 +571,8 @@ impl<L: Ledger> Ledger for ShiftColumns<'_, L> {
         self.ledger.foreign(number, tag);
     }
 
-    fn place(&mut self, at: Instant, number: u64) -> Instant {
-        self.ledger.place(at, number)
+    fn place(&mut self, at: Instant, number: u64, ordered: bool) -> Instant {
+        self.ledger.place(at, number, ordered)
     }
 
     fn unknown_event(&mut self, mut unknown: UnknownEvent) {

@@ -25,9 +25,10 @@ pub(super) trait Ledger: FindingSink {
     /// A line of another program: counted under its tag, or only counted
     /// when it was reported as a finding (`tag` is `None`).
     fn foreign(&mut self, number: u64, tag: Option<&str>);
-    /// Places a record's timestamp on its input's timeline; the timestamp
-    /// the rules see (see [`Timeline::place`]).
-    fn place(&mut self, at: Instant, number: u64) -> Instant;
+    /// Places a record's timestamp on its input's timeline (`ordered`: the
+    /// kind's inputs hold records oldest first); the timestamp the rules
+    /// see (see [`Timeline::place`]).
+    fn place(&mut self, at: Instant, number: u64, ordered: bool) -> Instant;
     /// An event the record's kind does not document.
     fn unknown_event(&mut self, unknown: UnknownEvent);
     /// A record of a documented event, with its fields as the sink sees
@@ -92,9 +93,11 @@ impl Ledger for Live<'_> {
         counts.1 += 1;
     }
 
-    fn place(&mut self, at: Instant, number: u64) -> Instant {
+    fn place(&mut self, at: Instant, number: u64, ordered: bool) -> Instant {
         let state = &mut *self.state;
-        state.timeline.place(at, &state.file, number, self.sink)
+        state
+            .timeline
+            .place(at, &state.file, number, ordered, self.sink)
     }
 
     fn unknown_event(&mut self, unknown: UnknownEvent) {
@@ -128,15 +131,21 @@ pub(super) struct Timeline {
 
 impl Timeline {
     /// Places a record's timestamp on this input's timeline: reports a jump
-    /// backwards, and carries yearless times over a year boundary.
+    /// backwards, and carries yearless times over a year boundary; for an
+    /// input in any order (not `ordered`), only remembers it.
     pub(super) fn place(
         &mut self,
         at: Instant,
         file: &Arc<str>,
         line: u64,
+        ordered: bool,
         sink: &mut dyn FindingSink,
     ) -> Instant {
         const DAY: i64 = 86_400 * 1_000_000;
+        if !ordered {
+            self.last = Some((at, line));
+            return at;
+        }
         let mut at = match at {
             Instant::Yearless(micros) => Instant::Yearless(micros + self.year_offset),
             absolute => absolute,

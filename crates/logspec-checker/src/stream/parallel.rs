@@ -104,6 +104,7 @@ enum Entry {
     Place {
         at: Instant,
         number: u64,
+        ordered: bool,
     },
     Unknown(Box<UnknownEvent>),
     /// The next of [`Kept::checked`].
@@ -300,8 +301,12 @@ impl Ledger for Deferred {
 
     /// The timestamp as read: where the timeline puts it is known only
     /// when the entry is applied (see [`Ahead::apply`]).
-    fn place(&mut self, at: Instant, number: u64) -> Instant {
-        self.kept.entries.push_back(Entry::Place { at, number });
+    fn place(&mut self, at: Instant, number: u64, ordered: bool) -> Instant {
+        self.kept.entries.push_back(Entry::Place {
+            at,
+            number,
+            ordered,
+        });
         at
     }
 
@@ -448,7 +453,11 @@ impl Ahead {
             Entry::Read => live.read(),
             Entry::Console(index) => live.console(index),
             Entry::Foreign { number, tag } => live.foreign(number, tag.as_deref()),
-            Entry::Place { at, number } => self.placed = Some(live.place(at, number)),
+            Entry::Place {
+                at,
+                number,
+                ordered,
+            } => self.placed = Some(live.place(at, number, ordered)),
             Entry::Unknown(unknown) => live.unknown_event(*unknown),
             Entry::Checked => {
                 let Some(Checked {
