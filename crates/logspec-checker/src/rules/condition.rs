@@ -87,8 +87,9 @@ pub struct Memory {
     pub count: u32,
     pub at: Option<logspec_reader::Instant>,
     /// The earliest and the latest time among the label's records, in
-    /// whatever order they came (for `span.L`).
-    pub times: Option<(Instant, Instant)>,
+    /// whatever order they came (for `span.L`), kept only for labels some
+    /// condition spans: boxed, so a label nobody spans costs a word.
+    pub times: Option<Box<(Instant, Instant)>>,
     /// Remembered field values, by index into the rule's remembered list.
     pub values: Vec<(usize, String)>,
     /// The times of the label's records a window counts (`within.W.L`),
@@ -478,7 +479,7 @@ fn seconds_since(record: &StreamRecord, memory: &Memory) -> Option<f64> {
 /// Seconds from the earliest to the latest time among the label's records
 /// and `record`, when `record` has a time comparable with theirs.
 fn seconds_spanned(record: &StreamRecord, memory: &Memory) -> Option<f64> {
-    let (earliest, latest) = widen(memory.times?, record.at?)?;
+    let (earliest, latest) = widen(*memory.times.as_deref()?, record.at?)?;
     let micros = latest.since(earliest)?;
     Some(micros as f64 / 1_000_000.0)
 }
@@ -589,13 +590,13 @@ pub fn remember(
     let memory = slot.get_or_insert_with(Memory::default);
     memory.count = memory.count.saturating_add(1);
     memory.at = record.at.or(memory.at);
-    if let Some(at) = record.at {
+    if let Some(at) = record.at.filter(|_| rule.spanned.contains(&label)) {
         // A time of another kind than the first ones cannot be placed
         // among them: the span stays what they give.
-        memory.times = match memory.times {
-            None => Some((at, at)),
-            Some(times) => Some(widen(times, at).unwrap_or(times)),
-        };
+        match memory.times.as_deref_mut() {
+            None => memory.times = Some(Box::new((at, at))),
+            Some(times) => *times = widen(*times, at).unwrap_or(*times),
+        }
     }
     memory.values.clear();
     for (index, (owner, field, _)) in rule.remembered.iter().enumerate() {

@@ -60,6 +60,9 @@ pub struct RulePlan {
     /// (window, label) pairs conditions count (`within.WINDOW.LABEL`): the
     /// labels whose records' times each key keeps.
     pub counted: Vec<(usize, usize)>,
+    /// Labels conditions read the span of (`span.LABEL`): the labels whose
+    /// earliest and latest record times each key keeps.
+    pub spanned: Vec<usize>,
     /// Whether a condition asks whether an input covers a window
     /// (`covered.WINDOW`), so the engine keeps where inputs began.
     pub covers: bool,
@@ -312,6 +315,7 @@ impl RulePlan {
                 })
         };
         let mut counted: Vec<(usize, usize)> = Vec::new();
+        let mut spanned: Vec<usize> = Vec::new();
         let mut covers = false;
         let mut remembered: Vec<(usize, Arc<str>, Conversion)> = Vec::new();
         let mut remembers = false;
@@ -347,9 +351,16 @@ impl RulePlan {
                             }
                         }
                     }
-                    Some(Name::Since(label) | Name::Count(label) | Name::Span(label)) => {
+                    Some(Name::Since(label) | Name::Count(label)) => {
                         remembers = true;
                         label_of(label, &tail)?;
+                    }
+                    Some(Name::Span(label)) => {
+                        remembers = true;
+                        let index = label_of(label, &tail)?;
+                        if !spanned.contains(&index) {
+                            spanned.push(index);
+                        }
                     }
                     Some(Name::Within(window, label)) => {
                         remembers = true;
@@ -606,6 +617,7 @@ impl RulePlan {
             free: rule.lifecycle.is_none(),
             windows,
             counted,
+            spanned,
             covers,
             reaches_accepting,
             scope_witnesses,
@@ -673,18 +685,18 @@ impl RulePlan {
     /// on its own: a rotate line keyed by host and serial is judged when
     /// the dispatcher side named that host somewhere and that serial
     /// somewhere, not only when it named both together.
-    pub fn judged(
+    pub fn judged<S: AsRef<str>>(
         &self,
         state: usize,
-        key: &[String],
+        key: &[S],
         seen: impl Fn(usize, usize, &str) -> bool,
     ) -> bool {
         self.scope.is_empty()
             || self.finishing(state).any(|label| {
-                self.scope
-                    .iter()
-                    .enumerate()
-                    .all(|(nth, &part)| key.get(part).is_some_and(|value| seen(label, nth, value)))
+                self.scope.iter().enumerate().all(|(nth, &part)| {
+                    key.get(part)
+                        .is_some_and(|value| seen(label, nth, value.as_ref()))
+                })
             })
     }
 
@@ -722,11 +734,11 @@ impl RulePlan {
     }
 
     /// `REQID=a1b2…, host=db-01`.
-    pub fn describe_key(&self, key: &[String]) -> String {
+    pub fn describe_key<S: AsRef<str>>(&self, key: &[S]) -> String {
         self.key_names
             .iter()
             .zip(key)
-            .map(|(name, value)| format!("{name}={value}"))
+            .map(|(name, value)| format!("{name}={}", value.as_ref()))
             .collect::<Vec<_>>()
             .join(", ")
     }
@@ -804,6 +816,6 @@ rules:
     fn without_a_scope_every_key_is_judged() {
         let mut rule = plan();
         rule.scope.clear();
-        assert!(rule.judged(0, &[], |_, _, _| false));
+        assert!(rule.judged::<&str>(0, &[], |_, _, _| false));
     }
 }
