@@ -109,10 +109,15 @@ fn seeds() -> io::Result<Seeds> {
     for (specs, stream) in &streams {
         for &spec_index in specs {
             let spec = specs::selector(spec_index);
-            // Format detected; forced to the spec's first format (`check`
-            // reads the second byte so); and as `shape` reads it.
+            // Format detected; forced to the spec's first format; both
+            // again with the rule parameters set, when the spec has any
+            // (`check` reads the second byte so); and as `shape` reads it.
             add("check", &[&[spec, 0][..], stream].concat());
-            add("check", &[&[spec, 2][..], stream].concat());
+            add("check", &[&[spec, 4][..], stream].concat());
+            if !builtins()[spec_index].params.is_empty() {
+                add("check", &[&[spec, 2][..], stream].concat());
+                add("check", &[&[spec, 6][..], stream].concat());
+            }
             add("shape", &[&[spec][..], stream].concat());
         }
         for line in stream.split(|&b| b == b'\n') {

@@ -331,11 +331,8 @@ impl Variant {
 
 impl Rule {
     fn value(&self) -> Value {
-        const VIOLATIONS: [&str; 3] = [
-            "sequence-violation",
-            "exclusive-violation",
-            "duplicate-key",
-        ];
+        const VIOLATIONS: [&str; 3] =
+            ["sequence-violation", "exclusive-violation", "duplicate-key"];
         let participants: Vec<Value> = self
             .participants
             .iter()

@@ -2,13 +2,17 @@
 //! targets that check records run every input against each of them.
 
 use logspec_checker::Plan;
-use logspec_spec::{LoadedSpec, BUILTINS};
+use logspec_spec::{LoadedSpec, ParamType, Spec, BUILTINS};
 use std::sync::OnceLock;
 
 pub struct Compiled {
     pub name: &'static str,
     pub loaded: LoadedSpec,
     pub plan: Plan,
+    /// A value for every rule parameter of the spec (NAME, VALUE), for
+    /// the inputs that set them: without, a rule with parameters does
+    /// not run.
+    pub params: Vec<(String, String)>,
 }
 
 /// Every spec in [`BUILTINS`], compiled.
@@ -26,12 +30,30 @@ pub fn builtins() -> &'static [Compiled] {
                 let plan = Plan::new(&loaded.spec).expect("spec compiles");
                 Compiled {
                     name: builtin.name,
+                    params: params(&loaded.spec),
                     loaded,
                     plan,
                 }
             })
             .collect()
     })
+}
+
+/// A value of its type for every rule parameter of `spec` (an hour for a
+/// duration), as the property tests of `logspec-gen` give them.
+fn params(spec: &Spec) -> Vec<(String, String)> {
+    spec.rules
+        .iter()
+        .flat_map(|rule| &rule.params)
+        .map(|(name, param)| {
+            let value = match param.kind {
+                ParamType::Duration => "1h",
+                ParamType::Integer | ParamType::Number => "3",
+                ParamType::String => "x",
+            };
+            (name.clone(), value.to_owned())
+        })
+        .collect()
 }
 
 /// The built-in spec a stream target's input is checked against, chosen by

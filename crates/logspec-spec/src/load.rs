@@ -8,6 +8,10 @@ use std::fmt;
 use std::path::Path;
 use std::sync::OnceLock;
 
+/// Paths of data the loader generated (`sections` expanded to `events`),
+/// each with the path where the author wrote it.
+type Aliases = Vec<(String, String)>;
+
 /// The spec format's JSON Schema, the same file users validate against.
 pub const SCHEMA: &str = include_str!("../../../spec/logspec.schema.json");
 
@@ -58,13 +62,20 @@ pub struct LoadedSpec {
     pub origin: String,
     /// The spec's text, so that tools can quote the lines they point at.
     pub text: String,
-    pub locations: Locations,
+    /// Where each node is, indexed on the first [`LoadedSpec::locate`]:
+    /// indexing walks the YAML a second time (a quarter of loading a
+    /// built-in spec), and most loads (`check`, `shape`) never locate a
+    /// node.
+    locations: OnceLock<Locations>,
+    aliases: Aliases,
 }
 
 impl LoadedSpec {
     /// The line and column of the node at `pointer` in the spec file.
     pub fn locate(&self, pointer: &str) -> Location {
-        self.locations.find(pointer)
+        self.locations
+            .get_or_init(|| locations(&self.text, &self.aliases))
+            .find(pointer)
     }
 
     /// The text of 1-based line `line` of the spec, if it exists. Lines are
@@ -104,50 +115,70 @@ pub fn load_str(text: &str, origin: &str) -> Result<LoadedSpec, LoadError> {
         origin: origin.to_owned(),
         problems,
     };
-    let mut locations = Locations::index(text);
+    // YAML errors carry their own location; node locations are indexed
+    // only for the problems found after parsing, and for a spec that
+    // loads, on demand.
     let mut data: serde_json::Value =
-        serde_saphyr::from_str(text).map_err(|error| invalid(vec![yaml_problem(&error)]))?;
+        parse_yaml(text).map_err(|error| invalid(vec![yaml_problem(&error)]))?;
 
-    let problems = schema_problems(&data, &locations);
+    let problems = schema_problems(&data, text);
     if !problems.is_empty() {
         return Err(invalid(problems));
     }
-    for (generated, source) in crate::entries::expand(&mut data) {
-        locations.alias(generated, source);
-    }
+    let aliases = crate::entries::expand(&mut data);
 
     let spec: Spec = serde_path_to_error::deserialize(&data).map_err(|error| {
         let pointer = json_pointer(error.path());
         invalid(vec![SpecProblem {
-            location: locations.find(&pointer),
+            location: locations(text, &aliases).find(&pointer),
             message: error.inner().to_string(),
             pointer,
         }])
     })?;
 
-    let problems: Vec<SpecProblem> = validate::references(&spec)
-        .into_iter()
-        .map(|problem| {
-            let mut location = locations.find(&problem.pointer);
-            if let Some((scalar, offset)) = &problem.within {
-                location = within_scalar(text, location, scalar, *offset);
-            }
-            SpecProblem {
-                location,
-                pointer: problem.pointer,
-                message: problem.message,
-            }
-        })
-        .collect();
-    if !problems.is_empty() {
+    let references = validate::references(&spec);
+    if !references.is_empty() {
+        let locations = locations(text, &aliases);
+        let problems = references
+            .into_iter()
+            .map(|problem| {
+                let mut location = locations.find(&problem.pointer);
+                if let Some((scalar, offset)) = &problem.within {
+                    location = within_scalar(text, location, scalar, *offset);
+                }
+                SpecProblem {
+                    location,
+                    pointer: problem.pointer,
+                    message: problem.message,
+                }
+            })
+            .collect();
         return Err(invalid(problems));
     }
     Ok(LoadedSpec {
         spec,
         origin: origin.to_owned(),
         text: text.to_owned(),
-        locations,
+        locations: OnceLock::new(),
+        aliases,
     })
+}
+
+/// The YAML data of `text`. Comments are not kept: nothing reads them, and
+/// collecting them is a tenth of the parse.
+pub(crate) fn parse_yaml(text: &str) -> Result<serde_json::Value, serde_saphyr::Error> {
+    let mut options = serde_saphyr::Options::default();
+    options.emit_comments = false;
+    serde_saphyr::from_str_with_options(text, options)
+}
+
+/// Where each node of `text` is, generated paths resolving to their source.
+fn locations(text: &str, aliases: &Aliases) -> Locations {
+    let mut locations = Locations::index(text);
+    for (generated, source) in aliases {
+        locations.alias(generated.clone(), source.clone());
+    }
+    locations
 }
 
 /// The location of byte `offset` of `scalar`, a one-line scalar written at
@@ -211,9 +242,15 @@ fn schema() -> &'static jsonschema::Validator {
     })
 }
 
-fn schema_problems(data: &serde_json::Value, locations: &Locations) -> Vec<SpecProblem> {
-    let mut problems: Vec<SpecProblem> = schema()
-        .iter_errors(data)
+fn schema_problems(data: &serde_json::Value, text: &str) -> Vec<SpecProblem> {
+    let errors: Vec<_> = schema().iter_errors(data).collect();
+    if errors.is_empty() {
+        return Vec::new();
+    }
+    // No generated data yet: the paths are the author's.
+    let locations = Locations::index(text);
+    let mut problems: Vec<SpecProblem> = errors
+        .into_iter()
         .map(|error| {
             let pointer = error.instance_path().to_string();
             // serde-saphyr resolves plain yes/no/on/off to booleans, the

@@ -18,7 +18,7 @@
 //! judged where the base spec is known (the CLI, as for `--param`), and
 //! reported at the parameter's place in the overlay.
 
-use crate::load::{yaml_problem, LoadError, SpecProblem};
+use crate::load::{parse_yaml, yaml_problem, LoadError, SpecProblem};
 use crate::locate::{Location, Locations};
 
 /// An overlay as written.
@@ -43,7 +43,7 @@ pub struct OverlayParam {
 /// Whether `text` is an overlay rather than a spec: a YAML mapping with a
 /// top-level `extends`.
 pub fn is_overlay(text: &str) -> bool {
-    serde_saphyr::from_str::<serde_json::Value>(text)
+    parse_yaml(text)
         .ok()
         .is_some_and(|data| data.get("extends").is_some())
 }
@@ -54,14 +54,14 @@ pub fn load_overlay_str(text: &str, origin: &str) -> Result<Overlay, LoadError> 
         origin: origin.to_owned(),
         problems,
     };
+    let data: serde_json::Value =
+        parse_yaml(text).map_err(|error| invalid(vec![yaml_problem(&error)]))?;
     let locations = Locations::index(text);
     let problem = |pointer: &str, message: String| SpecProblem {
         location: locations.find(pointer),
         pointer: pointer.to_owned(),
         message,
     };
-    let data: serde_json::Value =
-        serde_saphyr::from_str(text).map_err(|error| invalid(vec![yaml_problem(&error)]))?;
     let Some(top) = data.as_object() else {
         return Err(invalid(vec![problem(
             "",
