@@ -246,32 +246,49 @@ pub fn evaluate(plan: &ConditionPlan, record: &StreamRecord, scope: &Scope<'_>) 
     if uses("record") {
         context.add_variable_from_value("record", map(record_values(plan, record)));
     }
-    let reads_memory = ["earlier", "since", "count", "span"].into_iter().any(&uses);
-    if reads_memory {
-        let mut earlier = Vec::new();
-        let mut since = Vec::new();
-        let mut count = Vec::new();
-        let mut span = Vec::new();
-        for (index, label) in scope.labels.iter().enumerate() {
-            // `count.L` is 0 for a label the key has not seen; the memory is
-            // empty until the key remembers anything.
-            let memory = scope.memory.get(index).and_then(Option::as_ref);
-            count.push((
-                label.clone(),
-                Value::Int(i64::from(memory.map_or(0, |memory| memory.count))),
-            ));
-            let Some(memory) = memory else { continue };
-            earlier.push((label.clone(), map(remembered_values(memory, scope))));
-            if let Some(seconds) = seconds_since(record, memory) {
-                since.push((label.clone(), Value::Float(seconds)));
-            }
-            if let Some(seconds) = seconds_spanned(record, memory) {
-                span.push((label.clone(), Value::Float(seconds)));
-            }
-        }
+    // Each root of earlier records is built only when named: converting a
+    // map into the interpreter's values is most of a condition's cost.
+    let memories = || {
+        scope
+            .labels
+            .iter()
+            .enumerate()
+            .map(|(index, label)| (label, scope.memory.get(index).and_then(Option::as_ref)))
+    };
+    let seen = || memories().filter_map(|(label, memory)| Some((label, memory?)));
+    if uses("earlier") {
+        let earlier = seen()
+            .map(|(label, memory)| (label.clone(), map(remembered_values(memory, scope))))
+            .collect();
         context.add_variable_from_value("earlier", map(earlier));
+    }
+    if uses("since") {
+        let since = seen()
+            .filter_map(|(label, memory)| {
+                let seconds = seconds_since(record, memory)?;
+                Some((label.clone(), Value::Float(seconds)))
+            })
+            .collect();
         context.add_variable_from_value("since", map(since));
+    }
+    if uses("count") {
+        // `count.L` is 0 for a label the key has not seen; the memory is
+        // empty until the key remembers anything.
+        let count = memories()
+            .map(|(label, memory)| {
+                let count = memory.map_or(0, |memory| memory.count);
+                (label.clone(), Value::Int(i64::from(count)))
+            })
+            .collect();
         context.add_variable_from_value("count", map(count));
+    }
+    if uses("span") {
+        let span = seen()
+            .filter_map(|(label, memory)| {
+                let seconds = seconds_spanned(record, memory)?;
+                Some((label.clone(), Value::Float(seconds)))
+            })
+            .collect();
         context.add_variable_from_value("span", map(span));
     }
     if uses("source") {

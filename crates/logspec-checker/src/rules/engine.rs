@@ -116,6 +116,10 @@ struct Observed<'r> {
 pub struct Engine {
     options: EngineOptions,
     runs: Vec<RuleRun>,
+    /// Per (event, variant): the rules its records play a part in, reset,
+    /// or witness a scope for, in plan order. A record looks up this list
+    /// once instead of every rule looking up its roles.
+    relevant: HashMap<(usize, usize), Vec<usize>, RandomState>,
     /// Record kinds some observed record belonged to.
     kinds_seen: Vec<bool>,
     /// Where each input (and host in it) began, its first record's time:
@@ -140,6 +144,7 @@ impl Engine {
                     ..RuleRun::default()
                 })
                 .collect(),
+            relevant: relevant_rules(plan),
             kinds_seen: vec![false; plan.kinds.len()],
             began: HashMap::default(),
             beginnings_dropped: None,
@@ -186,7 +191,11 @@ impl Engine {
             began,
         };
         let files = &self.files;
-        for (rule, run) in plan.rules.iter().zip(&mut self.runs) {
+        let Some(relevant) = self.relevant.get(&variant) else {
+            return;
+        };
+        for &index in relevant {
+            let (rule, run) = (&plan.rules[index], &mut self.runs[index]);
             if run.params.0.is_err() {
                 if run.unchecked_at.is_none() && rule.roles.contains_key(&variant) {
                     run.unchecked_at = Some((Arc::clone(&record.file), record.line));
@@ -341,6 +350,10 @@ impl RuleRun {
                 continue;
             }
             for (&part, seen) in rule.scope.iter().zip(&mut self.scope_seen[label]) {
+                if seen.len() >= SCOPE_VALUES {
+                    // Full: every value counts as seen, nothing to derive.
+                    continue;
+                }
                 for value in scope_values(rule, label, part, record, hosts, &self.joined) {
                     if seen.len() < SCOPE_VALUES {
                         seen.insert(value);
@@ -732,6 +745,27 @@ impl RuleRun {
         self.keys.clear();
         self.joined.clear();
     }
+}
+
+/// For each variant some rule names, the rules (by index, in plan order)
+/// its records play a part in, reset, or witness a scope for.
+fn relevant_rules(plan: &Plan) -> HashMap<(usize, usize), Vec<usize>, RandomState> {
+    let mut relevant: HashMap<(usize, usize), Vec<usize>, RandomState> = HashMap::default();
+    for (index, rule) in plan.rules.iter().enumerate() {
+        let variants = rule
+            .roles
+            .keys()
+            .chain(&rule.resets)
+            .chain(rule.scope_witnesses.iter().flatten());
+        for &variant in variants {
+            let rules = relevant.entry(variant).or_default();
+            // Rules come in order, so a repeat is the last one pushed.
+            if rules.last() != Some(&index) {
+                rules.push(index);
+            }
+        }
+    }
+    relevant
 }
 
 fn rule_finding(

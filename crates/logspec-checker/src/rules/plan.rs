@@ -3,6 +3,7 @@
 
 use super::condition::{ConditionPlan, Conversion};
 use super::join::JoinPlan;
+use foldhash::fast::RandomState;
 use logspec_spec::condition::{duration_seconds, margin_seconds, Name, SOURCE_NAMES};
 use logspec_spec::{
     EnvelopeValue, FieldPart, KeyPart, ParamType, Rule, Spec, UnfinishedCode, ValueKind,
@@ -22,8 +23,9 @@ pub struct RulePlan {
     pub labels: Vec<String>,
     /// Key extractors per participant label, with each part's list separator.
     pub keys: Vec<(Vec<KeyPart>, Vec<String>)>,
-    /// (event, variant) → participant labels it plays.
-    pub roles: HashMap<(usize, usize), Vec<usize>>,
+    /// (event, variant) → participant labels it plays (looked up for
+    /// every record, so hashed with foldhash).
+    pub roles: HashMap<(usize, usize), Vec<usize>, RandomState>,
     pub start: usize,
     pub states: Vec<StatePlan>,
     /// Fields a key's records must agree on, each compared on its first N
@@ -40,7 +42,7 @@ pub struct RulePlan {
     pub scope: Vec<usize>,
     /// Per label: the variants whose emitters are that label's side; their
     /// records show which scope values that side's inputs cover.
-    pub scope_witnesses: Vec<HashSet<(usize, usize)>>,
+    pub scope_witnesses: Vec<HashSet<(usize, usize), RandomState>>,
     /// Events that end every open lifecycle of the rule.
     pub resets: Vec<(usize, usize)>,
     /// Per state: whether an accepting state can be reached from it.
@@ -254,7 +256,7 @@ impl RulePlan {
             }
             named.push(variants);
         }
-        let mut roles: HashMap<(usize, usize), Vec<usize>> = HashMap::new();
+        let mut roles: HashMap<(usize, usize), Vec<usize>, RandomState> = HashMap::default();
         for (label, variants) in named.iter().enumerate() {
             for &variant in variants {
                 roles.entry(variant).or_default().push(label);
