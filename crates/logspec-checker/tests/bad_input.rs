@@ -264,7 +264,7 @@ fn crlf_streams_of_the_record_formats_read_like_lf() {
         ),
         (
             "agent-hub",
-            "runtime/runs/x/record.json",
+            "runtime/runs/20250115_143122_e5f6g7h8/record.json",
             "{\n\"run_id\": \"20250115_143122_e5f6g7h8\",\n\"cwd\": \"C:\\\\provara\",\n\"command\": \"x\",\n\"exit_code\": 0,\n\"stdout\": \"\",\n\"stderr\": \"\",\n\"ts\": 1705329082.456,\n\"duration_ms\": 142.5\n}\n",
         ),
     ];

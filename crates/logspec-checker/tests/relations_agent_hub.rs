@@ -87,6 +87,22 @@ fn an_executed_command_and_its_record_go_together_and_agree() {
     );
 }
 
+// Monitoring & Audit › runs/{run_id}/record.json: the record of a run is
+// stored under a directory named by its run id.
+#[test]
+fn a_run_record_sits_in_its_own_runs_directory() {
+    let (path, text) = record(RUN, 0);
+    passes(&[(AUDIT, &executed(RUN, 0)), (&path, &text)]);
+    // Wherever the runtime directory is, with either separator.
+    let windows = format!("C:\\hub\\runtime\\runs\\{RUN}\\record.json");
+    passes(&[(AUDIT, &executed(RUN, 0)), (&windows, &text)]);
+    let misplaced = format!("runtime/runs/{OTHER_RUN}/record.json");
+    assert_eq!(
+        findings(&[(AUDIT, &executed(RUN, 0)), (&misplaced, &text)]),
+        vec![at(&misplaced, 1, "condition-violation")]
+    );
+}
+
 // Monitoring & Audit › audit.log › Command Blocked: a blocked command is not
 // executed, so it has no record ("Each completed execution is stored") and
 // no run events ("Command execution begins").

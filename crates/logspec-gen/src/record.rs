@@ -56,6 +56,10 @@ pub struct Meta {
     pub hostname: String,
     pub pid: u32,
     pub time: Instant,
+    /// For a record alone in its input (a `record.json`), what its input's
+    /// path puts for the `*` of its kind's path pattern (the directory
+    /// named by its run id); chosen by a scenario's walk, `None` elsewhere.
+    pub place: Option<String>,
 }
 
 /// One record of a spec's event.
@@ -210,6 +214,7 @@ fn meta(severity: u8, facility: Option<u8>, tags: &[String]) -> BoxedStrategy<Me
             hostname,
             pid,
             time: Instant(time),
+            place: None,
         })
         .boxed()
 }

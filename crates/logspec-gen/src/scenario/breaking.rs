@@ -24,6 +24,7 @@ use logspec_checker::rules::key::label_keys;
 use logspec_checker::rules::{RulePlan, StreamRecord};
 use logspec_checker::Code;
 use logspec_spec::condition::Name;
+use logspec_spec::EnvelopeValue;
 
 /// Candidates tried before a scenario is given up as unbreakable.
 const TRIES: usize = 256;
@@ -279,6 +280,13 @@ impl Breaking<'_> {
         {
             return self.forget(rule, steps, sampler);
         }
+        if kind == StreamMutationKind::FailCondition
+            && sampler.sample(&(0..2_usize)).ok() == Some(0)
+        {
+            if let Some(moved) = self.moved(rule, steps, sampler) {
+                return Some(moved);
+            }
+        }
         if matches!(
             kind,
             StreamMutationKind::FailCondition | StreamMutationKind::Disagree
@@ -320,6 +328,11 @@ impl Breaking<'_> {
                     refuses(step.after, step.label)
                 });
                 let step = &steps[*terminal.get(pick(terminal.len())?)?];
+                // A record alone in its input, repeated, would share its
+                // path with the first.
+                if self.records[step.at].0.meta.place.is_some() {
+                    return None;
+                }
                 Some(Edit::Repeat(step.at))
             }
             StreamMutationKind::ReorderPair => {
@@ -572,6 +585,56 @@ impl Breaking<'_> {
             step.at,
             Box::new(((altered, host.clone()), now)),
             kind,
+        ))
+    }
+}
+
+impl Breaking<'_> {
+    /// A record alone in its input moved to another place (`Meta::place`)
+    /// where its part's condition reads a key part taken from the path (a
+    /// run record under another run's directory): that condition fails.
+    fn moved(&self, rule: usize, steps: &[Step], sampler: &mut Sampler) -> Option<Edit> {
+        let plan = &self.compiled.plan;
+        let rule_plan = &plan.rules[rule];
+        let reads_path = |label: usize| {
+            let by_path: Vec<&str> = rule_plan.keys[label]
+                .0
+                .iter()
+                .zip(&rule_plan.key_names)
+                .filter(|(part, _)| part.envelope == Some(EnvelopeValue::File))
+                .map(|(_, name)| name.as_str())
+                .collect();
+            rule_plan.requires[label].as_ref().is_some_and(|condition| {
+                condition.condition.uses.iter().any(|used| {
+                    matches!(&used.name, Some(Name::Key(part)) if by_path.contains(&part.as_str()))
+                })
+            })
+        };
+        let candidates: Vec<&Step> = steps
+            .iter()
+            .filter(|step| self.records[step.at].0.meta.place.is_some() && reads_path(step.label))
+            .collect();
+        if candidates.is_empty() {
+            return None;
+        }
+        let at = sampler.sample(&(0..candidates.len())).ok()?;
+        let step = candidates.get(at)?;
+        let (record, host) = &self.records[step.at];
+        let taken: Vec<&str> = self
+            .records
+            .iter()
+            .filter_map(|(other, _)| other.meta.place.as_deref())
+            .collect();
+        let place = (step.at..)
+            .map(|n| format!("moved{n}"))
+            .find(|place| !taken.contains(&place.as_str()))?;
+        let mut moved = record.clone();
+        moved.meta.place = Some(place);
+        let now = self.layout.seen(plan, &moved, host);
+        Some(Edit::Alter(
+            step.at,
+            Box::new(((moved, host.clone()), now)),
+            StreamMutationKind::FailCondition,
         ))
     }
 }

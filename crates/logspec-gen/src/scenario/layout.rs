@@ -115,14 +115,54 @@ impl Layout {
 /// groups records (one input per record kind and host, one per record
 /// for a kind whose input is one document): records of one input share
 /// it, records of two inputs differ, though the input's real path is
-/// named only when written. "" for a record alone in its input, whose
+/// named only when written. A record alone in its input has its real
+/// path when the walk placed it ([`placed_path`]), "" otherwise, whose
 /// grouping it cannot stand for (see `walk::unpredictable`).
 fn input_of(plan: &Plan, record: &Record, framing: Framing, host: &str) -> Arc<str> {
     if crate::stream::one_record(framing) {
-        return Arc::from("");
+        return Arc::from(placed_path(plan, record, host).unwrap_or_default());
     }
     let kind = plan.events[record.event].kind;
     Arc::from(format!("{}\u{1f}{host}", plan.kinds[kind].name))
+}
+
+/// The path the writer gives a record alone in its input that the walk
+/// placed: its kind's first path pattern with the place for its `*`
+/// (`web-01/runs/20250115_143122_e5f6g7h8/record.json`). `None` for a
+/// record not placed, or whose kind names no pattern with a `*`.
+pub(crate) fn placed_path(plan: &Plan, record: &Record, host: &str) -> Option<String> {
+    let place = record.meta.place.as_deref()?;
+    let pattern = placeable_pattern(plan, plan.events[record.event].kind)?;
+    Some(format!("{host}/{}", instantiate(pattern, place)))
+}
+
+/// The path pattern of `kind` a record alone in its input can be placed
+/// by: its first, when that has a `*` (one path segment to name).
+pub(crate) fn placeable_pattern(plan: &Plan, kind: usize) -> Option<&str> {
+    plan.kinds[kind]
+        .path_patterns()
+        .next()
+        .filter(|pattern| pattern.replace("**", "").contains('*'))
+}
+
+/// Whether `value` can stand as one segment of a path a glob's `*`
+/// matches: no separator of any platform, no control character, not `.`
+/// or `..`.
+pub(crate) fn path_segment(value: &str) -> bool {
+    (1..=255).contains(&value.len())
+        && value != "."
+        && value != ".."
+        && !value.contains(['/', '\\'])
+        && !value.chars().any(char::is_control)
+}
+
+/// A path `pattern` matches: `*` the given name, `?` and `**` a
+/// placeholder.
+pub(crate) fn instantiate(pattern: &str, name: &str) -> String {
+    pattern
+        .replace("**", "x")
+        .replace('*', name)
+        .replace('?', "x")
 }
 
 /// What the engine sees of a record: its host when the checker learns
@@ -205,6 +245,37 @@ mod tests {
         };
         assert!(!written.host_seen(Framing::Bare));
         assert!(written.host_seen(Framing::default_of(Format::Rfc5424)));
+    }
+
+    #[test]
+    fn a_placed_record_is_written_under_its_place() {
+        let plan = plan("agent-hub");
+        let kind = plan
+            .kinds
+            .iter()
+            .position(|kind| kind.name == "run-record")
+            .expect("agent-hub has run records");
+        assert_eq!(placeable_pattern(&plan, kind), Some("runs/*/record.json"));
+        let audit = plan
+            .kinds
+            .iter()
+            .position(|kind| kind.name == "audit")
+            .expect("agent-hub has an audit log");
+        assert_eq!(
+            placeable_pattern(&plan, audit),
+            None,
+            "audit.log names no segment"
+        );
+        assert_eq!(
+            instantiate("runs/*/record.json", "r 1"),
+            "runs/r 1/record.json"
+        );
+        for good in ["20250115_143122_e5f6g7h8", "a b", "日本", "..."] {
+            assert!(path_segment(good), "{good}");
+        }
+        for bad in ["", ".", "..", "a/b", "a\\b", "a\tb", &"x".repeat(256)] {
+            assert!(!path_segment(bad), "{bad:?}");
+        }
     }
 
     #[test]

@@ -27,12 +27,14 @@
 //! under another address); keys from the syslog pid; rule parameters the
 //! scenario is checked with (a rule without them is not run, and nothing
 //! of it is predicted). Not generated, by design of what a walk can know
-//! in advance: parts whose key reads the input's path as text (a capture
-//! of `{envelope: file}`) or whose condition reads times between records
-//! (`since`) or `source.file`/`source.line` (see `walk::unpredictable`);
-//! which input a record goes to is known (one per kind and host), and
-//! `span` is judged without times (scenarios last minutes). The scenario
-//! tests list rules walks leave unbroken.
+//! in advance: parts whose key reads the path of an input of many records
+//! as text (a capture of `{envelope: file}`) or whose condition reads
+//! times between records (`since`) or `source.file`/`source.line` (see
+//! `walk::unpredictable`); which input a record goes to is known (one per
+//! kind and host), a record alone in its input is placed under a path the
+//! walk chooses (`Meta::place`: a `record.json` under its run id's
+//! directory), and `span` is judged without times (scenarios last
+//! minutes). The scenario tests list rules walks leave unbroken.
 //!
 //! Draws come from a seed, so a failing scenario is reproduced exactly.
 //! Walking, breaking and writing are linear in the records (see the

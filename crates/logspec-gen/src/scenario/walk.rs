@@ -12,6 +12,7 @@
 //! rules' index of keys by state. A walk is linear in its records.
 
 use super::draw::{set_field, Draw, Drawn};
+use super::layout::{path_segment, placeable_pattern};
 use super::rules::{Journal, RuleFinding, Rules};
 use super::Walked;
 use crate::record::Record;
@@ -19,7 +20,8 @@ use logspec_checker::rules::condition::rule_params;
 use logspec_checker::rules::{RulePlan, StreamRecord};
 use logspec_checker::Code;
 use logspec_spec::condition::Name;
-use std::collections::VecDeque;
+use logspec_spec::EnvelopeValue;
+use std::collections::{HashSet, VecDeque};
 
 /// Records drawn for one record that the walk keeps, at most.
 const ATTEMPTS_PER_RECORD: usize = 8;
@@ -49,6 +51,9 @@ pub(crate) struct Walk<'c> {
     /// The rule a scenario aimed at one is to break: lifecycles of it are
     /// opened and continued more often, so that it has records to break.
     focus: Option<usize>,
+    /// The places (`Meta::place`) records kept alone in their inputs were
+    /// given, per record kind and host: no two share a path.
+    places: HashSet<(usize, String, String)>,
 }
 
 /// Values a field failing a condition may be repaired with.
@@ -68,35 +73,35 @@ enum Refused {
 
 /// Whether a part's key or condition reads what a walk cannot know in
 /// advance: times between records (`since`, `within`, `covered`), the
-/// input's path as text (a
-/// capture or split of `{envelope: file}`, `key.` of such a part,
-/// `source.file`) and line, and which input a record alone in its input
-/// (`alone`) goes to. Such parts are not written (a documented
-/// limitation: see the crate's README). Which input of several records a
-/// record goes to is known (one per record kind and host, see
-/// `Layout::seen`), and a walk's records carry no times, so `span` is
-/// judged as absent: scenarios last minutes.
-pub(crate) fn unpredictable(rule: &RulePlan, label: usize, alone: bool) -> bool {
-    let by_path: Vec<&str> = rule.keys[label]
+/// input's path as text (a capture or split of `{envelope: file}` of a
+/// record sharing its input, `key.` of a whole path, `source.file`) and
+/// line, and the path of a record alone in its input the walk cannot
+/// place (`unplaced`: its kind's path names no segment). Such parts are
+/// not written (a documented limitation: see the crate's README). Which
+/// input of several records a record goes to is known (one per record
+/// kind and host, see `Layout::seen`), and so is the path of a record the
+/// walk placed alone in its input (`Meta::place`); a walk's records carry
+/// no times, so `span` is judged as absent: scenarios last minutes.
+pub(crate) fn unpredictable(rule: &RulePlan, label: usize, alone: bool, unplaced: bool) -> bool {
+    let by_path: Vec<(&str, bool)> = rule.keys[label]
         .0
         .iter()
         .zip(&rule.key_names)
-        .filter(|(part, _)| part.envelope == Some(logspec_spec::EnvelopeValue::File))
+        .filter(|(part, _)| part.envelope == Some(EnvelopeValue::File))
         .map(|(part, name)| {
-            if part.capture.is_some() || part.split.is_some() {
-                ""
-            } else {
-                name.as_str()
-            }
+            let as_text = part.capture.is_some() || part.split.is_some();
+            (name.as_str(), as_text)
         })
         .collect();
-    let path_as_text = by_path.iter().any(|name| name.is_empty());
-    (!by_path.is_empty() && (alone || path_as_text))
+    let path_as_text = by_path.iter().any(|(_, as_text)| *as_text);
+    (!by_path.is_empty() && (unplaced || (path_as_text && !alone)))
         || rule.requires[label].as_ref().is_some_and(|plan| {
             plan.condition.uses.iter().any(|used| match &used.name {
                 Some(Name::Since(_) | Name::Within(..) | Name::Covered(_)) => true,
                 Some(Name::Source(what)) => what == "file" || what == "line",
-                Some(Name::Key(part)) => by_path.contains(&part.as_str()),
+                Some(Name::Key(part)) => by_path
+                    .iter()
+                    .any(|(name, as_text)| name == part && !(*as_text && alone)),
                 _ => false,
             })
         })
@@ -135,11 +140,19 @@ impl<'c> Walk<'c> {
                 let runs = rule_params(rule, &draw.layout.params).is_ok();
                 (0..rule.labels.len())
                     .map(|label| {
-                        let alone = rule.roles.iter().any(|(&(event, _), labels)| {
-                            labels.contains(&label)
-                                && crate::stream::one_record(draw.layout.framing(plan, event))
-                        });
-                        runs && unpredictable(rule, label, alone)
+                        let alone: Vec<usize> = rule
+                            .roles
+                            .iter()
+                            .filter(|(&(event, _), labels)| {
+                                labels.contains(&label)
+                                    && crate::stream::one_record(draw.layout.framing(plan, event))
+                            })
+                            .map(|(&(event, _), _)| plan.events[event].kind)
+                            .collect();
+                        let unplaced = alone
+                            .iter()
+                            .any(|&kind| placeable_pattern(plan, kind).is_none());
+                        runs && unpredictable(rule, label, !alone.is_empty(), unplaced)
                     })
                     .collect()
             })
@@ -152,6 +165,7 @@ impl<'c> Walk<'c> {
             unfinished_in,
             continuable_in,
             focus,
+            places: HashSet::new(),
             draw,
         }
     }
@@ -254,6 +268,7 @@ impl<'c> Walk<'c> {
                     continue;
                 };
                 record.meta.hostname = host.clone();
+                self.place(&mut record, &host);
                 if self.draw.conforms(&mut record) {
                     strays.push((rule, (record, host)));
                 }
@@ -513,6 +528,7 @@ impl<'c> Walk<'c> {
     /// to it and the keys it leaves unfinished can be followed.
     fn try_admit(&mut self, mut record: Record, host: &str) -> Result<(), Refused> {
         record.meta.hostname = host.to_owned();
+        self.place(&mut record, host);
         if !self.draw.conforms(&mut record) {
             return Err(Refused::Otherwise);
         }
@@ -559,9 +575,68 @@ impl<'c> Walk<'c> {
         if host != self.draw.home && !self.draw.others.contains(host) {
             self.draw.others.insert(host.to_owned());
         }
+        if let Some(place) = &record.meta.place {
+            let kind = plan.events[record.event].kind;
+            self.places.insert((kind, host.to_owned(), place.clone()));
+        }
         self.records.push((record, host.to_owned()));
         self.seen.push(seen);
         Ok(())
+    }
+
+    /// Places `record`, when it is alone in its input and its kind's path
+    /// names a segment (`runs/*/record.json`): under the first of its own
+    /// values that can name a path segment and no record of its kind and
+    /// host was placed under, as a producer names a directory by the
+    /// record's id; else under a fresh name. A condition that wants
+    /// another value there fails and is repaired like any other. A place
+    /// is never a bare number, which the writer numbers other inputs by.
+    fn place(&self, record: &mut Record, host: &str) {
+        let plan = &self.draw.compiled.plan;
+        let kind = plan.events[record.event].kind;
+        if !crate::stream::one_record(self.draw.layout.framing(plan, record.event))
+            || placeable_pattern(plan, kind).is_none()
+        {
+            return;
+        }
+        let free = |place: &str| {
+            path_segment(place)
+                && !place.bytes().all(|b| b.is_ascii_digit())
+                && !self
+                    .places
+                    .contains(&(kind, host.to_owned(), place.to_owned()))
+        };
+        // The fields conditions on a key read from the path compare first.
+        let variant = (record.event, record.variant);
+        let compared: Vec<&str> = plan
+            .rules
+            .iter()
+            .flat_map(|rule| {
+                let labels = rule.roles.get(&variant).into_iter().flatten();
+                labels
+                    .filter(|&&label| {
+                        rule.keys[label]
+                            .0
+                            .iter()
+                            .any(|part| part.envelope == Some(EnvelopeValue::File))
+                    })
+                    .filter_map(|&label| rule.requires[label].as_ref())
+                    .flat_map(|condition| condition.fields.iter().map(|(field, _)| &**field))
+            })
+            .collect();
+        let own = compared
+            .iter()
+            .filter_map(|field| record.value(field))
+            .chain(record.fields.iter().map(|field| field.value.as_str()))
+            .find(|value| free(value))
+            .map(str::to_owned);
+        let place = own.unwrap_or_else(|| {
+            (self.records.len()..)
+                .map(|n| format!("p{n}"))
+                .find(|place| free(place))
+                .unwrap_or_default()
+        });
+        record.meta.place = Some(place);
     }
 
     /// Whether a record that conforms and that no rule objects to can
@@ -587,10 +662,22 @@ impl<'c> Walk<'c> {
                 return false;
             };
             record.meta.hostname = host.clone();
+            self.place(&mut record, &host);
             if !self.draw.conforms(&mut record) {
                 return false;
             }
             let seen = self.draw.layout.seen(plan, &record, &host);
+            // A record that no longer steps the key (its key values
+            // repaired away) follows another.
+            let steps_key = |rules: &Rules, seen: &StreamRecord| {
+                rules
+                    .stepped(plan, seen)
+                    .iter()
+                    .any(|(stepped, stepped_key)| *stepped == rule && stepped_key == key)
+            };
+            if !steps_key(&self.rules, &seen) {
+                return false;
+            }
             let objections = self.trial(index, &seen);
             if objections.is_empty() {
                 return true;
@@ -607,8 +694,9 @@ impl<'c> Walk<'c> {
                 if !self.draw.conforms(&mut repaired) {
                     return false;
                 }
+                self.place(&mut repaired, &host);
                 let seen = self.draw.layout.seen(plan, &repaired, &host);
-                self.trial(index, &seen).is_empty()
+                steps_key(&self.rules, &seen) && self.trial(index, &seen).is_empty()
             })
         })
     }

@@ -5,7 +5,7 @@
 //! each named by a path its kind claims; and the finding a break must
 //! raise located at the line its record starts on.
 
-use super::layout::Layout;
+use super::layout::{instantiate, placed_path, Layout};
 use super::rules::RuleFinding;
 use super::{Scenario, ScenarioInput, StreamExpected, StreamMutationKind, Walked};
 use crate::generator::Compiled;
@@ -54,10 +54,14 @@ pub(crate) fn assemble(
             .flatten();
         let at = existing.unwrap_or_else(|| {
             let pattern = plan.kinds[kind].path_patterns().next();
-            let name = match pattern {
-                Some(pattern) => format!("{host}/{}", instantiate(pattern, inputs.len())),
-                None if several_kinds => format!("{host}/{}.log", plan.kinds[kind].name),
-                None => format!("{host}.log"),
+            let placed = alone.then(|| placed_path(plan, &record, &host)).flatten();
+            let name = match (placed, pattern) {
+                (Some(placed), _) => placed,
+                (None, Some(pattern)) => {
+                    format!("{host}/{}", instantiate(pattern, &inputs.len().to_string()))
+                }
+                (None, None) if several_kinds => format!("{host}/{}.log", plan.kinds[kind].name),
+                (None, None) => format!("{host}.log"),
             };
             inputs.push(ScenarioInput {
                 name,
@@ -94,15 +98,6 @@ pub(crate) fn assemble(
     Scenario { inputs, expected }
 }
 
-/// A path a kind's pattern matches: `*` the input's number, `?` and `**`
-/// a placeholder.
-fn instantiate(pattern: &str, number: usize) -> String {
-    pattern
-        .replace("**", "x")
-        .replace('*', &number.to_string())
-        .replace('?', "x")
-}
-
 #[cfg(test)]
 mod tests {
     use super::super::testing::{compiled, layout};
@@ -114,8 +109,8 @@ mod tests {
 
     #[test]
     fn a_pattern_is_instantiated_with_the_input_number() {
-        assert_eq!(instantiate("runs/*.json", 3), "runs/3.json");
-        assert_eq!(instantiate("**/audit?.log", 0), "x/auditx.log");
+        assert_eq!(instantiate("runs/*.json", "3"), "runs/3.json");
+        assert_eq!(instantiate("**/audit?.log", "0"), "x/auditx.log");
     }
 
     #[test]
