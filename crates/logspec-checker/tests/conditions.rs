@@ -3,7 +3,8 @@
 //! conditions within one record, across records of one key (equal,
 //! different, ordered, in a list, between fields of different names),
 //! time windows with a parameter, a key for the whole stream ("must change
-//! across restarts"), adjacency in the whole stream (`*`), and keys from
+//! across restarts"), the key's lifecycle state (`state.S`), adjacency in
+//! the whole stream (`*`), and keys from
 //! where a record was read. Spec errors in conditions name line and column.
 
 mod common;
@@ -105,6 +106,17 @@ rules:
     participants:
       - {label: note, match: [note], key: [{envelope: host}]}
       - {label: close, match: [close], key: [{envelope: host}], require: "within.burst.note <= 2 && (!covered.ten || within.ten.note >= 1)"}
+  - id: serial-changes-after-close
+    description: After a close, the host's next rotate starts from another serial than the last rotate did.
+    key: [host]
+    participants:
+      - {label: rotate, match: [rotate], key: [{envelope: host}], require: "!state.closed || !has(earlier.rotate) || record.OLD != earlier.rotate.OLD"}
+      - {label: close, match: [close], key: [{envelope: host}]}
+    lifecycle:
+      start: open
+      states:
+        open: {accepting: true, on: {rotate: open, close: closed}}
+        closed: {accepting: true, on: {rotate: open, close: closed}}
   - id: run-directory-names-request
     description: A request logged in runs/ID/ carries REQ=ID.
     key: [dir]
@@ -421,6 +433,34 @@ fn a_value_that_must_change_across_restarts() {
 }
 
 #[test]
+fn a_condition_on_the_lifecycle_state() {
+    let kept = check(&[
+        "h1 EVENT=rotate OLD=s1",
+        "h1 EVENT=rotate OLD=s1",
+        "h1 EVENT=close",
+        "h1 EVENT=rotate OLD=s2",
+        "h2 EVENT=rotate OLD=s2",
+    ]);
+    assert_eq!(of_rule(&kept, "serial-changes-after-close"), vec![]);
+    let broken = check(&[
+        "h1 EVENT=rotate OLD=s1",
+        "h1 EVENT=close",
+        "h1 EVENT=close",
+        "h1 EVENT=rotate OLD=s1",
+    ]);
+    assert_eq!(
+        of_rule(&broken, "serial-changes-after-close"),
+        vec![(4, "condition-violation")]
+    );
+    let message = broken
+        .iter()
+        .find(|finding| finding.message.contains("serial-changes-after-close"))
+        .map(|finding| finding.message.clone())
+        .unwrap_or_default();
+    assert!(message.contains("state=closed"), "{message}");
+}
+
+#[test]
 fn the_next_event_in_the_whole_stream() {
     let kept = check(&[
         "h1 EVENT=rotate OLD=s1",
@@ -555,6 +595,16 @@ fn names_that_do_not_resolve_are_located_spec_errors() {
         error.contains("parameter `burst` is not a duration"),
         "{error}"
     );
+    let error = load_error(&SPEC.replace("!state.closed", "!state.close"));
+    assert!(
+        error.contains("`close` is not a state of the rule's lifecycle (open, closed)"),
+        "{error}"
+    );
+    let error = load_error(&SPEC.replace(
+        "require: \"record.LAST >= count.reply\"",
+        "require: \"state.open\"",
+    ));
+    assert!(error.contains("the rule has no lifecycle"), "{error}");
     let error = load_error(&SPEC.replace("runs/([^/]+)/", "runs/[^/]+/"));
     assert!(error.contains("has no capture group"), "{error}");
 }

@@ -936,6 +936,41 @@ fn the_local_node_keeps_its_ids_within_a_session() {
     );
 }
 
+// Event Log › Network Node Discovered/Named: the session id "always changes
+// on an instance's restart"; the local node is the one that restarts here.
+#[test]
+fn the_local_session_id_changes_on_restart() {
+    let node = "network.node.named";
+    let remote = [("is_local_node", "no"), ("session_id", "s9")];
+    passes(
+        &starting()
+            .add(node, &[])
+            .add(node, &remote)
+            .add("application.starting", &[])
+            .add(node, &remote)
+            .add(node, &[("session_id", "s2cd")]),
+    );
+    // The first start of the log has no session before it.
+    passes(&starting().add("application.starting", &[]).add(node, &[]));
+    raises(
+        &starting()
+            .add(node, &[])
+            .add("application.starting", &[])
+            .add(node, &[]),
+        &[(4, "condition-violation")],
+    );
+    // Started twice without naming itself in between: still the old id.
+    raises(
+        &starting()
+            .add(node, &[])
+            .add("application.starting", &[])
+            .add("application.starting", &[])
+            .add(node, &remote)
+            .add(node, &[]),
+        &[(6, "condition-violation")],
+    );
+}
+
 // Event Log › Workflow Execution Completed / Workflow Request Completed /
 // Component/Tool Execution Completed / Request Completed: both ends of one
 // run give its final state, and a component run's "canonical end time" and

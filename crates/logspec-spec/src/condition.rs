@@ -59,6 +59,7 @@ pub const FUNCTIONS: &[&str] = &[
 /// The roots an expression's names start from.
 const ROOTS: &[&str] = &[
     "record", "earlier", "since", "count", "span", "source", "params", "key", "within", "covered",
+    "state",
 ];
 
 /// The CEL environment every condition is compiled for: the standard
@@ -95,6 +96,8 @@ pub enum Name {
     Within(String, String),
     /// `covered.WINDOW`: the input reaches back over the window.
     Covered(String),
+    /// `state.S`: the key is in lifecycle state S before this record.
+    State(String),
 }
 
 /// A name, where it is written in the expression (byte offset), and the
@@ -318,6 +321,7 @@ fn resolve(chain: &[String]) -> Option<Name> {
         ("key", [part]) => Some(Name::Key(part.clone())),
         ("within", [window, label]) => Some(Name::Within(window.clone(), label.clone())),
         ("covered", [window]) => Some(Name::Covered(window.clone())),
+        ("state", [name]) => Some(Name::State(name.clone())),
         _ => None,
     }
 }

@@ -540,7 +540,7 @@ fn condition_problems(
             None => Some(format!(
                 "`{}` does not resolve: a name is record.FIELD, earlier.LABEL.FIELD, \
                  since.LABEL, count.LABEL, within.WINDOW.LABEL, covered.WINDOW, \
-                 source.ITEM, params.NAME or key.PART \
+                 state.STATE, source.ITEM, params.NAME or key.PART \
                  (a field or label with `-` or `.` in it is written record['a.b'])",
                 used.written
             )),
@@ -565,6 +565,22 @@ fn condition_problems(
             Some(Name::Since(name) | Name::Count(name) | Name::Span(name)) => label(name),
             Some(Name::Within(window, name)) => window_declared(window).or_else(|| label(name)),
             Some(Name::Covered(window)) => window_declared(window),
+            Some(Name::State(state)) => match &rule.lifecycle {
+                Some(lifecycle) => (!lifecycle.states.contains_key(state)).then(|| {
+                    format!(
+                        "`{state}` is not a state of the rule's lifecycle ({})",
+                        lifecycle
+                            .states
+                            .keys()
+                            .cloned()
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                }),
+                None => Some(format!(
+                    "`state.{state}`: the rule has no lifecycle, so no states"
+                )),
+            },
             Some(Name::Source(item)) => (!SOURCE_NAMES.contains(&item.as_str())).then(|| {
                 format!(
                     "`source.{item}` does not exist (source offers {})",

@@ -13,7 +13,7 @@
 //! the cap) is an evaluation error, never a number.
 
 use super::key::host_of;
-use super::plan::WindowPlan;
+use super::plan::{StatePlan, WindowPlan};
 use super::{RulePlan, StreamRecord};
 use cel::objects::{Key, Map};
 use cel::Value;
@@ -196,6 +196,9 @@ pub struct Scope<'a> {
     pub windows: &'a [WindowPlan],
     /// When the record's input (and host) began: its earliest time.
     pub began: Option<Instant>,
+    /// The rule's states, and the one the key is in before this record.
+    pub states: &'a [StatePlan],
+    pub state: usize,
 }
 
 fn string(text: &str) -> Value {
@@ -312,6 +315,16 @@ pub fn evaluate(plan: &ConditionPlan, record: &StreamRecord, scope: &Scope<'_>) 
     if uses("params") {
         context.add_variable_from_value("params", map(scope.params.to_vec()));
     }
+    if uses("state") {
+        // Every state, so that naming one the key is not in is `false`.
+        let states = scope
+            .states
+            .iter()
+            .enumerate()
+            .map(|(index, state)| (state.name.clone(), Value::Bool(index == scope.state)))
+            .collect();
+        context.add_variable_from_value("state", map(states));
+    }
     if uses("within") {
         let mut by_window: Vec<(String, Vec<(String, Value)>)> = Vec::new();
         for (window, label, count) in &windowed.counts {
@@ -365,6 +378,9 @@ pub fn evaluate(plan: &ConditionPlan, record: &StreamRecord, scope: &Scope<'_>) 
             }
             for (window, covered) in &windowed.covered {
                 shown.push(format!("covered.{window}={covered}"));
+            }
+            if let Some(state) = scope.states.get(scope.state).filter(|_| uses("state")) {
+                shown.push(format!("state={}", state.name));
             }
             Verdict::Fails(shown.join(", "))
         }
@@ -569,6 +585,7 @@ pub fn judge(
     params: &[(String, Value)],
     key: &[String],
     began: Option<Instant>,
+    state: usize,
 ) -> Option<Verdict> {
     let condition = rule.requires.get(label)?.as_ref()?;
     let scope = Scope {
@@ -581,6 +598,8 @@ pub fn judge(
         key,
         windows: &rule.windows,
         began,
+        states: &rule.states,
+        state,
     };
     Some(evaluate(condition, record, &scope))
 }

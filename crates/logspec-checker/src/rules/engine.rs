@@ -415,6 +415,7 @@ impl RuleRun {
             params,
             key,
             began,
+            entry.state,
         ) {
             let source = rule.requires[label]
                 .as_ref()

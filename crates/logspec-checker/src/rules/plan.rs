@@ -393,6 +393,20 @@ impl RulePlan {
                             },
                         ));
                     }
+                    Some(Name::State(state))
+                        if !rule
+                            .lifecycle
+                            .as_ref()
+                            .is_some_and(|lifecycle| lifecycle.states.contains_key(state)) =>
+                    {
+                        return Err(unresolved(
+                            &tail,
+                            Unresolved::State {
+                                rule: rule.id.clone(),
+                                state: state.clone(),
+                            },
+                        ));
+                    }
                     Some(Name::Source(item)) if !SOURCE_NAMES.contains(&item.as_str()) => {
                         return Err(unresolved(
                             &tail,

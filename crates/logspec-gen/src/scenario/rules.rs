@@ -506,6 +506,7 @@ impl Run {
             params,
             &key,
             None,
+            before,
         ) {
             Some(Verdict::Fails(_)) => findings.push(finding(Code::ConditionViolation)),
             Some(Verdict::Error(_)) => findings.push(finding(Code::ConditionError)),
