@@ -38,6 +38,21 @@ impl fmt::Display for Refusal<'_> {
     }
 }
 
+/// Refusals are equal when of one kind and about the same values (a
+/// pattern compared by its source, as it is shown).
+impl PartialEq for Refusal<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Refusal::NotOneOf(a), Refusal::NotOneOf(b)) => a == b,
+            (Refusal::NoMatch(a), Refusal::NoMatch(b)) => a.source() == b.source(),
+            (Refusal::Text(a), Refusal::Text(b)) => a == b,
+            _ => false,
+        }
+    }
+}
+
+impl Eq for Refusal<'_> {}
+
 impl From<String> for Refusal<'_> {
     fn from(text: String) -> Self {
         Refusal::Text(text)
