@@ -11,6 +11,9 @@ use logspec_spec::{DurationUnit, HexCase, JsonType, Pattern, ValueKind, ValueSpe
 use std::net::IpAddr;
 use std::sync::Arc;
 
+mod refusal;
+pub use refusal::Refusal;
+
 /// A compiled value type: checks one value, says what is wrong with it.
 #[derive(Debug, Clone)]
 pub struct ValueCheck {
@@ -292,10 +295,12 @@ impl ValueCheck {
 
     /// `Ok` when `value`, of JSON type `json` in a JSON record (`None` in
     /// text formats), has the type; otherwise why not.
-    pub fn check_typed(&self, value: &str, json: Option<JsonKind>) -> Result<(), String> {
+    pub fn check_typed(&self, value: &str, json: Option<JsonKind>) -> Result<(), Refusal<'_>> {
         match json {
             Some(JsonKind::Null) if self.nullable => return Ok(()),
-            Some(JsonKind::Null) => return Err("null, where a value is required".to_owned()),
+            Some(JsonKind::Null) => {
+                return Err(Refusal::from("null, where a value is required".to_owned()))
+            }
             Some(kind) => {
                 if let Some(allowed) = self
                     .json
@@ -303,11 +308,11 @@ impl ValueCheck {
                     .filter(|allowed| json_type(kind).is_none_or(|found| !allowed.contains(&found)))
                 {
                     let names: Vec<&str> = allowed.iter().map(|json| json.name()).collect();
-                    return Err(format!(
+                    return Err(Refusal::from(format!(
                         "{}, but the value must be {}",
                         kind.name(),
                         names.join(" or ")
-                    ));
+                    )));
                 }
             }
             None => {}
@@ -337,12 +342,12 @@ impl ValueCheck {
     }
 
     /// `Ok` when `value` has the type, otherwise why not.
-    pub fn check(&self, value: &str) -> Result<(), String> {
+    pub fn check(&self, value: &str) -> Result<(), Refusal<'_>> {
         if value.is_empty() {
             return if self.empty_allowed || self.also.iter().any(|also| also.is_empty()) {
                 Ok(())
             } else {
-                Err("the value is empty".to_owned())
+                Err(Refusal::from("the value is empty".to_owned()))
             };
         }
         if self.also.iter().any(|also| also == value) {
@@ -375,7 +380,7 @@ impl ValueCheck {
 }
 
 impl Shape {
-    fn check(&self, value: &str) -> Result<(), String> {
+    fn check(&self, value: &str) -> Result<(), Refusal<'_>> {
         match self {
             Shape::Text {
                 min_chars,
@@ -383,23 +388,29 @@ impl Shape {
             } => {
                 let chars = value.chars().count();
                 if min_chars.is_some_and(|min| chars < min) {
-                    return Err(format!(
+                    return Err(Refusal::from(format!(
                         "{chars} characters, fewer than {}",
                         min_chars.unwrap_or(0)
-                    ));
+                    )));
                 }
                 if let Some(max) = max_chars.filter(|&max| chars > max) {
-                    return Err(format!("{chars} characters, more than {max}"));
+                    return Err(Refusal::from(format!(
+                        "{chars} characters, more than {max}"
+                    )));
                 }
                 Ok(())
             }
             Shape::Integer { min, max } => {
                 let number = parse_integer(value)?;
                 if let Some(min) = min.filter(|&min| number < min) {
-                    return Err(format!("{number} is below the minimum {min}"));
+                    return Err(Refusal::from(format!(
+                        "{number} is below the minimum {min}"
+                    )));
                 }
                 if let Some(max) = max.filter(|&max| number > max) {
-                    return Err(format!("{number} is above the maximum {max}"));
+                    return Err(Refusal::from(format!(
+                        "{number} is above the maximum {max}"
+                    )));
                 }
                 Ok(())
             }
@@ -407,15 +418,15 @@ impl Shape {
                 min_len,
                 max_len,
                 case,
-            } => check_hex(value, *min_len, *max_len, *case),
-            Shape::Duration { units } => check_duration(value, units),
-            Shape::HostPort => check_host_port(value),
-            Shape::Ip => value
-                .parse::<IpAddr>()
-                .map(|_| ())
-                .map_err(|_| "not an IPv4 or IPv6 address".to_owned()),
-            Shape::Hostname => check_hostname(value),
-            Shape::Host => check_host(value),
+            } => Ok(check_hex(value, *min_len, *max_len, *case)?),
+            Shape::Duration { units } => Ok(check_duration(value, units)?),
+            Shape::HostPort => Ok(check_host_port(value)?),
+            Shape::Ip => match value.parse::<IpAddr>() {
+                Ok(_) => Ok(()),
+                Err(_) => Err(Refusal::from("not an IPv4 or IPv6 address".to_owned())),
+            },
+            Shape::Hostname => Ok(check_hostname(value)?),
+            Shape::Host => Ok(check_host(value)?),
             Shape::List { item, separator } => {
                 for (index, element) in value.split(separator.as_str()).enumerate() {
                     item.check(element)
@@ -423,36 +434,36 @@ impl Shape {
                 }
                 Ok(())
             }
-            Shape::Timestamp => check_timestamp(value),
+            Shape::Timestamp => Ok(check_timestamp(value)?),
             Shape::OneOf(values) => {
                 if values.iter().any(|allowed| allowed == value) {
                     Ok(())
                 } else {
-                    Err(format!("not one of {}", quoted_list(values)))
+                    Err(Refusal::NotOneOf(values))
                 }
             }
             Shape::NoneOf(values) => {
                 if values.iter().any(|excluded| excluded == value) {
-                    Err(format!("{value:?} is never written here"))
+                    Err(Refusal::from(format!("{value:?} is never written here")))
                 } else {
                     Ok(())
                 }
             }
-            Shape::Json(schema) => schema.check(value),
+            Shape::Json(schema) => Ok(schema.check(value)?),
             Shape::Matches(pattern) => {
                 if pattern.is_match(value) {
                     Ok(())
                 } else {
-                    Err(format!("does not match /{}/", pattern.source()))
+                    Err(Refusal::NoMatch(pattern))
                 }
             }
             Shape::Number { min, max } => {
                 let number = parse_number(value)?;
                 if let Some(min) = min.filter(|&min| number < min as f64) {
-                    return Err(format!("{value} is below the minimum {min}"));
+                    return Err(Refusal::from(format!("{value} is below the minimum {min}")));
                 }
                 if let Some(max) = max.filter(|&max| number > max as f64) {
-                    return Err(format!("{value} is above the maximum {max}"));
+                    return Err(Refusal::from(format!("{value} is above the maximum {max}")));
                 }
                 Ok(())
             }
@@ -838,12 +849,20 @@ mod tests {
             r#"{"type":"string","schema":{"type":"array","items":{"type":"number","maximum":10}}}"#,
         );
         accepts(&check, &["[1, 2.5]"]);
-        let huge = check.check("[1e999]").unwrap_err();
+        let huge = check.check("[1e999]").unwrap_err().to_string();
         assert!(!huge.contains("not JSON"), "{huge}");
         let open = spec(r#"{"type":"string","schema":{"type":"array"}}"#);
         accepts(&open, &["[1e999, -1e999, \"1e999\", {\"a\": 2E400}]"]);
-        assert!(open.check("[1e999,").unwrap_err().contains("not JSON"));
-        assert!(open.check("[01]").unwrap_err().contains("not JSON"));
+        assert!(open
+            .check("[1e999,")
+            .unwrap_err()
+            .to_string()
+            .contains("not JSON"));
+        assert!(open
+            .check("[01]")
+            .unwrap_err()
+            .to_string()
+            .contains("not JSON"));
     }
 
     #[test]
@@ -861,7 +880,7 @@ mod tests {
             ],
         );
         assert_eq!(
-            check.check("00c9845e0001").unwrap_err(),
+            check.check("00c9845e0001").unwrap_err().to_string(),
             "12 hex digits, expected 16"
         );
     }
@@ -967,7 +986,7 @@ mod tests {
         accepts(&check, &["db-01", "db-01,db-02"]);
         rejects(&check, &["db-01,", ",db-01", "db-01,,db-02", "db 01"]);
         assert_eq!(
-            check.check("db-01,").unwrap_err(),
+            check.check("db-01,").unwrap_err().to_string(),
             "element 2 (\"\"): the value is empty"
         );
     }
@@ -1049,11 +1068,15 @@ mod tests {
         assert_eq!(
             digits
                 .check_typed("8080", Some(JsonKind::Number))
-                .unwrap_err(),
+                .unwrap_err()
+                .to_string(),
             "a JSON number, but the value must be a JSON string"
         );
         assert_eq!(
-            digits.check_typed("", Some(JsonKind::Null)).unwrap_err(),
+            digits
+                .check_typed("", Some(JsonKind::Null))
+                .unwrap_err()
+                .to_string(),
             "null, where a value is required"
         );
         assert!(digits
@@ -1083,7 +1106,7 @@ mod tests {
             spec(r#"{"type":"enum","values":["run","ping","api"]}"#).narrowed(Some(&values), None);
         accepts(&check, &["run", "ping"]);
         assert_eq!(
-            check.check("api").unwrap_err(),
+            check.check("api").unwrap_err().to_string(),
             "not one of \"run\", \"ping\""
         );
         let pattern = Pattern::new("[a-z]+").unwrap();

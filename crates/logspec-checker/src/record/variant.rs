@@ -161,17 +161,18 @@ pub(super) fn check_variant(
             continue;
         }
         if forbidden || !variant.additional_fields {
-            let message = match (&variant.extra_fields, forbidden) {
-                (_, true) => format!("{} is documented as absent from {label}", found.key),
-                (Some((pattern, _)), false) => format!(
-                    "{} is not documented for {label}, and its name does not match \
-                     /{}/, the pattern further fields must match",
-                    found.key,
-                    pattern.source()
-                ),
-                (None, false) => format!("{} is not documented for {label}", found.key),
-            };
             judgement.report(Code::UnexpectedField, Some(found.key.as_ref()), || {
+                // Written out only for the chosen variant's findings.
+                let message = match (&variant.extra_fields, forbidden) {
+                    (_, true) => format!("{} is documented as absent from {label}", found.key),
+                    (Some((pattern, _)), false) => format!(
+                        "{} is not documented for {label}, and its name does not match \
+                         /{}/, the pattern further fields must match",
+                        found.key,
+                        pattern.source()
+                    ),
+                    (None, false) => format!("{} is not documented for {label}", found.key),
+                };
                 record.finding(Code::UnexpectedField, message, record.field_span(found))
             });
         }

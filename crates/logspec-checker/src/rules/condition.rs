@@ -87,8 +87,9 @@ pub struct Memory {
     pub count: u32,
     pub at: Option<logspec_reader::Instant>,
     /// The earliest and the latest time among the label's records, in
-    /// whatever order they came (for `span.L`).
-    pub times: Option<(Instant, Instant)>,
+    /// whatever order they came (for `span.L`), kept only for labels some
+    /// condition spans: boxed, so a label nobody spans costs a word.
+    pub times: Option<Box<(Instant, Instant)>>,
     /// Remembered field values, by index into the rule's remembered list.
     pub values: Vec<(usize, String)>,
     /// The times of the label's records a window counts (`within.W.L`),
@@ -248,32 +249,49 @@ pub fn evaluate(plan: &ConditionPlan, record: &StreamRecord, scope: &Scope<'_>) 
     if uses("record") {
         context.add_variable_from_value("record", map(record_values(plan, record)));
     }
-    let reads_memory = ["earlier", "since", "count", "span"].into_iter().any(&uses);
-    if reads_memory {
-        let mut earlier = Vec::new();
-        let mut since = Vec::new();
-        let mut count = Vec::new();
-        let mut span = Vec::new();
-        for (index, label) in scope.labels.iter().enumerate() {
-            // `count.L` is 0 for a label the key has not seen; the memory is
-            // empty until the key remembers anything.
-            let memory = scope.memory.get(index).and_then(Option::as_ref);
-            count.push((
-                label.clone(),
-                Value::Int(i64::from(memory.map_or(0, |memory| memory.count))),
-            ));
-            let Some(memory) = memory else { continue };
-            earlier.push((label.clone(), map(remembered_values(memory, scope))));
-            if let Some(seconds) = seconds_since(record, memory) {
-                since.push((label.clone(), Value::Float(seconds)));
-            }
-            if let Some(seconds) = seconds_spanned(record, memory) {
-                span.push((label.clone(), Value::Float(seconds)));
-            }
-        }
+    // Each root of earlier records is built only when named: converting a
+    // map into the interpreter's values is most of a condition's cost.
+    let memories = || {
+        scope
+            .labels
+            .iter()
+            .enumerate()
+            .map(|(index, label)| (label, scope.memory.get(index).and_then(Option::as_ref)))
+    };
+    let seen = || memories().filter_map(|(label, memory)| Some((label, memory?)));
+    if uses("earlier") {
+        let earlier = seen()
+            .map(|(label, memory)| (label.clone(), map(remembered_values(memory, scope))))
+            .collect();
         context.add_variable_from_value("earlier", map(earlier));
+    }
+    if uses("since") {
+        let since = seen()
+            .filter_map(|(label, memory)| {
+                let seconds = seconds_since(record, memory)?;
+                Some((label.clone(), Value::Float(seconds)))
+            })
+            .collect();
         context.add_variable_from_value("since", map(since));
+    }
+    if uses("count") {
+        // `count.L` is 0 for a label the key has not seen; the memory is
+        // empty until the key remembers anything.
+        let count = memories()
+            .map(|(label, memory)| {
+                let count = memory.map_or(0, |memory| memory.count);
+                (label.clone(), Value::Int(i64::from(count)))
+            })
+            .collect();
         context.add_variable_from_value("count", map(count));
+    }
+    if uses("span") {
+        let span = seen()
+            .filter_map(|(label, memory)| {
+                let seconds = seconds_spanned(record, memory)?;
+                Some((label.clone(), Value::Float(seconds)))
+            })
+            .collect();
         context.add_variable_from_value("span", map(span));
     }
     if uses("source") {
@@ -494,7 +512,7 @@ fn seconds_since(record: &StreamRecord, memory: &Memory) -> Option<f64> {
 /// Seconds from the earliest to the latest time among the label's records
 /// and `record`, when `record` has a time comparable with theirs.
 fn seconds_spanned(record: &StreamRecord, memory: &Memory) -> Option<f64> {
-    let (earliest, latest) = widen(memory.times?, record.at?)?;
+    let (earliest, latest) = widen(*memory.times.as_deref()?, record.at?)?;
     let micros = latest.since(earliest)?;
     Some(micros as f64 / 1_000_000.0)
 }
@@ -608,13 +626,13 @@ pub fn remember(
     let memory = slot.get_or_insert_with(Memory::default);
     memory.count = memory.count.saturating_add(1);
     memory.at = record.at.or(memory.at);
-    if let Some(at) = record.at {
+    if let Some(at) = record.at.filter(|_| rule.spanned.contains(&label)) {
         // A time of another kind than the first ones cannot be placed
         // among them: the span stays what they give.
-        memory.times = match memory.times {
-            None => Some((at, at)),
-            Some(times) => Some(widen(times, at).unwrap_or(times)),
-        };
+        match memory.times.as_deref_mut() {
+            None => memory.times = Some(Box::new((at, at))),
+            Some(times) => *times = widen(*times, at).unwrap_or(*times),
+        }
     }
     memory.values.clear();
     for (index, (owner, field, _)) in rule.remembered.iter().enumerate() {

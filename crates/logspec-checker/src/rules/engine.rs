@@ -5,14 +5,16 @@
 //! a step moves its key to the back and the cap evicts from the front, both
 //! in O(1), where a separate recency index cost a tree update per step.
 //! Keys come from records, so the map hashes with foldhash, seeded per
-//! process, and its size is capped (`max_open_keys`).
+//! process, and its size is capped (`max_open_keys`). What each key holds
+//! is kept compact ([`super::state`]).
 
-use super::condition::{judge, remember, rule_params as params, Memory, Verdict, WINDOW_TIMES};
-use super::fan_out::{self, FanState, FanStep, Refusal};
+use super::condition::{judge, remember, rule_params as params, Verdict, WINDOW_TIMES};
+use super::fan_out::{self, FanStep, Refusal};
 use super::hosts::HostNames;
 use super::join::Joined;
 use super::key::{label_keys, scope_values};
 use super::plan::RulePlan;
+use super::state::{compare_keys, key_parts, Agreed, Cited, Files, KeyState, KeyText};
 use super::StreamRecord;
 use crate::finding::{Code, Finding, FindingSink, Related, Severity};
 use crate::plan::Plan;
@@ -58,44 +60,21 @@ const SCOPE_VALUES: usize = 65_536;
 /// `covered.W`; past it a record's coverage is reported as unknown.
 const BEGINNINGS: usize = 65_536;
 
-/// A correlation key: one value per key part.
-type Key = Box<[String]>;
-
-#[derive(Debug, Clone)]
-struct Cited {
-    file: Arc<str>,
-    line: u64,
-    label: usize,
-}
-
-#[derive(Debug)]
-struct KeyState {
-    state: usize,
-    cited: Vec<Cited>,
-    /// A violation was reported: the lifecycle is known broken, so it is
-    /// not reported again as unfinished.
-    violated: bool,
-    /// First value seen per agreed field, and where.
-    values: Vec<(usize, String, Cited)>,
-    /// Per label, what its latest record left for later conditions (empty
-    /// when the rule's conditions read nothing of earlier records).
-    memory: Vec<Option<Memory>>,
-    /// The members a fan-out record listed for this key, and the answers.
-    fan: Option<Box<FanState>>,
-}
-
-impl KeyState {
-    /// Where the key was first seen, borrowed: sorting the open keys at
-    /// the end compares these without touching reference counts.
-    fn first_cited(&self) -> Option<(&str, u64)> {
-        self.cited.first().map(|cited| (&*cited.file, cited.line))
-    }
+/// The first record a key cites, by input name and line: the order open
+/// keys are reported in at the end.
+fn first_cited<'f>(files: &'f Files, state: &KeyState) -> Option<(&'f str, u64)> {
+    state
+        .cited
+        .first()
+        .map(|cited| (&**files.name(cited.file), cited.line))
 }
 
 #[derive(Debug, Default)]
 struct RuleRun {
-    /// Open keys, least recently used first.
-    keys: LinkedHashMap<Key, KeyState, RandomState>,
+    /// Open keys (their [`KeyText`]), least recently used first.
+    keys: LinkedHashMap<Box<str>, KeyState, RandomState>,
+    /// The text of the key being looked up, reused.
+    key_text: KeyText,
     /// Per label, per scope part (in `RulePlan::scope` order): the values
     /// that label's side was seen with.
     scope_seen: Vec<Vec<HashSet<String, RandomState>>>,
@@ -124,11 +103,23 @@ impl Default for Params {
     }
 }
 
+/// A record as the rules step on it: its input's index among the cited
+/// inputs, and when its input began (for `covered.W`).
+struct Observed<'r> {
+    record: &'r StreamRecord,
+    file: u32,
+    began: Option<Instant>,
+}
+
 /// Runs every rule of a plan over a stream of records.
 #[derive(Debug)]
 pub struct Engine {
     options: EngineOptions,
     runs: Vec<RuleRun>,
+    /// Per (event, variant): the rules its records play a part in, reset,
+    /// or witness a scope for, in plan order. A record looks up this list
+    /// once instead of every rule looking up its roles.
+    relevant: HashMap<(usize, usize), Vec<usize>, RandomState>,
     /// Record kinds some observed record belonged to.
     kinds_seen: Vec<bool>,
     /// Where each input (and host in it) began, its first record's time:
@@ -136,6 +127,8 @@ pub struct Engine {
     began: HashMap<(Arc<str>, Option<String>), Instant, RandomState>,
     /// Inputs and hosts beyond [`BEGINNINGS`], whose beginning is not kept.
     beginnings_dropped: Option<(Arc<str>, u64)>,
+    /// The inputs citations name.
+    files: Files,
 }
 
 impl Engine {
@@ -151,9 +144,11 @@ impl Engine {
                     ..RuleRun::default()
                 })
                 .collect(),
+            relevant: relevant_rules(plan),
             kinds_seen: vec![false; plan.kinds.len()],
             began: HashMap::default(),
             beginnings_dropped: None,
+            files: Files::default(),
             options,
         }
     }
@@ -190,7 +185,17 @@ impl Engine {
         } else {
             None
         };
-        for (rule, run) in plan.rules.iter().zip(&mut self.runs) {
+        let seen = Observed {
+            record,
+            file: self.files.id(&record.file),
+            began,
+        };
+        let files = &self.files;
+        let Some(relevant) = self.relevant.get(&variant) else {
+            return;
+        };
+        for &index in relevant {
+            let (rule, run) = (&plan.rules[index], &mut self.runs[index]);
             if run.params.0.is_err() {
                 if run.unchecked_at.is_none() && rule.roles.contains_key(&variant) {
                     run.unchecked_at = Some((Arc::clone(&record.file), record.line));
@@ -198,7 +203,7 @@ impl Engine {
                 continue;
             }
             if rule.resets.contains(&variant) {
-                run.finish(rule, &self.options, &self.kinds_seen, sink);
+                run.finish(rule, &self.options, files, &self.kinds_seen, sink);
             }
             if !rule.scope.is_empty() {
                 run.witness(rule, record, &self.options.hosts);
@@ -215,7 +220,7 @@ impl Engine {
                     continue;
                 }
                 for key in derived {
-                    run.step(plan, rule, label, key, record, began, &self.options, sink);
+                    run.step(plan, rule, label, &key, &seen, &self.options, files, sink);
                 }
             }
             if !rule.joins.is_empty() {
@@ -254,7 +259,7 @@ impl Engine {
                 sink.push(finding);
                 continue;
             }
-            run.finish(rule, &self.options, &self.kinds_seen, sink);
+            run.finish(rule, &self.options, &self.files, &self.kinds_seen, sink);
             if let Some((file, line, key)) = run.first_eviction.take() {
                 let mut finding = Finding::new(
                     Code::StateEvicted,
@@ -345,6 +350,10 @@ impl RuleRun {
                 continue;
             }
             for (&part, seen) in rule.scope.iter().zip(&mut self.scope_seen[label]) {
+                if seen.len() >= SCOPE_VALUES {
+                    // Full: every value counts as seen, nothing to derive.
+                    continue;
+                }
                 for value in scope_values(rule, label, part, record, hosts, &self.joined) {
                     if seen.len() < SCOPE_VALUES {
                         seen.insert(value);
@@ -360,40 +369,39 @@ impl RuleRun {
         plan: &Plan,
         rule: &RulePlan,
         label: usize,
-        key: Vec<String>,
-        record: &StreamRecord,
-        began: Option<Instant>,
+        key: &[String],
+        seen: &Observed<'_>,
         options: &EngineOptions,
+        files: &Files,
         sink: &mut dyn FindingSink,
     ) {
-        if self.keys.len() >= options.max_open_keys.max(1)
-            && !self.keys.contains_key(key.as_slice())
-        {
-            self.evict_oldest(record, rule);
+        let (record, began) = (seen.record, seen.began);
+        let text = self.key_text.encode(key);
+        if self.keys.len() >= options.max_open_keys.max(1) && !self.keys.contains_key(text) {
+            let evicted = self.keys.pop_front();
+            if let Some((evicted, _)) = evicted {
+                self.evicted += 1;
+                self.first_eviction.get_or_insert_with(|| {
+                    let described = rule.describe_key(&key_parts(&evicted));
+                    (Arc::clone(&record.file), record.line, described)
+                });
+            }
         }
-        let (key, entry) = match self.keys.raw_entry_mut().from_key(key.as_slice()) {
+        let entry = match self.keys.raw_entry_mut().from_key(text) {
             RawEntryMut::Occupied(mut occupied) => {
                 occupied.to_back();
-                occupied.into_key_value()
+                occupied.into_mut()
             }
-            RawEntryMut::Vacant(vacant) => vacant.insert(
-                key.into_boxed_slice(),
-                KeyState {
-                    state: rule.start,
-                    cited: Vec::new(),
-                    violated: false,
-                    values: Vec::new(),
-                    memory: Vec::new(),
-                    fan: None,
-                },
-            ),
+            RawEntryMut::Vacant(vacant) => {
+                vacant.insert(Box::from(text), KeyState::new(rule.start)).1
+            }
         };
-        let key: &Key = key;
 
         let here = Cited {
-            file: Arc::clone(&record.file),
             line: record.line,
-            label,
+            file: seen.file,
+            // A rule's labels are the handful its spec names.
+            label: label as u32,
         };
         let fresh = entry.cited.is_empty();
         let params = self.params.0.as_deref().unwrap_or_default();
@@ -438,7 +446,7 @@ impl RuleRun {
             };
             if let Some((code, message)) = problem {
                 let mut finding = rule_finding(plan, rule, code, record, key, message);
-                finding.related = related(rule, &entry.cited);
+                finding.related = related(rule, files, &entry.cited);
                 sink.push(finding);
             }
         }
@@ -477,7 +485,7 @@ impl RuleRun {
                         }
                     ),
                 );
-                finding.related = related(rule, &entry.cited);
+                finding.related = related(rule, files, &entry.cited);
                 sink.push(finding);
             }
         }
@@ -531,7 +539,7 @@ impl RuleRun {
                         };
                         let mut finding =
                             rule_finding(plan, rule, rule.violation, record, key, message);
-                        finding.related = related(rule, &entry.cited);
+                        finding.related = related(rule, files, &entry.cited);
                         sink.push(finding);
                     }
                 }
@@ -545,9 +553,13 @@ impl RuleRun {
             match entry
                 .values
                 .iter()
-                .find(|(index, ..)| *index == field_index)
+                .find(|agreed| agreed.field == field_index)
             {
-                Some((_, first, cited)) if !rule.agrees(field_index, first, value) => {
+                Some(Agreed {
+                    value: first,
+                    cited,
+                    ..
+                }) if !rule.agrees(field_index, first, value) => {
                     let mut finding = rule_finding(
                         plan,
                         rule,
@@ -557,7 +569,7 @@ impl RuleRun {
                         format!(
                             "{}: {field}={value} here, but {field}={first} on {} line {} for {}{}",
                             rule.id,
-                            rule.labels[cited.label],
+                            rule.labels[cited.label()],
                             cited.line,
                             rule.describe_key(key),
                             match chars {
@@ -568,45 +580,26 @@ impl RuleRun {
                         ),
                     );
                     finding.field = Some(field.clone());
-                    finding.related = related(rule, std::slice::from_ref(cited));
+                    finding.related = related(rule, files, std::slice::from_ref(cited));
                     sink.push(finding);
                 }
                 Some(_) => {}
-                None => {
-                    // Exact growth: most keys hold one or two of these, and
-                    // a hundred thousand keys would otherwise keep room for four.
-                    entry.values.reserve_exact(1);
-                    entry
-                        .values
-                        .push((field_index, value.to_owned(), here.clone()));
-                }
+                None => entry.agree(Agreed {
+                    field: field_index,
+                    value: Box::from(value),
+                    cited: here,
+                }),
             }
         }
         if entry.cited.len() < CITED_PER_KEY {
+            // Exact growth past the inline one: most keys cite one or two.
             entry.cited.reserve_exact(1);
             entry.cited.push(here);
         }
         if rule.closed(entry.state) {
             // A finished lifecycle can only be cited by a later violation:
             // keep its first record and nothing it would need to agree on.
-            entry.cited.truncate(1);
-            entry.cited.shrink_to_fit();
-            entry.values = Vec::new();
-            entry.memory = Vec::new();
-        }
-    }
-
-    fn evict_oldest(&mut self, record: &StreamRecord, rule: &RulePlan) {
-        let Some((key, _)) = self.keys.pop_front() else {
-            return;
-        };
-        self.evicted += 1;
-        if self.first_eviction.is_none() {
-            self.first_eviction = Some((
-                Arc::clone(&record.file),
-                record.line,
-                rule.describe_key(&key),
-            ));
+            entry.close();
         }
     }
 
@@ -616,10 +609,11 @@ impl RuleRun {
         &mut self,
         rule: &RulePlan,
         options: &EngineOptions,
+        files: &Files,
         kinds_seen: &[bool],
         sink: &mut dyn FindingSink,
     ) {
-        let mut open: Vec<(&Key, &KeyState)> = self
+        let mut open: Vec<(&Box<str>, &KeyState)> = self
             .keys
             .iter()
             .filter(|(_, state)| {
@@ -629,8 +623,14 @@ impl RuleRun {
             })
             .collect();
         // Hash order must not leak into reports.
-        open.sort_by(|a, b| (a.1.first_cited(), a.0).cmp(&(b.1.first_cited(), b.0)));
-        for (key, state) in open {
+        open.sort_by(|a, b| {
+            first_cited(files, a.1)
+                .cmp(&first_cited(files, b.1))
+                .then_with(|| compare_keys(a.0, b.0))
+        });
+        for (text, state) in open {
+            let key = key_parts(text);
+            let key = key.as_slice();
             let code = if options.partial {
                 Code::Incomplete
             } else {
@@ -645,7 +645,7 @@ impl RuleRun {
                 let Some(at) = state
                     .cited
                     .iter()
-                    .position(|cited| cited.label == plan.list_label)
+                    .position(|cited| cited.label() == plan.list_label)
                 else {
                     continue;
                 };
@@ -659,7 +659,7 @@ impl RuleRun {
                 let unnamed = fan.unnamed();
                 let mut finding = Finding::new(
                     code,
-                    &listing.file,
+                    files.name(listing.file),
                     listing.line,
                     format!(
                         "{}: {} ended with {} of the {} members its {} listed ({}) unanswered: \
@@ -696,9 +696,9 @@ impl RuleRun {
                     .iter()
                     .enumerate()
                     .filter(|(index, _)| *index != at)
-                    .map(|(_, cited)| cited.clone())
+                    .map(|(_, cited)| *cited)
                     .collect();
-                finding.related = related(rule, &others);
+                finding.related = related(rule, files, &others);
                 sink.push(finding);
                 continue;
             }
@@ -721,7 +721,7 @@ impl RuleRun {
             };
             let mut finding = Finding::new(
                 code,
-                &last.file,
+                files.name(last.file),
                 last.line,
                 format!(
                     "{}: {} ended in state `{}`, still waiting for {}",
@@ -740,12 +740,33 @@ impl RuleRun {
             }
             finding.key = Some(rule.describe_key(key));
             finding.rule = Some(rule.id.clone());
-            finding.related = related(rule, &state.cited[..state.cited.len() - 1]);
+            finding.related = related(rule, files, &state.cited[..state.cited.len() - 1]);
             sink.push(finding);
         }
         self.keys.clear();
         self.joined.clear();
     }
+}
+
+/// For each variant some rule names, the rules (by index, in plan order)
+/// its records play a part in, reset, or witness a scope for.
+fn relevant_rules(plan: &Plan) -> HashMap<(usize, usize), Vec<usize>, RandomState> {
+    let mut relevant: HashMap<(usize, usize), Vec<usize>, RandomState> = HashMap::default();
+    for (index, rule) in plan.rules.iter().enumerate() {
+        let variants = rule
+            .roles
+            .keys()
+            .chain(&rule.resets)
+            .chain(rule.scope_witnesses.iter().flatten());
+        for &variant in variants {
+            let rules = relevant.entry(variant).or_default();
+            // Rules come in order, so a repeat is the last one pushed.
+            if rules.last() != Some(&index) {
+                rules.push(index);
+            }
+        }
+    }
+    relevant
 }
 
 fn rule_finding(
@@ -766,14 +787,14 @@ fn rule_finding(
     finding
 }
 
-fn related(rule: &RulePlan, cited: &[Cited]) -> Vec<Related> {
+fn related(rule: &RulePlan, files: &Files, cited: &[Cited]) -> Vec<Related> {
     cited
         .iter()
         .map(|cited| Related {
-            file: Arc::clone(&cited.file),
+            file: Arc::clone(files.name(cited.file)),
             line: cited.line,
             column: None,
-            note: rule.labels[cited.label].clone(),
+            note: rule.labels[cited.label()].clone(),
         })
         .collect()
 }

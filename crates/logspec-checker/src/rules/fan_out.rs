@@ -167,9 +167,11 @@ pub fn step(
     fan: &mut Option<Box<FanState>>,
 ) -> FanStep {
     let hosts = plan.hosts.then_some(mapping);
-    let name = |value: String| match hosts {
-        Some(hosts) => hosts.canonical(&value, record.host.as_deref()),
-        None => value,
+    let name = |mut value: String| {
+        if let Some(hosts) = hosts {
+            hosts.canonicalize(&mut value, record.host.as_deref());
+        }
+        value
     };
     if label == plan.list_label && fan.is_none() {
         let names = part_values(&plan.list.0, &plan.list.1, record)

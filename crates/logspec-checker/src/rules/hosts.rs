@@ -10,6 +10,7 @@
 //! file). Rules that must not equate hosts by spelling alone (fan-out)
 //! ask [`HostNames::known`] whether a name can be compared at all.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::net::IpAddr;
 
@@ -94,30 +95,42 @@ impl HostNames {
 
     /// The name `host` is compared by: its group's name when the mapping
     /// has it; the machine that wrote the record (`own`) for a loopback
-    /// address; otherwise `host` as written.
-    pub fn canonical(&self, host: &str, own: Option<&str>) -> String {
+    /// address; otherwise `host` as written (borrowed: the usual case
+    /// allocates nothing).
+    pub fn canonical<'h>(&self, host: &'h str, own: Option<&str>) -> Cow<'h, str> {
         // Without aliases (the usual run) there is nothing to look up.
         let aliased = (!self.canonical.is_empty())
             .then(|| self.canonical.get(&host.to_ascii_lowercase()))
             .flatten();
         if let Some(name) = aliased {
-            return name.clone();
+            return Cow::Owned(name.clone());
         }
         match own {
-            Some(own) if is_loopback(host) && !is_loopback(own) => self.canonical(own, None),
-            _ => host.to_owned(),
+            Some(own) if is_loopback(host) && !is_loopback(own) => {
+                Cow::Owned(self.canonical(own, None).into_owned())
+            }
+            _ => Cow::Borrowed(host),
+        }
+    }
+
+    /// Puts `host` in the form it is compared by ([`HostNames::canonical`]).
+    pub fn canonicalize(&self, host: &mut String, own: Option<&str>) {
+        if let Cow::Owned(name) = self.canonical(host, own) {
+            *host = name;
         }
     }
 }
 
 /// `127.0.0.0/8`, `::1` or `localhost`.
 pub fn is_loopback(host: &str) -> bool {
+    let address = host.trim_start_matches('[').trim_end_matches(']');
+    // Only `127.…` or an IPv6 address can be a loopback address: other
+    // names (most hosts) are not parsed at all.
     host.eq_ignore_ascii_case("localhost")
-        || host
-            .trim_start_matches('[')
-            .trim_end_matches(']')
-            .parse::<IpAddr>()
-            .is_ok_and(|address| address.is_loopback())
+        || ((address.starts_with("127.") || address.contains(':'))
+            && address
+                .parse::<IpAddr>()
+                .is_ok_and(|address| address.is_loopback()))
 }
 
 #[cfg(test)]
@@ -142,6 +155,9 @@ mod tests {
         assert_eq!(hosts.canonical("::1", Some("ctl")), "ctl");
         assert_eq!(hosts.canonical("localhost", None), "localhost");
         assert_eq!(hosts.canonical("10.0.0.1", Some("ctl")), "10.0.0.1");
+        // Only addresses are parsed; a name that starts like one is a name.
+        assert!(is_loopback("127.0.0.2") && is_loopback("[0:0:0:0:0:0:0:1]"));
+        assert!(!is_loopback("127.example") && !is_loopback("db-01") && !is_loopback("::2"));
     }
 
     #[test]

@@ -25,7 +25,7 @@ pub fn label_keys(
     for key in &mut derived {
         for (value, host) in key.iter_mut().zip(&rule.host_parts[label]) {
             if *host {
-                *value = hosts.canonical(value, record.host.as_deref());
+                hosts.canonicalize(value, record.host.as_deref());
             }
         }
     }
@@ -51,7 +51,7 @@ pub fn scope_values(
     let mut values = values_of(part, separator, raw);
     if host {
         for value in &mut values {
-            *value = hosts.canonical(value, record.host.as_deref());
+            hosts.canonicalize(value, record.host.as_deref());
         }
     }
     values

@@ -15,6 +15,7 @@ pub mod hosts;
 pub mod join;
 pub mod key;
 pub mod plan;
+pub mod state;
 
 pub use engine::{Engine, EngineOptions};
 pub use plan::RulePlan;

@@ -3,6 +3,7 @@
 
 use super::condition::{ConditionPlan, Conversion};
 use super::join::JoinPlan;
+use foldhash::fast::RandomState;
 use logspec_spec::condition::{duration_seconds, margin_seconds, Name, SOURCE_NAMES};
 use logspec_spec::{
     EnvelopeValue, FieldPart, KeyPart, ParamType, Rule, Spec, UnfinishedCode, ValueKind,
@@ -22,8 +23,9 @@ pub struct RulePlan {
     pub labels: Vec<String>,
     /// Key extractors per participant label, with each part's list separator.
     pub keys: Vec<(Vec<KeyPart>, Vec<String>)>,
-    /// (event, variant) → participant labels it plays.
-    pub roles: HashMap<(usize, usize), Vec<usize>>,
+    /// (event, variant) → participant labels it plays (looked up for
+    /// every record, so hashed with foldhash).
+    pub roles: HashMap<(usize, usize), Vec<usize>, RandomState>,
     pub start: usize,
     pub states: Vec<StatePlan>,
     /// Fields a key's records must agree on, each compared on its first N
@@ -40,7 +42,7 @@ pub struct RulePlan {
     pub scope: Vec<usize>,
     /// Per label: the variants whose emitters are that label's side; their
     /// records show which scope values that side's inputs cover.
-    pub scope_witnesses: Vec<HashSet<(usize, usize)>>,
+    pub scope_witnesses: Vec<HashSet<(usize, usize), RandomState>>,
     /// Events that end every open lifecycle of the rule.
     pub resets: Vec<(usize, usize)>,
     /// Per state: whether an accepting state can be reached from it.
@@ -60,6 +62,9 @@ pub struct RulePlan {
     /// (window, label) pairs conditions count (`within.WINDOW.LABEL`): the
     /// labels whose records' times each key keeps.
     pub counted: Vec<(usize, usize)>,
+    /// Labels conditions read the span of (`span.LABEL`): the labels whose
+    /// earliest and latest record times each key keeps.
+    pub spanned: Vec<usize>,
     /// Whether a condition asks whether an input covers a window
     /// (`covered.WINDOW`), so the engine keeps where inputs began.
     pub covers: bool,
@@ -251,7 +256,7 @@ impl RulePlan {
             }
             named.push(variants);
         }
-        let mut roles: HashMap<(usize, usize), Vec<usize>> = HashMap::new();
+        let mut roles: HashMap<(usize, usize), Vec<usize>, RandomState> = HashMap::default();
         for (label, variants) in named.iter().enumerate() {
             for &variant in variants {
                 roles.entry(variant).or_default().push(label);
@@ -312,6 +317,7 @@ impl RulePlan {
                 })
         };
         let mut counted: Vec<(usize, usize)> = Vec::new();
+        let mut spanned: Vec<usize> = Vec::new();
         let mut covers = false;
         let mut remembered: Vec<(usize, Arc<str>, Conversion)> = Vec::new();
         let mut remembers = false;
@@ -347,9 +353,16 @@ impl RulePlan {
                             }
                         }
                     }
-                    Some(Name::Since(label) | Name::Count(label) | Name::Span(label)) => {
+                    Some(Name::Since(label) | Name::Count(label)) => {
                         remembers = true;
                         label_of(label, &tail)?;
+                    }
+                    Some(Name::Span(label)) => {
+                        remembers = true;
+                        let index = label_of(label, &tail)?;
+                        if !spanned.contains(&index) {
+                            spanned.push(index);
+                        }
                     }
                     Some(Name::Within(window, label)) => {
                         remembers = true;
@@ -620,6 +633,7 @@ impl RulePlan {
             free: rule.lifecycle.is_none(),
             windows,
             counted,
+            spanned,
             covers,
             reaches_accepting,
             scope_witnesses,
@@ -687,18 +701,18 @@ impl RulePlan {
     /// on its own: a rotate line keyed by host and serial is judged when
     /// the dispatcher side named that host somewhere and that serial
     /// somewhere, not only when it named both together.
-    pub fn judged(
+    pub fn judged<S: AsRef<str>>(
         &self,
         state: usize,
-        key: &[String],
+        key: &[S],
         seen: impl Fn(usize, usize, &str) -> bool,
     ) -> bool {
         self.scope.is_empty()
             || self.finishing(state).any(|label| {
-                self.scope
-                    .iter()
-                    .enumerate()
-                    .all(|(nth, &part)| key.get(part).is_some_and(|value| seen(label, nth, value)))
+                self.scope.iter().enumerate().all(|(nth, &part)| {
+                    key.get(part)
+                        .is_some_and(|value| seen(label, nth, value.as_ref()))
+                })
             })
     }
 
@@ -736,11 +750,11 @@ impl RulePlan {
     }
 
     /// `REQID=a1b2…, host=db-01`.
-    pub fn describe_key(&self, key: &[String]) -> String {
+    pub fn describe_key<S: AsRef<str>>(&self, key: &[S]) -> String {
         self.key_names
             .iter()
             .zip(key)
-            .map(|(name, value)| format!("{name}={value}"))
+            .map(|(name, value)| format!("{name}={}", value.as_ref()))
             .collect::<Vec<_>>()
             .join(", ")
     }
@@ -818,6 +832,6 @@ rules:
     fn without_a_scope_every_key_is_judged() {
         let mut rule = plan();
         rule.scope.clear();
-        assert!(rule.judged(0, &[], |_, _, _| false));
+        assert!(rule.judged::<&str>(0, &[], |_, _, _| false));
     }
 }
