@@ -611,7 +611,7 @@ fn names_that_do_not_resolve_are_located_spec_errors() {
 
 #[test]
 fn times_past_the_cap_are_reported_not_counted() {
-    use logspec_checker::rules::condition::WINDOW_TIMES;
+    use logspec_checker::rules::window::WINDOW_TIMES;
     use logspec_checker::rules::{Engine, StreamRecord};
     use logspec_reader::Instant;
     let plan = plan();

@@ -8,13 +8,14 @@
 //! process, and its size is capped (`max_open_keys`). What each key holds
 //! is kept compact ([`super::state`]).
 
-use super::condition::{judge, remember, rule_params as params, Verdict, WINDOW_TIMES};
+use super::condition::{judge, remember, rule_params as params, Verdict};
 use super::fan_out::{self, FanStep, Refusal};
 use super::hosts::HostNames;
 use super::join::Joined;
 use super::key::{label_keys, scope_values};
 use super::plan::RulePlan;
 use super::state::{compare_keys, key_parts, Agreed, Cited, Files, KeyState, KeyText};
+use super::window::WINDOW_TIMES;
 use super::StreamRecord;
 use crate::finding::{Code, Finding, FindingSink, Related, Severity};
 use crate::plan::Plan;
