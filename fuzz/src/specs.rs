@@ -2,7 +2,7 @@
 //! targets that check records run every input against each of them.
 
 use logspec_checker::Plan;
-use logspec_spec::{LoadedSpec, ParamType, Spec, BUILTINS};
+use logspec_spec::{LoadedSpec, Spec, BUILTINS};
 use std::sync::OnceLock;
 
 pub struct Compiled {
@@ -30,30 +30,13 @@ pub fn builtins() -> &'static [Compiled] {
                 let plan = Plan::new(&loaded.spec).expect("spec compiles");
                 Compiled {
                     name: builtin.name,
-                    params: params(&loaded.spec),
+                    params: loaded.spec.example_params(),
                     loaded,
                     plan,
                 }
             })
             .collect()
     })
-}
-
-/// A value of its type for every rule parameter of `spec` (an hour for a
-/// duration), as the property tests of `logspec-gen` give them.
-fn params(spec: &Spec) -> Vec<(String, String)> {
-    spec.rules
-        .iter()
-        .flat_map(|rule| &rule.params)
-        .map(|(name, param)| {
-            let value = match param.kind {
-                ParamType::Duration => "1h",
-                ParamType::Integer | ParamType::Number => "3",
-                ParamType::String => "x",
-            };
-            (name.clone(), value.to_owned())
-        })
-        .collect()
 }
 
 /// The built-in spec a stream target's input is checked against, chosen by

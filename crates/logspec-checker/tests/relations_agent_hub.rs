@@ -96,6 +96,12 @@ fn a_run_record_sits_in_its_own_runs_directory() {
     // Wherever the runtime directory is, with either separator.
     let windows = format!("C:\\hub\\runtime\\runs\\{RUN}\\record.json");
     passes(&[(AUDIT, &executed(RUN, 0)), (&windows, &text)]);
+    // Read there, so a Windows path under another run is caught too.
+    let misplaced_windows = windows.replace(RUN, OTHER_RUN);
+    assert_eq!(
+        findings(&[(AUDIT, &executed(RUN, 0)), (&misplaced_windows, &text)]),
+        vec![at(&misplaced_windows, 1, "condition-violation")]
+    );
     let misplaced = format!("runtime/runs/{OTHER_RUN}/record.json");
     assert_eq!(
         findings(&[(AUDIT, &executed(RUN, 0)), (&misplaced, &text)]),

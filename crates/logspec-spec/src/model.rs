@@ -903,6 +903,24 @@ impl From<SummaryItemRepr> for SummaryItem {
 }
 
 impl Spec {
+    /// A value of its type for every rule parameter (an hour for a
+    /// duration, 3 for a number, `x` for a string): what the generator's
+    /// property tests and the fuzz targets run parameterised rules with.
+    pub fn example_params(&self) -> Vec<(String, String)> {
+        self.rules
+            .iter()
+            .flat_map(|rule| &rule.params)
+            .map(|(name, param)| {
+                let value = match param.kind {
+                    ParamType::Duration => "1h",
+                    ParamType::Integer | ParamType::Number => "3",
+                    ParamType::String => "x",
+                };
+                (name.clone(), value.to_owned())
+            })
+            .collect()
+    }
+
     pub fn event(&self, id: &str) -> Option<&Event> {
         self.events.iter().find(|event| event.id == id)
     }

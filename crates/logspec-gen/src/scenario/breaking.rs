@@ -14,6 +14,7 @@
 use super::draw::{conforms, set_field, stitch, Drawn};
 use super::layout::Layout;
 use super::rules::{simulate, touched, RuleFinding};
+use super::walk::path_parts;
 use super::{BreakTarget, StreamMutationKind, Walked};
 use crate::generator::Compiled;
 use crate::Sampler;
@@ -24,7 +25,6 @@ use logspec_checker::rules::key::label_keys;
 use logspec_checker::rules::{RulePlan, StreamRecord};
 use logspec_checker::Code;
 use logspec_spec::condition::Name;
-use logspec_spec::EnvelopeValue;
 
 /// Candidates tried before a scenario is given up as unbreakable.
 const TRIES: usize = 256;
@@ -597,16 +597,11 @@ impl Breaking<'_> {
         let plan = &self.compiled.plan;
         let rule_plan = &plan.rules[rule];
         let reads_path = |label: usize| {
-            let by_path: Vec<&str> = rule_plan.keys[label]
-                .0
-                .iter()
-                .zip(&rule_plan.key_names)
-                .filter(|(part, _)| part.envelope == Some(EnvelopeValue::File))
-                .map(|(_, name)| name.as_str())
-                .collect();
+            let by_path = path_parts(rule_plan, label);
             rule_plan.requires[label].as_ref().is_some_and(|condition| {
                 condition.condition.uses.iter().any(|used| {
-                    matches!(&used.name, Some(Name::Key(part)) if by_path.contains(&part.as_str()))
+                    matches!(&used.name, Some(Name::Key(part))
+                        if by_path.iter().any(|(name, _)| name == part))
                 })
             })
         };

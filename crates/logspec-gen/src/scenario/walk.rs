@@ -83,16 +83,7 @@ enum Refused {
 /// walk placed alone in its input (`Meta::place`); a walk's records carry
 /// no times, so `span` is judged as absent: scenarios last minutes.
 pub(crate) fn unpredictable(rule: &RulePlan, label: usize, alone: bool, unplaced: bool) -> bool {
-    let by_path: Vec<(&str, bool)> = rule.keys[label]
-        .0
-        .iter()
-        .zip(&rule.key_names)
-        .filter(|(part, _)| part.envelope == Some(EnvelopeValue::File))
-        .map(|(part, name)| {
-            let as_text = part.capture.is_some() || part.split.is_some();
-            (name.as_str(), as_text)
-        })
-        .collect();
+    let by_path = path_parts(rule, label);
     let path_as_text = by_path.iter().any(|(_, as_text)| *as_text);
     (!by_path.is_empty() && (unplaced || (path_as_text && !alone)))
         || rule.requires[label].as_ref().is_some_and(|plan| {
@@ -105,6 +96,21 @@ pub(crate) fn unpredictable(rule: &RulePlan, label: usize, alone: bool, unplaced
                 _ => false,
             })
         })
+}
+
+/// The key parts of `label` taken from the input's path: each part's name,
+/// and whether it reads the path as text (a capture or a split of it).
+pub(crate) fn path_parts(rule: &RulePlan, label: usize) -> Vec<(&str, bool)> {
+    rule.keys[label]
+        .0
+        .iter()
+        .zip(&rule.key_names)
+        .filter(|(part, _)| part.envelope == Some(EnvelopeValue::File))
+        .map(|(part, name)| {
+            let as_text = part.capture.is_some() || part.split.is_some();
+            (name.as_str(), as_text)
+        })
+        .collect()
 }
 
 impl<'c> Walk<'c> {

@@ -6,7 +6,7 @@
 use logspec_checker::{CheckOptions, Checker, Finding, InputSummary, Plan};
 use logspec_gen::{Framing, Generator};
 use logspec_reader::Format;
-use logspec_spec::{load_path, ParamType, Spec, BUILTINS};
+use logspec_spec::{load_path, Spec, BUILTINS};
 use proptest::strategy::Strategy;
 use proptest::test_runner::{
     Config, FileFailurePersistence, RngAlgorithm, RngSeed, TestCaseError, TestRunner,
@@ -193,18 +193,5 @@ pub fn framings(subjects: &[Subject]) -> Vec<(usize, Framing)> {
 /// hour), given to the scenario and the checker alike, so that rules with
 /// parameters are walked and run.
 pub fn params(subject: &Subject) -> Vec<(String, String)> {
-    subject
-        .spec
-        .rules
-        .iter()
-        .flat_map(|rule| &rule.params)
-        .map(|(name, param)| {
-            let value = match param.kind {
-                ParamType::Duration => "1h",
-                ParamType::Integer | ParamType::Number => "3",
-                ParamType::String => "x",
-            };
-            (name.clone(), value.to_owned())
-        })
-        .collect()
+    subject.spec.example_params()
 }
