@@ -2,7 +2,7 @@
 //! targets that check records run every input against each of them.
 
 use logspec_checker::Plan;
-use logspec_spec::{LoadedSpec, Spec, BUILTINS};
+use logspec_spec::{LoadedSpec, BUILTINS};
 use std::sync::OnceLock;
 
 pub struct Compiled {
