@@ -15,6 +15,7 @@ use super::join::Joined;
 use super::key::{label_keys, scope_values};
 use super::plan::RulePlan;
 use super::state::{compare_keys, key_parts, Agreed, Cited, Files, KeyState, KeyText};
+use super::text_set::TextSet;
 use super::window::WINDOW_TIMES;
 use super::StreamRecord;
 use crate::finding::{Code, Finding, FindingSink, Related, Severity};
@@ -23,7 +24,7 @@ use foldhash::fast::RandomState;
 use hashlink::linked_hash_map::RawEntryMut;
 use hashlink::LinkedHashMap;
 use logspec_reader::Instant;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 #[derive(Debug, Clone)]
@@ -78,7 +79,7 @@ struct RuleRun {
     key_text: KeyText,
     /// Per label, per scope part (in `RulePlan::scope` order): the values
     /// that label's side was seen with.
-    scope_seen: Vec<Vec<HashSet<String, RandomState>>>,
+    scope_seen: Vec<Vec<TextSet>>,
     evicted: u64,
     first_eviction: Option<(Arc<str>, u64, String)>,
     /// Values remembered for key parts joined from earlier records.
@@ -139,7 +140,7 @@ impl Engine {
                 .rules
                 .iter()
                 .map(|rule| RuleRun {
-                    scope_seen: vec![vec![HashSet::default(); rule.scope.len()]; rule.labels.len()],
+                    scope_seen: vec![vec![TextSet::default(); rule.scope.len()]; rule.labels.len()],
                     params: Params(params(rule, &options.params)),
                     joined: Joined::new(&rule.joins),
                     ..RuleRun::default()
@@ -357,7 +358,7 @@ impl RuleRun {
                 }
                 for value in scope_values(rule, label, part, record, hosts, &self.joined) {
                     if seen.len() < SCOPE_VALUES {
-                        seen.insert(value);
+                        seen.insert(&value);
                     }
                 }
             }

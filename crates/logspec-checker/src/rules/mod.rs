@@ -16,6 +16,7 @@ pub mod join;
 pub mod key;
 pub mod plan;
 pub mod state;
+pub mod text_set;
 pub mod window;
 
 pub use engine::{Engine, EngineOptions};
