@@ -100,9 +100,9 @@ fn check_identity(plan: &Plan, kind: usize, format: Format, line: &str) {
     }
 }
 
-/// Whether `pattern` (`/`-separated segments, `*` any run of characters in
-/// a segment, `**` any run of segments) matches the end of `path`: a
-/// reference for `KindPlan::holds`, written by recursion over characters.
+/// Whether `pattern` (`/`-separated segments, `*` any run of bytes in a
+/// segment, `**` any run of segments) matches the end of `path`: a
+/// reference for `KindPlan::holds`, written by recursion over bytes.
 fn glob_matches_end(pattern: &str, path: &str) -> bool {
     let segments = |text: &str| -> Vec<String> {
         text.split(['/', '\\'])
@@ -123,19 +123,19 @@ fn segments_match(pattern: &[String], parts: &[String]) -> bool {
         }
         (Some(_), None) => false,
         (Some((first, rest)), Some((part, remaining))) => {
-            let pattern: Vec<char> = first.chars().collect();
-            let part: Vec<char> = part.chars().collect();
-            segment_matches(&pattern, &part) && segments_match(rest, remaining)
+            segment_matches(first.as_bytes(), part.as_bytes()) && segments_match(rest, remaining)
         }
     }
 }
 
-fn segment_matches(pattern: &[char], text: &[char]) -> bool {
+/// `*` any run of bytes, `?` one byte (globset's, so one character of an
+/// ASCII name), anything else itself.
+fn segment_matches(pattern: &[u8], text: &[u8]) -> bool {
     match pattern.split_first() {
         None => text.is_empty(),
-        Some(('*', rest)) => (0..=text.len()).any(|skip| segment_matches(rest, &text[skip..])),
+        Some((b'*', rest)) => (0..=text.len()).any(|skip| segment_matches(rest, &text[skip..])),
         Some((&c, rest)) => text.split_first().is_some_and(|(&t, remaining)| {
-            (c == '?' || c == t) && segment_matches(rest, remaining)
+            (c == b'?' || c == t) && segment_matches(rest, remaining)
         }),
     }
 }

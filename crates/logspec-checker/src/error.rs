@@ -52,6 +52,8 @@ pub enum Unresolved {
         window: String,
         problem: String,
     },
+    #[error("path pattern `{pattern}` does not compile: {problem}")]
+    PathPattern { pattern: String, problem: String },
     #[error("`schema` is not a valid JSON Schema: {0}")]
     Schema(String),
     /// A value type without the setting it cannot do without (an enum's

@@ -9,6 +9,7 @@
 
 use crate::error::{PlanError, Unresolved};
 use crate::plan::{glossary_field, FieldPlan, Glossary, Plan, WrittenNames};
+use globset::{Candidate, GlobBuilder, GlobSet, GlobSetBuilder};
 use logspec_reader::{detect, read_record, DeclaredLines, Epoch, Format, Framing};
 use logspec_spec::{EpochUnit, Spec, TimeOrder, UnknownEvents, Wire};
 use std::collections::{HashMap, HashSet};
@@ -49,7 +50,8 @@ pub struct KindPlan {
     /// Lines the spec declares may follow a record of a multi-line layout
     /// besides its stack trace.
     pub continuation_lines: Option<DeclaredLines>,
-    paths: Vec<Vec<String>>,
+    /// The path patterns compiled, in order (see [`path_globs`]).
+    paths: Vec<GlobSet>,
     /// The path patterns as written.
     patterns: Vec<String>,
     /// Event id → event index, for this kind's events.
@@ -164,11 +166,7 @@ impl KindPlan {
                 .map(|(event_index, _)| event_index)
                 .collect(),
             tolerate_unknown: wire.unknown_events == UnknownEvents::Tolerate,
-            paths: wire
-                .paths
-                .iter()
-                .map(|pattern| segments(pattern).map(str::to_owned).collect())
-                .collect(),
+            paths: compile_paths(&wire.paths, &at(&["paths"]))?,
             patterns: wire.paths.clone(),
             by_id,
             titles,
@@ -203,10 +201,9 @@ impl KindPlan {
     /// Whether the input at `path` holds this kind: one of its patterns
     /// matches the end of the path.
     pub fn holds(&self, path: &str) -> bool {
-        let parts: Vec<&str> = segments(path).collect();
-        self.paths.iter().any(|pattern| {
-            (0..=parts.len()).any(|start| matches_segments(pattern, &parts[start..]))
-        })
+        let path = segments(path).collect::<Vec<_>>().join("/");
+        let path = Candidate::new(&path);
+        self.paths.iter().any(|set| set.is_match_candidate(&path))
     }
 }
 
@@ -216,45 +213,92 @@ fn segments(path: &str) -> impl Iterator<Item = &str> {
         .filter(|part| !part.is_empty() && *part != ".")
 }
 
-/// Whether `pattern` (segments with `*`, `?` and `**`) matches all of `parts`.
-fn matches_segments(pattern: &[String], parts: &[&str]) -> bool {
-    match pattern.split_first() {
-        None => parts.is_empty(),
-        Some((first, rest)) if first == "**" => {
-            (0..=parts.len()).any(|skip| matches_segments(rest, &parts[skip..]))
-        }
-        Some((first, rest)) => parts.split_first().is_some_and(|(part, remaining)| {
-            matches_segment(first.as_bytes(), part.as_bytes()) && matches_segments(rest, remaining)
-        }),
+/// Each of a kind's path patterns compiled, once when the spec is
+/// planned; `paths_at` is the spec node of the list, so a pattern that
+/// does not compile is refused at its own line.
+fn compile_paths(patterns: &[String], paths_at: &[String]) -> Result<Vec<GlobSet>, PlanError> {
+    patterns
+        .iter()
+        .enumerate()
+        .map(|(index, pattern)| {
+            let refused = |error: globset::Error| {
+                let mut at = paths_at.to_vec();
+                at.push(index.to_string());
+                PlanError::at(
+                    &at,
+                    Unresolved::PathPattern {
+                        pattern: shortened(pattern),
+                        problem: error.kind().to_string(),
+                    },
+                )
+            };
+            let mut set = GlobSetBuilder::new();
+            for glob in path_globs(pattern) {
+                set.add(
+                    GlobBuilder::new(&glob)
+                        .literal_separator(true)
+                        .backslash_escape(false)
+                        .build()
+                        .map_err(refused)?,
+                );
+            }
+            set.build().map_err(refused)
+        })
+        .collect()
+}
+
+/// `pattern` as quoted in an error: its line and column say where it
+/// is, so a long one is cut.
+fn shortened(pattern: &str) -> String {
+    const SHOWN: usize = 40;
+    match pattern.char_indices().nth(SHOWN) {
+        Some((end, _)) => format!("{}…", &pattern[..end]),
+        None => pattern.to_owned(),
     }
 }
 
-/// `*` any run of characters, `?` one, anything else itself; iterative,
-/// so no pattern can take more than quadratic time.
-fn matches_segment(pattern: &[u8], text: &[u8]) -> bool {
-    let (mut p, mut t) = (0, 0);
-    let mut star: Option<(usize, usize)> = None;
-    while t < text.len() {
-        match pattern.get(p) {
-            Some(b'*') => {
-                star = Some((p, t));
-                p += 1;
+/// The globs (globset syntax) a path pattern stands for. The spec's
+/// patterns have `*` and `?` within a path segment and a whole `**`
+/// segment for any number of segments (none included), are matched
+/// against the end of a path, and separate segments by `/` or `\`; every
+/// other character is itself (globset's `[`, `]`, `{`, `}` too), and
+/// matching is case-sensitive. globset matches bytes, so `?` is one byte:
+/// one character of an ASCII name, as the spec's patterns have. So: the
+/// segments joined by `/` after `**/`, runs of `*` in a segment one `*`,
+/// and a trailing `**` also given without it (globset's `a/**` does not
+/// match `a` itself).
+fn path_globs(pattern: &str) -> Vec<String> {
+    let mut parts: Vec<String> = Vec::new();
+    for segment in segments(pattern) {
+        if segment == "**" {
+            // `**/**` is `**`; a leading one is implied by matching the end.
+            if parts.last().is_none_or(|last| last != "**") {
+                parts.push("**".to_owned());
             }
-            Some(&c) if c == b'?' || c == text[t] => {
-                p += 1;
-                t += 1;
-            }
-            _ => match star {
-                Some((star_p, star_t)) => {
-                    p = star_p + 1;
-                    t = star_t + 1;
-                    star = Some((star_p, star_t + 1));
-                }
-                None => return false,
-            },
+            continue;
         }
+        let mut glob = String::new();
+        for c in segment.chars() {
+            match c {
+                '*' if glob.ends_with('*') => {}
+                '*' | '?' => glob.push(c),
+                _ => glob.push_str(&globset::escape(c.encode_utf8(&mut [0; 4]))),
+            }
+        }
+        parts.push(glob);
     }
-    pattern[p.min(pattern.len())..].iter().all(|&c| c == b'*')
+    if parts.first().is_some_and(|first| first == "**") {
+        parts.remove(0);
+    }
+    let anchored = |parts: &[String]| match parts {
+        [] => "**".to_owned(),
+        _ => format!("**/{}", parts.join("/")),
+    };
+    let mut globs = vec![anchored(&parts)];
+    if parts.last().is_some_and(|last| last == "**") {
+        globs.push(anchored(&parts[..parts.len() - 1]));
+    }
+    globs
 }
 
 impl Plan {
@@ -334,50 +378,103 @@ mod tests {
     use super::*;
 
     fn holds(patterns: &[&str], path: &str) -> bool {
-        let pattern: Vec<Vec<String>> = patterns
-            .iter()
-            .map(|p| segments(p).map(str::to_owned).collect())
-            .collect();
-        let parts: Vec<&str> = segments(path).collect();
-        pattern
-            .iter()
-            .any(|p| (0..=parts.len()).any(|start| matches_segments(p, &parts[start..])))
+        let patterns: Vec<String> = patterns.iter().map(|p| (*p).to_owned()).collect();
+        let sets = match compile_paths(&patterns, &["wire".to_owned(), "paths".to_owned()]) {
+            Ok(sets) => sets,
+            Err(error) => panic!("{patterns:?}: {error}"),
+        };
+        let path = segments(path).collect::<Vec<_>>().join("/");
+        sets.iter()
+            .any(|set| set.is_match_candidate(&Candidate::new(&path)))
     }
 
     #[test]
     fn path_patterns_match_the_end_of_the_path() {
         assert!(holds(&["audit.log"], "runtime/audit.log"));
         assert!(holds(&["audit.log"], "audit.log"));
+        assert!(holds(&["audit.log"], "/audit.log"));
+        assert!(holds(&["audit.log"], "./runtime//audit.log"));
         assert!(holds(
             &["runs/*/record.json"],
             "/srv/hub/runtime/runs/2025_x/record.json"
-        ));
-        assert!(holds(
-            &["runs/*/record.json"],
-            r"C:\hub\runtime\runs\r1\record.json"
         ));
         assert!(!holds(&["runs/*/record.json"], "runtime/runs/record.json"));
         assert!(holds(
             &["denied/*"],
             "runtime/denied/20250115_143022_a1b2c3d4.json"
         ));
+        assert!(!holds(&["audit.log"], "runtime/audit.log.1"));
+        assert!(!holds(&["audit.log"], "runtime/xaudit.log"));
+        assert!(!holds(&["*.sse"], "x.json"));
+        assert!(holds(&["*.sse", "*.json"], "x.json"));
+    }
+
+    /// `*` and `?` stay within a segment: neither stands for a separator.
+    #[test]
+    fn wildcards_stay_within_a_segment() {
+        assert!(holds(&["a*b*c"], "aXXbYYc"));
+        assert!(!holds(&["a*b*c"], "aXXbYY"));
+        assert!(holds(&["x*"], "x"));
+        assert!(!holds(&["a*c"], "a/c"));
+        assert!(!holds(&["a*c"], "ab/bc"));
+        assert!(!holds(&["a?c"], "a/c"));
+        assert!(!holds(&["runs/*.json"], "runs/a/b.json"));
+        assert!(holds(&["events-?????.log"], "events-12345.log"));
+        assert!(!holds(&["events-?????.log"], "events-1234.log"));
+        // `?` is one byte, as globset matches bytes (and as before it):
+        // one character of an ASCII name.
+        assert!(!holds(&["caf?.log"], "café.log"));
+        assert!(holds(&["caf??.log"], "café.log"));
+        // A run of stars is one star, even written `**` inside a segment.
+        assert!(holds(&["a**b"], "aXb"));
+        assert!(!holds(&["a**b"], "a/X/b"));
+        let long = "a".repeat(5000);
+        assert!(!holds(&["*a*a*a*a*b"], &long));
+    }
+
+    /// `**` as a whole segment is any number of segments, none included.
+    #[test]
+    fn double_star_is_any_number_of_segments() {
         assert!(holds(
             &["**/events-*.log"],
             "profile/a/b/events-compact.log"
         ));
-        assert!(holds(&["events-?????.log"], "events-12345.log"));
-        assert!(!holds(&["audit.log"], "runtime/audit.log.1"));
-        assert!(!holds(&["*.sse"], "x.json"));
+        assert!(holds(&["**/events-*.log"], "events-compact.log"));
+        assert!(holds(&["logs/**/app.log"], "logs/app.log"));
+        assert!(holds(&["logs/**/app.log"], "x/logs/a/b/app.log"));
+        assert!(!holds(&["logs/**/app.log"], "logs/a/b/app.log.1"));
+        assert!(holds(&["logs/**"], "logs"));
+        assert!(holds(&["logs/**"], "srv/logs/a/b"));
+        assert!(holds(&["logs/**/**/x"], "logs/x"));
+        assert!(holds(&["**"], "anything/at/all"));
+    }
+
+    /// Windows separators split paths and patterns alike.
+    #[test]
+    fn backslashes_separate_segments() {
+        assert!(holds(
+            &["runs/*/record.json"],
+            r"C:\hub\runtime\runs\r1\record.json"
+        ));
+        assert!(holds(&[r"runs\*\record.json"], "/srv/runs/r1/record.json"));
+        assert!(!holds(&["a*c"], r"a\c"));
+    }
+
+    /// Only `*`, `?` and `**` are wildcards: globset's classes and
+    /// alternatives are the characters written.
+    #[test]
+    fn other_glob_syntax_is_literal() {
+        assert!(holds(&["[ab].log"], "[ab].log"));
+        assert!(!holds(&["[ab].log"], "a.log"));
+        assert!(holds(&["{a,b}.log"], "{a,b}.log"));
+        assert!(!holds(&["{a,b}.log"], "a.log"));
+        assert!(holds(&["[!x]*.log"], "[!x]y.log"));
+        assert!(holds(&["a]b}c{.log"], "a]b}c{.log"));
     }
 
     #[test]
-    fn wildcards_within_a_segment() {
-        assert!(matches_segment(b"*", b""));
-        assert!(matches_segment(b"a*b*c", b"aXXbYYc"));
-        assert!(!matches_segment(b"a*b*c", b"aXXbYY"));
-        assert!(matches_segment(b"*.json", b"x.json"));
-        assert!(!matches_segment(b"?", b""));
-        let long = vec![b'a'; 5000];
-        assert!(!matches_segment(b"*a*a*a*a*b", &long));
+    fn matching_is_case_sensitive() {
+        assert!(!holds(&["audit.log"], "AUDIT.LOG"));
+        assert!(!holds(&["Runs/*"], "runs/x"));
     }
 }

@@ -743,7 +743,7 @@ fn check_timestamp(value: &str) -> Result<(), String> {
     if !(1..=12).contains(&month) {
         return Err(format!("month {month} is out of range"));
     }
-    if day < 1 || day > days_in_month(year, month) {
+    if !logspec_reader::instant::date_exists(year, month, day) {
         return Err(format!("day {day} does not exist in {year}-{month:02}"));
     }
     if bytes.len() == 10 {
@@ -802,17 +802,6 @@ fn check_timestamp(value: &str) -> Result<(), String> {
                 Err(format!("zone {zone:?} is not Z or ±hh:mm"))
             }
         }
-    }
-}
-
-fn days_in_month(year: u32, month: u32) -> u32 {
-    match month {
-        2 if year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400)) => {
-            29
-        }
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
     }
 }
 
@@ -1001,6 +990,9 @@ mod tests {
                 "2026-04-13",
                 "2026-04-13T14:30:00.123+02:00",
                 "2024-02-29T00:00:00Z",
+                "2000-02-29",
+                "0000-01-01",
+                "9999-12-31T23:59:59Z",
                 "2026-04-13T14:30Z",
                 "2026-04-13T14:30:00-0500",
             ],
@@ -1010,6 +1002,10 @@ mod tests {
             &[
                 "2026-13-01",
                 "2025-02-29",
+                "1900-02-29",
+                "2100-02-29",
+                "2026-04-31",
+                "2026-04-00",
                 "2026-04-13T25:00:00Z",
                 "2026-04-13T14:30:00+2",
                 "13/04/2026",
@@ -1017,6 +1013,14 @@ mod tests {
                 "2026-04-13X",
                 "2026-04-13T14:30:00é",
             ],
+        );
+        assert_eq!(
+            check.check("2100-02-29").unwrap_err().to_string(),
+            check_timestamp("2100-02-29").unwrap_err()
+        );
+        assert_eq!(
+            check_timestamp("2100-02-29").unwrap_err(),
+            "day 29 does not exist in 2100-02"
         );
     }
 

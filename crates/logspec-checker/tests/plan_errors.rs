@@ -386,3 +386,37 @@ fn a_miss_past_the_loader_is_a_plan_error_never_a_default() {
         assert!(location.line > 1, "{}: not located", case.pointer);
     }
 }
+
+/// A kind's path pattern is compiled when the spec is planned: one globset
+/// cannot build (here, too large) refuses the spec at the pattern's line,
+/// never a kind that matches nothing or everything.
+#[test]
+fn a_path_pattern_that_does_not_compile_is_refused_at_its_line() {
+    let pattern = "*a".repeat(100_000);
+    let written = text().replace(
+        "    event: line\n",
+        &format!("    event: line\n    paths: [process.log, \"{pattern}\"]\n"),
+    );
+    let loaded = loaded(&written).unwrap_or_else(|error| panic!("{error}"));
+    let error = match Plan::load(&loaded) {
+        Ok(_) => panic!("a pattern globset cannot build was planned"),
+        Err(error) => error.to_string(),
+    };
+    let location = loaded.locate("/records/0/paths/1");
+    assert!(location.line > 1, "not located");
+    assert_eq!(
+        error,
+        format!(
+            "demo.yaml:{}:{}: path pattern `{}…` does not compile: error building NFA",
+            location.line,
+            location.column,
+            "*a".repeat(20)
+        )
+    );
+    let fine = text().replace(
+        "    event: line\n",
+        "    event: line\n    paths: [process.log]\n",
+    );
+    let fine = self::loaded(&fine).unwrap_or_else(|error| panic!("{error}"));
+    assert!(Plan::load(&fine).is_ok());
+}

@@ -6,9 +6,17 @@
 //! times without a zone are the writer's local time: they compare with
 //! each other, not with absolute ones. The kinds are kept apart in the type
 //! so nothing compares them by accident.
+//!
+//! The parsing is ours (each format's exact shape and ranges); the calendar
+//! (which dates exist, days since 1970) is jiff's.
 
 use crate::format::{Envelope, Format};
+use jiff::civil::{Date, DateTime};
+use jiff::SignedDuration;
 use std::cmp::Ordering;
+
+/// 1970-01-01, the day epoch times count from.
+const EPOCH_DAY: Date = jiff::civil::date(1970, 1, 1);
 
 /// A timestamp in microseconds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -110,31 +118,34 @@ fn iso8601(raw: &str) -> Option<Instant> {
 /// `2026-05-10T14:02:11.453Z` for a count of milliseconds since 1970 (UTC),
 /// `None` outside years 0-9999.
 pub fn format_epoch_millis(millis: i64) -> Option<String> {
-    let days = millis.div_euclid(86_400_000);
-    let rest = millis.rem_euclid(86_400_000);
-    let (year, month, day) = civil_from_days(days);
-    if !(0..=9999).contains(&year) {
-        return None;
-    }
-    let (hours, minutes) = (rest / 3_600_000, rest / 60_000 % 60);
-    let (seconds, millis) = (rest / 1000 % 60, rest % 1000);
-    Some(format!(
-        "{year:04}-{month:02}-{day:02}T{hours:02}:{minutes:02}:{seconds:02}.{millis:03}Z"
-    ))
+    // A civil date-time, not a `jiff::Timestamp`: a timestamp stops a day
+    // short of 9999-12-31 (room for any zone offset), and UTC needs none.
+    let at = EPOCH_DAY
+        .to_datetime(jiff::civil::Time::midnight())
+        .checked_add(SignedDuration::from_millis(millis))
+        .ok()
+        .filter(|at: &DateTime| (0..=9999).contains(&at.year()))?;
+    Some(format!("{at:.3}Z"))
 }
 
 const MONTHS: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 ];
-/// Days before each month in a leap year: the year is unknown, so Feb 29
-/// must have a place.
-const DAYS_BEFORE: [i64; 12] = [0, 31, 60, 91, 121, 152, 182, 213, 244, 274, 305, 335];
+/// The year whose calendar yearless times are placed in: a leap year, as
+/// the year is unknown and Feb 29 must have a place.
+const SOME_LEAP_YEAR: i16 = 2000;
 
 /// `Mar 13 12:00:01` or `Mar  3 12:00:01`.
 fn bsd(raw: &str) -> Option<Instant> {
     let mut parts = raw.split_ascii_whitespace();
     let month_name = parts.next()?;
     let month = MONTHS.iter().position(|name| *name == month_name)?;
+    // Days before the month; the day itself may run past the month's end
+    // (the reader takes 1-31 in any month), counting on into the next.
+    let days_before = Date::new(SOME_LEAP_YEAR, i8::try_from(month + 1).ok()?, 1)
+        .ok()?
+        .day_of_year()
+        - 1;
     let day: i64 = parts
         .next()?
         .parse()
@@ -144,7 +155,7 @@ fn bsd(raw: &str) -> Option<Instant> {
     if parts.next().is_some() {
         return None;
     }
-    let days = DAYS_BEFORE[month] + day - 1;
+    let days = i64::from(days_before) + day - 1;
     Some(Instant::Yearless((days * 86_400 + seconds) * 1_000_000))
 }
 
@@ -188,9 +199,11 @@ fn date_time(raw: &str) -> Option<(i64, bool)> {
     {
         return None;
     }
-    let year = digits(bytes, 0..4)?;
-    let month = digits(bytes, 5..7).filter(|month| (1..=12).contains(month))?;
-    let day = digits(bytes, 8..10).filter(|day| (1..=days_in_month(year, month)).contains(day))?;
+    let date = civil_date(
+        digits(bytes, 0..4)?,
+        digits(bytes, 5..7)?,
+        digits(bytes, 8..10)?,
+    )?;
     let seconds = clock(bytes.get(11..19)?)?;
     let mut rest = bytes.get(19..)?;
     let mut micros = 0;
@@ -225,52 +238,30 @@ fn date_time(raw: &str) -> Option<(i64, bool)> {
         }
         _ => return None,
     };
-    let days = days_from_civil(year, month, day);
+    let midnight = date.duration_since(EPOCH_DAY).as_secs();
     Some((
-        (days * 86_400 + seconds - offset) * 1_000_000 + micros,
+        (midnight + seconds - offset) * 1_000_000 + micros,
         !rest.is_empty(),
     ))
 }
 
-fn days_in_month(year: i64, month: i64) -> i64 {
-    match month {
-        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
+/// Whether the Gregorian calendar has day `day` in `month` of `year`
+/// (years 0-9999): what every reader and value check of dates asks.
+pub fn date_exists(year: u32, month: u32, day: u32) -> bool {
+    civil_date(year.into(), month.into(), day.into()).is_some()
+}
+
+/// The date `year-month-day`, when it exists (years 0-9999).
+fn civil_date(year: i64, month: i64, day: i64) -> Option<Date> {
+    if !(0..=9999).contains(&year) {
+        return None;
     }
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's
-/// algorithm).
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let year = if month <= 2 { year - 1 } else { year };
-    let era = year.div_euclid(400);
-    let year_of_era = year - era * 400;
-    let month_index = (month + 9) % 12;
-    let day_of_year = (153 * month_index + 2) / 5 + day - 1;
-    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-    era * 146_097 + day_of_era - 719_468
-}
-
-/// The date of a day count since 1970-01-01 (the inverse of
-/// [`days_from_civil`]).
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let days = days + 719_468;
-    let era = days.div_euclid(146_097);
-    let day_of_era = days - era * 146_097;
-    let year_of_era =
-        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let month_index = (5 * day_of_year + 2) / 153;
-    let day = day_of_year - (153 * month_index + 2) / 5 + 1;
-    let month = if month_index < 10 {
-        month_index + 3
-    } else {
-        month_index - 9
-    };
-    let year = year_of_era + era * 400 + i64::from(month <= 2);
-    (year, month, day)
+    Date::new(
+        i16::try_from(year).ok()?,
+        i8::try_from(month).ok()?,
+        i8::try_from(day).ok()?,
+    )
+    .ok()
 }
 
 #[cfg(test)]
@@ -308,6 +299,47 @@ mod tests {
         };
         assert_eq!(late.compare(early), Some(Ordering::Greater));
         assert_eq!(late.since(early), Some((10 * 86_400 - 1) * 1_000_000));
+    }
+
+    /// Yearless times are placed in a leap year: Feb 29 lies between Feb 28
+    /// and Mar 1, and Dec 31 is the year's 366th day.
+    #[test]
+    fn bsd_months_are_placed_in_a_leap_year() {
+        let day_of = |timestamp: &str| match instant(Format::Rfc3164, &envelope(timestamp)) {
+            Some(Instant::Yearless(micros)) => micros / 86_400_000_000,
+            other => panic!("{timestamp}: {other:?}"),
+        };
+        assert_eq!(day_of("Jan  1 00:00:00"), 0);
+        assert_eq!(day_of("Feb 28 00:00:00"), 58);
+        assert_eq!(day_of("Feb 29 00:00:00"), 59);
+        assert_eq!(day_of("Mar  1 00:00:00"), 60);
+        assert_eq!(day_of("Dec 31 23:59:59"), 365);
+        // The reader takes days 1-31 in any month: they count on.
+        assert_eq!(day_of("Apr 31 00:00:00"), day_of("May  1 00:00:00"));
+        assert_eq!(instant(Format::Rfc3164, &envelope("Feb 32 00:00:00")), None);
+        assert_eq!(instant(Format::Rfc3164, &envelope("Foo  1 00:00:00")), None);
+    }
+
+    #[test]
+    fn dates_exist_by_the_gregorian_calendar() {
+        let seconds = |value: &str| match field_instant(value, None) {
+            Some(Instant::Absolute(micros)) => Some(micros / 1_000_000),
+            _ => None,
+        };
+        assert_eq!(seconds("0000-01-01T00:00:00Z"), Some(-62_167_219_200));
+        assert_eq!(seconds("9999-12-31T23:59:59Z"), Some(253_402_300_799));
+        assert_eq!(seconds("1969-12-31T23:59:59Z"), Some(-1));
+        assert_eq!(seconds("2000-02-29T00:00:00Z"), Some(951_782_400));
+        assert_eq!(seconds("1900-02-29T00:00:00Z"), None);
+        assert_eq!(seconds("2100-02-29T00:00:00Z"), None);
+        assert_eq!(seconds("2024-04-31T00:00:00Z"), None);
+        assert_eq!(seconds("2024-12-32T00:00:00Z"), None);
+        assert_eq!(seconds("2024-01-00T00:00:00Z"), None);
+        // A leap second is the next minute's first.
+        assert_eq!(
+            seconds("2016-12-31T23:59:60Z"),
+            seconds("2017-01-01T00:00:00Z")
+        );
     }
 
     #[test]
@@ -435,9 +467,22 @@ mod tests {
             Some("1969-12-31T23:59:59.999Z")
         );
         assert_eq!(format_epoch_millis(i64::MAX), None);
-        for days in [-800_000_i64, -1, 0, 59, 60, 10_000, 2_000_000] {
-            let (y, m, d) = civil_from_days(days);
-            assert_eq!(days_from_civil(y, m, d), days);
-        }
+        // The first and last milliseconds of years 0-9999, and one beyond.
+        let first = -62_167_219_200_000;
+        let last = 253_402_300_799_999;
+        assert_eq!(
+            format_epoch_millis(first).as_deref(),
+            Some("0000-01-01T00:00:00.000Z")
+        );
+        assert_eq!(format_epoch_millis(first - 1), None);
+        assert_eq!(
+            format_epoch_millis(last).as_deref(),
+            Some("9999-12-31T23:59:59.999Z")
+        );
+        assert_eq!(format_epoch_millis(last + 1), None);
+        assert_eq!(
+            format_epoch_millis(951_782_400_000).as_deref(),
+            Some("2000-02-29T00:00:00.000Z")
+        );
     }
 }

@@ -168,7 +168,11 @@ pub(crate) fn rfc3339(cursor: &mut Cursor<'_>) -> Result<(), ReadError> {
     cursor.expect(b'-', BAD)?;
     let month = cursor.number(2, 1..=12, BAD)?;
     cursor.expect(b'-', BAD)?;
-    cursor.number(2, 1..=days_in_month(year, month), BAD)?;
+    let day_start = cursor.pos();
+    let day = cursor.number(2, 1..=31, BAD)?;
+    if !crate::instant::date_exists(year, month, day) {
+        return Err(ReadError::at(day_start, BAD));
+    }
     cursor.expect(b'T', BAD)?;
     clock(cursor, BAD)?;
     if cursor.eat(b'.') {
@@ -191,17 +195,6 @@ pub(crate) fn rfc3339(cursor: &mut Cursor<'_>) -> Result<(), ReadError> {
         _ => return Err(cursor.error(BAD)),
     }
     Ok(())
-}
-
-fn days_in_month(year: u32, month: u32) -> u32 {
-    match month {
-        2 if year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400)) => {
-            29
-        }
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
 }
 
 /// Shape of an RFC 3339 date-time start, `dddd-dd-ddT`, for format detection
@@ -254,6 +247,9 @@ mod tests {
             "2026-03-13T12:00:01.123456+00:00",
             "2026-03-13T12:00:01.123456789-05:30",
             "2024-02-29T23:59:60Z",
+            "2000-02-29T00:00:00Z",
+            "0000-01-01T00:00:00Z",
+            "9999-12-31T23:59:59Z",
         ] {
             assert_eq!(timestamp(text), Ok(text.len()), "{text}");
         }
@@ -268,6 +264,10 @@ mod tests {
     fn rfc3339_points_at_the_bad_part() {
         assert_eq!(timestamp("2026-13-01T00:00:00Z"), bad_at(6));
         assert_eq!(timestamp("2025-02-29T00:00:00Z"), bad_at(9));
+        assert_eq!(timestamp("2100-02-29T00:00:00Z"), bad_at(9));
+        assert_eq!(timestamp("2026-04-31T00:00:00Z"), bad_at(9));
+        assert_eq!(timestamp("2026-01-32T00:00:00Z"), bad_at(9));
+        assert_eq!(timestamp("2026-01-00T00:00:00Z"), bad_at(9));
         assert_eq!(timestamp("2026-03-13 12:00:01Z"), bad_at(11));
         assert_eq!(timestamp("2026-03-13T24:00:01Z"), bad_at(12));
         assert_eq!(timestamp("2026-03-13T12:60:01Z"), bad_at(15));
