@@ -3,6 +3,7 @@
 
 #![allow(dead_code)] // each test file uses the part it needs
 
+pub mod ctrl_exec;
 
 use logspec_checker::rules::EngineOptions;
 use logspec_checker::stream::Input;
