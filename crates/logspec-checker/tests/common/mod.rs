@@ -4,6 +4,7 @@
 #![allow(dead_code)] // each test file uses the part it needs
 
 pub mod ctrl_exec;
+pub mod rce;
 
 use logspec_checker::rules::EngineOptions;
 use logspec_checker::stream::Input;
