@@ -378,6 +378,22 @@ fn scenario_counted(
     out: Option<&Path>,
     expect: Option<&Path>,
 ) -> (Value, Option<i32>, Vec<u8>) {
+    scenario_with(spec, framing, seed, count, out, expect, &[], &[])
+}
+
+/// [`scenario_counted`] with more arguments for `gen` (`--break-rule`)
+/// and for both (`--param`).
+#[allow(clippy::too_many_arguments)]
+fn scenario_with(
+    spec: &str,
+    framing: &str,
+    seed: usize,
+    count: usize,
+    out: Option<&Path>,
+    expect: Option<&Path>,
+    gen_only: &[&str],
+    both: &[&str],
+) -> (Value, Option<i32>, Vec<u8>) {
     let seed = seed.to_string();
     let count = count.to_string();
     let mut args = vec![
@@ -400,6 +416,8 @@ fn scenario_counted(
     if let Some(path) = &expect_arg {
         args.extend(["--invalid", "--expect", path]);
     }
+    args.extend(gen_only);
+    args.extend(both);
     let generated = run(&args, None);
     assert_eq!(generated.status.code(), Some(0), "{args:?}: {generated:?}");
     let inputs = match out {
@@ -415,6 +433,7 @@ fn scenario_counted(
         "--max-findings",
         "1000",
     ];
+    check.extend(both);
     check.extend(inputs.iter().map(String::as_str));
     let checked = run(&check, out.is_none().then_some(&generated.stdout[..]));
     (
@@ -567,6 +586,70 @@ fn scenarios_at_several_seeds_and_counts_check_as_predicted() {
             let expected = json(&std::fs::read(&expect).unwrap_or_else(|error| panic!("{error}")));
             let predicted = stream_findings(&expected);
             assert_eq!(predicted.len(), 1, "{name}: {expected}");
+            assert_eq!(stream_findings(&report), predicted, "{name}");
+        }
+    }
+}
+
+/// ctrl-exec's rules on the times between records (a block window, the
+/// probe window), run with their parameters: scenarios keep them, and a
+/// scenario broken by a record moved in time or changed raises exactly
+/// the finding predicted, the times read back by the checker from BSD
+/// syslog (whole seconds, no year) and journald (microseconds).
+#[test]
+fn scenarios_walk_and_break_the_rules_on_times() {
+    let dir = tempfile::tempdir().unwrap_or_else(|error| panic!("{error}"));
+    let params = [
+        "--param",
+        "volume_block=5m",
+        "--param",
+        "probe_block=1h",
+        "--param",
+        "probe_limit=1",
+        "--param",
+        "probe_window=10m",
+    ];
+    let rules = [
+        "rate-block-once-per-window",
+        "probe-block-follows-probe-failures",
+        "probe-limit-crossed-blocks",
+    ];
+    for framing in ["rfc3164", "journald"] {
+        for seed in [1, 2] {
+            let name = format!("{framing}-{seed}");
+            let out = dir.path().join(&name);
+            let (report, status, _) = scenario_with(
+                "ctrl-exec",
+                framing,
+                seed,
+                200,
+                Some(&out),
+                None,
+                &[],
+                &params,
+            );
+            assert_eq!(findings(&report), vec![], "{name}");
+            assert_eq!(status, Some(0), "{name}: {report}");
+        }
+        for rule in rules {
+            let name = format!("{framing}-{rule}");
+            let out = dir.path().join(&name);
+            let expect = dir.path().join(format!("{name}.json"));
+            let aim = ["--break-rule", rule, "--break-kind", "fail-condition"];
+            let (report, _, _) = scenario_with(
+                "ctrl-exec",
+                framing,
+                3,
+                40,
+                Some(&out),
+                Some(&expect),
+                &aim,
+                &params,
+            );
+            let expected = json(&std::fs::read(&expect).unwrap_or_else(|error| panic!("{error}")));
+            let predicted = stream_findings(&expected);
+            assert_eq!(predicted.len(), 1, "{name}: {expected}");
+            assert_eq!(predicted[0].2, "condition-violation", "{name}");
             assert_eq!(stream_findings(&report), predicted, "{name}");
         }
     }

@@ -231,48 +231,58 @@ impl Clock {
         }
     }
 
-    /// Writes `time` into the record's time field, in the first spelling
-    /// the field accepts. A value the field rejects (a mutation's) is left
-    /// alone.
+    /// Writes `time` into the record's time field ([`stamp_field`]).
     pub(crate) fn stamp(&self, record: &mut Record, time: Instant) {
-        let Some((name, epoch)) = &self.field else {
-            return;
+        if let Some((name, epoch)) = &self.field {
+            stamp_field(&self.compiled, record, name, *epoch, self.format, time);
+        }
+    }
+}
+
+/// Writes `time` into `record`'s time field `name`, in the first spelling
+/// the field accepts in `format`. A value the field rejects (a
+/// mutation's) is left alone.
+pub(crate) fn stamp_field(
+    compiled: &Compiled,
+    record: &mut Record,
+    name: &str,
+    epoch: Option<EpochUnit>,
+    format: Format,
+    time: Instant,
+) {
+    // The variant's use of the field, else the kind keeps it and the
+    // glossary types it.
+    let listed = compiled
+        .plan
+        .events
+        .get(record.event)
+        .and_then(|event| event.variants.get(record.variant))
+        .and_then(|variant| variant.fields.iter().find(|field| field.name == name))
+        .map(|field| field.check_in(format).clone());
+    let Some(check) = listed.or_else(|| {
+        let field = compiled.plan.field(name)?;
+        Some(field.check_in(format).clone())
+    }) else {
+        return;
+    };
+    let json = |field_json: JsonKind| is_json(format).then_some(field_json);
+    for field in record.fields.iter_mut().filter(|field| field.key == name) {
+        if check.check_typed(&field.value, json(field.json)).is_err() {
+            continue;
+        }
+        let forms = time.field_forms(epoch, format);
+        // A `$date` has one spelling, the first.
+        let tried = if field.json == JsonKind::Date {
+            1
+        } else {
+            forms.len()
         };
-        // The variant's use of the field, else the kind keeps it and the
-        // glossary types it.
-        let listed = self
-            .compiled
-            .plan
-            .events
-            .get(record.event)
-            .and_then(|event| event.variants.get(record.variant))
-            .and_then(|variant| variant.fields.iter().find(|field| &field.name == name))
-            .map(|field| field.check_in(self.format).clone());
-        let Some(check) = listed.or_else(|| {
-            let field = self.compiled.plan.field(name)?;
-            Some(field.check_in(self.format).clone())
-        }) else {
-            return;
-        };
-        let json = |field_json: JsonKind| is_json(self.format).then_some(field_json);
-        for field in record.fields.iter_mut().filter(|field| &field.key == name) {
-            if check.check_typed(&field.value, json(field.json)).is_err() {
-                continue;
-            }
-            let forms = time.field_forms(*epoch, self.format);
-            // A `$date` has one spelling, the first.
-            let tried = if field.json == JsonKind::Date {
-                1
-            } else {
-                forms.len()
-            };
-            let stamped = forms.into_iter().take(tried).find(|form| {
-                check.check_typed(form, json(field.json)).is_ok()
-                    && (field.json != JsonKind::Number || is_json_number(form))
-            });
-            if let Some(form) = stamped {
-                field.value = form;
-            }
+        let stamped = forms.into_iter().take(tried).find(|form| {
+            check.check_typed(form, json(field.json)).is_ok()
+                && (field.json != JsonKind::Number || is_json_number(form))
+        });
+        if let Some(form) = stamped {
+            field.value = form;
         }
     }
 }

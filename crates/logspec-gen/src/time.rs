@@ -47,6 +47,11 @@ impl Instant {
         }
     }
 
+    /// The month, 1 to 12.
+    pub fn month(self) -> u32 {
+        self.civil().month
+    }
+
     /// BSD syslog's `Mar  3 12:00:01` (day space-padded, no year).
     pub fn bsd(self) -> String {
         let c = self.civil();

@@ -363,59 +363,9 @@ fn broken_on_purpose(subject: &Subject, target: &BreakTarget, briefly: bool) -> 
 const NOT_BROKEN: &[(&str, &str, Option<StreamMutationKind>, &str)] = &[
     (
         "ctrl-exec",
-        "rate-block-once-per-window",
-        None,
-        "not walked (see NOT_WALKED); relations_ctrl_exec.rs breaks it by hand",
-    ),
-    (
-        "ctrl-exec",
-        "rate-block-once-per-window",
-        Some(StreamMutationKind::FailCondition),
-        "not walked (see NOT_WALKED); relations_ctrl_exec.rs breaks it by hand",
-    ),
-    (
-        "ctrl-exec",
-        "probe-block-follows-probe-failures",
-        None,
-        "not walked (see NOT_WALKED); relations_ctrl_exec.rs breaks it by hand",
-    ),
-    (
-        "ctrl-exec",
-        "probe-block-follows-probe-failures",
-        Some(StreamMutationKind::FailCondition),
-        "not walked (see NOT_WALKED); relations_ctrl_exec.rs breaks it by hand",
-    ),
-    (
-        "ctrl-exec",
-        "probe-limit-crossed-blocks",
-        None,
-        "not walked (see NOT_WALKED); relations_ctrl_exec.rs breaks it by hand",
-    ),
-    (
-        "ctrl-exec",
-        "probe-limit-crossed-blocks",
-        Some(StreamMutationKind::FailCondition),
-        "not walked (see NOT_WALKED); relations_ctrl_exec.rs breaks it by hand",
-    ),
-    (
-        "ctrl-exec",
         "rotate-remove-follows-retire",
         None,
         "not walked (see NOT_WALKED); relations_ctrl_exec_rotate.rs breaks it by hand",
-    ),
-    (
-        "prexorcloud",
-        "audit-export-within-retention",
-        None,
-        "scenarios last minutes, so an export's span never reaches a retention; \
-         relations_prexorcloud.rs breaks it by hand",
-    ),
-    (
-        "prexorcloud",
-        "audit-export-within-retention",
-        Some(StreamMutationKind::FailCondition),
-        "its condition reads only the span of times and a parameter, no field a break \
-         could change; relations_prexorcloud.rs breaks it by hand",
     ),
     (
         "agent-hub",
@@ -445,34 +395,12 @@ const NOT_BROKEN: &[(&str, &str, Option<StreamMutationKind>, &str)] = &[
 
 /// Rules of the built-in specs the scenario walks write no record of,
 /// each with why.
-const NOT_WALKED: &[(&str, &str, &str)] = &[
-    (
-        "ctrl-exec",
-        "rate-block-once-per-window",
-        "its condition reads `since` (the time between blocks), which a walk cannot \
-         predict (see `walk::unpredictable`); relations_ctrl_exec.rs walks and breaks it",
-    ),
-    (
-        "ctrl-exec",
-        "probe-block-follows-probe-failures",
-        "its condition counts failures within a time window (`within`) and asks whether \
-         the input covers it (`covered`), which a walk cannot predict (see \
-         `walk::unpredictable`); relations_ctrl_exec.rs walks and breaks it",
-    ),
-    (
-        "ctrl-exec",
-        "probe-limit-crossed-blocks",
-        "its condition counts failures within a time window (`within`) and reads the time \
-         since a block (`since`), which a walk cannot predict (see `walk::unpredictable`); \
-         relations_ctrl_exec.rs walks and breaks it",
-    ),
-    (
-        "ctrl-exec",
-        "rotate-remove-follows-retire",
-        "an agent's rotate remove is kept only where a serial-retire lists its host with \
+const NOT_WALKED: &[(&str, &str, &str)] = &[(
+    "ctrl-exec",
+    "rotate-remove-follows-retire",
+    "an agent's rotate remove is kept only where a serial-retire lists its host with \
          its serial (before it, or after it to close it), and a walk writes a retire only \
          after a rotation with that old serial, a broadcast to the host and the host's \
          confirmation: the walks tried never had both; relations_ctrl_exec_rotate.rs walks \
          and breaks it",
-    ),
-];
+)];

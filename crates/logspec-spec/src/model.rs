@@ -904,8 +904,10 @@ impl From<SummaryItemRepr> for SummaryItem {
 
 impl Spec {
     /// A value of its type for every rule parameter (an hour for a
-    /// duration, 3 for a number, `x` for a string): what the generator's
+    /// duration, 1 for a number, `x` for a string): what the generator's
     /// property tests and the fuzz targets run parameterised rules with.
+    /// Small counts, so that a count a rule bounds is crossed in a short
+    /// stream.
     pub fn example_params(&self) -> Vec<(String, String)> {
         self.rules
             .iter()
@@ -913,7 +915,7 @@ impl Spec {
             .map(|(name, param)| {
                 let value = match param.kind {
                     ParamType::Duration => "1h",
-                    ParamType::Integer | ParamType::Number => "3",
+                    ParamType::Integer | ParamType::Number => "1",
                     ParamType::String => "x",
                 };
                 (name.clone(), value.to_owned())

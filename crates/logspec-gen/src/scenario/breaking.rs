@@ -12,17 +12,17 @@
 //! the records.
 
 use super::draw::{conforms, set_field, stitch, Drawn};
-use super::layout::Layout;
+use super::edit::{Edit, Timed};
 use super::rules::{simulate, touched, RuleFinding};
+use super::timing::{long_gaps, reads_times, SHORTEST};
 use super::walk::path_parts;
 use super::{BreakTarget, StreamMutationKind, Walked};
-use crate::generator::Compiled;
 use crate::Sampler;
 use indexmap::{IndexMap, IndexSet};
 use logspec_checker::rules::hosts::HostNames;
 use logspec_checker::rules::join::Joined;
 use logspec_checker::rules::key::label_keys;
-use logspec_checker::rules::{RulePlan, StreamRecord};
+use logspec_checker::rules::RulePlan;
 use logspec_checker::Code;
 use logspec_spec::condition::Name;
 
@@ -31,88 +31,9 @@ const TRIES: usize = 256;
 /// Candidates tried per rule and kind before another is drawn.
 const TRIES_PER_KIND: usize = 4;
 
-/// One way of breaking walked records.
-#[derive(Debug, Clone)]
-pub(crate) enum Edit {
-    /// The record at the index left out.
-    Drop(usize),
-    /// The record at the index repeated right after itself.
-    Repeat(usize),
-    /// The records at the two indices swapped.
-    Swap(usize, usize),
-    /// The record at the index given the key of an earlier lifecycle.
-    Rekey(usize, Box<(Drawn, StreamRecord)>),
-    /// A record inserted before the index.
-    Insert(usize, Box<(Drawn, StreamRecord)>),
-    /// The record at the index with a field changed, breaking a rule as
-    /// the kind says (a condition it reads, a value its key agrees on).
-    Alter(usize, Box<(Drawn, StreamRecord)>, StreamMutationKind),
-    /// The record at the index left out where a later record's condition
-    /// reads it (`has(earlier.L)`): that condition fails.
-    Forget(usize),
-}
-
-impl Edit {
-    pub fn kind(&self) -> StreamMutationKind {
-        match self {
-            Edit::Drop(_) => StreamMutationKind::DropClosing,
-            Edit::Repeat(_) => StreamMutationKind::DuplicateTerminal,
-            Edit::Swap(..) => StreamMutationKind::ReorderPair,
-            Edit::Rekey(..) => StreamMutationKind::ReuseKey,
-            Edit::Insert(..) => StreamMutationKind::Stray,
-            Edit::Alter(.., kind) => *kind,
-            Edit::Forget(_) => StreamMutationKind::FailCondition,
-        }
-    }
-
-    /// What the engine sees of the edited records, in order.
-    pub fn view<'a>(&'a self, seen: &'a [StreamRecord]) -> Vec<&'a StreamRecord> {
-        let mut view: Vec<&StreamRecord> = seen.iter().collect();
-        match self {
-            Edit::Drop(at) | Edit::Forget(at) => {
-                view.remove(*at);
-            }
-            Edit::Repeat(at) => view.insert(at + 1, &seen[*at]),
-            Edit::Swap(i, j) => view.swap(*i, *j),
-            Edit::Rekey(at, new) | Edit::Alter(at, new, _) => view[*at] = &new.1,
-            Edit::Insert(at, new) => view.insert(*at, &new.1),
-        }
-        view
-    }
-
-    /// What the engine sees of the records the edit moves, adds or
-    /// changes (before and after).
-    fn involved<'a>(&'a self, seen: &'a [StreamRecord]) -> Vec<&'a StreamRecord> {
-        match self {
-            Edit::Drop(at) | Edit::Repeat(at) | Edit::Forget(at) => vec![&seen[*at]],
-            Edit::Swap(i, j) => vec![&seen[*i], &seen[*j]],
-            Edit::Rekey(at, new) | Edit::Alter(at, new, _) => vec![&seen[*at], &new.1],
-            Edit::Insert(_, new) => vec![&new.1],
-        }
-    }
-
-    /// The edited records.
-    pub fn apply(self, records: &Walked) -> Walked {
-        let mut records = records.clone();
-        match self {
-            Edit::Drop(at) | Edit::Forget(at) => {
-                records.remove(at);
-            }
-            Edit::Repeat(at) => records.insert(at + 1, records[at].clone()),
-            Edit::Swap(i, j) => records.swap(i, j),
-            Edit::Rekey(at, new) | Edit::Alter(at, new, _) => records[at] = new.0,
-            Edit::Insert(at, new) => records.insert(at, new.0),
-        }
-        records
-    }
-}
-
 /// The walked records and what breaking them needs.
 pub(crate) struct Breaking<'a> {
-    pub compiled: &'a Compiled,
-    pub layout: &'a Layout,
-    pub records: &'a Walked,
-    pub seen: &'a [StreamRecord],
+    pub walked: Timed<'a>,
     /// Records a rule's start refuses, per rule.
     pub strays: &'a [(usize, Drawn)],
 }
@@ -124,13 +45,13 @@ impl Breaking<'_> {
         &self,
         target: &BreakTarget,
         sampler: &mut Sampler,
-    ) -> Option<(Walked, RuleFinding, StreamMutationKind)> {
-        let plan = &self.compiled.plan;
+    ) -> Option<((Walked, Vec<i64>), RuleFinding, StreamMutationKind)> {
+        let plan = &self.walked.compiled.plan;
         // How many records play a part in each rule: rules few records
         // play are tried first more often, so a rule a walk rarely steps
         // is broken where it is stepped, not passed over for common ones.
         let mut plays = vec![0_u64; plan.rules.len()];
-        for seen in self.seen {
+        for seen in self.walked.seen {
             for (rule, count) in plan.rules.iter().zip(plays.iter_mut()) {
                 if rule.roles.contains_key(&(seen.event, seen.variant)) {
                     *count += 1;
@@ -179,7 +100,7 @@ impl Breaking<'_> {
                         .predicted(&edit)
                         .filter(|finding| target.rule.is_none() || finding.rule == rule)
                     {
-                        return Some((edit.apply(self.records), finding, kind));
+                        return Some((edit.apply(&self.walked), finding, kind));
                     }
                 }
             }
@@ -190,19 +111,24 @@ impl Breaking<'_> {
     /// The one finding `edit` raises, when it raises exactly one and of
     /// the code its kind breaks a rule with.
     pub fn predicted(&self, edit: &Edit) -> Option<RuleFinding> {
-        let plan = &self.compiled.plan;
+        let plan = &self.walked.compiled.plan;
+        // Rules reading times also see the records an edit moves in
+        // time, and where inputs began (`covered`), which leaving out or
+        // adding a first record changes.
         let mut affected: Vec<usize> = edit
-            .involved(self.seen)
+            .involved(self.walked.seen)
             .into_iter()
             .flat_map(|seen| touched(plan, seen).collect::<Vec<_>>())
+            .chain((0..plan.rules.len()).filter(|&rule| reads_times(&plan.rules[rule])))
             .collect();
         affected.sort_unstable();
         affected.dedup();
+        let view = edit.view(&self.walked);
         let mut findings = simulate(
             plan,
-            &self.layout.params,
+            &self.walked.layout.params,
             Some(&affected),
-            edit.view(self.seen),
+            view.iter().map(AsRef::as_ref),
         );
         let finding = findings.pop()?;
         let rule = &plan.rules[finding.rule];
@@ -218,14 +144,14 @@ impl Breaking<'_> {
 
     /// Every step the walked records take in rule `rule`, in order.
     fn steps(&self, rule: usize) -> Vec<Step> {
-        let plan = &self.compiled.plan.rules[rule];
+        let plan = &self.walked.compiled.plan.rules[rule];
         let mut states: IndexMap<Vec<String>, usize> = IndexMap::new();
         // Keys a fan-out record listed members for.
         let mut listed: IndexSet<Vec<String>> = IndexSet::new();
         let mut joined = Joined::new(&plan.joins);
         let fan = plan.fan_out.as_ref();
         let mut steps = Vec::new();
-        for (at, seen) in self.seen.iter().enumerate() {
+        for (at, seen) in self.walked.seen.iter().enumerate() {
             let variant = (seen.event, seen.variant);
             if plan.resets.contains(&variant) {
                 states.clear();
@@ -276,6 +202,12 @@ impl Breaking<'_> {
         sampler: &mut Sampler,
     ) -> Option<Edit> {
         if kind == StreamMutationKind::FailCondition
+            && reads_times(&self.walked.compiled.plan.rules[rule])
+            && sampler.sample(&(0..2_usize)).ok() == Some(0)
+        {
+            return self.regap(steps, sampler);
+        }
+        if kind == StreamMutationKind::FailCondition
             && sampler.sample(&(0..3_usize)).ok() == Some(0)
         {
             return self.forget(rule, steps, sampler);
@@ -293,7 +225,7 @@ impl Breaking<'_> {
         ) {
             return self.alter(rule, kind, steps, sampler);
         }
-        let plan = &self.compiled.plan;
+        let plan = &self.walked.compiled.plan;
         let rule_plan = &plan.rules[rule];
         let states = &rule_plan.states;
         let refuses = |state: usize, label: usize| states[state].next[label].is_none();
@@ -330,7 +262,7 @@ impl Breaking<'_> {
                 let step = &steps[*terminal.get(pick(terminal.len())?)?];
                 // A record alone in its input, repeated, would share its
                 // path with the first.
-                if self.records[step.at].0.meta.place.is_some() {
+                if self.walked.records[step.at].0.meta.place.is_some() {
                     return None;
                 }
                 Some(Edit::Repeat(step.at))
@@ -386,20 +318,20 @@ impl Breaking<'_> {
                     refuses(earlier[index].after, later.label)
                 });
                 let earlier = earlier[*ended.get(pick(ended.len())?)?];
-                let (record, host) = &self.records[later.at];
+                let (record, host) = &self.walked.records[later.at];
                 let mut reused = record.clone();
-                let framing = self.layout.framing(plan, reused.event);
+                let framing = self.walked.layout.framing(plan, reused.event);
                 let host = stitch(
-                    self.compiled,
+                    self.walked.compiled,
                     &mut reused,
                     rule_plan,
                     later.label,
                     &earlier.key,
                     framing.format(),
                 )
-                .filter(|_| self.layout.host_seen(framing))
+                .filter(|_| self.walked.layout.host_seen(framing))
                 .unwrap_or_else(|| host.clone());
-                if (&reused, &host) == (record, &self.records[later.at].1) {
+                if (&reused, &host) == (record, &self.walked.records[later.at].1) {
                     return None;
                 }
                 // At times it also takes the values the key's last record
@@ -412,7 +344,7 @@ impl Breaking<'_> {
                         .iter()
                         .filter_map(|part| part.field.as_deref())
                         .collect();
-                    let (source, _) = &self.records[earlier.at];
+                    let (source, _) = &self.walked.records[earlier.at];
                     let mut agreeing = reused.clone();
                     // Only fields some rule compares across records: the
                     // event name and time stay the record's own.
@@ -439,19 +371,21 @@ impl Breaking<'_> {
                         .collect();
                     for (name, value) in shared {
                         set_field(
-                            self.compiled,
+                            self.walked.compiled,
                             &mut agreeing,
                             &name,
                             &value,
                             framing.format(),
                         );
                     }
-                    if conforms(self.compiled, self.layout, &mut agreeing) {
+                    if conforms(self.walked.compiled, self.walked.layout, &mut agreeing) {
                         reused = agreeing;
                     }
                 }
                 reused.meta.hostname = host.clone();
-                let now = self.layout.seen(plan, &reused, &host);
+                let now = self
+                    .walked
+                    .seen_at(&reused, &host, self.walked.times[later.at]);
                 Some(Edit::Rekey(later.at, Box::new(((reused, host), now))))
             }
             // Drawn above.
@@ -464,8 +398,10 @@ impl Breaking<'_> {
                     .map(|(_, drawn)| drawn)
                     .collect();
                 let (record, host) = strays.get(pick(strays.len())?).copied()?.clone();
-                let at = pick(self.records.len() + 1)?;
-                let seen = self.layout.seen(plan, &record, &host);
+                let at = pick(self.walked.records.len() + 1)?;
+                let seen = self
+                    .walked
+                    .seen_at(&record, &host, self.walked.inserted_at(at));
                 Some(Edit::Insert(at, Box::new(((record, host), seen))))
             }
         }
@@ -479,7 +415,7 @@ impl Breaking<'_> {
     /// A candidate failing a condition that reads an earlier record of
     /// its key (`has(earlier.L)`, `earlier.L.F`): such a record left out.
     fn forget(&self, rule: usize, steps: &[Step], sampler: &mut Sampler) -> Option<Edit> {
-        let rule_plan = &self.compiled.plan.rules[rule];
+        let rule_plan = &self.walked.compiled.plan.rules[rule];
         let read: Vec<&str> = rule_plan
             .requires
             .iter()
@@ -498,6 +434,36 @@ impl Breaking<'_> {
         Some(Edit::Forget(candidates.get(at)?.at))
     }
 
+    /// A candidate failing a condition on the times between records: a
+    /// gap among the rule's steps (after its first, up to its last)
+    /// changed, moving what follows: a long one made the shortest a break
+    /// gives, or a short one made as long as one of the long gaps (just
+    /// under or over a window or parameter the rules read).
+    fn regap(&self, steps: &[Step], sampler: &mut Sampler) -> Option<Edit> {
+        let walked = &self.walked;
+        let first = steps.iter().map(|step| step.at).min()?;
+        let last = steps.iter().map(|step| step.at).max()?;
+        let long = long_gaps(&walked.compiled.plan, &walked.layout.params);
+        let between = first + 1..=last;
+        let (shorter, longer): (Vec<usize>, Vec<usize>) = between
+            .filter(|&at| walked.gaps[at] != SHORTEST)
+            .partition(|&at| long.contains(&walked.gaps[at]));
+        let shorten =
+            !shorter.is_empty() && (longer.is_empty() || sampler.sample(&(0..3_usize)).ok()? > 0);
+        let pick = |of: &[usize], sampler: &mut Sampler| {
+            of.get(sampler.sample(&(0..of.len().max(1))).ok()?).copied()
+        };
+        if shorten {
+            Some(Edit::Regap(pick(&shorter, sampler)?, SHORTEST))
+        } else {
+            let at = pick(&longer, sampler)?;
+            Some(Edit::Regap(
+                at,
+                *long.get(sampler.sample(&(0..long.len().max(1))).ok()?)?,
+            ))
+        }
+    }
+
     fn alter(
         &self,
         rule: usize,
@@ -505,7 +471,7 @@ impl Breaking<'_> {
         steps: &[Step],
         sampler: &mut Sampler,
     ) -> Option<Edit> {
-        let plan = &self.compiled.plan;
+        let plan = &self.walked.compiled.plan;
         let rule_plan = &plan.rules[rule];
         let pick = |len: usize, sampler: &mut Sampler| {
             (len > 0).then(|| sampler.sample(&(0..len)).ok()).flatten()
@@ -524,7 +490,9 @@ impl Breaking<'_> {
                     .agree
                     .iter()
                     .map(|(field, _)| field.as_str())
-                    .filter(|field| step.later && self.records[step.at].0.value(field).is_some())
+                    .filter(|field| {
+                        step.later && self.walked.records[step.at].0.value(field).is_some()
+                    })
                     .collect(),
             }
         };
@@ -535,11 +503,12 @@ impl Breaking<'_> {
         let step = candidates.get(pick(candidates.len(), sampler)?)?;
         let fields = fields_of(step);
         let field = *fields.get(pick(fields.len(), sampler)?)?;
-        let (record, host) = &self.records[step.at];
+        let (record, host) = &self.walked.records[step.at];
         let mut altered = record.clone();
-        let framing = self.layout.framing(plan, altered.event);
+        let framing = self.walked.layout.framing(plan, altered.event);
         // Values other records wrote, and one drawn afresh.
         let fresh = self
+            .walked
             .compiled
             .variant(record.event, record.variant, framing.format())
             .ok()
@@ -564,6 +533,7 @@ impl Breaking<'_> {
             _ => Vec::new(),
         };
         let values: Vec<&str> = self
+            .walked
             .records
             .iter()
             .map(|(other, _)| other)
@@ -574,13 +544,21 @@ impl Breaking<'_> {
             .collect();
         let left_out = usize::from(kind == StreamMutationKind::FailCondition);
         match values.get(pick(values.len() + left_out, sampler)?) {
-            Some(value) => set_field(self.compiled, &mut altered, field, value, framing.format()),
+            Some(value) => set_field(
+                self.walked.compiled,
+                &mut altered,
+                field,
+                value,
+                framing.format(),
+            ),
             None => altered.fields.retain(|written| written.key != field),
         }
-        if !conforms(self.compiled, self.layout, &mut altered) {
+        if !conforms(self.walked.compiled, self.walked.layout, &mut altered) {
             return None;
         }
-        let now = self.layout.seen(plan, &altered, host);
+        let now = self
+            .walked
+            .seen_at(&altered, host, self.walked.times[step.at]);
         Some(Edit::Alter(
             step.at,
             Box::new(((altered, host.clone()), now)),
@@ -594,7 +572,7 @@ impl Breaking<'_> {
     /// where its part's condition reads a key part taken from the path (a
     /// run record under another run's directory): that condition fails.
     fn moved(&self, rule: usize, steps: &[Step], sampler: &mut Sampler) -> Option<Edit> {
-        let plan = &self.compiled.plan;
+        let plan = &self.walked.compiled.plan;
         let rule_plan = &plan.rules[rule];
         let reads_path = |label: usize| {
             let by_path = path_parts(rule_plan, label);
@@ -607,15 +585,18 @@ impl Breaking<'_> {
         };
         let candidates: Vec<&Step> = steps
             .iter()
-            .filter(|step| self.records[step.at].0.meta.place.is_some() && reads_path(step.label))
+            .filter(|step| {
+                self.walked.records[step.at].0.meta.place.is_some() && reads_path(step.label)
+            })
             .collect();
         if candidates.is_empty() {
             return None;
         }
         let at = sampler.sample(&(0..candidates.len())).ok()?;
         let step = candidates.get(at)?;
-        let (record, host) = &self.records[step.at];
+        let (record, host) = &self.walked.records[step.at];
         let taken: Vec<&str> = self
+            .walked
             .records
             .iter()
             .filter_map(|(other, _)| other.meta.place.as_deref())
@@ -625,7 +606,9 @@ impl Breaking<'_> {
             .find(|place| !taken.contains(&place.as_str()))?;
         let mut moved = record.clone();
         moved.meta.place = Some(place);
-        let now = self.layout.seen(plan, &moved, host);
+        let now = self
+            .walked
+            .seen_at(&moved, host, self.walked.times[step.at]);
         Some(Edit::Alter(
             step.at,
             Box::new(((moved, host.clone()), now)),
@@ -666,53 +649,13 @@ struct Step {
 
 #[cfg(test)]
 mod tests {
-    use super::super::draw::Draw;
-    use super::super::testing::{compiled, layout};
-    use super::super::walk::Walk;
+    use super::super::testing::{compiled, layout, walk};
     use super::*;
+    use crate::scenario::timing::read_times;
     use crate::scenario::Hosts;
     use crate::Framing;
+    use logspec_checker::rules::StreamRecord;
     use logspec_reader::Format;
-
-    #[test]
-    fn an_edit_is_seen_as_it_is_applied() {
-        let compiled = compiled("ctrl-exec");
-        let framing = Framing::default_of(Format::Rfc3164);
-        let layout = layout(&compiled, framing, Hosts::Told);
-        let mut walk = Walk::new(
-            Draw::new(&compiled, layout.clone(), 9).expect("a draw"),
-            None,
-        );
-        walk.draw(12);
-        walk.close().expect("the walk closes");
-        let plan = &compiled.plan;
-        let stray = walk.records[0].clone();
-        let stray_seen = walk.seen[0].clone();
-        let n = walk.records.len();
-        for edit in [
-            Edit::Drop(1),
-            Edit::Repeat(n - 1),
-            Edit::Swap(0, n - 1),
-            Edit::Insert(n, Box::new((stray.clone(), stray_seen.clone()))),
-            Edit::Rekey(2, Box::new((stray, stray_seen))),
-        ] {
-            let viewed: Vec<(usize, usize, Option<String>)> = edit
-                .view(&walk.seen)
-                .into_iter()
-                .map(|seen| (seen.event, seen.variant, seen.host.clone()))
-                .collect();
-            let applied: Vec<(usize, usize, Option<String>)> = edit
-                .clone()
-                .apply(&walk.records)
-                .iter()
-                .map(|(record, host)| {
-                    let seen = layout.seen(plan, record, host);
-                    (seen.event, seen.variant, seen.host)
-                })
-                .collect();
-            assert_eq!(viewed, applied, "{:?}", edit.kind());
-        }
-    }
 
     #[test]
     fn a_prediction_is_what_following_every_rule_predicts() {
@@ -727,29 +670,38 @@ mod tests {
             let layout = layout(&compiled, Framing::default_of(format), Hosts::Told);
             let mut broken_kinds = std::collections::BTreeSet::new();
             for seed in 0..6 {
-                let mut walk = Walk::new(
-                    Draw::new(&compiled, layout.clone(), seed).expect("a draw"),
-                    None,
-                );
+                let mut walk = walk(&compiled, layout.clone(), seed);
                 walk.draw(30);
                 walk.close().expect("the walk closes");
                 let strays = walk.strays();
+                let gaps = walk.gaps.first(walk.records.len());
+                let start_at = walk.gaps.start_at;
                 let breaking = Breaking {
-                    compiled: &compiled,
-                    layout: &layout,
-                    records: &walk.records,
-                    seen: &walk.seen,
+                    walked: Timed::new(
+                        &compiled,
+                        &layout,
+                        &walk.records,
+                        &walk.seen,
+                        start_at,
+                        &gaps,
+                    ),
                     strays: &strays,
                 };
                 let mut sampler = Sampler::new(seed);
-                let Some((broken, finding, kind)) =
+                let Some(((broken, gaps), finding, kind)) =
                     breaking.break_one(&BreakTarget::default(), &mut sampler)
                 else {
                     continue;
                 };
+                let times = read_times(&compiled, &layout, &broken, start_at, &gaps);
                 let seen: Vec<StreamRecord> = broken
                     .iter()
-                    .map(|(record, host)| layout.seen(&compiled.plan, record, host))
+                    .zip(times)
+                    .map(|((record, host), at)| {
+                        let mut seen = layout.seen(&compiled.plan, record, host);
+                        seen.at = at;
+                        seen
+                    })
                     .collect();
                 assert_eq!(
                     simulate(&compiled.plan, &[], None, &seen),
@@ -766,24 +718,27 @@ mod tests {
     fn an_edit_raising_two_findings_or_none_is_no_prediction() {
         let compiled = compiled("ctrl-exec");
         let layout = layout(&compiled, Framing::default_of(Format::Rfc3164), Hosts::Told);
-        let mut walk = Walk::new(
-            Draw::new(&compiled, layout.clone(), 4).expect("a draw"),
-            None,
-        );
+        let mut walk = walk(&compiled, layout.clone(), 4);
         walk.draw(20);
         walk.close().expect("the walk closes");
+        let gaps = walk.gaps.first(walk.records.len());
         let breaking = Breaking {
-            compiled: &compiled,
-            layout: &layout,
-            records: &walk.records,
-            seen: &walk.seen,
+            walked: Timed::new(
+                &compiled,
+                &layout,
+                &walk.records,
+                &walk.seen,
+                walk.gaps.start_at,
+                &gaps,
+            ),
             strays: &[],
         };
         // Swapping a record with itself changes nothing.
         assert_eq!(breaking.predicted(&Edit::Swap(0, 0)), None);
         for at in 0..walk.records.len() {
             let edit = Edit::Drop(at);
-            let all = simulate(&compiled.plan, &[], None, edit.view(&walk.seen));
+            let view = edit.view(&breaking.walked);
+            let all = simulate(&compiled.plan, &[], None, view.iter().map(AsRef::as_ref));
             match breaking.predicted(&edit) {
                 Some(finding) => assert_eq!(all, vec![finding]),
                 None => assert!(

@@ -118,7 +118,7 @@ impl Layout {
 /// named only when written. A record alone in its input has its real
 /// path when the walk placed it ([`placed_path`]), "" otherwise, whose
 /// grouping it cannot stand for (see `walk::unpredictable`).
-fn input_of(plan: &Plan, record: &Record, framing: Framing, host: &str) -> Arc<str> {
+pub(crate) fn input_of(plan: &Plan, record: &Record, framing: Framing, host: &str) -> Arc<str> {
     if crate::stream::one_record(framing) {
         return Arc::from(placed_path(plan, record, host).unwrap_or_default());
     }

@@ -17,24 +17,30 @@
 //! - [`breaking`]: the walk broken in one place, with the one finding
 //!   that must follow;
 //! - [`shrink`]: a failing scenario made smaller, a lifecycle at a time;
+//! - [`timing`]: the gap before each record, and each record's time as
+//!   the checker reads it back;
+//! - [`edit`]: the ways of breaking walked records, and what the engine
+//!   sees of the edited ones;
 //! - [`write`]: the records timed and split into inputs.
 //!
 //! What the model follows: lifecycles, agreement, resets and scopes;
 //! conditions (`require`), evaluated by the checker's own compiled CEL
 //! (`logspec_checker::rules::condition::judge`, one evaluator), a record
 //! that fails one repaired from the values its key remembers or drawn
-//! again; fan-outs (a listing record and its members' answers, named or
-//! under another address); keys from the syslog pid; rule parameters the
-//! scenario is checked with (a rule without them is not run, and nothing
-//! of it is predicted). Not generated, by design of what a walk can know
-//! in advance: parts whose key reads the path of an input of many records
-//! as text (a capture of `{envelope: file}`) or whose condition reads
-//! times between records (`since`) or `source.file`/`source.line` (see
+//! again; the times between records (`since`, `within`, `covered`,
+//! `span`), each record read at the time the writer will give it, with
+//! gaps now and then as long as a rule's window or parameter (see
+//! [`timing`]); fan-outs (a listing record and its members' answers,
+//! named or under another address); keys from the syslog pid; rule
+//! parameters the scenario is checked with (a rule without them is not
+//! run, and nothing of it is predicted). Not generated, by design of what
+//! a walk can know in advance: parts whose key reads the path of an input
+//! of many records as text (a capture of `{envelope: file}`) or whose
+//! condition reads `source.file`/`source.line` (see
 //! `walk::unpredictable`); which input a record goes to is known (one per
-//! kind and host), a record alone in its input is placed under a path the
-//! walk chooses (`Meta::place`: a `record.json` under its run id's
-//! directory), and `span` is judged without times (scenarios last
-//! minutes). The scenario tests list rules walks leave unbroken.
+//! kind and host), and a record alone in its input is placed under a path
+//! the walk chooses (`Meta::place`: a `record.json` under its run id's
+//! directory). The scenario tests list rules walks leave unbroken.
 //!
 //! Draws come from a seed, so a failing scenario is reproduced exactly.
 //! Walking, breaking and writing are linear in the records (see the
@@ -42,21 +48,23 @@
 
 mod breaking;
 mod draw;
+mod edit;
 mod layout;
 mod rules;
 mod shrink;
 #[cfg(test)]
 mod testing;
+mod timing;
 mod walk;
 mod write;
 
 use crate::generator::Compiled;
 use crate::record::Record;
 use crate::stream::Stream;
-use crate::time::{EARLIEST, LATEST};
 use crate::{Framing, RenderError};
 use breaking::Breaking;
 use draw::Draw;
+use edit::Timed;
 use layout::Layout;
 use logspec_checker::Code;
 use proptest::prelude::*;
@@ -66,11 +74,8 @@ use rules::RuleFinding;
 use shrink::ScenarioTree;
 use std::ops::RangeInclusive;
 use std::rc::Rc;
+use timing::Gaps;
 use walk::Walk;
-
-/// Times between consecutive records of a scenario, in microseconds: at
-/// least a second, the resolution of a BSD syslog time.
-const GAPS: RangeInclusive<i64> = 1_000_000..=5_000_000;
 
 /// What scenarios to generate.
 #[derive(Debug, Clone)]
@@ -312,7 +317,8 @@ fn walked(compiled: &Rc<Compiled>, options: &ScenarioOptions, seed: u64) -> Opti
         .as_ref()
         .filter(|_| options.broken)
         .and_then(|id| compiled.plan.rules.iter().position(|rule| rule.id == *id));
-    let mut walk = Walk::new(Draw::new(compiled, layout, seed)?, focus);
+    let gaps = Gaps::new(&compiled.plan, &layout, seed)?;
+    let mut walk = Walk::new(Draw::new(compiled, layout, seed)?, focus, gaps);
     let target = walk.draw.sampler.sample(&options.records).ok()?;
     walk.draw(target);
     walk.close()?;
@@ -325,34 +331,26 @@ fn walked(compiled: &Rc<Compiled>, options: &ScenarioOptions, seed: u64) -> Opti
         mut draw,
         records,
         seen,
+        mut gaps,
         ..
     } = walk;
+    let start_at = gaps.start_at;
+    let mut gaps = gaps.first(records.len());
     let mut records = records;
     let mut expected = None;
     // A scenario no mutation breaks predictably stays whole.
     if options.broken {
         let breaking = Breaking {
-            compiled,
-            layout: &draw.layout,
-            records: &records,
-            seen: &seen,
+            walked: Timed::new(compiled, &draw.layout, &records, &seen, start_at, &gaps),
             strays: &strays,
         };
         if let Some((broken, finding, kind)) =
             breaking.break_one(&options.target, &mut draw.sampler)
         {
-            records = broken;
+            (records, gaps) = broken;
             expected = Some((finding, kind));
         }
     }
-    let start_at = draw
-        .sampler
-        .sample(&(EARLIEST.0..=LATEST.0 - 10_000_000_000))
-        .ok()?;
-    let gaps = draw
-        .sampler
-        .sample(&proptest::collection::vec(GAPS, records.len()))
-        .ok()?;
     Some(Built {
         layout: draw.layout,
         records,

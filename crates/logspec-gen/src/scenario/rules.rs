@@ -24,7 +24,9 @@ use logspec_checker::rules::join::Joined;
 use logspec_checker::rules::key::{label_keys, scope_values};
 use logspec_checker::rules::{RulePlan, StreamRecord};
 use logspec_checker::{Code, Plan};
+use logspec_reader::Instant;
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 /// Records a key keeps for citing, as the engine keeps them.
 const CITED_PER_KEY: usize = 16;
@@ -86,6 +88,18 @@ pub(crate) struct Rules {
     /// the others), in order.
     followed: Vec<usize>,
     kinds_seen: Vec<bool>,
+    /// Where each input (and host in it) began, as the engine keeps it
+    /// for `covered.W`: its first record's time.
+    began: IndexMap<(Arc<str>, Option<String>), Instant>,
+}
+
+/// A record as a rule steps on it: its index in the stream's order, and
+/// when its input began (for `covered.W`).
+#[derive(Clone, Copy)]
+struct Observed<'r> {
+    index: usize,
+    record: &'r StreamRecord,
+    began: Option<Instant>,
 }
 
 /// What an observation changed, to take it back.
@@ -97,6 +111,8 @@ pub(crate) struct Journal {
 #[derive(Debug)]
 enum Entry {
     KindSeen(usize),
+    /// An input's beginning, first noted.
+    Began((Arc<str>, Option<String>)),
     ScopeSeen {
         rule: usize,
         label: usize,
@@ -243,6 +259,7 @@ impl Rules {
                 .filter(|rule| only.contains(rule))
                 .collect(),
             kinds_seen: vec![false; plan.kinds.len()],
+            began: IndexMap::new(),
         }
     }
 
@@ -300,6 +317,7 @@ impl Rules {
                 }
             }
         }
+        let began = self.began(record, journal.as_deref_mut());
         for &rule_index in &self.followed {
             let (rule, run) = (&plan.rules[rule_index], &mut self.runs[rule_index]);
             if run.params.is_err() {
@@ -362,7 +380,12 @@ impl Rules {
                             before: run.keys.get(&key).cloned(),
                         });
                     }
-                    findings.extend(run.step(plan, rule_index, label, key, index, record));
+                    let observed = Observed {
+                        index,
+                        record,
+                        began,
+                    };
+                    findings.extend(run.step(plan, (rule_index, label), key, observed));
                 }
             }
             // After the record's own keys, as the engine: a record joins
@@ -374,11 +397,34 @@ impl Rules {
         findings
     }
 
+    /// When `record`'s input (and host) began, noting its time if it is
+    /// the first: as the engine, nothing for a record without a time. A
+    /// record alone in an input the walk did not place (its input stands
+    /// as "") began its input itself.
+    fn began(&mut self, record: &StreamRecord, journal: Option<&mut Journal>) -> Option<Instant> {
+        let at = record.at?;
+        if record.file.is_empty() {
+            return Some(at);
+        }
+        let place = (Arc::clone(&record.file), record.host.clone());
+        if let Some(&began) = self.began.get(&place) {
+            return Some(began);
+        }
+        if let Some(journal) = journal {
+            journal.entries.push(Entry::Began(place.clone()));
+        }
+        self.began.insert(place, at);
+        Some(at)
+    }
+
     /// Takes back every change `journal` holds, last first.
     pub fn undo(&mut self, journal: Journal) {
         for entry in journal.entries.into_iter().rev() {
             match entry {
                 Entry::KindSeen(kind) => self.kinds_seen[kind] = false,
+                Entry::Began(place) => {
+                    self.began.swap_remove(&place);
+                }
                 Entry::ScopeSeen {
                     rule,
                     label,
@@ -470,12 +516,15 @@ impl Run {
     fn step(
         &mut self,
         plan: &Plan,
-        rule_index: usize,
-        label: usize,
+        (rule_index, label): (usize, usize),
         key: Vec<String>,
-        index: usize,
-        record: &StreamRecord,
+        observed: Observed<'_>,
     ) -> Vec<RuleFinding> {
+        let Observed {
+            index,
+            record,
+            began,
+        } = observed;
         let rule = &plan.rules[rule_index];
         let mut findings = Vec::new();
         let finding = |code: Code| RuleFinding {
@@ -495,8 +544,6 @@ impl Run {
         let before = entry.state;
         let params = self.params.as_deref().unwrap_or_default();
         let event = &plan.events[record.event].id;
-        // Scenarios write no record a window reads (`walk::unpredictable`),
-        // so where inputs began is never asked.
         match judge(
             rule,
             label,
@@ -505,7 +552,7 @@ impl Run {
             &entry.memory,
             params,
             &key,
-            None,
+            began,
             before,
         ) {
             Some(Verdict::Fails(_)) => findings.push(finding(Code::ConditionViolation)),

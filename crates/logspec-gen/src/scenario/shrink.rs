@@ -5,6 +5,7 @@
 //! comes back as the fewest records that keep it. Values are not shrunk.
 
 use super::rules::{simulate, stepped_in_order};
+use super::timing::read_times;
 use super::{Built, Scenario, Walked};
 use crate::generator::Compiled;
 use indexmap::IndexMap;
@@ -77,17 +78,24 @@ impl ValueTree for ScenarioTree {
 }
 
 impl Built {
-    fn seen(&self, compiled: &Compiled, records: &Walked) -> Vec<StreamRecord> {
+    /// What the engine sees of `records`, timed by `gaps`.
+    fn seen(&self, compiled: &Compiled, records: &Walked, gaps: &[i64]) -> Vec<StreamRecord> {
+        let times = read_times(compiled, &self.layout, records, self.start_at, gaps);
         records
             .iter()
-            .map(|(record, host)| self.layout.seen(&compiled.plan, record, host))
+            .zip(times)
+            .map(|((record, host), at)| {
+                let mut seen = self.layout.seen(&compiled.plan, record, host);
+                seen.at = at;
+                seen
+            })
             .collect()
     }
 
     /// Record `at` and every record sharing a key with it, and theirs.
     pub fn lifecycle(&self, compiled: &Compiled, at: usize) -> Vec<usize> {
         let plan = &compiled.plan;
-        let seen = self.seen(compiled, &self.records);
+        let seen = self.seen(compiled, &self.records, &self.gaps);
         let keys: Vec<Vec<(usize, Vec<String>)>> = stepped_in_order(plan, &seen);
         let mut sharing: IndexMap<&(usize, Vec<String>), Vec<usize>> = IndexMap::new();
         for (index, own) in keys.iter().enumerate() {
@@ -126,15 +134,22 @@ impl Built {
             .filter(kept)
             .map(|index| self.records[index].clone())
             .collect();
-        let gaps = (0..self.gaps.len())
-            .filter(kept)
-            .map(|index| self.gaps[index])
-            .collect();
+        // A record left out gives its gap to the next one kept, so the
+        // records kept keep their times.
+        let mut gaps = Vec::with_capacity(records.len());
+        let mut carried = 0;
+        for (index, gap) in self.gaps.iter().enumerate() {
+            carried += gap;
+            if kept(&index) {
+                gaps.push(carried);
+                carried = 0;
+            }
+        }
         let mut findings = simulate(
             &compiled.plan,
             &self.layout.params,
             None,
-            &self.seen(compiled, &records),
+            &self.seen(compiled, &records, &gaps),
         );
         let expected = match &self.expected {
             None if findings.is_empty() => None,
@@ -184,7 +199,7 @@ mod tests {
             .find_map(|seed| built(&compiled, false, seed))
             .expect("a walk closes");
         let plan = &compiled.plan;
-        let seen = built.seen(&compiled, &built.records);
+        let seen = built.seen(&compiled, &built.records, &built.gaps);
         for at in 0..built.records.len() {
             let group = built.lifecycle(&compiled, at);
             assert!(group.contains(&at));
@@ -222,7 +237,7 @@ mod tests {
                     &compiled.plan,
                     &[],
                     None,
-                    &now.seen(&compiled, &now.records),
+                    &now.seen(&compiled, &now.records, &now.gaps),
                 );
                 match &expected {
                     None => assert!(findings.is_empty(), "{findings:?}"),

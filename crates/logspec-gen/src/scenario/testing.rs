@@ -1,7 +1,10 @@
 //! What the unit tests of the scenario modules share: built-in specs
 //! compiled for generation, and layouts of them.
 
+use super::draw::Draw;
 use super::layout::Layout;
+use super::timing::Gaps;
+use super::walk::Walk;
 use super::{Hosts, ScenarioOptions};
 use crate::generator::Compiled;
 use crate::{Framing, Generator};
@@ -43,4 +46,14 @@ pub(crate) fn rule_index(compiled: &Compiled, id: &str) -> usize {
         .iter()
         .position(|rule| rule.id == id)
         .expect("a rule of the spec")
+}
+
+/// A walk of `layout` from `seed`, aimed at no rule.
+pub(crate) fn walk(compiled: &Compiled, layout: Layout, seed: u64) -> Walk<'_> {
+    let gaps = Gaps::new(&compiled.plan, &layout, seed).expect("gaps");
+    Walk::new(
+        Draw::new(compiled, layout, seed).expect("a draw"),
+        None,
+        gaps,
+    )
 }

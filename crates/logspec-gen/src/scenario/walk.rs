@@ -14,6 +14,7 @@
 use super::draw::{set_field, Draw, Drawn};
 use super::layout::{path_segment, placeable_pattern};
 use super::rules::{Journal, RuleFinding, Rules};
+use super::timing::{read_time, Gaps};
 use super::Walked;
 use crate::record::Record;
 use logspec_checker::rules::condition::rule_params;
@@ -44,9 +45,9 @@ pub(crate) struct Walk<'c> {
     unfinished_in: Vec<Vec<bool>>,
     /// Per rule, per state: whether a key there may see a further record.
     continuable_in: Vec<Vec<bool>>,
-    /// Per rule, per label: whether its condition reads what the walk
-    /// cannot predict (the times between records, the path and line an
-    /// input is read at), so no record playing it is written.
+    /// Per rule, per label: whether its key or condition reads what the
+    /// walk cannot predict (the path and line an input is read at), so no
+    /// record playing it is written.
     unpredictable: Vec<Vec<bool>>,
     /// The rule a scenario aimed at one is to break: lifecycles of it are
     /// opened and continued more often, so that it has records to break.
@@ -54,6 +55,10 @@ pub(crate) struct Walk<'c> {
     /// The places (`Meta::place`) records kept alone in their inputs were
     /// given, per record kind and host: no two share a path.
     places: HashSet<(usize, String, String)>,
+    /// The gap before each record, by position.
+    pub gaps: Gaps,
+    /// The time of the last record kept (the start before the first).
+    now: i64,
 }
 
 /// Values a field failing a condition may be repaired with.
@@ -72,23 +77,21 @@ enum Refused {
 }
 
 /// Whether a part's key or condition reads what a walk cannot know in
-/// advance: times between records (`since`, `within`, `covered`), the
-/// input's path as text (a capture or split of `{envelope: file}` of a
+/// advance: the input's path as text (a capture or split of `{envelope: file}` of a
 /// record sharing its input, `key.` of a whole path, `source.file`) and
 /// line, and the path of a record alone in its input the walk cannot
 /// place (`unplaced`: its kind's path names no segment). Such parts are
 /// not written (a documented limitation: see the crate's README). Which
 /// input of several records a record goes to is known (one per record
 /// kind and host, see `Layout::seen`), and so is the path of a record the
-/// walk placed alone in its input (`Meta::place`); a walk's records carry
-/// no times, so `span` is judged as absent: scenarios last minutes.
+/// walk placed alone in its input (`Meta::place`), and so is every
+/// record's time (see [`timing`](super::timing)).
 pub(crate) fn unpredictable(rule: &RulePlan, label: usize, alone: bool, unplaced: bool) -> bool {
     let by_path = path_parts(rule, label);
     let path_as_text = by_path.iter().any(|(_, as_text)| *as_text);
     (!by_path.is_empty() && (unplaced || (path_as_text && !alone)))
         || rule.requires[label].as_ref().is_some_and(|plan| {
             plan.condition.uses.iter().any(|used| match &used.name {
-                Some(Name::Since(_) | Name::Within(..) | Name::Covered(_)) => true,
                 Some(Name::Source(what)) => what == "file" || what == "line",
                 Some(Name::Key(part)) => by_path
                     .iter()
@@ -114,7 +117,7 @@ pub(crate) fn path_parts(rule: &RulePlan, label: usize) -> Vec<(&str, bool)> {
 }
 
 impl<'c> Walk<'c> {
-    pub fn new(draw: Draw<'c>, focus: Option<usize>) -> Walk<'c> {
+    pub fn new(draw: Draw<'c>, focus: Option<usize>, gaps: Gaps) -> Walk<'c> {
         let plan = &draw.compiled.plan;
         let judged = |rule: &RulePlan, state: usize| {
             rule.end_observable(state, |kind| draw.layout.writes(kind))
@@ -172,8 +175,22 @@ impl<'c> Walk<'c> {
             continuable_in,
             focus,
             places: HashSet::new(),
+            now: gaps.start_at,
+            gaps,
             draw,
         }
+    }
+
+    /// What the engine sees of `record`, logged on `host`, as the
+    /// `index`th record: the one after the last kept, or (following it)
+    /// the one after that.
+    fn seen_at(&mut self, record: &Record, host: &str, index: usize) -> (StreamRecord, i64) {
+        let compiled = self.draw.compiled;
+        let layout = &self.draw.layout;
+        let time = self.now + self.gaps.at(index);
+        let mut seen = layout.seen(&compiled.plan, record, host);
+        seen.at = read_time(compiled, layout, record, time);
+        (seen, time)
     }
 
     /// Draws up to `target` records: free ones, ones opening a lifecycle
@@ -540,7 +557,8 @@ impl<'c> Walk<'c> {
         }
         let compiled = self.draw.compiled;
         let plan = &compiled.plan;
-        let seen = self.draw.layout.seen(plan, &record, host);
+        let index = self.records.len();
+        let (seen, time) = self.seen_at(&record, host, index);
         let variant = (record.event, record.variant);
         // A reset ends every lifecycle of its rules: refused while one of
         // them would be reported, without trying it. A part whose
@@ -556,13 +574,14 @@ impl<'c> Walk<'c> {
         if refused {
             return Err(Refused::Otherwise);
         }
-        let index = self.records.len();
         let mut journal = Journal::default();
         let objections = self.rules.observe(plan, index, &seen, Some(&mut journal));
         if !objections.is_empty() {
             self.rules.undo(journal);
             return Err(conditions(plan, &seen, &objections));
         }
+        // A follower comes after this record.
+        let before = std::mem::replace(&mut self.now, time);
         let followable = self
             .rules
             .stepped(plan, &seen)
@@ -576,6 +595,7 @@ impl<'c> Walk<'c> {
             });
         if !followable {
             self.rules.undo(journal);
+            self.now = before;
             return Err(Refused::Otherwise);
         }
         if host != self.draw.home && !self.draw.others.contains(host) {
@@ -672,7 +692,7 @@ impl<'c> Walk<'c> {
             if !self.draw.conforms(&mut record) {
                 return false;
             }
-            let seen = self.draw.layout.seen(plan, &record, &host);
+            let (seen, _) = self.seen_at(&record, &host, index);
             // A record that no longer steps the key (its key values
             // repaired away) follows another.
             let steps_key = |rules: &Rules, seen: &StreamRecord| {
@@ -701,7 +721,7 @@ impl<'c> Walk<'c> {
                     return false;
                 }
                 self.place(&mut repaired, &host);
-                let seen = self.draw.layout.seen(plan, &repaired, &host);
+                let (seen, _) = self.seen_at(&repaired, &host, index);
                 steps_key(&self.rules, &seen) && self.trial(index, &seen).is_empty()
             })
         })
@@ -771,15 +791,14 @@ fn looks_like_host_port(value: &str) -> bool {
 mod tests {
     use super::super::rules::simulate;
     use super::super::rules::stepped_in_order;
-    use super::super::testing::{compiled, layout, rule_index};
+    use super::super::testing::{self, compiled, layout, rule_index};
     use super::*;
     use crate::scenario::Hosts;
     use crate::Framing;
     use logspec_reader::Format;
 
     fn walk<'c>(compiled: &'c crate::generator::Compiled, framing: Framing, seed: u64) -> Walk<'c> {
-        let layout = layout(compiled, framing, Hosts::Told);
-        Walk::new(Draw::new(compiled, layout, seed).expect("a draw"), None)
+        testing::walk(compiled, layout(compiled, framing, Hosts::Told), seed)
     }
 
     #[test]

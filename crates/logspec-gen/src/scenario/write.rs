@@ -1,16 +1,17 @@
 //! Writing a walked scenario as the inputs a deployment produces: records
-//! timed one to five seconds apart (so the checker merges them back into
-//! the order they were walked in) and split into one input per record
+//! timed by their gaps, each at least a second (so the checker merges them
+//! back into the order they were walked in; see
+//! [`timing`](super::timing)), stamped as the walk read them, and split into one input per record
 //! kind and host (one per record for a kind whose input is one document),
 //! each named by a path its kind claims; and the finding a break must
 //! raise located at the line its record starts on.
 
-use super::layout::{instantiate, placed_path, Layout};
+use super::layout::{input_of, instantiate, placed_path, Layout};
 use super::rules::RuleFinding;
+use super::timing::stamp;
 use super::{Scenario, ScenarioInput, StreamExpected, StreamMutationKind, Walked};
 use crate::generator::Compiled;
-use crate::stream::{Clock, Line, Stream};
-use crate::time::Instant;
+use crate::stream::{Line, Stream};
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -28,7 +29,6 @@ pub(crate) fn assemble(
     let mut inputs: Vec<ScenarioInput> = Vec::new();
     // (kind, host) → input, for kinds whose inputs hold many records.
     let mut by_source: HashMap<(usize, String), usize> = HashMap::new();
-    let mut clocks: HashMap<usize, Clock> = HashMap::new();
     let mut placed: Vec<(usize, usize)> = Vec::with_capacity(records.len());
     let mut time = start_at;
     for ((mut record, host), gap) in records.into_iter().zip(gaps) {
@@ -36,18 +36,7 @@ pub(crate) fn assemble(
         let kind = plan.events[record.event].kind;
         let framing = layout.framing(plan, record.event);
         time += gap;
-        record.meta.time = Instant(time);
-        clocks
-            .entry(kind)
-            .or_insert_with(|| {
-                let source = compiled
-                    .spec
-                    .kinds()
-                    .nth(kind)
-                    .and_then(|kind| kind.timestamp.as_ref());
-                Clock::new(Rc::clone(compiled), source, framing.format())
-            })
-            .stamp(&mut record, Instant(time));
+        stamp(compiled, layout, &mut record, time);
         let alone = crate::stream::one_record(framing);
         let existing = (!alone)
             .then(|| by_source.get(&(kind, host.clone())).copied())
@@ -86,13 +75,29 @@ pub(crate) fn assemble(
         let (input, position) = *placed.get(finding.record)?;
         let (_, starts) = inputs[input].stream.rendered().ok()?;
         let rule = &plan.rules[finding.rule];
+        // A key part read from the input's path holds what stood for the
+        // input in the walk: the checker reports the path.
+        let written = &inputs[input];
+        let record = &written.stream.lines.get(position)?.record;
+        let stand_in = input_of(plan, record, written.stream.framing, &written.host);
+        let key: Vec<String> = finding
+            .key
+            .iter()
+            .map(|part| {
+                if **part == *stand_in {
+                    written.name.clone()
+                } else {
+                    part.clone()
+                }
+            })
+            .collect();
         Some(StreamExpected {
             kind,
             code: finding.code,
             rule: rule.id.clone(),
             input,
             line: *starts.get(position)?,
-            key: rule.describe_key(&finding.key),
+            key: rule.describe_key(&key),
         })
     });
     Scenario { inputs, expected }
