@@ -32,17 +32,22 @@ fn shown(options: HumanOptions) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// Asserts that `text` holds no control character but line ends, and
+/// shows the value's escape and bell as symbols.
+fn assert_shown_not_sent(text: &str) {
+    assert!(
+        !text.chars().any(|c| c.is_control() && c != '\n'),
+        "{text:?}"
+    );
+    assert!(
+        text.contains("HOST=\u{241b}[31mdb-01\u{2407} in lock-acquire"),
+        "{text}"
+    );
+}
+
 #[test]
 fn control_characters_in_messages_are_shown_not_sent() {
-    let shown = shown(HumanOptions::default());
-    assert!(
-        !shown.chars().any(|c| c.is_control() && c != '\n'),
-        "{shown:?}"
-    );
-    assert!(
-        shown.contains("HOST=\u{241b}[31mdb-01\u{2407} in lock-acquire"),
-        "{shown}"
-    );
+    assert_shown_not_sent(&shown(HumanOptions::default()));
 }
 
 /// In colour, the only escape sequences are the report's own styles.
@@ -59,12 +64,5 @@ fn in_colour_only_the_reports_styles_are_sent() {
     for style in ["\u{1b}[1m\u{1b}[31m", "\u{1b}[2m", "\u{1b}[1m", "\u{1b}[0m"] {
         plain = plain.replace(style, "");
     }
-    assert!(
-        !plain.chars().any(|c| c.is_control() && c != '\n'),
-        "{shown:?}"
-    );
-    assert!(
-        plain.contains("HOST=\u{241b}[31mdb-01\u{2407} in lock-acquire"),
-        "{plain}"
-    );
+    assert_shown_not_sent(&plain);
 }
