@@ -466,6 +466,8 @@ pub fn remember(
     for (index, (owner, field, _)) in rule.remembered.iter().enumerate() {
         if *owner == label {
             if let Some(value) = record.value(field) {
+                // Exact growth: kept per open key, most remember one value.
+                memory.values.reserve_exact(1);
                 memory.values.push((index, value.to_owned()));
             }
         }

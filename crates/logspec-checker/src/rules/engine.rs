@@ -1,18 +1,18 @@
 //! The rule engine: per rule, a map from correlation key to lifecycle
 //! state, stepped by each record that plays a part, capped in size.
 //!
-//! The map keeps its keys in recency order (`hashlink`'s linked hash map):
-//! a step moves its key to the back and the cap evicts from the front, both
-//! in O(1), where a separate recency index cost a tree update per step.
+//! Each rule's open keys ([`OpenKeys`]) are kept in recency order: a step
+//! makes its key the newest and the cap evicts the oldest, both in O(1).
 //! Keys come from records, so the map hashes with foldhash, seeded per
 //! process, and its size is capped (`max_open_keys`). What each key holds
 //! is kept compact ([`super::state`]).
 
-use super::condition::{judge, remember, rule_params as params, Verdict};
+use super::condition::{judge, rule_params as params, Verdict};
 use super::fan_out::{self, FanStep, Refusal};
 use super::hosts::HostNames;
 use super::join::Joined;
 use super::key::{label_keys, scope_values};
+use super::open_keys::OpenKeys;
 use super::plan::RulePlan;
 use super::state::{compare_keys, key_parts, Agreed, Cited, Files, KeyState, KeyText};
 use super::text_set::TextSet;
@@ -20,9 +20,8 @@ use super::window::WINDOW_TIMES;
 use super::StreamRecord;
 use crate::finding::{Code, Finding, FindingSink, Related, Severity};
 use crate::plan::Plan;
+use compact_str::CompactString;
 use foldhash::fast::RandomState;
-use hashlink::linked_hash_map::RawEntryMut;
-use hashlink::LinkedHashMap;
 use logspec_reader::Instant;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -74,7 +73,7 @@ fn first_cited<'f>(files: &'f Files, state: &KeyState) -> Option<(&'f str, u64)>
 #[derive(Debug, Default)]
 struct RuleRun {
     /// Open keys (their [`KeyText`]), least recently used first.
-    keys: LinkedHashMap<Box<str>, KeyState, RandomState>,
+    keys: OpenKeys,
     /// The text of the key being looked up, reused.
     key_text: KeyText,
     /// Per label, per scope part (in `RulePlan::scope` order): the values
@@ -379,25 +378,15 @@ impl RuleRun {
     ) {
         let (record, began) = (seen.record, seen.began);
         let text = self.key_text.encode(key);
-        if self.keys.len() >= options.max_open_keys.max(1) && !self.keys.contains_key(text) {
-            let evicted = self.keys.pop_front();
-            if let Some((evicted, _)) = evicted {
-                self.evicted += 1;
-                self.first_eviction.get_or_insert_with(|| {
-                    let described = rule.describe_key(&key_parts(&evicted));
-                    (Arc::clone(&record.file), record.line, described)
-                });
-            }
+        let stepped = self.keys.step(text, options.max_open_keys, rule.start);
+        if let Some(evicted) = stepped.evicted {
+            self.evicted += 1;
+            self.first_eviction.get_or_insert_with(|| {
+                let described = rule.describe_key(&key_parts(&evicted));
+                (Arc::clone(&record.file), record.line, described)
+            });
         }
-        let entry = match self.keys.raw_entry_mut().from_key(text) {
-            RawEntryMut::Occupied(mut occupied) => {
-                occupied.to_back();
-                occupied.into_mut()
-            }
-            RawEntryMut::Vacant(vacant) => {
-                vacant.insert(Box::from(text), KeyState::new(rule.start)).1
-            }
-        };
+        let entry = stepped.state;
 
         let here = Cited {
             line: record.line,
@@ -417,7 +406,7 @@ impl RuleRun {
             params,
             key,
             began,
-            entry.state,
+            entry.state(),
         ) {
             let source = rule.requires[label]
                 .as_ref()
@@ -452,22 +441,22 @@ impl RuleRun {
                 sink.push(finding);
             }
         }
-        if remember(&mut entry.memory, rule, label, record, params) {
+        if entry.remember(rule, label, record, params) {
             self.times_dropped += 1;
             self.first_time_dropped
                 .get_or_insert_with(|| (Arc::clone(&record.file), record.line));
         }
-        match rule.states[entry.state].next[label] {
-            Some(next) => entry.state = next,
+        match rule.states[entry.state()].next[label] {
+            Some(next) => entry.set_state(next),
             // A window may start in the middle of a lifecycle: join it.
             None if options.partial && fresh => {
                 if let Some(next) = rule.states.iter().find_map(|state| state.next[label]) {
-                    entry.state = next;
+                    entry.set_state(next);
                 }
             }
             None => {
                 entry.violated = true;
-                let allowed = rule.allowed(entry.state);
+                let allowed = rule.allowed(entry.state());
                 let mut finding = rule_finding(
                     plan,
                     rule,
@@ -479,7 +468,7 @@ impl RuleRun {
                         rule.id,
                         rule.labels[label],
                         rule.describe_key(key),
-                        rule.states[entry.state].name,
+                        rule.states[entry.state()].name,
                         if allowed.is_empty() {
                             "nothing more".to_owned()
                         } else {
@@ -588,7 +577,7 @@ impl RuleRun {
                 Some(_) => {}
                 None => entry.agree(Agreed {
                     field: field_index,
-                    value: Box::from(value),
+                    value: CompactString::from(value),
                     cited: here,
                 }),
             }
@@ -598,7 +587,7 @@ impl RuleRun {
             entry.cited.reserve_exact(1);
             entry.cited.push(here);
         }
-        if rule.closed(entry.state) {
+        if rule.closed(entry.state()) {
             // A finished lifecycle can only be cited by a later violation:
             // keep its first record and nothing it would need to agree on.
             entry.close();
@@ -615,12 +604,12 @@ impl RuleRun {
         kinds_seen: &[bool],
         sink: &mut dyn FindingSink,
     ) {
-        let mut open: Vec<(&Box<str>, &KeyState)> = self
+        let mut open: Vec<(&str, &KeyState)> = self
             .keys
             .iter()
             .filter(|(_, state)| {
                 !state.violated
-                    && (!rule.states[state.state].accepting
+                    && (!rule.states[state.state()].accepting
                         || state.fan.as_ref().is_some_and(|fan| fan.missing() > 0))
             })
             .collect();
@@ -638,7 +627,7 @@ impl RuleRun {
             } else {
                 rule.unfinished
             };
-            if rule.states[state.state].accepting {
+            if rule.states[state.state()].accepting {
                 // Only the fan-out is unfinished.
                 let (Some(fan), Some(plan)) = (&state.fan, &rule.fan_out) else {
                     continue;
@@ -704,14 +693,14 @@ impl RuleRun {
                 sink.push(finding);
                 continue;
             }
-            let allowed = rule.allowed(state.state);
-            if !rule.end_observable(state.state, |kind| {
+            let allowed = rule.allowed(state.state());
+            if !rule.end_observable(state.state(), |kind| {
                 kinds_seen.get(kind).copied().unwrap_or(true)
             }) {
                 continue;
             }
             // Judge only keys whose other side could have been observed.
-            let observable = rule.judged(state.state, key, |label, nth, value| {
+            let observable = rule.judged(state.state(), key, |label, nth, value| {
                 let seen = &self.scope_seen[label][nth];
                 seen.len() >= SCOPE_VALUES || seen.contains(value)
             });
@@ -729,7 +718,7 @@ impl RuleRun {
                     "{}: {} ended in state `{}`, still waiting for {}",
                     rule.id,
                     rule.describe_key(key),
-                    rule.states[state.state].name,
+                    rule.states[state.state()].name,
                     if allowed.is_empty() {
                         "nothing".to_owned()
                     } else {

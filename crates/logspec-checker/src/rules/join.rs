@@ -4,7 +4,7 @@
 //! session's close, which names only the session).
 //!
 //! Each join keeps a table from the joining fields' values to the latest
-//! value seen with them, in recency order (`hashlink`, as the engine's
+//! value seen with them, in recency order (`hashlink`; the engine keeps its
 //! keys), capped like the keys (`--max-open-keys`): beyond the cap the
 //! least recently written entry is dropped and counted, so a later record
 //! that needed it is left out of the rule (`unkeyed`) and the drop is

@@ -14,6 +14,7 @@ pub mod fan_out;
 pub mod hosts;
 pub mod join;
 pub mod key;
+pub mod open_keys;
 pub mod plan;
 pub mod state;
 pub mod text_set;

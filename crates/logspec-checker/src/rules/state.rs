@@ -11,8 +11,10 @@
 //! - Agreed values are allocated only once a record gives one, at their
 //!   exact number; per-label memory only for rules that remember.
 
-use super::condition::Memory;
+use super::condition::{self, Memory};
 use super::fan_out::FanState;
+use super::{RulePlan, StreamRecord};
+use compact_str::CompactString;
 use foldhash::fast::RandomState;
 use smallvec::SmallVec;
 use std::cmp::Ordering;
@@ -41,14 +43,18 @@ impl Cited {
 pub struct Agreed {
     /// Index into the rule's agreed fields.
     pub field: usize,
-    pub value: Box<str>,
+    /// Inline up to 24 bytes: most agreed values (an exit code, a script
+    /// name) need no allocation of their own.
+    pub value: CompactString,
     pub cited: Cited,
 }
 
 /// One open key's lifecycle state and what later records are judged by.
 #[derive(Debug)]
 pub struct KeyState {
-    pub state: usize,
+    /// The lifecycle state, by index (a lifecycle has the handful of
+    /// states its spec names): see [`KeyState::state`].
+    state: u32,
     /// A violation was reported: the lifecycle is known broken, so it is
     /// not reported again as unfinished.
     pub violated: bool,
@@ -58,7 +64,8 @@ pub struct KeyState {
     pub values: Box<[Agreed]>,
     /// Per label, what its latest record left for later conditions (empty
     /// when the rule's conditions read nothing of earlier records).
-    pub memory: Vec<Option<Memory>>,
+    /// Boxed: a key that remembers holds one per label, exactly.
+    pub memory: Box<[Option<Memory>]>,
     /// The members a fan-out record listed for this key, and the answers.
     pub fan: Option<Box<FanState>>,
 }
@@ -66,13 +73,39 @@ pub struct KeyState {
 impl KeyState {
     pub fn new(state: usize) -> KeyState {
         KeyState {
-            state,
+            state: state as u32,
             violated: false,
             cited: SmallVec::new(),
             values: Box::default(),
-            memory: Vec::new(),
+            memory: Box::default(),
             fan: None,
         }
+    }
+
+    /// The lifecycle state, an index into the rule's states.
+    pub fn state(&self) -> usize {
+        self.state as usize
+    }
+
+    pub fn set_state(&mut self, state: usize) {
+        self.state = state as u32;
+    }
+
+    /// Remembers what a record leaves for later conditions
+    /// ([`remember`](super::condition::remember), which keeps a vector):
+    /// whether a window's times were cut at the cap.
+    pub fn remember(
+        &mut self,
+        rule: &RulePlan,
+        label: usize,
+        record: &StreamRecord,
+        params: &[(String, cel::Value)],
+    ) -> bool {
+        // Built at its exact length, so boxing it again moves nothing.
+        let mut memory = std::mem::take(&mut self.memory).into_vec();
+        let cut = condition::remember(&mut memory, rule, label, record, params);
+        self.memory = memory.into_boxed_slice();
+        cut
     }
 
     /// Adds the first value of an agreed field, growing by exactly one:
@@ -91,7 +124,7 @@ impl KeyState {
         self.cited.truncate(1);
         self.cited.shrink_to_fit();
         self.values = Box::default();
-        self.memory = Vec::new();
+        self.memory = Box::default();
     }
 }
 
@@ -214,6 +247,6 @@ mod tests {
         // What a key costs besides its text: checked so a new field is a
         // decision, not an accident.
         assert_eq!(std::mem::size_of::<Cited>(), 16);
-        assert!(std::mem::size_of::<KeyState>() <= 88);
+        assert!(std::mem::size_of::<KeyState>() <= 72);
     }
 }

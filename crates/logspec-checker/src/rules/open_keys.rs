@@ -1,0 +1,258 @@
+//! One rule's open keys, in recency order, capped: the least recently
+//! stepped key is evicted in O(1) to make room for a new one.
+//!
+//! Written here rather than taken from `hashlink` (whose `LinkedHashMap`
+//! it replaced): that map allocates a node per key (128 bytes with
+//! malloc's header, for a 16-byte key pointer, the state and two recency
+//! pointers) and its table holds a pointer per bucket. Here the keys lie in
+//! one vector of slots whose recency links are 32-bit indices, and the
+//! table (`hashbrown::HashTable`) holds a 32-bit index per bucket; a key's
+//! text is held in its slot up to 24 bytes (`compact_str`: a REQID's key
+//! is 19), so most keys allocate nothing of their own, and an evicted
+//! key's slot is reused by the key that evicts it. The key text is compared in full on
+//! every lookup, so two keys never share a state.
+
+use super::state::KeyState;
+use compact_str::CompactString;
+use foldhash::fast::RandomState;
+use hashbrown::hash_table::Entry;
+use hashbrown::HashTable;
+use std::hash::BuildHasher;
+
+/// No slot: the end of the recency list.
+const NONE: u32 = u32::MAX;
+
+#[derive(Debug)]
+struct Slot {
+    /// The key's [`KeyText`](super::state::KeyText).
+    text: CompactString,
+    state: KeyState,
+    /// The slot stepped just before this one, or [`NONE`].
+    older: u32,
+    /// The slot stepped just after this one, or [`NONE`].
+    newer: u32,
+}
+
+/// What [`OpenKeys::step`] found or made for a key.
+pub struct Stepped<'k> {
+    pub state: &'k mut KeyState,
+    /// The key was not open: `state` is new.
+    pub opened: bool,
+    /// The text of the key evicted to make room, if one was.
+    pub evicted: Option<CompactString>,
+}
+
+#[derive(Debug)]
+pub struct OpenKeys {
+    slots: Vec<Slot>,
+    /// Indices into `slots`, hashed by their text.
+    table: HashTable<u32>,
+    hasher: RandomState,
+    /// Least recently stepped slot, or [`NONE`].
+    oldest: u32,
+    /// Most recently stepped slot, or [`NONE`].
+    newest: u32,
+}
+
+impl Default for OpenKeys {
+    fn default() -> Self {
+        OpenKeys {
+            slots: Vec::new(),
+            table: HashTable::new(),
+            hasher: RandomState::default(),
+            oldest: NONE,
+            newest: NONE,
+        }
+    }
+}
+
+impl OpenKeys {
+    pub fn len(&self) -> usize {
+        self.slots.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.slots.is_empty()
+    }
+
+    /// The state of key `text`, made the most recently stepped; a new key
+    /// starts in `start`, and when `cap` keys are open the least recently
+    /// stepped one is evicted for it.
+    pub fn step(&mut self, text: &str, cap: usize, start: usize) -> Stepped<'_> {
+        let hash = self.hasher.hash_one(text);
+        let slots = &self.slots;
+        let found = self
+            .table
+            .find(hash, |&index| slots[index as usize].text == text)
+            .copied();
+        if let Some(index) = found {
+            self.unlink(index);
+            self.push_newest(index);
+            return Stepped {
+                state: &mut self.slots[index as usize].state,
+                opened: false,
+                evicted: None,
+            };
+        }
+        // Slot indices are 32-bit: a cap beyond 4 billion keys (hundreds of
+        // gigabytes of state) is held at that.
+        let cap = cap.clamp(1, NONE as usize);
+        let (index, evicted) = if self.slots.len() >= cap && self.oldest != NONE {
+            let index = self.oldest;
+            self.unlink(index);
+            let old_hash = self.hasher.hash_one(&*self.slots[index as usize].text);
+            if let Ok(entry) = self.table.find_entry(old_hash, |&other| other == index) {
+                entry.remove();
+            }
+            let slot = &mut self.slots[index as usize];
+            let evicted = std::mem::replace(&mut slot.text, CompactString::from(text));
+            slot.state = KeyState::new(start);
+            (index, Some(evicted))
+        } else {
+            // Below `cap`, so below `NONE`.
+            let index = self.slots.len() as u32;
+            self.slots.push(Slot {
+                text: CompactString::from(text),
+                state: KeyState::new(start),
+                older: NONE,
+                newer: NONE,
+            });
+            (index, None)
+        };
+        let (slots, hasher) = (&self.slots, &self.hasher);
+        if let Entry::Vacant(vacant) = self.table.entry(
+            hash,
+            |&other| other == index,
+            |&other| hasher.hash_one(&*slots[other as usize].text),
+        ) {
+            vacant.insert(index);
+        }
+        self.push_newest(index);
+        Stepped {
+            state: &mut self.slots[index as usize].state,
+            opened: true,
+            evicted,
+        }
+    }
+
+    /// Every open key's text and state, in no particular order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &KeyState)> {
+        self.slots.iter().map(|slot| (&*slot.text, &slot.state))
+    }
+
+    /// Forgets every key.
+    pub fn clear(&mut self) {
+        self.slots.clear();
+        self.table.clear();
+        self.oldest = NONE;
+        self.newest = NONE;
+    }
+
+    fn unlink(&mut self, index: u32) {
+        let (older, newer) = {
+            let slot = &self.slots[index as usize];
+            (slot.older, slot.newer)
+        };
+        match older {
+            NONE => self.oldest = newer,
+            older => self.slots[older as usize].newer = newer,
+        }
+        match newer {
+            NONE => self.newest = older,
+            newer => self.slots[newer as usize].older = older,
+        }
+    }
+
+    fn push_newest(&mut self, index: u32) {
+        let newest = self.newest;
+        {
+            let slot = &mut self.slots[index as usize];
+            slot.older = newest;
+            slot.newer = NONE;
+        }
+        match newest {
+            NONE => self.oldest = index,
+            newest => self.slots[newest as usize].newer = index,
+        }
+        self.newest = index;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn step(keys: &mut OpenKeys, text: &str, cap: usize) -> (bool, Option<String>) {
+        let stepped = keys.step(text, cap, 0);
+        let state = stepped.state.state();
+        stepped.state.set_state(state + 1);
+        (stepped.opened, stepped.evicted.map(|text| text.to_string()))
+    }
+
+    #[test]
+    fn a_key_keeps_its_state_across_steps() {
+        let mut keys = OpenKeys::default();
+        assert_eq!(step(&mut keys, "a", 10), (true, None));
+        assert_eq!(step(&mut keys, "b", 10), (true, None));
+        assert_eq!(step(&mut keys, "a", 10), (false, None));
+        assert_eq!(keys.len(), 2);
+        let mut states: Vec<(&str, usize)> = keys
+            .iter()
+            .map(|(text, state)| (text, state.state()))
+            .collect();
+        states.sort();
+        assert_eq!(states, [("a", 2), ("b", 1)]);
+    }
+
+    #[test]
+    fn the_cap_evicts_the_least_recently_stepped() {
+        let mut keys = OpenKeys::default();
+        for text in ["a", "b", "c"] {
+            step(&mut keys, text, 3);
+        }
+        // Stepping "a" makes "b" the oldest.
+        step(&mut keys, "a", 3);
+        assert_eq!(step(&mut keys, "d", 3), (true, Some("b".into())));
+        assert_eq!(step(&mut keys, "e", 3), (true, Some("c".into())));
+        assert_eq!(step(&mut keys, "f", 3), (true, Some("a".into())));
+        assert_eq!(keys.len(), 3);
+        // The evicted key starts afresh; the others are still found.
+        assert_eq!(step(&mut keys, "b", 3), (true, Some("d".into())));
+        assert_eq!(step(&mut keys, "f", 3), (false, None));
+        let mut texts: Vec<&str> = keys.iter().map(|(text, _)| text).collect();
+        texts.sort();
+        assert_eq!(texts, ["b", "e", "f"]);
+    }
+
+    #[test]
+    fn a_cap_of_one_keeps_the_latest_key() {
+        let mut keys = OpenKeys::default();
+        assert_eq!(step(&mut keys, "a", 1), (true, None));
+        assert_eq!(step(&mut keys, "a", 1), (false, None));
+        assert_eq!(step(&mut keys, "b", 0), (true, Some("a".into())));
+        assert_eq!(keys.len(), 1);
+    }
+
+    #[test]
+    fn many_keys_through_a_small_cap_stay_consistent() {
+        let mut keys = OpenKeys::default();
+        for n in 0..10_000u32 {
+            // Every third step revisits a recent key.
+            let text = if n % 3 == 0 {
+                (n / 2).to_string()
+            } else {
+                n.to_string()
+            };
+            step(&mut keys, &text, 100);
+            assert!(keys.len() <= 100);
+        }
+        // Each open key is found again without opening a new one.
+        let texts: Vec<String> = keys.iter().map(|(text, _)| text.to_owned()).collect();
+        for text in &texts {
+            assert_eq!(step(&mut keys, text, 100), (false, None), "{text}");
+        }
+        keys.clear();
+        assert!(keys.is_empty());
+        assert_eq!(step(&mut keys, "x", 100), (true, None));
+    }
+}
