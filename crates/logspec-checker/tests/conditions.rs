@@ -9,9 +9,9 @@
 
 mod common;
 
-use common::run;
+use common::{run, with_params};
 use logspec_checker::rules::EngineOptions;
-use logspec_checker::{CheckOptions, Finding, Plan, Severity};
+use logspec_checker::{Finding, Plan, Severity};
 
 const SPEC: &str = r#"logspec: 1
 producer: {name: demo, summary: Demo.}
@@ -140,17 +140,7 @@ fn check_with(name: &str, lines: &[&str], params: &[(&str, &str)]) -> Vec<Findin
             format!("Mar 13 12:{:02}:00 {host} demo[7]: {payload}\n", index)
         })
         .collect();
-    let options = CheckOptions {
-        rules: EngineOptions {
-            params: params
-                .iter()
-                .map(|(name, value)| ((*name).to_owned(), (*value).to_owned()))
-                .collect(),
-            ..EngineOptions::default()
-        },
-        ..CheckOptions::default()
-    };
-    let (findings, _) = run(&plan(), &[(name, &text)], options);
+    let (findings, _) = run(&plan(), &[(name, &text)], with_params(params));
     findings
 }
 

@@ -1,9 +1,10 @@
 //! No silent fallbacks: every name the plan follows (severity, emitter,
-//! glossary field, schema, record kind, rule state, label, event reference,
-//! key part, parameter) must resolve. For each, a spec written with the
-//! miss is refused by the loader at its line and column, and a spec that
-//! has it anyway (built or changed in code, past the loader) is refused by
-//! `Plan::new` naming the node, never compiled with a default in its place.
+//! glossary field, schema, record kind, rule state (in a lifecycle or a
+//! condition's `state.S`), label, event reference, key part, parameter)
+//! must resolve. For each, a spec written with the miss is refused by the
+//! loader at its line and column, and a spec that has it anyway (built or
+//! changed in code, past the loader) is refused by `Plan::new` naming the
+//! node, never compiled with a default in its place.
 
 use logspec_checker::{Plan, PlanError};
 use logspec_spec::condition::Name;
@@ -46,7 +47,7 @@ rules:
       - label: reply
         match: [reply/default]
         key: [{field: RQ2}]
-        require: "record.HOST in earlier.request.HOSTS && count.request >= 1 && key.REQ != '' && since.request <= params.window"
+        require: "record.HOST in earlier.request.HOSTS && count.request >= 1 && key.REQ != '' && since.request <= params.window && state.open"
     lifecycle:
       start: new
       states:
@@ -288,6 +289,29 @@ const CASES: &[Case] = &[
         },
         pointer: "/rules/0/participants/1/require",
         plan_says: "rule `hosts-reply`: `counts.request` in a condition does not resolve",
+    },
+    Case {
+        edit: ("&& state.open", "&& state.opened"),
+        loader_says: "`opened` is not a state of the rule's lifecycle",
+        break_model: |spec| {
+            rename_in_condition(spec, |name| {
+                if let Name::State(state) = name {
+                    *state = "opened".to_owned();
+                }
+            });
+        },
+        pointer: "/rules/0/participants/1/require",
+        plan_says: "rule `hosts-reply`: state `opened` does not exist",
+    },
+    Case {
+        edit: (
+            "    lifecycle:\n      start: new\n      states:\n        new: {on: {request: open}}\n        open: {accepting: true, on: {reply: open}}\n",
+            "",
+        ),
+        loader_says: "`state.open`: the rule has no lifecycle, so no states",
+        break_model: |spec| spec.rules[0].lifecycle = None,
+        pointer: "/rules/0/participants/1/require",
+        plan_says: "rule `hosts-reply`: state `open` does not exist",
     },
     Case {
         edit: ("list: {label: request", "list: {label: ask"),

@@ -5,8 +5,7 @@
 mod common;
 
 use common::{at, builtin_plan, located};
-use logspec_checker::rules::EngineOptions;
-use logspec_checker::{CheckOptions, Finding, Plan};
+use logspec_checker::{Finding, Plan};
 use std::path::PathBuf;
 
 /// The spec, compiled once for all tests.
@@ -18,14 +17,12 @@ fn plan() -> &'static Plan {
 /// Checks with the audit retention the document gives as the default, so
 /// that every rule runs.
 fn run(inputs: &[(&str, &str)]) -> Vec<Finding> {
-    let options = CheckOptions {
-        rules: EngineOptions {
-            params: vec![("audit_retention".to_owned(), "90d".to_owned())],
-            ..EngineOptions::default()
-        },
-        ..CheckOptions::default()
-    };
-    common::run(plan(), inputs, options).0
+    common::run(
+        plan(),
+        inputs,
+        common::with_params(&[("audit_retention", "90d")]),
+    )
+    .0
 }
 
 fn codes(inputs: &[(&str, &str)]) -> Vec<(String, u64, &'static str)> {

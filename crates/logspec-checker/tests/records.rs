@@ -373,13 +373,31 @@ fn a_kind_in_any_order_reports_no_time_going_back() {
     );
     assert_ne!(any, AUDIT, "the process kind declares its time");
     assert!(check(&plan(&any), "p.log", text).is_empty());
-    // The order is one of two words, not a free string.
+    // The order is one of two words, not a free string: the loader says
+    // so at the word.
     let wrong = AUDIT.replacen(
         "    timestamp: {field: timestamp}",
         "    timestamp: {field: timestamp, order: descending}",
         1,
     );
-    assert!(logspec_spec::load_str(&wrong, "bad.yaml").is_err());
+    let error = match logspec_spec::load_str(&wrong, "bad.yaml") {
+        Ok(_) => panic!("`order: descending` loaded"),
+        Err(error) => error.to_string(),
+    };
+    let (line, text) = wrong
+        .lines()
+        .enumerate()
+        .find(|(_, text)| text.contains("order: descending"))
+        .expect("the edited line");
+    let column = text.find("descending").expect("the word") + 1;
+    assert!(
+        error.contains(&format!(
+            "bad.yaml:{}:{column}: \"descending\" is not one of \"ascending\" or \"any\" \
+             (at /records/0/timestamp/order)",
+            line + 1
+        )),
+        "{error}"
+    );
 }
 
 #[test]

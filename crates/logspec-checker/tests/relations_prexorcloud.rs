@@ -5,9 +5,7 @@
 
 mod common;
 
-use common::{at, located, run, shared_plan};
-use logspec_checker::rules::EngineOptions;
-use logspec_checker::CheckOptions;
+use common::{at, located, run, shared_plan, with_params};
 
 const SPEC: &str = "prexorcloud";
 
@@ -16,17 +14,7 @@ fn findings_with(
     params: &[(&str, &str)],
     inputs: &[(&str, &str)],
 ) -> Vec<(String, u64, &'static str)> {
-    let options = CheckOptions {
-        rules: EngineOptions {
-            params: params
-                .iter()
-                .map(|(name, value)| ((*name).to_owned(), (*value).to_owned()))
-                .collect(),
-            ..EngineOptions::default()
-        },
-        ..CheckOptions::default()
-    };
-    located(&run(shared_plan(SPEC), inputs, options).0)
+    located(&run(shared_plan(SPEC), inputs, with_params(params)).0)
 }
 
 /// Findings with the retention the document gives as the default.

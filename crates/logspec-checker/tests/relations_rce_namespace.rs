@@ -7,22 +7,10 @@
 
 mod common;
 
+use common::rce::{Log, FILE};
 use common::{at, check_builtin, located, run, shared_plan};
 use logspec_checker::rules::EngineOptions;
 use logspec_checker::CheckOptions;
-
-const FILE: &str = "events-compact.log";
-
-/// One event of the compact log, `fields` after `_t` and `_ts`.
-fn event(index: usize, id: &str, fields: &[(&str, &str)]) -> String {
-    let at = 1_709_287_200_000_u64 + 500 * index as u64;
-    let body: Vec<String> = [("_t", id.to_owned()), ("_ts", at.to_string())]
-        .into_iter()
-        .chain(fields.iter().map(|(k, v)| (*k, (*v).to_owned())))
-        .map(|(key, value)| format!("{key:?}:{value:?}"))
-        .collect();
-    format!("{{{}}}\n", body.join(","))
-}
 
 /// What happens, in order.
 enum Step<'a> {
@@ -38,108 +26,70 @@ enum Step<'a> {
     },
 }
 
-/// The compact log of `steps`; each session runs on SSH connection
-/// `ssh-SESSION`.
+/// The compact log of `steps` (attributes as `common::rce` gives them);
+/// each session runs on SSH connection `ssh-SESSION`.
 fn log(steps: &[Step]) -> String {
-    let mut lines = Vec::new();
+    let mut log = Log::new();
     for step in steps {
-        match step {
-            Step::Start => lines.push((
-                "application.starting",
-                vec![
-                    ("user_home", "/home/rce".to_owned()),
-                    ("user_name", "rce".to_owned()),
-                    ("profile_location", "/home/rce/.rce/default".to_owned()),
-                    ("work_dir", "/home/rce".to_owned()),
-                    ("rce_version", "10.5.0".to_owned()),
-                    ("os_name", "Linux".to_owned()),
-                    ("jvm_version", "17".to_owned()),
-                ],
-            )),
+        log = match *step {
+            Step::Start => log.add("application.starting", &[]),
             Step::Accept { session, namespace } => {
-                lines.push(("connection.incoming.accepted", connection(session)));
-                lines.push((
+                let connection = format!("ssh-{session}");
+                log.add(
+                    "connection.incoming.accepted",
+                    &[("connection_id", &connection)],
+                )
+                .add(
                     "uplink.incoming.accepted",
-                    vec![
-                        ("session_id", (*session).to_owned()),
-                        ("connection_id", format!("ssh-{session}")),
-                        ("client_version", "rce/10.5.0".to_owned()),
-                        ("protocol_version", "0.4".to_owned()),
-                        ("login_name", "alice".to_owned()),
-                        ("client_id", "default".to_owned()),
-                        ("namespace", (*namespace).to_owned()),
+                    &[
+                        ("session_id", session),
+                        ("connection_id", &connection),
+                        ("namespace", namespace),
                     ],
-                ));
+                )
             }
             Step::Close { session } => {
-                lines.push((
+                let connection = format!("ssh-{session}");
+                log.add(
                     "uplink.incoming.closed",
-                    vec![
-                        ("session_id", (*session).to_owned()),
-                        ("connection_id", format!("ssh-{session}")),
-                        ("final_state", "CLOSED".to_owned()),
-                    ],
-                ));
-                let mut closed = connection(session);
-                closed.push(("close_reason", "closed by client".to_owned()));
-                closed.push(("duration", "900".to_owned()));
-                lines.push(("connection.incoming.closed", closed));
+                    &[("session_id", session), ("connection_id", &connection)],
+                )
+                .add(
+                    "connection.incoming.closed",
+                    &[("connection_id", &connection)],
+                )
             }
-        }
+        };
     }
-    lines
-        .iter()
-        .enumerate()
-        .map(|(index, (id, fields))| {
-            let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
-            event(index, id, &fields)
-        })
-        .collect()
-}
-
-fn connection(session: &str) -> Vec<(&'static str, String)> {
-    vec![
-        ("type", "ssh".to_owned()),
-        ("connection_id", format!("ssh-{session}")),
-        ("remote_ip", "192.0.2.10".to_owned()),
-        ("remote_port", "50412".to_owned()),
-        ("server_port", "31005".to_owned()),
-    ]
+    log.text()
 }
 
 fn check(steps: &[Step]) -> Vec<(String, u64, &'static str)> {
     check_builtin("rce-eventlog", &[(FILE, &log(steps))])
 }
 
-use Step::{Accept, Close, Start};
+use Step::{Close, Start};
+
+/// Session `session` accepted with `namespace`.
+fn accept<'a>(session: &'a str, namespace: &'a str) -> Step<'a> {
+    Step::Accept { session, namespace }
+}
 
 /// Event Log › Incoming Uplink Connection Accepted: an unused namespace is
 /// assigned, so one held by an open session is not assigned again; its
 /// session's close frees it.
 #[test]
 fn a_namespace_is_assigned_only_while_unused() {
-    let a = Accept {
-        session: "u-1",
-        namespace: "alice_default",
-    };
-    let b = Accept {
-        session: "u-2",
-        namespace: "alice_default",
-    };
+    let a = accept("u-1", "alice_default");
+    let b = accept("u-2", "alice_default");
     // Freed by the close before it is assigned again.
     assert_eq!(check(&[Start, a, Close { session: "u-1" }, b]), vec![]);
     // Two sessions at once under different namespaces.
-    let c = Accept {
-        session: "u-3",
-        namespace: "bob_default",
-    };
+    let c = accept("u-3", "bob_default");
     assert_eq!(
         check(&[
             Start,
-            Accept {
-                session: "u-1",
-                namespace: "alice_default"
-            },
+            accept("u-1", "alice_default"),
             c,
             Close { session: "u-1" },
             Close { session: "u-3" }
@@ -150,14 +100,8 @@ fn a_namespace_is_assigned_only_while_unused() {
     assert_eq!(
         check(&[
             Start,
-            Accept {
-                session: "u-1",
-                namespace: "alice_default"
-            },
-            Accept {
-                session: "u-2",
-                namespace: "alice_default"
-            },
+            accept("u-1", "alice_default"),
+            accept("u-2", "alice_default"),
         ]),
         vec![at(FILE, 5, "duplicate-key")]
     );
@@ -165,19 +109,10 @@ fn a_namespace_is_assigned_only_while_unused() {
     assert_eq!(
         check(&[
             Start,
-            Accept {
-                session: "u-1",
-                namespace: "alice_default"
-            },
-            Accept {
-                session: "u-3",
-                namespace: "bob_default"
-            },
+            accept("u-1", "alice_default"),
+            accept("u-3", "bob_default"),
             Close { session: "u-3" },
-            Accept {
-                session: "u-2",
-                namespace: "alice_default"
-            },
+            accept("u-2", "alice_default"),
         ]),
         vec![at(FILE, 9, "duplicate-key")]
     );
@@ -190,15 +125,9 @@ fn a_restart_frees_every_namespace() {
     assert_eq!(
         check(&[
             Start,
-            Accept {
-                session: "u-1",
-                namespace: "alice_default"
-            },
+            accept("u-1", "alice_default"),
             Start,
-            Accept {
-                session: "u-1",
-                namespace: "alice_default"
-            },
+            accept("u-1", "alice_default"),
             Close { session: "u-1" },
         ]),
         vec![]
@@ -229,14 +158,8 @@ fn a_close_without_its_acceptance_and_the_join_cap() {
     };
     let text = log(&[
         Start,
-        Accept {
-            session: "u-1",
-            namespace: "alice_default",
-        },
-        Accept {
-            session: "u-2",
-            namespace: "bob_default",
-        },
+        accept("u-1", "alice_default"),
+        accept("u-2", "bob_default"),
     ]);
     let (findings, _) = run(shared_plan("rce-eventlog"), &[(FILE, &text)], options);
     let evicted: Vec<&str> = findings

@@ -3,11 +3,12 @@
 //! standard output or in files), and the end of a run on SIGINT or SIGTERM.
 
 use crate::CliError;
+use anstream::{AutoStream, ColorChoice};
 use logspec_checker::FindingSink;
 use logspec_finding::{Code, Finding};
 use logspec_report::human;
 use std::cell::RefCell;
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, Write};
 use std::rc::Rc;
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
@@ -41,7 +42,9 @@ pub struct Tally {
 pub struct LiveSink<'s> {
     pub inner: &'s mut dyn FindingSink,
     pub tally: Rc<RefCell<Tally>>,
-    color: bool,
+    /// Whether findings are shown in colour (anstream's choice for
+    /// standard error).
+    color: ColorChoice,
 }
 
 impl<'s> LiveSink<'s> {
@@ -49,7 +52,8 @@ impl<'s> LiveSink<'s> {
         LiveSink {
             inner,
             tally,
-            color: io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+            // A terminal, and NO_COLOR, CLICOLOR and CLICOLOR_FORCE heeded.
+            color: AutoStream::choice(&io::stderr()),
         }
     }
 
@@ -64,10 +68,10 @@ impl<'s> LiveSink<'s> {
                 tally.unreadable += 1;
             }
         }
-        let stderr = io::stderr();
-        let mut out = stderr.lock();
+        let mut out = AutoStream::new(io::stderr().lock(), self.color);
+        let color = out.current_choice() != ColorChoice::Never;
         // Standard error gone (a closed terminal) must not stop the check.
-        let _ = human::render_one(&finding, self.color, &mut out).and_then(|()| out.flush());
+        let _ = human::render_one(&finding, color, &mut out).and_then(|()| out.flush());
         self.inner.push(finding);
     }
 

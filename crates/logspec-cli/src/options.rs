@@ -3,10 +3,11 @@
 //! `--fail-on` read and behave the same everywhere.
 
 use crate::{suggest, CliError};
+use anstream::{AutoStream, ColorChoice};
 use logspec_report::{human::HumanOptions, FailOn, ReportFormat};
 use std::collections::HashSet;
 use std::fs::File;
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, Write};
 
 /// `--spec NAME|PATH`.
 #[derive(clap::Args, Debug)]
@@ -42,7 +43,8 @@ pub struct ReportOptions {
     )]
     pub reports: Vec<ReportTarget>,
     /// Colour in the human report on standard output (`auto`: when it is a
-    /// terminal and NO_COLOR is unset)
+    /// terminal and the environment allows: NO_COLOR, CLICOLOR,
+    /// CLICOLOR_FORCE)
     #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
     pub color: ColorArg,
 }
@@ -118,6 +120,18 @@ pub enum ColorArg {
     Auto,
     Always,
     Never,
+}
+
+impl ColorArg {
+    /// What anstream is told: `auto` leaves it to the environment
+    /// (NO_COLOR, CLICOLOR_FORCE, CLICOLOR, TERM) and the terminal.
+    fn choice(self) -> ColorChoice {
+        match self {
+            ColorArg::Auto => ColorChoice::Auto,
+            ColorArg::Always => ColorChoice::Always,
+            ColorArg::Never => ColorChoice::Never,
+        }
+    }
 }
 
 /// One `--report` value: a format and where it goes.
@@ -201,12 +215,19 @@ impl ReportOptions {
         for target in &self.reports {
             match &target.file {
                 None => {
-                    let stdout = io::stdout();
-                    let mut out = io::BufWriter::new(stdout.lock());
+                    // The human report goes through anstream, which decides
+                    // whether colour reaches standard output; the others
+                    // pass through as written.
+                    let stdout = io::stdout().lock();
+                    let stdout = match target.format {
+                        ReportFormat::Human => AutoStream::new(stdout, self.color.choice()),
+                        _ => AutoStream::always_ansi(stdout),
+                    };
                     let human = HumanOptions {
-                        color: self.color_on_stdout(),
+                        color: stdout.current_choice() != ColorChoice::Never,
                         ..Default::default()
                     };
+                    let mut out = io::BufWriter::new(stdout);
                     render(target.format, human, &mut out)
                         .and_then(|()| out.flush())
                         .map_err(CliError::Output)?;
@@ -229,13 +250,5 @@ impl ReportOptions {
             }
         }
         Ok(())
-    }
-
-    fn color_on_stdout(&self) -> bool {
-        match self.color {
-            ColorArg::Always => true,
-            ColorArg::Never => false,
-            ColorArg::Auto => io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
-        }
     }
 }

@@ -288,6 +288,7 @@ fn explain_shows_variants_fields_and_examples() {
 #[test]
 fn human_report_quotes_and_underlines_without_colour_when_piped() {
     let output = run(logspec()
+        .env_remove("CLICOLOR_FORCE")
         .args(["check", "--spec", "ctrl-exec", "-"])
         .write_stdin("ACTION=ping TARGET=web-01 RESULT=ok RTT=42ms REQID=a1b2c3d4e5f60001\n"));
     assert_eq!(output.status.code(), Some(1));
@@ -306,6 +307,38 @@ fn human_report_quotes_and_underlines_without_colour_when_piped() {
         stdout.contains("FAIL ctrl-exec: 1 line, 1 record, 1 error, 0 warnings"),
         "{stdout}"
     );
+}
+
+/// Colour on a pipe: `--color` decides when given; with `auto`, the
+/// environment (NO_COLOR over CLICOLOR_FORCE), as anstream reads it.
+#[test]
+fn colour_follows_the_option_then_the_environment() {
+    let coloured = |option: &str, env: &[(&str, &str)]| {
+        let mut command = logspec();
+        for name in ["NO_COLOR", "CLICOLOR", "CLICOLOR_FORCE"] {
+            command.env_remove(name);
+        }
+        command.envs(env.iter().copied());
+        let output = run(command
+            .args(["check", "--spec", "ctrl-exec", "--color", option, "-"])
+            .write_stdin("ACTION=ping TARGET=web-01 RESULT=ok RTT=42ms REQID=a1b2c3d4e5f60001\n"));
+        assert_eq!(output.status.code(), Some(1));
+        let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+        assert!(stdout.contains("invalid-value"), "{stdout}");
+        // Bold red, then the reset, around the verdict.
+        let red = stdout.contains("\x1b[1m\x1b[31mFAIL\x1b[0m");
+        assert_eq!(red, stdout.contains('\x1b'), "{stdout:?}");
+        red
+    };
+    assert!(coloured("always", &[]));
+    assert!(coloured("always", &[("NO_COLOR", "1")]));
+    assert!(!coloured("never", &[("CLICOLOR_FORCE", "1")]));
+    assert!(!coloured("auto", &[]));
+    assert!(coloured("auto", &[("CLICOLOR_FORCE", "1")]));
+    assert!(!coloured(
+        "auto",
+        &[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")]
+    ));
 }
 
 #[test]

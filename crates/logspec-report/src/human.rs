@@ -1,9 +1,12 @@
 //! The report for a person at a terminal: findings grouped by code and
 //! counted, each with its line quoted and the offending part underlined,
-//! then what was read and what was covered. Colour only when asked for
-//! (the CLI asks when stdout is a terminal and NO_COLOR is unset).
+//! then what was read and what was covered. Colour (anstyle's styles)
+//! only when asked for: the CLI asks when anstream lets the stream it
+//! writes to take colour (`--color`, NO_COLOR, CLICOLOR, CLICOLOR_FORCE,
+//! and whether it is a terminal).
 
 use crate::{counted, Report};
+use anstyle::{AnsiColor, Style};
 use logspec_checker::stream::Alignment;
 use logspec_finding::{Code, Finding, Severity};
 use std::collections::BTreeMap;
@@ -29,10 +32,17 @@ struct Paint {
     color: bool,
 }
 
+const ERROR: Style = AnsiColor::Red.on_default().bold();
+const WARNING: Style = AnsiColor::Yellow.on_default().bold();
+const INFO: Style = AnsiColor::Cyan.on_default().bold();
+const PASS: Style = AnsiColor::Green.on_default().bold();
+const DIM: Style = Style::new().dimmed();
+const BOLD: Style = Style::new().bold();
+
 impl Paint {
-    fn wrap(&self, style: &str, text: &str) -> String {
+    fn wrap(&self, style: Style, text: &str) -> String {
         if self.color {
-            format!("\x1b[{style}m{text}\x1b[0m")
+            format!("{style}{text}{style:#}")
         } else {
             text.to_owned()
         }
@@ -40,19 +50,19 @@ impl Paint {
 
     fn severity(&self, severity: Severity, text: &str) -> String {
         let style = match severity {
-            Severity::Error => "1;31",
-            Severity::Warning => "1;33",
-            Severity::Info => "1;36",
+            Severity::Error => ERROR,
+            Severity::Warning => WARNING,
+            Severity::Info => INFO,
         };
         self.wrap(style, text)
     }
 
     fn dim(&self, text: &str) -> String {
-        self.wrap("2", text)
+        self.wrap(DIM, text)
     }
 
     fn bold(&self, text: &str) -> String {
-        self.wrap("1", text)
+        self.wrap(BOLD, text)
     }
 }
 
@@ -465,7 +475,7 @@ fn render_verdict(report: &Report, paint: &Paint, out: &mut dyn Write) -> io::Re
     let verdict = if report.failed() {
         paint.severity(Severity::Error, "FAIL")
     } else {
-        paint.wrap("1;32", "PASS")
+        paint.wrap(PASS, "PASS")
     };
     writeln!(
         out,
@@ -485,7 +495,21 @@ fn render_verdict(report: &Report, paint: &Paint, out: &mut dyn Write) -> io::Re
 
 #[cfg(test)]
 mod tests {
-    use super::display_line;
+    use super::{display_line, Paint};
+    use logspec_finding::Severity;
+
+    #[test]
+    fn styles_only_in_colour() {
+        let plain = Paint { color: false };
+        assert_eq!(plain.severity(Severity::Warning, "warning"), "warning");
+        assert_eq!(plain.dim("-->"), "-->");
+        let colour = Paint { color: true };
+        assert_eq!(
+            colour.severity(Severity::Warning, "warning"),
+            "\u{1b}[1m\u{1b}[33mwarning\u{1b}[0m"
+        );
+        assert_eq!(colour.dim("-->"), "\u{1b}[2m-->\u{1b}[0m");
+    }
 
     #[test]
     fn control_characters_are_shown_not_sent() {

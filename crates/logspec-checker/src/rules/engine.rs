@@ -11,7 +11,7 @@ use super::condition::{judge, rule_params as params, Verdict};
 use super::fan_out::{self, FanStep, Refusal};
 use super::hosts::HostNames;
 use super::join::Joined;
-use super::key::{label_keys, scope_values};
+use super::key::{derive_keys, for_each_scope_value, DerivedKeys};
 use super::open_keys::OpenKeys;
 use super::plan::RulePlan;
 use super::state::{compare_keys, key_parts, Agreed, Cited, Files, KeyState, KeyText};
@@ -130,6 +130,8 @@ pub struct Engine {
     beginnings_dropped: Option<(Arc<str>, u64)>,
     /// The inputs citations name.
     files: Files,
+    /// The keys of the record being observed, reused.
+    derived: DerivedKeys,
 }
 
 impl Engine {
@@ -150,6 +152,7 @@ impl Engine {
             began: HashMap::default(),
             beginnings_dropped: None,
             files: Files::default(),
+            derived: DerivedKeys::default(),
             options,
         }
     }
@@ -213,15 +216,23 @@ impl Engine {
                 continue;
             };
             for &label in labels {
-                let derived = label_keys(rule, label, record, &self.options.hosts, &run.joined);
+                let derived = &mut self.derived;
+                derive_keys(
+                    rule,
+                    label,
+                    record,
+                    &self.options.hosts,
+                    &run.joined,
+                    derived,
+                );
                 if derived.is_empty() {
                     run.unkeyed += 1;
                     run.first_unkeyed
                         .get_or_insert_with(|| (Arc::clone(&record.file), record.line));
                     continue;
                 }
-                for key in derived {
-                    run.step(plan, rule, label, &key, &seen, &self.options, files, sink);
+                for key in derived.iter() {
+                    run.step(plan, rule, label, key, &seen, &self.options, files, sink);
                 }
             }
             if !rule.joins.is_empty() {
@@ -355,11 +366,11 @@ impl RuleRun {
                     // Full: every value counts as seen, nothing to derive.
                     continue;
                 }
-                for value in scope_values(rule, label, part, record, hosts, &self.joined) {
+                for_each_scope_value(rule, label, part, record, hosts, &self.joined, |value| {
                     if seen.len() < SCOPE_VALUES {
-                        seen.insert(&value);
+                        seen.insert(value);
                     }
-                }
+                });
             }
         }
     }

@@ -6,11 +6,89 @@ use super::hosts::HostNames;
 use super::join::Joined;
 use super::{RulePlan, StreamRecord};
 use logspec_spec::{EnvelopeValue, FieldPart, KeyPart};
+use smallvec::SmallVec;
+use std::borrow::Cow;
+
+/// The keys one record derives for one label, written into strings reused
+/// from record to record. The engine derives a key for every record a rule
+/// concerns, and building each as a new list of new strings (several
+/// allocations per key) was a sixth of its work: most values are slices
+/// of the record's own, copied into a string that already has the room.
+#[derive(Debug, Default)]
+pub struct DerivedKeys {
+    /// The keys' parts end to end, `width` per key; strings past
+    /// `len * width` are kept for their room.
+    parts: Vec<String>,
+    width: usize,
+    len: usize,
+}
+
+impl DerivedKeys {
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Each key's parts, in order.
+    pub fn iter(&self) -> impl Iterator<Item = &[String]> {
+        let width = self.width;
+        (0..self.len).map(move |index| &self.parts[index * width..(index + 1) * width])
+    }
+
+    fn start(&mut self, width: usize) {
+        self.width = width;
+        self.len = 0;
+    }
+
+    /// Appends a key of `width` parts.
+    fn push<'v>(&mut self, values: impl Iterator<Item = Cow<'v, str>>) {
+        let first = self.len * self.width;
+        for (offset, value) in values.take(self.width).enumerate() {
+            match self.parts.get_mut(first + offset) {
+                Some(part) => {
+                    part.clear();
+                    part.push_str(&value);
+                }
+                None => self.parts.push(value.into_owned()),
+            }
+        }
+        self.len += 1;
+    }
+}
 
 /// The keys a record steps `rule` under as participant `label`, host parts
-/// in the form hosts are compared in, joined parts looked up in `joined`:
-/// what the engine and the generator's model of it (`logspec-gen`) both
-/// use.
+/// in the form hosts are compared in, joined parts looked up in `joined`,
+/// written into `out` (emptied first): what the engine uses, and what
+/// [`label_keys`] collects for the generator's model of it.
+pub fn derive_keys(
+    rule: &RulePlan,
+    label: usize,
+    record: &StreamRecord,
+    hosts: &HostNames,
+    joined: &Joined,
+    out: &mut DerivedKeys,
+) {
+    let (parts, separators) = &rule.keys[label];
+    let host_parts = &rule.host_parts[label];
+    let own = record.host.as_deref();
+    derive_into(
+        parts,
+        separators,
+        |index, part| rule_raw_value(rule, label, index, part, record, joined),
+        |index, value| match host_parts.get(index) {
+            Some(true) => hosts.canonical(value, own),
+            _ => Cow::Borrowed(value),
+        },
+        out,
+    );
+}
+
+/// The keys a record steps `rule` under as participant `label`, each as
+/// its own list ([`derive_keys`] collected): for the generator's model of
+/// the engine (`logspec-gen`).
 pub fn label_keys(
     rule: &RulePlan,
     label: usize,
@@ -18,22 +96,39 @@ pub fn label_keys(
     hosts: &HostNames,
     joined: &Joined,
 ) -> Vec<Vec<String>> {
+    let mut out = DerivedKeys::default();
+    derive_keys(rule, label, record, hosts, joined, &mut out);
+    out.iter().map(<[String]>::to_vec).collect()
+}
+
+/// Calls `each` with every value a record shows for `rule`'s scope part as
+/// participant `label` (hosts compared as in [`derive_keys`]).
+pub fn for_each_scope_value(
+    rule: &RulePlan,
+    label: usize,
+    scope: usize,
+    record: &StreamRecord,
+    hosts: &HostNames,
+    joined: &Joined,
+    mut each: impl FnMut(&str),
+) {
     let (parts, separators) = &rule.keys[label];
-    let mut derived = keys_from(parts, separators, |index, part| {
-        rule_raw_value(rule, label, index, part, record, joined)
-    });
-    for key in &mut derived {
-        for (value, host) in key.iter_mut().zip(&rule.host_parts[label]) {
-            if *host {
-                hosts.canonicalize(value, record.host.as_deref());
-            }
+    let (Some(part), Some(separator)) = (parts.get(scope), separators.get(scope)) else {
+        return;
+    };
+    let host = rule.host_parts[label].get(scope).copied().unwrap_or(false);
+    let raw = rule_raw_value(rule, label, scope, part, record, joined);
+    for_each_value(part, separator, raw, |value| {
+        if host {
+            each(&hosts.canonical(value, record.host.as_deref()));
+        } else {
+            each(value);
         }
-    }
-    derived
+    });
 }
 
 /// The values a record shows for `rule`'s scope part as participant
-/// `label` (hosts compared as in [`label_keys`]).
+/// `label` ([`for_each_scope_value`] collected).
 pub fn scope_values(
     rule: &RulePlan,
     label: usize,
@@ -42,90 +137,99 @@ pub fn scope_values(
     hosts: &HostNames,
     joined: &Joined,
 ) -> Vec<String> {
-    let (parts, separators) = &rule.keys[label];
-    let (Some(part), Some(separator)) = (parts.get(scope), separators.get(scope)) else {
-        return Vec::new();
-    };
-    let host = rule.host_parts[label].get(scope).copied().unwrap_or(false);
-    let raw = rule_raw_value(rule, label, scope, part, record, joined);
-    let mut values = values_of(part, separator, raw);
-    if host {
-        for value in &mut values {
-            hosts.canonicalize(value, record.host.as_deref());
-        }
-    }
+    let mut values = Vec::new();
+    for_each_scope_value(rule, label, scope, record, hosts, joined, |value| {
+        values.push(value.to_owned());
+    });
     values
 }
 
-/// Every key `parts` derive, each part's raw value (by index) from `raw`:
-/// one normally, one per element when parts take `each` element of a list
-/// (all such parts read the same element), none when a part is absent and
-/// has no default.
-fn keys_from<'r>(
-    parts: &[KeyPart],
+/// Writes into `out` every key `parts` derive, each part's raw value (by
+/// index) from `raw`, each value as `compared` puts it: one key normally,
+/// one per element when parts take `each` element of a list (all such
+/// parts read the same element), none when a part is absent and has no
+/// default.
+fn derive_into<'r>(
+    parts: &'r [KeyPart],
     separators: &[String],
-    raw: impl Fn(usize, &KeyPart) -> Option<&'r str>,
-) -> Vec<Vec<String>> {
-    let mut fixed = Vec::with_capacity(parts.len());
-    for (index, (part, separator)) in parts.iter().zip(separators).enumerate() {
+    raw: impl Fn(usize, &'r KeyPart) -> Option<&'r str>,
+    compared: impl Fn(usize, &'r str) -> Cow<'r, str>,
+    out: &mut DerivedKeys,
+) {
+    out.start(0);
+    let mut fixed: SmallVec<[Option<&'r str>; 4]> = SmallVec::new();
+    for (index, part) in parts.iter().enumerate().take(separators.len()) {
         if part.each {
             fixed.push(None);
             continue;
         }
-        match values_of(part, separator, raw(index, part)).pop() {
+        let value = match raw(index, part) {
+            Some(raw) => shaped(part, raw),
+            None => part.default.as_deref(),
+        };
+        match value {
             Some(value) => fixed.push(Some(value)),
-            None => return Vec::new(),
+            None => return,
         }
     }
+    out.start(fixed.len());
     let Some(listed) = parts.iter().position(|part| part.each) else {
-        return vec![fixed.into_iter().flatten().collect()];
+        let values = fixed.iter().flatten().enumerate();
+        out.push(values.map(|(index, value)| compared(index, value)));
+        return;
     };
-    let elements: Vec<Option<&str>> = match raw(listed, &parts[listed]) {
+    let mut key = |element: Option<&'r str>| {
+        let mut values: SmallVec<[&'r str; 4]> = SmallVec::new();
+        for (part, value) in parts.iter().zip(&fixed) {
+            let value = match (value, element) {
+                (Some(value), _) => Some(*value),
+                (None, Some(element)) => shaped(part, element),
+                (None, None) => part.default.as_deref(),
+            };
+            match value {
+                Some(value) => values.push(value),
+                None => return,
+            }
+        }
+        let values = values.into_iter().enumerate();
+        out.push(values.map(|(index, value)| compared(index, value)));
+    };
+    match raw(listed, &parts[listed]) {
         Some(raw) => raw
             .split(separators[listed].as_str())
             .filter(|element| !element.is_empty())
-            .map(Some)
-            .collect(),
+            .for_each(|element| key(Some(element))),
         // An absent list: each part's default, if every one has one.
-        None => vec![None],
-    };
-    let mut keys = Vec::with_capacity(elements.len());
-    'elements: for element in elements {
-        let mut key = Vec::with_capacity(parts.len());
-        for (part, value) in parts.iter().zip(&fixed) {
-            let value = match (value, element) {
-                (Some(value), _) => Some(value.clone()),
-                (None, Some(element)) => shaped(part, element),
-                (None, None) => part.default.clone(),
-            };
-            match value {
-                Some(value) => key.push(value),
-                None => continue 'elements,
-            }
-        }
-        keys.push(key);
+        None => key(None),
     }
-    keys
 }
 
 /// The values one key part takes on `record`: one, or one per element of
 /// a list it takes `each` of; its default when the value is absent.
 pub fn part_values(part: &KeyPart, separator: &str, record: &StreamRecord) -> Vec<String> {
-    values_of(part, separator, raw_value(part, record))
+    let mut values = Vec::new();
+    for_each_value(part, separator, raw_value(part, record), |value| {
+        values.push(value.to_owned());
+    });
+    values
 }
 
-/// The values one key part takes given the raw value it reads.
-fn values_of(part: &KeyPart, separator: &str, raw: Option<&str>) -> Vec<String> {
+/// Calls `each` with the values one key part takes given the raw value it
+/// reads.
+fn for_each_value(part: &KeyPart, separator: &str, raw: Option<&str>, mut each: impl FnMut(&str)) {
     let Some(raw) = raw else {
-        return part.default.iter().cloned().collect();
+        if let Some(default) = &part.default {
+            each(default);
+        }
+        return;
     };
     if part.each {
         raw.split(separator)
             .filter(|element| !element.is_empty())
             .filter_map(|element| shaped(part, element))
-            .collect()
-    } else {
-        shaped(part, raw).into_iter().collect()
+            .for_each(each);
+    } else if let Some(value) = shaped(part, raw) {
+        each(value);
     }
 }
 
@@ -170,7 +274,7 @@ fn raw_value<'r>(part: &KeyPart, record: &'r StreamRecord) -> Option<&'r str> {
 /// A value (or list element) as the part keys it: its capture group,
 /// then its side of a split, then its host; `None` when the capture or
 /// the split does not find its part, or leaves nothing.
-fn shaped(part: &KeyPart, value: &str) -> Option<String> {
+fn shaped<'v>(part: &KeyPart, value: &'v str) -> Option<&'v str> {
     let value = match &part.capture {
         Some(capture) => capture.0.captures(value)?.get(1)?.as_str(),
         None => value,
@@ -183,7 +287,7 @@ fn shaped(part: &KeyPart, value: &str) -> Option<String> {
         Some(FieldPart::Host) => host_of(value),
         None => value,
     };
-    (!value.is_empty()).then(|| value.to_owned())
+    (!value.is_empty()).then_some(value)
 }
 
 /// The host of `host:port` or `[v6]:port`; the value itself otherwise.
@@ -206,7 +310,15 @@ mod tests {
 
     /// The keys `parts` derive from `record`'s own values (no join).
     fn keys(parts: &[KeyPart], separators: &[String], record: &StreamRecord) -> Vec<Vec<String>> {
-        keys_from(parts, separators, |_, part| raw_value(part, record))
+        let mut out = DerivedKeys::default();
+        derive_into(
+            parts,
+            separators,
+            |_, part| raw_value(part, record),
+            |_, value| Cow::Borrowed(value),
+            &mut out,
+        );
+        out.iter().map(<[String]>::to_vec).collect()
     }
 
     fn record(values: &[(&str, &str)], host: Option<&str>) -> StreamRecord {
@@ -299,6 +411,41 @@ mod tests {
         .map(|json| part(json))
         .collect();
         assert_eq!(keys(&defaulted, &sep, &absent), vec![vec!["-", "+"]]);
+    }
+
+    #[test]
+    fn reused_key_buffers_hold_only_the_latest_keys() {
+        let sep = vec![",".to_owned(); 2];
+        let parts: Vec<KeyPart> = [r#"{"field":"REQID"}"#, r#"{"field":"HOSTS","each":true}"#]
+            .iter()
+            .map(|json| part(json))
+            .collect();
+        let mut out = DerivedKeys::default();
+        let derive = |record: &StreamRecord, out: &mut DerivedKeys| {
+            derive_into(
+                &parts,
+                &sep,
+                |_, part| raw_value(part, record),
+                |_, value| Cow::Borrowed(value),
+                out,
+            );
+            out.iter().map(<[String]>::to_vec).collect::<Vec<_>>()
+        };
+        let three = record(&[("REQID", "long-request"), ("HOSTS", "a,bb,ccc")], None);
+        assert_eq!(
+            derive(&three, &mut out),
+            vec![
+                vec!["long-request", "a"],
+                vec!["long-request", "bb"],
+                vec!["long-request", "ccc"]
+            ]
+        );
+        let one = record(&[("REQID", "r"), ("HOSTS", "d")], None);
+        assert_eq!(derive(&one, &mut out), vec![vec!["r", "d"]]);
+        assert_eq!(out.len(), 1);
+        let none = record(&[("HOSTS", "d")], None);
+        assert!(derive(&none, &mut out).is_empty());
+        assert!(out.is_empty());
     }
 
     #[test]

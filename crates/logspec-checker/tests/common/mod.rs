@@ -3,6 +3,10 @@
 
 #![allow(dead_code)] // each test file uses the part it needs
 
+pub mod ctrl_exec;
+pub mod rce;
+
+use logspec_checker::rules::EngineOptions;
 use logspec_checker::stream::Input;
 use logspec_checker::{CheckOptions, Checker, Finding, InputSummary, Plan};
 
@@ -83,4 +87,19 @@ pub fn assert_passes(name: &str, inputs: &[(&str, &str)]) {
         found.is_empty(),
         "expected no findings, got {found:?} for {inputs:#?}"
     );
+}
+
+/// Check options with the rule parameters `params` set, as
+/// `--param NAME=VALUE` would.
+pub fn with_params(params: &[(&str, &str)]) -> CheckOptions {
+    CheckOptions {
+        rules: EngineOptions {
+            params: params
+                .iter()
+                .map(|(name, value)| ((*name).to_owned(), (*value).to_owned()))
+                .collect(),
+            ..EngineOptions::default()
+        },
+        ..CheckOptions::default()
+    }
 }
