@@ -649,7 +649,7 @@ struct Step {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{compiled, layout, walk};
+    use super::super::testing::{closed_walk, compiled, layout, timed};
     use super::*;
     use crate::scenario::timing::read_times;
     use crate::scenario::Hosts;
@@ -670,21 +670,11 @@ mod tests {
             let layout = layout(&compiled, Framing::default_of(format), Hosts::Told);
             let mut broken_kinds = std::collections::BTreeSet::new();
             for seed in 0..6 {
-                let mut walk = walk(&compiled, layout.clone(), seed);
-                walk.draw(30);
-                walk.close().expect("the walk closes");
+                let (mut walk, gaps) = closed_walk(&compiled, layout.clone(), seed, 30);
                 let strays = walk.strays();
-                let gaps = walk.gaps.first(walk.records.len());
                 let start_at = walk.gaps.start_at;
                 let breaking = Breaking {
-                    walked: Timed::new(
-                        &compiled,
-                        &layout,
-                        &walk.records,
-                        &walk.seen,
-                        start_at,
-                        &gaps,
-                    ),
+                    walked: timed(&walk, &gaps),
                     strays: &strays,
                 };
                 let mut sampler = Sampler::new(seed);
@@ -718,19 +708,9 @@ mod tests {
     fn an_edit_raising_two_findings_or_none_is_no_prediction() {
         let compiled = compiled("ctrl-exec");
         let layout = layout(&compiled, Framing::default_of(Format::Rfc3164), Hosts::Told);
-        let mut walk = walk(&compiled, layout.clone(), 4);
-        walk.draw(20);
-        walk.close().expect("the walk closes");
-        let gaps = walk.gaps.first(walk.records.len());
+        let (walk, gaps) = closed_walk(&compiled, layout, 4, 20);
         let breaking = Breaking {
-            walked: Timed::new(
-                &compiled,
-                &layout,
-                &walk.records,
-                &walk.seen,
-                walk.gaps.start_at,
-                &gaps,
-            ),
+            walked: timed(&walk, &gaps),
             strays: &[],
         };
         // Swapping a record with itself changes nothing.

@@ -13,7 +13,7 @@
 
 use super::draw::Drawn;
 use super::layout::Layout;
-use super::timing::{read_time, times, SHORTEST};
+use super::timing::{read_time, seen_at, times, SHORTEST};
 use super::{StreamMutationKind, Walked};
 use crate::generator::Compiled;
 use crate::record::Record;
@@ -82,9 +82,7 @@ impl<'a> Timed<'a> {
 
     /// What the engine sees of `record`, logged on `host`, at `time`.
     pub fn seen_at(&self, record: &Record, host: &str, time: i64) -> StreamRecord {
-        let mut seen = self.layout.seen(&self.compiled.plan, record, host);
-        seen.at = read_time(self.compiled, self.layout, record, time);
-        seen
+        seen_at(self.compiled, self.layout, record, host, time)
     }
 
     /// What the engine sees of the record at `at` of the walk at `time`.
@@ -201,7 +199,7 @@ fn split(gaps: &mut Vec<i64>, at: usize, gap: i64) {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{compiled, layout, walk};
+    use super::super::testing::{closed_walk, compiled, layout, timed};
     use super::super::timing::read_times;
     use super::*;
     use crate::scenario::Hosts;
@@ -216,18 +214,8 @@ mod tests {
         // Rules that read times run, so walks draw long gaps too.
         layout.params = compiled.spec.example_params();
         let plan = &compiled.plan;
-        let mut walk = walk(&compiled, layout.clone(), 9);
-        walk.draw(12);
-        walk.close().expect("the walk closes");
-        let gaps = walk.gaps.first(walk.records.len());
-        let walked = Timed::new(
-            &compiled,
-            &layout,
-            &walk.records,
-            &walk.seen,
-            walk.gaps.start_at,
-            &gaps,
-        );
+        let (walk, gaps) = closed_walk(&compiled, layout.clone(), 9, 12);
+        let walked = timed(&walk, &gaps);
         let n = walk.records.len();
         let stray = walk.records[0].clone();
         let inserted = |at: usize| {

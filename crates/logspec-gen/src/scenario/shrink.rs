@@ -5,7 +5,7 @@
 //! comes back as the fewest records that keep it. Values are not shrunk.
 
 use super::rules::{simulate, stepped_in_order};
-use super::timing::read_times;
+use super::timing::{seen_at, times};
 use super::{Built, Scenario, Walked};
 use crate::generator::Compiled;
 use indexmap::IndexMap;
@@ -80,15 +80,10 @@ impl ValueTree for ScenarioTree {
 impl Built {
     /// What the engine sees of `records`, timed by `gaps`.
     fn seen(&self, compiled: &Compiled, records: &Walked, gaps: &[i64]) -> Vec<StreamRecord> {
-        let times = read_times(compiled, &self.layout, records, self.start_at, gaps);
         records
             .iter()
-            .zip(times)
-            .map(|((record, host), at)| {
-                let mut seen = self.layout.seen(&compiled.plan, record, host);
-                seen.at = at;
-                seen
-            })
+            .zip(times(self.start_at, gaps))
+            .map(|((record, host), time)| seen_at(compiled, &self.layout, record, host, time))
             .collect()
     }
 

@@ -20,7 +20,6 @@
 //! and never reaches the next ([`start`]).
 
 use super::layout::Layout;
-use super::Walked;
 use crate::generator::Compiled;
 use crate::record::Record;
 use crate::render::envelope_of;
@@ -28,7 +27,7 @@ use crate::stream::stamp_field;
 use crate::time::{self, EARLIEST, LATEST};
 use crate::{Framing, Sampler};
 use logspec_checker::rules::condition::rule_params;
-use logspec_checker::rules::RulePlan;
+use logspec_checker::rules::{RulePlan, StreamRecord};
 use logspec_checker::Plan;
 use logspec_reader::{field_instant, instant, Instant};
 use logspec_spec::condition::{duration_seconds, Name};
@@ -241,6 +240,20 @@ pub(crate) fn read_time(
     }
 }
 
+/// What the engine sees of `record`, logged on `host`, written at `time`:
+/// the one way the walk, the edits and shrinking time what they judge.
+pub(crate) fn seen_at(
+    compiled: &Compiled,
+    layout: &Layout,
+    record: &Record,
+    host: &str,
+    time: i64,
+) -> StreamRecord {
+    let mut seen = layout.seen(&compiled.plan, record, host);
+    seen.at = read_time(compiled, layout, record, time);
+    seen
+}
+
 /// Each record's time: the start plus the gaps up to its own.
 pub(crate) fn times(start_at: i64, gaps: &[i64]) -> Vec<i64> {
     gaps.iter()
@@ -251,11 +264,13 @@ pub(crate) fn times(start_at: i64, gaps: &[i64]) -> Vec<i64> {
         .collect()
 }
 
-/// The time the checker reads of each of `records`, timed by `gaps`.
+/// The time the checker reads of each of `records`, timed by `gaps` (what
+/// the tests hold an edit's view to).
+#[cfg(test)]
 pub(crate) fn read_times(
     compiled: &Compiled,
     layout: &Layout,
-    records: &Walked,
+    records: &super::Walked,
     start_at: i64,
     gaps: &[i64],
 ) -> Vec<Option<Instant>> {
@@ -268,7 +283,7 @@ pub(crate) fn read_times(
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{compiled, layout};
+    use super::super::testing::{compiled, layout, record_of};
     use super::*;
     use crate::scenario::Hosts;
     use logspec_reader::Format;
@@ -351,21 +366,7 @@ mod tests {
             Framing::default_of(Format::Journald),
             Hosts::Told,
         );
-        let mut sampler = Sampler::new(1);
-        let ping = compiled
-            .spec
-            .events
-            .iter()
-            .position(|event| event.id == "ping")
-            .expect("ctrl-exec documents ping");
-        let record = sampler
-            .sample(
-                &compiled
-                    .variant(ping, 0, Format::Rfc3164)
-                    .expect("ping")
-                    .records(),
-            )
-            .expect("a ping");
+        let record = record_of(&compiled, "ping", Format::Rfc3164, &mut Sampler::new(1));
         // 2026-03-13T12:00:01.003Z: BSD keeps the second, journald all.
         let time = 1_773_403_201_003_000;
         let bsd = read_time(&compiled, &syslog, &record, time);

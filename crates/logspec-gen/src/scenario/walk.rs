@@ -14,7 +14,7 @@
 use super::draw::{set_field, Draw, Drawn};
 use super::layout::{path_segment, placeable_pattern};
 use super::rules::{Journal, RuleFinding, Rules};
-use super::timing::{read_time, Gaps};
+use super::timing::{seen_at, Gaps};
 use super::Walked;
 use crate::record::Record;
 use logspec_checker::rules::condition::rule_params;
@@ -189,11 +189,8 @@ impl<'c> Walk<'c> {
     /// `index`th record: the one after the last kept, or (following it)
     /// the one after that.
     fn seen_at(&mut self, record: &Record, host: &str, index: usize) -> (StreamRecord, i64) {
-        let compiled = self.draw.compiled;
-        let layout = &self.draw.layout;
         let time = self.now + self.gaps.at(index);
-        let mut seen = layout.seen(&compiled.plan, record, host);
-        seen.at = read_time(compiled, layout, record, time);
+        let seen = seen_at(self.draw.compiled, &self.draw.layout, record, host, time);
         (seen, time)
     }
 

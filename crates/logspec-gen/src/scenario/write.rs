@@ -105,7 +105,7 @@ pub(crate) fn assemble(
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{compiled, layout};
+    use super::super::testing::{compiled, layout, record_of};
     use super::*;
     use crate::scenario::Hosts;
     use crate::{Framing, Sampler};
@@ -124,20 +124,10 @@ mod tests {
         let framing = Framing::default_of(Format::Rfc3164);
         let layout = layout(&compiled, framing, Hosts::Told);
         let mut sampler = Sampler::new(1);
-        let ping = compiled
-            .spec
-            .events
-            .iter()
-            .position(|event| event.id == "ping")
-            .expect("ctrl-exec documents ping");
-        let strategy = compiled
-            .variant(ping, 0, Format::Rfc3164)
-            .expect("ping in rfc3164")
-            .records();
         let records: Walked = ["a", "b", "a", "a", "b"]
             .into_iter()
             .map(|host| {
-                let record = sampler.sample(&strategy).expect("a ping");
+                let record = record_of(&compiled, "ping", Format::Rfc3164, &mut sampler);
                 (record, host.to_owned())
             })
             .collect();
