@@ -56,6 +56,30 @@ fn a_rate_block_is_logged_once_per_block_window() {
     );
 }
 
+/// The block window across the end of February: year-less syslog times
+/// put no Feb 29 between Feb 28 and Mar 1 unless the input shows one, so
+/// a second block three minutes into a five-minute one is found (it read a
+/// day later, past the window, when every year had a Feb 29).
+#[test]
+fn a_second_rate_block_across_the_end_of_february_is_found() {
+    let line = |at: &str, payload: &str| format!("{at} db-01 ctrl-exec-agent[4242]: {payload}\n");
+    const BLOCK: &str = "ACTION=rate-block PEER=10.0.0.1 REASON=volume";
+    let across = line("Feb 28 23:58:00", BLOCK) + &line("Mar  1 00:01:00", BLOCK);
+    assert_eq!(
+        with_probe_params(&across),
+        vec![at("a.log", 2, "condition-violation")]
+    );
+    // In an input that shows a Feb 29 (here another source's block), the
+    // same two lines are a day and three minutes apart: the block is over.
+    let leap = line("Feb 28 23:58:00", BLOCK)
+        + &line(
+            "Feb 29 12:00:00",
+            "ACTION=rate-block PEER=10.0.0.9 REASON=volume",
+        )
+        + &line("Mar  1 00:01:00", BLOCK);
+    assert_eq!(with_probe_params(&leap), vec![]);
+}
+
 /// Checks `text` as `a.log` with the probe limit's parameters set (3
 /// failures in 600 s, as the document's defaults) and the block lengths.
 fn with_probe_params(text: &str) -> Located {

@@ -302,6 +302,42 @@ Jan  1 00:00:01 ctl ctrl-exec-api[1]: ACTION=api-stop
     assert!(check(&[("t.log", rollover, None)]).is_empty());
 }
 
+/// Year-less times carry no year, so none carries a Feb 29 unless the input
+/// shows one: Feb 28 to Mar 1 is seconds in a common year, and a day more
+/// in a leap year's input.
+#[test]
+fn yearless_times_cross_the_end_of_february_by_the_year_the_input_shows() {
+    let jump_back = |text: &str| {
+        let (findings, _) = run_with(
+            &ctrl_exec(),
+            &[("t.log", text, None)],
+            EngineOptions::default(),
+        );
+        assert_eq!(rule_codes(&findings).len(), 1, "{findings:#?}");
+        findings[0].message.clone()
+    };
+    let common = "\
+Mar  1 00:00:01 ctl ctrl-exec-api[1]: ACTION=api-stop
+Feb 28 23:59:59 ctl ctrl-exec-api[1]: ACTION=api-stop
+";
+    assert!(jump_back(common).contains("back 2.0s from line 1"));
+    let leap = "\
+Feb 29 12:00:00 ctl ctrl-exec-api[1]: ACTION=api-stop
+Mar  1 00:00:01 ctl ctrl-exec-api[1]: ACTION=api-stop
+Feb 28 23:59:59 ctl ctrl-exec-api[1]: ACTION=api-stop
+";
+    assert!(jump_back(leap).contains("back 24.0h from line 2"));
+    // A year that showed a Feb 29 is 366 days long, the next one is common
+    // again until it shows one.
+    let years = "\
+Feb 29 12:00:00 ctl ctrl-exec-api[1]: ACTION=api-stop
+Dec 31 23:59:59 ctl ctrl-exec-api[1]: ACTION=api-stop
+Mar  1 00:00:01 ctl ctrl-exec-api[1]: ACTION=api-stop
+Feb 28 23:59:59 ctl ctrl-exec-api[1]: ACTION=api-stop
+";
+    assert!(jump_back(years).contains("back 2.0s from line 3"));
+}
+
 #[test]
 fn inputs_without_comparable_times_are_read_in_order_and_say_why() {
     let (_, alignment) = run_with(

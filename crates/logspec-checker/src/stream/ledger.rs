@@ -125,8 +125,57 @@ impl Ledger for Live<'_> {
 pub(super) struct Timeline {
     /// Last timestamp seen and its line, for regressions and merging.
     pub(super) last: Option<(Instant, u64)>,
-    /// Added to yearless timestamps after a December → January rollover.
-    pub(super) year_offset: i64,
+    /// Where this input's year-less timestamps fall.
+    calendar: YearlessCalendar,
+}
+
+const DAY: i64 = 86_400 * 1_000_000;
+
+/// Year-less (BSD syslog) timestamps on one input's timeline.
+///
+/// The reader places them in a leap year's calendar, since a Feb 29 must
+/// have a place. Most years have no Feb 29, and in those that calendar
+/// puts a day that never happened between Feb 28 and Mar 1: a gap across
+/// the end of February would read a day too long (a window rule's false
+/// alarm, or a once-per-window rule's false pass). So an input's year is
+/// taken to be a common year until it shows a Feb 29. A leap year whose
+/// input has no record on Feb 29 still reads a day short across the end
+/// of February; the log gives no way to tell it from a common year.
+#[derive(Default)]
+struct YearlessCalendar {
+    /// The days of the years before the input's current one.
+    year_offset: i64,
+    /// The current year has shown a Feb 29.
+    leap: bool,
+}
+
+impl YearlessCalendar {
+    /// Feb 29 and Mar 1 in the reader's (leap-year) calendar.
+    const FEB_29: i64 = 59 * DAY;
+    const MAR_1: i64 = 60 * DAY;
+
+    /// Where the reader's year-less `micros` fall on the timeline.
+    fn place(&self, micros: i64) -> i64 {
+        let no_feb_29 = if micros >= Self::MAR_1 && !self.leap {
+            DAY
+        } else {
+            0
+        };
+        micros - no_feb_29 + self.year_offset
+    }
+
+    /// A record of the current year read at the reader's `micros`.
+    fn saw(&mut self, micros: i64) {
+        if (Self::FEB_29..Self::MAR_1).contains(&micros) {
+            self.leap = true;
+        }
+    }
+
+    /// December to January: the times that follow are a year later.
+    fn next_year(&mut self) {
+        self.year_offset += if self.leap { 366 * DAY } else { 365 * DAY };
+        self.leap = false;
+    }
 }
 
 impl Timeline {
@@ -141,23 +190,21 @@ impl Timeline {
         ordered: bool,
         sink: &mut dyn FindingSink,
     ) -> Instant {
-        const DAY: i64 = 86_400 * 1_000_000;
-        if !ordered {
-            self.last = Some((at, line));
-            return at;
-        }
-        let mut at = match at {
-            Instant::Yearless(micros) => Instant::Yearless(micros + self.year_offset),
+        let read = at;
+        let mut at = match read {
+            Instant::Yearless(micros) => Instant::Yearless(self.calendar.place(micros)),
             absolute => absolute,
         };
+        if !ordered {
+            self.remember(read, at, line);
+            return at;
+        }
         if let Some((last, last_line)) = self.last {
             if let Some(back) = last.since(at).filter(|back| *back > 0) {
-                if matches!(at, Instant::Yearless(_)) && back > 300 * DAY {
+                if let (Instant::Yearless(micros), true) = (read, back > 300 * DAY) {
                     // December to January: a new year, not a regression.
-                    self.year_offset += 366 * DAY;
-                    if let Instant::Yearless(micros) = at {
-                        at = Instant::Yearless(micros + 366 * DAY);
-                    }
+                    self.calendar.next_year();
+                    at = Instant::Yearless(self.calendar.place(micros));
                 } else {
                     // The timeline continues from here, so one step back is
                     // one finding, not one per line until time catches up.
@@ -179,8 +226,18 @@ impl Timeline {
                 }
             }
         }
-        self.last = Some((at, line));
+        self.remember(read, at, line);
         at
+    }
+
+    /// The record at `line`, read at `read`, was placed at `at`.
+    fn remember(&mut self, read: Instant, at: Instant, line: u64) {
+        if let Instant::Yearless(micros) = read {
+            // After the record is placed: a Feb 29 that opens a new year
+            // says nothing of the year before it.
+            self.calendar.saw(micros);
+        }
+        self.last = Some((at, line));
     }
 }
 

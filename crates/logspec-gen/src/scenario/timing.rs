@@ -16,8 +16,10 @@
 //! envelope with the reader's own functions. Year-less BSD times are read
 //! as days into a year whose length is unknown; the checker carries them
 //! over New Year along each input, which a record read alone cannot be,
-//! so a scenario written with them starts in the first half of a year
-//! and never reaches the next ([`start`]).
+//! and places them in a year without Feb 29 until the input shows one,
+//! which a record read alone cannot know; so a scenario written with them
+//! starts between March and June and never reaches the next year's end of
+//! February ([`start`]).
 
 use super::layout::Layout;
 use crate::generator::Compiled;
@@ -48,8 +50,10 @@ const LONG_BUDGET: i64 = 30 * 86_400 * 1_000_000;
 /// [`LONG_BUDGET`] and its short ones take five seconds at most, so it
 /// would need some 2.6 million records to reach New Year.
 const HALF_YEAR: i64 = 183 * 86_400 * 1_000_000;
-/// A quarter of a year, moved back by until a start is in the first half.
+/// A quarter of a year, moved back by until a start is in June or before.
 const QUARTER: i64 = 92 * 86_400 * 1_000_000;
+/// Two months, moved on by from a start in January or February.
+const TWO_MONTHS: i64 = 61 * 86_400 * 1_000_000;
 /// How far a long gap lies under and over the bound it was made from.
 const ASIDE: i64 = 2_000_000;
 
@@ -115,8 +119,8 @@ impl Gaps {
 }
 
 /// When a scenario starts: anywhere in the years every format writes, but
-/// in the first half of a year when a kind is written with year-less
-/// times (see the module doc).
+/// between March and June when a kind is written with year-less times
+/// (see the module doc).
 fn start(sampler: &mut Sampler, layout: &Layout) -> Option<i64> {
     let at = sampler
         .sample(&(EARLIEST.0 + HALF_YEAR..=LATEST.0 - HALF_YEAR))
@@ -131,8 +135,13 @@ fn start(sampler: &mut Sampler, layout: &Layout) -> Option<i64> {
         )
     });
     let mut at = at;
-    while yearless && time::Instant(at).month() > 6 {
-        at -= QUARTER;
+    if yearless {
+        while time::Instant(at).month() > 6 {
+            at -= QUARTER;
+        }
+        if time::Instant(at).month() < 3 {
+            at += TWO_MONTHS;
+        }
     }
     Some(at)
 }
@@ -348,12 +357,13 @@ mod tests {
     }
 
     #[test]
-    fn year_less_scenarios_start_in_the_first_half_of_a_year() {
+    fn year_less_scenarios_start_between_march_and_june() {
         let compiled = compiled("ctrl-exec");
         let layout = layout(&compiled, Framing::default_of(Format::Rfc3164), Hosts::Told);
         for seed in 0..64 {
             let gaps = Gaps::new(&compiled.plan, &layout, seed).expect("gaps");
-            assert!(time::Instant(gaps.start_at).month() <= 6);
+            let month = time::Instant(gaps.start_at).month();
+            assert!((3..=6).contains(&month), "{month}");
         }
     }
 
