@@ -64,8 +64,11 @@ pub enum ReadErrorKind {
     /// A BSD timestamp must start with an English month abbreviation.
     #[error("expected a month name (Jan, Feb, ..., Dec) and a space, as in 'Mar 13 12:00:01'")]
     InvalidMonth,
-    /// BSD timestamp day not 1-31, or not followed by a space.
-    #[error("expected a day of the month, 1-31, and a space, as in 'Mar 13' or 'Mar  3'")]
+    /// BSD timestamp day not a day of its month, or not followed by a space.
+    #[error(
+        "expected a day of the month (1-31, 1-30 in Apr, Jun, Sep and Nov, 1-29 in Feb) \
+         and a space, as in 'Mar 13' or 'Mar  3'"
+    )]
     InvalidDay,
     /// BSD timestamp time not `hh:mm:ss` in range.
     #[error("expected a time hh:mm:ss (hour 00-23, minute 00-59, second 00-60) and a space")]

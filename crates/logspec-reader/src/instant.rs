@@ -128,9 +128,6 @@ pub fn format_epoch_millis(millis: i64) -> Option<String> {
     Some(format!("{at:.3}Z"))
 }
 
-const MONTHS: [&str; 12] = [
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-];
 /// The year whose calendar yearless times are placed in: a leap year, as
 /// the year is unknown and Feb 29 must have a place.
 const SOME_LEAP_YEAR: i16 = 2000;
@@ -138,24 +135,15 @@ const SOME_LEAP_YEAR: i16 = 2000;
 /// `Mar 13 12:00:01` or `Mar  3 12:00:01`.
 fn bsd(raw: &str) -> Option<Instant> {
     let mut parts = raw.split_ascii_whitespace();
-    let month_name = parts.next()?;
-    let month = MONTHS.iter().position(|name| *name == month_name)?;
-    // Days before the month; the day itself may run past the month's end
-    // (the reader takes 1-31 in any month), counting on into the next.
-    let days_before = Date::new(SOME_LEAP_YEAR, i8::try_from(month + 1).ok()?, 1)
-        .ok()?
-        .day_of_year()
-        - 1;
-    let day: i64 = parts
-        .next()?
-        .parse()
-        .ok()
-        .filter(|day| (1..=31).contains(day))?;
+    let month = crate::syslog::month_index(parts.next()?.as_bytes())?;
+    let day: i8 = parts.next()?.parse().ok()?;
+    // jiff refuses a day its month does not have, as the reader does.
+    let date = Date::new(SOME_LEAP_YEAR, i8::try_from(month + 1).ok()?, day).ok()?;
     let seconds = clock(parts.next()?.as_bytes())?;
     if parts.next().is_some() {
         return None;
     }
-    let days = i64::from(days_before) + day - 1;
+    let days = i64::from(date.day_of_year()) - 1;
     Some(Instant::Yearless((days * 86_400 + seconds) * 1_000_000))
 }
 
@@ -314,8 +302,9 @@ mod tests {
         assert_eq!(day_of("Feb 29 00:00:00"), 59);
         assert_eq!(day_of("Mar  1 00:00:00"), 60);
         assert_eq!(day_of("Dec 31 23:59:59"), 365);
-        // The reader takes days 1-31 in any month: they count on.
-        assert_eq!(day_of("Apr 31 00:00:00"), day_of("May  1 00:00:00"));
+        // A day its month never has is no time, as the reader refuses it.
+        assert_eq!(instant(Format::Rfc3164, &envelope("Apr 31 00:00:00")), None);
+        assert_eq!(instant(Format::Rfc3164, &envelope("Feb 30 00:00:00")), None);
         assert_eq!(instant(Format::Rfc3164, &envelope("Feb 32 00:00:00")), None);
         assert_eq!(instant(Format::Rfc3164, &envelope("Foo  1 00:00:00")), None);
     }

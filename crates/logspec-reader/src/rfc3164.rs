@@ -10,10 +10,6 @@ use crate::error::{ReadError, ReadErrorKind};
 use crate::format::{Envelope, Framed};
 use crate::syslog::{self, Cursor};
 
-const MONTHS: [&str; 12] = [
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-];
-
 pub(crate) fn read(line: &str) -> Result<Framed<'_>, ReadError> {
     let mut cursor = Cursor::new(line);
     let priority = if cursor.peek() == Some(b'<') {
@@ -112,10 +108,15 @@ fn split_tag(word: &str) -> Option<(&str, Option<&str>)> {
 /// `Mmm dd hh:mm:ss`, the day padded with a space (`Mar  3`) as syslogd
 /// writes it; `Mar 3` and `Mar 03` are accepted too.
 fn bsd_timestamp(cursor: &mut Cursor<'_>) -> Result<(), ReadError> {
-    let month = cursor.rest().get(..3);
-    if !month.is_some_and(|month| MONTHS.contains(&month)) {
+    let Some(month) = cursor
+        .rest()
+        .as_bytes()
+        .get(..3)
+        .and_then(syslog::month_index)
+    else {
         return Err(cursor.error(ReadErrorKind::InvalidMonth));
-    }
+    };
+    let (_, days) = syslog::MONTHS[month];
     for _ in 0..3 {
         cursor.bump();
     }
@@ -132,7 +133,7 @@ fn bsd_timestamp(cursor: &mut Cursor<'_>) -> Result<(), ReadError> {
         digits += 1;
         cursor.bump();
     }
-    if digits == 0 || (padded && digits == 2) || !(1..=31).contains(&day) {
+    if digits == 0 || (padded && digits == 2) || !(1..=days).contains(&day) {
         return Err(ReadError::at(day_start, ReadErrorKind::InvalidDay));
     }
     cursor.expect(b' ', ReadErrorKind::InvalidDay)?;
@@ -160,9 +161,7 @@ pub(crate) fn looks_like(line: &str) -> bool {
 
 /// `Mmm dd hh:` or `Mmm  d hh:`, ranges unchecked.
 fn looks_like_bsd_timestamp(text: &[u8]) -> bool {
-    let is_month = text
-        .get(..3)
-        .is_some_and(|month| MONTHS.iter().any(|name| name.as_bytes() == month));
+    let is_month = text.get(..3).and_then(syslog::month_index).is_some();
     if !is_month || text.get(3) != Some(&b' ') {
         return false;
     }
@@ -354,6 +353,17 @@ mod tests {
             err("Mar 32 12:00:01 host t: x"),
             (5, ReadErrorKind::InvalidDay)
         );
+        // No year has these days: February has 29 at most, April 30.
+        assert_eq!(
+            err("Feb 30 12:00:01 host t: x"),
+            (5, ReadErrorKind::InvalidDay)
+        );
+        assert_eq!(
+            err("Apr 31 12:00:01 host t: x"),
+            (5, ReadErrorKind::InvalidDay)
+        );
+        assert!(read("Feb 29 12:00:01 host t: x").is_ok());
+        assert!(read("Dec 31 12:00:01 host t: x").is_ok());
         assert_eq!(
             err("Mar  0 12:00:01 host t: x"),
             (5, ReadErrorKind::InvalidDay)
