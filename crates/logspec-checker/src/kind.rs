@@ -221,17 +221,24 @@ fn compile_paths(patterns: &[String], paths_at: &[String]) -> Result<Vec<GlobSet
         .iter()
         .enumerate()
         .map(|(index, pattern)| {
-            let refused = |error: globset::Error| {
+            let refused = |problem: String| {
                 let mut at = paths_at.to_vec();
                 at.push(index.to_string());
                 PlanError::at(
                     &at,
                     Unresolved::PathPattern {
                         pattern: shortened(pattern),
-                        problem: error.kind().to_string(),
+                        problem,
                     },
                 )
             };
+            if segments(pattern).next().is_none() {
+                // It would match the end of every path: every input.
+                return Err(refused(
+                    "it names no file or folder, only separators".to_owned(),
+                ));
+            }
+            let refused = |error: globset::Error| refused(error.kind().to_string());
             let mut set = GlobSetBuilder::new();
             for glob in path_globs(pattern) {
                 set.add(

@@ -437,6 +437,23 @@ fn a_path_pattern_that_does_not_compile_is_refused_at_its_line() {
             "*a".repeat(20)
         )
     );
+    // Only separators would match the end of every path.
+    for nothing in ["/", "./", "\\\\", "//./"] {
+        let written = text().replace(
+            "    event: line\n",
+            &format!("    event: line\n    paths: [process.log, \"{nothing}\"]\n"),
+        );
+        let loaded = self::loaded(&written).unwrap_or_else(|error| panic!("{error}"));
+        match Plan::load(&loaded) {
+            Ok(_) => panic!("a pattern of only separators ({nothing}) was planned"),
+            Err(error) => assert!(
+                error
+                    .to_string()
+                    .ends_with("does not compile: it names no file or folder, only separators"),
+                "{error}"
+            ),
+        }
+    }
     let fine = text().replace(
         "    event: line\n",
         "    event: line\n    paths: [process.log]\n",
