@@ -1,7 +1,10 @@
 //! Timestamps for envelopes: one instant, written the way each format
-//! writes it. Hand-written (civil-from-days) because a date crate would be
-//! a dependency for three formatting functions.
+//! writes it. The calendar is jiff's; the writing is ours, each format's
+//! exact spelling.
 
+use jiff::civil::DateTime;
+use jiff::tz::Offset;
+use jiff::Timestamp;
 use logspec_reader::Format;
 use logspec_spec::EpochUnit;
 
@@ -14,70 +17,62 @@ pub struct Instant(pub i64);
 pub const EARLIEST: Instant = Instant(946_684_800_000_000);
 pub const LATEST: Instant = Instant(4_102_444_799_000_000);
 
-const MONTHS: [&str; 12] = [
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-];
-
-/// An instant split into calendar fields.
-struct Civil {
-    year: i64,
-    month: u32,
-    day: u32,
-    hour: u32,
-    minute: u32,
-    second: u32,
-    micros: u32,
-}
-
 impl Instant {
-    fn civil(self) -> Civil {
-        let micros = self.0.rem_euclid(1_000_000) as u32;
-        let seconds = self.0.div_euclid(1_000_000);
-        let days = seconds.div_euclid(86_400);
-        let of_day = seconds.rem_euclid(86_400) as u32;
-        let (year, month, day) = civil_from_days(days);
-        Civil {
-            year,
-            month,
-            day,
-            hour: of_day / 3600,
-            minute: of_day / 60 % 60,
-            second: of_day % 60,
-            micros,
-        }
+    /// The instant's date and time of day in UTC. Instants are drawn
+    /// between [`EARLIEST`] and [`LATEST`] (a scenario's gaps add a few
+    /// weeks at most), far inside jiff's range of years -9999 to 9999;
+    /// one outside it would be written at the range's end.
+    fn civil(self) -> DateTime {
+        let at = Timestamp::from_microsecond(self.0).unwrap_or(if self.0 < 0 {
+            Timestamp::MIN
+        } else {
+            Timestamp::MAX
+        });
+        Offset::UTC.to_datetime(at)
     }
 
     /// The month, 1 to 12.
     pub fn month(self) -> u32 {
-        self.civil().month
+        self.civil().month().unsigned_abs().into()
     }
 
     /// BSD syslog's `Mar  3 12:00:01` (day space-padded, no year).
     pub fn bsd(self) -> String {
         let c = self.civil();
-        let month = MONTHS[(c.month as usize).saturating_sub(1) % 12];
         format!(
-            "{month} {:>2} {:02}:{:02}:{:02}",
-            c.day, c.hour, c.minute, c.second
+            "{} {:>2} {:02}:{:02}:{:02}",
+            c.strftime("%b"),
+            c.day(),
+            c.hour(),
+            c.minute(),
+            c.second()
         )
     }
 
     /// RFC 3339 with microseconds and a `Z` zone, as RFC 5424 writes it.
     pub fn rfc3339_utc(self) -> String {
-        let c = self.civil();
-        format!(
-            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z",
-            c.year, c.month, c.day, c.hour, c.minute, c.second, c.micros
-        )
+        format!("{}Z", self.rfc3339_bare())
     }
 
     /// RFC 3339 with microseconds and a numeric zone, as rsyslog's
     /// `RSYSLOG_FileFormat` writes it.
     pub fn rfc3339_offset(self) -> String {
+        format!("{}+00:00", self.rfc3339_bare())
+    }
+
+    /// `2026-03-13T12:00:01.003000`: the date and time RFC 3339 writes,
+    /// to the microsecond, without a zone.
+    fn rfc3339_bare(self) -> String {
         let c = self.civil();
         format!(
-            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}+00:00",
-            c.year, c.month, c.day, c.hour, c.minute, c.second, c.micros
+            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}",
+            c.year(),
+            c.month(),
+            c.day(),
+            c.hour(),
+            c.minute(),
+            c.second(),
+            c.subsec_nanosecond() / 1000
         )
     }
 
@@ -108,9 +103,9 @@ impl Instant {
             forms.push(whole.to_string());
         }
         let c = self.civil();
-        let date = format!("{:04}-{:02}-{:02}", c.year, c.month, c.day);
-        let time = format!("{:02}:{:02}:{:02}", c.hour, c.minute, c.second);
-        let fraction = format!("{:03}", c.micros / 1000);
+        let date = format!("{:04}-{:02}-{:02}", c.year(), c.month(), c.day());
+        let time = format!("{:02}:{:02}:{:02}", c.hour(), c.minute(), c.second());
+        let fraction = format!("{:03}", c.subsec_nanosecond() / 1_000_000);
         let mut iso = [
             format!("{date}T{time}.{fraction}Z"),
             format!("{date}T{time}.{fraction}"),
@@ -123,21 +118,6 @@ impl Instant {
         forms.extend(iso);
         forms
     }
-}
-
-/// Howard Hinnant's `civil_from_days`: days since 1970-01-01 to
-/// (year, month, day) in the proleptic Gregorian calendar.
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
 }
 
 #[cfg(test)]
