@@ -11,12 +11,12 @@ use super::condition::{judge, rule_params as params, Verdict};
 use super::fan_out::{self, FanStep, Refusal};
 use super::hosts::HostNames;
 use super::join::Joined;
-use super::key::{derive_keys, for_each_scope_value, DerivedKeys};
+use super::key::{derive_keys, DerivedKeys};
 use super::open_keys::OpenKeys;
 use super::plan::RulePlan;
 use super::state::{compare_keys, key_parts, Agreed, Cited, Files, KeyState, KeyText};
-use super::text_set::TextSet;
 use super::window::WINDOW_TIMES;
+use super::witness::Witnesses;
 use super::StreamRecord;
 use crate::finding::{Code, Finding, FindingSink, Related, Severity};
 use crate::plan::Plan;
@@ -53,10 +53,6 @@ impl Default for EngineOptions {
 
 /// Records a key keeps for citation; enough to show a lifecycle.
 const CITED_PER_KEY: usize = 16;
-/// Distinct scope values remembered per label before every value counts as
-/// seen (so a huge fleet errs towards reporting, not silence).
-const SCOPE_VALUES: usize = 65_536;
-
 /// Inputs (and hosts within them) whose beginning is kept for
 /// `covered.W`; past it a record's coverage is reported as unknown.
 const BEGINNINGS: usize = 65_536;
@@ -76,9 +72,6 @@ struct RuleRun {
     keys: OpenKeys,
     /// The text of the key being looked up, reused.
     key_text: KeyText,
-    /// Per label, per scope part (in `RulePlan::scope` order): the values
-    /// that label's side was seen with.
-    scope_seen: Vec<Vec<TextSet>>,
     evicted: u64,
     first_eviction: Option<(Arc<str>, u64, String)>,
     /// Values remembered for key parts joined from earlier records.
@@ -132,21 +125,24 @@ pub struct Engine {
     files: Files,
     /// The keys of the record being observed, reused.
     derived: DerivedKeys,
+    /// The values each side of a scoped rule was seen with.
+    witnesses: Witnesses,
 }
 
 impl Engine {
     pub fn new(plan: &Plan, options: EngineOptions) -> Engine {
+        let runs: Vec<RuleRun> = plan
+            .rules
+            .iter()
+            .map(|rule| RuleRun {
+                params: Params(params(rule, &options.params)),
+                joined: Joined::new(&rule.joins),
+                ..RuleRun::default()
+            })
+            .collect();
         Engine {
-            runs: plan
-                .rules
-                .iter()
-                .map(|rule| RuleRun {
-                    scope_seen: vec![vec![TextSet::default(); rule.scope.len()]; rule.labels.len()],
-                    params: Params(params(rule, &options.params)),
-                    joined: Joined::new(&rule.joins),
-                    ..RuleRun::default()
-                })
-                .collect(),
+            witnesses: Witnesses::new(plan, |index| runs[index].params.0.is_ok()),
+            runs,
             relevant: relevant_rules(plan),
             kinds_seen: vec![false; plan.kinds.len()],
             began: HashMap::default(),
@@ -207,10 +203,13 @@ impl Engine {
                 continue;
             }
             if rule.resets.contains(&variant) {
-                run.finish(rule, &self.options, files, &self.kinds_seen, sink);
+                let seen = |label, nth, value: &str| self.witnesses.seen(index, label, nth, value);
+                run.finish(rule, &self.options, files, &self.kinds_seen, seen, sink);
             }
             if !rule.scope.is_empty() {
-                run.witness(rule, record, &self.options.hosts);
+                let hosts = &self.options.hosts;
+                self.witnesses
+                    .witness(index, rule, record, hosts, &run.joined);
             }
             let Some(labels) = rule.roles.get(&variant) else {
                 continue;
@@ -259,7 +258,7 @@ impl Engine {
                 ),
             ));
         }
-        for (rule, run) in plan.rules.iter().zip(&mut self.runs) {
+        for (index, (rule, run)) in plan.rules.iter().zip(&mut self.runs).enumerate() {
             if let (Err(reason), Some((file, line))) = (&run.params.0, run.unchecked_at.take()) {
                 let mut finding = Finding::new(
                     Code::RuleUnchecked,
@@ -271,7 +270,15 @@ impl Engine {
                 sink.push(finding);
                 continue;
             }
-            run.finish(rule, &self.options, &self.files, &self.kinds_seen, sink);
+            let seen = |label, nth, value: &str| self.witnesses.seen(index, label, nth, value);
+            run.finish(
+                rule,
+                &self.options,
+                &self.files,
+                &self.kinds_seen,
+                seen,
+                sink,
+            );
             if let Some((file, line, key)) = run.first_eviction.take() {
                 let mut finding = Finding::new(
                     Code::StateEvicted,
@@ -352,29 +359,6 @@ impl Engine {
 }
 
 impl RuleRun {
-    /// Notes which scope values each label's side shows up with: any record
-    /// of that side's emitters counts, so a host whose log was given is
-    /// judged even if the awaited line is the one missing.
-    fn witness(&mut self, rule: &RulePlan, record: &StreamRecord, hosts: &HostNames) {
-        let variant = (record.event, record.variant);
-        for (label, witnesses) in rule.scope_witnesses.iter().enumerate() {
-            if !witnesses.contains(&variant) {
-                continue;
-            }
-            for (&part, seen) in rule.scope.iter().zip(&mut self.scope_seen[label]) {
-                if seen.len() >= SCOPE_VALUES {
-                    // Full: every value counts as seen, nothing to derive.
-                    continue;
-                }
-                for_each_scope_value(rule, label, part, record, hosts, &self.joined, |value| {
-                    if seen.len() < SCOPE_VALUES {
-                        seen.insert(value);
-                    }
-                });
-            }
-        }
-    }
-
     #[allow(clippy::too_many_arguments)]
     fn step(
         &mut self,
@@ -613,6 +597,7 @@ impl RuleRun {
         options: &EngineOptions,
         files: &Files,
         kinds_seen: &[bool],
+        seen: impl Fn(usize, usize, &str) -> bool,
         sink: &mut dyn FindingSink,
     ) {
         let mut open: Vec<(&str, &KeyState)> = self
@@ -711,10 +696,7 @@ impl RuleRun {
                 continue;
             }
             // Judge only keys whose other side could have been observed.
-            let observable = rule.judged(state.state(), key, |label, nth, value| {
-                let seen = &self.scope_seen[label][nth];
-                seen.len() >= SCOPE_VALUES || seen.contains(value)
-            });
+            let observable = rule.judged(state.state(), key, &seen);
             if !observable {
                 continue;
             }
