@@ -8,13 +8,13 @@
 //! is kept compact ([`super::state`]).
 
 use super::condition::{judge, rule_params as params, Verdict};
-use super::fan_out::{self, FanStep, Refusal};
+use super::fan_out::{self, FanState, FanStep, Refusal};
 use super::hosts::HostNames;
 use super::join::Joined;
 use super::key::{derive_keys, DerivedKeys};
 use super::open_keys::OpenKeys;
 use super::plan::RulePlan;
-use super::state::{compare_keys, key_parts, Agreed, Cited, Files, KeyState, KeyText};
+use super::state::{compare_keys, key_parts, Agreed, Cited, Files, Keeps, KeyState, KeyText};
 use super::window::WINDOW_TIMES;
 use super::witness::Witnesses;
 use super::StreamRecord;
@@ -137,6 +137,7 @@ impl Engine {
             .map(|rule| RuleRun {
                 params: Params(params(rule, &options.params)),
                 joined: Joined::new(&rule.joins),
+                keys: OpenKeys::new(Keeps::of(rule)),
                 ..RuleRun::default()
             })
             .collect();
@@ -381,7 +382,7 @@ impl RuleRun {
                 (Arc::clone(&record.file), record.line, described)
             });
         }
-        let entry = stepped.state;
+        let mut entry = stepped.key;
 
         let here = Cited {
             line: record.line,
@@ -389,7 +390,7 @@ impl RuleRun {
             // A rule's labels are the handful its spec names.
             label: label as u32,
         };
-        let fresh = entry.cited.is_empty();
+        let fresh = entry.state.cited.is_empty();
         let params = self.params.0.as_deref().unwrap_or_default();
         let event = &plan.events[record.event].id;
         if let Some(verdict) = judge(
@@ -397,11 +398,11 @@ impl RuleRun {
             label,
             record,
             event,
-            &entry.memory,
+            entry.memory(),
             params,
             key,
             began,
-            entry.state(),
+            entry.state.state(),
         ) {
             let source = rule.requires[label]
                 .as_ref()
@@ -432,7 +433,7 @@ impl RuleRun {
             };
             if let Some((code, message)) = problem {
                 let mut finding = rule_finding(plan, rule, code, record, key, message);
-                finding.related = related(rule, files, &entry.cited);
+                finding.related = related(rule, files, &entry.state.cited);
                 sink.push(finding);
             }
         }
@@ -441,17 +442,17 @@ impl RuleRun {
             self.first_time_dropped
                 .get_or_insert_with(|| (Arc::clone(&record.file), record.line));
         }
-        match rule.states[entry.state()].next[label] {
-            Some(next) => entry.set_state(next),
+        match rule.states[entry.state.state()].next[label] {
+            Some(next) => entry.state.set_state(next),
             // A window may start in the middle of a lifecycle: join it.
             None if options.partial && fresh => {
                 if let Some(next) = rule.states.iter().find_map(|state| state.next[label]) {
-                    entry.set_state(next);
+                    entry.state.set_state(next);
                 }
             }
             None => {
-                entry.violated = true;
-                let allowed = rule.allowed(entry.state());
+                entry.state.violated = true;
+                let allowed = rule.allowed(entry.state.state());
                 let mut finding = rule_finding(
                     plan,
                     rule,
@@ -463,7 +464,7 @@ impl RuleRun {
                         rule.id,
                         rule.labels[label],
                         rule.describe_key(key),
-                        rule.states[entry.state()].name,
+                        rule.states[entry.state.state()].name,
                         if allowed.is_empty() {
                             "nothing more".to_owned()
                         } else {
@@ -471,13 +472,14 @@ impl RuleRun {
                         }
                     ),
                 );
-                finding.related = related(rule, files, &entry.cited);
+                finding.related = related(rule, files, &entry.state.cited);
                 sink.push(finding);
             }
         }
 
-        if let Some(fan) = &rule.fan_out {
-            match fan_out::step(fan, label, record, &options.hosts, &mut entry.fan) {
+        // A rule with a fan-out keeps its column (`Keeps::of`).
+        if let (Some(fan), Some(kept)) = (&rule.fan_out, entry.fan.as_deref_mut()) {
+            match fan_out::step(fan, label, record, &options.hosts, kept) {
                 FanStep::Listed { cut } if cut > 0 => {
                     let message = format!(
                         "{}: the {} lists {cut} more members than the {} followed; runs for \
@@ -496,12 +498,13 @@ impl RuleRun {
                     ));
                 }
                 FanStep::Answered(refusals) if !refusals.is_empty() => {
-                    entry.violated = true;
+                    entry.state.violated = true;
                     let (list, answer) = (&rule.labels[fan.list_label], &rule.labels[label]);
                     // Answers are refused only against a listing, so it is held.
                     let listed = entry
                         .fan
-                        .as_ref()
+                        .as_deref()
+                        .and_then(Option::as_deref)
                         .map(|state| some_of(&state.listed()))
                         .unwrap_or_default();
                     let described = rule.describe_key(key);
@@ -525,7 +528,7 @@ impl RuleRun {
                         };
                         let mut finding =
                             rule_finding(plan, rule, rule.violation, record, key, message);
-                        finding.related = related(rule, files, &entry.cited);
+                        finding.related = related(rule, files, &entry.state.cited);
                         sink.push(finding);
                     }
                 }
@@ -536,11 +539,7 @@ impl RuleRun {
             let Some(value) = record.value(field) else {
                 continue;
             };
-            match entry
-                .values
-                .iter()
-                .find(|agreed| agreed.field == field_index)
-            {
+            match entry.agreed(field_index) {
                 Some(Agreed {
                     value: first,
                     cited,
@@ -577,12 +576,12 @@ impl RuleRun {
                 }),
             }
         }
-        if entry.cited.len() < CITED_PER_KEY {
+        if entry.state.cited.len() < CITED_PER_KEY {
             // Exact growth past the inline one: most keys cite one or two.
-            entry.cited.reserve_exact(1);
-            entry.cited.push(here);
+            entry.state.cited.reserve_exact(1);
+            entry.state.cited.push(here);
         }
-        if rule.closed(entry.state()) {
+        if rule.closed(entry.state.state()) {
             // A finished lifecycle can only be cited by a later violation:
             // keep its first record and nothing it would need to agree on.
             entry.close();
@@ -600,13 +599,13 @@ impl RuleRun {
         seen: impl Fn(usize, usize, &str) -> bool,
         sink: &mut dyn FindingSink,
     ) {
-        let mut open: Vec<(&str, &KeyState)> = self
+        let mut open: Vec<(&str, &KeyState, Option<&FanState>)> = self
             .keys
             .iter()
-            .filter(|(_, state)| {
+            .filter(|(_, state, fan)| {
                 !state.violated
                     && (!rule.states[state.state()].accepting
-                        || state.fan.as_ref().is_some_and(|fan| fan.missing() > 0))
+                        || fan.is_some_and(|fan| fan.missing() > 0))
             })
             .collect();
         // Hash order must not leak into reports.
@@ -615,7 +614,7 @@ impl RuleRun {
                 .cmp(&first_cited(files, b.1))
                 .then_with(|| compare_keys(a.0, b.0))
         });
-        for (text, state) in open {
+        for (text, state, fan) in open {
             let key = key_parts(text);
             let key = key.as_slice();
             let code = if options.partial {
@@ -625,7 +624,7 @@ impl RuleRun {
             };
             if rule.states[state.state()].accepting {
                 // Only the fan-out is unfinished.
-                let (Some(fan), Some(plan)) = (&state.fan, &rule.fan_out) else {
+                let (Some(fan), Some(plan)) = (fan, &rule.fan_out) else {
                     continue;
                 };
                 // Reported at the record that listed the members.
