@@ -643,15 +643,15 @@ impl RuleRun {
                     continue;
                 }
                 let unnamed = fan.unnamed();
+                let described = rule.describe_key(key);
                 let mut finding = Finding::new(
                     code,
                     files.name(listing.file),
                     listing.line,
                     format!(
-                        "{}: {} ended with {} of the {} members its {} listed ({}) unanswered: \
-                         no {} for {}{}{}",
+                        "{}: {described} ended with {} of the {} members its {} listed ({}) \
+                         unanswered: no {} for {}{}{}",
                         rule.id,
-                        rule.describe_key(key),
                         fan.missing(),
                         fan.listed().len(),
                         rule.labels[plan.list_label],
@@ -675,7 +675,7 @@ impl RuleRun {
                 if options.partial {
                     finding.severity = Severity::Warning;
                 }
-                finding.key = Some(rule.describe_key(key));
+                finding.key = Some(described);
                 finding.rule = Some(rule.id.clone());
                 let others: Vec<Cited> = state
                     .cited
@@ -702,14 +702,14 @@ impl RuleRun {
             let Some(last) = state.cited.last() else {
                 continue;
             };
+            let described = rule.describe_key(key);
             let mut finding = Finding::new(
                 code,
                 files.name(last.file),
                 last.line,
                 format!(
-                    "{}: {} ended in state `{}`, still waiting for {}",
+                    "{}: {described} ended in state `{}`, still waiting for {}",
                     rule.id,
-                    rule.describe_key(key),
                     rule.states[state.state()].name,
                     if allowed.is_empty() {
                         "nothing".to_owned()
@@ -721,7 +721,7 @@ impl RuleRun {
             if options.partial {
                 finding.severity = Severity::Warning;
             }
-            finding.key = Some(rule.describe_key(key));
+            finding.key = Some(described);
             finding.rule = Some(rule.id.clone());
             finding.related = related(rule, files, &state.cited[..state.cited.len() - 1]);
             sink.push(finding);
