@@ -8,7 +8,7 @@
 //! is kept compact ([`super::state`]).
 
 use super::condition::{judge, rule_params as params, Verdict};
-use super::fan_out::{self, FanState, FanStep, Refusal};
+use super::fan_out::{self, FanStep, Refusal};
 use super::hosts::HostNames;
 use super::join::Joined;
 use super::key::{derive_keys, DerivedKeys};
@@ -599,22 +599,28 @@ impl RuleRun {
         seen: impl Fn(usize, usize, &str) -> bool,
         sink: &mut dyn FindingSink,
     ) {
-        let mut open: Vec<(&str, &KeyState, Option<&FanState>)> = self
-            .keys
+        // Slot indices, 4 bytes a key where a key's text, state and fan-out
+        // took 24: listed while every rule's keys are still held, at the
+        // run's peak of memory.
+        let keys = &self.keys;
+        let mut open: Vec<u32> = keys
             .iter()
-            .filter(|(_, state, fan)| {
+            .zip(0u32..)
+            .filter(|((_, state, fan), _)| {
                 !state.violated
                     && (!rule.states[state.state()].accepting
                         || fan.is_some_and(|fan| fan.missing() > 0))
             })
+            .map(|(_, index)| index)
             .collect();
         // Hash order must not leak into reports.
-        open.sort_by(|a, b| {
-            first_cited(files, a.1)
-                .cmp(&first_cited(files, b.1))
-                .then_with(|| compare_keys(a.0, b.0))
+        open.sort_by(|&a, &b| {
+            let ((a_text, a_state, _), (b_text, b_state, _)) = (keys.get(a), keys.get(b));
+            first_cited(files, a_state)
+                .cmp(&first_cited(files, b_state))
+                .then_with(|| compare_keys(a_text, b_text))
         });
-        for (text, state, fan) in open {
+        for (text, state, fan) in open.into_iter().map(|index| keys.get(index)) {
             let key = key_parts(text);
             let key = key.as_slice();
             let code = if options.partial {

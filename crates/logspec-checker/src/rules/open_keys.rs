@@ -148,13 +148,21 @@ impl OpenKeys {
         }
     }
 
-    /// Every open key's text, state and fan-out, in no particular order.
+    /// Every open key's text, state and fan-out, in slot order (no
+    /// particular order of keys).
     pub fn iter(&self) -> impl Iterator<Item = (&str, &KeyState, Option<&FanState>)> {
         let columns = &self.columns;
         self.slots
             .iter()
             .enumerate()
             .map(|(index, slot)| (&*slot.text, &slot.state, columns.fan(index)))
+    }
+
+    /// The text, state and fan-out of the key in slot `index` (an index
+    /// [`OpenKeys::iter`] counts, below [`OpenKeys::len`]).
+    pub fn get(&self, index: u32) -> (&str, &KeyState, Option<&FanState>) {
+        let slot = &self.slots[index as usize];
+        (&*slot.text, &slot.state, self.columns.fan(index as usize))
     }
 
     /// Forgets every key.
