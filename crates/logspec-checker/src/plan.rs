@@ -36,6 +36,9 @@ pub struct Plan {
     pub rules: Vec<RulePlan>,
     /// Fields any rule reads (keys, agreement), kept from each record.
     pub rule_fields: Vec<Arc<str>>,
+    /// Each of `rule_fields` → its index: a record's fields are looked up
+    /// here once each, where each rule field searched them all.
+    rule_field_index: HashMap<Arc<str>, usize, RandomState>,
     /// Section paths in document order (catalogue specs); empty otherwise.
     pub sections: Vec<String>,
     /// Lines written outside the structured stream.
@@ -441,6 +444,11 @@ impl VariantPlan {
 }
 
 impl Plan {
+    /// The index of `field` among [`Plan::rule_fields`], if a rule reads it.
+    pub fn rule_field(&self, field: &str) -> Option<usize> {
+        self.rule_field_index.get(field).copied()
+    }
+
     /// Compiles `spec` for checking. Every name it follows must resolve:
     /// the loader has refused specs where one does not, and a miss here
     /// is an error naming the spec node, never a default.
@@ -515,6 +523,11 @@ impl Plan {
                 .enumerate()
                 .map(|(index, rule)| RulePlan::new(spec, &event_kinds, index, rule))
                 .collect::<Result<_, _>>()?,
+            rule_field_index: rule_fields
+                .iter()
+                .enumerate()
+                .map(|(index, name)| (Arc::clone(name), index))
+                .collect(),
             rule_fields,
             producer: spec.producer.name.clone(),
             event_key: spec.wire.event_key.clone(),

@@ -11,12 +11,12 @@ use super::condition::{judge, rule_params as params, Verdict};
 use super::fan_out::{self, FanStep, Refusal};
 use super::hosts::HostNames;
 use super::join::Joined;
-use super::key::{derive_keys, for_each_scope_value, DerivedKeys};
+use super::key::{derive_keys, DerivedKeys};
 use super::open_keys::OpenKeys;
 use super::plan::RulePlan;
-use super::state::{compare_keys, key_parts, Agreed, Cited, Files, KeyState, KeyText};
-use super::text_set::TextSet;
+use super::state::{compare_keys, key_parts, Agreed, Cited, Files, Keeps, KeyState, KeyText};
 use super::window::WINDOW_TIMES;
+use super::witness::Witnesses;
 use super::StreamRecord;
 use crate::finding::{Code, Finding, FindingSink, Related, Severity};
 use crate::plan::Plan;
@@ -53,10 +53,6 @@ impl Default for EngineOptions {
 
 /// Records a key keeps for citation; enough to show a lifecycle.
 const CITED_PER_KEY: usize = 16;
-/// Distinct scope values remembered per label before every value counts as
-/// seen (so a huge fleet errs towards reporting, not silence).
-const SCOPE_VALUES: usize = 65_536;
-
 /// Inputs (and hosts within them) whose beginning is kept for
 /// `covered.W`; past it a record's coverage is reported as unknown.
 const BEGINNINGS: usize = 65_536;
@@ -76,9 +72,6 @@ struct RuleRun {
     keys: OpenKeys,
     /// The text of the key being looked up, reused.
     key_text: KeyText,
-    /// Per label, per scope part (in `RulePlan::scope` order): the values
-    /// that label's side was seen with.
-    scope_seen: Vec<Vec<TextSet>>,
     evicted: u64,
     first_eviction: Option<(Arc<str>, u64, String)>,
     /// Values remembered for key parts joined from earlier records.
@@ -132,21 +125,25 @@ pub struct Engine {
     files: Files,
     /// The keys of the record being observed, reused.
     derived: DerivedKeys,
+    /// The values each side of a scoped rule was seen with.
+    witnesses: Witnesses,
 }
 
 impl Engine {
     pub fn new(plan: &Plan, options: EngineOptions) -> Engine {
+        let runs: Vec<RuleRun> = plan
+            .rules
+            .iter()
+            .map(|rule| RuleRun {
+                params: Params(params(rule, &options.params)),
+                joined: Joined::new(&rule.joins),
+                keys: OpenKeys::new(Keeps::of(rule)),
+                ..RuleRun::default()
+            })
+            .collect();
         Engine {
-            runs: plan
-                .rules
-                .iter()
-                .map(|rule| RuleRun {
-                    scope_seen: vec![vec![TextSet::default(); rule.scope.len()]; rule.labels.len()],
-                    params: Params(params(rule, &options.params)),
-                    joined: Joined::new(&rule.joins),
-                    ..RuleRun::default()
-                })
-                .collect(),
+            witnesses: Witnesses::new(plan, |index| runs[index].params.0.is_ok()),
+            runs,
             relevant: relevant_rules(plan),
             kinds_seen: vec![false; plan.kinds.len()],
             began: HashMap::default(),
@@ -207,10 +204,13 @@ impl Engine {
                 continue;
             }
             if rule.resets.contains(&variant) {
-                run.finish(rule, &self.options, files, &self.kinds_seen, sink);
+                let seen = |label, nth, value: &str| self.witnesses.seen(index, label, nth, value);
+                run.finish(rule, &self.options, files, &self.kinds_seen, seen, sink);
             }
             if !rule.scope.is_empty() {
-                run.witness(rule, record, &self.options.hosts);
+                let hosts = &self.options.hosts;
+                self.witnesses
+                    .witness(index, rule, record, hosts, &run.joined);
             }
             let Some(labels) = rule.roles.get(&variant) else {
                 continue;
@@ -259,7 +259,7 @@ impl Engine {
                 ),
             ));
         }
-        for (rule, run) in plan.rules.iter().zip(&mut self.runs) {
+        for (index, (rule, run)) in plan.rules.iter().zip(&mut self.runs).enumerate() {
             if let (Err(reason), Some((file, line))) = (&run.params.0, run.unchecked_at.take()) {
                 let mut finding = Finding::new(
                     Code::RuleUnchecked,
@@ -271,7 +271,15 @@ impl Engine {
                 sink.push(finding);
                 continue;
             }
-            run.finish(rule, &self.options, &self.files, &self.kinds_seen, sink);
+            let seen = |label, nth, value: &str| self.witnesses.seen(index, label, nth, value);
+            run.finish(
+                rule,
+                &self.options,
+                &self.files,
+                &self.kinds_seen,
+                seen,
+                sink,
+            );
             if let Some((file, line, key)) = run.first_eviction.take() {
                 let mut finding = Finding::new(
                     Code::StateEvicted,
@@ -352,29 +360,6 @@ impl Engine {
 }
 
 impl RuleRun {
-    /// Notes which scope values each label's side shows up with: any record
-    /// of that side's emitters counts, so a host whose log was given is
-    /// judged even if the awaited line is the one missing.
-    fn witness(&mut self, rule: &RulePlan, record: &StreamRecord, hosts: &HostNames) {
-        let variant = (record.event, record.variant);
-        for (label, witnesses) in rule.scope_witnesses.iter().enumerate() {
-            if !witnesses.contains(&variant) {
-                continue;
-            }
-            for (&part, seen) in rule.scope.iter().zip(&mut self.scope_seen[label]) {
-                if seen.len() >= SCOPE_VALUES {
-                    // Full: every value counts as seen, nothing to derive.
-                    continue;
-                }
-                for_each_scope_value(rule, label, part, record, hosts, &self.joined, |value| {
-                    if seen.len() < SCOPE_VALUES {
-                        seen.insert(value);
-                    }
-                });
-            }
-        }
-    }
-
     #[allow(clippy::too_many_arguments)]
     fn step(
         &mut self,
@@ -397,7 +382,7 @@ impl RuleRun {
                 (Arc::clone(&record.file), record.line, described)
             });
         }
-        let entry = stepped.state;
+        let mut entry = stepped.key;
 
         let here = Cited {
             line: record.line,
@@ -405,7 +390,7 @@ impl RuleRun {
             // A rule's labels are the handful its spec names.
             label: label as u32,
         };
-        let fresh = entry.cited.is_empty();
+        let fresh = entry.state.cited.is_empty();
         let params = self.params.0.as_deref().unwrap_or_default();
         let event = &plan.events[record.event].id;
         if let Some(verdict) = judge(
@@ -413,11 +398,11 @@ impl RuleRun {
             label,
             record,
             event,
-            &entry.memory,
+            entry.memory(),
             params,
             key,
             began,
-            entry.state(),
+            entry.state.state(),
         ) {
             let source = rule.requires[label]
                 .as_ref()
@@ -448,7 +433,7 @@ impl RuleRun {
             };
             if let Some((code, message)) = problem {
                 let mut finding = rule_finding(plan, rule, code, record, key, message);
-                finding.related = related(rule, files, &entry.cited);
+                finding.related = related(rule, files, &entry.state.cited);
                 sink.push(finding);
             }
         }
@@ -457,17 +442,17 @@ impl RuleRun {
             self.first_time_dropped
                 .get_or_insert_with(|| (Arc::clone(&record.file), record.line));
         }
-        match rule.states[entry.state()].next[label] {
-            Some(next) => entry.set_state(next),
+        match rule.states[entry.state.state()].next[label] {
+            Some(next) => entry.state.set_state(next),
             // A window may start in the middle of a lifecycle: join it.
             None if options.partial && fresh => {
                 if let Some(next) = rule.states.iter().find_map(|state| state.next[label]) {
-                    entry.set_state(next);
+                    entry.state.set_state(next);
                 }
             }
             None => {
-                entry.violated = true;
-                let allowed = rule.allowed(entry.state());
+                entry.state.violated = true;
+                let allowed = rule.allowed(entry.state.state());
                 let mut finding = rule_finding(
                     plan,
                     rule,
@@ -479,7 +464,7 @@ impl RuleRun {
                         rule.id,
                         rule.labels[label],
                         rule.describe_key(key),
-                        rule.states[entry.state()].name,
+                        rule.states[entry.state.state()].name,
                         if allowed.is_empty() {
                             "nothing more".to_owned()
                         } else {
@@ -487,13 +472,14 @@ impl RuleRun {
                         }
                     ),
                 );
-                finding.related = related(rule, files, &entry.cited);
+                finding.related = related(rule, files, &entry.state.cited);
                 sink.push(finding);
             }
         }
 
-        if let Some(fan) = &rule.fan_out {
-            match fan_out::step(fan, label, record, &options.hosts, &mut entry.fan) {
+        // A rule with a fan-out keeps its column (`Keeps::of`).
+        if let (Some(fan), Some(kept)) = (&rule.fan_out, entry.fan.as_deref_mut()) {
+            match fan_out::step(fan, label, record, &options.hosts, kept) {
                 FanStep::Listed { cut } if cut > 0 => {
                     let message = format!(
                         "{}: the {} lists {cut} more members than the {} followed; runs for \
@@ -512,12 +498,13 @@ impl RuleRun {
                     ));
                 }
                 FanStep::Answered(refusals) if !refusals.is_empty() => {
-                    entry.violated = true;
+                    entry.state.violated = true;
                     let (list, answer) = (&rule.labels[fan.list_label], &rule.labels[label]);
                     // Answers are refused only against a listing, so it is held.
                     let listed = entry
                         .fan
-                        .as_ref()
+                        .as_deref()
+                        .and_then(Option::as_deref)
                         .map(|state| some_of(&state.listed()))
                         .unwrap_or_default();
                     let described = rule.describe_key(key);
@@ -541,7 +528,7 @@ impl RuleRun {
                         };
                         let mut finding =
                             rule_finding(plan, rule, rule.violation, record, key, message);
-                        finding.related = related(rule, files, &entry.cited);
+                        finding.related = related(rule, files, &entry.state.cited);
                         sink.push(finding);
                     }
                 }
@@ -552,11 +539,7 @@ impl RuleRun {
             let Some(value) = record.value(field) else {
                 continue;
             };
-            match entry
-                .values
-                .iter()
-                .find(|agreed| agreed.field == field_index)
-            {
+            match entry.agreed(field_index) {
                 Some(Agreed {
                     value: first,
                     cited,
@@ -593,12 +576,12 @@ impl RuleRun {
                 }),
             }
         }
-        if entry.cited.len() < CITED_PER_KEY {
+        if entry.state.cited.len() < CITED_PER_KEY {
             // Exact growth past the inline one: most keys cite one or two.
-            entry.cited.reserve_exact(1);
-            entry.cited.push(here);
+            entry.state.cited.reserve_exact(1);
+            entry.state.cited.push(here);
         }
-        if rule.closed(entry.state()) {
+        if rule.closed(entry.state.state()) {
             // A finished lifecycle can only be cited by a later violation:
             // keep its first record and nothing it would need to agree on.
             entry.close();
@@ -613,24 +596,31 @@ impl RuleRun {
         options: &EngineOptions,
         files: &Files,
         kinds_seen: &[bool],
+        seen: impl Fn(usize, usize, &str) -> bool,
         sink: &mut dyn FindingSink,
     ) {
-        let mut open: Vec<(&str, &KeyState)> = self
-            .keys
+        // Slot indices, 4 bytes a key where a key's text, state and fan-out
+        // took 24: listed while every rule's keys are still held, at the
+        // run's peak of memory.
+        let keys = &self.keys;
+        let mut open: Vec<u32> = keys
             .iter()
-            .filter(|(_, state)| {
+            .zip(0u32..)
+            .filter(|((_, state, fan), _)| {
                 !state.violated
                     && (!rule.states[state.state()].accepting
-                        || state.fan.as_ref().is_some_and(|fan| fan.missing() > 0))
+                        || fan.is_some_and(|fan| fan.missing() > 0))
             })
+            .map(|(_, index)| index)
             .collect();
         // Hash order must not leak into reports.
-        open.sort_by(|a, b| {
-            first_cited(files, a.1)
-                .cmp(&first_cited(files, b.1))
-                .then_with(|| compare_keys(a.0, b.0))
+        open.sort_by(|&a, &b| {
+            let ((a_text, a_state, _), (b_text, b_state, _)) = (keys.get(a), keys.get(b));
+            first_cited(files, a_state)
+                .cmp(&first_cited(files, b_state))
+                .then_with(|| compare_keys(a_text, b_text))
         });
-        for (text, state) in open {
+        for (text, state, fan) in open.into_iter().map(|index| keys.get(index)) {
             let key = key_parts(text);
             let key = key.as_slice();
             let code = if options.partial {
@@ -640,7 +630,7 @@ impl RuleRun {
             };
             if rule.states[state.state()].accepting {
                 // Only the fan-out is unfinished.
-                let (Some(fan), Some(plan)) = (&state.fan, &rule.fan_out) else {
+                let (Some(fan), Some(plan)) = (fan, &rule.fan_out) else {
                     continue;
                 };
                 // Reported at the record that listed the members.
@@ -659,15 +649,15 @@ impl RuleRun {
                     continue;
                 }
                 let unnamed = fan.unnamed();
+                let described = rule.describe_key(key);
                 let mut finding = Finding::new(
                     code,
                     files.name(listing.file),
                     listing.line,
                     format!(
-                        "{}: {} ended with {} of the {} members its {} listed ({}) unanswered: \
-                         no {} for {}{}{}",
+                        "{}: {described} ended with {} of the {} members its {} listed ({}) \
+                         unanswered: no {} for {}{}{}",
                         rule.id,
-                        rule.describe_key(key),
                         fan.missing(),
                         fan.listed().len(),
                         rule.labels[plan.list_label],
@@ -691,7 +681,7 @@ impl RuleRun {
                 if options.partial {
                     finding.severity = Severity::Warning;
                 }
-                finding.key = Some(rule.describe_key(key));
+                finding.key = Some(described);
                 finding.rule = Some(rule.id.clone());
                 let others: Vec<Cited> = state
                     .cited
@@ -711,24 +701,21 @@ impl RuleRun {
                 continue;
             }
             // Judge only keys whose other side could have been observed.
-            let observable = rule.judged(state.state(), key, |label, nth, value| {
-                let seen = &self.scope_seen[label][nth];
-                seen.len() >= SCOPE_VALUES || seen.contains(value)
-            });
+            let observable = rule.judged(state.state(), key, &seen);
             if !observable {
                 continue;
             }
             let Some(last) = state.cited.last() else {
                 continue;
             };
+            let described = rule.describe_key(key);
             let mut finding = Finding::new(
                 code,
                 files.name(last.file),
                 last.line,
                 format!(
-                    "{}: {} ended in state `{}`, still waiting for {}",
+                    "{}: {described} ended in state `{}`, still waiting for {}",
                     rule.id,
-                    rule.describe_key(key),
                     rule.states[state.state()].name,
                     if allowed.is_empty() {
                         "nothing".to_owned()
@@ -740,7 +727,7 @@ impl RuleRun {
             if options.partial {
                 finding.severity = Severity::Warning;
             }
-            finding.key = Some(rule.describe_key(key));
+            finding.key = Some(described);
             finding.rule = Some(rule.id.clone());
             finding.related = related(rule, files, &state.cited[..state.cited.len() - 1]);
             sink.push(finding);

@@ -124,10 +124,17 @@ impl HostNames {
 /// `127.0.0.0/8`, `::1` or `localhost`.
 pub fn is_loopback(host: &str) -> bool {
     let address = host.trim_start_matches('[').trim_end_matches(']');
-    // Only `127.…` or an IPv6 address can be a loopback address: other
-    // names (most hosts) are not parsed at all.
+    // Only `127.…` or an IPv6 address written with nothing but zeros and
+    // ones (`::1`, `0:0:0:0:0:0:0:1`, `::0.0.0.1`) can be a loopback
+    // address: other names and addresses (most hosts) are not parsed.
+    let v6_loopback_like = || {
+        address.contains(':')
+            && address
+                .bytes()
+                .all(|byte| matches!(byte, b'0' | b'1' | b':' | b'.'))
+    };
     host.eq_ignore_ascii_case("localhost")
-        || ((address.starts_with("127.") || address.contains(':'))
+        || ((address.starts_with("127.") || v6_loopback_like())
             && address
                 .parse::<IpAddr>()
                 .is_ok_and(|address| address.is_loopback()))
@@ -158,6 +165,27 @@ mod tests {
         // Only addresses are parsed; a name that starts like one is a name.
         assert!(is_loopback("127.0.0.2") && is_loopback("[0:0:0:0:0:0:0:1]"));
         assert!(!is_loopback("127.example") && !is_loopback("db-01") && !is_loopback("::2"));
+        // Every spelling of ::1 is one, and only those.
+        for loopback in [
+            "::1",
+            "[::1]",
+            "0::1",
+            "::0001",
+            "0:0:0:0:0:0:0:1",
+            "::0.0.0.1",
+        ] {
+            assert!(is_loopback(loopback), "{loopback}");
+        }
+        for other in [
+            "::10",
+            "1::1",
+            "::1:0",
+            "::ffff:127.0.0.1",
+            "fe80::1",
+            "::1%lo",
+        ] {
+            assert!(!is_loopback(other), "{other}");
+        }
     }
 
     #[test]

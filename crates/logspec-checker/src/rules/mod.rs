@@ -19,6 +19,7 @@ pub mod plan;
 pub mod state;
 pub mod text_set;
 pub mod window;
+pub mod witness;
 
 pub use engine::{Engine, EngineOptions};
 pub use plan::RulePlan;

@@ -12,7 +12,8 @@
 //! key's slot is reused by the key that evicts it. The key text is compared in full on
 //! every lookup, so two keys never share a state.
 
-use super::state::KeyState;
+use super::fan_out::FanState;
+use super::state::{Columns, Keeps, Key, KeyState};
 use compact_str::CompactString;
 use foldhash::fast::RandomState;
 use hashbrown::hash_table::Entry;
@@ -35,7 +36,7 @@ struct Slot {
 
 /// What [`OpenKeys::step`] found or made for a key.
 pub struct Stepped<'k> {
-    pub state: &'k mut KeyState,
+    pub key: Key<'k>,
     /// The key was not open: `state` is new.
     pub opened: bool,
     /// The text of the key evicted to make room, if one was.
@@ -45,6 +46,8 @@ pub struct Stepped<'k> {
 #[derive(Debug)]
 pub struct OpenKeys {
     slots: Vec<Slot>,
+    /// What only some rules keep per key, a row per slot.
+    columns: Columns,
     /// Indices into `slots`, hashed by their text.
     table: HashTable<u32>,
     hasher: RandomState,
@@ -56,17 +59,23 @@ pub struct OpenKeys {
 
 impl Default for OpenKeys {
     fn default() -> Self {
+        OpenKeys::new(Keeps::default())
+    }
+}
+
+impl OpenKeys {
+    /// Open keys of a rule that keeps the columns `keeps` names.
+    pub fn new(keeps: Keeps) -> OpenKeys {
         OpenKeys {
             slots: Vec::new(),
+            columns: Columns::new(keeps),
             table: HashTable::new(),
             hasher: RandomState::default(),
             oldest: NONE,
             newest: NONE,
         }
     }
-}
 
-impl OpenKeys {
     pub fn len(&self) -> usize {
         self.slots.len()
     }
@@ -88,8 +97,9 @@ impl OpenKeys {
         if let Some(index) = found {
             self.unlink(index);
             self.push_newest(index);
+            let slot = &mut self.slots[index as usize];
             return Stepped {
-                state: &mut self.slots[index as usize].state,
+                key: self.columns.row(index as usize, &mut slot.state),
                 opened: false,
                 evicted: None,
             };
@@ -107,6 +117,7 @@ impl OpenKeys {
             let slot = &mut self.slots[index as usize];
             let evicted = std::mem::replace(&mut slot.text, CompactString::from(text));
             slot.state = KeyState::new(start);
+            self.columns.reset(index as usize);
             (index, Some(evicted))
         } else {
             // Below `cap`, so below `NONE`.
@@ -117,6 +128,7 @@ impl OpenKeys {
                 older: NONE,
                 newer: NONE,
             });
+            self.columns.push();
             (index, None)
         };
         let (slots, hasher) = (&self.slots, &self.hasher);
@@ -128,21 +140,35 @@ impl OpenKeys {
             vacant.insert(index);
         }
         self.push_newest(index);
+        let slot = &mut self.slots[index as usize];
         Stepped {
-            state: &mut self.slots[index as usize].state,
+            key: self.columns.row(index as usize, &mut slot.state),
             opened: true,
             evicted,
         }
     }
 
-    /// Every open key's text and state, in no particular order.
-    pub fn iter(&self) -> impl Iterator<Item = (&str, &KeyState)> {
-        self.slots.iter().map(|slot| (&*slot.text, &slot.state))
+    /// Every open key's text, state and fan-out, in slot order (no
+    /// particular order of keys).
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &KeyState, Option<&FanState>)> {
+        let columns = &self.columns;
+        self.slots
+            .iter()
+            .enumerate()
+            .map(|(index, slot)| (&*slot.text, &slot.state, columns.fan(index)))
+    }
+
+    /// The text, state and fan-out of the key in slot `index` (an index
+    /// [`OpenKeys::iter`] counts, below [`OpenKeys::len`]).
+    pub fn get(&self, index: u32) -> (&str, &KeyState, Option<&FanState>) {
+        let slot = &self.slots[index as usize];
+        (&*slot.text, &slot.state, self.columns.fan(index as usize))
     }
 
     /// Forgets every key.
     pub fn clear(&mut self) {
         self.slots.clear();
+        self.columns.clear();
         self.table.clear();
         self.oldest = NONE;
         self.newest = NONE;
@@ -184,8 +210,8 @@ mod tests {
 
     fn step(keys: &mut OpenKeys, text: &str, cap: usize) -> (bool, Option<String>) {
         let stepped = keys.step(text, cap, 0);
-        let state = stepped.state.state();
-        stepped.state.set_state(state + 1);
+        let state = stepped.key.state.state();
+        stepped.key.state.set_state(state + 1);
         (stepped.opened, stepped.evicted.map(|text| text.to_string()))
     }
 
@@ -198,7 +224,7 @@ mod tests {
         assert_eq!(keys.len(), 2);
         let mut states: Vec<(&str, usize)> = keys
             .iter()
-            .map(|(text, state)| (text, state.state()))
+            .map(|(text, state, _)| (text, state.state()))
             .collect();
         states.sort();
         assert_eq!(states, [("a", 2), ("b", 1)]);
@@ -219,7 +245,7 @@ mod tests {
         // The evicted key starts afresh; the others are still found.
         assert_eq!(step(&mut keys, "b", 3), (true, Some("d".into())));
         assert_eq!(step(&mut keys, "f", 3), (false, None));
-        let mut texts: Vec<&str> = keys.iter().map(|(text, _)| text).collect();
+        let mut texts: Vec<&str> = keys.iter().map(|(text, _, _)| text).collect();
         texts.sort();
         assert_eq!(texts, ["b", "e", "f"]);
     }
@@ -247,7 +273,7 @@ mod tests {
             assert!(keys.len() <= 100);
         }
         // Each open key is found again without opening a new one.
-        let texts: Vec<String> = keys.iter().map(|(text, _)| text.to_owned()).collect();
+        let texts: Vec<String> = keys.iter().map(|(text, _, _)| text.to_owned()).collect();
         for text in &texts {
             assert_eq!(step(&mut keys, text, 100), (false, None), "{text}");
         }

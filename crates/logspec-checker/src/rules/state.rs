@@ -9,7 +9,9 @@
 //!   by a shared pointer, so it is 16 bytes, and a key's first citation
 //!   (most keys have one or two) is held inline (`smallvec`).
 //! - Agreed values are allocated only once a record gives one, at their
-//!   exact number; per-label memory only for rules that remember.
+//!   exact number; they, per-label memory and fan-outs are kept in
+//!   columns beside the rule's slots ([`Columns`]), only by rules whose
+//!   spec can fill them.
 
 use super::condition::{self, Memory};
 use super::fan_out::FanState;
@@ -49,7 +51,8 @@ pub struct Agreed {
     pub cited: Cited,
 }
 
-/// One open key's lifecycle state and what later records are judged by.
+/// One open key's lifecycle state and its citations: what every rule
+/// keeps per key (32 bytes). What only some rules keep is in [`Columns`].
 #[derive(Debug)]
 pub struct KeyState {
     /// The lifecycle state, by index (a lifecycle has the handful of
@@ -60,14 +63,6 @@ pub struct KeyState {
     pub violated: bool,
     /// Records kept for citation, oldest first (up to the engine's cap).
     pub cited: SmallVec<[Cited; 1]>,
-    /// First value seen per agreed field, and where.
-    pub values: Box<[Agreed]>,
-    /// Per label, what its latest record left for later conditions (empty
-    /// when the rule's conditions read nothing of earlier records).
-    /// Boxed: a key that remembers holds one per label, exactly.
-    pub memory: Box<[Option<Memory>]>,
-    /// The members a fan-out record listed for this key, and the answers.
-    pub fan: Option<Box<FanState>>,
 }
 
 impl KeyState {
@@ -76,9 +71,6 @@ impl KeyState {
             state: state as u32,
             violated: false,
             cited: SmallVec::new(),
-            values: Box::default(),
-            memory: Box::default(),
-            fan: None,
         }
     }
 
@@ -89,6 +81,120 @@ impl KeyState {
 
     pub fn set_state(&mut self, state: usize) {
         self.state = state as u32;
+    }
+}
+
+/// Which of the [`Columns`] a rule keeps: those its spec can fill.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Keeps {
+    pub values: bool,
+    pub memory: bool,
+    pub fan: bool,
+}
+
+impl Keeps {
+    pub fn of(rule: &RulePlan) -> Keeps {
+        Keeps {
+            values: !rule.agree.is_empty(),
+            memory: rule.remembers,
+            fan: rule.fan_out.is_some(),
+        }
+    }
+}
+
+/// What only some rules keep per key, each in a column parallel to the
+/// rule's slots of open keys, and only for rules that can fill it: agreed
+/// values (rules with `agree`), what conditions remember (rules whose
+/// conditions read earlier records), a fan-out's members. Held in every
+/// key they took 40 of its 72 bytes, whatever the rule.
+#[derive(Debug, Default)]
+pub struct Columns {
+    keeps: Keeps,
+    /// First value seen per agreed field, and where.
+    values: Vec<Box<[Agreed]>>,
+    /// Per label, what its latest record left for later conditions.
+    /// Boxed: a key that remembers holds one per label, exactly.
+    memory: Vec<Box<[Option<Memory>]>>,
+    /// The members a fan-out record listed for the key, and the answers.
+    fan: Vec<Option<Box<FanState>>>,
+}
+
+impl Columns {
+    pub fn new(keeps: Keeps) -> Columns {
+        Columns {
+            keeps,
+            ..Columns::default()
+        }
+    }
+
+    /// Adds an empty row at the end (a new slot).
+    pub fn push(&mut self) {
+        if self.keeps.values {
+            self.values.push(Box::default());
+        }
+        if self.keeps.memory {
+            self.memory.push(Box::default());
+        }
+        if self.keeps.fan {
+            self.fan.push(None);
+        }
+    }
+
+    /// Empties row `index` (a slot given to another key).
+    pub fn reset(&mut self, index: usize) {
+        if let Some(values) = self.values.get_mut(index) {
+            *values = Box::default();
+        }
+        if let Some(memory) = self.memory.get_mut(index) {
+            *memory = Box::default();
+        }
+        if let Some(fan) = self.fan.get_mut(index) {
+            *fan = None;
+        }
+    }
+
+    pub fn clear(&mut self) {
+        self.values.clear();
+        self.memory.clear();
+        self.fan.clear();
+    }
+
+    /// Row `index`, with the key's `state`.
+    pub fn row<'k>(&'k mut self, index: usize, state: &'k mut KeyState) -> Key<'k> {
+        Key {
+            state,
+            values: self.values.get_mut(index),
+            memory: self.memory.get_mut(index),
+            fan: self.fan.get_mut(index),
+        }
+    }
+
+    /// The fan-out of the key in row `index`, if it has one.
+    pub fn fan(&self, index: usize) -> Option<&FanState> {
+        self.fan.get(index).and_then(Option::as_deref)
+    }
+}
+
+/// One open key as a step sees it: its state, and its row of the
+/// rule's [`Columns`] (`None`: the rule keeps no such column).
+#[derive(Debug)]
+pub struct Key<'k> {
+    pub state: &'k mut KeyState,
+    pub values: Option<&'k mut Box<[Agreed]>>,
+    pub memory: Option<&'k mut Box<[Option<Memory>]>>,
+    pub fan: Option<&'k mut Option<Box<FanState>>>,
+}
+
+impl Key<'_> {
+    /// What conditions may read of the key's earlier records.
+    pub fn memory(&self) -> &[Option<Memory>] {
+        self.memory.as_deref().map_or(&[], |memory| &**memory)
+    }
+
+    /// The first value of agreed field `field`, if one was seen.
+    pub fn agreed(&self, field: usize) -> Option<&Agreed> {
+        let values = self.values.as_deref()?;
+        values.iter().find(|agreed| agreed.field == field)
     }
 
     /// Remembers what a record leaves for later conditions
@@ -101,10 +207,13 @@ impl KeyState {
         record: &StreamRecord,
         params: &[(String, cel::Value)],
     ) -> bool {
+        let Some(kept) = self.memory.as_deref_mut() else {
+            return false;
+        };
         // Built at its exact length, so boxing it again moves nothing.
-        let mut memory = std::mem::take(&mut self.memory).into_vec();
+        let mut memory = std::mem::take(kept).into_vec();
         let cut = condition::remember(&mut memory, rule, label, record, params);
-        self.memory = memory.into_boxed_slice();
+        *kept = memory.into_boxed_slice();
         cut
     }
 
@@ -112,19 +221,26 @@ impl KeyState {
     /// most keys hold one or two, and a hundred thousand keys would
     /// otherwise keep room for more.
     pub fn agree(&mut self, agreed: Agreed) {
-        let mut values = std::mem::take(&mut self.values).into_vec();
+        let Some(kept) = self.values.as_deref_mut() else {
+            return;
+        };
+        let mut values = std::mem::take(kept).into_vec();
         values.reserve_exact(1);
         values.push(agreed);
-        self.values = values.into_boxed_slice();
+        *kept = values.into_boxed_slice();
     }
 
     /// Keeps only what a finished lifecycle can still be cited by: its
     /// first record.
     pub fn close(&mut self) {
-        self.cited.truncate(1);
-        self.cited.shrink_to_fit();
-        self.values = Box::default();
-        self.memory = Box::default();
+        self.state.cited.truncate(1);
+        self.state.cited.shrink_to_fit();
+        if let Some(values) = self.values.as_deref_mut() {
+            *values = Box::default();
+        }
+        if let Some(memory) = self.memory.as_deref_mut() {
+            *memory = Box::default();
+        }
     }
 }
 
@@ -247,6 +363,6 @@ mod tests {
         // What a key costs besides its text: checked so a new field is a
         // decision, not an accident.
         assert_eq!(std::mem::size_of::<Cited>(), 16);
-        assert!(std::mem::size_of::<KeyState>() <= 72);
+        assert!(std::mem::size_of::<KeyState>() <= 32);
     }
 }

@@ -1,6 +1,6 @@
 //! A set of texts that only grows, kept compact: the values a scope's
-//! witnesses showed (host names), up to tens of thousands per rule and
-//! label, looked up once per key at the end of the stream.
+//! witnesses showed (host names), up to tens of thousands per set
+//! ([`super::witness`]), looked up once per key at the end of the stream.
 //!
 //! A `HashSet<String>` costs a 24-byte string and a malloc'ed copy (at least
 //! 32 bytes) per value and 25 bytes per bucket; here the texts lie end to end

@@ -17,6 +17,7 @@ use logspec_reader::{
     detect, field_instant, instant, parse_pairs_into, read_envelope, read_record, Assembled, Field,
     Format, Instant, Pair, RecordLines,
 };
+use smallvec::SmallVec;
 use std::sync::Arc;
 
 /// One thread's reusable buffers for checking records.
@@ -339,7 +340,9 @@ impl Examiner<'_> {
         self.buffers.fields = recycle(fields);
     }
 
-    /// What the rules need of a record of a documented event.
+    /// What the rules need of a record of a documented event: each field
+    /// looked up once among those rules read, the first occurrence kept,
+    /// in the plan's order of those fields.
     fn stream_record(
         &self,
         classification: Classification,
@@ -348,6 +351,17 @@ impl Examiner<'_> {
         fields: &[Field<'_>],
         at: Option<Instant>,
     ) -> StreamRecord {
+        let plan = self.plan;
+        let mut read: SmallVec<[(usize, &str); 8]> = SmallVec::new();
+        for field in fields {
+            let Some(index) = plan.rule_field(&field.key) else {
+                continue;
+            };
+            if !read.iter().any(|&(known, _)| known == index) {
+                read.push((index, &field.value));
+            }
+        }
+        read.sort_unstable_by_key(|&(index, _)| index);
         StreamRecord {
             file: Arc::clone(&self.source.file),
             line: number,
@@ -360,16 +374,9 @@ impl Examiner<'_> {
             tag: envelope.tag.clone(),
             pid: envelope.pid.clone(),
             at,
-            values: self
-                .plan
-                .rule_fields
+            values: read
                 .iter()
-                .filter_map(|name| {
-                    fields
-                        .iter()
-                        .find(|field| field.key == **name)
-                        .map(|field| (Arc::clone(name), field.value.to_string()))
-                })
+                .map(|&(index, value)| (Arc::clone(&plan.rule_fields[index]), value.to_owned()))
                 .collect(),
         }
     }

@@ -399,6 +399,10 @@ impl Ahead {
     ) -> std::io::Result<()> {
         while !cursor.ended && self.in_flight.len() < pool.ahead {
             let (kept, mut units, mut lines) = self.spare.pop().unwrap_or_default();
+            // A worker drains the units but hands back the line counts: left
+            // in, every chunk would go over all earlier lines again (an entry
+            // per stale count, kept and applied), growing with the input.
+            lines.clear();
             let mut bytes = 0;
             let most = context.options.chunk_records.max(1);
             while !cursor.ended && units.len() < most && bytes < pool.chunk_bytes {
