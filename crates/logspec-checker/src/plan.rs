@@ -3,6 +3,7 @@
 
 use crate::error::{PlanError, Unresolved};
 use crate::kind::KindPlan;
+use crate::record::EventSlots;
 use crate::rules::RulePlan;
 use crate::value::ValueCheck;
 use foldhash::fast::RandomState;
@@ -66,6 +67,9 @@ pub struct EventPlan {
     /// (format, name as written) → field name, where a variant of the
     /// event names a field differently from the glossary.
     names: WrittenNames,
+    /// The names its checks look up, numbered (set once the kinds are
+    /// compiled, see [`Plan::new`]).
+    pub slots: EventSlots,
 }
 
 impl EventPlan {
@@ -326,6 +330,7 @@ impl EventPlan {
                     VariantPlan::new(spec, glossary, &at, event, variant)
                 })
                 .collect::<Result<_, _>>()?,
+            slots: EventSlots::default(),
         })
     }
 }
@@ -447,7 +452,7 @@ impl Plan {
     pub fn new(spec: &Spec) -> Result<Plan, PlanError> {
         let glossary = compile_glossary(spec)?;
         let event_kinds = event_kinds(spec)?;
-        let events: Vec<EventPlan> = spec
+        let mut events: Vec<EventPlan> = spec
             .events
             .iter()
             .enumerate()
@@ -508,13 +513,23 @@ impl Plan {
                 }
             }
         }
+        // Rules before kinds: a spec wrong in both is refused for its rule.
+        let rules = spec
+            .rules
+            .iter()
+            .enumerate()
+            .map(|(index, rule)| RulePlan::new(spec, &event_kinds, index, rule))
+            .collect::<Result<_, _>>()?;
+        let kinds: Vec<KindPlan> = spec
+            .kinds()
+            .enumerate()
+            .map(|(index, wire)| KindPlan::new(spec, &glossary, &event_kinds, index, wire))
+            .collect::<Result<_, _>>()?;
+        for event in &mut events {
+            event.slots = EventSlots::new(&kinds[event.kind], &event.variants);
+        }
         Ok(Plan {
-            rules: spec
-                .rules
-                .iter()
-                .enumerate()
-                .map(|(index, rule)| RulePlan::new(spec, &event_kinds, index, rule))
-                .collect::<Result<_, _>>()?,
+            rules,
             rule_fields,
             producer: spec.producer.name.clone(),
             event_key: spec.wire.event_key.clone(),
@@ -533,11 +548,7 @@ impl Plan {
                 }
                 formats
             },
-            kinds: spec
-                .kinds()
-                .enumerate()
-                .map(|(index, wire)| KindPlan::new(spec, &glossary, &event_kinds, index, wire))
-                .collect::<Result<_, _>>()?,
+            kinds,
             tagged: spec.emitters.iter().any(|emitter| !emitter.tags.is_empty()),
             emitter_tags: spec
                 .emitters

@@ -16,10 +16,13 @@
 //! This module identifies the record, matches its message and picks the
 //! variant; `variant` holds the checks of one variant.
 
+mod slots;
 mod variant;
 
+pub use slots::EventSlots;
+use slots::RecordSlots;
 pub use variant::severity_name;
-use variant::{check_variant, facility_name, shorten, Judgement};
+use variant::{check_variant, facility_name, shorten, Judgement, Located};
 
 use crate::finding::{Code, Excerpt, Finding, FindingSink};
 use crate::kind::KindPlan;
@@ -242,6 +245,8 @@ pub struct Scratch {
     /// Per variant of the record's event: how its messages admit the
     /// record's.
     fits: Vec<MessageFit>,
+    /// Where the record's fields lie among its event's slots.
+    slots: RecordSlots,
 }
 
 /// A record of an event its kind does not document, for [`SeenEvents`]
@@ -531,6 +536,7 @@ pub fn check_record(
         outcome.severity_checked = true;
     }
     outcome.emitter_checked = record.envelope.tag.is_some() || !plan.tagged;
+    scratch.slots.locate(&event.slots, record.fields);
     let judge = |variant_index: usize, findings: Option<&mut dyn FindingSink>| {
         let mut judgement = Judgement {
             event_id: &event.id,
@@ -545,6 +551,11 @@ pub fn check_record(
             record,
             level,
             &event.variants[variant_index],
+            Located {
+                event: &event.slots,
+                variant: event.slots.variant(variant_index),
+                record: &scratch.slots,
+            },
             &scratch.first_of_key,
             &mut judgement,
         );
