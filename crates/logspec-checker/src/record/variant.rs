@@ -46,6 +46,10 @@ pub(super) struct Judgement<'a, 's> {
     pub(super) variant_name: Option<&'a str>,
     /// `Some` to build findings, `None` to count only.
     pub(super) findings: Option<&'s mut dyn FindingSink>,
+    /// Counting only: the score past which the variant is of no interest,
+    /// so its judging stops there (the counts only grow, so the score it
+    /// would end with is no better).
+    pub(super) bound: Option<Score>,
     pub(super) errors: usize,
     pub(super) wrong_emitter: usize,
     pub(super) warnings: usize,
@@ -82,11 +86,25 @@ impl Judgement<'_, '_> {
         }
     }
 
-    /// Fewer errors first; on a tie, the variant the syslog tag names (the
-    /// tag is evidence, a field value is the thing checked); then warnings.
-    pub(super) fn score(&self) -> (usize, usize, usize) {
-        (self.errors, self.wrong_emitter, self.warnings)
+    pub(super) fn score(&self) -> Score {
+        Score(self.errors, self.wrong_emitter, self.warnings)
     }
+
+    /// Whether the score is already past the bound.
+    fn given_up(&self) -> bool {
+        self.bound.is_some_and(|bound| self.score() > bound)
+    }
+}
+
+/// How a record fares against a variant, lower is better: fewer errors
+/// first; on a tie, the variant the syslog tag names (the tag is evidence,
+/// a field value is the thing checked); then warnings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) struct Score(usize, usize, usize);
+
+impl Score {
+    pub(super) const ZERO: Score = Score(0, 0, 0);
+    pub(super) const MAX: Score = Score(usize::MAX, usize::MAX, usize::MAX);
 }
 
 pub(super) fn check_variant(
@@ -102,6 +120,9 @@ pub(super) fn check_variant(
 
     let kind = &plan.kinds[record.kind];
     for (index, field) in variant.fields.iter().enumerate() {
+        if judgement.given_up() {
+            return;
+        }
         let Some(found) = at.field(record, at.variant.field(index)) else {
             // A JSON object is flattened into its members (`detail.a`).
             if at.has_member(record, &field.name) {
@@ -148,6 +169,9 @@ pub(super) fn check_variant(
     let kind = &plan.kinds[record.kind];
     check_carried(record, variant, kind, at, judgement);
     for (index, (found, first)) in record.fields.iter().zip(first_of_key).enumerate() {
+        if judgement.given_up() {
+            return;
+        }
         let slot = at.record.of_field(index);
         let carried_by_kind = slot.is_some_and(|slot| at.event.is_kind_field(slot));
         if !first
