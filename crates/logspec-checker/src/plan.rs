@@ -124,7 +124,8 @@ pub struct VariantPlan {
     /// `severities`.
     pub levels: Vec<String>,
     /// Syslog tags its emitters use; empty when any tag is acceptable.
-    pub tags: HashSet<String>,
+    /// Looked up for every record (foldhash, not SipHash).
+    pub tags: HashSet<String, RandomState>,
     pub fields: Vec<FieldPlan>,
     pub ordered: bool,
     pub forbidden: Vec<String>,
@@ -360,7 +361,7 @@ impl VariantPlan {
                 )
             })?
             .syslog;
-        let mut tags = HashSet::new();
+        let mut tags = HashSet::default();
         for (index, name) in variant.emitters.iter().enumerate() {
             let emitter = spec.emitter(name).ok_or_else(|| {
                 PlanError::at(
