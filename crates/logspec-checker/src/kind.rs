@@ -9,6 +9,7 @@
 
 use crate::error::{PlanError, Unresolved};
 use crate::plan::{glossary_field, FieldPlan, Glossary, Plan, WrittenNames};
+use foldhash::fast::RandomState;
 use globset::{Candidate, GlobBuilder, GlobSet, GlobSetBuilder};
 use logspec_reader::{detect, read_record, DeclaredLines, Epoch, Format, Framing};
 use logspec_spec::{EpochUnit, Spec, TimeOrder, UnknownEvents, Wire};
@@ -54,8 +55,9 @@ pub struct KindPlan {
     paths: Vec<GlobSet>,
     /// The path patterns as written.
     patterns: Vec<String>,
-    /// Event id → event index, for this kind's events.
-    by_id: HashMap<String, usize>,
+    /// Event id → event index, for this kind's events; looked up for
+    /// every record (foldhash, not SipHash).
+    by_id: HashMap<String, usize, RandomState>,
     /// (format, title as written) → event index.
     titles: HashMap<(Format, String), usize>,
     /// (format, name as written) → glossary name.
@@ -83,7 +85,7 @@ impl KindPlan {
             segments
         };
         let formats: Vec<Format> = wire.envelopes.clone();
-        let mut by_id = HashMap::new();
+        let mut by_id = HashMap::default();
         let mut titles = HashMap::new();
         let mut known_fields = HashSet::new();
         for (event_index, event) in spec.events.iter().enumerate() {

@@ -3,6 +3,7 @@
 
 use crate::error::{PlanError, Unresolved};
 use crate::kind::KindPlan;
+use crate::record::EventSlots;
 use crate::rules::RulePlan;
 use crate::value::ValueCheck;
 use foldhash::fast::RandomState;
@@ -69,6 +70,9 @@ pub struct EventPlan {
     /// (format, name as written) → field name, where a variant of the
     /// event names a field differently from the glossary.
     names: WrittenNames,
+    /// The names its checks look up, numbered (set once the kinds are
+    /// compiled, see [`Plan::new`]).
+    pub slots: EventSlots,
 }
 
 impl EventPlan {
@@ -123,7 +127,8 @@ pub struct VariantPlan {
     /// `severities`.
     pub levels: Vec<String>,
     /// Syslog tags its emitters use; empty when any tag is acceptable.
-    pub tags: HashSet<String>,
+    /// Looked up for every record (foldhash, not SipHash).
+    pub tags: HashSet<String, RandomState>,
     pub fields: Vec<FieldPlan>,
     pub ordered: bool,
     pub forbidden: Vec<String>,
@@ -329,6 +334,7 @@ impl EventPlan {
                     VariantPlan::new(spec, glossary, &at, event, variant)
                 })
                 .collect::<Result<_, _>>()?,
+            slots: EventSlots::default(),
         })
     }
 }
@@ -358,7 +364,7 @@ impl VariantPlan {
                 )
             })?
             .syslog;
-        let mut tags = HashSet::new();
+        let mut tags = HashSet::default();
         for (index, name) in variant.emitters.iter().enumerate() {
             let emitter = spec.emitter(name).ok_or_else(|| {
                 PlanError::at(
@@ -455,7 +461,7 @@ impl Plan {
     pub fn new(spec: &Spec) -> Result<Plan, PlanError> {
         let glossary = compile_glossary(spec)?;
         let event_kinds = event_kinds(spec)?;
-        let events: Vec<EventPlan> = spec
+        let mut events: Vec<EventPlan> = spec
             .events
             .iter()
             .enumerate()
@@ -516,13 +522,23 @@ impl Plan {
                 }
             }
         }
+        // Rules before kinds: a spec wrong in both is refused for its rule.
+        let rules = spec
+            .rules
+            .iter()
+            .enumerate()
+            .map(|(index, rule)| RulePlan::new(spec, &event_kinds, index, rule))
+            .collect::<Result<_, _>>()?;
+        let kinds: Vec<KindPlan> = spec
+            .kinds()
+            .enumerate()
+            .map(|(index, wire)| KindPlan::new(spec, &glossary, &event_kinds, index, wire))
+            .collect::<Result<_, _>>()?;
+        for event in &mut events {
+            event.slots = EventSlots::new(&kinds[event.kind], &event.variants);
+        }
         Ok(Plan {
-            rules: spec
-                .rules
-                .iter()
-                .enumerate()
-                .map(|(index, rule)| RulePlan::new(spec, &event_kinds, index, rule))
-                .collect::<Result<_, _>>()?,
+            rules,
             rule_field_index: rule_fields
                 .iter()
                 .enumerate()
@@ -546,11 +562,7 @@ impl Plan {
                 }
                 formats
             },
-            kinds: spec
-                .kinds()
-                .enumerate()
-                .map(|(index, wire)| KindPlan::new(spec, &glossary, &event_kinds, index, wire))
-                .collect::<Result<_, _>>()?,
+            kinds,
             tagged: spec.emitters.iter().any(|emitter| !emitter.tags.is_empty()),
             emitter_tags: spec
                 .emitters

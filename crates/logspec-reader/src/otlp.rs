@@ -200,21 +200,16 @@ pub(crate) fn read<'a>(
     scalar("traceId", record.trace_id, out);
     scalar("spanId", record.span_id, out);
     for Object(attribute) in record.attributes.into_iter().flatten() {
-        let key: String = serde_json::from_str(attribute.key.get()).map_err(|_| ReadError {
+        let key = string_text(attribute.key.get()).ok_or_else(|| ReadError {
             column: place(text, attribute.key).map_or(1, |span| span.start + 1),
             kind: ReadErrorKind::InvalidOtlp {
                 reason: "an attribute key must be a string".to_owned(),
             },
         })?;
         match attribute.value {
-            Some(value) => out.push(any_field(
-                text,
-                Cow::Owned(key),
-                place(text, attribute.key),
-                value,
-            )?),
+            Some(value) => out.push(any_field(text, key, place(text, attribute.key), value)?),
             None => out.push(Field {
-                key: Cow::Owned(key),
+                key,
                 value: Cow::Borrowed(""),
                 json: Some(JsonKind::Null),
                 key_span: place(text, attribute.key),
@@ -308,7 +303,7 @@ fn any_field<'a>(
 /// The value an `AnyValue` holds, as text and JSON type.
 fn unwrap_any(raw: &RawValue) -> Result<(Cow<'_, str>, JsonKind), String> {
     Ok(match unwrap(raw, 0)? {
-        Unwrapped::String(text) => (Cow::Owned(text), JsonKind::String),
+        Unwrapped::String(text) => (text, JsonKind::String),
         Unwrapped::Int(int) => (Cow::Owned(int.to_string()), JsonKind::Number),
         Unwrapped::Double(number) => (Cow::Borrowed(number.get()), JsonKind::Number),
         Unwrapped::Bool(bool) => (
@@ -328,7 +323,7 @@ fn unwrap_any(raw: &RawValue) -> Result<(Cow<'_, str>, JsonKind), String> {
 enum Unwrapped<'a> {
     /// `stringValue`, `bytesValue`, or a `doubleValue` that is not a
     /// number (`NaN`, `Infinity`).
-    String(String),
+    String(Cow<'a, str>),
     Int(i64),
     /// A `doubleValue` as written.
     Double(&'a RawValue),
@@ -351,9 +346,9 @@ fn unwrap(raw: &RawValue, depth: usize) -> Result<Unwrapped<'_>, String> {
     let Object(any): Object<AnyValue<'_>> =
         serde_json::from_str(raw.get()).map_err(|error| error.to_string())?;
     if let Some(value) = any.string_value.or(any.bytes_value) {
-        return serde_json::from_str(value.get())
+        return string_text(value.get())
             .map(Unwrapped::String)
-            .map_err(|_| "stringValue and bytesValue must be strings".to_owned());
+            .ok_or_else(|| "stringValue and bytesValue must be strings".to_owned());
     }
     if let Some(value) = any.int_value {
         // int64 travels as a string in OTLP/JSON; it is a number all the same.
@@ -366,7 +361,7 @@ fn unwrap(raw: &RawValue, depth: usize) -> Result<Unwrapped<'_>, String> {
         // NaN and infinities are written as strings.
         return match plain(value.get()) {
             (_, JsonKind::Number) => Ok(Unwrapped::Double(value)),
-            (text, JsonKind::String) => Ok(Unwrapped::String(text.into_owned())),
+            (text, JsonKind::String) => Ok(Unwrapped::String(text)),
             _ => Err(format!("doubleValue {} is not a number", value.get())),
         };
     }
@@ -407,7 +402,7 @@ fn unwrap(raw: &RawValue, depth: usize) -> Result<Unwrapped<'_>, String> {
 /// An unwrapped value as plain JSON (inside an array or key-value list).
 fn plain_value(value: Unwrapped<'_>) -> Result<Value, String> {
     Ok(match value {
-        Unwrapped::String(text) => Value::String(text),
+        Unwrapped::String(text) => Value::String(text.into_owned()),
         Unwrapped::Int(int) => Value::from(int),
         Unwrapped::Double(number) => {
             serde_json::from_str(number.get()).map_err(|error| error.to_string())?
@@ -432,15 +427,27 @@ fn canonical_integer(text: &str) -> Option<i64> {
 /// A JSON scalar as text: a string unescaped, anything else as written.
 fn plain(raw: &str) -> (Cow<'_, str>, JsonKind) {
     match raw.as_bytes().first() {
-        Some(b'"') => match serde_json::from_str::<String>(raw) {
-            Ok(text) => (Cow::Owned(text), JsonKind::String),
-            Err(_) => (Cow::Borrowed(raw), JsonKind::String),
+        Some(b'"') => match string_text(raw) {
+            Some(text) => (text, JsonKind::String),
+            None => (Cow::Borrowed(raw), JsonKind::String),
         },
         Some(b't' | b'f') => (Cow::Borrowed(raw), JsonKind::Boolean),
         Some(b'n') => (Cow::Borrowed(""), JsonKind::Null),
         Some(b'[') => (Cow::Borrowed(raw), JsonKind::Array),
         Some(b'{') => (Cow::Borrowed(raw), JsonKind::Object),
         _ => (Cow::Borrowed(raw), JsonKind::Number),
+    }
+}
+
+/// The text of `raw` (JSON serde_json has read, so well-formed) when it is
+/// a string: borrowed from the line unless an escape must be decoded, so
+/// most values cost no copy. `None` when it is not a string.
+fn string_text(raw: &str) -> Option<Cow<'_, str>> {
+    let inner = raw.strip_prefix('"')?.strip_suffix('"')?;
+    if inner.contains('\\') {
+        serde_json::from_str(raw).ok().map(Cow::Owned)
+    } else {
+        Some(Cow::Borrowed(inner))
     }
 }
 

@@ -16,10 +16,13 @@
 //! This module identifies the record, matches its message and picks the
 //! variant; `variant` holds the checks of one variant.
 
+mod slots;
 mod variant;
 
+pub use slots::EventSlots;
+use slots::RecordSlots;
 pub use variant::severity_name;
-use variant::{check_variant, facility_name, shorten, Judgement};
+use variant::{check_variant, facility_name, shorten, Judgement, Located, Score};
 
 use crate::finding::{Code, Excerpt, Finding, FindingSink};
 use crate::kind::KindPlan;
@@ -242,6 +245,8 @@ pub struct Scratch {
     /// Per variant of the record's event: how its messages admit the
     /// record's.
     fits: Vec<MessageFit>,
+    /// Where the record's fields lie among its event's slots.
+    slots: RecordSlots,
 }
 
 /// A record of an event its kind does not document, for [`SeenEvents`]
@@ -531,11 +536,13 @@ pub fn check_record(
         outcome.severity_checked = true;
     }
     outcome.emitter_checked = record.envelope.tag.is_some() || !plan.tagged;
-    let judge = |variant_index: usize, findings: Option<&mut dyn FindingSink>| {
+    scratch.slots.locate(&event.slots, record.fields);
+    let judge = |variant_index: usize, findings: Option<&mut dyn FindingSink>, bound| {
         let mut judgement = Judgement {
             event_id: &event.id,
             variant_name: plan.variant_name(event_index, variant_index),
             findings,
+            bound,
             errors: 0,
             wrong_emitter: 0,
             warnings: 0,
@@ -545,29 +552,40 @@ pub fn check_record(
             record,
             level,
             &event.variants[variant_index],
+            Located {
+                event: &event.slots,
+                variant: event.slots.variant(variant_index),
+                record: &scratch.slots,
+            },
             &scratch.first_of_key,
             &mut judgement,
         );
         judgement.score()
     };
-    let mut best_variant = 0;
-    let mut best_score = (usize::MAX, usize::MAX, usize::MAX);
+    // The first candidate without a finding is the variant; each is given
+    // up at its first finding, so a valid record costs little for the
+    // candidates declared before its own. Only a record that fits none is
+    // judged against every candidate, each given up once it is worse than
+    // the best so far: the fewest findings, the first declared on a tie.
     let candidates = std::mem::take(&mut scratch.candidates);
-    for variant_index in (0..event.variants.len()).filter(|&index| candidates[index]) {
-        let score = judge(variant_index, None);
-        if score < best_score {
-            best_score = score;
-            best_variant = variant_index;
+    let in_order = || (0..event.variants.len()).filter(|&index| candidates[index]);
+    let perfect = in_order().find(|&index| judge(index, None, Some(Score::ZERO)) == Score::ZERO);
+    let best_variant = perfect.unwrap_or_else(|| {
+        let (mut best, mut best_score) = (0, Score::MAX);
+        for variant_index in in_order() {
+            let score = judge(variant_index, None, Some(best_score));
+            if score < best_score {
+                best_score = score;
+                best = variant_index;
+            }
         }
-        if score == (0, 0, 0) {
-            break;
-        }
-    }
+        best
+    });
     scratch.candidates = candidates;
-    if best_score != (0, 0, 0) {
+    if perfect.is_none() {
         // Straight to the sink, which bounds what it keeps: a record of
         // many wrong fields costs no memory per finding here.
-        judge(best_variant, Some(sink));
+        judge(best_variant, Some(sink), None);
     }
     outcome.classification = Some(Classification {
         event: event_index,

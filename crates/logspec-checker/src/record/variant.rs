@@ -3,6 +3,7 @@
 //! and audit mark. Every departure is counted while variants are compared
 //! and built into findings only for the variant chosen.
 
+use super::slots::{EventSlots, RecordSlots, VariantSlots};
 use super::RecordInput;
 use crate::finding::{Code, Finding, FindingSink};
 use crate::kind::KindPlan;
@@ -10,6 +11,32 @@ use crate::plan::{FieldPlan, Plan, VariantPlan};
 use crate::value::ValueCheck;
 use crate::Severity;
 use logspec_reader::{Epoch, Field, JsonKind};
+
+/// Where the record's fields lie in the slots of its event and of the
+/// variant judged (see [`super::slots`]).
+#[derive(Clone, Copy)]
+pub(super) struct Located<'s> {
+    pub(super) event: &'s EventSlots,
+    pub(super) variant: &'s VariantSlots,
+    pub(super) record: &'s RecordSlots,
+}
+
+impl Located<'_> {
+    /// The record's first field in `slot`.
+    fn field<'r, 'a>(&self, record: &RecordInput<'r, 'a>, slot: usize) -> Option<&'r Field<'a>> {
+        self.record.first(slot).map(|index| &record.fields[index])
+    }
+
+    /// Whether a field of the record is a member of the object field
+    /// `name` (`detail.a` of `detail`), as JSON records flatten objects.
+    fn has_member(&self, record: &RecordInput<'_, '_>, name: &str) -> bool {
+        self.record.dotted()
+            && record
+                .fields
+                .iter()
+                .any(|found| member_of(&found.key, name))
+    }
+}
 
 /// One variant's verdict on a record: counted while variants are compared,
 /// built into findings only for the variant chosen, so losing candidates
@@ -19,6 +46,10 @@ pub(super) struct Judgement<'a, 's> {
     pub(super) variant_name: Option<&'a str>,
     /// `Some` to build findings, `None` to count only.
     pub(super) findings: Option<&'s mut dyn FindingSink>,
+    /// Counting only: the score past which the variant is of no interest,
+    /// so its judging stops there (the counts only grow, so the score it
+    /// would end with is no better).
+    pub(super) bound: Option<Score>,
     pub(super) errors: usize,
     pub(super) wrong_emitter: usize,
     pub(super) warnings: usize,
@@ -55,11 +86,25 @@ impl Judgement<'_, '_> {
         }
     }
 
-    /// Fewer errors first; on a tie, the variant the syslog tag names (the
-    /// tag is evidence, a field value is the thing checked); then warnings.
-    pub(super) fn score(&self) -> (usize, usize, usize) {
-        (self.errors, self.wrong_emitter, self.warnings)
+    pub(super) fn score(&self) -> Score {
+        Score(self.errors, self.wrong_emitter, self.warnings)
     }
+
+    /// Whether the score is already past the bound.
+    fn given_up(&self) -> bool {
+        self.bound.is_some_and(|bound| self.score() > bound)
+    }
+}
+
+/// How a record fares against a variant, lower is better: fewer errors
+/// first; on a tie, the variant the syslog tag names (the tag is evidence,
+/// a field value is the thing checked); then warnings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) struct Score(usize, usize, usize);
+
+impl Score {
+    pub(super) const ZERO: Score = Score(0, 0, 0);
+    pub(super) const MAX: Score = Score(usize::MAX, usize::MAX, usize::MAX);
 }
 
 pub(super) fn check_variant(
@@ -67,24 +112,20 @@ pub(super) fn check_variant(
     record: &RecordInput<'_, '_>,
     level: Option<&str>,
     variant: &VariantPlan,
+    at: Located<'_>,
     first_of_key: &[bool],
     judgement: &mut Judgement<'_, '_>,
 ) {
     let label = &variant.label;
 
     let kind = &plan.kinds[record.kind];
-    for field in &variant.fields {
-        let Some(found) = record
-            .fields
-            .iter()
-            .find(|found| found.key == field.name.as_str())
-        else {
+    for (index, field) in variant.fields.iter().enumerate() {
+        if judgement.given_up() {
+            return;
+        }
+        let Some(found) = at.field(record, at.variant.field(index)) else {
             // A JSON object is flattened into its members (`detail.a`).
-            if record
-                .fields
-                .iter()
-                .any(|found| member_of(&found.key, &field.name))
-            {
+            if at.has_member(record, &field.name) {
                 if let Err(why) = field.check_in(record.format).check_object() {
                     judgement.report(Code::InvalidValue, Some(&field.name), || {
                         record.finding(
@@ -126,17 +167,18 @@ pub(super) fn check_variant(
     }
 
     let kind = &plan.kinds[record.kind];
-    check_carried(record, variant, kind, judgement);
-    for (found, first) in record.fields.iter().zip(first_of_key) {
-        let carried_by_kind = [&kind.message, &kind.audit]
-            .into_iter()
-            .any(|name| name.as_deref() == Some(&*found.key));
+    check_carried(record, variant, kind, at, judgement);
+    for (index, (found, first)) in record.fields.iter().zip(first_of_key).enumerate() {
+        if judgement.given_up() {
+            return;
+        }
+        let slot = at.record.of_field(index);
+        let carried_by_kind = slot.is_some_and(|slot| at.event.is_kind_field(slot));
         if !first
             || carried_by_kind
-            || variant
-                .fields
-                .iter()
-                .any(|field| found.key == field.name.as_str() || member_of(&found.key, &field.name))
+            || slot.is_some_and(|slot| at.variant.lists(slot))
+            || at.record.dotted()
+                && (variant.fields.iter()).any(|field| member_of(&found.key, &field.name))
         {
             continue;
         }
@@ -230,7 +272,7 @@ pub(super) fn check_variant(
     }
 
     if let (Some(expected), Some(name)) = (variant.audit, &kind.audit) {
-        check_audit(record, variant, expected, name, judgement);
+        check_audit(record, variant, expected, name, at, judgement);
     }
 
     if let Some(tag) = &record.envelope.tag {
@@ -251,7 +293,7 @@ pub(super) fn check_variant(
     }
 
     if variant.ordered {
-        check_order(plan, record, variant, first_of_key, judgement);
+        check_order(plan, record, variant, at, first_of_key, judgement);
     }
 }
 
@@ -290,17 +332,14 @@ fn check_carried(
     record: &RecordInput<'_, '_>,
     variant: &VariantPlan,
     kind: &KindPlan,
+    at: Located<'_>,
     judgement: &mut Judgement<'_, '_>,
 ) {
-    let found = |name: &str| record.fields.iter().find(|found| found.key == name);
     let label = &variant.label;
     let mut time_typed = true;
-    for carried in &kind.carried {
-        let listed = variant
-            .fields
-            .iter()
-            .find(|field| field.name == carried.name);
-        let Some(field) = found(&carried.name) else {
+    for (index, carried) in kind.carried.iter().enumerate() {
+        let listed = (at.variant.carried(index)).map(|own| &variant.fields[own]);
+        let Some(field) = at.field(record, at.event.carried()[index]) else {
             continue;
         };
         let check = listed.unwrap_or(carried).check_in(record.format);
@@ -336,17 +375,17 @@ fn check_carried(
     let Some((name, epoch)) = &kind.timestamp else {
         return;
     };
+    let found = at.event.timestamp().and_then(|slot| at.field(record, slot));
     if !kind.carried.iter().any(|carried| carried.name == *name) {
-        let listed = variant.fields.iter().find(|field| field.name == *name);
-        if let (Some(listed), Some(field)) = (listed, found(name)) {
+        let listed = at.variant.timestamp().map(|own| &variant.fields[own]);
+        if let (Some(listed), Some(field)) = (listed, found) {
             time_typed = listed
                 .check_in(record.format)
                 .check_typed(&field.value, field.json)
                 .is_ok();
         }
     }
-    let Some(field) = found(name).filter(|field| time_typed && field.json != Some(JsonKind::Null))
-    else {
+    let Some(field) = found.filter(|field| time_typed && field.json != Some(JsonKind::Null)) else {
         return;
     };
     // A count in the kind's unit is a time however far out (past the
@@ -395,9 +434,10 @@ fn check_audit(
     variant: &VariantPlan,
     expected: bool,
     name: &str,
+    at: Located<'_>,
     judgement: &mut Judgement<'_, '_>,
 ) {
-    let found = record.fields.iter().find(|field| field.key == name);
+    let found = at.event.audit().and_then(|slot| at.field(record, slot));
     let marked = match found {
         None => false,
         Some(field) => match (&*field.value, field.json) {
@@ -447,6 +487,7 @@ fn check_order(
     plan: &Plan,
     record: &RecordInput<'_, '_>,
     variant: &VariantPlan,
+    at: Located<'_>,
     first_of_key: &[bool],
     judgement: &mut Judgement<'_, '_>,
 ) {
@@ -454,20 +495,13 @@ fn check_order(
     // Repeated keys are duplicate-field findings already; order is judged
     // on first occurrences.
     let event_key = plan.kinds[record.kind].event_key.as_deref();
-    for (pair, _) in record
-        .fields
-        .iter()
-        .zip(first_of_key)
-        .filter(|(_, first)| **first)
+    for (index, (pair, _)) in
+        (record.fields.iter().zip(first_of_key).enumerate()).filter(|(_, (_, first))| **first)
     {
         if Some(&*pair.key) == event_key {
             continue;
         }
-        let Some(rank) = variant
-            .fields
-            .iter()
-            .position(|field| pair.key == field.name.as_str())
-        else {
+        let Some(rank) = (at.record.of_field(index)).and_then(|slot| at.variant.rank(slot)) else {
             continue;
         };
         if let Some((previous_rank, previous_pair)) = previous {

@@ -194,7 +194,7 @@ impl Examiner<'_> {
             return;
         }
         let mut fields = recycle(std::mem::take(&mut self.buffers.fields));
-        let framed;
+        let mut framed;
         let head = if format.has_payload() {
             // The key=value formats keep their two-step messages.
             framed = match read_envelope(format, text.text) {
@@ -264,8 +264,9 @@ impl Examiner<'_> {
             }
             fields.extend(pairs.drain(..).map(|pair| Field::from_pair(pair, offset)));
             self.buffers.pairs = recycle(pairs);
+            // The fields borrow the payload; the envelope moves out beside it.
             logspec_reader::RecordHead {
-                envelope: framed.envelope.clone(),
+                envelope: std::mem::take(&mut framed.envelope),
                 event: None,
             }
         } else {
