@@ -416,3 +416,28 @@ fn a_record_of_more_findings_than_a_chunk_keeps_on_several_threads() {
     assert_eq!(unexpected, 40_000);
     assert!(one == findings(2), "two threads found otherwise");
 }
+
+/// On two threads, a chunk per record: each chunk's work stays its own. A
+/// chunk's line counts were once handed back uncleared and reused, so
+/// every chunk went over all earlier lines again (quadratic, with the same
+/// findings: 135 times as long for 32 times the lines here).
+#[test]
+fn many_chunks_on_two_threads_stay_linear() {
+    let plan = plan("ctrl-exec");
+    let options = CheckOptions {
+        threads: 2,
+        chunk_records: 1,
+        stream_rules: false,
+        ..CheckOptions::default()
+    };
+    let stream = |n: usize| -> String {
+        (0..n)
+            .map(|i| {
+                format!("{SYSLOG}ACTION=dispatch SCRIPT=backup HOSTS=a{i},b{i} REQID={i:016x}\n")
+            })
+            .collect()
+    };
+    assert_linear("many-chunks", &plan, &options, 300, stream, |_, tally| {
+        assert!(tally.codes().is_empty(), "{:?}", tally.codes());
+    });
+}
