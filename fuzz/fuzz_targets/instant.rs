@@ -28,7 +28,7 @@ fuzz_target!(|input: &[u8]| {
     let text = String::from_utf8_lossy(rest);
     let (first, second) = text.split_once('\n').unwrap_or((&text, ""));
     let envelope = |timestamp: &str| Envelope {
-        timestamp: Some(timestamp.to_owned()),
+        timestamp: Some(timestamp.to_owned().into()),
         ..Envelope::default()
     };
     for (earlier, later) in [

@@ -82,7 +82,7 @@ pub const FORMATS: [Format; 4] = [
 /// What a reader must get back from a rendered line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Expected {
-    pub envelope: Envelope,
+    pub envelope: Envelope<'static>,
     /// (key, value, quoted)
     pub pairs: Vec<(String, String, bool)>,
 }
@@ -138,7 +138,7 @@ impl ArbitraryRecord {
         (line, Expected { envelope, pairs })
     }
 
-    fn frame(&self, payload: &str) -> (String, Envelope) {
+    fn frame(&self, payload: &str) -> (String, Envelope<'static>) {
         match &self.framing {
             Framing::Rfc3164 {
                 priority,
@@ -191,10 +191,10 @@ impl ArbitraryRecord {
                 let envelope = Envelope {
                     facility: priority.map(|p| p.facility),
                     severity: priority.map(|p| p.severity),
-                    timestamp: Some(timestamp),
-                    hostname,
-                    tag: Some(tag),
-                    pid,
+                    timestamp: Some(timestamp.into()),
+                    hostname: hostname.map(Into::into),
+                    tag: Some(tag.into()),
+                    pid: pid.map(Into::into),
                 };
                 (line, envelope)
             }
@@ -261,10 +261,10 @@ impl ArbitraryRecord {
                 let envelope = Envelope {
                     facility: Some(priority.facility),
                     severity: Some(priority.severity),
-                    timestamp,
-                    hostname,
-                    tag: app_name,
-                    pid: procid,
+                    timestamp: timestamp.map(Into::into),
+                    hostname: hostname.map(Into::into),
+                    tag: app_name.map(Into::into),
+                    pid: procid.map(Into::into),
                 };
                 (line, envelope)
             }
@@ -342,11 +342,11 @@ impl ArbitraryRecord {
                 let envelope = Envelope {
                     facility,
                     severity,
-                    timestamp: realtime_text,
-                    hostname: text(hostname),
-                    tag: text(identifier),
+                    timestamp: realtime_text.map(Into::into),
+                    hostname: text(hostname).map(Into::into),
+                    tag: text(identifier).map(Into::into),
                     // journalctl prefers the kernel-attested _PID.
-                    pid: text(pid).or_else(|| text(syslog_pid)),
+                    pid: text(pid).or_else(|| text(syslog_pid)).map(Into::into),
                 };
                 (line, envelope)
             }

@@ -116,7 +116,7 @@ impl<'a> Field<'a> {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RecordHead<'a> {
     /// Time, level and the like where the layout fixes them.
-    pub envelope: Envelope,
+    pub envelope: Envelope<'a>,
     /// The event, when the layout names it outside the fields (an RCE
     /// readable block's title, an SSE `event:` line): `key` is empty or
     /// the layout's word for it, `value` the name as written.

@@ -205,29 +205,32 @@ pub struct Priority {
 /// What the wire format says around the payload. Every field is optional:
 /// formats differ in what they carry, and journald may carry a severity
 /// without a facility or the other way round.
+///
+/// The texts are borrowed from the line where it writes them as they are
+/// (syslog always), so reading a record allocates nothing for them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Envelope {
+pub struct Envelope<'a> {
     /// Syslog facility, 0-23.
     pub facility: Option<u8>,
     /// Syslog severity, 0-7.
     pub severity: Option<u8>,
     /// As written: `Mar  3 12:00:01`, an RFC 3339 timestamp, or journald's
     /// `__REALTIME_TIMESTAMP` (microseconds since the epoch).
-    pub timestamp: Option<String>,
+    pub timestamp: Option<Cow<'a, str>>,
     /// Hostname, or journald's `_HOSTNAME`.
-    pub hostname: Option<String>,
+    pub hostname: Option<Cow<'a, str>>,
     /// Syslog tag, RFC 5424 APP-NAME, or journald's `SYSLOG_IDENTIFIER`.
-    pub tag: Option<String>,
+    pub tag: Option<Cow<'a, str>>,
     /// Process id as written: `[pid]`, PROCID, or journald's `_PID`
     /// (`SYSLOG_PID` when `_PID` is absent).
-    pub pid: Option<String>,
+    pub pid: Option<Cow<'a, str>>,
 }
 
 /// A line split into envelope and payload.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Framed<'a> {
     /// What the format says about the line.
-    pub envelope: Envelope,
+    pub envelope: Envelope<'a>,
     /// The producer's own text: borrowed from the line whenever possible.
     pub payload: Cow<'a, str>,
     /// Byte offset of the payload within the line when the payload is a

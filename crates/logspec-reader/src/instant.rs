@@ -256,9 +256,9 @@ fn civil_date(year: i64, month: i64, day: i64) -> Option<Date> {
 mod tests {
     use super::*;
 
-    fn envelope(timestamp: &str) -> Envelope {
+    fn envelope(timestamp: &str) -> Envelope<'_> {
         Envelope {
-            timestamp: Some(timestamp.to_owned()),
+            timestamp: Some(timestamp.into()),
             ..Envelope::default()
         }
     }

@@ -96,10 +96,6 @@ pub(crate) fn read(line: &str) -> Result<Framed<'_>, ReadError> {
         })
         .transpose()?;
     let timestamp = entry.realtime.map(|raw| realtime(line, raw)).transpose()?;
-    let owned = |field, raw: Option<&RawValue>| {
-        raw.map(|raw| text(line, field, raw).map(|(text, _)| text.into_owned()))
-            .transpose()
-    };
     // journalctl's own short output prefers the kernel-attested _PID.
     let (pid_field, pid) = match entry.pid {
         Some(raw) => ("_PID", Some(raw)),
@@ -110,14 +106,24 @@ pub(crate) fn read(line: &str) -> Result<Framed<'_>, ReadError> {
         envelope: Envelope {
             facility,
             severity,
-            timestamp,
-            hostname: owned("_HOSTNAME", entry.hostname)?,
-            tag: owned("SYSLOG_IDENTIFIER", entry.identifier)?,
-            pid: owned(pid_field, pid)?,
+            timestamp: timestamp.map(Cow::Owned),
+            hostname: optional_text(line, "_HOSTNAME", entry.hostname)?,
+            tag: optional_text(line, "SYSLOG_IDENTIFIER", entry.identifier)?,
+            pid: optional_text(line, pid_field, pid)?,
         },
         payload,
         payload_offset,
     })
+}
+
+/// The text of a field that may be absent.
+fn optional_text<'a>(
+    line: &'a str,
+    field: &'static str,
+    raw: Option<&'a RawValue>,
+) -> Result<Option<Cow<'a, str>>, ReadError> {
+    raw.map(|raw| text(line, field, raw).map(|(text, _)| text))
+        .transpose()
 }
 
 /// A field's text, and its offset in the line when borrowed verbatim.
@@ -302,10 +308,10 @@ mod tests {
             Envelope {
                 facility: Some(3),
                 severity: Some(6),
-                timestamp: Some("1773403201003000".to_owned()),
-                hostname: Some("host".to_owned()),
-                tag: Some("ctrl-exec".to_owned()),
-                pid: Some("12345".to_owned()),
+                timestamp: Some("1773403201003000".into()),
+                hostname: Some("host".into()),
+                tag: Some("ctrl-exec".into()),
+                pid: Some("12345".into()),
             }
         );
         assert_eq!(

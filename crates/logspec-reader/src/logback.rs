@@ -64,7 +64,7 @@ pub(crate) fn read<'a>(
     out.push(Field::named("message", text, arrow + 4..text.len()));
     Ok(Some(RecordHead {
         envelope: Envelope {
-            timestamp: Some(line[timestamp].to_owned()),
+            timestamp: Some(line[timestamp].into()),
             ..Envelope::default()
         },
         event: None,

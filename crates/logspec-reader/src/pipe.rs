@@ -67,7 +67,7 @@ pub(crate) fn read<'a>(
     }
     Ok(Some(RecordHead {
         envelope: Envelope {
-            timestamp: Some(line[timestamp].to_owned()),
+            timestamp: Some(line[timestamp].into()),
             ..Envelope::default()
         },
         event: None,

@@ -64,10 +64,10 @@ pub(crate) fn read(line: &str) -> Result<Framed<'_>, ReadError> {
         envelope: Envelope {
             facility: priority.map(|p| p.facility),
             severity: priority.map(|p| p.severity),
-            timestamp: Some(timestamp.to_owned()),
-            hostname: hostname.map(str::to_owned),
-            tag: Some(tag.to_owned()),
-            pid: pid.map(str::to_owned),
+            timestamp: Some(Cow::Borrowed(timestamp)),
+            hostname: hostname.map(Cow::Borrowed),
+            tag: Some(Cow::Borrowed(tag)),
+            pid: pid.map(Cow::Borrowed),
         },
         payload: Cow::Borrowed(cursor.rest()),
         payload_offset: Some(cursor.pos()),
@@ -185,22 +185,22 @@ mod tests {
     fn envelope(
         priority: Option<(u8, u8)>,
         timestamp: &str,
-        hostname: Option<&str>,
+        hostname: Option<&'static str>,
         tag: &str,
-        pid: Option<&str>,
-    ) -> Envelope {
+        pid: Option<&'static str>,
+    ) -> Envelope<'static> {
         Envelope {
             facility: priority.map(|p| p.0),
             severity: priority.map(|p| p.1),
-            timestamp: Some(timestamp.to_owned()),
-            hostname: hostname.map(str::to_owned),
-            tag: Some(tag.to_owned()),
-            pid: pid.map(str::to_owned),
+            timestamp: Some(timestamp.to_owned().into()),
+            hostname: hostname.map(Cow::Borrowed),
+            tag: Some(tag.to_owned().into()),
+            pid: pid.map(Cow::Borrowed),
         }
     }
 
     /// Reads `line`, checks the payload sits at `payload_offset`, returns both.
-    fn ok(line: &str) -> (Envelope, String) {
+    fn ok(line: &str) -> (Envelope<'_>, String) {
         let framed = read(line).unwrap_or_else(|e| panic!("{line:?}: {e}"));
         let offset = framed.payload_offset.expect("syslog payloads are slices");
         assert_eq!(line.get(offset..), Some(&*framed.payload));

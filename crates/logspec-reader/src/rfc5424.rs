@@ -62,10 +62,10 @@ pub(crate) fn read(line: &str) -> Result<Framed<'_>, ReadError> {
         envelope: Envelope {
             facility: Some(priority.facility),
             severity: Some(priority.severity),
-            timestamp: timestamp.map(str::to_owned),
-            hostname: hostname.map(str::to_owned),
-            tag: app_name.map(str::to_owned),
-            pid: procid.map(str::to_owned),
+            timestamp: timestamp.map(Cow::Borrowed),
+            hostname: hostname.map(Cow::Borrowed),
+            tag: app_name.map(Cow::Borrowed),
+            pid: procid.map(Cow::Borrowed),
         },
         payload: Cow::Borrowed(payload),
         payload_offset: Some(cursor.pos() + bom_len),
@@ -210,7 +210,7 @@ pub(crate) fn looks_like(line: &str) -> bool {
 mod tests {
     use super::*;
 
-    fn ok(line: &str) -> (Envelope, String) {
+    fn ok(line: &str) -> (Envelope<'_>, String) {
         let framed = read(line).unwrap_or_else(|e| panic!("{line:?}: {e}"));
         let offset = framed.payload_offset.expect("syslog payloads are slices");
         assert_eq!(line.get(offset..), Some(&*framed.payload));
@@ -230,10 +230,10 @@ mod tests {
                 Envelope {
                     facility: Some(3),
                     severity: Some(6),
-                    timestamp: Some("2026-03-13T12:00:01.003Z".to_owned()),
-                    hostname: Some("host".to_owned()),
-                    tag: Some("ctrl-exec".to_owned()),
-                    pid: Some("12345".to_owned()),
+                    timestamp: Some("2026-03-13T12:00:01.003Z".into()),
+                    hostname: Some("host".into()),
+                    tag: Some("ctrl-exec".into()),
+                    pid: Some("12345".into()),
                 },
                 "ACTION=ping TARGET=web-01:7443".to_owned()
             )

@@ -49,7 +49,7 @@ pub struct RecordInput<'r, 'a> {
     pub line_number: u64,
     /// The record's first line, for excerpts.
     pub line: &'r str,
-    pub envelope: &'r Envelope,
+    pub envelope: &'r Envelope<'a>,
     /// Its fields, named as the spec names them (see [`identify`]), with
     /// spans in the record's text.
     pub fields: &'r [Field<'a>],

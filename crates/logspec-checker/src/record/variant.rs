@@ -276,7 +276,7 @@ pub(super) fn check_variant(
     }
 
     if let Some(tag) = &record.envelope.tag {
-        if !variant.tags.is_empty() && !variant.tags.contains(tag.as_str()) {
+        if !variant.tags.is_empty() && !variant.tags.contains(&**tag) {
             let mut expected: Vec<&str> = variant.tags.iter().map(String::as_str).collect();
             expected.sort_unstable();
             judgement.report(Code::EmitterMismatch, None, || {

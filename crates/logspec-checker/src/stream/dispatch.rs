@@ -348,7 +348,7 @@ impl Examiner<'_> {
         &self,
         classification: Classification,
         number: u64,
-        envelope: &logspec_reader::Envelope,
+        envelope: &logspec_reader::Envelope<'_>,
         fields: &[Field<'_>],
         at: Option<Instant>,
     ) -> StreamRecord {
@@ -368,12 +368,10 @@ impl Examiner<'_> {
             line: number,
             event: classification.event,
             variant: classification.variant,
-            host: envelope
-                .hostname
-                .clone()
+            host: (envelope.hostname.as_deref().map(str::to_owned))
                 .or_else(|| self.source.host.clone()),
-            tag: envelope.tag.clone(),
-            pid: envelope.pid.clone(),
+            tag: envelope.tag.as_deref().map(str::to_owned),
+            pid: envelope.pid.as_deref().map(str::to_owned),
             at,
             values: read
                 .iter()

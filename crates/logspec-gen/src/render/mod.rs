@@ -101,10 +101,10 @@ pub(crate) fn arrange(format: Format, fields: &mut [Field]) {
 
 /// What a reader must find in the envelope of `record` rendered in
 /// `framing` (for the text layouts, the timestamp they start with).
-pub fn envelope_of(framing: Framing, record: &Record) -> Envelope {
+pub fn envelope_of(framing: Framing, record: &Record) -> Envelope<'_> {
     let meta = &record.meta;
-    let pid = Some(meta.pid.to_string());
-    let tag = Some(meta.tag.clone());
+    let pid = Some(meta.pid.to_string().into());
+    let tag = Some(meta.tag.as_str().into());
     let priority = |carried: bool| {
         if carried {
             (Some(meta.facility), Some(meta.severity))
@@ -122,8 +122,8 @@ pub fn envelope_of(framing: Framing, record: &Record) -> Envelope {
             Envelope {
                 facility,
                 severity,
-                timestamp: Some(rfc3164::timestamp(meta, iso_timestamp)),
-                hostname: hostname.then(|| meta.hostname.clone()),
+                timestamp: Some(rfc3164::timestamp(meta, iso_timestamp).into()),
+                hostname: hostname.then(|| meta.hostname.as_str().into()),
                 tag,
                 pid,
             }
@@ -131,21 +131,21 @@ pub fn envelope_of(framing: Framing, record: &Record) -> Envelope {
         Framing::Rfc5424 => Envelope {
             facility: Some(meta.facility),
             severity: Some(meta.severity),
-            timestamp: Some(meta.time.rfc3339_utc()),
-            hostname: Some(meta.hostname.clone()),
+            timestamp: Some(meta.time.rfc3339_utc().into()),
+            hostname: Some(meta.hostname.as_str().into()),
             tag,
             pid,
         },
         Framing::Journald => Envelope {
             facility: Some(meta.facility),
             severity: Some(meta.severity),
-            timestamp: Some(meta.time.micros()),
-            hostname: Some(meta.hostname.clone()),
+            timestamp: Some(meta.time.micros().into()),
+            hostname: Some(meta.hostname.as_str().into()),
             tag,
             pid,
         },
         Framing::Logback | Framing::PipeSeparated => Envelope {
-            timestamp: record.value("timestamp").map(str::to_owned),
+            timestamp: record.value("timestamp").map(Into::into),
             ..Envelope::default()
         },
         Framing::Bare
