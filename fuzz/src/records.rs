@@ -363,6 +363,13 @@ fn check_json(text: &str, fields: &[Field<'_>], read: bool) {
 /// read it, or when serde cannot tell (a number beyond `f64`, nesting
 /// deeper than the reader follows).
 fn serde_verdict(text: &str, read: bool) -> Option<Value> {
+    // With the `raw_value` feature `Value` reads an object keyed
+    // `$serde_json::private::RawValue` as the JSON its member holds (or
+    // fails): serde cannot tell what such a text is. (A key that spells
+    // `RawValue` with escapes still fools it; none has come up.)
+    if text.contains("RawValue") {
+        return None;
+    }
     match serde_json::from_str::<Value>(text) {
         Ok(value @ Value::Object(_)) => {
             assert!(

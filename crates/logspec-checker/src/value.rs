@@ -11,6 +11,7 @@ use logspec_spec::{DurationUnit, HexCase, JsonType, Pattern, ValueKind, ValueSpe
 use std::net::IpAddr;
 use std::sync::Arc;
 
+mod json;
 mod refusal;
 pub use refusal::Refusal;
 
@@ -66,9 +67,9 @@ impl JsonSchema {
 /// serde_json refuses it: such a number is read as the largest `f64` of its
 /// sign, so a schema's bounds still judge it and it is never "not JSON".
 fn parse_json(text: &str) -> Option<serde_json::Value> {
-    match serde_json::from_str(text) {
+    match json::from_str(text) {
         Ok(value) => Some(value),
-        Err(_) => serde_json::from_str(&clamp_huge_numbers(text)?).ok(),
+        Err(_) => json::from_str(&clamp_huge_numbers(text)?).ok(),
     }
 }
 

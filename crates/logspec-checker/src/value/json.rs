@@ -1,0 +1,130 @@
+//! A field's JSON text as a `serde_json::Value`, read by a visitor of our
+//! own rather than `Value`'s `Deserialize`.
+//!
+//! With serde_json's `raw_value` feature on (the reader turns it on, and
+//! features are shared across a build), `Value`'s own `Deserialize` treats
+//! an object whose key is `$serde_json::private::RawValue` as the JSON text
+//! its value holds: `{"$serde_json::private::RawValue":"[1]"}` was read as
+//! the array `[1]`, and with a number as its value as no JSON at all. A
+//! log line chooses its keys, so a schema would have judged another value
+//! than the one written. This visitor builds every object as written.
+
+use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::{Map, Number, Value};
+use std::fmt;
+
+/// The JSON value `text` holds, every object as written.
+pub(super) fn from_str(text: &str) -> serde_json::Result<Value> {
+    serde_json::from_str::<Written>(text).map(|written| written.0)
+}
+
+struct Written(Value);
+
+impl<'de> Deserialize<'de> for Written {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Written, D::Error> {
+        deserializer.deserialize_any(WrittenVisitor)
+    }
+}
+
+struct WrittenVisitor;
+
+impl<'de> Visitor<'de> for WrittenVisitor {
+    type Value = Written;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
+        formatter.write_str("any JSON value")
+    }
+
+    fn visit_bool<E>(self, value: bool) -> Result<Written, E> {
+        Ok(Written(Value::Bool(value)))
+    }
+
+    fn visit_i64<E>(self, value: i64) -> Result<Written, E> {
+        Ok(Written(Value::Number(value.into())))
+    }
+
+    fn visit_u64<E>(self, value: u64) -> Result<Written, E> {
+        Ok(Written(Value::Number(value.into())))
+    }
+
+    fn visit_f64<E>(self, value: f64) -> Result<Written, E> {
+        // serde_json's reader yields finite numbers only; `Value` makes
+        // anything else null, and so does this.
+        Ok(Written(
+            Number::from_f64(value).map_or(Value::Null, Value::Number),
+        ))
+    }
+
+    fn visit_str<E>(self, value: &str) -> Result<Written, E> {
+        Ok(Written(Value::String(value.to_owned())))
+    }
+
+    fn visit_string<E>(self, value: String) -> Result<Written, E> {
+        Ok(Written(Value::String(value)))
+    }
+
+    fn visit_unit<E>(self) -> Result<Written, E> {
+        Ok(Written(Value::Null))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Written, A::Error> {
+        let mut items = Vec::new();
+        while let Some(Written(item)) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Written(Value::Array(items)))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Written, A::Error> {
+        let mut members = Map::new();
+        while let Some((key, Written(member))) = map.next_entry::<String, Written>()? {
+            members.insert(key, member);
+        }
+        Ok(Written(Value::Object(members)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serde_jsons_private_key_is_an_ordinary_key() {
+        for text in [
+            r#"{"$serde_json::private::RawValue":"[1]"}"#,
+            r#"{"$serde_json::private::RawValue":2.5e3}"#,
+            r#"{"a":{"\u0024serde_json::private::RawValue":"{}"}}"#,
+        ] {
+            let value = from_str(text).unwrap_or_else(|error| panic!("{text}: {error}"));
+            assert!(value.is_object(), "{text}: {value}");
+            assert!(value.to_string().contains("RawValue"), "{text}");
+        }
+        // What `Value`'s own reading made of them.
+        assert_eq!(
+            serde_json::from_str::<Value>(r#"{"$serde_json::private::RawValue":"[1]"}"#).ok(),
+            Some(serde_json::json!([1]))
+        );
+    }
+
+    #[test]
+    fn any_other_json_reads_as_value_reads_it() {
+        for text in [
+            "null",
+            "true",
+            "-12",
+            "18446744073709551615",
+            "2.5e3",
+            r#""a\"b""#,
+            r#"[1, "x", {"k": [null, false]}]"#,
+            r#"{"b": 1, "a": {"c": 2.0}, "b": 3}"#,
+        ] {
+            assert_eq!(
+                from_str(text).ok(),
+                serde_json::from_str::<Value>(text).ok(),
+                "{text}"
+            );
+        }
+        assert!(from_str("{").is_err());
+        assert!(from_str("[1,]").is_err());
+    }
+}
