@@ -156,7 +156,9 @@ impl ArbitraryRecord {
                         time,
                     } => render::bsd_timestamp(
                         usize::from(*month),
-                        day % 31 + 1,
+                        // No year: any day the month has in some year
+                        // (2000 is a leap year, so Feb 29 too).
+                        day % days_in_month(2000, month % 12 + 1) + 1,
                         *padding,
                         clock(*time),
                     ),
