@@ -90,14 +90,23 @@ mod tests {
 
     #[test]
     fn serde_jsons_private_key_is_an_ordinary_key() {
-        for text in [
-            r#"{"$serde_json::private::RawValue":"[1]"}"#,
-            r#"{"$serde_json::private::RawValue":2.5e3}"#,
-            r#"{"a":{"\u0024serde_json::private::RawValue":"{}"}}"#,
-        ] {
-            let value = from_str(text).unwrap_or_else(|error| panic!("{text}: {error}"));
-            assert!(value.is_object(), "{text}: {value}");
-            assert!(value.to_string().contains("RawValue"), "{text}");
+        const KEY: &str = "$serde_json::private::RawValue";
+        let cases = [
+            (
+                r#"{"$serde_json::private::RawValue":"[1]"}"#,
+                serde_json::json!({ KEY: "[1]" }),
+            ),
+            (
+                r#"{"$serde_json::private::RawValue":2.5e3}"#,
+                serde_json::json!({ KEY: 2500.0 }),
+            ),
+            (
+                r#"{"a":{"\u0024serde_json::private::RawValue":"{}"}}"#,
+                serde_json::json!({ "a": { KEY: "{}" } }),
+            ),
+        ];
+        for (text, written) in cases {
+            assert_eq!(from_str(text).ok(), Some(written), "{text}");
         }
         // What `Value`'s own reading made of them.
         assert_eq!(
