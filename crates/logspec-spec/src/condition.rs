@@ -123,6 +123,13 @@ pub struct Condition {
     /// gives `yes`): the values its fields are compared with, which a
     /// generator tries so that a condition guarding on them is exercised.
     pub literals: Vec<String>,
+    /// Labels L for which the expression is a disjunction with
+    /// `!has(earlier.L)` among its terms: it holds whenever the key has no
+    /// earlier record of L, whatever the other terms give (CEL's `||` is
+    /// true when any term is, errors included), so the checker can decide
+    /// it without building a single CEL value. Most records of a lifecycle
+    /// are the first of their label, so this is the common case.
+    pub holds_without_earlier: Vec<String>,
 }
 
 impl fmt::Debug for Condition {
@@ -158,10 +165,13 @@ impl Condition {
         };
         walk.expr(program.expression());
         let (uses, functions, literals) = (walk.uses, walk.functions, walk.literals);
+        let mut holds_without_earlier = Vec::new();
+        absence_guards(program.expression(), &mut holds_without_earlier);
         Ok(Condition {
             source: source.to_owned(),
             uses,
             literals,
+            holds_without_earlier,
             unknown_functions: functions
                 .into_iter()
                 .filter(|(name, _)| !FUNCTIONS.contains(&name.as_str()))
@@ -302,6 +312,35 @@ impl Walk<'_> {
     }
 }
 
+/// Collects the labels L of the terms `!has(earlier.L)` of `expr` read as
+/// a disjunction (`a || b || c`, however the parser nests it).
+fn absence_guards(expr: &IdedExpr, labels: &mut Vec<String>) {
+    let Expr::Call(call) = &expr.expr else {
+        return;
+    };
+    match (
+        call.func_name.as_str(),
+        call.target.as_ref(),
+        call.args.as_slice(),
+    ) {
+        ("_||_", None, terms) => {
+            for term in terms {
+                absence_guards(term, labels);
+            }
+        }
+        ("!_", None, [negated]) => {
+            if let Expr::Select(select) = &negated.expr {
+                let earlier =
+                    matches!(&select.operand.expr, Expr::Ident(root) if root == "earlier");
+                if select.test && earlier && !labels.contains(&select.field) {
+                    labels.push(select.field.clone());
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
 /// The name a chain of segments denotes, if it fits one of the roots.
 fn resolve(chain: &[String]) -> Option<Name> {
     let root = chain[0].as_str();
@@ -354,6 +393,38 @@ pub fn margin_seconds(text: &str) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn absence_guards_are_the_negated_has_terms_of_a_disjunction() {
+        let guards = |source: &str| {
+            Condition::compile(source)
+                .unwrap_or_else(|error| panic!("{error}"))
+                .holds_without_earlier
+        };
+        assert_eq!(
+            guards("!has(earlier.run) || record.A != earlier.run.A"),
+            ["run"]
+        );
+        assert_eq!(
+            guards("record.A == 'x' || !has(earlier.b) || since.b > 5.0 || !has(earlier.c)"),
+            ["b", "c"]
+        );
+        assert_eq!(
+            guards("(!has(earlier.b)) || (record.A == 'x' || !has(earlier.c))"),
+            ["b", "c"]
+        );
+        // Not a disjunction of such terms: nothing decides it early.
+        for source in [
+            "!has(earlier.b) && record.A == 'x'",
+            "has(earlier.b) || record.A == 'x'",
+            "!(has(earlier.b) || record.A == 'x')",
+            "!has(record.b) || record.A == 'x'",
+            "[1].exists(earlier, !has(earlier.b)) || record.A == 'x'",
+            "!has(earlier.b.F) || record.A == 'x'",
+        ] {
+            assert!(guards(source).is_empty(), "{source}");
+        }
+    }
 
     #[test]
     fn durations_and_margins_read_in_seconds() {

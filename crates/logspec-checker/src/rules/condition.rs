@@ -80,6 +80,9 @@ pub struct ConditionPlan {
     pub condition: Condition,
     /// Record fields it reads, and how each converts.
     pub fields: Vec<(Arc<str>, Conversion)>,
+    /// The rule's labels (indices) whose absence among the key's earlier
+    /// records makes it hold ([`Condition::holds_without_earlier`]).
+    pub holds_without: Vec<usize>,
 }
 
 /// What one label's latest record left for later conditions of its key.
@@ -177,6 +180,10 @@ fn evaluate_in(
         Ok(windowed) => windowed,
         Err(error) => return Verdict::Error(error),
     };
+    let absent = |label: &usize| scope.memory.get(*label).is_none_or(Option::is_none);
+    if plan.holds_without.iter().any(absent) {
+        return Verdict::Holds;
+    }
     let mut context = root.new_inner_scope();
     let uses = |root: &str| {
         plan.condition
@@ -629,6 +636,7 @@ mod tests {
             condition: Condition::compile("host(record.TARGET) == key.REQID")
                 .unwrap_or_else(|error| panic!("{error}")),
             fields: vec![(Arc::from("TARGET"), Conversion::Text)],
+            holds_without: Vec::new(),
         };
         let (names, key) = (["REQID".to_owned()], ["db-01".to_owned()]);
         let scope = Scope {
@@ -659,6 +667,87 @@ mod tests {
         // A field the record lacks is an error, not the previous value.
         let missing = evaluate(&plan, &StreamRecord::default(), &scope);
         assert!(matches!(missing, Verdict::Error(_)));
+    }
+
+    /// A condition decided by an absent earlier label gives what the
+    /// interpreter gives, on every memory the key can have, also where the
+    /// rest of the expression could not be evaluated.
+    #[test]
+    fn conditions_decided_early_agree_with_the_interpreter() {
+        let labels = ["run".to_owned(), "deny".to_owned()];
+        let remembered = [(1, Arc::from("DISPATCHER"), Conversion::Text)];
+        let deny = |dispatcher: &str| Memory {
+            count: 1,
+            values: vec![(0, dispatcher.to_owned())],
+            ..Memory::default()
+        };
+        let memories = [
+            vec![],
+            vec![None, None],
+            vec![Some(Memory::default()), None],
+            vec![None, Some(deny("d-1"))],
+            vec![None, Some(deny("d-2"))],
+        ];
+        let record = StreamRecord {
+            values: vec![
+                (Arc::from("DISPATCHER"), "d-1".to_owned()),
+                (Arc::from("N"), "not a number".to_owned()),
+            ],
+            ..StreamRecord::default()
+        };
+        let outcome = |verdict: Verdict| match verdict {
+            Verdict::Holds => "holds".to_owned(),
+            Verdict::Fails(shown) => format!("fails: {shown}"),
+            Verdict::Error(error) => format!("error: {error}"),
+        };
+        let mut decided_early = 0;
+        for source in [
+            "!has(earlier.deny) || record.DISPATCHER != earlier.deny.DISPATCHER",
+            "!has(earlier.deny) || int(record.N) > 0",
+            "record.DISPATCHER == 'd-9' || !has(earlier.deny)",
+        ] {
+            let condition = Condition::compile(source).unwrap_or_else(|error| panic!("{error}"));
+            let fields = vec![
+                (Arc::from("DISPATCHER"), Conversion::Text),
+                (Arc::from("N"), Conversion::Integer),
+            ];
+            let early = ConditionPlan {
+                condition: condition.clone(),
+                fields: fields.clone(),
+                holds_without: vec![1],
+            };
+            let interpreted = ConditionPlan {
+                condition,
+                fields,
+                holds_without: Vec::new(),
+            };
+            for memory in &memories {
+                let scope = Scope {
+                    memory,
+                    labels: &labels,
+                    remembered: &remembered,
+                    params: &[],
+                    event: "run",
+                    key_names: &[],
+                    key: &[],
+                    windows: &[],
+                    began: None,
+                    states: &[],
+                    state: 0,
+                };
+                let expected = outcome(evaluate(&interpreted, &record, &scope));
+                assert_eq!(
+                    outcome(evaluate(&early, &record, &scope)),
+                    expected,
+                    "{source}"
+                );
+                if memory.get(1).is_none_or(Option::is_none) {
+                    assert_eq!(expected, "holds", "{source}");
+                    decided_early += 1;
+                }
+            }
+        }
+        assert_eq!(decided_early, 9);
     }
 
     #[test]

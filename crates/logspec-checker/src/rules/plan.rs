@@ -437,9 +437,17 @@ impl RulePlan {
                     },
                 ));
             }
+            // Each guard names a label of the rule: the loop above refused
+            // any `earlier.L` that does not.
+            let holds_without = condition
+                .holds_without_earlier
+                .iter()
+                .filter_map(|guard| labels.iter().position(|label| label == guard))
+                .collect();
             requires.push(Some(ConditionPlan {
                 condition: condition.clone(),
                 fields,
+                holds_without,
             }));
         }
         // The separator of a list field's elements (`,` unless the glossary
