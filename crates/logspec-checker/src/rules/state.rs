@@ -253,12 +253,12 @@ pub struct KeyText(String);
 impl KeyText {
     /// The text of `parts`, reusing this buffer.
     pub fn encode<S: AsRef<str>>(&mut self, parts: &[S]) -> &str {
-        use std::fmt::Write;
+        let mut length = itoa::Buffer::new();
         self.0.clear();
         for part in parts {
             let part = part.as_ref();
-            // Writing to a String cannot fail.
-            let _ = write!(self.0, "{}:", part.len());
+            self.0.push_str(length.format(part.len()));
+            self.0.push(':');
             self.0.push_str(part);
         }
         &self.0
