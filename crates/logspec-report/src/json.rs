@@ -66,8 +66,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             requirements: &report.gate,
         },
     };
-    serde_json::to_writer_pretty(&mut *out, &json)?;
-    writeln!(out)
+    crate::write_json(&json, out)
 }
 
 #[derive(Serialize)]
@@ -84,6 +83,5 @@ pub fn render_findings(spec: &str, findings: &[Finding], out: &mut dyn Write) ->
         summary: crate::Counts::of(findings),
         findings,
     };
-    serde_json::to_writer_pretty(&mut *out, &json)?;
-    writeln!(out)
+    crate::write_json(&json, out)
 }

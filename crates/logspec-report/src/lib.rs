@@ -85,6 +85,18 @@ pub fn render(
     }
 }
 
+/// Writes `value` as pretty-printed JSON followed by a newline (the JSON
+/// and SARIF reports). serde_json hands its writer every token on its own;
+/// through `dyn Write` each is a call that cannot be inlined, which cost
+/// as much as building the findings, so the tokens go to a buffer of a
+/// known type first.
+fn write_json(value: &impl serde::Serialize, out: &mut dyn Write) -> io::Result<()> {
+    let mut buffered = io::BufWriter::with_capacity(1 << 16, out);
+    serde_json::to_writer_pretty(&mut buffered, value)?;
+    buffered.write_all(b"\n")?;
+    buffered.flush()
+}
+
 /// Writes findings that come without a check run (lint's) in `format`;
 /// `origin` names what they are about (the spec), `fail_on` which of them
 /// fail (JUnit marks those test cases failed).

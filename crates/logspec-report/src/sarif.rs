@@ -41,8 +41,7 @@ pub fn render_findings(findings: &[Finding], out: &mut dyn Write) -> io::Result<
         .schema(SCHEMA)
         .runs(vec![run])
         .build();
-    serde_json::to_writer_pretty(&mut *out, &log)?;
-    writeln!(out)
+    crate::write_json(&log, out)
 }
 
 fn rule(code: Code) -> ReportingDescriptor {
