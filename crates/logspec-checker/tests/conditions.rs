@@ -386,7 +386,7 @@ fn a_window_without_timestamps_is_a_condition_error() {
         file: std::sync::Arc::from("app.json"),
         line,
         event: event(name),
-        host: Some("h1".to_owned()),
+        host: Some("h1".into()),
         ..StreamRecord::default()
     };
     let mut findings: Vec<Finding> = Vec::new();
@@ -618,7 +618,7 @@ fn times_past_the_cap_are_reported_not_counted() {
         file: std::sync::Arc::from("app.log"),
         line,
         event: event(name),
-        host: Some("h1".to_owned()),
+        host: Some("h1".into()),
         at: Some(Instant::Yearless(
             i64::try_from(line).unwrap_or(0) * 1_000_000,
         )),

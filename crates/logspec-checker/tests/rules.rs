@@ -384,8 +384,8 @@ fn a_million_keys_stay_under_the_cap_and_eviction_is_reported() {
             event: renew,
             variant: 0,
             values: vec![
-                (Arc::clone(&reqid), format!("{n:016x}")),
-                (Arc::clone(&target), "web-01:7443".to_owned()),
+                (Arc::clone(&reqid), format!("{n:016x}").into()),
+                (Arc::clone(&target), "web-01:7443".into()),
             ],
             ..StreamRecord::default()
         };

@@ -18,6 +18,7 @@ use super::window::{windowed, Recent};
 use super::{RulePlan, StreamRecord};
 use cel::objects::{Key, Map};
 use cel::Value;
+use compact_str::CompactString;
 use logspec_reader::Instant;
 use logspec_spec::condition::{duration_seconds, environment, Name};
 use logspec_spec::{Condition, ParamType, Spec, ValueKind};
@@ -240,7 +241,7 @@ fn evaluate_in(
         context.add_variable_from_value("span", map(span));
     }
     if uses("source") {
-        let optional = |value: &Option<String>| value.as_deref().map(string);
+        let optional = |value: &Option<CompactString>| value.as_deref().map(string);
         let source: Vec<(String, Value)> = [
             ("file", Some(string(&record.file))),
             ("host", optional(&record.host)),
@@ -653,7 +654,7 @@ mod tests {
             state: 0,
         };
         let record = |target: &str| StreamRecord {
-            values: vec![(Arc::from("TARGET"), target.to_owned())],
+            values: vec![(Arc::from("TARGET"), target.into())],
             ..StreamRecord::default()
         };
         // `host` comes from the shared root; each record's values from its
@@ -690,8 +691,8 @@ mod tests {
         ];
         let record = StreamRecord {
             values: vec![
-                (Arc::from("DISPATCHER"), "d-1".to_owned()),
-                (Arc::from("N"), "not a number".to_owned()),
+                (Arc::from("DISPATCHER"), "d-1".into()),
+                (Arc::from("N"), "not a number".into()),
             ],
             ..StreamRecord::default()
         };

@@ -118,7 +118,7 @@ pub struct Engine {
     kinds_seen: Vec<bool>,
     /// Where each input (and host in it) began, its first record's time:
     /// kept when a condition asks whether an input covers a window.
-    began: HashMap<(Arc<str>, Option<String>), Instant, RandomState>,
+    began: HashMap<(Arc<str>, Option<CompactString>), Instant, RandomState>,
     /// Inputs and hosts beyond [`BEGINNINGS`], whose beginning is not kept.
     beginnings_dropped: Option<(Arc<str>, u64)>,
     /// The inputs citations name.

@@ -120,7 +120,7 @@ mod tests {
             line,
             values: values
                 .iter()
-                .map(|(k, v)| (Arc::from(*k), (*v).to_owned()))
+                .map(|(k, v)| (Arc::from(*k), (*v).into()))
                 .collect(),
             ..StreamRecord::default()
         }

@@ -327,10 +327,10 @@ mod tests {
             line: 1,
             event: 0,
             variant: 0,
-            host: host.map(str::to_owned),
+            host: host.map(Into::into),
             values: values
                 .iter()
-                .map(|(k, v)| (Arc::from(*k), (*v).to_owned()))
+                .map(|(k, v)| (Arc::from(*k), (*v).into()))
                 .collect(),
             ..StreamRecord::default()
         }

@@ -24,10 +24,13 @@ pub mod witness;
 pub use engine::{Engine, EngineOptions};
 pub use plan::RulePlan;
 
+use compact_str::CompactString;
 use std::sync::Arc;
 
 /// What the engine keeps of one classified record: enough to key it, to
-/// compare values, and to cite it.
+/// compare values, and to cite it. Its texts are copies (a record crosses
+/// from the checking threads to the engine's) held inline up to 24 bytes:
+/// hosts, tags, process ids and most key values need no allocation.
 #[derive(Debug, Clone, Default)]
 pub struct StreamRecord {
     pub file: Arc<str>,
@@ -35,14 +38,14 @@ pub struct StreamRecord {
     pub event: usize,
     pub variant: usize,
     /// The envelope host, or the host given for the input.
-    pub host: Option<String>,
-    pub tag: Option<String>,
+    pub host: Option<CompactString>,
+    pub tag: Option<CompactString>,
     /// The process id the envelope names.
-    pub pid: Option<String>,
+    pub pid: Option<CompactString>,
     /// When it was written, if its format says.
     pub at: Option<logspec_reader::Instant>,
     /// The record's values of the fields any rule reads, first occurrence.
-    pub values: Vec<(Arc<str>, String)>,
+    pub values: Vec<(Arc<str>, CompactString)>,
 }
 
 impl StreamRecord {

@@ -13,6 +13,7 @@ use crate::finding::{Code, Finding, FindingSink};
 use crate::plan::Plan;
 use crate::record::{check_record, identify, Classification, RecordInput, Scratch, UnknownEvent};
 use crate::rules::StreamRecord;
+use compact_str::CompactString;
 use logspec_reader::{
     detect, field_instant, instant, parse_pairs_into, read_envelope, read_record, Assembled, Field,
     Format, Instant, Pair, RecordLines,
@@ -368,14 +369,14 @@ impl Examiner<'_> {
             line: number,
             event: classification.event,
             variant: classification.variant,
-            host: (envelope.hostname.as_deref().map(str::to_owned))
-                .or_else(|| self.source.host.clone()),
-            tag: envelope.tag.as_deref().map(str::to_owned),
-            pid: envelope.pid.as_deref().map(str::to_owned),
+            host: (envelope.hostname.as_deref().or(self.source.host.as_deref()))
+                .map(CompactString::from),
+            tag: envelope.tag.as_deref().map(CompactString::from),
+            pid: envelope.pid.as_deref().map(CompactString::from),
             at,
             values: read
                 .iter()
-                .map(|&(index, value)| (Arc::clone(&plan.rule_fields[index]), value.to_owned()))
+                .map(|&(index, value)| (Arc::clone(&plan.rule_fields[index]), value.into()))
                 .collect(),
         }
     }

@@ -240,7 +240,7 @@ mod tests {
             Edit::Regap(1, SHORTEST),
             Edit::Regap(n - 1, 7_200_000_000),
         ] {
-            let viewed: Vec<(usize, usize, Option<String>, Option<_>)> = edit
+            let viewed: Vec<(usize, usize, Option<_>, Option<_>)> = edit
                 .view(&walked)
                 .into_iter()
                 .map(|seen| (seen.event, seen.variant, seen.host.clone(), seen.at))
@@ -248,7 +248,7 @@ mod tests {
             let (records, gaps) = edit.clone().apply(&walked);
             assert_eq!(records.len(), gaps.len());
             let times = read_times(&compiled, &layout, &records, walked.start_at, &gaps);
-            let applied: Vec<(usize, usize, Option<String>, Option<_>)> = records
+            let applied: Vec<(usize, usize, Option<_>, Option<_>)> = records
                 .iter()
                 .zip(times)
                 .map(|((record, host), at)| {

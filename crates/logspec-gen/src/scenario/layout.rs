@@ -178,16 +178,20 @@ pub(crate) fn stream_record(
         line: 0,
         event: record.event,
         variant: record.variant,
-        host: host.map(str::to_owned),
-        tag: framing.carries_tag().then(|| record.meta.tag.clone()),
-        pid: framing.carries_pid().then(|| record.meta.pid.to_string()),
+        host: host.map(Into::into),
+        tag: framing
+            .carries_tag()
+            .then(|| record.meta.tag.as_str().into()),
+        pid: framing
+            .carries_pid()
+            .then(|| record.meta.pid.to_string().into()),
         values: plan
             .rule_fields
             .iter()
             .filter_map(|name| {
                 record
                     .value(name)
-                    .map(|value| (Arc::clone(name), value.to_owned()))
+                    .map(|value| (Arc::clone(name), value.into()))
             })
             .collect(),
         ..StreamRecord::default()

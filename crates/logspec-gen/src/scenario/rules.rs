@@ -406,7 +406,10 @@ impl Rules {
         if record.file.is_empty() {
             return Some(at);
         }
-        let place = (Arc::clone(&record.file), record.host.clone());
+        let place = (
+            Arc::clone(&record.file),
+            record.host.as_deref().map(str::to_owned),
+        );
         if let Some(&began) = self.began.get(&place) {
             return Some(began);
         }
@@ -724,7 +727,7 @@ rules:
             line: 0,
             event,
             variant: 0,
-            values: vec![(Arc::from("LOCK"), lock.to_owned())],
+            values: vec![(Arc::from("LOCK"), lock.into())],
             ..StreamRecord::default()
         }
     }
@@ -826,8 +829,8 @@ rules:
             event: 0,
             variant: 0,
             values: vec![
-                (Arc::from("LOCK"), "a".to_owned()),
-                (Arc::from("COUNT"), n.to_owned()),
+                (Arc::from("LOCK"), "a".into()),
+                (Arc::from("COUNT"), n.into()),
             ],
             ..StreamRecord::default()
         };
