@@ -1,5 +1,6 @@
-//! A field's JSON text as a `serde_json::Value`, read by a visitor of our
-//! own rather than `Value`'s `Deserialize`.
+//! A field's JSON text judged by a JSON Schema, and read for it as a
+//! `serde_json::Value` by a visitor of our own rather than `Value`'s
+//! `Deserialize`.
 //!
 //! With serde_json's `raw_value` feature on (the reader turns it on, and
 //! features are shared across a build), `Value`'s own `Deserialize` treats
@@ -9,9 +10,106 @@
 //! log line chooses its keys, so a schema would have judged another value
 //! than the one written. This visitor builds every object as written.
 
+use crate::error::Unresolved;
 use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Number, Value};
 use std::fmt;
+use std::sync::Arc;
+
+/// A JSON Schema a value's JSON must satisfy, for statements about a
+/// structured value's content (Hexon's DLP `violations` hold detector
+/// names, actions and counts, never the matched text).
+#[derive(Clone)]
+pub(super) struct JsonSchema(Arc<jsonschema::Validator>);
+
+impl JsonSchema {
+    /// A schema that does not compile is an error (the loader reports
+    /// those first): dropping it would pass every value.
+    pub(super) fn compile(schema: &serde_json::Value) -> Result<JsonSchema, Unresolved> {
+        jsonschema::validator_for(schema)
+            .map(|validator| JsonSchema(Arc::new(validator)))
+            .map_err(|error| Unresolved::Schema(error.to_string()))
+    }
+
+    pub(super) fn check(&self, value: &str) -> Result<(), String> {
+        let parsed = parse_json(value)
+            .ok_or_else(|| "not JSON, where the document describes a JSON value".to_owned())?;
+        let first = self.0.iter_errors(&parsed).next().map(|error| {
+            let at = error.instance_path().to_string();
+            let at = if at.is_empty() {
+                "the value".to_owned()
+            } else {
+                at
+            };
+            format!("{at}: {error}")
+        });
+        first.map_or(Ok(()), Err)
+    }
+}
+
+/// The JSON `text` holds. A number beyond `f64` (`1e999`) is valid JSON
+/// (RFC 8259 sets no range, and the record reader accepted it), but
+/// serde_json refuses it: such a number is read as the largest `f64` of its
+/// sign, so a schema's bounds still judge it and it is never "not JSON".
+fn parse_json(text: &str) -> Option<serde_json::Value> {
+    match from_str(text) {
+        Ok(value) => Some(value),
+        Err(_) => from_str(&clamp_huge_numbers(text)?).ok(),
+    }
+}
+
+/// `text` with each number outside `f64`'s range replaced by `±f64::MAX`;
+/// `None` when it has no such number (the JSON is wrong for another reason).
+fn clamp_huge_numbers(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let (mut at, mut copied, mut in_string, mut clamped) = (0, 0, false, false);
+    while let Some(&byte) = bytes.get(at) {
+        if in_string {
+            match byte {
+                b'\\' => at += 1,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            at += 1;
+            continue;
+        }
+        if byte == b'"' {
+            in_string = true;
+            at += 1;
+            continue;
+        }
+        if byte == b'-' || byte.is_ascii_digit() {
+            let end = bytes
+                .get(at..)
+                .and_then(|rest| {
+                    rest.iter().position(|b| {
+                        !(b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.' | b'e' | b'E'))
+                    })
+                })
+                .map_or(bytes.len(), |length| at + length);
+            let number = text.get(at..end).unwrap_or_default();
+            if number.parse::<f64>().is_ok_and(f64::is_infinite) {
+                out.push_str(text.get(copied..at).unwrap_or_default());
+                let sign = if number.starts_with('-') { "-" } else { "" };
+                out.push_str(&format!("{sign}{:e}", f64::MAX));
+                copied = end;
+                clamped = true;
+            }
+            at = end;
+            continue;
+        }
+        at += 1;
+    }
+    out.push_str(text.get(copied..).unwrap_or_default());
+    clamped.then_some(out)
+}
+
+impl std::fmt::Debug for JsonSchema {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("JsonSchema")
+    }
+}
 
 /// The JSON value `text` holds, every object as written.
 pub(super) fn from_str(text: &str) -> serde_json::Result<Value> {
