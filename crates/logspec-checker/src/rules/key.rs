@@ -72,18 +72,29 @@ pub fn derive_keys(
     out: &mut DerivedKeys,
 ) {
     let (parts, separators) = &rule.keys[label];
-    let host_parts = &rule.host_parts[label];
-    let own = record.host.as_deref();
     derive_into(
         parts,
         separators,
         |index, part| rule_raw_value(rule, label, index, part, record, joined),
-        |index, value| match host_parts.get(index) {
-            Some(true) => hosts.canonical(value, own),
-            _ => Cow::Borrowed(value),
-        },
+        |index, value| compared(rule, label, index, value, record, hosts),
         out,
     );
+}
+
+/// Part `index` of `label`'s key as keys compare it: a host part in the
+/// form hosts are compared in, anything else as it is.
+fn compared<'v>(
+    rule: &RulePlan,
+    label: usize,
+    index: usize,
+    value: &'v str,
+    record: &StreamRecord,
+    hosts: &HostNames,
+) -> Cow<'v, str> {
+    match rule.host_parts[label].get(index) {
+        Some(true) => hosts.canonical(value, record.host.as_deref()),
+        _ => Cow::Borrowed(value),
+    }
 }
 
 /// The keys a record steps `rule` under as participant `label`, each as
@@ -116,14 +127,9 @@ pub fn for_each_scope_value(
     let (Some(part), Some(separator)) = (parts.get(scope), separators.get(scope)) else {
         return;
     };
-    let host = rule.host_parts[label].get(scope).copied().unwrap_or(false);
     let raw = rule_raw_value(rule, label, scope, part, record, joined);
     for_each_value(part, separator, raw, |value| {
-        if host {
-            each(&hosts.canonical(value, record.host.as_deref()));
-        } else {
-            each(value);
-        }
+        each(&compared(rule, label, scope, value, record, hosts));
     });
 }
 
