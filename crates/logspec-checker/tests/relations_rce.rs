@@ -20,14 +20,14 @@ const UPLINK_CLOSED: &str = "uplink.incoming.closed";
 // Event Log › Incoming Connection Accepted / Refused: "Mutually exclusive".
 #[test]
 fn connection_accepted_and_refused_are_mutually_exclusive() {
-    passes(&starting().add(ACCEPTED, &[]).add(CLOSED, &[]));
+    passes(&after_starting(&[ACCEPTED, CLOSED]));
     passes(&starting().add(REFUSED, &[]));
     raises(
-        &starting().add(ACCEPTED, &[]).add(REFUSED, &[]),
+        &after_starting(&[ACCEPTED, REFUSED]),
         &[(3, "exclusive-violation")],
     );
     raises(
-        &starting().add(REFUSED, &[]).add(ACCEPTED, &[]),
+        &after_starting(&[REFUSED, ACCEPTED]),
         &[(3, "exclusive-violation")],
     );
 }
@@ -43,7 +43,7 @@ fn a_failed_authentication_is_succeeded_by_acceptance_or_refusal() {
             .add(FAILED, &[("auth_failure_count", "2")])
             .add(ACCEPTED, &[("auth_failure_count", "2")]),
     );
-    passes(&starting().add(FAILED, &[]).add(REFUSED, &[]));
+    passes(&after_starting(&[FAILED, REFUSED]));
     raises(&starting().add(FAILED, &[]), &[(2, "incomplete")]);
 }
 
@@ -51,7 +51,7 @@ fn a_failed_authentication_is_succeeded_by_acceptance_or_refusal() {
 // connection.incoming.accepted event".
 #[test]
 fn closed_is_always_preceded_by_accepted() {
-    passes(&starting().add(ACCEPTED, &[]).add(CLOSED, &[]));
+    passes(&after_starting(&[ACCEPTED, CLOSED]));
     raises(&starting().add(CLOSED, &[]), &[(2, "sequence-violation")]);
 }
 
@@ -64,7 +64,7 @@ fn closed_and_refused_are_mutually_exclusive() {
             .add(ACCEPTED, &[("connection_id", "ssh-2")]),
     );
     raises(
-        &starting().add(REFUSED, &[]).add(CLOSED, &[]),
+        &after_starting(&[REFUSED, CLOSED]),
         &[(3, "sequence-violation")],
     );
 }
@@ -74,20 +74,15 @@ fn closed_and_refused_are_mutually_exclusive() {
 // so a new session may use an id again.
 #[test]
 fn connection_id_is_unique_within_the_application_session() {
-    passes(
-        &starting()
-            .add(ACCEPTED, &[])
-            .add(CLOSED, &[])
-            .add("application.starting", &[])
-            .add(ACCEPTED, &[])
-            .add(CLOSED, &[]),
-    );
+    passes(&after_starting(&[
+        ACCEPTED,
+        CLOSED,
+        "application.starting",
+        ACCEPTED,
+        CLOSED,
+    ]));
     raises(
-        &starting()
-            .add(ACCEPTED, &[])
-            .add(CLOSED, &[])
-            .add(ACCEPTED, &[])
-            .add(CLOSED, &[]),
+        &after_starting(&[ACCEPTED, CLOSED, ACCEPTED, CLOSED]),
         &[(4, "duplicate-key")],
     );
 }
@@ -98,19 +93,18 @@ fn connection_id_is_unique_within_the_application_session() {
 // 'accepted'".
 #[test]
 fn the_uplink_handshake_follows_the_ssh_acceptance() {
-    passes(
-        &starting()
-            .add(ACCEPTED, &[])
-            .add(UPLINK_ACCEPTED, &[])
-            .add(UPLINK_CLOSED, &[])
-            .add(CLOSED, &[]),
-    );
+    passes(&after_starting(&[
+        ACCEPTED,
+        UPLINK_ACCEPTED,
+        UPLINK_CLOSED,
+        CLOSED,
+    ]));
     raises(
-        &starting().add(UPLINK_ACCEPTED, &[]).add(ACCEPTED, &[]),
+        &after_starting(&[UPLINK_ACCEPTED, ACCEPTED]),
         &[(2, "sequence-violation")],
     );
     raises(
-        &starting().add(UPLINK_REFUSED, &[]).add(CLOSED, &[]),
+        &after_starting(&[UPLINK_REFUSED, CLOSED]),
         &[(2, "sequence-violation"), (3, "sequence-violation")],
     );
 }
@@ -119,18 +113,9 @@ fn the_uplink_handshake_follows_the_ssh_acceptance() {
 // exclusive with uplink.incoming.accepted".
 #[test]
 fn uplink_accepted_and_refused_are_mutually_exclusive() {
-    passes(
-        &starting()
-            .add(ACCEPTED, &[])
-            .add(UPLINK_REFUSED, &[])
-            .add(CLOSED, &[]),
-    );
+    passes(&after_starting(&[ACCEPTED, UPLINK_REFUSED, CLOSED]));
     raises(
-        &starting()
-            .add(ACCEPTED, &[])
-            .add(UPLINK_ACCEPTED, &[])
-            .add(UPLINK_REFUSED, &[])
-            .add(CLOSED, &[]),
+        &after_starting(&[ACCEPTED, UPLINK_ACCEPTED, UPLINK_REFUSED, CLOSED]),
         &[(4, "exclusive-violation")],
     );
 }
@@ -140,18 +125,14 @@ fn uplink_accepted_and_refused_are_mutually_exclusive() {
 // uplink.incoming.refused".
 #[test]
 fn uplink_closed_only_after_uplink_accepted() {
-    passes(
-        &starting()
-            .add(ACCEPTED, &[])
-            .add(UPLINK_ACCEPTED, &[])
-            .add(UPLINK_CLOSED, &[])
-            .add(CLOSED, &[]),
-    );
+    passes(&after_starting(&[
+        ACCEPTED,
+        UPLINK_ACCEPTED,
+        UPLINK_CLOSED,
+        CLOSED,
+    ]));
     raises(
-        &starting()
-            .add(ACCEPTED, &[])
-            .add(UPLINK_CLOSED, &[])
-            .add(CLOSED, &[]),
+        &after_starting(&[ACCEPTED, UPLINK_CLOSED, CLOSED]),
         &[(3, "sequence-violation")],
     );
 }
@@ -160,12 +141,7 @@ fn uplink_closed_only_after_uplink_accepted() {
 // after this should be connection.incoming.closed" (of that connection).
 #[test]
 fn after_an_uplink_refusal_the_connection_closes_next() {
-    passes(
-        &starting()
-            .add(ACCEPTED, &[])
-            .add(UPLINK_REFUSED, &[])
-            .add(CLOSED, &[]),
-    );
+    passes(&after_starting(&[ACCEPTED, UPLINK_REFUSED, CLOSED]));
     raises(
         &starting()
             .add(ACCEPTED, &[])
@@ -177,7 +153,7 @@ fn after_an_uplink_refusal_the_connection_closes_next() {
         &[(4, "sequence-violation"), (5, "sequence-violation")],
     );
     raises(
-        &starting().add(ACCEPTED, &[]).add(UPLINK_REFUSED, &[]),
+        &after_starting(&[ACCEPTED, UPLINK_REFUSED]),
         &[(3, "incomplete")],
     );
 }
@@ -187,20 +163,16 @@ fn after_an_uplink_refusal_the_connection_closes_next() {
 // leaves no accepted Uplink session open.
 #[test]
 fn an_uplink_session_is_closed_when_its_connection_terminates() {
-    passes(
-        &starting()
-            .add(ACCEPTED, &[])
-            .add(UPLINK_ACCEPTED, &[])
-            .add(CLOSED, &[])
-            .add(UPLINK_CLOSED, &[]),
-    );
+    passes(&after_starting(&[
+        ACCEPTED,
+        UPLINK_ACCEPTED,
+        CLOSED,
+        UPLINK_CLOSED,
+    ]));
     // A session still open at the end of the log may be live.
-    passes(&starting().add(ACCEPTED, &[]).add(UPLINK_ACCEPTED, &[]));
+    passes(&after_starting(&[ACCEPTED, UPLINK_ACCEPTED]));
     raises(
-        &starting()
-            .add(ACCEPTED, &[])
-            .add(UPLINK_ACCEPTED, &[])
-            .add(CLOSED, &[]),
+        &after_starting(&[ACCEPTED, UPLINK_ACCEPTED, CLOSED]),
         &[(4, "incomplete")],
     );
 }
@@ -314,7 +286,7 @@ fn a_refusal_names_the_last_failed_attempt() {
             .add(REFUSED, &last),
     );
     // "If applicable": a refusal may leave them out, or write them null.
-    passes(&starting().add(FAILED, &[]).add(REFUSED, &[]));
+    passes(&after_starting(&[FAILED, REFUSED]));
     passes(&starting().add(REFUSED, &[("last_login_name", NULL)]));
     raises(
         &starting()
@@ -340,7 +312,7 @@ fn a_refusal_names_the_last_failed_attempt() {
 // and client id are each "Omitted if equal to the effective" one.
 #[test]
 fn original_names_are_omitted_when_equal_to_the_effective_ones() {
-    passes(&starting().add(ACCEPTED, &[]).add(UPLINK_ACCEPTED, &[]));
+    passes(&after_starting(&[ACCEPTED, UPLINK_ACCEPTED]));
     passes(&starting().add(ACCEPTED, &[]).add(
         UPLINK_ACCEPTED,
         &[

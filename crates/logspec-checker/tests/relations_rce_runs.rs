@@ -15,10 +15,11 @@ fn accounts_are_updated_only_after_being_initialized() {
             .add("accounts.updated", &[("number_of_accounts", "4")]),
     );
     raises(
-        &starting()
-            .add("accounts.initialized", &[])
-            .add("application.starting", &[])
-            .add("accounts.updated", &[]),
+        &after_starting(&[
+            "accounts.initialized",
+            "application.starting",
+            "accounts.updated",
+        ]),
         &[(4, "sequence-violation")],
     );
     raises(
@@ -45,16 +46,18 @@ fn workflow_run_ids_are_globally_unique() {
             ),
     );
     raises(
-        &starting()
-            .add("workflow.request.initiated", &[])
-            .add("application.starting", &[])
-            .add("workflow.request.initiated", &[]),
+        &after_starting(&[
+            "workflow.request.initiated",
+            "application.starting",
+            "workflow.request.initiated",
+        ]),
         &[(4, "sequence-violation")],
     );
     raises(
-        &starting()
-            .add("workflow.execution.requested", &[])
-            .add("workflow.execution.requested", &[]),
+        &after_starting(&[
+            "workflow.execution.requested",
+            "workflow.execution.requested",
+        ]),
         &[(3, "sequence-violation")],
     );
 }
@@ -63,20 +66,20 @@ fn workflow_run_ids_are_globally_unique() {
 // controller's execution", whose start is the Execution Requested event.
 #[test]
 fn workflow_execution_completes_once_after_its_request() {
-    passes(
-        &starting()
-            .add("workflow.execution.requested", &[])
-            .add("workflow.execution.completed", &[]),
-    );
+    passes(&after_starting(&[
+        "workflow.execution.requested",
+        "workflow.execution.completed",
+    ]));
     raises(
         &starting().add("workflow.execution.completed", &[]),
         &[(2, "sequence-violation")],
     );
     raises(
-        &starting()
-            .add("workflow.execution.requested", &[])
-            .add("workflow.execution.completed", &[])
-            .add("workflow.execution.completed", &[]),
+        &after_starting(&[
+            "workflow.execution.requested",
+            "workflow.execution.completed",
+            "workflow.execution.completed",
+        ]),
         &[(4, "sequence-violation")],
     );
 }
@@ -85,13 +88,12 @@ fn workflow_execution_completes_once_after_its_request() {
 // run that was initiated by the local node".
 #[test]
 fn workflow_request_completed_is_the_final_event_of_a_local_run() {
-    passes(
-        &starting()
-            .add("workflow.request.initiated", &[])
-            .add("workflow.execution.requested", &[])
-            .add("workflow.execution.completed", &[])
-            .add("workflow.request.completed", &[]),
-    );
+    passes(&after_starting(&[
+        "workflow.request.initiated",
+        "workflow.execution.requested",
+        "workflow.execution.completed",
+        "workflow.request.completed",
+    ]));
     // A run initiated elsewhere logs its controller's events only.
     passes(
         &starting()
@@ -106,11 +108,12 @@ fn workflow_request_completed_is_the_final_event_of_a_local_run() {
         &[(2, "sequence-violation")],
     );
     raises(
-        &starting()
-            .add("workflow.request.initiated", &[])
-            .add("workflow.execution.requested", &[])
-            .add("workflow.request.completed", &[])
-            .add("workflow.execution.completed", &[]),
+        &after_starting(&[
+            "workflow.request.initiated",
+            "workflow.execution.requested",
+            "workflow.request.completed",
+            "workflow.execution.completed",
+        ]),
         &[(5, "sequence-violation")],
     );
 }
@@ -142,16 +145,18 @@ fn component_run_ids_are_unique_within_their_workflow() {
             ),
     );
     raises(
-        &starting()
-            .add("workflow.execution.requested", &[])
-            .add("component.request.initiated", &[])
-            .add("component.request.initiated", &[]),
+        &after_starting(&[
+            "workflow.execution.requested",
+            "component.request.initiated",
+            "component.request.initiated",
+        ]),
         &[(4, "sequence-violation")],
     );
     raises(
-        &starting()
-            .add("component.execution.requested", &[])
-            .add("component.execution.requested", &[]),
+        &after_starting(&[
+            "component.execution.requested",
+            "component.execution.requested",
+        ]),
         &[(3, "sequence-violation")],
     );
 }
@@ -160,20 +165,20 @@ fn component_run_ids_are_unique_within_their_workflow() {
 // run whose local controller the Execution Requested event started.
 #[test]
 fn component_execution_completes_once_after_its_request() {
-    passes(
-        &starting()
-            .add("component.execution.requested", &[])
-            .add("component.execution.completed", &[]),
-    );
+    passes(&after_starting(&[
+        "component.execution.requested",
+        "component.execution.completed",
+    ]));
     raises(
         &starting().add("component.execution.completed", &[]),
         &[(2, "sequence-violation")],
     );
     raises(
-        &starting()
-            .add("component.execution.requested", &[])
-            .add("component.execution.completed", &[])
-            .add("component.execution.completed", &[]),
+        &after_starting(&[
+            "component.execution.requested",
+            "component.execution.completed",
+            "component.execution.completed",
+        ]),
         &[(4, "sequence-violation")],
     );
 }
@@ -183,25 +188,25 @@ fn component_execution_completes_once_after_its_request() {
 // on the local node".
 #[test]
 fn component_request_completed_is_the_final_event_of_a_local_component_run() {
-    passes(
-        &starting()
-            .add("workflow.execution.requested", &[])
-            .add("component.request.initiated", &[])
-            .add("component.execution.requested", &[])
-            .add("component.execution.completed", &[])
-            .add("component.request.completed", &[]),
-    );
+    passes(&after_starting(&[
+        "workflow.execution.requested",
+        "component.request.initiated",
+        "component.execution.requested",
+        "component.execution.completed",
+        "component.request.completed",
+    ]));
     raises(
         &starting().add("component.request.completed", &[]),
         &[(2, "sequence-violation")],
     );
     raises(
-        &starting()
-            .add("workflow.execution.requested", &[])
-            .add("component.request.initiated", &[])
-            .add("component.execution.requested", &[])
-            .add("component.request.completed", &[])
-            .add("component.execution.completed", &[]),
+        &after_starting(&[
+            "workflow.execution.requested",
+            "component.request.initiated",
+            "component.execution.requested",
+            "component.request.completed",
+            "component.execution.completed",
+        ]),
         &[(6, "sequence-violation")],
     );
 }
@@ -211,21 +216,21 @@ fn component_request_completed_is_the_final_event_of_a_local_component_run() {
 // was requested here and has not ended.
 #[test]
 fn components_are_initiated_only_by_a_local_workflow_controller() {
-    passes(
-        &starting()
-            .add("workflow.execution.requested", &[])
-            .add("component.request.initiated", &[])
-            .add("workflow.execution.completed", &[]),
-    );
+    passes(&after_starting(&[
+        "workflow.execution.requested",
+        "component.request.initiated",
+        "workflow.execution.completed",
+    ]));
     raises(
         &starting().add("component.request.initiated", &[]),
         &[(2, "sequence-violation")],
     );
     raises(
-        &starting()
-            .add("workflow.execution.requested", &[])
-            .add("workflow.execution.completed", &[])
-            .add("component.request.initiated", &[]),
+        &after_starting(&[
+            "workflow.execution.requested",
+            "workflow.execution.completed",
+            "component.request.initiated",
+        ]),
         &[(4, "sequence-violation")],
     );
 }
@@ -278,19 +283,16 @@ fn a_local_controller_logs_its_request() {
             .add("workflow.request.completed", &[]),
     );
     raises(
-        &starting()
-            .add("workflow.request.initiated", &[])
-            .add("workflow.request.completed", &[]),
+        &after_starting(&["workflow.request.initiated", "workflow.request.completed"]),
         &[(3, "condition-violation")],
     );
-    passes(
-        &starting()
-            .add("workflow.execution.requested", &[])
-            .add("component.request.initiated", &[])
-            .add("component.execution.requested", &[])
-            .add("component.execution.completed", &[])
-            .add("component.request.completed", &[]),
-    );
+    passes(&after_starting(&[
+        "workflow.execution.requested",
+        "component.request.initiated",
+        "component.execution.requested",
+        "component.execution.completed",
+        "component.request.completed",
+    ]));
     passes(
         &starting()
             .add("workflow.execution.requested", &[])
@@ -301,10 +303,11 @@ fn a_local_controller_logs_its_request() {
             .add("component.request.completed", &[]),
     );
     raises(
-        &starting()
-            .add("workflow.execution.requested", &[])
-            .add("component.request.initiated", &[])
-            .add("component.request.completed", &[]),
+        &after_starting(&[
+            "workflow.execution.requested",
+            "component.request.initiated",
+            "component.request.completed",
+        ]),
         &[(4, "condition-violation")],
     );
 }
@@ -314,11 +317,10 @@ fn a_local_controller_logs_its_request() {
 // controller whose initialisation failed initiates nothing.
 #[test]
 fn components_are_initiated_only_by_an_initialised_controller() {
-    passes(
-        &starting()
-            .add("workflow.execution.requested", &[])
-            .add("component.request.initiated", &[]),
-    );
+    passes(&after_starting(&[
+        "workflow.execution.requested",
+        "component.request.initiated",
+    ]));
     raises(
         &starting()
             .add(
@@ -409,17 +411,16 @@ fn the_local_session_id_changes_on_restart() {
 // duration.
 #[test]
 fn both_ends_of_a_run_agree() {
-    passes(
-        &starting()
-            .add("workflow.request.initiated", &[])
-            .add("workflow.execution.requested", &[])
-            .add("component.request.initiated", &[])
-            .add("component.execution.requested", &[])
-            .add("component.execution.completed", &[])
-            .add("component.request.completed", &[])
-            .add("workflow.execution.completed", &[])
-            .add("workflow.request.completed", &[]),
-    );
+    passes(&after_starting(&[
+        "workflow.request.initiated",
+        "workflow.execution.requested",
+        "component.request.initiated",
+        "component.execution.requested",
+        "component.execution.completed",
+        "component.request.completed",
+        "workflow.execution.completed",
+        "workflow.request.completed",
+    ]));
     raises(
         &starting()
             .add("workflow.request.initiated", &[])

@@ -215,3 +215,8 @@ pub fn raises(log: &Log, expected: &[(u64, &'static str)]) {
 pub fn starting() -> Log {
     Log::new().add("application.starting", &[])
 }
+
+/// `application.starting`, then each of `ids` with its default attributes.
+pub fn after_starting(ids: &[&str]) -> Log {
+    ids.iter().fold(starting(), |log, id| log.add(id, &[]))
+}
