@@ -3,7 +3,7 @@
 //! the collector's file exporter writes them.
 //!
 //! A line holds many log records, so reading is two steps: [`log_records`]
-//! finds each record's object in the line, and [`read`] turns one of them
+//! finds each record's object in the line, and `read` turns one of them
 //! into fields. OTLP wraps every attribute value in a typed `AnyValue`
 //! (`{"stringValue": …}`, `{"intValue": "42"}`, …); the reader unwraps it,
 //! so a field holds its value as text with its JSON type, exactly like a

@@ -9,7 +9,7 @@
 //! occur, in which order, how often, and what kind of value each carries
 //! ([`classify`]: classes derived from the value alone, the same for every
 //! producer). The result, [`Shapes`], is a sorted, run-independent JSON
-//! file meant to be committed; [`diff`] compares a later recording with it
+//! file meant to be committed; [`diff()`] compares a later recording with it
 //! and marks each [`Change`] as breaking consumers or not, and [`report`]
 //! renders the changes.
 //!

@@ -288,7 +288,7 @@ pub struct SeenEvents {
 impl SeenEvents {
     /// Reports a tolerated unknown event the first time it is seen; keeps
     /// an undocumented one for [`SeenEvents::undocumented_findings`]
-    /// (past [`TOLERATED_IDS`] of either, every further new one is
+    /// (past `TOLERATED_IDS` of either, every further new one is
     /// reported each time).
     pub fn note(&mut self, unknown: UnknownEvent, sink: &mut dyn FindingSink) {
         let UnknownEvent {

@@ -3,7 +3,7 @@
 //! stream rules over the records of all inputs, merged by timestamp when
 //! every input carries comparable ones.
 //!
-//! Each input is read through a [`Cursor`] that yields one classified
+//! Each input is read through a `Cursor` that yields one classified
 //! record at a time, so several inputs can be interleaved while each keeps
 //! bounded memory (a line, or a capped multi-line record); only the small
 //! [`StreamRecord`] the rules need outlives its record.

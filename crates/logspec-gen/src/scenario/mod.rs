@@ -6,20 +6,20 @@
 //! A scenario is walked, not filtered, and its findings are predicted
 //! from the spec's rules, never by asking the checker (so a property that
 //! holds the checker to them is not circular). One file per concern:
-//! - [`layout`]: which record kinds are written, in which framing, and
+//! - `layout`: which record kinds are written, in which framing, and
 //!   what the checker learns of hosts;
-//! - [`rules`]: the rules followed record by record as the engine follows
+//! - `rules`: the rules followed record by record as the engine follows
 //!   them, from the facts its compiled plan states, with a journal so a
 //!   record can be tried and taken back;
-//! - [`draw`]: records drawn free, opening a lifecycle, or continuing an
+//! - `draw`: records drawn free, opening a lifecycle, or continuing an
 //!   open key with its values written in;
-//! - [`walk`]: lifecycles walked record by record and closed at the end;
-//! - [`breaking`]: the walk broken in one place, with the one finding
+//! - `walk`: lifecycles walked record by record and closed at the end;
+//! - `breaking`: the walk broken in one place, with the one finding
 //!   that must follow;
-//! - [`shrink`]: a failing scenario made smaller, a lifecycle at a time;
-//! - [`timing`]: the gap before each record, and each record's time as
+//! - `shrink`: a failing scenario made smaller, a lifecycle at a time;
+//! - `timing`: the gap before each record, and each record's time as
 //!   the checker reads it back;
-//! - [`edit`]: the ways of breaking walked records, and what the engine
+//! - `edit`: the ways of breaking walked records, and what the engine
 //!   sees of the edited ones;
 //! - [`write`]: the records timed and split into inputs.
 //!
@@ -30,7 +30,7 @@
 //! again; the times between records (`since`, `within`, `covered`,
 //! `span`), each record read at the time the writer will give it, with
 //! gaps now and then as long as a rule's window or parameter (see
-//! [`timing`]); fan-outs (a listing record and its members' answers,
+//! `timing`); fan-outs (a listing record and its members' answers,
 //! named or under another address); keys from the syslog pid; rule
 //! parameters the scenario is checked with (a rule without them is not
 //! run, and nothing of it is predicted). Not generated, by design of what
