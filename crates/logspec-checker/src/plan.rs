@@ -40,6 +40,11 @@ pub struct Plan {
     /// Each of `rule_fields` → its index: a record's fields are looked up
     /// here once each, where each rule field searched them all.
     rule_field_index: HashMap<Arc<str>, usize, RandomState>,
+    /// Per (event, variant): the rules its records play a part in, reset,
+    /// or witness a scope for, in plan order. The engine looks a record up
+    /// here once instead of every rule looking up its roles; built with
+    /// the plan, not with each engine (a fuzz input starts one or two).
+    rules_of_variant: HashMap<(usize, usize), Vec<usize>, RandomState>,
     /// Section paths in document order (catalogue specs); empty otherwise.
     pub sections: Vec<String>,
     /// Lines written outside the structured stream.
@@ -455,6 +460,13 @@ impl Plan {
         self.rule_field_index.get(field).copied()
     }
 
+    /// The rules (indices, in plan order) records of `variant` concern.
+    pub fn rules_of_variant(&self, variant: (usize, usize)) -> &[usize] {
+        self.rules_of_variant
+            .get(&variant)
+            .map_or(&[], Vec::as_slice)
+    }
+
     /// Compiles `spec` for checking. Every name it follows must resolve:
     /// the loader has refused specs where one does not, and a miss here
     /// is an error naming the spec node, never a default.
@@ -523,7 +535,7 @@ impl Plan {
             }
         }
         // Rules before kinds: a spec wrong in both is refused for its rule.
-        let rules = spec
+        let rules: Vec<RulePlan> = spec
             .rules
             .iter()
             .enumerate()
@@ -538,6 +550,7 @@ impl Plan {
             event.slots = EventSlots::new(&kinds[event.kind], &event.variants);
         }
         Ok(Plan {
+            rules_of_variant: rules_of_variant(&rules),
             rules,
             rule_field_index: rule_fields
                 .iter()
@@ -645,4 +658,24 @@ impl Plan {
         let event = &self.events[event];
         (event.variants.len() > 1).then(|| event.variants[variant].name.as_str())
     }
+}
+
+/// [`Plan::rules_of_variant`]'s table.
+fn rules_of_variant(rules: &[RulePlan]) -> HashMap<(usize, usize), Vec<usize>, RandomState> {
+    let mut relevant: HashMap<(usize, usize), Vec<usize>, RandomState> = HashMap::default();
+    for (index, rule) in rules.iter().enumerate() {
+        let variants = rule
+            .roles
+            .keys()
+            .chain(&rule.resets)
+            .chain(rule.scope_witnesses.iter().flatten());
+        for &variant in variants {
+            let rules = relevant.entry(variant).or_default();
+            // Rules come in order, so a repeat is the last one pushed.
+            if rules.last() != Some(&index) {
+                rules.push(index);
+            }
+        }
+    }
+    relevant
 }

@@ -110,10 +110,6 @@ struct Observed<'r> {
 pub struct Engine {
     options: EngineOptions,
     runs: Vec<RuleRun>,
-    /// Per (event, variant): the rules its records play a part in, reset,
-    /// or witness a scope for, in plan order. A record looks up this list
-    /// once instead of every rule looking up its roles.
-    relevant: HashMap<(usize, usize), Vec<usize>, RandomState>,
     /// Record kinds some observed record belonged to.
     kinds_seen: Vec<bool>,
     /// Where each input (and host in it) began, its first record's time:
@@ -144,7 +140,6 @@ impl Engine {
         Engine {
             witnesses: Witnesses::new(plan, |index| runs[index].params.0.is_ok()),
             runs,
-            relevant: relevant_rules(plan),
             kinds_seen: vec![false; plan.kinds.len()],
             began: HashMap::default(),
             beginnings_dropped: None,
@@ -192,10 +187,7 @@ impl Engine {
             began,
         };
         let files = &self.files;
-        let Some(relevant) = self.relevant.get(&variant) else {
-            return;
-        };
-        for &index in relevant {
+        for &index in plan.rules_of_variant(variant) {
             let (rule, run) = (&plan.rules[index], &mut self.runs[index]);
             if run.params.0.is_err() {
                 if run.unchecked_at.is_none() && rule.roles.contains_key(&variant) {
@@ -739,25 +731,6 @@ impl RuleRun {
 
 /// For each variant some rule names, the rules (by index, in plan order)
 /// its records play a part in, reset, or witness a scope for.
-fn relevant_rules(plan: &Plan) -> HashMap<(usize, usize), Vec<usize>, RandomState> {
-    let mut relevant: HashMap<(usize, usize), Vec<usize>, RandomState> = HashMap::default();
-    for (index, rule) in plan.rules.iter().enumerate() {
-        let variants = rule
-            .roles
-            .keys()
-            .chain(&rule.resets)
-            .chain(rule.scope_witnesses.iter().flatten());
-        for &variant in variants {
-            let rules = relevant.entry(variant).or_default();
-            // Rules come in order, so a repeat is the last one pushed.
-            if rules.last() != Some(&index) {
-                rules.push(index);
-            }
-        }
-    }
-    relevant
-}
-
 fn rule_finding(
     plan: &Plan,
     rule: &RulePlan,

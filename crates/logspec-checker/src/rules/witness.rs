@@ -155,13 +155,17 @@ fn same_set(plan: &Plan, a: Source, b: Source) -> bool {
     let (part_a, part_b) = (rule_a.scope[a.nth], rule_b.scope[b.nth]);
     let (parts_a, separators_a) = &rule_a.keys[a.label];
     let (parts_b, separators_b) = &rule_b.keys[b.label];
-    rule_a.scope_witnesses[a.label] == rule_b.scope_witnesses[b.label]
+    // The part first: most pairs read different fields, and comparing
+    // the lists of witnessing variants (dozens long) is what made every
+    // engine's start cost as much as checking a few records.
+    let same_parts = match (parts_a.get(part_a), parts_b.get(part_b)) {
+        (Some(x), Some(y)) => same_part(x, y),
+        _ => false,
+    };
+    same_parts
         && rule_a.host_parts[a.label].get(part_a) == rule_b.host_parts[b.label].get(part_b)
         && separators_a.get(part_a) == separators_b.get(part_b)
-        && match (parts_a.get(part_a), parts_b.get(part_b)) {
-            (Some(x), Some(y)) => same_part(x, y),
-            _ => false,
-        }
+        && rule_a.scope_witnesses[a.label] == rule_b.scope_witnesses[b.label]
 }
 
 /// Whether two key parts read the same value from any record (parts
