@@ -5,8 +5,10 @@
 
 mod common;
 
-use common::live::{accounting, binary, findings, json, wait_for_lines, Running, PATIENCE};
-use common::repo_path;
+use common::live::{
+    accounting, binary, example_lines, findings, json, listen_on_both, wait_for_lines, Running,
+    PATIENCE,
+};
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream, UdpSocket};
 use std::path::Path;
@@ -14,38 +16,12 @@ use std::process::Command;
 use std::thread;
 use std::time::{Duration, Instant};
 
-fn example_lines() -> Vec<String> {
-    std::fs::read_to_string(repo_path("spec/examples/ctrl-exec.log"))
-        .unwrap_or_else(|error| panic!("{error}"))
-        .lines()
-        .map(str::to_owned)
-        .collect()
-}
-
 #[test]
 fn listen_checks_what_arrives_over_udp_and_tcp_and_accounts_for_every_message() {
     let dir = tempfile::tempdir().unwrap_or_else(|error| panic!("{error}"));
     let save = dir.path().join("capture.log");
     let save_arg = save.display().to_string();
-    let mut running = Running::start(&[
-        "listen",
-        "--spec",
-        "ctrl-exec",
-        "--udp",
-        "127.0.0.1:0",
-        "--tcp",
-        "127.0.0.1:0",
-        "--save",
-        &save_arg,
-        "--report",
-        "json",
-        "--partial",
-    ]);
-    let (udp, tcp) = running.bound();
-    let (udp, tcp) = (
-        udp.unwrap_or_else(|| panic!("no udp address")),
-        tcp.unwrap_or_else(|| panic!("no tcp address")),
-    );
+    let (mut running, udp, tcp) = listen_on_both(&["--save", &save_arg]);
     let lines = example_lines();
     // UDP: one line per datagram, one with a trailing line end.
     let socket = UdpSocket::bind("127.0.0.1:0").unwrap_or_else(|error| panic!("{error}"));
@@ -232,23 +208,7 @@ fn listen_receives_what_logger_sends() {
         eprintln!("util-linux `logger` is not installed: its part of the live tests is skipped");
         return;
     }
-    let mut running = Running::start(&[
-        "listen",
-        "--spec",
-        "ctrl-exec",
-        "--udp",
-        "127.0.0.1:0",
-        "--tcp",
-        "127.0.0.1:0",
-        "--report",
-        "json",
-        "--partial",
-    ]);
-    let (udp, tcp) = running.bound();
-    let (udp, tcp) = (
-        udp.unwrap_or_else(|| panic!("no udp address")),
-        tcp.unwrap_or_else(|| panic!("no tcp address")),
-    );
+    let (mut running, udp, tcp) = listen_on_both(&[]);
     let send = |args: &[&str], address: SocketAddr, message: &str| {
         let status = Command::new("logger")
             .args(args)

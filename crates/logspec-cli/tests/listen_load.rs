@@ -10,8 +10,9 @@
 
 mod common;
 
-use common::live::{accounting, findings, json, lines_in, Running, PATIENCE};
-use common::repo_path;
+use common::live::{
+    accounting, example_lines, findings, json, lines_in, listen_on_both, Running, PATIENCE,
+};
 use serde_json::Value;
 use std::io::Write;
 use std::net::{SocketAddr, TcpStream, UdpSocket};
@@ -28,36 +29,9 @@ fn scale() -> usize {
         .unwrap_or(1)
 }
 
-fn example_lines() -> Vec<String> {
-    std::fs::read_to_string(repo_path("spec/examples/ctrl-exec.log"))
-        .unwrap_or_else(|error| panic!("{error}"))
-        .lines()
-        .map(str::to_owned)
-        .collect()
-}
-
 fn start(save: &Path) -> (Running, SocketAddr, SocketAddr) {
     let save = save.display().to_string();
-    let mut running = Running::start(&[
-        "listen",
-        "--spec",
-        "ctrl-exec",
-        "--udp",
-        "127.0.0.1:0",
-        "--tcp",
-        "127.0.0.1:0",
-        "--save",
-        &save,
-        "--report",
-        "json",
-        "--partial",
-    ]);
-    let (udp, tcp) = running.bound();
-    (
-        running,
-        udp.unwrap_or_else(|| panic!("no udp address")),
-        tcp.unwrap_or_else(|| panic!("no tcp address")),
-    )
+    listen_on_both(&["--save", &save])
 }
 
 /// The figures of the `capture-summary` note, in the order it gives them:

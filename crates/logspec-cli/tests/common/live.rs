@@ -174,3 +174,38 @@ pub fn wait_for_lines(path: &Path, count: usize) {
         thread::sleep(Duration::from_millis(20));
     }
 }
+
+/// The bundled ctrl-exec example's lines: what the live tests send.
+pub fn example_lines() -> Vec<String> {
+    std::fs::read_to_string(super::repo_path("spec/examples/ctrl-exec.log"))
+        .unwrap_or_else(|error| panic!("{error}"))
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
+/// `logspec listen` with the ctrl-exec spec on loopback UDP and TCP (ports
+/// the system picks), a JSON report and `--partial`, plus `extra`; with
+/// the two addresses it bound.
+pub fn listen_on_both(extra: &[&str]) -> (Running, SocketAddr, SocketAddr) {
+    let mut args = vec![
+        "listen",
+        "--spec",
+        "ctrl-exec",
+        "--udp",
+        "127.0.0.1:0",
+        "--tcp",
+        "127.0.0.1:0",
+        "--report",
+        "json",
+        "--partial",
+    ];
+    args.extend_from_slice(extra);
+    let mut running = Running::start(&args);
+    let (udp, tcp) = running.bound();
+    (
+        running,
+        udp.unwrap_or_else(|| panic!("no udp address")),
+        tcp.unwrap_or_else(|| panic!("no tcp address")),
+    )
+}
