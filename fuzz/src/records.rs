@@ -363,11 +363,7 @@ fn check_json(text: &str, fields: &[Field<'_>], read: bool) {
 /// read it, or when serde cannot tell (a number beyond `f64`, nesting
 /// deeper than the reader follows).
 fn serde_verdict(text: &str, read: bool) -> Option<Value> {
-    // With the `raw_value` feature `Value` reads an object keyed
-    // `$serde_json::private::RawValue` as the JSON its member holds (or
-    // fails): serde cannot tell what such a text is. (A key that spells
-    // `RawValue` with escapes still fools it; none has come up.)
-    if text.contains("RawValue") {
+    if serde_cannot_judge(text) {
         return None;
     }
     match serde_json::from_str::<Value>(text) {
@@ -394,6 +390,15 @@ fn serde_verdict(text: &str, read: bool) -> Option<Value> {
 
 /// Whether `serde_json` failed on what it cannot tell (a number beyond
 /// `f64`, deep nesting) rather than on what is no JSON.
+/// Whether `text` may hold an object keyed `$serde_json::private::RawValue`,
+/// which `Value`, with the `raw_value` feature on, reads as the JSON its
+/// member holds (or fails on): serde cannot tell what such a text is.
+/// (A key that spells `RawValue` with escapes still fools it; none has
+/// come up.)
+fn serde_cannot_judge(text: &str) -> bool {
+    text.contains("RawValue")
+}
+
 pub fn serde_unsure(error: &serde_json::Error) -> bool {
     let message = error.to_string();
     message.starts_with("number out of range") || message.starts_with("recursion limit exceeded")
@@ -451,6 +456,9 @@ fn check_json_field(text: &str, field: &Field<'_>, wrapped: bool) {
         return;
     };
     let written = text.get(span.clone()).unwrap_or_default();
+    if serde_cannot_judge(written) {
+        return;
+    }
     // `None`: JSON, but with a number serde cannot hold.
     let value: Option<Value> = match serde_json::from_str(written) {
         Ok(value) => Some(value),
