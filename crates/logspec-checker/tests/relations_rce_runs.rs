@@ -5,8 +5,18 @@ mod common;
 
 use common::rce::*;
 
+/// A component run a local workflow controller initiated, start to end.
+const LOCAL_COMPONENT_RUN: [&str; 5] = [
+    "workflow.execution.requested",
+    "component.request.initiated",
+    "component.execution.requested",
+    "component.execution.completed",
+    "component.request.completed",
+];
+
 // Event Log › Login/Account Data Updated: "updated at application runtime,
 // after being already initialized".
+
 #[test]
 fn accounts_are_updated_only_after_being_initialized() {
     passes(
@@ -188,13 +198,7 @@ fn component_execution_completes_once_after_its_request() {
 // on the local node".
 #[test]
 fn component_request_completed_is_the_final_event_of_a_local_component_run() {
-    passes(&after_starting(&[
-        "workflow.execution.requested",
-        "component.request.initiated",
-        "component.execution.requested",
-        "component.execution.completed",
-        "component.request.completed",
-    ]));
+    passes(&after_starting(&LOCAL_COMPONENT_RUN));
     raises(
         &starting().add("component.request.completed", &[]),
         &[(2, "sequence-violation")],
@@ -286,13 +290,7 @@ fn a_local_controller_logs_its_request() {
         &after_starting(&["workflow.request.initiated", "workflow.request.completed"]),
         &[(3, "condition-violation")],
     );
-    passes(&after_starting(&[
-        "workflow.execution.requested",
-        "component.request.initiated",
-        "component.execution.requested",
-        "component.execution.completed",
-        "component.request.completed",
-    ]));
+    passes(&after_starting(&LOCAL_COMPONENT_RUN));
     passes(
         &starting()
             .add("workflow.execution.requested", &[])
