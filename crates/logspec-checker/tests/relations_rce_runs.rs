@@ -16,7 +16,6 @@ const LOCAL_COMPONENT_RUN: [&str; 5] = [
 
 // Event Log › Login/Account Data Updated: "updated at application runtime,
 // after being already initialized".
-
 #[test]
 fn accounts_are_updated_only_after_being_initialized() {
     passes(
