@@ -132,13 +132,23 @@ pub fn format_epoch_millis(millis: i64) -> Option<String> {
 /// the year is unknown and Feb 29 must have a place.
 const SOME_LEAP_YEAR: i16 = 2000;
 
+/// Whether a year-less date, month `month_index` (0 for January) and
+/// `day`, exists in some year: Feb 29 does, Feb 30 never. The reader and
+/// [`instant`] ask the same calendar.
+pub(crate) fn yearless_date_exists(month_index: usize, day: u8) -> bool {
+    yearless_date(month_index, day).is_some()
+}
+
+fn yearless_date(month_index: usize, day: u8) -> Option<Date> {
+    let month = i8::try_from(month_index + 1).ok()?;
+    Date::new(SOME_LEAP_YEAR, month, i8::try_from(day).ok()?).ok()
+}
+
 /// `Mar 13 12:00:01` or `Mar  3 12:00:01`.
 fn bsd(raw: &str) -> Option<Instant> {
     let mut parts = raw.split_ascii_whitespace();
     let month = crate::syslog::month_index(parts.next()?.as_bytes())?;
-    let day: i8 = parts.next()?.parse().ok()?;
-    // jiff refuses a day its month does not have, as the reader does.
-    let date = Date::new(SOME_LEAP_YEAR, i8::try_from(month + 1).ok()?, day).ok()?;
+    let date = yearless_date(month, parts.next()?.parse().ok()?)?;
     let seconds = clock(parts.next()?.as_bytes())?;
     if parts.next().is_some() {
         return None;

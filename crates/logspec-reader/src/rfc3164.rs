@@ -120,7 +120,6 @@ fn bsd_timestamp(cursor: &mut Cursor<'_>) -> Result<(), ReadError> {
     else {
         return Err(cursor.error(ReadErrorKind::InvalidMonth));
     };
-    let (_, days) = syslog::MONTHS[month];
     for _ in 0..3 {
         cursor.bump();
     }
@@ -137,7 +136,7 @@ fn bsd_timestamp(cursor: &mut Cursor<'_>) -> Result<(), ReadError> {
         digits += 1;
         cursor.bump();
     }
-    if digits == 0 || (padded && digits == 2) || !(1..=days).contains(&day) {
+    if digits == 0 || (padded && digits == 2) || !crate::instant::yearless_date_exists(month, day) {
         return Err(ReadError::at(day_start, ReadErrorKind::InvalidDay));
     }
     cursor.expect(b' ', ReadErrorKind::InvalidDay)?;

@@ -7,28 +7,14 @@ use std::ops::RangeInclusive;
 use crate::error::{ReadError, ReadErrorKind};
 use crate::format::Priority;
 
-/// The months a BSD timestamp names, and the most days each has (Feb 29
-/// in a leap year: the timestamp carries no year).
-pub(crate) const MONTHS: [(&str, u8); 12] = [
-    ("Jan", 31),
-    ("Feb", 29),
-    ("Mar", 31),
-    ("Apr", 30),
-    ("May", 31),
-    ("Jun", 30),
-    ("Jul", 31),
-    ("Aug", 31),
-    ("Sep", 30),
-    ("Oct", 31),
-    ("Nov", 30),
-    ("Dec", 31),
+/// The months a BSD timestamp names.
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 ];
 
 /// The index of the month `name` names in [`MONTHS`].
 pub(crate) fn month_index(name: &[u8]) -> Option<usize> {
-    MONTHS
-        .iter()
-        .position(|(month, _)| month.as_bytes() == name)
+    MONTHS.iter().position(|month| month.as_bytes() == name)
 }
 
 /// Position in a line, moved byte by byte.
