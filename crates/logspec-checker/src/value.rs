@@ -11,7 +11,7 @@ use logspec_reader::JsonKind;
 use logspec_spec::{DurationUnit, HexCase, JsonType, Pattern, ValueKind, ValueSpec};
 use std::net::IpAddr;
 
-mod json;
+pub mod json;
 mod refusal;
 mod syntax;
 use json::JsonSchema;

@@ -112,7 +112,7 @@ impl std::fmt::Debug for JsonSchema {
 }
 
 /// The JSON value `text` holds, every object as written.
-pub(super) fn from_str(text: &str) -> serde_json::Result<Value> {
+pub fn from_str(text: &str) -> serde_json::Result<Value> {
     serde_json::from_str::<Written>(text).map(|written| written.0)
 }
 
