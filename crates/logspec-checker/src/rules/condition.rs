@@ -86,17 +86,26 @@ pub struct ConditionPlan {
     pub holds_without: Vec<usize>,
 }
 
-/// What one label's latest record left for later conditions of its key.
+/// What one label's records left for later conditions of their key.
+///
+/// A key keeps one for each label it has seen that a condition reads,
+/// in the order first seen ([`memory_of`] finds one): a rule has a handful
+/// of labels and most keys see one or two, so a list of those seen holds
+/// no room for the others (56 bytes each).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Memory {
+    /// The label, by index into the rule's labels.
+    pub label: u32,
     pub count: u32,
     pub at: Option<logspec_reader::Instant>,
     /// The earliest and the latest time among the label's records, in
     /// whatever order they came (for `span.L`), kept only for labels some
     /// condition spans: boxed, so a label nobody spans costs a word.
     pub times: Option<Box<(Instant, Instant)>>,
-    /// Remembered field values, by index into the rule's remembered list.
-    pub values: Vec<(usize, String)>,
+    /// Remembered field values of the latest record, by index into the
+    /// rule's remembered list; inline up to 24 bytes (an identifier, a
+    /// host name), so most need no allocation of their own.
+    pub values: Box<[(u32, CompactString)]>,
     /// The times of the label's records a window counts (`within.W.L`),
     /// kept only for labels some condition counts.
     pub recent: Option<Box<Recent>>,
@@ -104,8 +113,8 @@ pub struct Memory {
 
 /// Everything a condition may read besides the record.
 pub struct Scope<'a> {
-    /// Per label: its memory, if the label has occurred for the key.
-    pub memory: &'a [Option<Memory>],
+    /// The key's memory of the labels it has seen ([`memory_of`]).
+    pub memory: &'a [Memory],
     pub labels: &'a [String],
     /// (label, field, conversion) of every remembered value.
     pub remembered: &'a [(usize, Arc<str>, Conversion)],
@@ -181,7 +190,7 @@ fn evaluate_in(
         Ok(windowed) => windowed,
         Err(error) => return Verdict::Error(error),
     };
-    let absent = |label: &usize| scope.memory.get(*label).is_none_or(Option::is_none);
+    let absent = |label: &usize| memory_of(scope.memory, *label).is_none();
     if plan.holds_without.iter().any(absent) {
         return Verdict::Holds;
     }
@@ -202,7 +211,7 @@ fn evaluate_in(
             .labels
             .iter()
             .enumerate()
-            .map(|(index, label)| (label, scope.memory.get(index).and_then(Option::as_ref)))
+            .map(|(index, label)| (label, memory_of(scope.memory, index)))
     };
     let seen = || memories().filter_map(|(label, memory)| Some((label, memory?)));
     if uses("earlier") {
@@ -347,13 +356,20 @@ fn record_values(plan: &ConditionPlan, record: &StreamRecord) -> Vec<(String, Va
         .collect()
 }
 
+/// The memory of `label` among a key's memories, if the key has seen it.
+pub fn memory_of(memories: &[Memory], label: usize) -> Option<&Memory> {
+    memories
+        .iter()
+        .find(|memory| memory.label as usize == label)
+}
+
 /// What `memory` remembers of a label's latest record, as CEL values.
 fn remembered_values(memory: &Memory, scope: &Scope<'_>) -> Vec<(String, Value)> {
     memory
         .values
         .iter()
         .filter_map(|(index, text)| {
-            let (_, field, conversion) = scope.remembered.get(*index)?;
+            let (_, field, conversion) = scope.remembered.get(*index as usize)?;
             Some((field.to_string(), conversion.value(text)))
         })
         .collect()
@@ -395,7 +411,7 @@ fn shown(plan: &ConditionPlan, record: &StreamRecord, scope: &Scope<'_>) -> Vec<
         .map(|(name, value)| format!("record.{name}={}", show(value)))
         .collect();
     for (index, label) in scope.labels.iter().enumerate() {
-        let Some(memory) = scope.memory.get(index).and_then(Option::as_ref) else {
+        let Some(memory) = memory_of(scope.memory, index) else {
             continue;
         };
         let values = remembered_values(memory, scope);
@@ -437,7 +453,7 @@ pub fn judge(
     label: usize,
     record: &StreamRecord,
     event: &str,
-    memory: &[Option<Memory>],
+    memory: &[Memory],
     params: &[(String, Value)],
     key: &[String],
     began: Option<Instant>,
@@ -461,26 +477,37 @@ pub fn judge(
 }
 
 /// Remembers what `record`, as `label`, leaves for later conditions of
-/// its key (nothing when `rule`'s conditions read no earlier record).
+/// its key (nothing when no condition of `rule` reads the label).
 /// Whether a window's times were cut at the cap
 /// ([`WINDOW_TIMES`](super::window::WINDOW_TIMES)).
 pub fn remember(
-    memory: &mut Vec<Option<Memory>>,
+    memory: &mut Vec<Memory>,
     rule: &RulePlan,
     label: usize,
     record: &StreamRecord,
     params: &[(String, Value)],
 ) -> bool {
-    if !rule.remembers {
+    if !rule.remembers.get(label).copied().unwrap_or(false) {
+        // No condition reads this label's records: keep nothing of them.
         return false;
     }
-    if memory.is_empty() {
-        *memory = vec![None; rule.labels.len()];
-    }
-    let Some(slot) = memory.get_mut(label) else {
-        return false;
+    let at = match memory
+        .iter()
+        .position(|memory| memory.label as usize == label)
+    {
+        Some(at) => at,
+        None => {
+            // Exact growth: kept per open key, most see one or two labels.
+            memory.reserve_exact(1);
+            memory.push(Memory {
+                // A rule's labels are the handful its spec names.
+                label: label as u32,
+                ..Memory::default()
+            });
+            memory.len() - 1
+        }
     };
-    let memory = slot.get_or_insert_with(Memory::default);
+    let memory = &mut memory[at];
     memory.count = memory.count.saturating_add(1);
     memory.at = record.at.or(memory.at);
     if let Some(at) = record.at.filter(|_| rule.spanned.contains(&label)) {
@@ -491,16 +518,20 @@ pub fn remember(
             Some(times) => *times = widen(*times, at).unwrap_or(*times),
         }
     }
-    memory.values.clear();
-    for (index, (owner, field, _)) in rule.remembered.iter().enumerate() {
-        if *owner == label {
-            if let Some(value) = record.value(field) {
-                // Exact growth: kept per open key, most remember one value.
-                memory.values.reserve_exact(1);
-                memory.values.push((index, value.to_owned()));
-            }
-        }
-    }
+    // Refilled in place: a label's records mostly give the same fields,
+    // so the boxed slice keeps its length and nothing is reallocated.
+    let mut values = std::mem::take(&mut memory.values).into_vec();
+    values.clear();
+    values.extend(
+        rule.remembered
+            .iter()
+            .zip(0u32..)
+            .filter(|((owner, _, _), _)| *owner == label)
+            .filter_map(|((_, field, _), index)| {
+                Some((index, CompactString::from(record.value(field)?)))
+            }),
+    );
+    memory.values = values.into_boxed_slice();
     // The longest window that counts this label bounds the times kept; a
     // window whose length is unknown keeps them up to the cap.
     let mut longest = Some(0.0f64);
@@ -678,16 +709,17 @@ mod tests {
         let labels = ["run".to_owned(), "deny".to_owned()];
         let remembered = [(1, Arc::from("DISPATCHER"), Conversion::Text)];
         let deny = |dispatcher: &str| Memory {
+            label: 1,
             count: 1,
-            values: vec![(0, dispatcher.to_owned())],
+            values: Box::new([(0, dispatcher.into())]),
             ..Memory::default()
         };
         let memories = [
             vec![],
-            vec![None, None],
-            vec![Some(Memory::default()), None],
-            vec![None, Some(deny("d-1"))],
-            vec![None, Some(deny("d-2"))],
+            vec![Memory::default()],
+            vec![deny("d-1")],
+            vec![deny("d-2")],
+            vec![Memory::default(), deny("d-2")],
         ];
         let record = StreamRecord {
             values: vec![
@@ -742,13 +774,13 @@ mod tests {
                     expected,
                     "{source}"
                 );
-                if memory.get(1).is_none_or(Option::is_none) {
+                if memory_of(memory, 1).is_none() {
                     assert_eq!(expected, "holds", "{source}");
                     decided_early += 1;
                 }
             }
         }
-        assert_eq!(decided_early, 9);
+        assert_eq!(decided_early, 6);
     }
 
     #[test]

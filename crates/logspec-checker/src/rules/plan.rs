@@ -52,9 +52,12 @@ pub struct RulePlan {
     /// (label, field) values kept per key for later conditions
     /// (`earlier.LABEL.FIELD`), and how each converts.
     pub remembered: Vec<(usize, Arc<str>, Conversion)>,
-    /// Whether conditions read anything of earlier records (so each key
-    /// keeps a memory per label).
-    pub remembers: bool,
+    /// Per label: whether a condition reads anything of the key's earlier
+    /// records of that label (`earlier.L`, `since.L`, `count.L`, `span.L`,
+    /// `within.W.L`). A key keeps a memory only of those labels: a
+    /// condition can name no other (a name that does not resolve to a
+    /// label is a load error), so the records of the rest are not kept.
+    pub remembers: Vec<bool>,
     /// Parameters the user must set for the rule to run.
     pub params: Vec<(String, ParamType)>,
     /// The rule's time windows, in the spec's order.
@@ -320,7 +323,7 @@ impl RulePlan {
         let mut spanned: Vec<usize> = Vec::new();
         let mut covers = false;
         let mut remembered: Vec<(usize, Arc<str>, Conversion)> = Vec::new();
-        let mut remembers = false;
+        let mut remembers = vec![false; labels.len()];
         let mut requires: Vec<Option<ConditionPlan>> = Vec::new();
         for (participant_index, participant) in rule.participants.iter().enumerate() {
             let Some(condition) = participant.require.as_ref() else {
@@ -338,8 +341,8 @@ impl RulePlan {
                         fields.push((Arc::from(field.as_str()), Conversion::of(spec, field)));
                     }
                     Some(Name::Earlier(label, field)) => {
-                        remembers = true;
                         let index = label_of(label, &tail)?;
+                        remembers[index] = true;
                         if let Some(field) = field {
                             if !remembered
                                 .iter()
@@ -354,19 +357,18 @@ impl RulePlan {
                         }
                     }
                     Some(Name::Since(label) | Name::Count(label)) => {
-                        remembers = true;
-                        label_of(label, &tail)?;
+                        remembers[label_of(label, &tail)?] = true;
                     }
                     Some(Name::Span(label)) => {
-                        remembers = true;
                         let index = label_of(label, &tail)?;
+                        remembers[index] = true;
                         if !spanned.contains(&index) {
                             spanned.push(index);
                         }
                     }
                     Some(Name::Within(window, label)) => {
-                        remembers = true;
                         let pair = (window_of(window, &tail)?, label_of(label, &tail)?);
+                        remembers[pair.1] = true;
                         if !counted.contains(&pair) {
                             counted.push(pair);
                         }
@@ -809,7 +811,11 @@ rules:
 "#;
 
     fn plan() -> RulePlan {
-        let loaded = logspec_spec::load_str(SPEC, "demo.yaml")
+        plan_of(SPEC)
+    }
+
+    fn plan_of(spec: &str) -> RulePlan {
+        let loaded = logspec_spec::load_str(spec, "demo.yaml")
             .unwrap_or_else(|error| panic!("test spec does not load:\n{error}"));
         let spec = &loaded.spec;
         let kinds = vec![0; spec.events.len()];
@@ -847,5 +853,31 @@ rules:
         let mut rule = plan();
         rule.scope.clear();
         assert!(rule.judged::<&str>(0, &[], |_, _, _| false));
+    }
+
+    #[test]
+    fn keys_remember_only_the_labels_conditions_read() {
+        assert_eq!(plan().remembers, vec![false, false]);
+        let take = "- {label: take, match: [take], key: [{envelope: host}, {field: SERIAL}]}";
+        let spec = |condition: &str| {
+            SPEC.replace(
+                take,
+                &take.replace(
+                    "SERIAL}]}",
+                    &format!("SERIAL}}], require: \"{condition}\"}}"),
+                ),
+            )
+        };
+        let reads_offer = plan_of(&spec("!has(earlier.offer) || since.offer < 60.0"));
+        assert_eq!(reads_offer.remembers, vec![true, false]);
+        // A take record leaves nothing; an offer record its memory.
+        let mut memory = Vec::new();
+        let record = crate::rules::StreamRecord::default();
+        crate::rules::condition::remember(&mut memory, &reads_offer, 1, &record, &[]);
+        assert!(memory.is_empty());
+        crate::rules::condition::remember(&mut memory, &reads_offer, 0, &record, &[]);
+        assert!(matches!(memory.as_slice(), [offer] if offer.label == 0 && offer.count == 1));
+        let reads_take = plan_of(&spec("count.take < 3"));
+        assert_eq!(reads_take.remembers, vec![false, true]);
     }
 }

@@ -96,7 +96,7 @@ impl Keeps {
     pub fn of(rule: &RulePlan) -> Keeps {
         Keeps {
             values: !rule.agree.is_empty(),
-            memory: rule.remembers,
+            memory: rule.remembers.contains(&true),
             fan: rule.fan_out.is_some(),
         }
     }
@@ -112,9 +112,9 @@ pub struct Columns {
     keeps: Keeps,
     /// First value seen per agreed field, and where.
     values: Vec<Box<[Agreed]>>,
-    /// Per label, what its latest record left for later conditions.
-    /// Boxed: a key that remembers holds one per label, exactly.
-    memory: Vec<Box<[Option<Memory>]>>,
+    /// What the key's records left for later conditions, one per label
+    /// seen ([`Memory`]). Boxed at its exact length.
+    memory: Vec<Box<[Memory]>>,
     /// The members a fan-out record listed for the key, and the answers.
     fan: Vec<Option<Box<FanState>>>,
 }
@@ -181,13 +181,13 @@ impl Columns {
 pub struct Key<'k> {
     pub state: &'k mut KeyState,
     pub values: Option<&'k mut Box<[Agreed]>>,
-    pub memory: Option<&'k mut Box<[Option<Memory>]>>,
+    pub memory: Option<&'k mut Box<[Memory]>>,
     pub fan: Option<&'k mut Option<Box<FanState>>>,
 }
 
 impl Key<'_> {
     /// What conditions may read of the key's earlier records.
-    pub fn memory(&self) -> &[Option<Memory>] {
+    pub fn memory(&self) -> &[Memory] {
         self.memory.as_deref().map_or(&[], |memory| &**memory)
     }
 

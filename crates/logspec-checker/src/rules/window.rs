@@ -4,7 +4,7 @@
 //! be told exactly (a record without a timestamp, times that do not
 //! compare, times dropped at the cap) is an error, never a number.
 
-use super::condition::{ConditionPlan, Scope};
+use super::condition::{memory_of, ConditionPlan, Scope};
 use super::StreamRecord;
 use logspec_reader::Instant;
 use logspec_spec::condition::Name;
@@ -149,8 +149,7 @@ pub(super) fn windowed(
                     .labels
                     .iter()
                     .position(|label| label == label_name)
-                    .and_then(|label| scope.memory.get(label))
-                    .and_then(Option::as_ref)
+                    .and_then(|label| memory_of(scope.memory, label))
                     .and_then(|memory| memory.recent.as_deref());
                 let count = match recent {
                     Some(recent) => recent

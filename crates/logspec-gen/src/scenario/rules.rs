@@ -50,8 +50,8 @@ pub(crate) struct KeyState {
     violated: bool,
     /// First value per agreed field (index into the rule's `agree`).
     pub values: Vec<(usize, String)>,
-    /// Per label, what its latest record left for later conditions.
-    pub memory: Vec<Option<Memory>>,
+    /// What its records left for later conditions, one per label seen.
+    pub memory: Vec<Memory>,
     /// The members a fan-out record listed, and the answers so far.
     pub fan: Option<Box<FanState>>,
 }

@@ -471,13 +471,10 @@ impl<'c> Walk<'c> {
         let mut by_field: Vec<(String, String)> = Vec::new();
         for (rule, key) in self.rules.stepped(plan, &seen) {
             if let Some(state) = self.rules.key(rule, &key) {
-                for (remembered, text) in state
-                    .memory
-                    .iter()
-                    .flatten()
-                    .flat_map(|memory| &memory.values)
-                {
-                    if let Some((_, field, _)) = plan.rules[rule].remembered.get(*remembered) {
+                for (remembered, text) in state.memory.iter().flat_map(|memory| &memory.values) {
+                    let text = text.to_string();
+                    let remembered = plan.rules[rule].remembered.get(*remembered as usize);
+                    if let Some((_, field, _)) = remembered {
                         by_field.push((field.to_string(), text.clone()));
                     }
                     pool.push(text.clone());
