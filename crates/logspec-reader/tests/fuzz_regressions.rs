@@ -39,3 +39,30 @@ fn json_errors_are_placed_on_characters() {
     };
     assert!(line.is_char_boundary(error.column - 1), "{error:?}");
 }
+
+/// `otlp-json` (the harness was wrong): an export whose resource repeats
+/// `scopeLogs` is refused, and when the first of them is no array, serde
+/// names that before it reaches the repetition. The harness's model keeps
+/// the last member and took only a "duplicate field" refusal; either
+/// reason is a refusal of an export with a repeated member.
+#[test]
+fn a_repeated_member_is_refused_whatever_comes_first() {
+    let repeated =
+        |first: &str| format!(r#"{{"resourceLogs":[{{"scopeLogs":{first},"scopeLogs":[]}}]}}"#);
+    for (first, reason) in [
+        (
+            r#"{"scopeAttributes":[]}"#,
+            "invalid type: map, expected a sequence",
+        ),
+        ("[]", "duplicate field `scopeLogs`"),
+    ] {
+        let line = repeated(first);
+        match logspec_reader::otlp::log_records(&line) {
+            Ok(records) => panic!("{line}: read as {records:?}"),
+            Err(error) => assert!(error.to_string().contains(reason), "{line}: {error}"),
+        }
+    }
+    // Read once, it is an export.
+    let once = r#"{"resourceLogs":[{"scopeLogs":[]}]}"#;
+    assert!(logspec_reader::otlp::log_records(once).is_ok_and(|records| records.is_empty()));
+}
