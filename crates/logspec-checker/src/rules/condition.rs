@@ -358,9 +358,14 @@ fn record_values(plan: &ConditionPlan, record: &StreamRecord) -> Vec<(String, Va
 
 /// The memory of `label` among a key's memories, if the key has seen it.
 pub fn memory_of(memories: &[Memory], label: usize) -> Option<&Memory> {
+    memories.get(position_of(memories, label)?)
+}
+
+/// Where the memory of `label` is among a key's memories.
+fn position_of(memories: &[Memory], label: usize) -> Option<usize> {
     memories
         .iter()
-        .find(|memory| memory.label as usize == label)
+        .position(|memory| memory.label as usize == label)
 }
 
 /// What `memory` remembers of a label's latest record, as CEL values.
@@ -491,10 +496,7 @@ pub fn remember(
         // No condition reads this label's records: keep nothing of them.
         return false;
     }
-    let at = match memory
-        .iter()
-        .position(|memory| memory.label as usize == label)
-    {
+    let at = match position_of(memory, label) {
         Some(at) => at,
         None => {
             // Exact growth: kept per open key, most see one or two labels.
