@@ -385,8 +385,6 @@ fn serde_verdict(text: &str, read: bool) -> Option<Value> {
     }
 }
 
-/// Whether `serde_json` failed on what it cannot tell (a number beyond
-/// `f64`, deep nesting) rather than on what is no JSON.
 /// The JSON value `text` holds, every object as written: the checker's
 /// own reading (`logspec_checker::value::json`), since `Value`'s
 /// `Deserialize` reads an object keyed `$serde_json::private::RawValue` as
@@ -396,6 +394,8 @@ pub fn json(text: &str) -> serde_json::Result<Value> {
     logspec_checker::value::json::from_str(text)
 }
 
+/// Whether `serde_json` failed on what it cannot tell (a number beyond
+/// `f64`, deep nesting) rather than on what is no JSON.
 pub fn serde_unsure(error: &serde_json::Error) -> bool {
     let message = error.to_string();
     message.starts_with("number out of range") || message.starts_with("recursion limit exceeded")
