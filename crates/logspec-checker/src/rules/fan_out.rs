@@ -10,36 +10,63 @@
 //! deployment that addresses hosts by IP is not a violation, while two
 //! answers for one named member, more answers than members, or an answer
 //! naming a host the mapping knows and the list lacks, are.
+//!
+//! Every open key of a fan-out rule holds one of these, so it is kept
+//! small: most lists name a few hosts, whose names fit inline and are
+//! found by a scan; only a list longer than [`SCANNED`] gets a hash index
+//! (of positions, so each name is held once), and the counts the engine
+//! asks for on every answer are kept rather than recounted.
 
 use super::hosts::HostNames;
 use super::key::part_values;
 use super::plan::FanOutPlan;
 use super::StreamRecord;
-use std::collections::HashMap;
+use compact_str::CompactString;
+use foldhash::fast::RandomState;
+use hashbrown::HashTable;
+use std::hash::BuildHasher;
 
 /// Members followed at most; the rest of a longer list is counted, and the
 /// finding that reports the fan-out unfinished says so.
 pub const MEMBERS: usize = 4096;
 
+/// Lists up to this long are searched by a scan, longer ones by an index.
+const SCANNED: usize = 16;
+
 #[derive(Debug, Clone)]
 struct Member {
-    name: String,
+    name: CompactString,
     /// The mapping names it, so only an answer naming it can answer it.
     known: bool,
     answered: bool,
 }
 
+/// Positions in a long list, hashed by the member's name.
+#[derive(Debug, Clone, Default)]
+struct NameIndex {
+    table: HashTable<u16>,
+    hasher: RandomState,
+}
+
 /// One key's fan-out: the listed members and what answered them.
 #[derive(Debug, Clone)]
 pub struct FanState {
-    members: Vec<Member>,
-    /// Where each member's name is in `members`: lists run to thousands.
-    index: HashMap<String, usize>,
+    /// In the order listed, each name once.
+    members: Box<[Member]>,
+    /// Where each name is in `members`, for lists longer than [`SCANNED`].
+    index: Option<Box<NameIndex>>,
+    /// Members no answer named yet.
+    waiting: u16,
+    /// Of those, the ones an answer naming no listed member could be.
+    waiting_unknown: u16,
     /// Answers naming no listed member, standing for unknown ones.
-    unnamed: usize,
+    unnamed: u32,
     /// Distinct members listed beyond [`MEMBERS`], not followed.
-    cut: usize,
+    cut: u32,
 }
+
+// Positions and counts of members are 16-bit.
+const _: () = assert!(MEMBERS <= u16::MAX as usize);
 
 /// Why an answer is refused.
 pub enum Refusal {
@@ -51,29 +78,59 @@ pub enum Refusal {
     TooMany(String),
 }
 
+/// Where `name` is in `members`.
+fn position(members: &[Member], index: Option<&NameIndex>, name: &str) -> Option<usize> {
+    match index {
+        None => members.iter().position(|member| member.name == name),
+        Some(index) => index
+            .table
+            .find(index.hasher.hash_one(name), |&at| {
+                members[usize::from(at)].name == name
+            })
+            .map(|&at| usize::from(at)),
+    }
+}
+
 impl FanState {
     /// The members `names` list, compared as hosts when `hosts` is given.
     pub fn new(names: Vec<String>, hosts: Option<&HostNames>) -> FanState {
         let mut members: Vec<Member> = Vec::new();
-        let mut index = HashMap::new();
-        let mut cut = 0;
+        let mut index: Option<Box<NameIndex>> = None;
+        let mut cut: u32 = 0;
         for name in names {
-            if index.contains_key(&name) {
+            if position(&members, index.as_deref(), &name).is_some() {
                 continue;
             }
             if members.len() == MEMBERS {
-                cut += 1;
+                cut = cut.saturating_add(1);
                 continue;
             }
-            index.insert(name.clone(), members.len());
             members.push(Member {
                 known: hosts.is_none_or(|hosts| hosts.known(&name)),
-                name,
+                name: CompactString::from(name),
                 answered: false,
             });
+            if members.len() > SCANNED {
+                let index = index.get_or_insert_with(Box::default);
+                let at = members.len() - 1;
+                if at == SCANNED {
+                    // The list outgrew the scan: index everything so far.
+                    for (earlier, member) in members.iter().enumerate() {
+                        index.insert(&member.name, earlier, &members);
+                    }
+                } else {
+                    index.insert(&members[at].name, at, &members);
+                }
+            }
         }
+        let count = |filter: fn(&Member) -> bool| {
+            u16::try_from(members.iter().filter(|member| filter(member)).count())
+                .unwrap_or(u16::MAX)
+        };
         FanState {
-            members,
+            waiting: count(|_| true),
+            waiting_unknown: count(|member| !member.known),
+            members: members.into_boxed_slice(),
             index,
             unnamed: 0,
             cut,
@@ -82,19 +139,25 @@ impl FanState {
 
     /// Records an answer for `name`; `hosts` as for [`FanState::new`].
     pub fn answer(&mut self, name: &str, hosts: Option<&HostNames>) -> Result<(), Refusal> {
-        let listed = self.index.get(name).copied();
+        let listed = position(&self.members, self.index.as_deref(), name);
         match listed.and_then(|at| self.members.get_mut(at)) {
             Some(member) if member.answered => return Err(Refusal::Again(name.to_owned())),
-            Some(member) => member.answered = true,
+            Some(member) => {
+                member.answered = true;
+                self.waiting = self.waiting.saturating_sub(1);
+                if !member.known {
+                    self.waiting_unknown = self.waiting_unknown.saturating_sub(1);
+                }
+            }
             None => {
                 let comparable = hosts.is_none_or(|hosts| hosts.known(name));
                 if comparable {
                     return Err(Refusal::NotListed(name.to_owned()));
                 }
-                self.unnamed += 1;
+                self.unnamed = self.unnamed.saturating_add(1);
             }
         }
-        if self.unnamed > self.open_unknown() {
+        if self.unnamed > u32::from(self.waiting_unknown) {
             // Undo, so the next answer is judged against the same list.
             self.unnamed = self.unnamed.saturating_sub(1);
             return Err(Refusal::TooMany(name.to_owned()));
@@ -102,22 +165,10 @@ impl FanState {
         Ok(())
     }
 
-    /// Listed members no answer named that an unnamed answer could be.
-    fn open_unknown(&self) -> usize {
-        self.members
-            .iter()
-            .filter(|member| !member.answered && !member.known)
-            .count()
-    }
-
     /// Members still waiting for an answer (named ones, and as many of the
     /// others as unnamed answers do not cover).
     pub fn missing(&self) -> usize {
-        self.members
-            .iter()
-            .filter(|member| !member.answered)
-            .count()
-            .saturating_sub(self.unnamed)
+        usize::from(self.waiting).saturating_sub(self.unnamed())
     }
 
     pub fn listed(&self) -> Vec<&str> {
@@ -137,12 +188,23 @@ impl FanState {
     }
 
     pub fn unnamed(&self) -> usize {
-        self.unnamed
+        usize::try_from(self.unnamed).unwrap_or(usize::MAX)
     }
 
     /// Members listed past the ones followed.
     pub fn cut(&self) -> usize {
-        self.cut
+        usize::try_from(self.cut).unwrap_or(usize::MAX)
+    }
+}
+
+impl NameIndex {
+    /// Indexes `name`, the member at `at` (below [`MEMBERS`]).
+    fn insert(&mut self, name: &str, at: usize, members: &[Member]) {
+        let hasher = &self.hasher;
+        let hash = hasher.hash_one(name);
+        self.table.insert_unique(hash, at as u16, |&other| {
+            hasher.hash_one(&*members[usize::from(other)].name)
+        });
     }
 }
 
@@ -233,6 +295,40 @@ mod tests {
             fan.answer("db-02", Some(&hosts)),
             Err(Refusal::TooMany(_))
         ));
+    }
+
+    #[test]
+    fn long_lists_are_indexed_and_judged_like_short_ones() {
+        // Past SCANNED members, names are found through the index.
+        let names: Vec<String> = (0..3 * SCANNED)
+            .chain(0..SCANNED)
+            .map(|n| format!("host-{n}"))
+            .collect();
+        let mut fan = FanState::new(names, None);
+        assert_eq!(fan.listed().len(), 3 * SCANNED, "duplicates listed once");
+        assert_eq!(fan.missing(), 3 * SCANNED);
+        for n in 0..3 * SCANNED {
+            assert!(fan.answer(&format!("host-{n}"), None).is_ok(), "host-{n}");
+        }
+        assert!(matches!(
+            fan.answer("host-40", None),
+            Err(Refusal::Again(_))
+        ));
+        assert!(matches!(
+            fan.answer("host-99", None),
+            Err(Refusal::NotListed(_))
+        ));
+        assert_eq!(fan.missing(), 0);
+        assert!(fan.unanswered().is_empty());
+    }
+
+    #[test]
+    fn members_past_the_limit_are_counted_not_followed() {
+        let names: Vec<String> = (0..MEMBERS + 5).map(|n| n.to_string()).collect();
+        let fan = FanState::new(names, None);
+        assert_eq!(fan.listed().len(), MEMBERS);
+        assert_eq!(fan.cut(), 5);
+        assert_eq!(fan.missing(), MEMBERS);
     }
 
     #[test]
