@@ -4,6 +4,7 @@
 use crate::locate::{Location, Locations};
 use crate::model::Spec;
 use crate::validate;
+use serde_saphyr::{DefaultMessageFormatter, MessageFormatter};
 use std::fmt;
 use std::path::Path;
 use std::sync::OnceLock;
@@ -130,7 +131,7 @@ pub fn load_str(text: &str, origin: &str) -> Result<LoadedSpec, LoadError> {
     let spec: Spec = serde_path_to_error::deserialize(&data).map_err(|error| {
         let pointer = json_pointer(error.path());
         invalid(vec![SpecProblem {
-            location: locations(text, &aliases).find(&pointer),
+            location: Locations::index_for(text, [pointer.as_str()], &aliases).find(&pointer),
             message: error.inner().to_string(),
             pointer,
         }])
@@ -138,7 +139,11 @@ pub fn load_str(text: &str, origin: &str) -> Result<LoadedSpec, LoadError> {
 
     let references = validate::references(&spec);
     if !references.is_empty() {
-        let locations = locations(text, &aliases);
+        let locations = Locations::index_for(
+            text,
+            references.iter().map(|problem| problem.pointer.as_str()),
+            &aliases,
+        );
         let problems = references
             .into_iter()
             .map(|problem| {
@@ -165,10 +170,13 @@ pub fn load_str(text: &str, origin: &str) -> Result<LoadedSpec, LoadError> {
 }
 
 /// The YAML data of `text`. Comments are not kept: nothing reads them, and
-/// collecting them is a tenth of the parse.
+/// collecting them is a tenth of the parse. Nor are snippets of the text
+/// around an error: a problem shows its line and column, and rendering a
+/// snippet only to throw it away was a tenth of loading a broken spec.
 pub(crate) fn parse_yaml(text: &str) -> Result<serde_json::Value, serde_saphyr::Error> {
     let mut options = serde_saphyr::Options::default();
     options.emit_comments = false;
+    options.with_snippet = false;
     serde_saphyr::from_str_with_options(text, options)
 }
 
@@ -219,9 +227,16 @@ pub(crate) fn yaml_problem(error: &serde_saphyr::Error) -> SpecProblem {
             column: at.column() as usize,
         })
         .unwrap_or(Location { line: 1, column: 1 });
-    // serde-saphyr appends its own location and snippet; keep the message.
-    let message = error.to_string();
-    let message = message.lines().next().unwrap_or("invalid YAML").to_owned();
+    // The message alone: the location is the problem's own. A message may
+    // quote the input, so control characters are escaped.
+    let mut message = String::new();
+    for c in DefaultMessageFormatter.format_message(error).chars() {
+        if c.is_control() {
+            message.extend(c.escape_debug());
+        } else {
+            message.push(c);
+        }
+    }
     SpecProblem {
         location,
         pointer: String::new(),
@@ -248,11 +263,15 @@ fn schema_problems(data: &serde_json::Value, text: &str) -> Vec<SpecProblem> {
         return Vec::new();
     }
     // No generated data yet: the paths are the author's.
-    let locations = Locations::index(text);
+    let pointers: Vec<String> = errors
+        .iter()
+        .map(|error| error.instance_path().to_string())
+        .collect();
+    let locations = Locations::index_for(text, pointers.iter().map(String::as_str), &[]);
     let mut problems: Vec<SpecProblem> = errors
         .into_iter()
-        .map(|error| {
-            let pointer = error.instance_path().to_string();
+        .zip(pointers)
+        .map(|(error, pointer)| {
             // serde-saphyr resolves plain yes/no/on/off to booleans, the
             // commonest surprise when writing value lists.
             let hint = if error.instance().is_boolean() {

@@ -2,11 +2,15 @@
 //!
 //! Schema and model errors come back as paths into the data (`/events/3/id`);
 //! people edit the YAML text. serde-saphyr reports locations only for its own
-//! errors, so this walks saphyr-parser's event stream once and records where
-//! every node starts.
+//! errors, so this walks saphyr-parser's event stream and records where
+//! nodes start: every node for tools that point at many (lint), only the
+//! nodes a few problems need for a spec that fails to load (most of what
+//! the spec fuzzers feed), stopping once those are found.
 
 use saphyr_parser::{Event, Parser};
-use std::collections::HashMap;
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
+use std::fmt::Write;
 
 /// A 1-based line and column in a spec file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
@@ -15,7 +19,7 @@ pub struct Location {
     pub column: usize,
 }
 
-/// Where each node of a YAML document starts, by JSON pointer.
+/// Where nodes of a YAML document start, by JSON pointer.
 #[derive(Debug, Default, Clone)]
 pub struct Locations {
     nodes: HashMap<String, Location>,
@@ -23,10 +27,10 @@ pub struct Locations {
     aliases: HashMap<String, String>,
 }
 
-enum Frame {
+enum Frame<'text> {
     /// `key` is the pending key and where it was written.
     Mapping {
-        key: Option<(String, Location)>,
+        key: Option<(Cow<'text, str>, Location)>,
     },
     Sequence {
         next_index: usize,
@@ -34,71 +38,43 @@ enum Frame {
 }
 
 impl Locations {
-    /// Indexes `text`. A text saphyr cannot scan yields the nodes before the
-    /// error; the scan error itself is reported by the deserializer.
+    /// Indexes every node of `text`. A text saphyr cannot scan yields the
+    /// nodes before the error; the scan error itself is reported by the
+    /// deserializer.
     pub fn index(text: &str) -> Locations {
-        let mut nodes = HashMap::new();
-        let mut path: Vec<String> = Vec::new();
-        let mut frames: Vec<Frame> = Vec::new();
-        for item in Parser::new_from_str(text) {
-            let Ok((event, span)) = item else { break };
-            let here = Location {
-                line: span.start.line(),
-                column: span.start.col() + 1,
-            };
-            match event {
-                Event::Scalar(value, ..) => {
-                    if let Some(Frame::Mapping { key }) = frames.last_mut() {
-                        if key.is_none() {
-                            *key = Some((value.into_owned(), here));
-                            continue;
-                        }
-                    }
-                    enter_node(&mut frames, &mut path);
-                    nodes.insert(pointer(&path), here);
-                    leave_node(&mut frames, &mut path);
-                }
-                Event::Alias(_) => {
-                    enter_node(&mut frames, &mut path);
-                    nodes.insert(pointer(&path), here);
-                    leave_node(&mut frames, &mut path);
-                }
-                Event::MappingStart(..) | Event::SequenceStart(..) => {
-                    // A block collection starts on the line after its key;
-                    // people look for the key.
-                    let at = match frames.last() {
-                        Some(Frame::Mapping {
-                            key: Some((_, key_at)),
-                        }) => *key_at,
-                        _ => here,
-                    };
-                    enter_node(&mut frames, &mut path);
-                    nodes.insert(pointer(&path), at);
-                    frames.push(match event {
-                        Event::MappingStart(..) => Frame::Mapping { key: None },
-                        _ => Frame::Sequence { next_index: 0 },
-                    });
-                }
-                Event::MappingEnd | Event::SequenceEnd => {
-                    frames.pop();
-                    leave_node(&mut frames, &mut path);
-                }
-                _ => {}
-            }
-        }
         Locations {
-            nodes,
+            nodes: scan(text, None),
             aliases: HashMap::new(),
         }
     }
 
-    /// The location of the node at `pointer`, or of its nearest ancestor.
+    /// Indexes only the nodes [`Locations::find`] consults for `pointers`:
+    /// each pointer's node and its ancestors, and through `aliases` (paths
+    /// of generated data and the path each came from) the nodes the author
+    /// wrote. `find` answers those pointers as it would over a full index.
+    pub fn index_for<'p>(
+        text: &str,
+        pointers: impl IntoIterator<Item = &'p str>,
+        aliases: &[(String, String)],
+    ) -> Locations {
+        let aliases: HashMap<String, String> = aliases.iter().cloned().collect();
+        let mut wanted = HashSet::new();
+        for pointer in pointers {
+            consulted(pointer, &aliases, &mut wanted);
+        }
+        Locations {
+            nodes: scan(text, Some(&wanted)),
+            aliases,
+        }
+    }
+
     /// Makes paths under `generated` (data the loader made from the
     /// author's) resolve to `source`, where the author wrote it.
     pub fn alias(&mut self, generated: String, source: String) {
         self.aliases.insert(generated, source);
     }
 
+    /// The location of the node at `pointer`, or of its nearest ancestor.
     pub fn find(&self, pointer: &str) -> Location {
         let mut current = pointer;
         loop {
@@ -116,31 +92,137 @@ impl Locations {
     }
 }
 
-/// Pushes the path segment of the node about to start.
-fn enter_node(frames: &mut [Frame], path: &mut Vec<String>) {
-    match frames.last_mut() {
-        Some(Frame::Mapping { key }) => {
-            path.push(key.as_ref().map(|(key, _)| key.clone()).unwrap_or_default())
+/// Adds to `wanted` every path [`Locations::find`] may look up for
+/// `pointer`: the pointer, its ancestors, and those of alias sources.
+fn consulted(pointer: &str, aliases: &HashMap<String, String>, wanted: &mut HashSet<String>) {
+    let mut current = pointer;
+    loop {
+        if !wanted.insert(current.to_owned()) {
+            // Seen before, and so everything it leads to.
+            return;
         }
-        Some(Frame::Sequence { next_index }) => {
-            path.push(next_index.to_string());
-            *next_index += 1;
+        if let Some(source) = aliases.get(current) {
+            consulted(source, aliases, wanted);
         }
-        None => {}
+        match current.rfind('/') {
+            Some(cut) => current = &current[..cut],
+            None => return,
+        }
     }
 }
 
-/// Pops the finished node's segment and readies its parent for the next key.
-fn leave_node(frames: &mut [Frame], path: &mut Vec<String>) {
+/// Where the nodes of `text` start: all of them, or those in `wanted`,
+/// returning once each of those is found. The current node's pointer is
+/// kept in one buffer, a segment pushed on entering a node and cut off on
+/// leaving it.
+fn scan(text: &str, wanted: Option<&HashSet<String>>) -> HashMap<String, Location> {
+    let mut nodes = HashMap::new();
+    let mut current = String::new();
+    // The length of `current` before each open node's segment.
+    let mut starts: Vec<usize> = Vec::new();
+    let mut frames: Vec<Frame> = Vec::new();
+    let record = |current: &str, at: Location, nodes: &mut HashMap<String, Location>| {
+        if wanted.is_none_or(|wanted| wanted.contains(current)) {
+            nodes.insert(current.to_owned(), at);
+        }
+        wanted.is_some_and(|wanted| nodes.len() == wanted.len())
+    };
+    for item in Parser::new_from_str(text) {
+        let Ok((event, span)) = item else { break };
+        let here = Location {
+            line: span.start.line(),
+            column: span.start.col() + 1,
+        };
+        let done = match event {
+            Event::Scalar(value, ..) => {
+                if let Some(Frame::Mapping { key }) = frames.last_mut() {
+                    if key.is_none() {
+                        *key = Some((value, here));
+                        continue;
+                    }
+                }
+                enter_node(&mut frames, &mut current, &mut starts);
+                let done = record(&current, here, &mut nodes);
+                leave_node(&mut frames, &mut current, &mut starts);
+                done
+            }
+            Event::Alias(_) => {
+                enter_node(&mut frames, &mut current, &mut starts);
+                let done = record(&current, here, &mut nodes);
+                leave_node(&mut frames, &mut current, &mut starts);
+                done
+            }
+            Event::MappingStart(..) | Event::SequenceStart(..) => {
+                // A block collection starts on the line after its key;
+                // people look for the key.
+                let at = match frames.last() {
+                    Some(Frame::Mapping {
+                        key: Some((_, key_at)),
+                    }) => *key_at,
+                    _ => here,
+                };
+                enter_node(&mut frames, &mut current, &mut starts);
+                let done = record(&current, at, &mut nodes);
+                frames.push(match event {
+                    Event::MappingStart(..) => Frame::Mapping { key: None },
+                    _ => Frame::Sequence { next_index: 0 },
+                });
+                done
+            }
+            Event::MappingEnd | Event::SequenceEnd => {
+                frames.pop();
+                leave_node(&mut frames, &mut current, &mut starts);
+                false
+            }
+            _ => false,
+        };
+        if done {
+            break;
+        }
+    }
+    nodes
+}
+
+/// Appends the segment of the node about to start to `current`.
+fn enter_node(frames: &mut [Frame], current: &mut String, starts: &mut Vec<usize>) {
+    let Some(frame) = frames.last_mut() else {
+        return;
+    };
+    starts.push(current.len());
+    match frame {
+        Frame::Mapping { key } => {
+            push_segment(current, key.as_ref().map_or("", |(key, _)| key));
+        }
+        Frame::Sequence { next_index } => {
+            // Writing to a String cannot fail.
+            let _ = write!(current, "/{next_index}");
+            *next_index += 1;
+        }
+    }
+}
+
+/// Cuts the finished node's segment off `current` and readies its parent
+/// for the next key.
+fn leave_node(frames: &mut [Frame], current: &mut String, starts: &mut Vec<usize>) {
     match frames.last_mut() {
-        Some(Frame::Mapping { key }) => {
-            *key = None;
-            path.pop();
+        Some(Frame::Mapping { key }) => *key = None,
+        Some(Frame::Sequence { .. }) => {}
+        None => return,
+    }
+    if let Some(start) = starts.pop() {
+        current.truncate(start);
+    }
+}
+
+/// Appends `/segment` to `out`, escaped per RFC 6901.
+fn push_segment(out: &mut String, segment: &str) {
+    out.push('/');
+    for c in segment.chars() {
+        match c {
+            '~' => out.push_str("~0"),
+            '/' => out.push_str("~1"),
+            c => out.push(c),
         }
-        Some(Frame::Sequence { .. }) => {
-            path.pop();
-        }
-        None => {}
     }
 }
 
@@ -148,8 +230,7 @@ fn leave_node(frames: &mut [Frame], path: &mut Vec<String>) {
 pub fn pointer<S: AsRef<str>>(segments: &[S]) -> String {
     let mut out = String::new();
     for segment in segments {
-        out.push('/');
-        out.push_str(&segment.as_ref().replace('~', "~0").replace('/', "~1"));
+        push_segment(&mut out, segment.as_ref());
     }
     out
 }
@@ -208,6 +289,48 @@ mod tests {
     fn broken_yaml_keeps_what_came_before() {
         let locations = Locations::index("a: 1\nb: [\n");
         assert_eq!(locations.find("/a"), Location { line: 1, column: 4 });
+    }
+
+    #[test]
+    fn an_index_for_some_pointers_answers_them_as_the_full_index_does() {
+        let full = Locations::index(TEXT);
+        let pointers = [
+            "",
+            "/a",
+            "/list",
+            "/list/1/name",
+            "/list/1/deep/1",
+            "/list/1/absent/deeper",
+            "/list/7",
+            "/we~1ird",
+            "/nothing",
+        ];
+        for pointer in pointers {
+            let some = Locations::index_for(TEXT, [pointer], &[]);
+            assert_eq!(some.find(pointer), full.find(pointer), "{pointer}");
+        }
+        let all = Locations::index_for(TEXT, pointers, &[]);
+        for pointer in pointers {
+            assert_eq!(all.find(pointer), full.find(pointer), "{pointer}");
+        }
+    }
+
+    #[test]
+    fn an_index_for_some_pointers_follows_aliases_to_the_written_node() {
+        let aliases = [("/made/0".to_owned(), "/list/1/deep".to_owned())];
+        let mut full = Locations::index(TEXT);
+        full.alias(aliases[0].0.clone(), aliases[0].1.clone());
+        let some = Locations::index_for(TEXT, ["/made/0/x"], &aliases);
+        assert_eq!(some.find("/made/0/x"), Location { line: 5, column: 5 });
+        assert_eq!(some.find("/made/0/x"), full.find("/made/0/x"));
+    }
+
+    #[test]
+    fn an_index_for_some_pointers_keeps_only_what_they_consult() {
+        let some = Locations::index_for(TEXT, ["/list/0"], &[]);
+        let mut kept: Vec<&str> = some.nodes.keys().map(String::as_str).collect();
+        kept.sort_unstable();
+        assert_eq!(kept, ["", "/list", "/list/0"]);
     }
 
     #[test]

@@ -76,8 +76,15 @@ fn minimal_spec_loads() {
 fn yaml_syntax_errors_are_located() {
     let text = MINIMAL.replace("  summary: A demo producer.", "  summary: [unclosed");
     let (line, _, message) = only_problem(&text);
-    assert!(message.starts_with("invalid YAML"), "{message}");
+    assert_eq!(message, "invalid YAML: illegal placement of ':' indicator");
     assert!((4..=5).contains(&line), "line {line}: {message}");
+}
+
+#[test]
+fn yaml_error_messages_escape_control_characters() {
+    let text = MINIMAL.replace("  summary: A demo producer.", "  summary: \"a\u{7}\x01");
+    let (_, _, message) = only_problem(&text);
+    assert_eq!(message, "invalid YAML: unexpected character: `\\u{7}'");
 }
 
 #[test]
