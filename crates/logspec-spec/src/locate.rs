@@ -2,12 +2,13 @@
 //!
 //! Schema and model errors come back as paths into the data (`/events/3/id`);
 //! people edit the YAML text. serde-saphyr reports locations only for its own
-//! errors, so this walks saphyr-parser's event stream and records where
-//! nodes start: every node for tools that point at many (lint), only the
-//! nodes a few problems need for a spec that fails to load (most of what
-//! the spec fuzzers feed), stopping once those are found.
+//! errors, so this walks the event stream of granit-parser (the parser
+//! serde-saphyr reads with: both see the same nodes) and records where nodes
+//! start: every node for tools that point at many (lint), only the nodes a
+//! few problems need for a spec that fails to load (most of what the spec
+//! fuzzers feed), stopping once those are found.
 
-use saphyr_parser::{Event, Parser};
+use granit_parser::{Event, Parser};
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write;
