@@ -21,9 +21,7 @@
 use crate::instants::check_field_instant;
 use crate::records::{self, serde_unsure};
 use logspec_reader::otlp::log_records;
-use logspec_reader::{
-    Epoch, Field, Format, JsonKind, ReadError, ReadErrorKind, RecordHead, RecordLines,
-};
+use logspec_reader::{Epoch, Field, Format, JsonKind, ReadError, RecordHead, RecordLines};
 use serde::de::{Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 use serde_json::Error;
@@ -116,12 +114,6 @@ fn check_error_column(text: &str, error: &ReadError) {
     );
 }
 
-/// serde derives refuse repeated members that `serde_json::Value` keeps
-/// the last of (a log record's; an export's are [`repeats_a_member`]'s).
-fn duplicate(error: &ReadError) -> bool {
-    matches!(&error.kind, ReadErrorKind::InvalidOtlp { reason } if reason.contains("duplicate field"))
-}
-
 /// Whether an object the reader reads as part of the export repeats the
 /// member it reads there (`resourceLogs`, `scopeLogs`, `logRecords`).
 /// The model keeps the last of them; the reader refuses the export,
@@ -147,11 +139,106 @@ fn repeats(value: &Written, names: &[&str]) -> bool {
     }
 }
 
+/// Whether a log record repeats a member where the reader reads it with
+/// serde's derived structs, which refuse the repetition (whatever they
+/// meet first): the record's own members, an attribute's `key` and
+/// `value`, an `AnyValue`'s members, and, in the `arrayValue` or
+/// `kvlistValue` that decides an `AnyValue`, its `values` and what they
+/// hold. The model keeps the last of them, as `serde_json::Value` does.
+fn record_repeats_a_member(text: &str) -> bool {
+    const RECORD: [&str; 9] = [
+        "timeUnixNano",
+        "observedTimeUnixNano",
+        "severityNumber",
+        "severityText",
+        "body",
+        "attributes",
+        "eventName",
+        "traceId",
+        "spanId",
+    ];
+    let Ok(Written::Object(members)) = serde_json::from_str::<Written>(text) else {
+        return false;
+    };
+    if repeats_any(&members, &RECORD) {
+        return true;
+    }
+    let attributes_repeat = match member(&members, "attributes") {
+        Some(Written::Array(items)) => items.iter().any(pair_repeats),
+        _ => false,
+    };
+    attributes_repeat || member(&members, "body").is_some_and(any_value_repeats)
+}
+
+/// A `KeyValue` (an attribute or a `kvlistValue` entry).
+fn pair_repeats(pair: &Written) -> bool {
+    let Written::Object(members) = pair else {
+        return false;
+    };
+    repeats_any(members, &["key", "value"])
+        || member(members, "value").is_some_and(any_value_repeats)
+}
+
+/// An `AnyValue`, and the list that decides it, if one does: the reader
+/// reads no other member's insides.
+fn any_value_repeats(any: &Written) -> bool {
+    const ANY_VALUE: [&str; 7] = [
+        "stringValue",
+        "bytesValue",
+        "intValue",
+        "doubleValue",
+        "boolValue",
+        "arrayValue",
+        "kvlistValue",
+    ];
+    let Written::Object(members) = any else {
+        return false;
+    };
+    if repeats_any(members, &ANY_VALUE) {
+        return true;
+    }
+    let deciding = ANY_VALUE
+        .iter()
+        .find_map(|name| Some((*name, member(members, name)?)));
+    let (list, item_repeats): (_, fn(&Written) -> bool) = match deciding {
+        Some(("arrayValue", list)) => (list, any_value_repeats),
+        Some(("kvlistValue", list)) => (list, pair_repeats),
+        _ => return false,
+    };
+    let Written::Object(list) = list else {
+        return false;
+    };
+    if repeats_any(list, &["values"]) {
+        return true;
+    }
+    match member(list, "values") {
+        Some(Written::Array(items)) => items.iter().any(item_repeats),
+        _ => false,
+    }
+}
+
+/// The member `name` of an object, when set (`null` is absent).
+fn member<'a>(members: &'a [(String, Written)], name: &str) -> Option<&'a Written> {
+    members
+        .iter()
+        .find(|(key, value)| key == name && !matches!(value, Written::Null))
+        .map(|(_, value)| value)
+}
+
+/// Whether any of `names` is a member more than once, `null` or not.
+fn repeats_any(members: &[(String, Written)], names: &[&str]) -> bool {
+    names
+        .iter()
+        .any(|name| members.iter().filter(|(key, _)| key == name).count() > 1)
+}
+
 /// JSON as written, repeated members included, as far as
-/// [`repeats_a_member`] looks: objects and arrays.
+/// [`repeats_a_member`] and [`record_repeats_a_member`] look: objects,
+/// arrays and `null`.
 enum Written {
     Object(Vec<(String, Written)>),
     Array(Vec<Written>),
+    Null,
     Other,
 }
 
@@ -179,7 +266,7 @@ impl<'de> Deserialize<'de> for Written {
                 Ok(Written::Other)
             }
             fn visit_unit<E>(self) -> Result<Written, E> {
-                Ok(Written::Other)
+                Ok(Written::Null)
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut items: A) -> Result<Written, A::Error> {
                 let mut array = Vec::new();
@@ -260,12 +347,20 @@ pub fn check_record(
     let Ok(expected) = record_model(&value) else {
         return;
     };
+    // serde's derives refuse a record that repeats a member they read
+    // (whatever they name first); the model keeps the last of them.
     let expected = match (expected, result) {
-        (Some(expected), Ok(_)) => expected,
+        (Some(expected), Ok(_)) => {
+            assert!(
+                !record_repeats_a_member(text),
+                "{text:?}: a member repeated, but read as {fields:?}"
+            );
+            expected
+        }
         (None, Ok(_)) => panic!("{text:?}: no log record, but read as {fields:?}"),
         (Some(expected), Err(error)) => {
             return assert!(
-                duplicate(error),
+                record_repeats_a_member(text),
                 "{text:?}: a log record with fields {expected:?}, refused: {error:?}"
             )
         }
@@ -507,4 +602,30 @@ pub fn canonical_integer(text: &str) -> Option<i64> {
 /// nothing when absent; `None` when it is no such object.
 fn values_of(list: &Value) -> Option<&[Value]> {
     optional_array(list.as_object()?.get("values"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::record_repeats_a_member;
+
+    #[test]
+    fn repetitions_count_where_the_reader_reads() {
+        for text in [
+            r#"{"attributes":[{"k":""}],"attributes":[]}"#,
+            r#"{"body":null,"body":{}}"#,
+            r#"{"attributes":[{"key":"a","key":"b"}]}"#,
+            r#"{"attributes":[{"key":"a","value":{"kvlistValue":{"values":[{"key":"b","value":{"boolValue":true,"boolValue":false}}]}}}]}"#,
+            r#"{"body":{"arrayValue":{"values":[],"values":[]}}}"#,
+        ] {
+            assert!(record_repeats_a_member(text), "{text}");
+        }
+        for text in [
+            r#"{"attributes":[{"key":"a"}]}"#,
+            r#"{"x":1,"x":2,"attributes":[{"key":"a","note":1,"note":2}]}"#,
+            r#"{"body":{"stringValue":"x","arrayValue":{"values":[],"values":[]}}}"#,
+            r#"{"body":{"intValue":1,"kvlistValue":{"values":[{"key":"a","key":"b"}]}}}"#,
+        ] {
+            assert!(!record_repeats_a_member(text), "{text}");
+        }
+    }
 }

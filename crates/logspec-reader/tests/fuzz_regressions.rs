@@ -2,7 +2,7 @@
 //! ordinary tests so each bug stays fixed without a fuzzer. Each test names
 //! the target that found it.
 
-use logspec_reader::{detect, read_envelope, Format};
+use logspec_reader::{detect, read_envelope, read_record, Format};
 
 /// `journald`: the reader skips JSON whitespace before the entry's `{`, but
 /// detection did not, so a first line with leading whitespace was read as
@@ -65,4 +65,46 @@ fn a_repeated_member_is_refused_whatever_comes_first() {
     // Read once, it is an export.
     let once = r#"{"resourceLogs":[{"scopeLogs":[]}]}"#;
     assert!(logspec_reader::otlp::log_records(once).is_ok_and(|records| records.is_empty()));
+}
+
+/// `otlp-json` (the harness was wrong, again, one level down): a log
+/// record that repeats `attributes`, the first holding an attribute
+/// without `key`, is refused, serde naming the missing key before it
+/// reaches the repetition; the harness's model keeps the last member and
+/// took only a "duplicate field" refusal. Repetitions the reader never
+/// reads (inside an `AnyValue` member that does not decide the value, in
+/// members OTLP does not name) are no refusal.
+#[test]
+fn a_repeated_member_of_a_log_record_is_refused_whatever_comes_first() {
+    let read = |text: &str| read_record(Format::OtlpJson, text, &mut Vec::new()).map(|_| ());
+    for (text, reason) in [
+        (
+            r#"{"attributes":[{"k":"","value":{}}],"attributes":[{"key":"a"}]}"#,
+            "missing field `key`",
+        ),
+        (
+            r#"{"attributes":[],"attributes":[]}"#,
+            "duplicate field `attributes`",
+        ),
+        (r#"{"body":null,"body":{}}"#, "duplicate field `body`"),
+        (
+            r#"{"attributes":[{"key":"a","key":"b"}]}"#,
+            "duplicate field `key`",
+        ),
+        (
+            r#"{"body":{"arrayValue":{"values":[{"intValue":1,"intValue":2}]}}}"#,
+            "duplicate field `intValue`",
+        ),
+    ] {
+        match read(text) {
+            Ok(()) => panic!("{text}: read"),
+            Err(error) => assert!(error.to_string().contains(reason), "{text}: {error}"),
+        }
+    }
+    for text in [
+        r#"{"body":{"stringValue":"x","arrayValue":{"values":[],"values":[]}}}"#,
+        r#"{"attributes":[{"key":"a","note":1,"note":2}],"x":1,"x":2}"#,
+    ] {
+        assert!(read(text).is_ok(), "{text}: {:?}", read(text));
+    }
 }
