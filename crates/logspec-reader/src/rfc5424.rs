@@ -121,7 +121,9 @@ fn is_printable(byte: u8) -> bool {
 }
 
 /// One or more `[SD-ID (SP PARAM-NAME="value")*]`; the cursor is on a `[`.
-/// An SD-ID may appear only once in a message (RFC 5424 §6.3.2).
+/// An SD-ID may appear only once in a message (RFC 5424 §6.3.2: "MUST
+/// NOT"). Parsers differ here (go-syslog refuses a repetition,
+/// rust-syslog-rfc5424 merges the elements); the RFC decides.
 fn structured_data(cursor: &mut Cursor<'_>) -> Result<(), ReadError> {
     let mut ids: Vec<&str> = Vec::new();
     while cursor.peek() == Some(b'[') {
