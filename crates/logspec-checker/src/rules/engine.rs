@@ -272,6 +272,10 @@ impl Engine {
                 seen,
                 sink,
             );
+            // The stream is over: give the rule's keys' memory back now,
+            // not when the engine is dropped, so that the findings of the
+            // rules after it reuse it instead of adding to the run's peak.
+            run.keys = OpenKeys::new(Keeps::of(rule));
             if let Some((file, line, key)) = run.first_eviction.take() {
                 let mut finding = Finding::new(
                     Code::StateEvicted,
