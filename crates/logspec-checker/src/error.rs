@@ -52,6 +52,15 @@ pub enum Unresolved {
         window: String,
         problem: String,
     },
+    /// More states or participants than a key's packed state can name
+    /// (the schema's limits; a spec built in code can pass them).
+    #[error("rule `{rule}`: {count} {what}, more than the {limit} a rule may have")]
+    TooMany {
+        rule: String,
+        what: &'static str,
+        count: usize,
+        limit: usize,
+    },
     #[error("path pattern `{pattern}` does not compile: {problem}")]
     PathPattern { pattern: String, problem: String },
     #[error("`schema` is not a valid JSON Schema: {0}")]

@@ -397,3 +397,37 @@ fn the_schema_lists_exactly_the_formats_there_are_readers_for() {
         .collect();
     assert_eq!(listed, table);
 }
+
+/// A key packs its lifecycle state into 13 bits: a lifecycle of more than
+/// 8,192 states is refused where it is written, not wrapped into another
+/// state by the engine.
+#[test]
+fn a_lifecycle_of_more_states_than_a_key_can_name_is_refused() {
+    let with_states = |count: usize| {
+        let mut spec = MINIMAL.to_owned()
+            + r#"rules:
+  - id: many
+    description: A long lifecycle.
+    section: Events › start
+    key: [PORT]
+    participants:
+      - {label: start, match: [start], key: [{field: PORT}]}
+    lifecycle:
+      start: s0
+      states:
+"#;
+        for n in 0..count {
+            spec.push_str(&format!("        s{n}: {{accepting: true}}\n"));
+        }
+        spec
+    };
+    assert!(load_str(&with_states(8192), "demo.yaml").is_ok());
+    let spec = with_states(8193);
+    let (line, _, message) = only_problem(&spec);
+    assert!(message.contains("8192"), "{message}");
+    assert_eq!(
+        spec.lines().nth(line - 1).map(str::trim_start),
+        Some("states:"),
+        "{message}"
+    );
+}

@@ -12,9 +12,10 @@ use super::fan_out::{self, FanStep, Refusal};
 use super::hosts::HostNames;
 use super::join::Joined;
 use super::key::{derive_keys, DerivedKeys};
+use super::open_keys::OpenKey;
 use super::open_keys::OpenKeys;
 use super::plan::RulePlan;
-use super::state::{compare_keys, key_parts, Agreed, Cited, Files, Keeps, KeyState, KeyText};
+use super::state::{compare_keys, key_parts, Agreed, Cited, Files, Keeps, KeyText};
 use super::window::WINDOW_TIMES;
 use super::witness::Witnesses;
 use super::StreamRecord;
@@ -59,9 +60,8 @@ const BEGINNINGS: usize = 65_536;
 
 /// The first record a key cites, by input name and line: the order open
 /// keys are reported in at the end.
-fn first_cited<'f>(files: &'f Files, state: &KeyState) -> Option<(&'f str, u64)> {
-    state
-        .cited
+fn first_cited<'f>(files: &'f Files, key: &OpenKey<'_>) -> Option<(&'f str, u64)> {
+    key.cited
         .first()
         .map(|cited| (&**files.name(cited.file), cited.line))
 }
@@ -386,7 +386,7 @@ impl RuleRun {
             // A rule's labels are the handful its spec names.
             label: label as u32,
         };
-        let fresh = entry.state.cited.is_empty();
+        let fresh = entry.cited().is_empty();
         let params = self.params.0.as_deref().unwrap_or_default();
         let event = &plan.events[record.event].id;
         if let Some(verdict) = judge(
@@ -429,7 +429,7 @@ impl RuleRun {
             };
             if let Some((code, message)) = problem {
                 let mut finding = rule_finding(plan, rule, code, record, key, message);
-                finding.related = related(rule, files, &entry.state.cited);
+                finding.related = related(rule, files, &entry.cited());
                 sink.push(finding);
             }
         }
@@ -447,7 +447,7 @@ impl RuleRun {
                 }
             }
             None => {
-                entry.state.violated = true;
+                entry.state.set_violated();
                 let allowed = rule.allowed(entry.state.state());
                 let mut finding = rule_finding(
                     plan,
@@ -468,7 +468,7 @@ impl RuleRun {
                         }
                     ),
                 );
-                finding.related = related(rule, files, &entry.state.cited);
+                finding.related = related(rule, files, &entry.cited());
                 sink.push(finding);
             }
         }
@@ -494,7 +494,7 @@ impl RuleRun {
                     ));
                 }
                 FanStep::Answered(refusals) if !refusals.is_empty() => {
-                    entry.state.violated = true;
+                    entry.state.set_violated();
                     let (list, answer) = (&rule.labels[fan.list_label], &rule.labels[label]);
                     // Answers are refused only against a listing, so it is held.
                     let listed = entry
@@ -524,7 +524,7 @@ impl RuleRun {
                         };
                         let mut finding =
                             rule_finding(plan, rule, rule.violation, record, key, message);
-                        finding.related = related(rule, files, &entry.state.cited);
+                        finding.related = related(rule, files, &entry.cited());
                         sink.push(finding);
                     }
                 }
@@ -572,11 +572,7 @@ impl RuleRun {
                 }),
             }
         }
-        if entry.state.cited.len() < CITED_PER_KEY {
-            // Exact growth past the inline one: most keys cite one or two.
-            entry.state.cited.reserve_exact(1);
-            entry.state.cited.push(here);
-        }
+        entry.cite(here, CITED_PER_KEY);
         if rule.closed(entry.state.state()) {
             // A finished lifecycle can only be cited by a later violation:
             // keep its first record and nothing it would need to agree on.
@@ -602,21 +598,27 @@ impl RuleRun {
         let mut open: Vec<u32> = keys
             .iter()
             .zip(0u32..)
-            .filter(|((_, state, fan), _)| {
-                !state.violated
-                    && (!rule.states[state.state()].accepting
-                        || fan.is_some_and(|fan| fan.missing() > 0))
+            .filter(|(key, _)| {
+                !key.state.violated()
+                    && (!rule.states[key.state.state()].accepting
+                        || key.fan.is_some_and(|fan| fan.missing() > 0))
             })
             .map(|(_, index)| index)
             .collect();
         // Hash order must not leak into reports.
         open.sort_by(|&a, &b| {
-            let ((a_text, a_state, _), (b_text, b_state, _)) = (keys.get(a), keys.get(b));
-            first_cited(files, a_state)
-                .cmp(&first_cited(files, b_state))
-                .then_with(|| compare_keys(a_text, b_text))
+            let (a, b) = (keys.get(a), keys.get(b));
+            first_cited(files, &a)
+                .cmp(&first_cited(files, &b))
+                .then_with(|| compare_keys(a.text, b.text))
         });
-        for (text, state, fan) in open.into_iter().map(|index| keys.get(index)) {
+        for OpenKey {
+            text,
+            state,
+            cited,
+            fan,
+        } in open.into_iter().map(|index| keys.get(index))
+        {
             let key = key_parts(text);
             let key = key.as_slice();
             let code = if options.partial {
@@ -630,14 +632,13 @@ impl RuleRun {
                     continue;
                 };
                 // Reported at the record that listed the members.
-                let Some(at) = state
-                    .cited
+                let Some(at) = cited
                     .iter()
                     .position(|cited| cited.label() == plan.list_label)
                 else {
                     continue;
                 };
-                let listing = &state.cited[at];
+                let listing = &cited[at];
                 let held = rule.label_kinds[plan.member_label]
                     .iter()
                     .any(|&kind| kinds_seen.get(kind).copied().unwrap_or(true));
@@ -679,8 +680,7 @@ impl RuleRun {
                 }
                 finding.key = Some(described);
                 finding.rule = Some(rule.id.clone());
-                let others: Vec<Cited> = state
-                    .cited
+                let others: Vec<Cited> = cited
                     .iter()
                     .enumerate()
                     .filter(|(index, _)| *index != at)
@@ -701,7 +701,7 @@ impl RuleRun {
             if !observable {
                 continue;
             }
-            let Some(last) = state.cited.last() else {
+            let Some(last) = cited.last() else {
                 continue;
             };
             let described = rule.describe_key(key);
@@ -725,7 +725,7 @@ impl RuleRun {
             }
             finding.key = Some(described);
             finding.rule = Some(rule.id.clone());
-            finding.related = related(rule, files, &state.cited[..state.cited.len() - 1]);
+            finding.related = related(rule, files, &cited[..cited.len() - 1]);
             sink.push(finding);
         }
         self.keys.clear();

@@ -13,7 +13,7 @@
 //! every lookup, so two keys never share a state.
 
 use super::fan_out::FanState;
-use super::state::{Columns, Keeps, Key, KeyState};
+use super::state::{Citations, Columns, Keeps, Key, KeyState};
 use compact_str::CompactString;
 use foldhash::fast::RandomState;
 use hashbrown::hash_table::Entry;
@@ -32,6 +32,15 @@ struct Slot {
     older: u32,
     /// The slot stepped just after this one, or [`NONE`].
     newer: u32,
+}
+
+/// An open key as the end of the stream reads it.
+pub struct OpenKey<'k> {
+    pub text: &'k str,
+    pub state: &'k KeyState,
+    /// The records it cites, oldest first.
+    pub cited: Citations<'k>,
+    pub fan: Option<&'k FanState>,
 }
 
 /// What [`OpenKeys::step`] found or made for a key.
@@ -99,7 +108,7 @@ impl OpenKeys {
             self.push_newest(index);
             let slot = &mut self.slots[index as usize];
             return Stepped {
-                key: self.columns.row(index as usize, &mut slot.state),
+                key: self.columns.row(index, &mut slot.state),
                 opened: false,
                 evicted: None,
             };
@@ -142,27 +151,30 @@ impl OpenKeys {
         self.push_newest(index);
         let slot = &mut self.slots[index as usize];
         Stepped {
-            key: self.columns.row(index as usize, &mut slot.state),
+            key: self.columns.row(index, &mut slot.state),
             opened: true,
             evicted,
         }
     }
 
-    /// Every open key's text, state and fan-out, in slot order (no
-    /// particular order of keys).
-    pub fn iter(&self) -> impl Iterator<Item = (&str, &KeyState, Option<&FanState>)> {
-        let columns = &self.columns;
-        self.slots
-            .iter()
-            .enumerate()
-            .map(|(index, slot)| (&*slot.text, &slot.state, columns.fan(index)))
+    /// Every open key, in slot order (no particular order of keys).
+    pub fn iter(&self) -> impl Iterator<Item = OpenKey<'_>> {
+        (0..self.slots.len()).map(|index| {
+            // Below `len`, which the cap keeps below `NONE`.
+            self.get(index as u32)
+        })
     }
 
-    /// The text, state and fan-out of the key in slot `index` (an index
-    /// [`OpenKeys::iter`] counts, below [`OpenKeys::len`]).
-    pub fn get(&self, index: u32) -> (&str, &KeyState, Option<&FanState>) {
+    /// The key in slot `index` (an index [`OpenKeys::iter`] counts, below
+    /// [`OpenKeys::len`]).
+    pub fn get(&self, index: u32) -> OpenKey<'_> {
         let slot = &self.slots[index as usize];
-        (&*slot.text, &slot.state, self.columns.fan(index as usize))
+        OpenKey {
+            text: &slot.text,
+            state: &slot.state,
+            cited: self.columns.cited(index, &slot.state),
+            fan: self.columns.fan(index as usize),
+        }
     }
 
     /// Forgets every key.
@@ -206,6 +218,7 @@ impl OpenKeys {
 
 #[cfg(test)]
 mod tests {
+    use super::super::state::{Cited, MAX_STATES};
     use super::*;
 
     fn step(keys: &mut OpenKeys, text: &str, cap: usize) -> (bool, Option<String>) {
@@ -224,7 +237,7 @@ mod tests {
         assert_eq!(keys.len(), 2);
         let mut states: Vec<(&str, usize)> = keys
             .iter()
-            .map(|(text, state, _)| (text, state.state()))
+            .map(|key| (key.text, key.state.state()))
             .collect();
         states.sort();
         assert_eq!(states, [("a", 2), ("b", 1)]);
@@ -245,9 +258,67 @@ mod tests {
         // The evicted key starts afresh; the others are still found.
         assert_eq!(step(&mut keys, "b", 3), (true, Some("d".into())));
         assert_eq!(step(&mut keys, "f", 3), (false, None));
-        let mut texts: Vec<&str> = keys.iter().map(|(text, _, _)| text).collect();
+        let mut texts: Vec<&str> = keys.iter().map(|key| key.text).collect();
         texts.sort();
         assert_eq!(texts, ["b", "e", "f"]);
+    }
+
+    fn cited(line: u64, label: u32) -> Cited {
+        Cited {
+            line,
+            file: 0,
+            label,
+        }
+    }
+
+    fn lines(keys: &OpenKeys, text: &str) -> Vec<(u64, u32)> {
+        let key = keys.iter().find(|key| key.text == text);
+        let Some(key) = key else {
+            panic!("{text} is not open")
+        };
+        key.cited.iter().map(|c| (c.line, c.label)).collect()
+    }
+
+    #[test]
+    fn citations_past_the_first_are_kept_beside_the_slot_and_go_with_it() {
+        let mut keys = OpenKeys::default();
+        let mut a = keys.step("a", 2, 0).key;
+        assert!(a.cited().is_empty());
+        for line in 1..=4 {
+            a.cite(cited(line, line as u32 % 2), 3);
+        }
+        assert_eq!(lines(&keys, "a"), [(1, 1), (2, 0), (3, 1)]);
+        let mut b = keys.step("b", 2, 0).key;
+        b.cite(cited(7, 65_535), 3);
+        b.state.set_violated();
+        b.state.set_state(MAX_STATES - 1);
+        assert_eq!(lines(&keys, "b"), [(7, 65_535)]);
+        let b = keys.step("b", 2, 0).key;
+        assert!(b.state.violated());
+        assert_eq!(b.state.state(), MAX_STATES - 1);
+        // Closing keeps the first citation only.
+        let mut a = keys.step("a", 2, 0).key;
+        a.close();
+        assert_eq!(lines(&keys, "a"), [(1, 1)]);
+        let mut a = keys.step("a", 2, 0).key;
+        a.cite(cited(9, 0), 3);
+        assert_eq!(lines(&keys, "a"), [(1, 1), (9, 0)]);
+        // `c` takes the slot of `b`, the least recently stepped, and starts
+        // with nothing cited; `a`'s list is its own still.
+        let stepped = keys.step("c", 2, 0);
+        assert_eq!(stepped.evicted.as_deref(), Some("b"));
+        assert!(stepped.key.cited().is_empty());
+        assert!(!stepped.key.state.violated());
+        assert_eq!(lines(&keys, "a"), [(1, 1), (9, 0)]);
+        // Evicting a key with a list drops the list with it.
+        let mut c = keys.step("c", 2, 0).key;
+        c.cite(cited(10, 2), 3);
+        let stepped = keys.step("d", 2, 0);
+        assert_eq!(stepped.evicted.as_deref(), Some("a"));
+        let mut d = stepped.key;
+        assert!(d.cited().is_empty());
+        d.cite(cited(11, 3), 3);
+        assert_eq!(lines(&keys, "d"), [(11, 3)]);
     }
 
     #[test]
@@ -273,7 +344,7 @@ mod tests {
             assert!(keys.len() <= 100);
         }
         // Each open key is found again without opening a new one.
-        let texts: Vec<String> = keys.iter().map(|(text, _, _)| text.to_owned()).collect();
+        let texts: Vec<String> = keys.iter().map(|key| key.text.to_owned()).collect();
         for text in &texts {
             assert_eq!(step(&mut keys, text, 100), (false, None), "{text}");
         }

@@ -3,6 +3,7 @@
 
 use super::condition::{ConditionPlan, Conversion};
 use super::join::JoinPlan;
+use super::state::{MAX_LABELS, MAX_STATES};
 use foldhash::fast::RandomState;
 use logspec_spec::condition::{duration_seconds, margin_seconds, Name, SOURCE_NAMES};
 use logspec_spec::{
@@ -228,6 +229,20 @@ impl RulePlan {
                 0,
             ),
         };
+        for (what, count, limit, tail) in [
+            ("participants", labels.len(), MAX_LABELS, "participants"),
+            ("lifecycle states", states.len(), MAX_STATES, "lifecycle"),
+        ] {
+            if count > limit {
+                let problem = Unresolved::TooMany {
+                    rule: rule.id.clone(),
+                    what,
+                    count,
+                    limit,
+                };
+                return Err(unresolved(&[tail], problem));
+            }
+        }
         let resolve = |reference: &str, tail: &[&str]| {
             spec.resolve(reference).ok_or_else(|| {
                 unresolved(
@@ -821,6 +836,43 @@ rules:
         let kinds = vec![0; spec.events.len()];
         RulePlan::new(spec, &kinds, 0, &spec.rules[0])
             .unwrap_or_else(|error| panic!("test spec does not compile: {error}"))
+    }
+
+    #[test]
+    fn a_lifecycle_past_the_states_a_key_can_name_is_refused() {
+        let loaded = logspec_spec::load_str(SPEC, "demo.yaml")
+            .unwrap_or_else(|error| panic!("test spec does not load:\n{error}"));
+        let mut spec = loaded.spec.clone();
+        let kinds = vec![0; spec.events.len()];
+        // Built in code, past the schema's limit: the plan must refuse it,
+        // not wrap the state's index into another state.
+        let add_states = |spec: &mut Spec, total: usize| {
+            let Some(lifecycle) = spec.rules[0].lifecycle.as_mut() else {
+                panic!("the test rule has a lifecycle")
+            };
+            let mut n = 0;
+            while lifecycle.states.len() < total {
+                lifecycle
+                    .states
+                    .insert(format!("extra-{n}"), Default::default());
+                n += 1;
+            }
+        };
+        add_states(&mut spec, MAX_STATES);
+        assert!(RulePlan::new(&spec, &kinds, 0, &spec.rules[0]).is_ok());
+        add_states(&mut spec, MAX_STATES + 1);
+        match RulePlan::new(&spec, &kinds, 0, &spec.rules[0]) {
+            Err(PlanError {
+                pointer,
+                problem: Unresolved::TooMany { what, count, .. },
+            }) => {
+                assert_eq!(
+                    (pointer.as_str(), what, count),
+                    ("/rules/0/lifecycle", "lifecycle states", MAX_STATES + 1)
+                );
+            }
+            other => panic!("expected a refusal, got {other:?}"),
+        }
     }
 
     #[test]

@@ -6,8 +6,11 @@
 //!   its text), one allocation where a list of strings took one per part
 //!   and one for the list.
 //! - A citation names its input by index into the engine's [`Files`], not
-//!   by a shared pointer, so it is 16 bytes, and a key's first citation
-//!   (most keys have one or two) is held inline (`smallvec`).
+//!   by a shared pointer, so it is 16 bytes. A key's first citation is
+//!   packed into its [`KeyState`] with the lifecycle state (16 bytes in
+//!   all); a key citing more records (an open lifecycle several steps in)
+//!   keeps its list in a map beside the slots ([`Columns`]), since on a
+//!   long stream most keys are finished lifecycles that keep one.
 //! - Agreed values are allocated only once a record gives one, at their
 //!   exact number; they, per-label memory and fan-outs are kept in
 //!   columns beside the rule's slots ([`Columns`]), only by rules whose
@@ -18,7 +21,6 @@ use super::fan_out::FanState;
 use super::{RulePlan, StreamRecord};
 use compact_str::CompactString;
 use foldhash::fast::RandomState;
-use smallvec::SmallVec;
 use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -51,38 +53,122 @@ pub struct Agreed {
     pub cited: Cited,
 }
 
-/// One open key's lifecycle state and its citations: what every rule
-/// keeps per key (32 bytes). What only some rules keep is in [`Columns`].
+/// States a lifecycle may have: the state's index takes 13 bits of
+/// [`KeyState`]. The spec's schema allows no more, and the plan refuses
+/// more, so the index always fits.
+pub const MAX_STATES: usize = 1 << 13;
+
+/// Participants a rule may have: a citation's label takes 16 bits of
+/// [`KeyState`]. The spec's schema allows no more, and the plan refuses
+/// more.
+pub const MAX_LABELS: usize = 1 << 16;
+
+const STATE_BITS: u32 = (MAX_STATES - 1) as u32;
+/// A violation was reported for the key.
+const VIOLATED: u32 = 1 << 13;
+/// `line`, `file` and the label bits hold the key's first citation.
+const FIRST: u32 = 1 << 14;
+/// The key cites more than one record: [`Columns`] holds the whole list.
+const MORE: u32 = 1 << 15;
+const LABEL_SHIFT: u32 = 16;
+
+/// One open key's lifecycle state, whether a violation was reported, and
+/// its first citation, packed into 16 bytes: what every rule keeps per
+/// key. What only some rules keep is in [`Columns`].
 #[derive(Debug)]
 pub struct KeyState {
-    /// The lifecycle state, by index (a lifecycle has the handful of
-    /// states its spec names): see [`KeyState::state`].
-    state: u32,
-    /// A violation was reported: the lifecycle is known broken, so it is
-    /// not reported again as unfinished.
-    pub violated: bool,
-    /// Records kept for citation, oldest first (up to the engine's cap).
-    pub cited: SmallVec<[Cited; 1]>,
+    /// The first citation's line.
+    line: u64,
+    /// The first citation's input.
+    file: u32,
+    /// The state's index (bits 0–12), [`VIOLATED`], [`FIRST`], [`MORE`],
+    /// and the first citation's label (bits 16–31).
+    word: u32,
 }
 
 impl KeyState {
     pub fn new(state: usize) -> KeyState {
-        KeyState {
-            state: state as u32,
-            violated: false,
-            cited: SmallVec::new(),
-        }
+        let mut key = KeyState {
+            line: 0,
+            file: 0,
+            word: 0,
+        };
+        key.set_state(state);
+        key
     }
 
     /// The lifecycle state, an index into the rule's states.
     pub fn state(&self) -> usize {
-        self.state as usize
+        (self.word & STATE_BITS) as usize
     }
 
+    /// Below [`MAX_STATES`], as the plan ensures.
     pub fn set_state(&mut self, state: usize) {
-        self.state = state as u32;
+        debug_assert!(state < MAX_STATES);
+        self.word = (self.word & !STATE_BITS) | (state as u32 & STATE_BITS);
+    }
+
+    /// A violation was reported: the lifecycle is known broken, so it is
+    /// not reported again as unfinished.
+    pub fn violated(&self) -> bool {
+        self.word & VIOLATED != 0
+    }
+
+    pub fn set_violated(&mut self) {
+        self.word |= VIOLATED;
+    }
+
+    fn first(&self) -> Option<Cited> {
+        (self.word & FIRST != 0).then_some(Cited {
+            line: self.line,
+            file: self.file,
+            label: self.word >> LABEL_SHIFT,
+        })
+    }
+
+    fn set_first(&mut self, cited: Cited) {
+        debug_assert!((cited.label as usize) < MAX_LABELS);
+        self.line = cited.line;
+        self.file = cited.file;
+        self.word = (self.word & (STATE_BITS | VIOLATED)) | FIRST | (cited.label << LABEL_SHIFT);
     }
 }
+
+/// The records a key cites, oldest first: a slice of [`Cited`] (its only
+/// record, unpacked from the [`KeyState`], or the list kept beside it).
+pub struct Citations<'k> {
+    one: Option<Cited>,
+    many: &'k [Cited],
+}
+
+impl Citations<'_> {
+    fn of<'k>(state: &KeyState, index: u32, more: &'k MoreCited) -> Citations<'k> {
+        match state.word & MORE {
+            0 => Citations {
+                one: state.first(),
+                many: &[],
+            },
+            _ => Citations {
+                one: None,
+                many: more.get(&index).map_or(&[], Vec::as_slice),
+            },
+        }
+    }
+}
+
+impl std::ops::Deref for Citations<'_> {
+    type Target = [Cited];
+
+    fn deref(&self) -> &[Cited] {
+        match &self.one {
+            Some(one) => std::slice::from_ref(one),
+            None => self.many,
+        }
+    }
+}
+
+/// The citations of keys that cite more than one record, by slot.
+type MoreCited = HashMap<u32, Vec<Cited>, RandomState>;
 
 /// Which of the [`Columns`] a rule keeps: those its spec can fill.
 #[derive(Debug, Clone, Copy, Default)]
@@ -117,6 +203,8 @@ pub struct Columns {
     memory: Vec<Box<[Memory]>>,
     /// The members a fan-out record listed for the key, and the answers.
     fan: Vec<Option<Box<FanState>>>,
+    /// Every citation of the keys that cite more than one record.
+    more: MoreCited,
 }
 
 impl Columns {
@@ -142,6 +230,8 @@ impl Columns {
 
     /// Empties row `index` (a slot given to another key).
     pub fn reset(&mut self, index: usize) {
+        // Slot indices are 32-bit (`OpenKeys`).
+        self.more.remove(&(index as u32));
         if let Some(values) = self.values.get_mut(index) {
             *values = Box::default();
         }
@@ -157,16 +247,25 @@ impl Columns {
         self.values.clear();
         self.memory.clear();
         self.fan.clear();
+        self.more.clear();
     }
 
-    /// Row `index`, with the key's `state`.
-    pub fn row<'k>(&'k mut self, index: usize, state: &'k mut KeyState) -> Key<'k> {
+    /// Row `index` (a slot index, 32-bit), with the key's `state`.
+    pub fn row<'k>(&'k mut self, index: u32, state: &'k mut KeyState) -> Key<'k> {
+        let row = index as usize;
         Key {
             state,
-            values: self.values.get_mut(index),
-            memory: self.memory.get_mut(index),
-            fan: self.fan.get_mut(index),
+            index,
+            more: &mut self.more,
+            values: self.values.get_mut(row),
+            memory: self.memory.get_mut(row),
+            fan: self.fan.get_mut(row),
         }
+    }
+
+    /// The records the key in row `index`, of state `state`, cites.
+    pub fn cited<'k>(&'k self, index: u32, state: &KeyState) -> Citations<'k> {
+        Citations::of(state, index, &self.more)
     }
 
     /// The fan-out of the key in row `index`, if it has one.
@@ -180,12 +279,43 @@ impl Columns {
 #[derive(Debug)]
 pub struct Key<'k> {
     pub state: &'k mut KeyState,
+    /// The key's slot, for the citations kept beside it.
+    index: u32,
+    more: &'k mut MoreCited,
     pub values: Option<&'k mut Box<[Agreed]>>,
     pub memory: Option<&'k mut Box<[Memory]>>,
     pub fan: Option<&'k mut Option<Box<FanState>>>,
 }
 
 impl Key<'_> {
+    /// The records the key cites, oldest first.
+    pub fn cited(&self) -> Citations<'_> {
+        Citations::of(self.state, self.index, self.more)
+    }
+
+    /// Cites `here` after the key's other records, unless it cites `cap`
+    /// already.
+    pub fn cite(&mut self, here: Cited, cap: usize) {
+        if self.state.word & MORE != 0 {
+            if let Some(list) = self.more.get_mut(&self.index) {
+                if list.len() < cap {
+                    // Exact growth: most lists stay short.
+                    list.reserve_exact(1);
+                    list.push(here);
+                }
+            }
+            return;
+        }
+        match self.state.first() {
+            None if cap > 0 => self.state.set_first(here),
+            Some(first) if cap > 1 => {
+                self.more.insert(self.index, vec![first, here]);
+                self.state.word |= MORE;
+            }
+            _ => {}
+        }
+    }
+
     /// What conditions may read of the key's earlier records.
     pub fn memory(&self) -> &[Memory] {
         self.memory.as_deref().map_or(&[], |memory| &**memory)
@@ -233,8 +363,11 @@ impl Key<'_> {
     /// Keeps only what a finished lifecycle can still be cited by: its
     /// first record.
     pub fn close(&mut self) {
-        self.state.cited.truncate(1);
-        self.state.cited.shrink_to_fit();
+        if self.state.word & MORE != 0 {
+            // The first citation is still the packed one.
+            self.more.remove(&self.index);
+            self.state.word &= !MORE;
+        }
         if let Some(values) = self.values.as_deref_mut() {
             *values = Box::default();
         }
@@ -363,6 +496,6 @@ mod tests {
         // What a key costs besides its text: checked so a new field is a
         // decision, not an accident.
         assert_eq!(std::mem::size_of::<Cited>(), 16);
-        assert!(std::mem::size_of::<KeyState>() <= 32);
+        assert_eq!(std::mem::size_of::<KeyState>(), 16);
     }
 }
