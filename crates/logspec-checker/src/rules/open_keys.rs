@@ -322,6 +322,13 @@ mod tests {
     }
 
     #[test]
+    fn a_slot_stays_small() {
+        // The text (24), the packed state (16), the recency links (8): a
+        // rule holds up to `--max-open-keys` of them.
+        assert_eq!(std::mem::size_of::<Slot>(), 48);
+    }
+
+    #[test]
     fn a_cap_of_one_keeps_the_latest_key() {
         let mut keys = OpenKeys::default();
         assert_eq!(step(&mut keys, "a", 1), (true, None));
