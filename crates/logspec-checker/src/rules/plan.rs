@@ -876,6 +876,33 @@ rules:
     }
 
     #[test]
+    fn a_rule_past_the_participants_a_citation_can_name_is_refused() {
+        let loaded = logspec_spec::load_str(SPEC, "demo.yaml")
+            .unwrap_or_else(|error| panic!("test spec does not load:\n{error}"));
+        let mut spec = loaded.spec.clone();
+        let kinds = vec![0; spec.events.len()];
+        let rule = &mut spec.rules[0];
+        let extra = rule.participants[0].clone();
+        for n in rule.participants.len()..=MAX_LABELS {
+            let mut participant = extra.clone();
+            participant.label = format!("extra-{n}");
+            rule.participants.push(participant);
+        }
+        match RulePlan::new(&spec, &kinds, 0, &spec.rules[0]) {
+            Err(PlanError {
+                pointer,
+                problem: Unresolved::TooMany { what, count, .. },
+            }) => {
+                assert_eq!(
+                    (pointer.as_str(), what, count),
+                    ("/rules/0/participants", "participants", MAX_LABELS + 1)
+                );
+            }
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+    }
+
+    #[test]
     fn a_key_is_judged_when_the_awaited_side_showed_every_scope_part() {
         let rule = plan();
         assert_eq!(rule.scope, vec![0, 1]);

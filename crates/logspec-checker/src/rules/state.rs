@@ -126,6 +126,19 @@ impl KeyState {
         })
     }
 
+    /// The key cites more than one record: the list is kept beside it.
+    fn has_more(&self) -> bool {
+        self.word & MORE != 0
+    }
+
+    fn set_more(&mut self, more: bool) {
+        self.word = if more {
+            self.word | MORE
+        } else {
+            self.word & !MORE
+        };
+    }
+
     fn set_first(&mut self, cited: Cited) {
         debug_assert!((cited.label as usize) < MAX_LABELS);
         self.line = cited.line;
@@ -143,15 +156,16 @@ pub struct Citations<'k> {
 
 impl Citations<'_> {
     fn of<'k>(state: &KeyState, index: u32, more: &'k MoreCited) -> Citations<'k> {
-        match state.word & MORE {
-            0 => Citations {
-                one: state.first(),
-                many: &[],
-            },
-            _ => Citations {
+        if state.has_more() {
+            Citations {
                 one: None,
                 many: more.get(&index).map_or(&[], Vec::as_slice),
-            },
+            }
+        } else {
+            Citations {
+                one: state.first(),
+                many: &[],
+            }
         }
     }
 }
@@ -296,7 +310,7 @@ impl Key<'_> {
     /// Cites `here` after the key's other records, unless it cites `cap`
     /// already.
     pub fn cite(&mut self, here: Cited, cap: usize) {
-        if self.state.word & MORE != 0 {
+        if self.state.has_more() {
             if let Some(list) = self.more.get_mut(&self.index) {
                 if list.len() < cap {
                     // Exact growth: most lists stay short.
@@ -310,7 +324,7 @@ impl Key<'_> {
             None if cap > 0 => self.state.set_first(here),
             Some(first) if cap > 1 => {
                 self.more.insert(self.index, vec![first, here]);
-                self.state.word |= MORE;
+                self.state.set_more(true);
             }
             _ => {}
         }
@@ -363,10 +377,10 @@ impl Key<'_> {
     /// Keeps only what a finished lifecycle can still be cited by: its
     /// first record.
     pub fn close(&mut self) {
-        if self.state.word & MORE != 0 {
+        if self.state.has_more() {
             // The first citation is still the packed one.
             self.more.remove(&self.index);
-            self.state.word &= !MORE;
+            self.state.set_more(false);
         }
         if let Some(values) = self.values.as_deref_mut() {
             *values = Box::default();
@@ -497,5 +511,16 @@ mod tests {
         // decision, not an accident.
         assert_eq!(std::mem::size_of::<Cited>(), 16);
         assert_eq!(std::mem::size_of::<KeyState>(), 16);
+    }
+
+    #[test]
+    fn the_schema_allows_what_a_key_state_can_name_and_no_more() {
+        let schema: serde_json::Value = serde_json::from_str(logspec_spec::SCHEMA)
+            .unwrap_or_else(|error| panic!("the schema is not JSON: {error}"));
+        let rule = &schema["$defs"]["rule"]["properties"];
+        let states = &rule["lifecycle"]["properties"]["states"]["maxProperties"];
+        let participants = &rule["participants"]["maxItems"];
+        assert_eq!(states.as_u64(), Some(MAX_STATES as u64), "{rule:#}");
+        assert_eq!(participants.as_u64(), Some(MAX_LABELS as u64));
     }
 }
