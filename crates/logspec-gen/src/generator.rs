@@ -743,3 +743,50 @@ impl Strategy for OneOf {
         }
     }
 }
+
+#[cfg(test)]
+mod one_of_tests {
+    use super::*;
+    use crate::Sampler;
+    use std::collections::HashSet;
+
+    /// Each draw picks its own variant: a draw that always took the same
+    /// one (or only the first few) would still make conforming records.
+    #[test]
+    fn records_of_any_variant_come_from_many_variants() {
+        let Some(builtin) = logspec_spec::builtin("ctrl-exec") else {
+            panic!("ctrl-exec is built in")
+        };
+        let spec = builtin
+            .load()
+            .unwrap_or_else(|error| panic!("{error}"))
+            .spec;
+        let generator = Generator::new(&spec).unwrap_or_else(|error| panic!("{error}"));
+        let strategy = generator
+            .any_record(None, Format::Rfc3164)
+            .unwrap_or_else(|error| panic!("{error}"));
+        let variants = generator.compiled.variants_of(
+            generator
+                .kind_of(None, Format::Rfc3164)
+                .unwrap_or_else(|error| panic!("{error}")),
+            None,
+            Format::Rfc3164,
+        );
+        let mut sampler = Sampler::new(7);
+        let drawn: HashSet<(usize, usize)> = (0..2000)
+            .map(|_| {
+                let record = sampler
+                    .sample(&strategy)
+                    .unwrap_or_else(|error| panic!("{error}"));
+                (record.event, record.variant)
+            })
+            .collect();
+        // 2,000 uniform draws among the kind's variants miss hardly any.
+        assert!(
+            drawn.len() * 10 >= variants.len() * 9,
+            "{} of {} variants drawn",
+            drawn.len(),
+            variants.len()
+        );
+    }
+}
