@@ -3,7 +3,7 @@
 //! a list of located problems, and a spec that loads compiles, lints, and
 //! checks its own examples without panicking.
 
-use logspec_checker::{CheckOptions, Checker, Finding, Plan};
+use logspec_checker::{CheckOptions, Checker, Finding, Plan, PlanError, Unresolved};
 use logspec_spec::{load_str, LoadError};
 
 /// Loads `text` as a spec and holds the loader to its promises.
@@ -23,9 +23,20 @@ pub fn hold(text: &str) {
         Err(error @ LoadError::Io { .. }) => panic!("load_str did I/O: {error}"),
         Ok(loaded) => {
             // A spec the loader accepts must compile: a name the plan cannot
-            // resolve is a gap in the loader's checks.
-            let plan = Plan::new(&loaded.spec)
-                .unwrap_or_else(|error| panic!("loaded but does not compile: {error}"));
+            // resolve is a gap in the loader's checks. The one refusal only
+            // the plan can make is a path pattern globset cannot build (too
+            // large), which it locates like a load error.
+            let plan = match Plan::new(&loaded.spec) {
+                Ok(plan) => plan,
+                Err(PlanError {
+                    problem: Unresolved::PathPattern { problem, .. },
+                    pointer,
+                }) if !problem.contains("only separators") => {
+                    assert!(pointer.contains("/paths/"), "{pointer}");
+                    return;
+                }
+                Err(error) => panic!("loaded but does not compile: {error}"),
+            };
             for finding in logspec_lint::lint(&loaded) {
                 assert!(finding.line >= 1, "{finding:?}");
             }

@@ -12,7 +12,7 @@ use crate::plan::{glossary_field, FieldPlan, Glossary, Plan, WrittenNames};
 use foldhash::fast::RandomState;
 use globset::{Candidate, GlobBuilder, GlobSet, GlobSetBuilder};
 use logspec_reader::{detect, read_record, DeclaredLines, Epoch, Format, Framing};
-use logspec_spec::{EpochUnit, Spec, TimeOrder, UnknownEvents, Wire};
+use logspec_spec::{path_segments, EpochUnit, Spec, TimeOrder, UnknownEvents, Wire};
 use std::collections::{HashMap, HashSet};
 
 /// One record kind, ready for the per-record path.
@@ -203,16 +203,10 @@ impl KindPlan {
     /// Whether the input at `path` holds this kind: one of its patterns
     /// matches the end of the path.
     pub fn holds(&self, path: &str) -> bool {
-        let path = segments(path).collect::<Vec<_>>().join("/");
+        let path = path_segments(path).collect::<Vec<_>>().join("/");
         let path = Candidate::new(&path);
         self.paths.iter().any(|set| set.is_match_candidate(&path))
     }
-}
-
-/// The non-empty `/`- or `\`-separated parts of a path.
-fn segments(path: &str) -> impl Iterator<Item = &str> {
-    path.split(['/', '\\'])
-        .filter(|part| !part.is_empty() && *part != ".")
 }
 
 /// Each of a kind's path patterns compiled, once when the spec is
@@ -234,7 +228,7 @@ fn compile_paths(patterns: &[String], paths_at: &[String]) -> Result<Vec<GlobSet
                     },
                 )
             };
-            if segments(pattern).next().is_none() {
+            if path_segments(pattern).next().is_none() {
                 // It would match the end of every path: every input.
                 return Err(refused(
                     "it names no file or folder, only separators".to_owned(),
@@ -278,7 +272,7 @@ fn shortened(pattern: &str) -> String {
 /// match `a` itself).
 fn path_globs(pattern: &str) -> Vec<String> {
     let mut parts: Vec<String> = Vec::new();
-    for segment in segments(pattern) {
+    for segment in path_segments(pattern) {
         if segment == "**" {
             // `**/**` is `**`; a leading one is implied by matching the end.
             if parts.last().is_none_or(|last| last != "**") {
@@ -392,7 +386,7 @@ mod tests {
             Ok(sets) => sets,
             Err(error) => panic!("{patterns:?}: {error}"),
         };
-        let path = segments(path).collect::<Vec<_>>().join("/");
+        let path = path_segments(path).collect::<Vec<_>>().join("/");
         sets.iter()
             .any(|set| set.is_match_candidate(&Candidate::new(&path)))
     }

@@ -437,14 +437,30 @@ fn a_path_pattern_that_does_not_compile_is_refused_at_its_line() {
             "*a".repeat(20)
         )
     );
-    // Only separators would match the end of every path.
+    // Only separators would match the end of every path: the loader
+    // refuses such a pattern at its line, and the plan refuses one put in
+    // the model past the loader.
     for nothing in ["/", "./", "\\\\", "//./"] {
         let written = text().replace(
             "    event: line\n",
             &format!("    event: line\n    paths: [process.log, \"{nothing}\"]\n"),
         );
-        let loaded = self::loaded(&written).unwrap_or_else(|error| panic!("{error}"));
-        match Plan::load(&loaded) {
+        let problems = match self::loaded(&written) {
+            Ok(_) => panic!("a pattern of only separators ({nothing}) was loaded"),
+            Err(LoadError::Invalid { problems, .. }) => problems,
+            Err(error) => panic!("{error}"),
+        };
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].pointer, "/records/0/paths/1");
+        assert!(problems[0].location.line > 1, "not located");
+        assert!(
+            problems[0].message.contains("only separators"),
+            "{}",
+            problems[0].message
+        );
+        let mut past_the_loader = self::loaded(&text()).unwrap_or_else(|error| panic!("{error}"));
+        past_the_loader.spec.records[0].paths = vec![nothing.replace("\\\\", "\\")];
+        match Plan::new(&past_the_loader.spec) {
             Ok(_) => panic!("a pattern of only separators ({nothing}) was planned"),
             Err(error) => assert!(
                 error

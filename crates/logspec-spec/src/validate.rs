@@ -663,6 +663,17 @@ fn kind_references(spec: &Spec, problems: &mut Problems) {
                 Some(_) => {}
             }
         }
+        for (at, pattern) in kind.paths.iter().enumerate() {
+            if crate::model::path_segments(pattern).next().is_none() {
+                add(
+                    &["paths", &at.to_string()],
+                    format!(
+                        "path pattern `{pattern}` names no file or folder, only separators: \
+                         it would match every input"
+                    ),
+                );
+            }
+        }
         // Only a multi-line layout has lines that continue a record.
         let multi_line = |envelope: &crate::model::Envelope| {
             envelope.framing() == logspec_reader::Framing::Continuation

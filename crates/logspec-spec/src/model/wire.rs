@@ -20,6 +20,15 @@ pub enum Payload {
     KeyValue,
 }
 
+/// The non-empty `/`- or `\\`-separated parts of a path or of a path
+/// pattern (`paths`), `.` left out: what a pattern is matched by, and what
+/// the loader requires a pattern to have at least one of (a pattern of only
+/// separators would match the end of every path).
+pub fn path_segments(path: &str) -> impl Iterator<Item = &str> {
+    path.split(['/', '\\'])
+        .filter(|part| !part.is_empty() && *part != ".")
+}
+
 /// A record kind: how its records travel, which field names the event,
 /// and where its time and level are. A spec's `wire` is its first kind.
 #[derive(Debug, Clone, Deserialize)]
