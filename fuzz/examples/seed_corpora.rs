@@ -15,6 +15,7 @@ use logspec_fuzz::chunked::Chunking;
 use logspec_fuzz::export::ArbitraryExport;
 use logspec_fuzz::render::{self, JournalValue, Padding, SdElement};
 use logspec_fuzz::specs::{self, builtins};
+use logspec_gen::{BreakTarget, Broken, Framing, Generator, Hosts, ScenarioOptions, StreamOptions};
 use logspec_reader::{
     detect, field_instant, parse_pairs, read_envelope, read_record, Epoch, Format, Priority,
 };
@@ -106,6 +107,8 @@ fn seeds() -> io::Result<Seeds> {
         }
     }
 
+    generated_streams(&mut streams, &mut add);
+
     for (specs, stream) in &streams {
         for &spec_index in specs {
             let spec = specs::selector(spec_index);
@@ -160,6 +163,111 @@ fn seeds() -> io::Result<Seeds> {
         }
     }
     Ok(seeds)
+}
+
+/// Records drawn by `logspec-gen` for every built-in spec, so that the
+/// stream targets start deep in every spec, not only in those whose
+/// documents give examples (Hexon's catalogue and the RCE event log give
+/// none): in each format the spec declares, short conforming streams and
+/// streams whose every record is broken in one way; and a short scenario that
+/// keeps the stream rules (with every rule parameter set: `check` reads
+/// the second byte's bit 1 so) and one that breaks a rule. Kept short,
+/// since the stream targets read at most 2 KB of an input. A spec for
+/// which nothing can be drawn is reported, not skipped in silence.
+fn generated_streams(streams: &mut Vec<(Vec<usize>, Vec<u8>)>, add: &mut impl FnMut(&str, &[u8])) {
+    const RECORDS: usize = 4;
+    for (spec_index, compiled) in builtins().iter().enumerate() {
+        let spec = &compiled.loaded.spec;
+        let generator = match Generator::new(spec) {
+            Ok(generator) => generator,
+            Err(error) => {
+                eprintln!(
+                    "seed-corpora: {}: no generated seeds: {error}",
+                    compiled.name
+                );
+                continue;
+            }
+        };
+        let mut drawn = 0;
+        let framings = Framing::all_for(spec);
+        // More draws for a spec of many variants (Hexon's 2,033), so that
+        // its seeds spread over them.
+        let variants: usize = compiled
+            .plan
+            .events
+            .iter()
+            .map(|event| event.variants.len())
+            .sum();
+        let draws = (variants / 64).clamp(1, 16) as u64;
+        let runs = (0..draws).flat_map(|seed| [(seed, Broken::None), (seed, Broken::All)]);
+        'framings: for &framing in &framings {
+            for (seed, broken) in runs.clone() {
+                let options = StreamOptions {
+                    broken,
+                    ..StreamOptions::valid(framing, RECORDS)
+                };
+                let lines = generator
+                    .sample_stream(&options, seed)
+                    .and_then(|lines| lines.collect::<Result<Vec<_>, _>>());
+                let rendered: Result<Vec<String>, _> = match lines {
+                    Ok(lines) => lines
+                        .iter()
+                        .map(|line| logspec_gen::render(framing, &line.record))
+                        .collect(),
+                    // What one draw cannot make in this format, none can.
+                    Err(error) => {
+                        eprintln!("seed-corpora: {} in {framing}: {error}", compiled.name);
+                        continue 'framings;
+                    }
+                };
+                match rendered {
+                    Ok(lines) => {
+                        streams.push((
+                            vec![spec_index],
+                            format!("{}\n", lines.join("\n")).into_bytes(),
+                        ));
+                        drawn += 1;
+                    }
+                    Err(error) => {
+                        eprintln!("seed-corpora: {} in {framing}: {error}", compiled.name)
+                    }
+                }
+            }
+        }
+        let Some(&framing) = framings.first() else {
+            continue;
+        };
+        for broken in [false, true] {
+            let options = ScenarioOptions {
+                framing,
+                records: 2 * RECORDS..=2 * RECORDS,
+                broken,
+                hosts: Hosts::Written,
+                one_input: true,
+                params: compiled.params.clone(),
+                target: BreakTarget::default(),
+            };
+            let text = generator
+                .sample_scenario(&options, 1)
+                .map_err(|error| error.to_string())
+                .and_then(|scenario| scenario.render().map_err(|error| error.to_string()));
+            match text {
+                Ok(inputs) => {
+                    for (_, text) in inputs {
+                        add(
+                            "check",
+                            &[&[specs::selector(spec_index), 2][..], text.as_bytes()].concat(),
+                        );
+                        drawn += 1;
+                    }
+                }
+                Err(error) => eprintln!("seed-corpora: {} scenario: {error}", compiled.name),
+            }
+        }
+        if drawn == 0 {
+            eprintln!("seed-corpora: {}: nothing could be drawn", compiled.name);
+        }
+    }
 }
 
 /// The built-in specs (indices in `builtins()`) a bundled example stream
