@@ -5,9 +5,11 @@
 //! parser rather than at its first byte: every built-in spec's text, every
 //! example line the specs document, the bundled example streams, and each
 //! example's payload rendered in every envelope (with the priority and tag
-//! its variant documents); for the record readers, each example and
-//! stream as the formats of the record kind it belongs to. A target's old seeds (`seed-*`) are replaced;
-//! what the fuzzer added to the corpus is kept.
+//! its variant documents), records `logspec-gen` draws for every spec
+//! (most for the specs whose documents give no examples); for the record
+//! readers, each example and stream as the formats of the record kind it
+//! belongs to. A target's old seeds (`seed-*`) are replaced; what the
+//! fuzzer added to the corpus is kept.
 
 use arbitrary::{Arbitrary, Unstructured};
 use logspec_checker::Plan;
