@@ -311,12 +311,20 @@ impl Key<'_> {
     /// already.
     pub fn cite(&mut self, here: Cited, cap: usize) {
         if self.state.has_more() {
-            if let Some(list) = self.more.get_mut(&self.index) {
-                if list.len() < cap {
-                    // Exact growth: most lists stay short.
-                    list.reserve_exact(1);
-                    list.push(here);
-                }
+            // The list exists while the flag is set (both are set and
+            // cleared together); were it lost, the first citation, still
+            // in the state, starts it again rather than the new one going
+            // uncited.
+            debug_assert!(self.more.contains_key(&self.index), "flag without list");
+            let first = self.state.first();
+            let list = self
+                .more
+                .entry(self.index)
+                .or_insert_with(|| first.into_iter().collect());
+            if list.len() < cap {
+                // Exact growth: most lists stay short.
+                list.reserve_exact(1);
+                list.push(here);
             }
             return;
         }
