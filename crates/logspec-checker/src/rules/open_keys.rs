@@ -126,7 +126,7 @@ impl OpenKeys {
             let slot = &mut self.slots[index as usize];
             let evicted = std::mem::replace(&mut slot.text, CompactString::from(text));
             slot.state = KeyState::new(start);
-            self.columns.reset(index as usize);
+            self.columns.reset(index);
             (index, Some(evicted))
         } else {
             // Below `cap`, so below `NONE`.

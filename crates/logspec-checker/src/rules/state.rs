@@ -242,10 +242,11 @@ impl Columns {
         }
     }
 
-    /// Empties row `index` (a slot given to another key).
-    pub fn reset(&mut self, index: usize) {
-        // Slot indices are 32-bit (`OpenKeys`).
-        self.more.remove(&(index as u32));
+    /// Empties row `index` (a slot index, 32-bit: a slot given to another
+    /// key).
+    pub fn reset(&mut self, index: u32) {
+        self.more.remove(&index);
+        let index = index as usize;
         if let Some(values) = self.values.get_mut(index) {
             *values = Box::default();
         }
