@@ -7,9 +7,8 @@
 
 use libfuzzer_sys::fuzz_target;
 use logspec_checker::rules::EngineOptions;
-use logspec_checker::{CheckOptions, Checker, Code, Finding, InputSummary};
+use logspec_checker::{CheckOptions, Checker, Finding};
 use logspec_fuzz::specs::choose;
-use logspec_reader::Format;
 use logspec_report::{human, json};
 
 fuzz_target!(|input: &[u8]| {
@@ -49,7 +48,7 @@ fuzz_target!(|input: &[u8]| {
     let summary = checker
         .check_input("fuzz.log", input, &mut findings)
         .unwrap_or_else(|e| panic!("reading a slice failed: {e}"));
-    hold(&summary, &findings);
+    logspec_fuzz::checked::hold(&summary, &findings);
 
     let coverage = checker.coverage().report(plan);
     assert_eq!(
@@ -87,33 +86,4 @@ fuzz_target!(|input: &[u8]| {
 #[derive(serde::Deserialize)]
 struct Report {
     findings: Vec<serde::de::IgnoredAny>,
-}
-
-fn hold(summary: &InputSummary, findings: &[Finding]) {
-    // An OTLP/JSON line is an export of many log records.
-    assert!(
-        summary.records <= summary.lines || summary.format == Some(Format::OtlpJson),
-        "{summary:?}"
-    );
-    for finding in findings {
-        assert_eq!(&*finding.file, "fuzz.log");
-        assert!(finding.line <= summary.lines, "{finding:?}");
-        assert!(
-            finding.line >= 1 || finding.code == Code::EmptyInput,
-            "{finding:?}"
-        );
-        assert!(
-            finding.column.is_none_or(|column| column >= 1),
-            "{finding:?}"
-        );
-        if let Some(excerpt) = &finding.excerpt {
-            if let Some(span) = &excerpt.span {
-                assert!(span.start <= span.end, "{finding:?}");
-                assert!(
-                    excerpt.text.get(span.clone()).is_some(),
-                    "excerpt span off the text or its char boundaries: {finding:?}"
-                );
-            }
-        }
-    }
 }

@@ -3,13 +3,15 @@
 //! record in `record`, an OTLP export in `export`), the small renderer they
 //! need, a chunking reader, the readers' promises as assertions (line
 //! readers in `promises`, record readers in `records`, OTLP exports in
-//! `otlp`, timestamps in `instants`, the spec loader in `loading`), a spec
+//! `otlp`, timestamps in `instants`, the spec loader in `loading`, a checked
+//! stream's findings in `checked`), a spec
 //! built from the spec model (`spec_model`), and the built-in specs
 //! compiled once.
 //!
 //! The targets themselves stay a few lines each, so that what a target
 //! asserts is readable at a glance and a crash reproduces with one call.
 
+pub mod checked;
 pub mod chunked;
 pub mod export;
 pub mod instants;

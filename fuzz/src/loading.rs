@@ -1,7 +1,8 @@
 //! What the spec loader promises, for the `spec` target (any text) and the
 //! `spec-model` target (specs built from the model): any text is a spec or
 //! a list of located problems, and a spec that loads compiles, lints, and
-//! checks its own examples without panicking.
+//! checks its own examples, each alone and all as one stream with every
+//! rule parameter set, with findings inside what was checked.
 
 use logspec_checker::{CheckOptions, Checker, Finding, Plan, PlanError, Unresolved};
 use logspec_spec::{load_str, LoadError};
@@ -40,17 +41,31 @@ pub fn hold(text: &str) {
             for finding in logspec_lint::lint(&loaded) {
                 assert!(finding.line >= 1, "{finding:?}");
             }
-            for event in &loaded.spec.events {
-                for variant in &event.variants {
-                    for example in &variant.examples {
-                        let mut checker = Checker::new(&plan, CheckOptions::default());
-                        let mut findings: Vec<Finding> = Vec::new();
-                        checker
-                            .check_input("example", example.line.as_bytes(), &mut findings)
-                            .unwrap_or_else(|e| panic!("reading a slice failed: {e}"));
-                    }
-                }
+            let examples: Vec<&str> = (loaded.spec.events.iter())
+                .flat_map(|event| &event.variants)
+                .flat_map(|variant| &variant.examples)
+                .map(|example| example.line.as_str())
+                .collect();
+            for example in &examples {
+                check(&plan, CheckOptions::default(), example);
+            }
+            // All of them as one stream, every rule parameter set, so that
+            // the rules see records one after another.
+            if examples.len() > 1 {
+                let mut options = CheckOptions::default();
+                options.rules.params = loaded.spec.example_params();
+                check(&plan, options, &examples.join("\n"));
             }
         }
     }
+}
+
+/// Checks `text` as one input, holding the findings to their promises.
+fn check(plan: &Plan, options: CheckOptions, text: &str) {
+    let mut checker = Checker::new(plan, options);
+    let mut findings: Vec<Finding> = Vec::new();
+    let summary = checker
+        .check_input("examples", text.as_bytes(), &mut findings)
+        .unwrap_or_else(|e| panic!("reading a slice failed: {e}"));
+    crate::checked::hold(&summary, &findings);
 }

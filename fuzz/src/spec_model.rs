@@ -59,10 +59,13 @@ const VALUE_TYPES: [&str; 13] = [
 // resolves; events and labels resolve when the spec happens to have them.
 const PRODUCERS: [&str; 3] = ["ctl", "agent-hub", "svc.api"];
 const KINDS: [&str; 3] = ["records", "audit", "trace"];
-const FIELDS: [&str; 12] = [
+const FIELDS: [&str; 13] = [
     "EVENT", "ACTION", "PORT", "HOST", "REQID", "level", "msg", "ts", "event", "user.id", "SCRIPT",
-    "EXIT",
+    "EXIT", "HOSTS",
 ];
+/// The glossary's list field (a fan-out lists its members in it); the
+/// other field words are strings unless drawn otherwise.
+const LIST_FIELD: &str = "HOSTS";
 const LEVELS: [&str; 5] = ["INFO", "WARN", "ERROR", "DEBUG", "NOTICE"];
 const EMITTERS: [&str; 3] = ["ctl", "agent", "api"];
 const EVENTS: [&str; 5] = ["start", "stop", "run", "ping", "deny"];
@@ -72,14 +75,22 @@ const RULES: [&str; 3] = ["pairs", "once", "order"];
 const LABELS: [&str; 4] = ["open", "close", "step", "reply"];
 const STATES: [&str; 4] = ["new", "open", "done", "failed"];
 const PATTERNS: [&str; 5] = ["^[a-z]+$", "[0-9]{1,3}", "^(start|stop)$", "[A-Z]+", ".*"];
-const CONDITIONS: [&str; 6] = [
+const CONDITIONS: [&str; 10] = [
     "has(record.PORT)",
     "record.ACTION == \"start\"",
     "size(record.HOST) > 0",
     "!has(earlier.open) || record.SCRIPT == earlier.open.SCRIPT",
     "count.step < 3",
     "record.EXIT != \"1\"",
+    "!has(earlier.open) || since.open <= params.limit_window",
+    "within.probe.step <= 2 * params.limit",
+    "!covered.probe || count.open < params.limit",
+    "span.open >= duration(\"1s\") || key.REQID != \"\"",
 ];
+const PARAMS: [&str; 2] = ["limit", "limit_window"];
+const LENGTHS: [&str; 4] = ["600s", "10m", "1h", "2s"];
+const MARGINS: [&str; 3] = ["2s", "-1s", "500ms"];
+const ENVELOPE_PARTS: [&str; 4] = ["host", "tag", "pid", "file"];
 const UNITS: [&str; 7] = ["ns", "us", "ms", "s", "m", "h", "d"];
 const JSON_TYPES: [&str; 7] = [
     "string",
@@ -220,7 +231,29 @@ pub struct Variant {
     pub additional_fields: Option<bool>,
     pub forbidden: Vec<Name>,
     pub examples: Vec<Example>,
-    pub messages: Vec<String>,
+    pub messages: Vec<Message>,
+    pub severities: Vec<Name>,
+    /// Further fields by a name pattern, with a type.
+    pub extra_fields: Option<(Pattern, Option<ValueType>)>,
+}
+
+/// A message a variant is logged with.
+#[derive(Debug, Arbitrary)]
+pub enum Message {
+    Text(String),
+    Pattern(Pattern),
+    Any,
+}
+
+impl Message {
+    fn value(&self) -> Option<Value> {
+        match self {
+            Message::Text(text) if text.is_empty() => None,
+            Message::Text(text) => Some(json!(text)),
+            Message::Pattern(pattern) => Some(json!({"pattern": pattern.text()})),
+            Message::Any => Some(json!({"any": true})),
+        }
+    }
 }
 
 /// An example line: made of the variant's own fields (in the first kind's
@@ -241,14 +274,30 @@ pub struct Rule {
     pub require: Option<Condition>,
     pub lifecycle: Option<Lifecycle>,
     pub agree: Vec<Name>,
+    /// The parameters conditions name (`params.limit`, a count, and
+    /// `params.limit_window`, a duration).
+    pub params: bool,
+    /// The window `probe`: by the duration parameter or a length, and a
+    /// margin.
+    pub window: Option<(bool, u8, Option<u8>)>,
+    /// A list field's members answered one by one: the listing and the
+    /// answering label (by index among the participants), whether members
+    /// are hosts, whether the answer names its member by the envelope host.
+    pub fan_out: Option<(u8, u8, bool, bool)>,
+    pub reset_on: Vec<Name>,
+    /// The key part unfinished keys wait on (by index in the key).
+    pub scope: Option<u8>,
+    pub agree_truncated: Option<(Name, u8)>,
 }
 
 #[derive(Debug, Arbitrary)]
 pub struct Participant {
     pub label: Name,
     pub matches: Vec<Name>,
-    /// The field of each key part (the rule's own key names past the end).
-    pub key: Vec<Name>,
+    /// Each key part: a field, or (`Some`) an envelope part, with an
+    /// empty default when the byte is even; the rule's own key names past
+    /// the end.
+    pub key: Vec<(Name, Option<u8>)>,
 }
 
 /// A condition: mostly one the condition language reads.
@@ -472,9 +521,21 @@ impl Variant {
         if !lines.is_empty() {
             out.insert("examples".into(), json!(lines));
         }
-        let messages: Vec<&String> = self.messages.iter().filter(|m| !m.is_empty()).collect();
+        let messages: Vec<Value> = self.messages.iter().filter_map(Message::value).collect();
         if !messages.is_empty() {
             out.insert("messages".into(), json!(messages));
+        }
+        let severities = unique(&self.severities, &LEVELS);
+        if !severities.is_empty() {
+            out.insert("severities".into(), json!(severities));
+        }
+        if let Some((pattern, value)) = &self.extra_fields {
+            let mut extra = Map::new();
+            extra.insert("pattern".into(), json!(pattern.text()));
+            if let Some(value) = value {
+                extra.insert("value".into(), Value::Object(value.value(1)));
+            }
+            out.insert("extra_fields".into(), Value::Object(extra));
         }
         Value::Object(out)
     }
@@ -509,14 +570,17 @@ impl Rule {
                 if matched.is_empty() {
                     matched.push(events[0].clone());
                 }
-                // As many parts as the rule's key has, by field.
+                // As many parts as the rule's key has.
                 let parts: Vec<Value> = (0..key.len())
-                    .map(|index| {
-                        let field = participant
-                            .key
-                            .get(index)
-                            .map_or_else(|| key[index].clone(), |name| name.text(&FIELDS));
-                        json!({"field": field})
+                    .map(|index| match participant.key.get(index) {
+                        None => json!({"field": key[index]}),
+                        Some((name, None)) => json!({"field": name.text(&FIELDS)}),
+                        Some((_, Some(part))) if part % 2 == 0 => {
+                            json!({"envelope": pick(&ENVELOPE_PARTS, *part / 2), "default": ""})
+                        }
+                        Some((_, Some(part))) => {
+                            json!({"envelope": pick(&ENVELOPE_PARTS, *part / 2)})
+                        }
                     })
                     .collect();
                 let mut participant = Map::new();
@@ -540,6 +604,54 @@ impl Rule {
         let agree = unique(&self.agree, &FIELDS);
         if !agree.is_empty() {
             out.insert("agree".into(), json!(agree));
+        }
+        if self.params || matches!(self.window, Some((true, ..))) {
+            out.insert(
+                "params".into(),
+                json!({
+                    PARAMS[0]: {"type": "integer", "description": "A count."},
+                    PARAMS[1]: {"type": "duration", "description": "A time."},
+                }),
+            );
+        }
+        if let Some((by_param, length, margin)) = self.window {
+            let mut window = Map::new();
+            if by_param {
+                window.insert("param".into(), json!(PARAMS[1]));
+            } else {
+                window.insert("length".into(), json!(pick(&LENGTHS, length)));
+            }
+            if let Some(margin) = margin {
+                window.insert("margin".into(), json!(pick(&MARGINS, margin)));
+            }
+            out.insert("windows".into(), json!({"probe": Value::Object(window)}));
+        }
+        if let Some((list, member, hosts, by_envelope)) = self.fan_out {
+            let labels: Vec<&String> = labels.iter().collect();
+            let mut list = json!({"label": pick(&labels, list), "field": LIST_FIELD});
+            let mut member = if by_envelope {
+                json!({"label": pick(&labels, member), "envelope": "host"})
+            } else {
+                json!({"label": pick(&labels, member), "field": "HOST"})
+            };
+            if hosts {
+                list["part"] = json!("host");
+                member["part"] = json!("host");
+            }
+            out.insert("fan_out".into(), json!({"list": list, "member": member}));
+        }
+        let reset_on = unique(&self.reset_on, events);
+        if !reset_on.is_empty() {
+            out.insert("reset_on".into(), json!(reset_on));
+        }
+        if let (Some(part), false) = (self.scope, key.is_empty()) {
+            out.insert("scope".into(), json!(pick(&key, part)));
+        }
+        if let Some((field, length)) = &self.agree_truncated {
+            out.insert(
+                "agree_truncated".into(),
+                json!({field.text(&FIELDS): u32::from(*length).max(1)}),
+            );
         }
         if let Some(lifecycle) = &self.lifecycle {
             let labels: Vec<&str> = labels.iter().map(String::as_str).collect();
@@ -671,9 +783,13 @@ impl ArbitrarySpec {
 
         let mut fields: Map<String, Value> = FIELDS
             .iter()
-            .map(|name| {
-                let definition = json!({"type": "string", "description": "A field."});
-                ((*name).to_owned(), definition)
+            .map(|&name| {
+                let definition = if name == LIST_FIELD {
+                    json!({"type": "list", "item": {"type": "host"}, "description": "Hosts."})
+                } else {
+                    json!({"type": "string", "description": "A field."})
+                };
+                (name.to_owned(), definition)
             })
             .collect();
         for (name, value_type) in &self.fields {

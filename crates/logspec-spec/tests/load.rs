@@ -127,6 +127,25 @@ fn unquoted_yes_is_rejected_with_a_hint() {
     );
 }
 
+/// A message pattern that does not compile says so, at its line, rather
+/// than that the message matches none of the forms a message may take.
+#[test]
+fn a_bad_message_pattern_says_why() {
+    let text = MINIMAL.replace(
+        "        fields: [EVENT, PORT]\n",
+        "        fields: [EVENT, PORT]\n        messages: [started, {pattern: \"([0-9]\"}]\n",
+    );
+    let (line, column, message) = only_problem(&text);
+    assert_eq!((line, column), (35, 29));
+    assert!(message.contains("invalid regular expression"), "{message}");
+    assert!(message.contains("unclosed group"), "{message}");
+    let fine = MINIMAL.replace(
+        "        fields: [EVENT, PORT]\n",
+        "        fields: [EVENT, PORT]\n        messages: [started, {pattern: \"up on [0-9]+\"}, {any: true}]\n",
+    );
+    assert!(load_str(&fine, "demo.yaml").is_ok());
+}
+
 #[test]
 fn bad_regular_expressions_are_located() {
     let text = MINIMAL.replace(

@@ -113,12 +113,15 @@ impl MessageMatch {
     }
 }
 
+/// The pattern is read as text and compiled after: compiled inside the
+/// untagged enum, a regex error would be lost behind serde's "did not
+/// match any variant".
 #[derive(Deserialize)]
 #[serde(untagged)]
 enum MessageRepr {
     Literal(String),
     Pattern {
-        pattern: Pattern,
+        pattern: String,
     },
     Any {
         #[serde(rename = "any")]
@@ -130,7 +133,10 @@ impl<'de> Deserialize<'de> for MessageMatch {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         Ok(match MessageRepr::deserialize(deserializer)? {
             MessageRepr::Literal(text) => MessageMatch::Literal(text),
-            MessageRepr::Pattern { pattern } => MessageMatch::Pattern(pattern),
+            MessageRepr::Pattern { pattern } => {
+                let text = de::value::StringDeserializer::<D::Error>::new(pattern);
+                MessageMatch::Pattern(Pattern::deserialize(text)?)
+            }
             MessageRepr::Any { .. } => MessageMatch::Any,
         })
     }
