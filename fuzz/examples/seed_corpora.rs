@@ -239,7 +239,13 @@ fn generated_streams(streams: &mut Vec<(Vec<usize>, Vec<u8>)>, add: &mut impl Fn
         let Some(&framing) = framings.first() else {
             continue;
         };
-        for broken in [false, true] {
+        // Without rules there is nothing for a scenario to break.
+        let breaks: &[bool] = if compiled.plan.rules.is_empty() {
+            &[false]
+        } else {
+            &[false, true]
+        };
+        for &broken in breaks {
             let options = ScenarioOptions {
                 framing,
                 records: 2 * RECORDS..=2 * RECORDS,
