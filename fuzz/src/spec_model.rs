@@ -435,23 +435,34 @@ impl Kind {
 }
 
 impl Example {
-    fn line(&self, fields: &[String]) -> String {
+    /// The line, naming its event first when the kind has an event key
+    /// (`named`: the key and the event's id), so that the record is taken
+    /// for the event and checked against its variants.
+    fn line(&self, fields: &[String], named: Option<(&str, &str)>) -> String {
         let field = |index: u8| {
             fields
                 .get(usize::from(index) % fields.len().max(1))
                 .cloned()
                 .unwrap_or_default()
         };
-        match self {
-            Example::Pairs(pairs) => pairs
+        let drawn = |pairs: &[(u8, String)]| -> Vec<(String, String)> {
+            let named = named.map(|(key, id)| (key.to_owned(), id.to_owned()));
+            let rest = pairs
                 .iter()
-                .map(|(index, value)| format!("{}={value}", field(*index)))
+                .map(|(index, value)| (field(*index), value.clone()))
+                .filter(|(name, _)| named.as_ref().is_none_or(|(key, _)| key != name));
+            named.clone().into_iter().chain(rest).collect()
+        };
+        match self {
+            Example::Pairs(pairs) => drawn(pairs)
+                .iter()
+                .map(|(name, value)| format!("{name}={value}"))
                 .collect::<Vec<_>>()
                 .join(" "),
             Example::Json(pairs) => {
-                let object: Map<String, Value> = pairs
-                    .iter()
-                    .map(|(index, value)| (field(*index), json!(value)))
+                let object: Map<String, Value> = drawn(pairs)
+                    .into_iter()
+                    .map(|(name, value)| (name, json!(value)))
                     .collect();
                 Value::Object(object).to_string()
             }
@@ -461,9 +472,9 @@ impl Example {
 }
 
 impl Variant {
-    /// The variant, listing `event_key` among its fields when its kind has
-    /// one (the loader requires it).
-    fn value(&self, name: String, event_key: Option<&str>) -> Value {
+    /// The variant of event `event`, listing `event_key` among its fields
+    /// when its kind has one (the loader requires it).
+    fn value(&self, name: String, event: &str, event_key: Option<&str>) -> Value {
         let mut out = Map::new();
         out.insert("name".into(), json!(name));
         out.insert("severity".into(), json!(self.severity.text(&LEVELS)));
@@ -515,7 +526,7 @@ impl Variant {
         let lines: Vec<String> = self
             .examples
             .iter()
-            .map(|example| example.line(&field_names))
+            .map(|example| example.line(&field_names, event_key.map(|key| (key, event))))
             .filter(|line| !line.is_empty())
             .collect();
         if !lines.is_empty() {
@@ -838,7 +849,7 @@ impl ArbitrarySpec {
                         let name = variant.name.text(&VARIANTS);
                         names
                             .insert(name.clone())
-                            .then(|| variant.value(name, event_key.as_deref()))
+                            .then(|| variant.value(name, id, event_key.as_deref()))
                     })
                     .collect();
                 let mut out = Map::new();
