@@ -16,15 +16,20 @@ use logspec_checker::Plan;
 use logspec_fuzz::chunked::Chunking;
 use logspec_fuzz::export::ArbitraryExport;
 use logspec_fuzz::render::{self, JournalValue, Padding, SdElement};
+use logspec_fuzz::spec_model::ArbitrarySpec;
 use logspec_fuzz::specs::{self, builtins};
 use logspec_gen::{BreakTarget, Broken, Framing, Generator, Hosts, ScenarioOptions, StreamOptions};
 use logspec_reader::{
     detect, field_instant, parse_pairs, read_envelope, read_record, Epoch, Format, Priority,
 };
+use logspec_spec::load_str;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::{fs, io};
+
+/// The longest input `fuzz/run` gives the `spec` target (`-max_len`).
+const SPEC_MAX_LEN: usize = 8192;
 
 /// The bundled example streams.
 const STREAMS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../spec/examples");
@@ -151,6 +156,23 @@ fn seeds() -> io::Result<Seeds> {
             let mut line = Chunking::header(0, &[]);
             line.extend_from_slice(export.line().0.as_bytes());
             add(Format::OtlpJson.name(), &line);
+        }
+    }
+    // Whole specs the loader takes, for the `spec` target, whose other
+    // seeds (the built-in specs' heads, cut at its 8 KB) all fail to load:
+    // specs the model draws, written as the target reads any text.
+    let mut whole = 0;
+    for seed in pseudo_random(256) {
+        let Ok(spec) = ArbitrarySpec::arbitrary_take_rest(Unstructured::new(&seed)) else {
+            continue;
+        };
+        let text = spec.text();
+        if text.len() <= SPEC_MAX_LEN && load_str(&text, "seed.yaml").is_ok() {
+            add("spec", text.as_bytes());
+            whole += 1;
+            if whole == 24 {
+                break;
+            }
         }
     }
     // Each line of the example exports on its own.
