@@ -162,6 +162,10 @@ pub struct ArbitrarySpec {
     pub fields: Vec<(Name, ValueType)>,
     pub events: (Event, Vec<Event>),
     pub rules: Vec<Rule>,
+    /// A severity table: each row a level and the events it lists.
+    pub table: Vec<(Name, Vec<Name>)>,
+    /// Statements logs cannot show.
+    pub unchecked: Vec<String>,
 }
 
 #[derive(Debug, Arbitrary)]
@@ -875,6 +879,34 @@ impl ArbitrarySpec {
             .collect();
         if !rules.is_empty() {
             spec.insert("rules".into(), Value::Array(rules));
+        }
+        let rows: Vec<Value> = self
+            .table
+            .iter()
+            .map(|(level, items)| {
+                let mut items = unique(items, &ids);
+                if items.is_empty() {
+                    items.push(ids[0].clone());
+                }
+                json!({"severity": level.text(&LEVELS), "items": items})
+            })
+            .collect();
+        if !rows.is_empty() {
+            spec.insert(
+                "summary_tables".into(),
+                json!([{"title": "Levels", "kind": "severity", "rows": rows}]),
+            );
+        }
+        let unchecked: Vec<Value> = self
+            .unchecked
+            .iter()
+            .map(|statement| {
+                let statement = if statement.is_empty() { "A statement." } else { statement };
+                json!({"statement": statement, "section": "Events", "reason": "No record shows it."})
+            })
+            .collect();
+        if !unchecked.is_empty() {
+            spec.insert("unchecked".into(), Value::Array(unchecked));
         }
         escape_unprintable(&format!("{:#}", Value::Object(spec)))
     }
