@@ -861,16 +861,27 @@ rules:
         add_states(&mut spec, MAX_STATES);
         assert!(RulePlan::new(&spec, &kinds, 0, &spec.rules[0]).is_ok());
         add_states(&mut spec, MAX_STATES + 1);
-        match RulePlan::new(&spec, &kinds, 0, &spec.rules[0]) {
+        assert_too_many(
+            RulePlan::new(&spec, &kinds, 0, &spec.rules[0]),
+            ("/rules/0/lifecycle", "lifecycle states", MAX_STATES + 1),
+        );
+    }
+
+    /// `planned` is the refusal of too many of `what`, at `pointer`.
+    fn assert_too_many<T: std::fmt::Debug>(
+        planned: Result<T, PlanError>,
+        (at, what, count): (&str, &str, usize),
+    ) {
+        match planned {
             Err(PlanError {
                 pointer,
-                problem: Unresolved::TooMany { what, count, .. },
-            }) => {
-                assert_eq!(
-                    (pointer.as_str(), what, count),
-                    ("/rules/0/lifecycle", "lifecycle states", MAX_STATES + 1)
-                );
-            }
+                problem:
+                    Unresolved::TooMany {
+                        what: said,
+                        count: counted,
+                        ..
+                    },
+            }) => assert_eq!((pointer.as_str(), said, counted), (at, what, count)),
             other => panic!("expected a refusal, got {other:?}"),
         }
     }
@@ -888,18 +899,10 @@ rules:
             participant.label = format!("extra-{n}");
             rule.participants.push(participant);
         }
-        match RulePlan::new(&spec, &kinds, 0, &spec.rules[0]) {
-            Err(PlanError {
-                pointer,
-                problem: Unresolved::TooMany { what, count, .. },
-            }) => {
-                assert_eq!(
-                    (pointer.as_str(), what, count),
-                    ("/rules/0/participants", "participants", MAX_LABELS + 1)
-                );
-            }
-            other => panic!("expected a refusal, got {other:?}"),
-        }
+        assert_too_many(
+            RulePlan::new(&spec, &kinds, 0, &spec.rules[0]),
+            ("/rules/0/participants", "participants", MAX_LABELS + 1),
+        );
     }
 
     #[test]
