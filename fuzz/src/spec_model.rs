@@ -191,7 +191,7 @@ pub struct ValueType {
     pub length: Option<(u8, u8)>,
     pub units: Vec<u8>,
     pub values: Vec<Name>,
-    pub pattern: Option<Pattern>,
+    pub pattern: Option<Expression>,
     pub separator: Option<char>,
     pub item: Option<Box<ValueType>>,
     pub also: Vec<String>,
@@ -200,20 +200,31 @@ pub struct ValueType {
     pub nullable: Option<bool>,
 }
 
-/// A regular expression: mostly one that compiles.
+/// An expression (a regular expression, a condition): mostly one of a
+/// few known to be good, or free text, which may not compile.
 #[derive(Debug, Arbitrary)]
-pub enum Pattern {
+pub enum Expression {
     Known(u8),
     Free(String),
 }
 
-impl Pattern {
-    fn text(&self) -> String {
+impl Expression {
+    /// Its text, from `known`; free text that is empty (which the schema
+    /// refuses before anything reads it) is `empty` instead.
+    fn text(&self, known: &[&str], empty: &str) -> String {
         match self {
-            Pattern::Known(index) => pick(&PATTERNS, *index).to_owned(),
-            Pattern::Free(text) if text.is_empty() => ".".to_owned(),
-            Pattern::Free(text) => text.clone(),
+            Expression::Known(index) => pick(known, *index).to_owned(),
+            Expression::Free(text) if text.is_empty() => empty.to_owned(),
+            Expression::Free(text) => text.clone(),
         }
+    }
+
+    fn pattern(&self) -> String {
+        self.text(&PATTERNS, ".")
+    }
+
+    fn condition(&self) -> String {
+        self.text(&CONDITIONS, "true")
     }
 }
 
@@ -238,14 +249,14 @@ pub struct Variant {
     pub messages: Vec<Message>,
     pub severities: Vec<Name>,
     /// Further fields by a name pattern, with a type.
-    pub extra_fields: Option<(Pattern, Option<ValueType>)>,
+    pub extra_fields: Option<(Expression, Option<ValueType>)>,
 }
 
 /// A message a variant is logged with.
 #[derive(Debug, Arbitrary)]
 pub enum Message {
     Text(String),
-    Pattern(Pattern),
+    Pattern(Expression),
     Any,
 }
 
@@ -254,7 +265,7 @@ impl Message {
         match self {
             Message::Text(text) if text.is_empty() => None,
             Message::Text(text) => Some(json!(text)),
-            Message::Pattern(pattern) => Some(json!({"pattern": pattern.text()})),
+            Message::Pattern(pattern) => Some(json!({"pattern": pattern.pattern()})),
             Message::Any => Some(json!({"any": true})),
         }
     }
@@ -275,7 +286,7 @@ pub struct Rule {
     pub key: Vec<Name>,
     pub participants: (Participant, Vec<Participant>),
     pub violation: Option<u8>,
-    pub require: Option<Condition>,
+    pub require: Option<Expression>,
     pub lifecycle: Option<Lifecycle>,
     pub agree: Vec<Name>,
     /// The parameters conditions name (`params.limit`, a count, and
@@ -302,13 +313,6 @@ pub struct Participant {
     /// empty default when the byte is even; the rule's own key names past
     /// the end.
     pub key: Vec<(Name, Option<u8>)>,
-}
-
-/// A condition: mostly one the condition language reads.
-#[derive(Debug, Arbitrary)]
-pub enum Condition {
-    Known(u8),
-    Free(String),
 }
 
 #[derive(Debug, Arbitrary)]
@@ -360,7 +364,7 @@ impl ValueType {
             put("values", json!(values));
         }
         match &self.pattern {
-            Some(pattern) => put("pattern", json!(pattern.text())),
+            Some(pattern) => put("pattern", json!(pattern.pattern())),
             None if kind == "pattern" => put("pattern", json!(PATTERNS[0])),
             None => {}
         }
@@ -546,23 +550,13 @@ impl Variant {
         }
         if let Some((pattern, value)) = &self.extra_fields {
             let mut extra = Map::new();
-            extra.insert("pattern".into(), json!(pattern.text()));
+            extra.insert("pattern".into(), json!(pattern.pattern()));
             if let Some(value) = value {
                 extra.insert("value".into(), Value::Object(value.value(1)));
             }
             out.insert("extra_fields".into(), Value::Object(extra));
         }
         Value::Object(out)
-    }
-}
-
-impl Condition {
-    fn text(&self) -> String {
-        match self {
-            Condition::Known(index) => pick(&CONDITIONS, *index).to_owned(),
-            Condition::Free(text) if text.is_empty() => "true".to_owned(),
-            Condition::Free(text) => text.clone(),
-        }
     }
 }
 
@@ -603,7 +597,7 @@ impl Rule {
                 participant.insert("match".into(), json!(matched));
                 participant.insert("key".into(), Value::Array(parts));
                 if let Some(require) = &self.require {
-                    participant.insert("require".into(), json!(require.text()));
+                    participant.insert("require".into(), json!(require.condition()));
                 }
                 Some(Value::Object(participant))
             })
