@@ -3,7 +3,6 @@
 use crate::plan::Plan;
 use crate::record::Classification;
 use serde::Serialize;
-use std::collections::HashMap;
 
 /// Counts of records per event variant, across all inputs. Two equal
 /// counts make equal reports: comparing them is the cheap way to compare
@@ -90,27 +89,19 @@ impl Coverage {
                 })
                 .collect(),
         };
-        // A catalogue has thousands of entries in hundreds of sections:
-        // each entry finds its section by name, not by a scan.
-        let mut section_index: HashMap<&str, usize> = HashMap::new();
-        for (index, name) in plan.sections.iter().enumerate() {
-            section_index.entry(name.as_str()).or_insert(index);
-        }
-        let mut tally = |section: Option<&str>, count: u64| {
-            let known = section
-                .and_then(|name| section_index.get(name))
-                .and_then(|&index| report.sections.get_mut(index));
-            if let Some(entry) = known {
+        // The plan resolved each entry's section to its index.
+        let mut tally = |section: Option<usize>, count: u64| {
+            if let Some(entry) = section.and_then(|index| report.sections.get_mut(index)) {
                 entry.documented += 1;
                 entry.seen += usize::from(count > 0);
             }
         };
         for (line, &count) in plan.console.iter().zip(&self.console) {
-            tally(Some(&line.section), count);
+            tally(Some(line.section), count);
         }
         for (event_index, (event, counts)) in plan.events.iter().zip(&self.counts).enumerate() {
             for (variant_index, &count) in counts.iter().enumerate() {
-                tally(event.variants[variant_index].section.as_deref(), count);
+                tally(event.variants[variant_index].section, count);
                 report.documented += 1;
                 let entry = CoverageEntry {
                     event: event.id.clone(),

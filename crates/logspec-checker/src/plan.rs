@@ -53,10 +53,15 @@ pub struct Plan {
     glossary: Glossary,
 }
 
+/// Each section's name → its index in [`Plan::sections`] (the first, if a
+/// name repeats), while the plan is built.
+type SectionIndex<'s> = HashMap<&'s str, usize, RandomState>;
+
 /// A console line the document lists, and its section.
 #[derive(Debug)]
 pub struct ConsoleLinePlan {
-    pub section: String,
+    /// Its section (index into [`Plan::sections`]).
+    pub section: usize,
     pub stream: Option<String>,
     pub message: MessageMatch,
 }
@@ -144,8 +149,10 @@ pub struct VariantPlan {
     pub messages: Vec<MessageMatch>,
     /// Whether it is an audit record, where the document says.
     pub audit: Option<bool>,
-    /// The document section it is listed in.
-    pub section: Option<String>,
+    /// The document section it is listed in (index into
+    /// [`Plan::sections`]), resolved once so that a coverage report, built
+    /// for every fuzz input, tallies without looking names up.
+    pub section: Option<usize>,
 }
 
 impl VariantPlan {
@@ -302,6 +309,7 @@ impl EventPlan {
     fn new(
         spec: &Spec,
         glossary: &Glossary,
+        sections: &SectionIndex,
         index: usize,
         event: &Event,
         kind: usize,
@@ -336,7 +344,7 @@ impl EventPlan {
                         &variant_index.to_string(),
                     ]
                     .map(|segment| segment.to_owned());
-                    VariantPlan::new(spec, glossary, &at, event, variant)
+                    VariantPlan::new(spec, glossary, sections, &at, event, variant)
                 })
                 .collect::<Result<_, _>>()?,
             slots: EventSlots::default(),
@@ -349,6 +357,7 @@ impl VariantPlan {
     fn new(
         spec: &Spec,
         glossary: &Glossary,
+        sections: &SectionIndex,
         at: &[String; 4],
         event: &Event,
         variant: &Variant,
@@ -446,10 +455,11 @@ impl VariantPlan {
             extra_fields,
             messages: variant.messages.clone(),
             audit: variant.audit,
-            section: variant
-                .section
-                .clone()
-                .or_else(|| (!spec.section_order.is_empty()).then(|| event.section.clone())),
+            section: match &variant.section {
+                Some(section) => sections.get(section.as_str()).copied(),
+                None if spec.section_order.is_empty() => None,
+                None => sections.get(event.section.as_str()).copied(),
+            },
         })
     }
 }
@@ -473,11 +483,30 @@ impl Plan {
     pub fn new(spec: &Spec) -> Result<Plan, PlanError> {
         let glossary = compile_glossary(spec)?;
         let event_kinds = event_kinds(spec)?;
+        // Sections in document order, then those only console lines name.
+        let mut sections = spec.section_order.clone();
+        let console_sections: Vec<usize> = (spec.console.iter())
+            .map(
+                |console| match sections.iter().position(|name| *name == console.section) {
+                    Some(index) => index,
+                    None => {
+                        sections.push(console.section.clone());
+                        sections.len() - 1
+                    }
+                },
+            )
+            .collect();
+        let section_index: SectionIndex = (sections.iter().enumerate().rev())
+            .map(|(index, name)| (name.as_str(), index))
+            .collect();
         let mut events: Vec<EventPlan> = spec
             .events
             .iter()
             .enumerate()
-            .map(|(index, event)| EventPlan::new(spec, &glossary, index, event, event_kinds[index]))
+            .map(|(index, event)| {
+                let kind = event_kinds[index];
+                EventPlan::new(spec, &glossary, &section_index, index, event, kind)
+            })
             .collect::<Result<_, _>>()?;
         let by_id = events
             .iter()
@@ -589,21 +618,11 @@ impl Plan {
                 .map(|level| level.name.clone())
                 .collect(),
             events,
-            sections: {
-                let mut sections = spec.section_order.clone();
-                for console in &spec.console {
-                    if !sections.contains(&console.section) {
-                        sections.push(console.section.clone());
-                    }
-                }
-                sections
-            },
-            console: spec
-                .console
-                .iter()
-                .flat_map(|section| {
-                    section.lines.iter().map(|line| ConsoleLinePlan {
-                        section: section.section.clone(),
+            sections,
+            console: (spec.console.iter().zip(console_sections))
+                .flat_map(|(section, index)| {
+                    section.lines.iter().map(move |line| ConsoleLinePlan {
+                        section: index,
                         stream: section.stream.clone(),
                         message: line.message.clone(),
                     })
