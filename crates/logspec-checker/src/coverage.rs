@@ -3,6 +3,7 @@
 use crate::plan::Plan;
 use crate::record::Classification;
 use serde::Serialize;
+use std::sync::Arc;
 
 /// Counts of records per event variant, across all inputs. Two equal
 /// counts make equal reports: comparing them is the cheap way to compare
@@ -17,8 +18,10 @@ pub struct Coverage {
 /// One documented event/variant and how often it was seen.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct CoverageEntry {
-    pub event: String,
-    pub variant: Option<String>,
+    /// Shared with the plan: a report lists every documented variant, and
+    /// the check fuzz target builds one per input.
+    pub event: Arc<str>,
+    pub variant: Option<Arc<str>>,
     pub count: u64,
 }
 
@@ -105,9 +108,10 @@ impl Coverage {
                 report.documented += 1;
                 let entry = CoverageEntry {
                     event: event.id.clone(),
+                    // Named when the plan names it, shared with the plan.
                     variant: plan
                         .variant_name(event_index, variant_index)
-                        .map(str::to_owned),
+                        .map(|_| Arc::clone(&event.variants[variant_index].name)),
                     count,
                 };
                 if count > 0 {

@@ -49,7 +49,7 @@ pub struct Plan {
     pub sections: Vec<String>,
     /// Lines written outside the structured stream.
     pub console: Vec<ConsoleLinePlan>,
-    by_id: HashMap<String, usize>,
+    by_id: HashMap<Arc<str>, usize>,
     glossary: Glossary,
 }
 
@@ -68,7 +68,7 @@ pub struct ConsoleLinePlan {
 
 #[derive(Debug)]
 pub struct EventPlan {
-    pub id: String,
+    pub id: Arc<str>,
     /// Its record kind (index into [`Plan::kinds`]).
     pub kind: usize,
     pub variants: Vec<VariantPlan>,
@@ -128,7 +128,7 @@ impl FromIterator<((Format, String), String)> for WrittenNames {
 
 #[derive(Debug)]
 pub struct VariantPlan {
-    pub name: String,
+    pub name: Arc<str>,
     /// How people call it: the document's label, or `event (variant)`.
     pub label: String,
     pub severity_name: String,
@@ -315,7 +315,7 @@ impl EventPlan {
         kind: usize,
     ) -> Result<EventPlan, PlanError> {
         Ok(EventPlan {
-            id: event.id.clone(),
+            id: Arc::from(event.id.as_str()),
             kind,
             by_message: event.by_message,
             has_messages: event
@@ -433,7 +433,7 @@ impl VariantPlan {
             )),
         };
         Ok(VariantPlan {
-            name: variant.name.clone(),
+            name: Arc::from(variant.name.as_str()),
             label: variant.label.clone().unwrap_or_else(|| {
                 if event.variants.len() == 1 {
                     event.id.clone()
@@ -675,7 +675,7 @@ impl Plan {
     /// for an event with a single form.
     pub fn variant_name(&self, event: usize, variant: usize) -> Option<&str> {
         let event = &self.events[event];
-        (event.variants.len() > 1).then(|| event.variants[variant].name.as_str())
+        (event.variants.len() > 1).then(|| &*event.variants[variant].name)
     }
 }
 

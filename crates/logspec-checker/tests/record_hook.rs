@@ -54,11 +54,15 @@ fn classified_records_reach_the_sink_with_their_fields_in_order() {
 
 fn check_hook(plan: &Plan, threads: usize) {
     let mut seen = Seen {
-        event_ids: plan.events.iter().map(|event| event.id.clone()).collect(),
+        event_ids: plan
+            .events
+            .iter()
+            .map(|event| event.id.to_string())
+            .collect(),
         plan_names: plan
             .events
             .iter()
-            .map(|event| event.variants.iter().map(|v| v.name.clone()).collect())
+            .map(|event| event.variants.iter().map(|v| v.name.to_string()).collect())
             .collect(),
         ..Seen::default()
     };

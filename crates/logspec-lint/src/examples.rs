@@ -54,11 +54,8 @@ pub(crate) fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
                 }
                 let coverage = checker.coverage().report(&plan);
                 let classified = coverage.seen.first().map(|entry| {
-                    let variant = entry
-                        .variant
-                        .clone()
-                        .unwrap_or_else(|| variant.name.clone());
-                    (entry.event.clone(), variant)
+                    let variant = entry.variant.as_deref().unwrap_or(&variant.name);
+                    (entry.event.to_string(), variant.to_owned())
                 });
                 // An example the document prints in a shape its format does
                 // not allow is expected to be no record at all.

@@ -85,7 +85,7 @@ pub fn require_events(report: &mut Report, events: &[String], origin: &str) {
                 .coverage
                 .seen
                 .iter()
-                .any(|seen| &seen.event == *event)
+                .any(|seen| *seen.event == **event)
         })
         .cloned()
         .collect();

@@ -350,7 +350,7 @@ fn render_coverage(report: &Report, paint: &Paint, out: &mut dyn Write) -> io::R
             .iter()
             .map(|entry| match &entry.variant {
                 Some(variant) => format!("{}/{variant}", entry.event),
-                None => entry.event.clone(),
+                None => entry.event.to_string(),
             })
             .collect();
         writeln!(

@@ -28,7 +28,13 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     // Cases keyed by (event, variant); `None` events are per-file cases.
     let mut events: BTreeMap<(String, Option<String>), Vec<&Finding>> = BTreeMap::new();
     for entry in &report.coverage.seen {
-        events.insert((entry.event.clone(), entry.variant.clone()), Vec::new());
+        events.insert(
+            (
+                entry.event.to_string(),
+                entry.variant.as_deref().map(str::to_owned),
+            ),
+            Vec::new(),
+        );
     }
     let mut files: Vec<Case> = report
         .inputs

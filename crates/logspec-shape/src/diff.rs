@@ -115,7 +115,7 @@ impl<'a> Place<'a> {
             .event_index(event)
             .and_then(|index| plan.events.get(index));
         let compiled = compiled_event
-            .and_then(|event| event.variants.iter().find(|plan| plan.name == variant));
+            .and_then(|event| event.variants.iter().find(|plan| *plan.name == *variant));
         // An event the spec no longer has keeps its variant's name.
         let single_form = compiled_event.is_some_and(|event| event.variants.len() == 1);
         Place {

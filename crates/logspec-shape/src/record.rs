@@ -146,9 +146,9 @@ impl<'p> Recorder<'p> {
             };
             shapes
                 .events
-                .entry(event.id.clone())
+                .entry(event.id.to_string())
                 .or_default()
-                .insert(variant.name.clone(), shape);
+                .insert(variant.name.to_string(), shape);
         }
         shapes
     }

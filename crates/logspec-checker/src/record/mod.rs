@@ -502,7 +502,7 @@ pub fn check_record(
                             ),
                             record.value_span(found),
                         );
-                        finding.event = Some(event.id.clone());
+                        finding.event = Some(event.id.to_string());
                         finding.field = Some(name.clone());
                         sink.push(finding);
                         return outcome;
@@ -517,7 +517,7 @@ pub fn check_record(
                         ),
                         None,
                     );
-                    finding.event = Some(event.id.clone());
+                    finding.event = Some(event.id.to_string());
                     finding.field = Some(name.clone());
                     sink.push(finding);
                 }

@@ -743,7 +743,7 @@ fn rule_finding(
     message: String,
 ) -> Finding {
     let mut finding = Finding::new(code, &record.file, record.line, message);
-    finding.event = Some(plan.events[record.event].id.clone());
+    finding.event = Some(plan.events[record.event].id.to_string());
     finding.variant = plan
         .variant_name(record.event, record.variant)
         .map(str::to_owned);

@@ -720,7 +720,7 @@ rules:
         let event = plan
             .events
             .iter()
-            .position(|e| e.id == event)
+            .position(|e| *e.id == *event)
             .expect("a test event");
         StreamRecord {
             file: Arc::from(""),
