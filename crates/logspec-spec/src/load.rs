@@ -68,6 +68,9 @@ pub struct LoadedSpec {
     /// built-in spec), and most loads (`check`, `shape`) never locate a
     /// node.
     locations: OnceLock<Locations>,
+    /// Where each line starts, indexed on the first
+    /// [`LoadedSpec::line_text`]: lint quotes a line for every finding.
+    line_starts: OnceLock<Vec<usize>>,
     aliases: Aliases,
 }
 
@@ -83,10 +86,11 @@ impl LoadedSpec {
     /// counted as YAML (and so every [`Location`]) counts them: a lone `\r`
     /// ends a line too.
     pub fn line_text(&self, line: usize) -> Option<&str> {
-        self.text
-            .lines()
-            .flat_map(|line| line.split('\r'))
-            .nth(line.checked_sub(1)?)
+        let starts = self.line_starts.get_or_init(|| line_starts(&self.text));
+        let start = *starts.get(line.checked_sub(1)?)?;
+        let rest = self.text.get(start..)?;
+        let end = rest.find(['\n', '\r']).unwrap_or(rest.len());
+        Some(&rest[..end])
     }
 }
 
@@ -165,8 +169,32 @@ pub fn load_str(text: &str, origin: &str) -> Result<LoadedSpec, LoadError> {
         origin: origin.to_owned(),
         text: text.to_owned(),
         locations: OnceLock::new(),
+        line_starts: OnceLock::new(),
         aliases,
     })
+}
+
+/// The byte offset where each line of `text` starts, lines ended by `\n`,
+/// `\r\n` or a lone `\r` as YAML ends them; no line after a final ending.
+fn line_starts(text: &str) -> Vec<usize> {
+    let bytes = text.as_bytes();
+    if bytes.is_empty() {
+        return Vec::new();
+    }
+    let mut starts = vec![0];
+    let mut at = 0;
+    while let Some(found) = memchr::memchr2(b'\n', b'\r', &bytes[at..]) {
+        let mut end = at + found + 1;
+        if bytes[at + found] == b'\r' && bytes.get(end) == Some(&b'\n') {
+            end += 1;
+        }
+        at = end;
+        starts.push(at);
+    }
+    if at == bytes.len() {
+        starts.pop();
+    }
+    starts
 }
 
 /// The YAML data of `text`. Comments are not kept: nothing reads them, and
@@ -310,4 +338,31 @@ fn json_pointer(path: &serde_path_to_error::Path) -> String {
         })
         .collect();
     crate::locate::pointer(&segments)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::line_starts;
+
+    /// The lines `line_starts` finds, as text, for comparing with YAML's.
+    fn lines(text: &str) -> Vec<&str> {
+        let starts = line_starts(text);
+        (starts.iter())
+            .map(|&start| {
+                let rest = &text[start..];
+                &rest[..rest.find(['\n', '\r']).unwrap_or(rest.len())]
+            })
+            .collect()
+    }
+
+    #[test]
+    fn lines_end_as_yaml_ends_them() {
+        assert_eq!(lines(""), Vec::<&str>::new());
+        assert_eq!(lines("a"), ["a"]);
+        assert_eq!(lines("a\n"), ["a"]);
+        assert_eq!(lines("\n"), [""]);
+        assert_eq!(lines("a\r\n\r\nb"), ["a", "", "b"]);
+        assert_eq!(lines("a\r\rb\r"), ["a", "", "b"]);
+        assert_eq!(lines("a\n\rb\r\n"), ["a", "", "b"]);
+    }
 }
