@@ -343,6 +343,9 @@ fn unwrap(raw: &RawValue, depth: usize) -> Result<Unwrapped<'_>, String> {
     if depth > crate::json::MAX_DEPTH {
         return Err("values nested too deeply".to_owned());
     }
+    if let Some(text) = lone_plain_string(raw.get()) {
+        return Ok(Unwrapped::String(Cow::Borrowed(text)));
+    }
     let Object(any): Object<AnyValue<'_>> =
         serde_json::from_str(raw.get()).map_err(|error| error.to_string())?;
     if let Some(value) = any.string_value.or(any.bytes_value) {
@@ -397,6 +400,17 @@ fn unwrap(raw: &RawValue, depth: usize) -> Result<Unwrapped<'_>, String> {
         return Ok(Unwrapped::Object(members));
     }
     Ok(Unwrapped::Null)
+}
+
+/// The text of `{"stringValue":"…"}` written compactly with nothing to
+/// unescape, the commonest `AnyValue`, found without parsing it again:
+/// the parse of the record has checked that `raw` is JSON, so with no
+/// quote between these ends it is that one member and that string.
+fn lone_plain_string(raw: &str) -> Option<&str> {
+    let inner = raw
+        .strip_prefix(r#"{"stringValue":""#)?
+        .strip_suffix(r#""}"#)?;
+    (!inner.contains(['"', '\\'])).then_some(inner)
 }
 
 /// An unwrapped value as plain JSON (inside an array or key-value list).
@@ -485,6 +499,39 @@ mod tests {
         out.into_iter()
             .map(|field| (field.key.into_owned(), field.value.into_owned(), field.json))
             .collect()
+    }
+
+    /// The compact `{"stringValue":"…"}` read without the parser gives what
+    /// the parser gives for the same value written otherwise, and anything
+    /// else goes to the parser.
+    #[test]
+    fn a_lone_plain_string_value_reads_as_the_parser_reads_it() {
+        let unwrapped = |any: &str| {
+            let raw: Box<RawValue> = serde_json::from_str(any).expect("JSON");
+            unwrap_any(&raw).map(|(text, kind)| (text.into_owned(), kind))
+        };
+        for (compact, spaced) in [
+            (r#"{"stringValue":"a b"}"#, r#"{ "stringValue" : "a b" }"#),
+            (r#"{"stringValue":""}"#, r#"{"stringValue": ""}"#),
+            (r#"{"stringValue":"日"}"#, r#"{"stringValue":"\u65e5"}"#),
+        ] {
+            assert!(lone_plain_string(compact).is_some(), "{compact}");
+            assert_eq!(lone_plain_string(spaced), None, "{spaced}");
+            assert_eq!(unwrapped(compact), unwrapped(spaced), "{compact}");
+        }
+        assert_eq!(
+            unwrapped(r#"{"stringValue":"a\"b"}"#),
+            Ok(("a\"b".to_owned(), JsonKind::String))
+        );
+        for other in [
+            r#"{"stringValue":"a","stringValue":"b"}"#,
+            r#"{"stringValue":"a","intValue":"1"}"#,
+            r#"{"stringValue":"a\nb"}"#,
+            r#"{"intValue":"1"}"#,
+        ] {
+            assert_eq!(lone_plain_string(other), None, "{other}");
+        }
+        assert!(unwrapped(r#"{"stringValue":"a","stringValue":"b"}"#).is_err());
     }
 
     #[test]
