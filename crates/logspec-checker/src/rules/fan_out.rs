@@ -13,7 +13,7 @@
 //!
 //! Every open key of a fan-out rule holds one of these, so it is kept
 //! small: most lists name a few hosts, whose names fit inline and are
-//! found by a scan; only a list longer than [`SCANNED`] gets a hash index
+//! found by a scan; only a list longer than `SCANNED` gets a hash index
 //! (of positions, so each name is held once), and the counts the engine
 //! asks for on every answer are kept rather than recounted.
 
