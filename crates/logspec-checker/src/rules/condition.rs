@@ -14,9 +14,11 @@
 
 use super::key::host_of;
 use super::plan::{StatePlan, WindowPlan};
-use super::window::{windowed, Recent};
+use super::window::{windowed, Recent, Windowed};
 use super::{RulePlan, StreamRecord};
-use cel::objects::{Key, Map};
+use cel::common::types::{CelMap, CelMapKey};
+use cel::common::value::Val;
+use cel::ExecutionError;
 use cel::Value;
 use compact_str::CompactString;
 use logspec_reader::Instant;
@@ -135,12 +137,26 @@ fn string(text: &str) -> Value {
     Value::String(Arc::new(text.to_owned()))
 }
 
-fn map(entries: Vec<(String, Value)>) -> Value {
-    let map: HashMap<Key, Value> = entries
-        .into_iter()
-        .map(|(key, value)| (Key::String(Arc::new(key)), value))
+/// A value bound to a root name (`record`, `earlier`, …), in the form the
+/// interpreter reads. Binding a [`Value::Map`] copies it into that form
+/// entry by entry (its table, every key and value), which cost more than
+/// building it: the maps are built in that form directly.
+type Bound = Box<dyn Val + 'static>;
+
+/// A CEL map of `entries`, whose values are scalars or lists.
+fn map(entries: Vec<(String, Value)>) -> Result<Bound, ExecutionError> {
+    let entries = (entries.into_iter())
+        .map(|(key, value)| Ok((key, Bound::try_from(value)?)))
+        .collect::<Result<Vec<_>, ExecutionError>>()?;
+    Ok(map_of(entries))
+}
+
+/// A CEL map of `entries`, whose values are already bound (maps of maps).
+fn map_of(entries: Vec<(String, Bound)>) -> Bound {
+    let map: HashMap<CelMapKey<'static>, Bound> = (entries.into_iter())
+        .map(|(key, value)| (CelMapKey::from(key), value))
         .collect();
-    Value::Map(Map { map: Arc::new(map) })
+    Box::new(CelMap::from(map))
 }
 
 /// The outcome of a condition on one record.
@@ -195,134 +211,10 @@ fn evaluate_in(
         return Verdict::Holds;
     }
     let mut context = root.new_inner_scope();
-    let uses = |root: &str| {
-        plan.condition
-            .uses
-            .iter()
-            .any(|used| used.written.split('.').next() == Some(root))
-    };
-    if uses("record") {
-        context.add_variable_from_value("record", map(record_values(plan, record)));
+    if let Err(error) = bind_roots(&mut context, plan, record, scope, &windowed) {
+        return Verdict::Error(error.to_string());
     }
-    // Each root of earlier records is built only when named: converting a
-    // map into the interpreter's values is most of a condition's cost.
-    let memories = || {
-        scope
-            .labels
-            .iter()
-            .enumerate()
-            .map(|(index, label)| (label, memory_of(scope.memory, index)))
-    };
-    let seen = || memories().filter_map(|(label, memory)| Some((label, memory?)));
-    if uses("earlier") {
-        let earlier = seen()
-            .map(|(label, memory)| (label.clone(), map(remembered_values(memory, scope))))
-            .collect();
-        context.add_variable_from_value("earlier", map(earlier));
-    }
-    if uses("since") {
-        let since = seen()
-            .filter_map(|(label, memory)| {
-                let seconds = seconds_since(record, memory)?;
-                Some((label.clone(), Value::Float(seconds)))
-            })
-            .collect();
-        context.add_variable_from_value("since", map(since));
-    }
-    if uses("count") {
-        // `count.L` is 0 for a label the key has not seen; the memory is
-        // empty until the key remembers anything.
-        let count = memories()
-            .map(|(label, memory)| {
-                let count = memory.map_or(0, |memory| memory.count);
-                (label.clone(), Value::Int(i64::from(count)))
-            })
-            .collect();
-        context.add_variable_from_value("count", map(count));
-    }
-    if uses("span") {
-        let span = seen()
-            .filter_map(|(label, memory)| {
-                let seconds = seconds_spanned(record, memory)?;
-                Some((label.clone(), Value::Float(seconds)))
-            })
-            .collect();
-        context.add_variable_from_value("span", map(span));
-    }
-    if uses("source") {
-        let optional = |value: &Option<CompactString>| value.as_deref().map(string);
-        let source: Vec<(String, Value)> = [
-            ("file", Some(string(&record.file))),
-            ("host", optional(&record.host)),
-            ("tag", optional(&record.tag)),
-            ("pid", optional(&record.pid)),
-            ("event", Some(string(scope.event))),
-            (
-                "line",
-                Some(Value::Int(i64::try_from(record.line).unwrap_or(i64::MAX))),
-            ),
-        ]
-        .into_iter()
-        .filter_map(|(name, value)| value.map(|value| (name.to_owned(), value)))
-        .collect();
-        context.add_variable_from_value("source", map(source));
-    }
-    if uses("params") {
-        context.add_variable_from_value("params", map(scope.params.to_vec()));
-    }
-    if uses("state") {
-        // Every state, so that naming one the key is not in is `false`.
-        let states = scope
-            .states
-            .iter()
-            .enumerate()
-            .map(|(index, state)| (state.name.clone(), Value::Bool(index == scope.state)))
-            .collect();
-        context.add_variable_from_value("state", map(states));
-    }
-    if uses("within") {
-        let mut by_window: Vec<(String, Vec<(String, Value)>)> = Vec::new();
-        for (window, label, count) in &windowed.counts {
-            let index = match by_window.iter().position(|(name, _)| name == window) {
-                Some(index) => index,
-                None => {
-                    by_window.push((window.clone(), Vec::new()));
-                    by_window.len() - 1
-                }
-            };
-            by_window[index]
-                .1
-                .push((label.clone(), Value::Int(i64::from(*count))));
-        }
-        context.add_variable_from_value(
-            "within",
-            map(by_window
-                .into_iter()
-                .map(|(window, counts)| (window, map(counts)))
-                .collect()),
-        );
-    }
-    if uses("covered") {
-        context.add_variable_from_value(
-            "covered",
-            map(windowed
-                .covered
-                .iter()
-                .map(|(window, covered)| (window.clone(), Value::Bool(*covered)))
-                .collect()),
-        );
-    }
-    if uses("key") {
-        context.add_variable_from_value(
-            "key",
-            map(scope
-                .key_names
-                .iter()
-                .zip(scope.key)
-                .map(|(name, value)| (name.clone(), string(value)))
-                .collect()),
-        );
-    }
+    let uses = |root: &str| uses_root(plan, root);
 
     match plan.condition.program.execute(&context) {
         Ok(Value::Bool(true)) => Verdict::Holds,
@@ -342,6 +234,136 @@ fn evaluate_in(
         Ok(other) => Verdict::Error(format!("it gave {}, not true or false", show(&other))),
         Err(error) => Verdict::Error(error.to_string()),
     }
+}
+
+/// Binds the roots the condition names (`record`, `earlier`, …) in
+/// `context`. Only those are built: converting a record's or a memory's
+/// values is most of a condition's cost beside the interpreter's.
+fn bind_roots(
+    context: &mut cel::Context<'_, '_>,
+    plan: &ConditionPlan,
+    record: &StreamRecord,
+    scope: &Scope<'_>,
+    windowed: &Windowed,
+) -> Result<(), ExecutionError> {
+    let uses = |root: &str| uses_root(plan, root);
+    if uses("record") {
+        context.add_variable_as_val("record", map(record_values(plan, record))?);
+    }
+    // Each root of earlier records is built only when named: converting a
+    // map into the interpreter's values is most of a condition's cost.
+    let memories = || {
+        scope
+            .labels
+            .iter()
+            .enumerate()
+            .map(|(index, label)| (label, memory_of(scope.memory, index)))
+    };
+    let seen = || memories().filter_map(|(label, memory)| Some((label, memory?)));
+    if uses("earlier") {
+        let earlier = seen()
+            .map(|(label, memory)| Ok((label.clone(), map(remembered_values(memory, scope))?)))
+            .collect::<Result<_, ExecutionError>>()?;
+        context.add_variable_as_val("earlier", map_of(earlier));
+    }
+    if uses("since") {
+        let since = seen()
+            .filter_map(|(label, memory)| {
+                let seconds = seconds_since(record, memory)?;
+                Some((label.clone(), Value::Float(seconds)))
+            })
+            .collect();
+        context.add_variable_as_val("since", map(since)?);
+    }
+    if uses("count") {
+        // `count.L` is 0 for a label the key has not seen; the memory is
+        // empty until the key remembers anything.
+        let count = memories()
+            .map(|(label, memory)| {
+                let count = memory.map_or(0, |memory| memory.count);
+                (label.clone(), Value::Int(i64::from(count)))
+            })
+            .collect();
+        context.add_variable_as_val("count", map(count)?);
+    }
+    if uses("span") {
+        let span = seen()
+            .filter_map(|(label, memory)| {
+                let seconds = seconds_spanned(record, memory)?;
+                Some((label.clone(), Value::Float(seconds)))
+            })
+            .collect();
+        context.add_variable_as_val("span", map(span)?);
+    }
+    if uses("source") {
+        let optional = |value: &Option<CompactString>| value.as_deref().map(string);
+        let source: Vec<(String, Value)> = [
+            ("file", Some(string(&record.file))),
+            ("host", optional(&record.host)),
+            ("tag", optional(&record.tag)),
+            ("pid", optional(&record.pid)),
+            ("event", Some(string(scope.event))),
+            (
+                "line",
+                Some(Value::Int(i64::try_from(record.line).unwrap_or(i64::MAX))),
+            ),
+        ]
+        .into_iter()
+        .filter_map(|(name, value)| value.map(|value| (name.to_owned(), value)))
+        .collect();
+        context.add_variable_as_val("source", map(source)?);
+    }
+    if uses("params") {
+        context.add_variable_as_val("params", map(scope.params.to_vec())?);
+    }
+    if uses("state") {
+        // Every state, so that naming one the key is not in is `false`.
+        let states = scope
+            .states
+            .iter()
+            .enumerate()
+            .map(|(index, state)| (state.name.clone(), Value::Bool(index == scope.state)))
+            .collect();
+        context.add_variable_as_val("state", map(states)?);
+    }
+    if uses("within") {
+        let mut by_window: Vec<(String, Vec<(String, Value)>)> = Vec::new();
+        for (window, label, count) in &windowed.counts {
+            let index = match by_window.iter().position(|(name, _)| name == window) {
+                Some(index) => index,
+                None => {
+                    by_window.push((window.clone(), Vec::new()));
+                    by_window.len() - 1
+                }
+            };
+            by_window[index]
+                .1
+                .push((label.clone(), Value::Int(i64::from(*count))));
+        }
+        let within = (by_window.into_iter())
+            .map(|(window, counts)| Ok((window, map(counts)?)))
+            .collect::<Result<_, ExecutionError>>()?;
+        context.add_variable_as_val("within", map_of(within));
+    }
+    if uses("covered") {
+        let covered = (windowed.covered.iter())
+            .map(|(window, covered)| (window.clone(), Value::Bool(*covered)))
+            .collect();
+        context.add_variable_as_val("covered", map(covered)?);
+    }
+    if uses("key") {
+        let key = (scope.key_names.iter().zip(scope.key))
+            .map(|(name, value)| (name.clone(), string(value)))
+            .collect();
+        context.add_variable_as_val("key", map(key)?);
+    }
+
+    Ok(())
+}
+
+/// Whether the condition names `root` (`record`, `earlier`, …).
+fn uses_root(plan: &ConditionPlan, root: &str) -> bool {
+    (plan.condition.uses.iter()).any(|used| used.written.split('.').next() == Some(root))
 }
 
 /// The record fields the condition reads, as CEL values.
