@@ -130,6 +130,9 @@ pub struct Condition {
     /// it without building a single CEL value. Most records of a lifecycle
     /// are the first of their label, so this is the common case.
     pub holds_without_earlier: Vec<String>,
+    /// The roots it names (`record`, `earlier`, …), once each: a checker
+    /// builds only these for each evaluation.
+    pub roots: Vec<String>,
 }
 
 impl fmt::Debug for Condition {
@@ -167,8 +170,17 @@ impl Condition {
         let (uses, functions, literals) = (walk.uses, walk.functions, walk.literals);
         let mut holds_without_earlier = Vec::new();
         absence_guards(program.expression(), &mut holds_without_earlier);
+        let mut roots: Vec<String> = Vec::new();
+        for used in &uses {
+            let root =
+                (used.written.split_once('.')).map_or(used.written.as_str(), |(root, _)| root);
+            if !roots.iter().any(|known| known == root) {
+                roots.push(root.to_owned());
+            }
+        }
         Ok(Condition {
             source: source.to_owned(),
+            roots,
             uses,
             literals,
             holds_without_earlier,
@@ -454,6 +466,22 @@ mod tests {
         );
         assert_eq!(names("within.probe > 3"), vec![None]);
         assert_eq!(names("covered.probe.failure"), vec![None]);
+    }
+
+    #[test]
+    fn roots_are_named_once_each() {
+        let condition = Condition::compile(
+            "!has(earlier.run) || record.ID == earlier.run.ID && since.run <= params.gap",
+        )
+        .unwrap_or_else(|error| panic!("{error}"));
+        let mut roots = condition.roots.clone();
+        roots.sort();
+        assert_eq!(roots, ["earlier", "params", "record", "since"]);
+        let comprehension = Condition::compile("record.HOSTS.exists(h, h == key.HOST)")
+            .unwrap_or_else(|error| panic!("{error}"));
+        let mut roots = comprehension.roots.clone();
+        roots.sort();
+        assert_eq!(roots, ["key", "record"], "a bound variable is no root");
     }
 
     #[test]

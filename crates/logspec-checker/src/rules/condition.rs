@@ -145,10 +145,10 @@ type Bound = Box<dyn Val + 'static>;
 
 /// A CEL map of `entries`, whose values are scalars or lists.
 fn map(entries: Vec<(String, Value)>) -> Result<Bound, ExecutionError> {
-    let entries = (entries.into_iter())
-        .map(|(key, value)| Ok((key, Bound::try_from(value)?)))
-        .collect::<Result<Vec<_>, ExecutionError>>()?;
-    Ok(map_of(entries))
+    let map = (entries.into_iter())
+        .map(|(key, value)| Ok((CelMapKey::from(key), Bound::try_from(value)?)))
+        .collect::<Result<HashMap<_, _>, ExecutionError>>()?;
+    Ok(Box::new(CelMap::from(map)))
 }
 
 /// A CEL map of `entries`, whose values are already bound (maps of maps).
@@ -363,7 +363,7 @@ fn bind_roots(
 
 /// Whether the condition names `root` (`record`, `earlier`, …).
 fn uses_root(plan: &ConditionPlan, root: &str) -> bool {
-    (plan.condition.uses.iter()).any(|used| used.written.split('.').next() == Some(root))
+    plan.condition.roots.iter().any(|named| named == root)
 }
 
 /// The record fields the condition reads, as CEL values.
