@@ -108,10 +108,9 @@ impl Coverage {
                 report.documented += 1;
                 let entry = CoverageEntry {
                     event: event.id.clone(),
-                    // Named when the plan names it, shared with the plan.
                     variant: plan
-                        .variant_name(event_index, variant_index)
-                        .map(|_| Arc::clone(&event.variants[variant_index].name)),
+                        .shared_variant_name(event_index, variant_index)
+                        .cloned(),
                     count,
                 };
                 if count > 0 {

@@ -496,9 +496,10 @@ impl Plan {
                 },
             )
             .collect();
-        let section_index: SectionIndex = (sections.iter().enumerate().rev())
-            .map(|(index, name)| (name.as_str(), index))
-            .collect();
+        let mut section_index = SectionIndex::default();
+        for (index, name) in sections.iter().enumerate() {
+            section_index.entry(name.as_str()).or_insert(index);
+        }
         let mut events: Vec<EventPlan> = spec
             .events
             .iter()
@@ -674,8 +675,13 @@ impl Plan {
     /// The name reports use for variant `variant` of event `event`: none
     /// for an event with a single form.
     pub fn variant_name(&self, event: usize, variant: usize) -> Option<&str> {
+        self.shared_variant_name(event, variant).map(|name| &**name)
+    }
+
+    /// [`Plan::variant_name`], shared: for reports that keep it.
+    pub fn shared_variant_name(&self, event: usize, variant: usize) -> Option<&Arc<str>> {
         let event = &self.events[event];
-        (event.variants.len() > 1).then(|| &*event.variants[variant].name)
+        (event.variants.len() > 1).then(|| &event.variants[variant].name)
     }
 }
 
