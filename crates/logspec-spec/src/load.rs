@@ -87,10 +87,7 @@ impl LoadedSpec {
     /// ends a line too.
     pub fn line_text(&self, line: usize) -> Option<&str> {
         let starts = self.line_starts.get_or_init(|| line_starts(&self.text));
-        let start = *starts.get(line.checked_sub(1)?)?;
-        let rest = self.text.get(start..)?;
-        let end = rest.find(['\n', '\r']).unwrap_or(rest.len());
-        Some(&rest[..end])
+        nth_line(&self.text, starts, line)
     }
 }
 
@@ -148,12 +145,13 @@ pub fn load_str(text: &str, origin: &str) -> Result<LoadedSpec, LoadError> {
             references.iter().map(|problem| problem.pointer.as_str()),
             &aliases,
         );
+        let starts = line_starts(text);
         let problems = references
             .into_iter()
             .map(|problem| {
                 let mut location = locations.find(&problem.pointer);
                 if let Some((scalar, offset)) = &problem.within {
-                    location = within_scalar(text, location, scalar, *offset);
+                    location = within_scalar(text, &starts, location, scalar, *offset);
                 }
                 SpecProblem {
                     location,
@@ -197,6 +195,13 @@ fn line_starts(text: &str) -> Vec<usize> {
     starts
 }
 
+/// Line `line` (1-based) of `text`, whose lines start at `starts`
+/// ([`line_starts`]), without its ending.
+fn nth_line<'t>(text: &'t str, starts: &[usize], line: usize) -> Option<&'t str> {
+    let rest = text.get(*starts.get(line.checked_sub(1)?)?..)?;
+    Some(&rest[..rest.find(['\n', '\r']).unwrap_or(rest.len())])
+}
+
 /// The YAML data of `text`. Comments are not kept: nothing reads them, and
 /// collecting them is a tenth of the parse. Nor are snippets of the text
 /// around an error: a problem shows its line and column, and rendering a
@@ -220,12 +225,14 @@ fn locations(text: &str, aliases: &Aliases) -> Locations {
 /// The location of byte `offset` of `scalar`, a one-line scalar written at
 /// `start` (plain or quoted); `start` itself when the text there is not the
 /// scalar as written (escapes, folding).
-fn within_scalar(text: &str, start: Location, scalar: &str, offset: usize) -> Location {
-    let Some(line) = text
-        .lines()
-        .flat_map(|line| line.split('\r'))
-        .nth(start.line.saturating_sub(1))
-    else {
+fn within_scalar(
+    text: &str,
+    starts: &[usize],
+    start: Location,
+    scalar: &str,
+    offset: usize,
+) -> Location {
+    let Some(line) = nth_line(text, starts, start.line.max(1)) else {
         return start;
     };
     let Some(at) = line
@@ -342,16 +349,13 @@ fn json_pointer(path: &serde_path_to_error::Path) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::line_starts;
+    use super::{line_starts, nth_line};
 
-    /// The lines `line_starts` finds, as text, for comparing with YAML's.
+    /// Every line of `text`, as `line_text` finds them.
     fn lines(text: &str) -> Vec<&str> {
         let starts = line_starts(text);
-        (starts.iter())
-            .map(|&start| {
-                let rest = &text[start..];
-                &rest[..rest.find(['\n', '\r']).unwrap_or(rest.len())]
-            })
+        (1..=starts.len() + 1)
+            .map_while(|line| nth_line(text, &starts, line))
             .collect()
     }
 

@@ -127,6 +127,24 @@ fn unquoted_yes_is_rejected_with_a_hint() {
     );
 }
 
+/// A condition naming a field the glossary lacks is placed at that name
+/// inside the condition, on its line, not at the condition's start.
+#[test]
+fn a_condition_problem_points_inside_the_condition() {
+    let rule = "rules:\n  - id: one-start\n    description: One start per port.\n    key: [PORT]\n    participants:\n      - label: start\n        match: [start]\n        key: [{field: PORT}]\n        require: \"record.PORT > 0 && record.NOPE == 'x'\"\n";
+    let text = format!("{MINIMAL}{rule}");
+    let (line, column, message) = only_problem(&text);
+    let require_line = text
+        .lines()
+        .position(|line| line.contains("require:"))
+        .map(|at| at + 1);
+    assert_eq!(Some(line), require_line, "{message}");
+    let quoted = text.lines().nth(line - 1).unwrap_or_default();
+    let name_at = quoted.find("record.NOPE").map(|at| at + 1);
+    assert_eq!(Some(column), name_at, "{message}");
+    assert!(message.contains("NOPE"), "{message}");
+}
+
 /// A message pattern that does not compile says so, at its line, rather
 /// than that the message matches none of the forms a message may take.
 #[test]
