@@ -77,6 +77,16 @@ impl Coverage {
         }
     }
 
+    /// The first variant, in spec order, a record was counted for, as
+    /// (event, variant) indices: what one record was classified as,
+    /// without building a report of every documented variant.
+    pub fn first_seen(&self) -> Option<(usize, usize)> {
+        self.counts.iter().enumerate().find_map(|(event, counts)| {
+            let variant = counts.iter().position(|&count| count > 0)?;
+            Some((event, variant))
+        })
+    }
+
     pub fn report(&self, plan: &Plan) -> CoverageReport {
         let mut report = CoverageReport {
             documented: 0,

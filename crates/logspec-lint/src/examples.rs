@@ -52,10 +52,9 @@ pub(crate) fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
                     ));
                     continue;
                 }
-                let coverage = checker.coverage().report(&plan);
-                let classified = coverage.seen.first().map(|entry| {
-                    let variant = entry.variant.as_deref().unwrap_or(&variant.name);
-                    (entry.event.to_string(), variant.to_owned())
+                let classified = checker.coverage().first_seen().map(|(seen, form)| {
+                    let form = plan.variant_name(seen, form).unwrap_or(&variant.name);
+                    (plan.events[seen].id.to_string(), form.to_owned())
                 });
                 // An example the document prints in a shape its format does
                 // not allow is expected to be no record at all.
