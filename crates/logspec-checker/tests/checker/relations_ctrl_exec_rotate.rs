@@ -7,7 +7,7 @@
 //! so a rotate line is judged only where the dispatcher lines given name
 //! both its host and its serial (`scope` on two key parts).
 
-mod common;
+use crate::common;
 
 use common::ctrl_exec::*;
 use common::{at, run, shared_plan};

@@ -5,7 +5,7 @@
 //! Uplink sessions; workflow and component runs, accounts and the node's
 //! session are in `relations_rce_runs.rs`.
 
-mod common;
+use crate::common;
 
 use common::rce::*;
 

@@ -1,8 +1,6 @@
 //! Set-up shared by the checker's integration tests: compile a built-in
 //! spec once, check named in-memory inputs, and list findings by place.
 
-#![allow(dead_code)] // each test file uses the part it needs
-
 pub mod ctrl_exec;
 pub mod rce;
 

@@ -10,7 +10,7 @@
 //! on a record only between the lines of a chunk (`Ahead::next`): letting
 //! it hand one on mid-line makes this test fail (tried on purpose).
 
-mod common;
+use crate::common;
 
 use common::run;
 use logspec_checker::{CheckOptions, Finding, Plan};

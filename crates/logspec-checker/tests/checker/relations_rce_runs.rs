@@ -1,7 +1,7 @@
 //! How RCE event log records relate (as in `relations_rce.rs`): accounts,
 //! workflow and component runs, and the local node's session.
 
-mod common;
+use crate::common;
 
 use common::rce::*;
 

@@ -2,7 +2,7 @@
 //! Hexon issue with a record that must raise it and one that must not,
 //! in JSON lines, in OTLP/JSON exports and in a stderr capture.
 
-mod common;
+use crate::common;
 
 use common::{at, builtin_plan, located, run};
 use logspec_checker::{CheckOptions, Finding, Plan, Severity};

@@ -3,7 +3,7 @@
 //! pass without a finding and inputs that break it raise exactly the rule's
 //! finding.
 
-mod common;
+use crate::common;
 
 use common::{assert_passes, at, check_builtin};
 

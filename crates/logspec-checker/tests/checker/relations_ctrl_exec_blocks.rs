@@ -2,7 +2,7 @@
 //! (Agent-Side Actions › rate-block, tls-failure), one test per statement,
 //! as in `relations_ctrl_exec.rs`.
 
-mod common;
+use crate::common;
 
 use common::at;
 use common::ctrl_exec::*;

@@ -2,7 +2,7 @@
 //! records in every export form, every documented audit type, and the rule
 //! that an audited request shows in the process log.
 
-mod common;
+use crate::common;
 
 use common::{at, builtin_plan, located};
 use logspec_checker::{Finding, Plan};

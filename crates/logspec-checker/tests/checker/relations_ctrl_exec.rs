@@ -6,7 +6,7 @@
 //! Certificate rotation is in `relations_ctrl_exec_rotate.rs`, the agent's
 //! rate and probe blocks in `relations_ctrl_exec_blocks.rs`.
 
-mod common;
+use crate::common;
 
 use common::at;
 use common::ctrl_exec::*;

@@ -7,7 +7,7 @@
 //! the whole stream (`*`), and keys from
 //! where a record was read. Spec errors in conditions name line and column.
 
-mod common;
+use crate::common;
 
 use common::{run, with_params};
 use logspec_checker::rules::EngineOptions;

@@ -3,7 +3,7 @@
 //! finding and inputs that break it raise exactly the finding that encodes
 //! it. The catalogue's other relations are listed as unchecked in the spec.
 
-mod common;
+use crate::common;
 
 use common::{at, check_builtin};
 

@@ -6,7 +6,7 @@
 //! timestamps, and the rule extensions (truncated agreement, kinds not
 //! given).
 
-mod common;
+use crate::common;
 
 use common::run;
 use logspec_checker::{CheckOptions, Checker, Finding, Plan};

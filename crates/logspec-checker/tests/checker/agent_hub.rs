@@ -2,7 +2,7 @@
 //! section, and each stream rule with inputs that keep it and inputs that
 //! break it.
 
-mod common;
+use crate::common;
 
 use common::{at, builtin_plan, located};
 use logspec_checker::rules::EngineOptions;

@@ -5,7 +5,7 @@
 //! the namespace its acceptance assigned (a key part joined `from` an
 //! earlier record).
 
-mod common;
+use crate::common;
 
 use common::rce::{Log, FILE};
 use common::{at, check_builtin, located, run, shared_plan};

@@ -1,7 +1,7 @@
 //! Bad input is normal input: every line is counted, every unreadable line
 //! is a located `parse-error`, and checking goes on after it.
 
-mod common;
+use crate::common;
 
 use logspec_checker::{CheckOptions, Checker, Code, Finding, InputSummary, Plan};
 

@@ -3,7 +3,7 @@
 //! keep it pass without a finding and inputs that break it raise exactly
 //! the rule's finding.
 
-mod common;
+use crate::common;
 
 use common::{at, located, run, shared_plan, with_params};
 

@@ -50,11 +50,3 @@ pub fn rotation<S: AsRef<str>>(payloads: &[S]) -> String {
 pub fn agent<S: AsRef<str>>(host: &str, second: usize, payloads: &[S]) -> String {
     log(second, host, "ctrl-exec-agent", payloads)
 }
-
-pub const R1: &str = "a1b2c3d4e5f60001";
-pub const R2: &str = "a1b2c3d4e5f60002";
-
-/// `line` with its `REQID=?` set to `reqid`.
-pub fn with(line: &str, reqid: &str) -> String {
-    line.replace("REQID=?", &format!("REQID={reqid}"))
-}

@@ -4,7 +4,7 @@
 //! spelling, loopback, the user's mapping), so addressing hosts by IP is
 //! not a violation; records without a listing record stay legal.
 
-mod common;
+use crate::common;
 
 use common::run;
 use logspec_checker::rules::hosts::HostNames;
