@@ -22,8 +22,8 @@ use cel::ExecutionError;
 use cel::Value;
 use compact_str::CompactString;
 use logspec_reader::Instant;
-use logspec_spec::condition::{duration_seconds, environment, Name};
-use logspec_spec::{Condition, ParamType, Spec, ValueKind};
+use logspec_spec::condition::{environment, Name};
+use logspec_spec::{Condition, Spec, ValueKind};
 use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -593,95 +593,6 @@ fn show(value: &Value) -> String {
     }
 }
 
-/// Why a parameter's value was refused.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("parameter `{name}`: `{value}` is not {expected}")]
-pub struct ParamError {
-    pub name: String,
-    pub value: String,
-    pub expected: &'static str,
-}
-
-/// The values of a rule's parameters, as conditions see them.
-pub type ParamValues = Vec<(String, Value)>;
-
-/// The values of `rule`'s parameters from those the user set (NAME →
-/// VALUE as written, the last of a name winning), or why the rule cannot
-/// run: what the engine and the generator's model of it both use.
-pub fn rule_params(rule: &RulePlan, given: &[(String, String)]) -> Result<ParamValues, String> {
-    let value_of = |name: &str| given.iter().rev().find(|(known, _)| known == name);
-    // Every unset one named at once, so one message says all to give.
-    let unset: Vec<&str> = rule
-        .params
-        .iter()
-        .map(|(name, _)| name.as_str())
-        .filter(|name| value_of(name).is_none())
-        .collect();
-    match unset.as_slice() {
-        [] => {}
-        [name] => {
-            return Err(format!(
-                "parameter `{name}` is not set (give it with --param {name}=VALUE)"
-            ))
-        }
-        names => {
-            return Err(format!(
-                "parameters {} are not set (give each with --param NAME=VALUE)",
-                names
-                    .iter()
-                    .map(|name| format!("`{name}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ))
-        }
-    }
-    let values: ParamValues = rule
-        .params
-        .iter()
-        .filter_map(|(name, kind)| Some((name, kind, &value_of(name)?.1)))
-        .map(|(name, kind, text)| {
-            param_value(name, *kind, text)
-                .map(|value| (name.clone(), value))
-                .map_err(|error| error.to_string())
-        })
-        .collect::<Result<_, _>>()?;
-    // A margin may narrow a window given by a parameter below nothing.
-    for window in &rule.windows {
-        if window.seconds(&values).is_some_and(|seconds| seconds < 0.0) {
-            return Err(format!(
-                "window `{}` is shorter than nothing once its margin ({}s) is added",
-                window.name, window.margin
-            ));
-        }
-    }
-    Ok(values)
-}
-
-/// A parameter's value as conditions see it: a duration in seconds.
-pub fn param_value(name: &str, kind: ParamType, text: &str) -> Result<Value, ParamError> {
-    let refuse = |expected| ParamError {
-        name: name.to_owned(),
-        value: text.to_owned(),
-        expected,
-    };
-    match kind {
-        ParamType::String => Ok(string(text)),
-        ParamType::Integer => text
-            .parse::<i64>()
-            .map(Value::Int)
-            .map_err(|_| refuse("an integer")),
-        ParamType::Number => text
-            .parse::<f64>()
-            .ok()
-            .filter(|number| number.is_finite())
-            .map(Value::Float)
-            .ok_or_else(|| refuse("a number")),
-        ParamType::Duration => duration_seconds(text)
-            .map(Value::Float)
-            .ok_or_else(|| refuse("a duration such as 90s, 5m, 1.5h, 2d or 250ms")),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -805,16 +716,6 @@ mod tests {
             }
         }
         assert_eq!(decided_early, 6);
-    }
-
-    #[test]
-    fn durations_read_in_seconds() {
-        assert_eq!(
-            param_value("w", ParamType::Duration, "1.5h"),
-            Ok(Value::Float(5400.0))
-        );
-        assert!(param_value("w", ParamType::Duration, "soon").is_err());
-        assert_eq!(param_value("n", ParamType::Integer, "3"), Ok(Value::Int(3)));
     }
 
     #[test]

@@ -7,12 +7,13 @@
 //! process, and its size is capped (`max_open_keys`). What each key holds
 //! is kept compact ([`super::state`]).
 
-use super::condition::{judge, rule_params as params, Verdict};
+use super::condition::{judge, Verdict};
 use super::fan_out::{self, FanStep, Refusal};
 use super::hosts::HostNames;
 use super::join::Joined;
 use super::key::{derive_keys, DerivedKeys};
 use super::open_keys::{OpenKey, OpenKeys};
+use super::params::rule_params as params;
 use super::plan::RulePlan;
 use super::state::{compare_keys, key_parts, Agreed, Cited, Files, Keeps, KeyText};
 use super::window::WINDOW_TIMES;

@@ -15,6 +15,7 @@ pub mod hosts;
 pub mod join;
 pub mod key;
 pub mod open_keys;
+pub mod params;
 pub mod plan;
 pub mod state;
 pub mod text_set;

@@ -506,7 +506,7 @@ fn param_checked(
         )));
     }
     for (_, kind) in declared {
-        logspec_checker::rules::condition::param_value(name, *kind, value)
+        logspec_checker::rules::params::param_value(name, *kind, value)
             .map_err(|error| CliError::Usage(format!("{place} {error}")))?;
     }
     Ok((name.to_owned(), value.to_owned()))

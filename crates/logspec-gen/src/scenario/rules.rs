@@ -15,13 +15,12 @@
 //! so the walk finds the keys left open without visiting the closed ones.
 
 use indexmap::{IndexMap, IndexSet};
-use logspec_checker::rules::condition::{
-    judge, remember, rule_params, Memory, ParamValues, Verdict,
-};
+use logspec_checker::rules::condition::{judge, remember, Memory, Verdict};
 use logspec_checker::rules::fan_out::{self, FanState, FanStep};
 use logspec_checker::rules::hosts::HostNames;
 use logspec_checker::rules::join::Joined;
 use logspec_checker::rules::key::{label_keys, scope_values};
+use logspec_checker::rules::params::{rule_params, ParamValues};
 use logspec_checker::rules::{RulePlan, StreamRecord};
 use logspec_checker::{Code, Plan};
 use logspec_reader::Instant;

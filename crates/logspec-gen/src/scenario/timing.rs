@@ -28,7 +28,7 @@ use crate::render::envelope_of;
 use crate::stream::stamp_field;
 use crate::time::{self, EARLIEST, LATEST};
 use crate::{Framing, Sampler};
-use logspec_checker::rules::condition::rule_params;
+use logspec_checker::rules::params::rule_params;
 use logspec_checker::rules::{RulePlan, StreamRecord};
 use logspec_checker::Plan;
 use logspec_reader::{field_instant, instant, Instant};

@@ -17,7 +17,7 @@ use super::rules::{Journal, RuleFinding, Rules};
 use super::timing::{seen_at, Gaps};
 use super::Walked;
 use crate::record::Record;
-use logspec_checker::rules::condition::rule_params;
+use logspec_checker::rules::params::rule_params;
 use logspec_checker::rules::{RulePlan, StreamRecord};
 use logspec_checker::Code;
 use logspec_spec::condition::Name;
