@@ -118,7 +118,7 @@ impl ValueCheck {
                 item: Box::new(ValueCheck::compile(
                     spec.item.as_deref().ok_or_else(|| incomplete("item"))?,
                 )?),
-                separator: spec.separator.clone().unwrap_or_else(|| ",".to_owned()),
+                separator: spec.list_separator().to_owned(),
             },
             ValueKind::Timestamp => Shape::Timestamp,
             ValueKind::Enum => {

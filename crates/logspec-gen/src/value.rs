@@ -331,7 +331,7 @@ fn list(spec: &ValueSpec) -> Result<BoxedStrategy<String>, Unbuildable> {
         .item
         .as_deref()
         .ok_or_else(|| "a list without an item type".to_owned())?;
-    let separator = spec.separator.clone().unwrap_or_else(|| ",".to_owned());
+    let separator = spec.list_separator().to_owned();
     let inside = separator.clone();
     let item = with_extras(of_type(item)?, &item.also, item.empty)
         .prop_filter("an element holding the separator", move |element| {

@@ -46,13 +46,7 @@ impl Conversion {
         match definition.value.kind {
             ValueKind::Integer => Conversion::Integer,
             ValueKind::Number => Conversion::Number,
-            ValueKind::List => Conversion::List(
-                definition
-                    .value
-                    .separator
-                    .clone()
-                    .unwrap_or_else(|| ",".to_owned()),
-            ),
+            ValueKind::List => Conversion::List(definition.value.list_separator().to_owned()),
             _ => Conversion::Text,
         }
     }

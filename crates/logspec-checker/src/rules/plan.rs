@@ -8,7 +8,7 @@ use foldhash::fast::RandomState;
 use logspec_spec::condition::{duration_seconds, margin_seconds, Name, SOURCE_NAMES};
 use logspec_spec::{
     EnvelopeValue, FieldPart, KeyPart, ParamType, Rule, Spec, UnfinishedCode, ValueKind,
-    ViolationCode, WILDCARD,
+    ViolationCode, DEFAULT_LIST_SEPARATOR, WILDCARD,
 };
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -467,23 +467,20 @@ impl RulePlan {
                 holds_without,
             }));
         }
-        // The separator of a list field's elements (`,` unless the glossary
-        // gives one, as the spec format says); a field the glossary lacks
-        // is an error.
+        // The separator of a list field's elements; a field the glossary
+        // lacks is an error.
         let separator = |part: &KeyPart, tail: &[&str]| -> Result<String, PlanError> {
             let Some(field) = &part.field else {
-                return Ok(",".to_owned());
+                return Ok(DEFAULT_LIST_SEPARATOR.to_owned());
             };
             let definition = spec
                 .fields
                 .get(field)
                 .ok_or_else(|| unresolved(tail, Unresolved::Field(field.clone())))?;
-            Ok(
-                match (&definition.value.kind, &definition.value.separator) {
-                    (ValueKind::List, Some(separator)) => separator.clone(),
-                    _ => ",".to_owned(),
-                },
-            )
+            Ok(match definition.value.kind {
+                ValueKind::List => definition.value.list_separator().to_owned(),
+                _ => DEFAULT_LIST_SEPARATOR.to_owned(),
+            })
         };
         let scope_witnesses = (0..labels.len())
             .map(|label| {

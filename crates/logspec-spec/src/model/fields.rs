@@ -114,6 +114,17 @@ pub struct ValueSpec {
     pub schema: Option<serde_json::Value>,
 }
 
+/// What separates a list's elements when its type names no `separator`.
+pub const DEFAULT_LIST_SEPARATOR: &str = ",";
+
+impl ValueSpec {
+    /// What separates this list's elements: its `separator`, or the
+    /// spec format's default.
+    pub fn list_separator(&self) -> &str {
+        self.separator.as_deref().unwrap_or(DEFAULT_LIST_SEPARATOR)
+    }
+}
+
 /// A JSON value's type, with the two MongoDB Extended JSON wrappers that
 /// stand for scalars.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
