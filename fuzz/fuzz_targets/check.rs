@@ -48,7 +48,7 @@ fuzz_target!(|input: &[u8]| {
     let summary = checker
         .check_input("fuzz.log", input, &mut findings)
         .unwrap_or_else(|e| panic!("reading a slice failed: {e}"));
-    logspec_fuzz::checked::hold(&summary, &findings);
+    logspec_fuzz::checked::hold(input, &summary, &findings);
 
     let coverage = checker.coverage().report(plan);
     assert_eq!(

@@ -1,7 +1,8 @@
 //! The checker's verdict does not depend on how the input arrives: the
 //! same bytes read whole and in arbitrary chunks (with interrupted reads in
 //! between) give identical findings, summaries and coverage, under a
-//! built-in spec chosen by the first byte.
+//! built-in spec chosen by the first byte; with any line limit, every line
+//! is counted and every finding points inside the input.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -20,6 +21,8 @@ fuzz_target!(|input: &[u8]| {
         ..CheckOptions::default()
     };
     let whole = verdict(&compiled.plan, options.clone(), data);
+    // Lines cut at a small limit are still counted once each.
+    logspec_fuzz::checked::hold(data, &whole.0, &whole.1);
     let chunked = verdict(
         &compiled.plan,
         options,

@@ -74,5 +74,5 @@ fn check(plan: &Plan, options: CheckOptions, text: &str) {
     let summary = checker
         .check_input("examples", text.as_bytes(), &mut findings)
         .unwrap_or_else(|e| panic!("reading a slice failed: {e}"));
-    crate::checked::hold(&summary, &findings);
+    crate::checked::hold(text.as_bytes(), &summary, &findings);
 }
