@@ -46,6 +46,12 @@ def kv_list():
     return f"{SYSLOG}ACTION=dispatch SCRIPT=backup HOSTS={hosts} REQID=a1b2c3d4e5f60001"
 
 
+def sd_elements():
+    """One RFC 5424 line of ~120,000 distinct structured data elements."""
+    return fill("<30>1 2026-03-13T12:00:01Z ctl-01 ctrl-exec 12345 - ",
+                lambda n: f"[i{n}]", " ACTION=ping")
+
+
 def json_keys():
     """One Hexon JSON line of ~110,000 distinct tiny members."""
     return fill(HEXON, lambda n: f',"k{n}":0', "}")
@@ -85,6 +91,7 @@ LINES = {
     "kv-fields": ("ctrl-exec", kv_fields),
     "kv-repeated": ("ctrl-exec", kv_repeated),
     "kv-list": ("ctrl-exec", kv_list),
+    "sd-elements": ("ctrl-exec", sd_elements),
     "json-keys": ("hexon", json_keys),
     "json-repeated": ("hexon", json_repeated),
     "json-deep": ("hexon", json_deep),

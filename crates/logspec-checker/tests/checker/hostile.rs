@@ -222,6 +222,47 @@ fn a_list_field_of_many_items_each_a_rule_key() {
     );
 }
 
+#[test]
+fn an_rfc5424_line_of_many_structured_data_elements() {
+    let plan = plan("ctrl-exec");
+    let line = |data: &str| {
+        format!("<30>1 2026-03-13T12:00:01Z ctl-01 ctrl-exec 12345 - {data} ACTION=ping\n")
+    };
+    let elements = |n: usize| (0..n).map(|i| format!("[i{i}]")).collect::<String>();
+    // Structured data is validated, not checked: the verdict is the one on
+    // the line without any.
+    let baseline = check(&plan, &CheckOptions::default(), &line("-"));
+    assert_eq!(
+        baseline.count(Code::ParseError),
+        0,
+        "{:?}",
+        baseline.codes()
+    );
+    let baseline = baseline.codes();
+    assert_linear(
+        "sd-elements",
+        &plan,
+        &CheckOptions::default(),
+        1_000,
+        |n| line(&elements(n)),
+        |_, tally| assert_eq!(tally.codes(), baseline),
+    );
+    // An SD-ID repeated after many others is still found.
+    let repeated = check(
+        &plan,
+        &CheckOptions::default(),
+        &line(&format!("{}[i7]", elements(1_000))),
+    );
+    assert_eq!(
+        repeated.count(Code::ParseError),
+        1,
+        "{:?}",
+        repeated.codes()
+    );
+    let refusal = &repeated.first[Code::ParseError.as_str()];
+    assert!(refusal.message.contains("appears twice"), "{refusal:?}");
+}
+
 /// The verdict on the plain Hexon entry, which tiny extra members must not
 /// change: the entry allows further fields.
 fn hexon_baseline(plan: &Plan) -> Vec<(&'static str, usize)> {
