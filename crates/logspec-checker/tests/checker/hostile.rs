@@ -1,8 +1,10 @@
 //! Hostile input: the worst cases for a per-record check (one record of
-//! very many tiny parts, the deepest nesting the JSON reader follows, a very
-//! long message) and for the stream rules' state (more distinct keys than
-//! the cap). Each case asserts its verdict, and that checking it takes time
-//! linear in its size.
+//! very many tiny parts, in each wire format that has parts: key=value
+//! fields, list items, RFC 5424 structured data, JSON members, Extended
+//! JSON dates, OTLP records in one export, a multi-line record's lines;
+//! the deepest nesting the JSON reader follows, a very long message) and
+//! for the stream rules' state (more distinct keys than the cap). Each case
+//! asserts its verdict, and that checking it takes time linear in its size.
 //!
 //! Linear, without flaky timing: a case is checked at a size `n` and at
 //! `SCALE * n`, each timed by the thread's CPU time (so other processes on a
@@ -19,6 +21,7 @@
 
 use logspec_checker::rules::EngineOptions;
 use logspec_checker::{CheckOptions, Checker, Code, Finding, FindingSink, Plan};
+use logspec_reader::Format;
 use rustix::time::{clock_gettime, ClockId};
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -261,6 +264,77 @@ fn an_rfc5424_line_of_many_structured_data_elements() {
     );
     let refusal = &repeated.first[Code::ParseError.as_str()];
     assert!(refusal.message.contains("appears twice"), "{refusal:?}");
+}
+
+/// `options` with the input read as `format`.
+fn as_format(format: Format) -> CheckOptions {
+    CheckOptions {
+        format: Some(format),
+        ..CheckOptions::default()
+    }
+}
+
+#[test]
+fn an_otlp_export_of_many_records() {
+    let plan = plan("hexon");
+    let options = as_format(Format::OtlpJson);
+    let record = r#"{"timeUnixNano":"1795942800000000000","severityNumber":9,"severityText":"INFO","body":{"stringValue":"backend added"},"attributes":[{"key":"event","value":{"stringValue":"loadbalancer"}},{"key":"pool_id","value":{"stringValue":"web"}},{"key":"backend_id","value":{"stringValue":"web-2"}},{"key":"address","value":{"stringValue":"10.0.0.12:8080"}}]}"#;
+    let export = |n: usize| {
+        let records = vec![record; n].join(",");
+        format!(r#"{{"resourceLogs":[{{"scopeLogs":[{{"logRecords":[{records}]}}]}}]}}"#) + "\n"
+    };
+    // Each record is judged alone, as the one record of a one-record export
+    // (2,560 records at the larger size: a line under the 1 MiB limit).
+    let one = check(&plan, &options, &export(1));
+    assert_eq!(one.count(Code::ParseError), 0, "{:?}", one.codes());
+    let one = one.codes();
+    assert_linear("otlp-records", &plan, &options, 80, export, |n, tally| {
+        let each: Vec<_> = one.iter().map(|&(code, count)| (code, count * n)).collect();
+        assert_eq!(tally.codes(), each);
+    });
+}
+
+#[test]
+fn a_logback_record_of_many_continuation_lines() {
+    let plan = plan("prexorcloud");
+    let options = as_format(Format::Logback);
+    let head = "2026-05-10T14:02:11.453Z INFO [http-1] [requestId=abf12d49] api.groups -- create group=lobby parent=null\n";
+    let trace = |n: usize| -> String {
+        let frames: String = (0..n)
+            .map(|i| format!("\tat com.example.Groups.create(Groups.java:{i})\n"))
+            .collect();
+        format!("{head}{frames}")
+    };
+    // A stack trace continues the record's message; it adds no finding
+    // (9,600 lines at the larger size: under a record's 10,000).
+    let alone = check(&plan, &options, head);
+    assert_eq!(alone.count(Code::ParseError), 0, "{:?}", alone.codes());
+    let alone = alone.codes();
+    assert_linear("logback-trace", &plan, &options, 300, trace, |_, tally| {
+        assert_eq!(tally.codes(), alone);
+    });
+}
+
+#[test]
+fn an_extended_json_entry_of_many_date_members() {
+    let plan = plan("prexorcloud");
+    let options = as_format(Format::ExtendedJson);
+    let head = r#"{"_id":{"$oid":"663e2b0b9c1d4e5f6a7b8c01"},"createdAt":{"$date":"2026-05-10T14:02:03.322Z"},"requestId":"7c01e9aa","actor":{"userId":"663e1f009c1d4e5f6a7b0001","username":"alice","ip":"203.0.113.42"},"type":"auth.login.succeeded","target":"alice","detail":"password login","outcome":"SUCCESS""#;
+    let entry = |n: usize| {
+        let dates: String = (0..n)
+            .map(|i| format!(r#","d{i}":{{"$date":"2026-05-10T14:02:03.322Z"}}"#))
+            .collect();
+        format!("{head}{dates}}}\n")
+    };
+    // The entry documents its members: each date member is one too many.
+    let alone = check(&plan, &options, &entry(0));
+    assert_eq!(alone.count(Code::ParseError), 0, "{:?}", alone.codes());
+    assert_linear("extjson-dates", &plan, &options, 500, entry, |n, tally| {
+        assert_eq!(tally.count(Code::UnexpectedField), n, "{:?}", tally.codes());
+        for (code, count) in alone.codes() {
+            assert_eq!(tally.counts.get(code), Some(&count), "{code}");
+        }
+    });
 }
 
 /// The verdict on the plain Hexon entry, which tiny extra members must not
