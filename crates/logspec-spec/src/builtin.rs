@@ -1,37 +1,36 @@
 //! Specs embedded in the binary, so that `--spec ctrl-exec` (or any other
-//! built-in name) works anywhere.
+//! built-in name) works anywhere. Each comes with its data parsed at build
+//! time (`build.rs`), so loading one skips the YAML parse.
 
-use crate::load::{load_str, LoadError, LoadedSpec};
+use crate::load::{load_data, load_str, LoadError, LoadedSpec};
 
 /// A spec shipped with logspec.
 #[derive(Debug, Clone, Copy)]
 pub struct Builtin {
     pub name: &'static str,
     pub text: &'static str,
+    /// `text`'s data as JSON, written by the build script.
+    data: &'static str,
+}
+
+/// The built-in spec `spec/NAME.yaml`, with its data.
+macro_rules! builtin {
+    ($name:literal) => {
+        Builtin {
+            name: $name,
+            text: include_str!(concat!("../../../spec/", $name, ".yaml")),
+            data: include_str!(concat!(env!("OUT_DIR"), "/", $name, ".json")),
+        }
+    };
 }
 
 /// Every built-in spec, by the name `--spec` accepts.
 pub const BUILTINS: &[Builtin] = &[
-    Builtin {
-        name: "ctrl-exec",
-        text: include_str!("../../../spec/ctrl-exec.yaml"),
-    },
-    Builtin {
-        name: "rce-eventlog",
-        text: include_str!("../../../spec/rce-eventlog.yaml"),
-    },
-    Builtin {
-        name: "prexorcloud",
-        text: include_str!("../../../spec/prexorcloud.yaml"),
-    },
-    Builtin {
-        name: "agent-hub",
-        text: include_str!("../../../spec/agent-hub.yaml"),
-    },
-    Builtin {
-        name: "hexon",
-        text: include_str!("../../../spec/hexon.yaml"),
-    },
+    builtin!("ctrl-exec"),
+    builtin!("rce-eventlog"),
+    builtin!("prexorcloud"),
+    builtin!("agent-hub"),
+    builtin!("hexon"),
 ];
 
 /// The built-in spec called `name`, if there is one.
@@ -41,13 +40,30 @@ pub fn builtin(name: &str) -> Option<&'static Builtin> {
 
 impl Builtin {
     pub fn load(&self) -> Result<LoadedSpec, LoadError> {
-        load_str(self.text, &format!("spec/{}.yaml", self.name))
+        let origin = format!("spec/{}.yaml", self.name);
+        // The build script wrote the data with serde_json, so it reads back;
+        // should it not, the text is parsed as any spec's is.
+        match serde_json::from_str(self.data) {
+            Ok(data) => load_data(self.text, &origin, data),
+            Err(_) => load_str(self.text, &origin),
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_data_built_ahead_is_the_texts() {
+        for builtin in BUILTINS {
+            let built: serde_json::Value = serde_json::from_str(builtin.data)
+                .unwrap_or_else(|error| panic!("{}: {error}", builtin.name));
+            let parsed = crate::yaml::parse_yaml(builtin.text)
+                .unwrap_or_else(|error| panic!("{}: {error}", builtin.name));
+            assert!(built == parsed, "{}: the built data differs", builtin.name);
+        }
+    }
 
     #[test]
     fn every_builtin_loads() {

@@ -20,6 +20,7 @@ pub mod locate;
 pub mod model;
 pub mod overlay;
 mod validate;
+mod yaml;
 
 pub use builtin::{builtin, Builtin, BUILTINS};
 pub use load::{load_path, load_str, LoadError, LoadedSpec, SpecProblem, SCHEMA};

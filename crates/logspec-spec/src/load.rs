@@ -4,6 +4,7 @@
 use crate::locate::{Location, Locations};
 use crate::model::Spec;
 use crate::validate;
+use crate::yaml::parse_yaml;
 use serde_saphyr::{DefaultMessageFormatter, MessageFormatter};
 use std::fmt;
 use std::path::Path;
@@ -113,23 +114,35 @@ pub fn load_path(path: &Path) -> Result<LoadedSpec, LoadError> {
 
 /// Loads a spec from its text; `origin` names it in errors.
 pub fn load_str(text: &str, origin: &str) -> Result<LoadedSpec, LoadError> {
+    // YAML errors carry their own location; node locations are indexed
+    // only for the problems found after parsing, and for a spec that
+    // loads, on demand.
+    let data = parse_yaml(text).map_err(|error| LoadError::Invalid {
+        origin: origin.to_owned(),
+        problems: vec![yaml_problem(&error)],
+    })?;
+    load_data(text, origin, data)
+}
+
+/// Loads the spec `text` whose YAML data is `data` (parsed from `text` by
+/// [`parse_yaml`], here or ahead of time for a built-in spec).
+pub(crate) fn load_data(
+    text: &str,
+    origin: &str,
+    mut data: serde_json::Value,
+) -> Result<LoadedSpec, LoadError> {
     let invalid = |problems: Vec<SpecProblem>| LoadError::Invalid {
         origin: origin.to_owned(),
         problems,
     };
-    // YAML errors carry their own location; node locations are indexed
-    // only for the problems found after parsing, and for a spec that
-    // loads, on demand.
-    let mut data: serde_json::Value =
-        parse_yaml(text).map_err(|error| invalid(vec![yaml_problem(&error)]))?;
-
     let problems = schema_problems(&data, text);
     if !problems.is_empty() {
         return Err(invalid(problems));
     }
     let aliases = crate::entries::expand(&mut data);
 
-    let spec: Spec = serde_path_to_error::deserialize(&data).map_err(|error| {
+    // By value: the model takes the strings over instead of copying them.
+    let spec: Spec = serde_path_to_error::deserialize(data).map_err(|error| {
         let pointer = json_pointer(error.path());
         invalid(vec![SpecProblem {
             location: Locations::index_for(text, [pointer.as_str()], &aliases).find(&pointer),
@@ -200,17 +213,6 @@ fn line_starts(text: &str) -> Vec<usize> {
 fn nth_line<'t>(text: &'t str, starts: &[usize], line: usize) -> Option<&'t str> {
     let rest = text.get(*starts.get(line.checked_sub(1)?)?..)?;
     Some(&rest[..rest.find(['\n', '\r']).unwrap_or(rest.len())])
-}
-
-/// The YAML data of `text`. Comments are not kept: nothing reads them, and
-/// collecting them is a tenth of the parse. Nor are snippets of the text
-/// around an error: a problem shows its line and column, and rendering a
-/// snippet only to throw it away was a tenth of loading a broken spec.
-pub(crate) fn parse_yaml(text: &str) -> Result<serde_json::Value, serde_saphyr::Error> {
-    let mut options = serde_saphyr::Options::default();
-    options.emit_comments = false;
-    options.with_snippet = false;
-    serde_saphyr::from_str_with_options(text, options)
 }
 
 /// Where each node of `text` is, generated paths resolving to their source.

@@ -18,8 +18,9 @@
 //! judged where the base spec is known (the CLI, as for `--param`), and
 //! reported at the parameter's place in the overlay.
 
-use crate::load::{parse_yaml, yaml_problem, LoadError, SpecProblem};
+use crate::load::{yaml_problem, LoadError, SpecProblem};
 use crate::locate::{Location, Locations};
+use crate::yaml::parse_yaml;
 
 /// An overlay as written.
 #[derive(Debug, Clone, PartialEq, Eq)]
