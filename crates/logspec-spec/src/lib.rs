@@ -11,6 +11,8 @@
 //! the typed model, and then checked for references the schema cannot see.
 //! Every problem is reported with the file, line and column it sits at,
 //! which is why [`locate`] keeps a map from data paths to YAML positions.
+//! The built-in specs ([`BUILTINS`]) are parsed once, when logspec is
+//! built, by the same parse; loading one starts from its data.
 
 pub mod builtin;
 pub mod condition;
