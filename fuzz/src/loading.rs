@@ -5,13 +5,25 @@
 //! rule parameter set, with findings inside what was checked.
 
 use logspec_checker::{CheckOptions, Checker, Finding, Plan, PlanError, Unresolved};
-use logspec_spec::{load_str, LoadError};
+use logspec_spec::{load_parsed, load_str, LoadError, LoadedSpec};
 
 /// Loads `text` as a spec and holds the loader to its promises.
 pub fn hold(text: &str) {
+    hold_outcome(text, load_str(text, "fuzz.yaml"));
+}
+
+/// Loads the spec `text` from `data`, its YAML's data, and holds the
+/// loader to its promises: what the `spec-model` target does with the
+/// specs it writes, whose YAML parse the `spec` target covers.
+pub fn hold_parsed(text: &str, data: serde_json::Value) {
+    hold_outcome(text, load_parsed(text, "fuzz.yaml", data));
+}
+
+/// Holds the outcome of loading `text` to the loader's promises.
+fn hold_outcome(text: &str, outcome: Result<LoadedSpec, LoadError>) {
     // Counted as YAML counts them: a lone `\r` ends a line too.
     let lines = text.lines().flat_map(|line| line.split('\r')).count();
-    match load_str(text, "fuzz.yaml") {
+    match outcome {
         Err(LoadError::Invalid { origin, problems }) => {
             assert_eq!(origin, "fuzz.yaml");
             assert!(!problems.is_empty(), "invalid without a problem");
@@ -21,7 +33,7 @@ pub fn hold(text: &str) {
                 assert!(at.line <= lines + 1, "{problem:?} is past the text's end");
             }
         }
-        Err(error @ LoadError::Io { .. }) => panic!("load_str did I/O: {error}"),
+        Err(error @ LoadError::Io { .. }) => panic!("loading a text did I/O: {error}"),
         Ok(loaded) => {
             // A spec the loader accepts must compile: a name the plan cannot
             // resolve is a gap in the loader's checks. The one refusal only

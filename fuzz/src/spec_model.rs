@@ -704,8 +704,16 @@ impl Rule {
 }
 
 impl ArbitrarySpec {
-    /// The spec as text for the loader.
+    /// The spec as text for the loader: its [`data`](ArbitrarySpec::data)
+    /// written as JSON, which is YAML.
     pub fn text(&self) -> String {
+        text_of(&self.data())
+    }
+
+    /// The spec's data, what the loader's YAML parse of its
+    /// [`text`](ArbitrarySpec::text) gives (a unit test holds the two to
+    /// the same outcome).
+    pub fn data(&self) -> Value {
         let mut spec = Map::new();
         spec.insert("logspec".into(), json!(1));
         spec.insert(
@@ -902,8 +910,13 @@ impl ArbitrarySpec {
         if !unchecked.is_empty() {
             spec.insert("unchecked".into(), Value::Array(unchecked));
         }
-        escape_unprintable(&format!("{:#}", Value::Object(spec)))
+        Value::Object(spec)
     }
+}
+
+/// The text of a spec's `data`: JSON, which YAML reads as the same data.
+pub fn text_of(data: &Value) -> String {
+    escape_unprintable(&format!("{data:#}"))
 }
 
 /// `text` with the characters YAML does not allow even in a quoted string
@@ -952,7 +965,8 @@ mod tests {
             let Ok(spec) = ArbitrarySpec::arbitrary_take_rest(Unstructured::new(&data)) else {
                 continue;
             };
-            match logspec_spec::load_str(&spec.text(), "model.yaml") {
+            let data = spec.data();
+            match logspec_spec::load_parsed(&text_of(&data), "model.yaml", data) {
                 Ok(loaded_spec) => {
                     loaded += 1;
                     with_rules += usize::from(!loaded_spec.spec.rules.is_empty());
@@ -970,6 +984,42 @@ mod tests {
         assert!(
             with_rules * 10 >= loaded,
             "{with_rules} of {loaded} loaded specs have rules"
+        );
+    }
+
+    /// The target loads a spec from its data, skipping the YAML parse of
+    /// its text: the two must be one spec, or the target would fuzz specs
+    /// no file holds and locate problems where the text has other nodes.
+    #[test]
+    fn the_data_is_what_its_text_parses_to() {
+        let mut compared = 0;
+        for seed in 1000..1300 {
+            let data = bytes(seed, 64 + (seed as usize * 53) % 3072);
+            let Ok(spec) = ArbitrarySpec::arbitrary_take_rest(Unstructured::new(&data)) else {
+                continue;
+            };
+            let data = spec.data();
+            let text = text_of(&data);
+            let parsed = logspec_spec::load_str(&text, "model.yaml");
+            let given = logspec_spec::load_parsed(&text, "model.yaml", data);
+            match (parsed, given) {
+                (Ok(parsed), Ok(given)) => {
+                    assert_eq!(format!("{:?}", parsed.spec), format!("{:?}", given.spec));
+                }
+                (Err(parsed), Err(given)) => {
+                    assert_eq!(format!("{parsed:?}"), format!("{given:?}"));
+                }
+                (parsed, given) => panic!(
+                    "seed {seed}: from the text {:?}, from the data {:?}",
+                    parsed.err(),
+                    given.err()
+                ),
+            }
+            compared += 1;
+        }
+        assert!(
+            compared >= 250,
+            "only {compared} of 300 byte strings made a spec"
         );
     }
 }

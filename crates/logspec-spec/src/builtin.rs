@@ -2,7 +2,7 @@
 //! built-in name) works anywhere. Each comes with its data parsed at build
 //! time (`build.rs`), so loading one skips the YAML parse.
 
-use crate::load::{load_data, LoadError, LoadedSpec};
+use crate::load::{load_parsed, LoadError, LoadedSpec};
 
 /// A spec shipped with logspec.
 #[derive(Debug, Clone, Copy)]
@@ -43,7 +43,7 @@ impl Builtin {
         // serde_json's own output, written by the build script from a parse
         // that succeeded (the build fails otherwise); a test reads each back.
         let data = serde_json::from_str(self.data).expect("build.rs writes JSON");
-        load_data(self.text, &format!("spec/{}.yaml", self.name), data)
+        load_parsed(self.text, &format!("spec/{}.yaml", self.name), data)
     }
 }
 

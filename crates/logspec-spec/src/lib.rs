@@ -25,7 +25,7 @@ mod validate;
 mod yaml;
 
 pub use builtin::{builtin, Builtin, BUILTINS};
-pub use load::{load_path, load_str, LoadError, LoadedSpec, SpecProblem, SCHEMA};
+pub use load::{load_parsed, load_path, load_str, LoadError, LoadedSpec, SpecProblem, SCHEMA};
 pub use locate::Location;
 pub use model::*;
 pub use overlay::{is_overlay, load_overlay_str, Overlay, OverlayParam};

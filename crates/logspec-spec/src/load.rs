@@ -121,12 +121,16 @@ pub fn load_str(text: &str, origin: &str) -> Result<LoadedSpec, LoadError> {
         origin: origin.to_owned(),
         problems: vec![yaml_problem(&error)],
     })?;
-    load_data(text, origin, data)
+    load_parsed(text, origin, data)
 }
 
-/// Loads the spec `text` whose YAML data is `data` (parsed from `text` by
-/// [`parse_yaml`], here or ahead of time for a built-in spec).
-pub(crate) fn load_data(
+/// Loads the spec `text` from `data`, the data its YAML holds, for a caller
+/// that has the data already: parsed ahead of time (a built-in spec, parsed
+/// when logspec is built), or the data a tool wrote the text from (the
+/// `spec-model` fuzz target writes its specs as JSON, which is YAML).
+/// Problems are located in `text`, so `data` must be what parsing `text`
+/// gives; nothing checks that here.
+pub fn load_parsed(
     text: &str,
     origin: &str,
     mut data: serde_json::Value,
