@@ -240,6 +240,13 @@ impl Engine {
     /// Ends the stream: reports unfinished lifecycles, evictions and
     /// records no key could be derived for.
     pub fn finish(&mut self, plan: &Plan, sink: &mut dyn FindingSink) {
+        // No record comes after this: agreed values and what conditions
+        // remember are given back before any rule reports, because each
+        // rule's report is built while every later rule's keys are still
+        // held, at the run's peak of memory.
+        for run in &mut self.runs {
+            run.keys.forget_for_later();
+        }
         if let Some((file, line)) = self.beginnings_dropped.take() {
             sink.push(Finding::new(
                 Code::StateEvicted,

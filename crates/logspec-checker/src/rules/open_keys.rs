@@ -177,6 +177,12 @@ impl OpenKeys {
         }
     }
 
+    /// Gives back every key's state that only later records could use
+    /// ([`Columns::forget_for_later`]); the keys stay, to be reported.
+    pub fn forget_for_later(&mut self) {
+        self.columns.forget_for_later();
+    }
+
     /// Forgets every key.
     pub fn clear(&mut self) {
         self.slots.clear();
@@ -218,7 +224,7 @@ impl OpenKeys {
 
 #[cfg(test)]
 mod tests {
-    use super::super::state::{Cited, MAX_STATES};
+    use super::super::state::{Agreed, Cited, MAX_STATES};
     use super::*;
 
     fn step(keys: &mut OpenKeys, text: &str, cap: usize) -> (bool, Option<String>) {
@@ -319,6 +325,38 @@ mod tests {
         assert!(d.cited().is_empty());
         d.cite(cited(11, 3), 3);
         assert_eq!(lines(&keys, "d"), [(11, 3)]);
+    }
+
+    #[test]
+    fn forgetting_for_later_keeps_what_a_report_reads() {
+        let keeps = Keeps {
+            values: true,
+            memory: true,
+            fan: false,
+        };
+        let mut keys = OpenKeys::new(keeps);
+        let mut a = keys.step("a", 4, 1).key;
+        a.cite(cited(3, 0), 4);
+        a.cite(cited(5, 1), 4);
+        a.agree(Agreed {
+            field: 0,
+            value: "backup".into(),
+            cited: cited(3, 0),
+        });
+        assert!(a.agreed(0).is_some());
+        assert!(a.memory.is_some());
+        keys.forget_for_later();
+        // The key, its state and every citation are still there to report.
+        assert_eq!(lines(&keys, "a"), [(3, 0), (5, 1)]);
+        let a = keys.step("a", 4, 1).key;
+        assert_eq!(a.state.state(), 1);
+        // What only a later record could use is gone.
+        assert!(a.agreed(0).is_none());
+        assert!(a.values.is_none() && a.memory.is_none());
+        // A key opened after it keeps no such row either, and steps.
+        let b = keys.step("b", 4, 2).key;
+        assert!(b.values.is_none() && b.memory.is_none());
+        assert_eq!(keys.len(), 2);
     }
 
     #[test]

@@ -265,6 +265,16 @@ impl Columns {
         self.more.clear();
     }
 
+    /// Gives back what only later records could use, agreed values and
+    /// what conditions remember, keeping what reporting an unfinished key
+    /// reads (its citations and fan-out): for the end of the stream.
+    pub fn forget_for_later(&mut self) {
+        self.keeps.values = false;
+        self.keeps.memory = false;
+        self.values = Vec::new();
+        self.memory = Vec::new();
+    }
+
     /// Row `index` (a slot index, 32-bit), with the key's `state`.
     pub fn row<'k>(&'k mut self, index: u32, state: &'k mut KeyState) -> Key<'k> {
         let row = index as usize;
