@@ -10,6 +10,6 @@ use libfuzzer_sys::fuzz_target;
 use logspec_fuzz::spec_model::ArbitrarySpec;
 
 fuzz_target!(|spec: ArbitrarySpec| {
-    let data = spec.data();
-    logspec_fuzz::loading::hold_parsed(&logspec_fuzz::spec_model::text_of(&data), data);
+    let (text, data) = spec.written();
+    logspec_fuzz::loading::hold_parsed(&text, data);
 });

@@ -29,3 +29,4 @@ pub use load::{load_parsed, load_path, load_str, LoadError, LoadedSpec, SpecProb
 pub use locate::Location;
 pub use model::*;
 pub use overlay::{is_overlay, load_overlay_str, Overlay, OverlayParam};
+pub use yaml::parse_yaml;

@@ -128,8 +128,8 @@ pub fn load_str(text: &str, origin: &str) -> Result<LoadedSpec, LoadError> {
 /// that has the data already: parsed ahead of time (a built-in spec, parsed
 /// when logspec is built), or the data a tool wrote the text from (the
 /// `spec-model` fuzz target writes its specs as JSON, which is YAML).
-/// Problems are located in `text`, so `data` must be what parsing `text`
-/// gives; nothing checks that here.
+/// Problems are located in `text`, so `data` must be what [`parse_yaml`]
+/// gives for `text`; nothing checks that here.
 pub fn load_parsed(
     text: &str,
     origin: &str,
