@@ -12,7 +12,7 @@ use std::sync::OnceLock;
 
 /// Paths of data the loader generated (`sections` expanded to `events`),
 /// each with the path where the author wrote it.
-type Aliases = Vec<(String, String)>;
+pub(crate) type Aliases = Vec<(String, String)>;
 
 /// The spec format's JSON Schema, the same file users validate against.
 pub const SCHEMA: &str = include_str!("../../../spec/logspec.schema.json");
@@ -154,7 +154,25 @@ pub fn load_parsed(
             pointer,
         }])
     })?;
+    load_model(text, origin, spec, aliases)
+}
 
+/// The last step of [`load_parsed`], from the model on: the checks across
+/// the spec (every name resolves, patterns and conditions compile). A
+/// built-in spec starts here, read into the model straight from JSON
+/// written when logspec was built, its sections already expanded; its
+/// tests hold that JSON to the schema and to what [`load_str`] makes of
+/// its text.
+pub(crate) fn load_model(
+    text: &str,
+    origin: &str,
+    spec: Spec,
+    aliases: Aliases,
+) -> Result<LoadedSpec, LoadError> {
+    let invalid = |problems: Vec<SpecProblem>| LoadError::Invalid {
+        origin: origin.to_owned(),
+        problems,
+    };
     let references = validate::references(&spec);
     if !references.is_empty() {
         let locations = Locations::index_for(
