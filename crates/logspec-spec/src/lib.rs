@@ -11,8 +11,10 @@
 //! the typed model, and then checked for references the schema cannot see.
 //! Every problem is reported with the file, line and column it sits at,
 //! which is why [`locate`] keeps a map from data paths to YAML positions.
-//! The built-in specs ([`BUILTINS`]) are parsed once, when logspec is
-//! built, by the same parse; loading one starts from its data.
+//! The built-in specs ([`BUILTINS`]) go through the same parse and the
+//! same expansion of catalogue sections once, when logspec is built; their
+//! tests hold the result to the schema, and loading one reads the model
+//! straight from it.
 
 pub mod builtin;
 pub mod condition;
