@@ -34,6 +34,10 @@ pub struct EngineOptions {
     pub partial: bool,
     /// Open keys kept per rule; the least recently used are evicted beyond.
     pub max_open_keys: usize,
+    /// Open keys kept by all rules together: beyond it, the rule holding
+    /// the most gives up its least recently used key. This is what bounds
+    /// the engine's memory whatever the spec's number of rules.
+    pub max_open_keys_total: usize,
     /// Rule parameters the user set, NAME → VALUE as written.
     pub params: Vec<(String, String)>,
     /// Host names the user says are one host (`--host-alias`,
@@ -46,11 +50,17 @@ impl Default for EngineOptions {
         EngineOptions {
             partial: false,
             max_open_keys: 100_000,
+            max_open_keys_total: DEFAULT_MAX_OPEN_KEYS_TOTAL,
             params: Vec::new(),
             hosts: HostNames::default(),
         }
     }
 }
+
+/// The default of [`EngineOptions::max_open_keys_total`]: what keeps a
+/// run under 100 MB of memory however long the stream and however many
+/// rules key it (see BENCHMARKS.md, the twelfth round).
+pub const DEFAULT_MAX_OPEN_KEYS_TOTAL: usize = 250_000;
 
 /// Records a key keeps for citation; enough to show a lifecycle.
 const CITED_PER_KEY: usize = 16;
@@ -74,6 +84,9 @@ struct RuleRun {
     key_text: KeyText,
     evicted: u64,
     first_eviction: Option<(Arc<str>, u64, String)>,
+    /// Keys given up to keep all rules within `max_open_keys_total`.
+    given_up: u64,
+    first_given_up: Option<(Arc<str>, u64, String)>,
     /// Values remembered for key parts joined from earlier records.
     joined: Joined,
     /// Record times a window's count lost at the cap (`WINDOW_TIMES`).
@@ -207,6 +220,7 @@ impl Engine {
             let Some(labels) = rule.roles.get(&variant) else {
                 continue;
             };
+            let mut added = 0;
             for &label in labels {
                 let derived = &mut self.derived;
                 derive_keys(
@@ -224,7 +238,9 @@ impl Engine {
                     continue;
                 }
                 for key in derived.iter() {
-                    run.step(plan, rule, label, key, &seen, &self.options, files, sink);
+                    let opened =
+                        run.step(plan, rule, label, key, &seen, &self.options, files, sink);
+                    added += usize::from(opened);
                 }
             }
             if !rule.joins.is_empty() {
@@ -233,6 +249,10 @@ impl Engine {
                     let cap = self.options.max_open_keys;
                     run.joined.remember(&rule.joins, label, record, cap);
                 }
+            }
+            if added > 0 {
+                let budget = self.options.max_open_keys_total;
+                keep_within(&mut self.runs, plan, budget, record);
             }
         }
     }
@@ -292,6 +312,22 @@ impl Engine {
                         "{}: {} open keys were dropped at the cap of {} (first: {key}); \
                          their lifecycles were not checked to the end (raise --max-open-keys)",
                         rule.id, run.evicted, self.options.max_open_keys
+                    ),
+                );
+                finding.key = Some(key);
+                finding.rule = Some(rule.id.clone());
+                sink.push(finding);
+            }
+            if let Some((file, line, key)) = run.first_given_up.take() {
+                let mut finding = Finding::new(
+                    Code::StateEvicted,
+                    &file,
+                    line,
+                    format!(
+                        "{}: {} open keys were dropped to keep all rules within {} open keys \
+                         (first: {key}); their lifecycles were not checked to the end (raise \
+                         --max-open-keys-total)",
+                        rule.id, run.given_up, self.options.max_open_keys_total
                     ),
                 );
                 finding.key = Some(key);
@@ -374,10 +410,11 @@ impl RuleRun {
         options: &EngineOptions,
         files: &Files,
         sink: &mut dyn FindingSink,
-    ) {
+    ) -> bool {
         let (record, began) = (seen.record, seen.began);
         let text = self.key_text.encode(key);
         let stepped = self.keys.step(text, options.max_open_keys, rule.start);
+        let added = stepped.opened && stepped.evicted.is_none();
         if let Some(evicted) = stepped.evicted {
             self.evicted += 1;
             self.first_eviction.get_or_insert_with(|| {
@@ -585,6 +622,7 @@ impl RuleRun {
             // keep its first record and nothing it would need to agree on.
             entry.close();
         }
+        added
     }
 
     /// Reports every key left in a non-accepting state, then forgets all
@@ -604,13 +642,12 @@ impl RuleRun {
         let keys = &self.keys;
         let mut open: Vec<u32> = keys
             .iter()
-            .zip(0u32..)
-            .filter(|(key, _)| {
+            .filter(|(_, key)| {
                 !key.state.violated()
                     && (!rule.states[key.state.state()].accepting
                         || key.fan.is_some_and(|fan| fan.missing() > 0))
             })
-            .map(|(_, index)| index)
+            .map(|(index, _)| index)
             .collect();
         // Hash order must not leak into reports.
         open.sort_by(|&a, &b| {
@@ -737,6 +774,32 @@ impl RuleRun {
         }
         self.keys.clear();
         self.joined.clear();
+    }
+}
+
+/// Drops keys until all rules together hold at most `budget`: each time
+/// the least recently used key of the rule holding the most (the first
+/// such rule in plan order), so a rule with few keys keeps them and the
+/// rules that open many share what is left. Called after a record opened
+/// keys, which it cites as where the first key given up went.
+fn keep_within(runs: &mut [RuleRun], plan: &Plan, budget: usize, record: &StreamRecord) {
+    let mut open: usize = runs.iter().map(|run| run.keys.len()).sum();
+    while open > budget.max(1) {
+        let Some((index, run)) = (runs.iter_mut().enumerate())
+            .rev()
+            .max_by_key(|(_, run)| run.keys.len())
+        else {
+            return;
+        };
+        let Some(text) = run.keys.evict_oldest() else {
+            return;
+        };
+        open -= 1;
+        run.given_up += 1;
+        run.first_given_up.get_or_insert_with(|| {
+            let described = plan.rules[index].describe_key(&key_parts(&text));
+            (Arc::clone(&record.file), record.line, described)
+        });
     }
 }
 

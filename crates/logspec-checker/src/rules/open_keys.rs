@@ -22,6 +22,9 @@ use std::hash::BuildHasher;
 
 /// No slot: the end of the recency list.
 const NONE: u32 = u32::MAX;
+/// The recency links of a slot given back by [`OpenKeys::evict_oldest`]
+/// and not yet taken by another key: in neither the list nor the table.
+const FREE: u32 = u32::MAX - 1;
 
 #[derive(Debug)]
 struct Slot {
@@ -64,6 +67,8 @@ pub struct OpenKeys {
     oldest: u32,
     /// Most recently stepped slot, or [`NONE`].
     newest: u32,
+    /// Slots given back by [`OpenKeys::evict_oldest`], for the next keys.
+    free: Vec<u32>,
 }
 
 impl Default for OpenKeys {
@@ -82,15 +87,16 @@ impl OpenKeys {
             hasher: RandomState::default(),
             oldest: NONE,
             newest: NONE,
+            free: Vec::new(),
         }
     }
 
     pub fn len(&self) -> usize {
-        self.slots.len()
+        self.slots.len() - self.free.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.slots.is_empty()
+        self.len() == 0
     }
 
     /// The state of key `text`, made the most recently stepped; a new key
@@ -114,22 +120,22 @@ impl OpenKeys {
             };
         }
         // Slot indices are 32-bit: a cap beyond 4 billion keys (hundreds of
-        // gigabytes of state) is held at that.
-        let cap = cap.clamp(1, NONE as usize);
-        let (index, evicted) = if self.slots.len() >= cap && self.oldest != NONE {
-            let index = self.oldest;
-            self.unlink(index);
-            let old_hash = self.hasher.hash_one(&*self.slots[index as usize].text);
-            if let Ok(entry) = self.table.find_entry(old_hash, |&other| other == index) {
-                entry.remove();
-            }
+        // gigabytes of state) is held at that, below the two markers.
+        let cap = cap.clamp(1, FREE as usize);
+        let (index, evicted) = if self.len() >= cap && self.oldest != NONE {
+            let index = self.detach_oldest();
             let slot = &mut self.slots[index as usize];
             let evicted = std::mem::replace(&mut slot.text, CompactString::from(text));
             slot.state = KeyState::new(start);
-            self.columns.reset(index);
             (index, Some(evicted))
+        } else if let Some(index) = self.free.pop() {
+            // Its row of the columns was emptied when it was given back.
+            let slot = &mut self.slots[index as usize];
+            slot.text = CompactString::from(text);
+            slot.state = KeyState::new(start);
+            (index, None)
         } else {
-            // Below `cap`, so below `NONE`.
+            // Below `cap`, so below `FREE`.
             let index = self.slots.len() as u32;
             self.slots.push(Slot {
                 text: CompactString::from(text),
@@ -157,12 +163,41 @@ impl OpenKeys {
         }
     }
 
-    /// Every open key, in slot order (no particular order of keys).
-    pub fn iter(&self) -> impl Iterator<Item = OpenKey<'_>> {
-        (0..self.slots.len()).map(|index| {
-            // Below `len`, which the cap keeps below `NONE`.
-            self.get(index as u32)
-        })
+    /// Drops the least recently stepped key to keep several rules' keys
+    /// within a budget they share; its slot waits for the next new key.
+    /// Returns the dropped key's text, or `None` when no key is open.
+    pub fn evict_oldest(&mut self) -> Option<CompactString> {
+        if self.oldest == NONE {
+            return None;
+        }
+        let index = self.detach_oldest();
+        let slot = &mut self.slots[index as usize];
+        slot.older = FREE;
+        slot.newer = FREE;
+        self.free.push(index);
+        Some(std::mem::take(&mut slot.text))
+    }
+
+    /// Takes the least recently stepped slot (there is one) out of the
+    /// recency list and the table and empties its row of the columns.
+    fn detach_oldest(&mut self) -> u32 {
+        let index = self.oldest;
+        self.unlink(index);
+        let hash = self.hasher.hash_one(&*self.slots[index as usize].text);
+        if let Ok(entry) = self.table.find_entry(hash, |&other| other == index) {
+            entry.remove();
+        }
+        self.columns.reset(index);
+        index
+    }
+
+    /// Every open key with its slot index, in slot order (no particular
+    /// order of keys).
+    pub fn iter(&self) -> impl Iterator<Item = (u32, OpenKey<'_>)> {
+        // Slot indices stay below `FREE` (the cap), so they fit in 32 bits.
+        (0..self.slots.len() as u32)
+            .filter(|&index| self.slots[index as usize].older != FREE)
+            .map(|index| (index, self.get(index)))
     }
 
     /// The key in slot `index` (an index [`OpenKeys::iter`] counts, below
@@ -190,6 +225,7 @@ impl OpenKeys {
         self.table.clear();
         self.oldest = NONE;
         self.newest = NONE;
+        self.free.clear();
     }
 
     fn unlink(&mut self, index: u32) {
@@ -243,7 +279,7 @@ mod tests {
         assert_eq!(keys.len(), 2);
         let mut states: Vec<(&str, usize)> = keys
             .iter()
-            .map(|key| (key.text, key.state.state()))
+            .map(|(_, key)| (key.text, key.state.state()))
             .collect();
         states.sort();
         assert_eq!(states, [("a", 2), ("b", 1)]);
@@ -264,7 +300,7 @@ mod tests {
         // The evicted key starts afresh; the others are still found.
         assert_eq!(step(&mut keys, "b", 3), (true, Some("d".into())));
         assert_eq!(step(&mut keys, "f", 3), (false, None));
-        let mut texts: Vec<&str> = keys.iter().map(|key| key.text).collect();
+        let mut texts: Vec<&str> = keys.iter().map(|(_, key)| key.text).collect();
         texts.sort();
         assert_eq!(texts, ["b", "e", "f"]);
     }
@@ -278,11 +314,11 @@ mod tests {
     }
 
     fn lines(keys: &OpenKeys, text: &str) -> Vec<(u64, u32)> {
-        let key = keys.iter().find(|key| key.text == text);
+        let key = keys.iter().find(|(_, key)| key.text == text);
         let Some(key) = key else {
             panic!("{text} is not open")
         };
-        key.cited.iter().map(|c| (c.line, c.label)).collect()
+        key.1.cited.iter().map(|c| (c.line, c.label)).collect()
     }
 
     #[test]
@@ -360,6 +396,38 @@ mod tests {
     }
 
     #[test]
+    fn a_key_dropped_for_the_budget_gives_its_slot_to_the_next() {
+        let mut keys = OpenKeys::default();
+        for text in ["a", "b", "c"] {
+            step(&mut keys, text, 10);
+        }
+        // Stepping "a" makes "b" the oldest.
+        step(&mut keys, "a", 10);
+        assert_eq!(keys.evict_oldest().as_deref(), Some("b"));
+        assert_eq!(keys.len(), 2);
+        let mut texts: Vec<&str> = keys.iter().map(|(_, key)| key.text).collect();
+        texts.sort();
+        assert_eq!(texts, ["a", "c"]);
+        // "b" is forgotten: stepping it opens it afresh, in the freed slot.
+        assert_eq!(step(&mut keys, "b", 10), (true, None));
+        assert_eq!(keys.len(), 3);
+        assert_eq!(keys.slots.len(), 3);
+        let b = keys.step("b", 10, 0).key;
+        assert_eq!(b.state.state(), 1);
+        // The recency order goes on: "c", "a", "b".
+        assert_eq!(keys.evict_oldest().as_deref(), Some("c"));
+        assert_eq!(keys.evict_oldest().as_deref(), Some("a"));
+        // A cap counts open keys, not slots.
+        assert_eq!(step(&mut keys, "d", 2), (true, None));
+        assert_eq!(step(&mut keys, "e", 2), (true, Some("b".into())));
+        assert_eq!(keys.evict_oldest().as_deref(), Some("d"));
+        assert_eq!(keys.evict_oldest().as_deref(), Some("e"));
+        assert_eq!(keys.evict_oldest(), None);
+        assert!(keys.is_empty());
+        assert_eq!(keys.iter().count(), 0);
+    }
+
+    #[test]
     fn a_slot_stays_small() {
         // The text (24), the packed state (16), the recency links (8): a
         // rule holds up to `--max-open-keys` of them.
@@ -389,7 +457,7 @@ mod tests {
             assert!(keys.len() <= 100);
         }
         // Each open key is found again without opening a new one.
-        let texts: Vec<String> = keys.iter().map(|key| key.text.to_owned()).collect();
+        let texts: Vec<String> = keys.iter().map(|(_, key)| key.text.to_owned()).collect();
         for text in &texts {
             assert_eq!(step(&mut keys, text, 100), (false, None), "{text}");
         }

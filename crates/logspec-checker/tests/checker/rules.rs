@@ -411,6 +411,83 @@ fn a_million_keys_stay_under_the_cap_and_eviction_is_reported() {
     );
 }
 
+/// Renewals that each open a key by their REQID and share one TARGET:
+/// `renewals` of them against `total` open keys for all rules together.
+fn renewals_within(renewals: u64, total: usize) -> CountingSink {
+    let plan = ctrl_exec();
+    let mut engine = Engine::new(
+        &plan,
+        EngineOptions {
+            max_open_keys_total: total,
+            ..EngineOptions::default()
+        },
+    );
+    let renew = plan
+        .event_index("renew")
+        .unwrap_or_else(|| panic!("no renew event"));
+    let file: Arc<str> = Arc::from("big.log");
+    let field = |name: &str| -> Arc<str> {
+        plan.rule_fields
+            .iter()
+            .find(|known| &***known == name)
+            .cloned()
+            .unwrap_or_else(|| panic!("{name} is not read by any rule"))
+    };
+    let (reqid, target) = (field("REQID"), field("TARGET"));
+    let mut sink = CountingSink::default();
+    for n in 0..renewals {
+        let record = StreamRecord {
+            file: Arc::clone(&file),
+            line: n + 1,
+            event: renew,
+            variant: 0,
+            values: vec![
+                (Arc::clone(&reqid), format!("{n:016x}").into()),
+                (Arc::clone(&target), "web-01:7443".into()),
+            ],
+            ..StreamRecord::default()
+        };
+        engine.observe(&plan, &record, &mut sink);
+        assert!(
+            engine.open_keys() <= total,
+            "{} open keys after {n}",
+            engine.open_keys()
+        );
+    }
+    engine.finish(&plan, &mut sink);
+    sink
+}
+
+#[test]
+fn all_rules_share_the_total_and_the_rule_holding_most_gives_up_keys() {
+    // One rule keys each renewal by its REQID, another holds the one
+    // TARGET: the REQID rule gives up its oldest keys, the TARGET's stays.
+    let sink = renewals_within(10_000, 100);
+    assert_eq!(sink.evicted_findings, 1, "{}", sink.eviction_message);
+    assert!(
+        sink.eviction_message
+            .contains("9901 open keys were dropped to keep all rules within 100 open keys"),
+        "{}",
+        sink.eviction_message
+    );
+    // The first given up is the first renewal's, the oldest.
+    assert!(
+        sink.eviction_message.contains("0000000000000000"),
+        "{}",
+        sink.eviction_message
+    );
+    // The 99 REQIDs still held are judged at the end.
+    assert_eq!(sink.incomplete, 99);
+}
+
+#[test]
+fn a_stream_within_the_total_gives_up_nothing() {
+    // 99 REQIDs and the TARGET: exactly the total.
+    let sink = renewals_within(99, 100);
+    assert_eq!(sink.evicted_findings, 0, "{}", sink.eviction_message);
+    assert_eq!(sink.incomplete, 99);
+}
+
 #[derive(Default)]
 struct CountingSink {
     evicted_findings: u64,

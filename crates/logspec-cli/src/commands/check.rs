@@ -88,6 +88,10 @@ pub struct Checking {
     /// Open correlation keys kept per stream rule before the oldest are dropped
     #[arg(long, default_value_t = EngineOptions::default().max_open_keys)]
     max_open_keys: usize,
+    /// Open correlation keys kept by all stream rules together (what bounds
+    /// their memory); beyond it the rule holding the most drops its oldest
+    #[arg(long, default_value_t = EngineOptions::default().max_open_keys_total)]
+    max_open_keys_total: usize,
     /// A stream-rule parameter the document leaves to configuration (a
     /// window's length): NAME=VALUE, repeatable; a rule whose parameter is
     /// not set is reported unchecked
@@ -135,6 +139,7 @@ impl Checking {
             rules: EngineOptions {
                 partial: self.partial,
                 max_open_keys: self.max_open_keys.max(1),
+                max_open_keys_total: self.max_open_keys_total.max(1),
                 params: rule_params(plan, overlay, &self.params)?,
                 hosts: host_names(&self.host_aliases, self.hosts_file.as_deref())?,
             },
