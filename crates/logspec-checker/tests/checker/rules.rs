@@ -351,77 +351,12 @@ fn inputs_without_comparable_times_are_read_in_order_and_say_why() {
     assert!(matches!(alignment, Alignment::Sequential(reason) if reason.contains("timestamp")));
 }
 
-#[test]
-fn a_million_keys_stay_under_the_cap_and_eviction_is_reported() {
+/// Renewals that each open a key by their REQID and share one TARGET,
+/// `renewals` of them through an engine with `options`, the engine never
+/// holding more than `held_at_most` keys.
+fn renewals(options: EngineOptions, renewals: u64, held_at_most: usize) -> CountingSink {
     let plan = ctrl_exec();
-    let cap = 10_000;
-    let mut engine = Engine::new(
-        &plan,
-        EngineOptions {
-            partial: false,
-            max_open_keys: cap,
-            ..EngineOptions::default()
-        },
-    );
-    let renew = plan
-        .event_index("renew")
-        .unwrap_or_else(|| panic!("no renew event"));
-    let file: Arc<str> = Arc::from("big.log");
-    let field = |name: &str| -> Arc<str> {
-        plan.rule_fields
-            .iter()
-            .find(|known| &***known == name)
-            .cloned()
-            .unwrap_or_else(|| panic!("{name} is not read by any rule"))
-    };
-    let (reqid, target) = (field("REQID"), field("TARGET"));
-    let mut sink = CountingSink::default();
-    // A million renewals that each start and never finish.
-    for n in 0..1_000_000u64 {
-        let record = StreamRecord {
-            file: Arc::clone(&file),
-            line: n + 1,
-            event: renew,
-            variant: 0,
-            values: vec![
-                (Arc::clone(&reqid), format!("{n:016x}").into()),
-                (Arc::clone(&target), "web-01:7443".into()),
-            ],
-            ..StreamRecord::default()
-        };
-        engine.observe(&plan, &record, &mut sink);
-        // renewal-follows-successful-ping holds one more key: the one TARGET.
-        assert!(
-            engine.open_keys() <= cap + 1,
-            "{} open keys after {n}",
-            engine.open_keys()
-        );
-    }
-    engine.finish(&plan, &mut sink);
-    assert_eq!(sink.evicted_findings, 1);
-    assert_eq!(
-        sink.incomplete, cap as u64,
-        "the keys still held are judged"
-    );
-    assert!(
-        sink.eviction_message
-            .contains("990000 open keys were dropped"),
-        "{}",
-        sink.eviction_message
-    );
-}
-
-/// Renewals that each open a key by their REQID and share one TARGET:
-/// `renewals` of them against `total` open keys for all rules together.
-fn renewals_within(renewals: u64, total: usize) -> CountingSink {
-    let plan = ctrl_exec();
-    let mut engine = Engine::new(
-        &plan,
-        EngineOptions {
-            max_open_keys_total: total,
-            ..EngineOptions::default()
-        },
-    );
+    let mut engine = Engine::new(&plan, options);
     let renew = plan
         .event_index("renew")
         .unwrap_or_else(|| panic!("no renew event"));
@@ -449,13 +384,45 @@ fn renewals_within(renewals: u64, total: usize) -> CountingSink {
         };
         engine.observe(&plan, &record, &mut sink);
         assert!(
-            engine.open_keys() <= total,
+            engine.open_keys() <= held_at_most,
             "{} open keys after {n}",
             engine.open_keys()
         );
     }
     engine.finish(&plan, &mut sink);
     sink
+}
+
+#[test]
+fn a_million_keys_stay_under_the_cap_and_eviction_is_reported() {
+    let cap = 10_000;
+    let options = EngineOptions {
+        max_open_keys: cap,
+        ..EngineOptions::default()
+    };
+    // A million renewals that each start and never finish;
+    // renewal-follows-successful-ping holds one more key: the one TARGET.
+    let sink = renewals(options, 1_000_000, cap + 1);
+    assert_eq!(sink.evicted_findings, 1);
+    assert_eq!(
+        sink.incomplete, cap as u64,
+        "the keys still held are judged"
+    );
+    assert!(
+        sink.eviction_message
+            .contains("990000 open keys were dropped"),
+        "{}",
+        sink.eviction_message
+    );
+}
+
+/// `count` renewals against `total` open keys for all rules together.
+fn renewals_within(count: u64, total: usize) -> CountingSink {
+    let options = EngineOptions {
+        max_open_keys_total: total,
+        ..EngineOptions::default()
+    };
+    renewals(options, count, total)
 }
 
 #[test]
