@@ -430,7 +430,7 @@ impl RuleRun {
             // A rule's labels are the handful its spec names.
             label: label as u32,
         };
-        let fresh = entry.cited().is_empty();
+        let fresh = entry.cites_nothing();
         let params = self.params.0.as_deref().unwrap_or_default();
         let event = &plan.events[record.event].id;
         if let Some(verdict) = judge(
