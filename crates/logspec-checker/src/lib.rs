@@ -15,6 +15,7 @@ pub mod coverage;
 pub mod error;
 pub mod finding;
 pub mod kind;
+mod messages;
 pub mod plan;
 pub mod record;
 pub mod rules;

@@ -3,6 +3,7 @@
 
 use crate::error::{PlanError, Unresolved};
 use crate::kind::KindPlan;
+use crate::messages::MessageIndex;
 use crate::record::EventSlots;
 use crate::rules::RulePlan;
 use crate::value::ValueCheck;
@@ -77,6 +78,8 @@ pub struct EventPlan {
     /// Whether any variant lists its messages (so a record's message is
     /// checked).
     pub has_messages: bool,
+    /// Which variants a message fits, looked up at once.
+    pub(crate) messages: MessageIndex,
     /// (format, name as written) → field name, where a variant of the
     /// event names a field differently from the glossary.
     names: WrittenNames,
@@ -314,6 +317,21 @@ impl EventPlan {
         event: &Event,
         kind: usize,
     ) -> Result<EventPlan, PlanError> {
+        let variants: Vec<VariantPlan> = event
+            .variants
+            .iter()
+            .enumerate()
+            .map(|(variant_index, variant)| {
+                let at = [
+                    "events",
+                    &index.to_string(),
+                    "variants",
+                    &variant_index.to_string(),
+                ]
+                .map(|segment| segment.to_owned());
+                VariantPlan::new(spec, glossary, sections, &at, event, variant)
+            })
+            .collect::<Result<_, _>>()?;
         Ok(EventPlan {
             id: Arc::from(event.id.as_str()),
             kind,
@@ -332,21 +350,8 @@ impl EventPlan {
                     })
                 })
                 .collect(),
-            variants: event
-                .variants
-                .iter()
-                .enumerate()
-                .map(|(variant_index, variant)| {
-                    let at = [
-                        "events",
-                        &index.to_string(),
-                        "variants",
-                        &variant_index.to_string(),
-                    ]
-                    .map(|segment| segment.to_owned());
-                    VariantPlan::new(spec, glossary, sections, &at, event, variant)
-                })
-                .collect::<Result<_, _>>()?,
+            messages: MessageIndex::new(&variants),
+            variants,
             slots: EventSlots::default(),
         })
     }

@@ -477,12 +477,8 @@ pub fn check_record(
                 .find(|field| field.key == name.as_str())
             {
                 Some(found) => {
-                    // Each variant's messages matched once (patterns are
-                    // regexes); a specific match outranks a catch-all.
-                    scratch.fits.clear();
-                    scratch.fits.extend(
-                        (event.variants.iter()).map(|variant| variant.message_fit(&found.value)),
-                    );
+                    // A specific match outranks a catch-all.
+                    event.messages.fits(&found.value, &mut scratch.fits);
                     let wanted = if scratch.fits.contains(&MessageFit::Specific) {
                         MessageFit::Specific
                     } else {
