@@ -81,7 +81,8 @@ pub(crate) fn read(line: &str) -> Result<Framed<'_>, ReadError> {
 /// hostname (an IPv6 address holds colons), only at a final `:` or at `]:`.
 fn tag_end(word: &str, after_hostname: bool) -> Option<usize> {
     if after_hostname {
-        return word.find(':').map(|colon| colon + 1);
+        // memchr, not `str::find`: core's char search cost twice as much.
+        return memchr::memchr(b':', word.as_bytes()).map(|colon| colon + 1);
     }
     if word.ends_with(':') {
         return Some(word.len());
@@ -96,14 +97,14 @@ fn tag_end(word: &str, after_hostname: bool) -> Option<usize> {
 /// `name:` or `name[pid]:` into name and pid; `None` if either is empty.
 fn split_tag(word: &str) -> Option<(&str, Option<&str>)> {
     let body = word.strip_suffix(':')?;
-    let (name, pid) = match body.split_once('[') {
+    let (name, pid) = match memchr::memchr(b'[', body.as_bytes()) {
         None => (body, None),
-        Some((name, rest)) => {
-            let pid = rest.strip_suffix(']')?;
-            if pid.is_empty() || pid.contains(['[', ']']) {
+        Some(bracket) => {
+            let pid = body.get(bracket + 1..)?.strip_suffix(']')?;
+            if pid.is_empty() || memchr::memchr2(b'[', b']', pid.as_bytes()).is_some() {
                 return None;
             }
-            (name, Some(pid))
+            (body.get(..bracket)?, Some(pid))
         }
     };
     (!name.is_empty()).then_some((name, pid))

@@ -8,7 +8,7 @@
 //! is the reader's calendar (jiff), not ours.
 
 use logspec_spec::{DurationUnit, HexCase};
-use std::net::IpAddr;
+use std::net::{Ipv4Addr, Ipv6Addr};
 
 /// A decimal number, `-?[0-9]+(.[0-9]+)?`, with an exponent as JSON
 /// allows; leading zeros are tolerated (`007`), signs other than a leading
@@ -133,6 +133,17 @@ pub(super) fn check_hostname(value: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Whether `value` is an IPv4 or IPv6 address, as `IpAddr` reads them:
+/// only IPv6 text has a colon, so a value is tried as one of them, not as
+/// IPv4 and then IPv6 (every hostname went through both parsers).
+pub(super) fn is_ip(value: &str) -> bool {
+    if value.contains(':') {
+        value.parse::<Ipv6Addr>().is_ok()
+    } else {
+        value.parse::<Ipv4Addr>().is_ok()
+    }
+}
+
 /// A hostname, an IP address, or a bracketed IPv6 address.
 pub(super) fn check_host(value: &str) -> Result<(), String> {
     let unbracketed = value
@@ -140,11 +151,11 @@ pub(super) fn check_host(value: &str) -> Result<(), String> {
         .and_then(|rest| rest.strip_suffix(']'));
     if let Some(inner) = unbracketed {
         return inner
-            .parse::<std::net::Ipv6Addr>()
+            .parse::<Ipv6Addr>()
             .map(|_| ())
             .map_err(|_| format!("{inner:?} is not an IPv6 address"));
     }
-    if value.parse::<IpAddr>().is_ok() {
+    if is_ip(value) {
         return Ok(());
     }
     check_hostname(value)
@@ -158,7 +169,7 @@ pub(super) fn check_host_port(value: &str) -> Result<(), String> {
         let port = after
             .strip_prefix(':')
             .ok_or_else(|| "no :port after the bracketed address".to_owned())?;
-        host.parse::<std::net::Ipv6Addr>()
+        host.parse::<Ipv6Addr>()
             .map_err(|_| format!("{host:?} is not an IPv6 address"))?;
         (None, port)
     } else {
@@ -171,7 +182,7 @@ pub(super) fn check_host_port(value: &str) -> Result<(), String> {
         (Some(host), port)
     };
     if let Some(host) = host {
-        if host.parse::<IpAddr>().is_err() {
+        if !is_ip(host) {
             check_hostname(host).map_err(|why| format!("host {host:?}: {why}"))?;
         }
     }
@@ -267,6 +278,41 @@ pub(super) fn check_timestamp(value: &str) -> Result<(), String> {
             } else {
                 Err(format!("zone {zone:?} is not Z or ±hh:mm"))
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_ip;
+    use std::net::IpAddr;
+
+    #[test]
+    fn an_address_is_one_exactly_when_ip_addr_reads_it() {
+        let tried = [
+            "1.2.3.4",
+            "255.255.255.255",
+            "256.1.1.1",
+            "01.2.3.4",
+            "1.2.3",
+            "1.2.3.4.",
+            "::1",
+            "::",
+            "::ffff:1.2.3.4",
+            "2001:db8::1",
+            "2001:db8:::1",
+            "fe80::1%eth0",
+            "::FFFF:1.2.3.4",
+            "[::1]",
+            "1.2.3.4:80",
+            "a:b",
+            "host.example",
+            "1e3",
+            "",
+            " 1.2.3.4",
+        ];
+        for value in tried {
+            assert_eq!(is_ip(value), value.parse::<IpAddr>().is_ok(), "{value:?}");
         }
     }
 }
