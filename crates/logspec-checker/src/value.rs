@@ -293,6 +293,11 @@ impl ValueCheck {
 impl Shape {
     fn check(&self, value: &str) -> Result<(), Refusal<'_>> {
         match self {
+            // Most text has no bounds: nothing to count.
+            Shape::Text {
+                min_chars: None,
+                max_chars: None,
+            } => Ok(()),
             Shape::Text {
                 min_chars,
                 max_chars,
