@@ -2,10 +2,10 @@
 //!
 //! An event's variants each list the messages they are logged with, and a
 //! record is held to the variants its message fits. Trying every variant's
-//! messages in turn cost a comparison per listed message for every record:
-//! Hexon's busiest events list 20 to 55, and on its corpora that was an
-//! eighth of the per-line time. The literal messages, nearly all of them,
-//! are looked up in one map instead; the patterns are few and tried in
+//! messages in turn compared the message with every literal the event
+//! lists (Hexon's busiest events list 20 to 55). The literals, nearly all
+//! of the messages, are looked up in one map instead (3.6% fewer
+//! instructions on Hexon's JSON lines); the patterns are few and tried in
 //! turn. The verdict per variant is [`VariantPlan::message_fit`]'s, which
 //! a test holds it to.
 
