@@ -23,6 +23,8 @@ pub struct MessageIndex {
     /// Per variant, its fit when no literal or pattern it lists matches:
     /// a catch-all if it lists no message or a described one.
     otherwise: Vec<MessageFit>,
+    /// Some variant lists a described message (any message).
+    describes: bool,
 }
 
 impl MessageIndex {
@@ -43,12 +45,27 @@ impl MessageIndex {
                         }
                     }
                     MessageMatch::Pattern(pattern) => index.patterns.push((at, pattern.clone())),
-                    MessageMatch::Any => otherwise = MessageFit::CatchAll,
+                    MessageMatch::Any => {
+                        otherwise = MessageFit::CatchAll;
+                        index.describes = true;
+                    }
                 }
             }
             index.otherwise.push(otherwise);
         }
         index
+    }
+
+    /// Whether a variant that lists messages takes `message`: by a
+    /// literal or pattern it lists, or because it lists a described one.
+    /// How a record without an event key is told by its message.
+    pub fn listed(&self, message: &str) -> bool {
+        self.describes
+            || self.literal.contains_key(message)
+            || self
+                .patterns
+                .iter()
+                .any(|(_, pattern)| pattern.is_match(message))
     }
 
     /// Each variant's fit for `message`, in variant order, into `fits`.
@@ -105,6 +122,16 @@ mod tests {
                     .map(|variant| variant.message_fit(message))
                     .collect();
                 assert_eq!(fits, one_by_one, "{} with {message:?}", event.id);
+                let listed = event
+                    .variants
+                    .iter()
+                    .any(|variant| !variant.messages.is_empty() && variant.logs_message(message));
+                assert_eq!(
+                    event.messages.listed(message),
+                    listed,
+                    "{} with {message:?}",
+                    event.id
+                );
                 specific += fits
                     .iter()
                     .filter(|&&fit| fit == MessageFit::Specific)

@@ -146,12 +146,8 @@ fn by_message(plan: &Plan, kind: usize, format: Format, fields: &[Field<'_>]) ->
     let kind_plan = &plan.kinds[kind];
     let name = kind_plan.message.as_deref()?;
     let message = written(kind_plan, format, fields, name)?;
-    kind_plan.by_message.iter().copied().find(|&event| {
-        plan.events[event]
-            .variants
-            .iter()
-            .any(|variant| !variant.messages.is_empty() && variant.logs_message(&message.value))
-    })
+    (kind_plan.by_message.iter().copied())
+        .find(|&event| plan.events[event].messages.listed(&message.value))
 }
 
 /// What a record was recognised as.
