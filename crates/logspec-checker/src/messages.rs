@@ -14,15 +14,15 @@ use foldhash::fast::RandomState;
 use logspec_spec::{MessageMatch, Pattern};
 use std::collections::HashMap;
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Default)]
 pub struct MessageIndex {
     /// A literal message → the variants that list it, in order.
     literal: HashMap<String, Vec<usize>, RandomState>,
     /// Every listed pattern with its variant, in variant order.
     patterns: Vec<(usize, Pattern)>,
-    /// Per variant, its fit when no literal or pattern it lists matches:
-    /// a catch-all if it lists no message or a described one.
-    otherwise: Vec<MessageFit>,
+    /// Per variant, its fit when no literal or pattern it lists matches
+    /// ([`VariantPlan::unquoted_fit`]).
+    unquoted: Vec<MessageFit>,
     /// Some variant lists a described message (any message).
     describes: bool,
 }
@@ -31,11 +31,6 @@ impl MessageIndex {
     pub fn new(variants: &[VariantPlan]) -> MessageIndex {
         let mut index = MessageIndex::default();
         for (at, variant) in variants.iter().enumerate() {
-            let mut otherwise = if variant.messages.is_empty() {
-                MessageFit::CatchAll
-            } else {
-                MessageFit::None
-            };
             for known in &variant.messages {
                 match known {
                     MessageMatch::Literal(text) => {
@@ -45,13 +40,10 @@ impl MessageIndex {
                         }
                     }
                     MessageMatch::Pattern(pattern) => index.patterns.push((at, pattern.clone())),
-                    MessageMatch::Any => {
-                        otherwise = MessageFit::CatchAll;
-                        index.describes = true;
-                    }
+                    MessageMatch::Any => index.describes = true,
                 }
             }
-            index.otherwise.push(otherwise);
+            index.unquoted.push(variant.unquoted_fit());
         }
         index
     }
@@ -71,7 +63,7 @@ impl MessageIndex {
     /// Each variant's fit for `message`, in variant order, into `fits`.
     pub fn fits(&self, message: &str, fits: &mut Vec<MessageFit>) {
         fits.clear();
-        fits.extend_from_slice(&self.otherwise);
+        fits.extend_from_slice(&self.unquoted);
         if let Some(listing) = self.literal.get(message) {
             for &at in listing {
                 fits[at] = MessageFit::Specific;
@@ -197,13 +189,9 @@ events:
 
     #[test]
     fn patterns_catch_alls_and_shared_literals_fit_as_one_by_one() {
-        let plan = match logspec_spec::load_str(SHARED, "messages.yaml") {
-            Ok(loaded) => match Plan::new(&loaded.spec) {
-                Ok(plan) => plan,
-                Err(error) => panic!("{error}"),
-            },
-            Err(error) => panic!("{error}"),
-        };
+        let loaded = logspec_spec::load_str(SHARED, "messages.yaml")
+            .unwrap_or_else(|error| panic!("{error}"));
+        let plan = Plan::new(&loaded.spec).unwrap_or_else(|error| panic!("{error}"));
         let messages: Vec<String> = [
             "pool created",
             "pool removed",

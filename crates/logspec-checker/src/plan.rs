@@ -168,19 +168,25 @@ impl VariantPlan {
     /// How the variant admits `message`: by a literal or pattern it lists,
     /// or only as a catch-all (it lists no message, or a described one).
     pub fn message_fit(&self, message: &str) -> MessageFit {
-        let mut fit = if self.messages.is_empty() {
+        let quoted = (self.messages.iter())
+            .any(|known| !matches!(known, MessageMatch::Any) && known.is_match(message));
+        if quoted {
+            MessageFit::Specific
+        } else {
+            self.unquoted_fit()
+        }
+    }
+
+    /// How the variant admits a message none of its literals or patterns
+    /// match: as a catch-all if it lists no message or a described one.
+    pub fn unquoted_fit(&self) -> MessageFit {
+        let catch_all = self.messages.is_empty()
+            || (self.messages.iter()).any(|known| matches!(known, MessageMatch::Any));
+        if catch_all {
             MessageFit::CatchAll
         } else {
             MessageFit::None
-        };
-        for known in &self.messages {
-            match known {
-                MessageMatch::Any => fit = MessageFit::CatchAll,
-                specific if specific.is_match(message) => return MessageFit::Specific,
-                _ => {}
-            }
         }
-        fit
     }
 }
 
