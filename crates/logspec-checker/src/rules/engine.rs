@@ -82,11 +82,10 @@ struct RuleRun {
     keys: OpenKeys,
     /// The text of the key being looked up, reused.
     key_text: KeyText,
-    evicted: u64,
-    first_eviction: Option<(Arc<str>, u64, String)>,
+    /// Keys dropped at the rule's own cap (`max_open_keys`).
+    evicted: Dropped,
     /// Keys given up to keep all rules within `max_open_keys_total`.
-    given_up: u64,
-    first_given_up: Option<(Arc<str>, u64, String)>,
+    given_up: Dropped,
     /// Values remembered for key parts joined from earlier records.
     joined: Joined,
     /// Record times a window's count lost at the cap (`WINDOW_TIMES`).
@@ -180,7 +179,7 @@ impl Engine {
 
     /// Open keys across all rules.
     pub fn open_keys(&self) -> usize {
-        self.runs.iter().map(|run| run.keys.len()).sum()
+        open_keys(&self.runs)
     }
 
     /// Steps every rule `record` plays a part in.
@@ -220,7 +219,7 @@ impl Engine {
             let Some(labels) = rule.roles.get(&variant) else {
                 continue;
             };
-            let mut added = 0;
+            let mut opened = false;
             for &label in labels {
                 let derived = &mut self.derived;
                 derive_keys(
@@ -238,9 +237,7 @@ impl Engine {
                     continue;
                 }
                 for key in derived.iter() {
-                    let opened =
-                        run.step(plan, rule, label, key, &seen, &self.options, files, sink);
-                    added += usize::from(opened);
+                    opened |= run.step(plan, rule, label, key, &seen, &self.options, files, sink);
                 }
             }
             if !rule.joins.is_empty() {
@@ -250,7 +247,7 @@ impl Engine {
                     run.joined.remember(&rule.joins, label, record, cap);
                 }
             }
-            if added > 0 {
+            if opened {
                 let budget = self.options.max_open_keys_total;
                 keep_within(&mut self.runs, plan, budget, record);
             }
@@ -303,37 +300,14 @@ impl Engine {
             // not when the engine is dropped, so that the findings of the
             // rules after it reuse it instead of adding to the run's peak.
             run.keys = OpenKeys::new(Keeps::of(rule));
-            if let Some((file, line, key)) = run.first_eviction.take() {
-                let mut finding = Finding::new(
-                    Code::StateEvicted,
-                    &file,
-                    line,
-                    format!(
-                        "{}: {} open keys were dropped at the cap of {} (first: {key}); \
-                         their lifecycles were not checked to the end (raise --max-open-keys)",
-                        rule.id, run.evicted, self.options.max_open_keys
-                    ),
-                );
-                finding.key = Some(key);
-                finding.rule = Some(rule.id.clone());
-                sink.push(finding);
-            }
-            if let Some((file, line, key)) = run.first_given_up.take() {
-                let mut finding = Finding::new(
-                    Code::StateEvicted,
-                    &file,
-                    line,
-                    format!(
-                        "{}: {} open keys were dropped to keep all rules within {} open keys \
-                         (first: {key}); their lifecycles were not checked to the end (raise \
-                         --max-open-keys-total)",
-                        rule.id, run.given_up, self.options.max_open_keys_total
-                    ),
-                );
-                finding.key = Some(key);
-                finding.rule = Some(rule.id.clone());
-                sink.push(finding);
-            }
+            let cap = format!("at the cap of {}", self.options.max_open_keys);
+            run.evicted.report(rule, &cap, "--max-open-keys", sink);
+            let total = format!(
+                "to keep all rules within {} open keys",
+                self.options.max_open_keys_total
+            );
+            run.given_up
+                .report(rule, &total, "--max-open-keys-total", sink);
             if let Some((file, line)) = run.joined.first_eviction.take() {
                 let mut finding = Finding::new(
                     Code::StateEvicted,
@@ -399,6 +373,9 @@ impl Engine {
 }
 
 impl RuleRun {
+    /// Steps `key` with a record playing `label`. Returns whether the rule
+    /// now holds one key more (a key opened in an evicted key's place at
+    /// the rule's cap does not count), for the budget all rules share.
     #[allow(clippy::too_many_arguments)]
     fn step(
         &mut self,
@@ -416,11 +393,7 @@ impl RuleRun {
         let stepped = self.keys.step(text, options.max_open_keys, rule.start);
         let added = stepped.opened && stepped.evicted.is_none();
         if let Some(evicted) = stepped.evicted {
-            self.evicted += 1;
-            self.first_eviction.get_or_insert_with(|| {
-                let described = rule.describe_key(&key_parts(&evicted));
-                (Arc::clone(&record.file), record.line, described)
-            });
+            self.evicted.note(rule, &evicted, record);
         }
         let mut entry = stepped.key;
 
@@ -777,13 +750,18 @@ impl RuleRun {
     }
 }
 
+/// Open keys of all rules together.
+fn open_keys(runs: &[RuleRun]) -> usize {
+    runs.iter().map(|run| run.keys.len()).sum()
+}
+
 /// Drops keys until all rules together hold at most `budget`: each time
 /// the least recently used key of the rule holding the most (the first
 /// such rule in plan order), so a rule with few keys keeps them and the
 /// rules that open many share what is left. Called after a record opened
 /// keys, which it cites as where the first key given up went.
 fn keep_within(runs: &mut [RuleRun], plan: &Plan, budget: usize, record: &StreamRecord) {
-    let mut open: usize = runs.iter().map(|run| run.keys.len()).sum();
+    let mut open = open_keys(runs);
     while open > budget.max(1) {
         let Some((index, run)) = (runs.iter_mut().enumerate())
             .rev()
@@ -795,11 +773,48 @@ fn keep_within(runs: &mut [RuleRun], plan: &Plan, budget: usize, record: &Stream
             return;
         };
         open -= 1;
-        run.given_up += 1;
-        run.first_given_up.get_or_insert_with(|| {
-            let described = plan.rules[index].describe_key(&key_parts(&text));
+        run.given_up.note(&plan.rules[index], &text, record);
+    }
+}
+
+/// Keys a rule dropped before their lifecycles ended, for the one
+/// `state-evicted` finding at the end of the stream: how many, and the
+/// first (its record's place and the key as people read it).
+#[derive(Debug, Default)]
+struct Dropped {
+    count: u64,
+    first: Option<(Arc<str>, u64, String)>,
+}
+
+impl Dropped {
+    /// Counts the key `text`, dropped when `record` came.
+    fn note(&mut self, rule: &RulePlan, text: &str, record: &StreamRecord) {
+        self.count += 1;
+        self.first.get_or_insert_with(|| {
+            let described = rule.describe_key(&key_parts(text));
             (Arc::clone(&record.file), record.line, described)
         });
+    }
+
+    /// Reports the keys dropped (`why`: at which limit), if any, naming
+    /// the option that raises it.
+    fn report(&mut self, rule: &RulePlan, why: &str, option: &str, sink: &mut dyn FindingSink) {
+        let Some((file, line, key)) = self.first.take() else {
+            return;
+        };
+        let mut finding = Finding::new(
+            Code::StateEvicted,
+            &file,
+            line,
+            format!(
+                "{}: {} open keys were dropped {why} (first: {key}); their lifecycles were not \
+                 checked to the end (raise {option})",
+                rule.id, self.count
+            ),
+        );
+        finding.key = Some(key);
+        finding.rule = Some(rule.id.clone());
+        sink.push(finding);
     }
 }
 
