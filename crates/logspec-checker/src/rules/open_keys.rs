@@ -270,6 +270,23 @@ mod tests {
         (stepped.opened, stepped.evicted.map(|text| text.to_string()))
     }
 
+    /// Keys "a", "b", "c" stepped in turn, then "a" again, so that "b" is
+    /// the least recently stepped, "c" next.
+    fn b_oldest(cap: usize) -> OpenKeys {
+        let mut keys = OpenKeys::default();
+        for text in ["a", "b", "c", "a"] {
+            step(&mut keys, text, cap);
+        }
+        keys
+    }
+
+    /// The open keys' texts, sorted.
+    fn texts(keys: &OpenKeys) -> Vec<&str> {
+        let mut texts: Vec<&str> = keys.iter().map(|(_, key)| key.text).collect();
+        texts.sort();
+        texts
+    }
+
     #[test]
     fn a_key_keeps_its_state_across_steps() {
         let mut keys = OpenKeys::default();
@@ -287,12 +304,7 @@ mod tests {
 
     #[test]
     fn the_cap_evicts_the_least_recently_stepped() {
-        let mut keys = OpenKeys::default();
-        for text in ["a", "b", "c"] {
-            step(&mut keys, text, 3);
-        }
-        // Stepping "a" makes "b" the oldest.
-        step(&mut keys, "a", 3);
+        let mut keys = b_oldest(3);
         assert_eq!(step(&mut keys, "d", 3), (true, Some("b".into())));
         assert_eq!(step(&mut keys, "e", 3), (true, Some("c".into())));
         assert_eq!(step(&mut keys, "f", 3), (true, Some("a".into())));
@@ -300,9 +312,7 @@ mod tests {
         // The evicted key starts afresh; the others are still found.
         assert_eq!(step(&mut keys, "b", 3), (true, Some("d".into())));
         assert_eq!(step(&mut keys, "f", 3), (false, None));
-        let mut texts: Vec<&str> = keys.iter().map(|(_, key)| key.text).collect();
-        texts.sort();
-        assert_eq!(texts, ["b", "e", "f"]);
+        assert_eq!(texts(&keys), ["b", "e", "f"]);
     }
 
     fn cited(line: u64, label: u32) -> Cited {
@@ -397,17 +407,10 @@ mod tests {
 
     #[test]
     fn a_key_dropped_for_the_budget_gives_its_slot_to_the_next() {
-        let mut keys = OpenKeys::default();
-        for text in ["a", "b", "c"] {
-            step(&mut keys, text, 10);
-        }
-        // Stepping "a" makes "b" the oldest.
-        step(&mut keys, "a", 10);
+        let mut keys = b_oldest(10);
         assert_eq!(keys.evict_oldest().as_deref(), Some("b"));
         assert_eq!(keys.len(), 2);
-        let mut texts: Vec<&str> = keys.iter().map(|(_, key)| key.text).collect();
-        texts.sort();
-        assert_eq!(texts, ["a", "c"]);
+        assert_eq!(texts(&keys), ["a", "c"]);
         // "b" is forgotten: stepping it opens it afresh, in the freed slot.
         assert_eq!(step(&mut keys, "b", 10), (true, None));
         assert_eq!(keys.len(), 3);
