@@ -310,16 +310,16 @@ impl<'a> Parser<'a> {
                         }
                     });
                 }
-                b'\\' => {
+                0x00..=0x1f => {
+                    return Err(self.syntax("control character in a string (it must be escaped)"))
+                }
+                // `next_special` stops at nothing else: a backslash.
+                _ => {
                     let text = owned.get_or_insert_with(String::new);
                     text.push_str(self.slice(run_start..self.pos));
                     self.escape(text)?;
                     run_start = self.pos;
                 }
-                0x00..=0x1f => {
-                    return Err(self.syntax("control character in a string (it must be escaped)"))
-                }
-                _ => self.pos += 1,
             }
         }
     }
