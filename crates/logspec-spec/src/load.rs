@@ -83,6 +83,29 @@ impl LoadedSpec {
             .find(pointer)
     }
 
+    /// The line and column of each node of `pointers`, in order: what
+    /// [`LoadedSpec::locate`] answers for each, with the YAML walked only
+    /// as far as the last of them unless every node is indexed already.
+    /// Tools that locate many nodes at once (lint) ask so.
+    pub fn locate_all(&self, pointers: &[String]) -> Vec<Location> {
+        let some;
+        let locations = match self.locations.get() {
+            Some(all) => all,
+            None => {
+                some = Locations::index_for(
+                    &self.text,
+                    pointers.iter().map(String::as_str),
+                    &self.aliases,
+                );
+                &some
+            }
+        };
+        pointers
+            .iter()
+            .map(|pointer| locations.find(pointer))
+            .collect()
+    }
+
     /// The text of 1-based line `line` of the spec, if it exists. Lines are
     /// counted as YAML (and so every [`Location`]) counts them: a lone `\r`
     /// ends a line too.

@@ -468,3 +468,39 @@ fn a_lifecycle_of_more_states_than_a_key_can_name_is_refused() {
         "{message}"
     );
 }
+
+/// Locating many nodes at once answers what locating each alone does,
+/// generated events included, whether or not the whole text has been
+/// indexed before.
+#[test]
+fn locating_nodes_together_finds_what_locating_each_finds() {
+    let text = format!(
+        "{MINIMAL}sections:\n  - section: Catalogue › Pool\n    entries:\n      \
+         - {{event: pool, level: INFO, message: backend added, fields: [PORT]}}\n      \
+         - {{event: pool, level: INFO, message: backend gone}}\n"
+    );
+    let pointers: Vec<String> = [
+        "/events/1/variants/1/fields/0",
+        "",
+        "/fields/PORT/max",
+        "/events/1",
+        "/events/0/variants/0/fields/1",
+        "/events/1/variants/0",
+        "/fields/absent/deeper",
+        "/events/9",
+        "/fields/PORT/max",
+    ]
+    .map(String::from)
+    .to_vec();
+    let alone = || match load_str(&text, "demo.yaml") {
+        Ok(loaded) => loaded,
+        Err(error) => panic!("{error}"),
+    };
+    let each: Vec<_> = pointers.iter().map(|p| alone().locate(p)).collect();
+    assert_eq!(alone().locate_all(&pointers), each);
+    let indexed = alone();
+    indexed.locate("");
+    assert_eq!(indexed.locate_all(&pointers), each);
+    // The generated event points at the entry that made it.
+    assert_eq!(each[3].line, text.lines().count() - 1);
+}
