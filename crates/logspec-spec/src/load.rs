@@ -169,15 +169,32 @@ pub fn load_parsed(
     let aliases = crate::entries::expand(&mut data);
 
     // By value: the model takes the strings over instead of copying them.
-    let spec: Spec = serde_path_to_error::deserialize(data).map_err(|error| {
-        let pointer = json_pointer(error.path());
-        invalid(vec![SpecProblem {
-            location: Locations::index_for(text, [pointer.as_str()], &aliases).find(&pointer),
-            message: error.inner().to_string(),
-            pointer,
-        }])
-    })?;
+    // Without the path: tracking it copies every map key on every load,
+    // for the few refusals the schema leaves to the model.
+    let spec: Spec = serde_json::from_value(data)
+        .map_err(|error| invalid(vec![model_problem(text, &aliases, error)]))?;
     load_model(text, origin, spec, aliases)
+}
+
+/// The model's refusal of the data of `text`, located: the text is read
+/// again and its data deserialized with the path tracked. `first` is the
+/// refusal as met without the path; were the text's data to deserialize
+/// (the caller broke [`load_parsed`]'s contract), it is reported at the
+/// root rather than lost.
+fn model_problem(text: &str, aliases: &Aliases, first: serde_json::Error) -> SpecProblem {
+    let tracked = parse_yaml(text).ok().and_then(|mut data| {
+        crate::entries::expand(&mut data);
+        serde_path_to_error::deserialize::<_, Spec>(data).err()
+    });
+    let (pointer, message) = match tracked {
+        Some(error) => (json_pointer(error.path()), error.inner().to_string()),
+        None => (String::new(), first.to_string()),
+    };
+    SpecProblem {
+        location: Locations::index_for(text, [pointer.as_str()], aliases).find(&pointer),
+        message,
+        pointer,
+    }
 }
 
 /// The last step of [`load_parsed`], from the model on: the checks across

@@ -504,3 +504,31 @@ fn locating_nodes_together_finds_what_locating_each_finds() {
     // The generated event points at the entry that made it.
     assert_eq!(each[3].line, text.lines().count() - 1);
 }
+
+/// A refusal the model makes itself (a condition that does not parse) is
+/// located at its node, the text read again to find it; and data that is
+/// not its text's (a broken promise of the caller of `load_parsed`) is
+/// still refused, at the top of the text, with the same message.
+#[test]
+fn a_refusal_of_the_model_is_located_at_its_node() {
+    let rule = "rules:\n  - id: one-start\n    description: One start per port.\n    key: [PORT]\n    participants:\n      - label: start\n        match: [start]\n        key: [{field: PORT}]\n        require: \"record.PORT >\"\n";
+    let text = format!("{MINIMAL}{rule}");
+    let (line, column, message) = only_problem(&text);
+    let require_line = text.lines().position(|l| l.contains("require:"));
+    assert_eq!(Some(line), require_line.map(|at| at + 1), "{message}");
+    assert!(column > 1, "{message}");
+
+    let data = logspec_spec::parse_yaml(&text).unwrap_or_default();
+    match logspec_spec::load_parsed(MINIMAL, "demo.yaml", data) {
+        Err(LoadError::Invalid { problems, .. }) => {
+            assert_eq!(problems.len(), 1, "{problems:#?}");
+            assert_eq!(problems[0].pointer, "");
+            assert_eq!(
+                (problems[0].location.line, problems[0].location.column),
+                (1, 1)
+            );
+            assert_eq!(problems[0].message, message);
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}
