@@ -152,6 +152,7 @@ fn seeds() -> io::Result<Seeds> {
         add("roundtrip", &seed);
         add("otlp-export", &seed);
         add("spec-model", &seed);
+        add("spec-lint", &seed);
         if let Ok(export) = ArbitraryExport::arbitrary(&mut Unstructured::new(&seed)) {
             let mut line = Chunking::header(0, &[]);
             line.extend_from_slice(export.line().0.as_bytes());

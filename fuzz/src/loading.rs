@@ -1,81 +1,141 @@
 //! What the spec loader promises, for the `spec` target (any text) and the
-//! `spec-model` target (specs built from the model): any text is a spec or
-//! a list of located problems, and a spec that loads compiles, lints, and
-//! checks its own examples, each alone and all as one stream with every
-//! rule parameter set, with findings inside what was checked.
+//! targets that draw specs from the model (`spec-model`, `spec-lint`): any
+//! text is a spec or a list of located problems; a spec that loads
+//! compiles and checks its own examples, each alone and all as one stream
+//! with every rule parameter set, with findings inside what was checked;
+//! and lint locates each of its findings inside the spec's text.
 
 use logspec_checker::{CheckOptions, Checker, Finding, Plan, PlanError, Unresolved};
 use logspec_spec::{load_parsed, load_str, LoadError, LoadedSpec};
 
-/// Loads `text` as a spec and holds the loader to its promises.
+/// Loads `text` as a spec and holds the loader, the plan, the examples'
+/// checks and lint to their promises.
 pub fn hold(text: &str) {
-    hold_outcome(text, load_str(text, "fuzz.yaml"));
+    if let Some(loaded) = hold_load(text, load_str(text, "fuzz.yaml")) {
+        hold_lint(&loaded);
+        hold_compiled(&loaded);
+    }
 }
 
 /// Loads the spec `text` from `data`, its YAML's data, and holds the
-/// loader to its promises: what the `spec-model` target does with the
-/// specs it writes, whose YAML parse the `spec` target covers.
+/// loader, the plan and the examples' checks to their promises: what the
+/// `spec-model` target does with the specs it writes, whose YAML parse the
+/// `spec` target covers.
 pub fn hold_parsed(text: &str, data: serde_json::Value) {
-    hold_outcome(text, load_parsed(text, "fuzz.yaml", data));
+    if let Some(loaded) = hold_load(text, load_parsed(text, "fuzz.yaml", data)) {
+        hold_compiled(&loaded);
+    }
 }
 
-/// Holds the outcome of loading `text` to the loader's promises.
-fn hold_outcome(text: &str, outcome: Result<LoadedSpec, LoadError>) {
-    // Counted as YAML counts them: a lone `\r` ends a line too.
-    let lines = text.lines().flat_map(|line| line.split('\r')).count();
+/// Loads the spec `text` from `data` as [`hold_parsed`] does, and holds
+/// lint to its promises on a spec that loads: the `spec-lint` target.
+pub fn hold_parsed_lint(text: &str, data: serde_json::Value) {
+    if let Some(loaded) = hold_load(text, load_parsed(text, "fuzz.yaml", data)) {
+        hold_lint(&loaded);
+    }
+}
+
+/// Holds the outcome of loading `text` to the loader's promises, answering
+/// the spec if it loaded.
+fn hold_load(text: &str, outcome: Result<LoadedSpec, LoadError>) -> Option<LoadedSpec> {
     match outcome {
         Err(LoadError::Invalid { origin, problems }) => {
             assert_eq!(origin, "fuzz.yaml");
             assert!(!problems.is_empty(), "invalid without a problem");
+            let lines = yaml_lines(text);
             for problem in &problems {
                 let at = problem.location;
                 assert!(at.line >= 1 && at.column >= 1, "{problem:?}");
                 assert!(at.line <= lines + 1, "{problem:?} is past the text's end");
             }
+            None
         }
         Err(error @ LoadError::Io { .. }) => panic!("loading a text did I/O: {error}"),
-        Ok(loaded) => {
-            // A spec the loader accepts must compile: a name the plan cannot
-            // resolve is a gap in the loader's checks. The one refusal only
-            // the plan can make is a path pattern globset cannot build (too
-            // large), which it locates like a load error.
-            // The loader refuses a pattern of only separators itself.
-            for pattern in loaded.spec.kinds().flat_map(|kind| &kind.paths) {
-                assert!(
-                    logspec_spec::path_segments(pattern).next().is_some(),
-                    "loaded a path pattern of only separators: {pattern:?}"
-                );
-            }
-            let plan = match Plan::new(&loaded.spec) {
-                Ok(plan) => plan,
-                Err(PlanError {
-                    problem: Unresolved::PathPattern { .. },
-                    pointer,
-                }) => {
-                    assert!(pointer.contains("/paths/"), "{pointer}");
-                    return;
-                }
-                Err(error) => panic!("loaded but does not compile: {error}"),
-            };
-            for finding in logspec_lint::lint(&loaded) {
-                assert!(finding.line >= 1, "{finding:?}");
-            }
-            let examples: Vec<&str> = (loaded.spec.events.iter())
-                .flat_map(|event| &event.variants)
-                .flat_map(|variant| &variant.examples)
-                .map(|example| example.line.as_str())
-                .collect();
-            for example in &examples {
-                check(&plan, CheckOptions::default(), example);
-            }
-            // All of them as one stream, every rule parameter set, so that
-            // the rules see records one after another.
-            if examples.len() > 1 {
-                let mut options = CheckOptions::default();
-                options.rules.params = loaded.spec.example_params();
-                check(&plan, options, &examples.join("\n"));
-            }
+        Ok(loaded) => Some(loaded),
+    }
+}
+
+/// The lines of `text`, counted as YAML counts them: a lone `\r` ends a
+/// line too.
+fn yaml_lines(text: &str) -> usize {
+    text.lines().flat_map(|line| line.split('\r')).count()
+}
+
+/// Lint's promises: every finding and related location on a line of the
+/// spec's text (the next line after the last for a node at its very end),
+/// at a column, quoting the line it is on; findings sorted by line.
+fn hold_lint(loaded: &LoadedSpec) {
+    let lines = yaml_lines(&loaded.text) as u64;
+    let findings = logspec_lint::lint(loaded);
+    for finding in &findings {
+        assert_eq!(&*finding.file, "fuzz.yaml", "{finding:?}");
+        assert!((1..=lines + 1).contains(&finding.line), "{finding:?}");
+        assert!(
+            finding.column.is_some_and(|column| column >= 1),
+            "{finding:?}"
+        );
+        let quoted = finding
+            .excerpt
+            .as_ref()
+            .map(|excerpt| excerpt.text.as_str());
+        let line = usize::try_from(finding.line).ok();
+        assert_eq!(
+            quoted,
+            line.and_then(|line| loaded.line_text(line)),
+            "{finding:?}"
+        );
+        for related in &finding.related {
+            assert!((1..=lines + 1).contains(&related.line), "{finding:?}");
+            assert!(
+                related.column.is_some_and(|column| column >= 1),
+                "{finding:?}"
+            );
         }
+    }
+    assert!(
+        findings.windows(2).all(|pair| pair[0].line <= pair[1].line),
+        "lint's findings are not sorted by line"
+    );
+}
+
+/// The plan's and the examples' promises for a spec that loaded.
+fn hold_compiled(loaded: &LoadedSpec) {
+    // A spec the loader accepts must compile: a name the plan cannot
+    // resolve is a gap in the loader's checks. The one refusal only
+    // the plan can make is a path pattern globset cannot build (too
+    // large), which it locates like a load error.
+    // The loader refuses a pattern of only separators itself.
+    for pattern in loaded.spec.kinds().flat_map(|kind| &kind.paths) {
+        assert!(
+            logspec_spec::path_segments(pattern).next().is_some(),
+            "loaded a path pattern of only separators: {pattern:?}"
+        );
+    }
+    let plan = match Plan::new(&loaded.spec) {
+        Ok(plan) => plan,
+        Err(PlanError {
+            problem: Unresolved::PathPattern { .. },
+            pointer,
+        }) => {
+            assert!(pointer.contains("/paths/"), "{pointer}");
+            return;
+        }
+        Err(error) => panic!("loaded but does not compile: {error}"),
+    };
+    let examples: Vec<&str> = (loaded.spec.events.iter())
+        .flat_map(|event| &event.variants)
+        .flat_map(|variant| &variant.examples)
+        .map(|example| example.line.as_str())
+        .collect();
+    for example in &examples {
+        check(&plan, CheckOptions::default(), example);
+    }
+    // All of them as one stream, every rule parameter set, so that the
+    // rules see records one after another.
+    if examples.len() > 1 {
+        let mut options = CheckOptions::default();
+        options.rules.params = loaded.spec.example_params();
+        check(&plan, options, &examples.join("\n"));
     }
 }
 

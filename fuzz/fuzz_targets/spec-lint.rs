@@ -1,0 +1,13 @@
+//! Structure-aware: lint on specs drawn from the spec model as the
+//! `spec-model` target draws them (`src/spec_model.rs`), loaded from their
+//! data; every finding is located inside the spec's text and quotes its
+//! line (`src/loading.rs`).
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use logspec_fuzz::spec_model::ArbitrarySpec;
+
+fuzz_target!(|spec: ArbitrarySpec| {
+    let (text, data) = spec.written(logspec_fuzz::spec_model::Style::Json);
+    logspec_fuzz::loading::hold_parsed_lint(&text, data);
+});
