@@ -64,11 +64,6 @@ pub struct LoadedSpec {
     pub origin: String,
     /// The spec's text, so that tools can quote the lines they point at.
     pub text: String,
-    /// Where each node is, indexed on the first [`LoadedSpec::locate`]:
-    /// indexing walks the YAML a second time (a quarter of loading a
-    /// built-in spec), and most loads (`check`, `shape`) never locate a
-    /// node.
-    locations: OnceLock<Locations>,
     /// Where each line starts, indexed on the first
     /// [`LoadedSpec::line_text`]: lint quotes a line for every finding.
     line_starts: OnceLock<Vec<usize>>,
@@ -76,32 +71,24 @@ pub struct LoadedSpec {
 }
 
 impl LoadedSpec {
-    /// The line and column of the node at `pointer` in the spec file.
+    /// The line and column of the node at `pointer` in the spec file (of
+    /// its nearest ancestor the text has, for data the text lacks).
     pub fn locate(&self, pointer: &str) -> Location {
-        self.locations
-            .get_or_init(|| locations(&self.text, &self.aliases))
-            .find(pointer)
+        Locations::index_for(&self.text, [pointer], &self.aliases).find(pointer)
     }
 
-    /// The line and column of each node of `pointers`, in order: what
-    /// [`LoadedSpec::locate`] answers for each, with the YAML walked only
-    /// as far as the last of them unless every node is indexed already.
-    /// Tools that locate many nodes at once (lint) ask so.
+    /// The line and column of each node of `pointers`, in order, in one
+    /// walk of the YAML that stops at the last of them: tools that locate
+    /// many nodes (lint) ask for them together. Nothing is kept between
+    /// calls: most loads (`check`, `shape`) never locate a node, and the
+    /// walk is a second parse of the text.
     pub fn locate_all(&self, pointers: &[String]) -> Vec<Location> {
-        let some;
-        let locations = match self.locations.get() {
-            Some(all) => all,
-            None => {
-                some = Locations::index_for(
-                    &self.text,
-                    pointers.iter().map(String::as_str),
-                    &self.aliases,
-                );
-                &some
-            }
-        };
-        pointers
-            .iter()
+        let locations = Locations::index_for(
+            &self.text,
+            pointers.iter().map(String::as_str),
+            &self.aliases,
+        );
+        (pointers.iter())
             .map(|pointer| locations.find(pointer))
             .collect()
     }
@@ -241,7 +228,6 @@ pub(crate) fn load_model(
         spec,
         origin: origin.to_owned(),
         text: text.to_owned(),
-        locations: OnceLock::new(),
         line_starts: OnceLock::new(),
         aliases,
     })
@@ -275,15 +261,6 @@ fn line_starts(text: &str) -> Vec<usize> {
 fn nth_line<'t>(text: &'t str, starts: &[usize], line: usize) -> Option<&'t str> {
     let rest = text.get(*starts.get(line.checked_sub(1)?)?..)?;
     Some(&rest[..rest.find(['\n', '\r']).unwrap_or(rest.len())])
-}
-
-/// Where each node of `text` is, generated paths resolving to their source.
-fn locations(text: &str, aliases: &Aliases) -> Locations {
-    let mut locations = Locations::index(text);
-    for (generated, source) in aliases {
-        locations.alias(generated.clone(), source.clone());
-    }
-    locations
 }
 
 /// The location of byte `offset` of `scalar`, a one-line scalar written at

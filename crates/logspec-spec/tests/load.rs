@@ -469,9 +469,9 @@ fn a_lifecycle_of_more_states_than_a_key_can_name_is_refused() {
     );
 }
 
-/// Locating many nodes at once answers what locating each alone does,
-/// generated events included, whether or not the whole text has been
-/// indexed before.
+/// Locating many nodes at once answers, in order and repeats included,
+/// what locating each alone does: the node's own line, the entry a
+/// generated event came from, the nearest ancestor the text has.
 #[test]
 fn locating_nodes_together_finds_what_locating_each_finds() {
     let text = format!(
@@ -479,30 +479,40 @@ fn locating_nodes_together_finds_what_locating_each_finds() {
          - {{event: pool, level: INFO, message: backend added, fields: [PORT]}}\n      \
          - {{event: pool, level: INFO, message: backend gone}}\n"
     );
-    let pointers: Vec<String> = [
-        "/events/1/variants/1/fields/0",
-        "",
-        "/fields/PORT/max",
-        "/events/1",
-        "/events/0/variants/0/fields/1",
-        "/events/1/variants/0",
-        "/fields/absent/deeper",
-        "/events/9",
-        "/fields/PORT/max",
-    ]
-    .map(String::from)
-    .to_vec();
-    let alone = || match load_str(&text, "demo.yaml") {
-        Ok(loaded) => loaded,
-        Err(error) => panic!("{error}"),
+    let loaded = load_str(&text, "demo.yaml").unwrap_or_else(|error| panic!("{error}"));
+    let line_of = |start: &str| {
+        let at = text
+            .lines()
+            .position(|line| line.trim_start().starts_with(start));
+        at.map_or(0, |at| at + 1)
     };
-    let each: Vec<_> = pointers.iter().map(|p| alone().locate(p)).collect();
-    assert_eq!(alone().locate_all(&pointers), each);
-    let indexed = alone();
-    indexed.locate("");
-    assert_eq!(indexed.locate_all(&pointers), each);
-    // The generated event points at the entry that made it.
-    assert_eq!(each[3].line, text.lines().count() - 1);
+    let (added, gone) = (
+        line_of("- {event: pool, level: INFO, message: backend added"),
+        line_of("- {event: pool, level: INFO, message: backend gone"),
+    );
+    let cases = [
+        ("/events/1/variants/1/fields/0", gone),
+        ("", 1),
+        ("/fields/PORT/max", line_of("max: 65535")),
+        ("/events/1", added),
+        (
+            "/events/0/variants/0/fields/1",
+            line_of("fields: [EVENT, PORT]"),
+        ),
+        ("/fields/absent/deeper", line_of("fields:")),
+        ("/events/9", line_of("events:")),
+        ("/fields/PORT/max", line_of("max: 65535")),
+    ];
+    let pointers: Vec<String> = cases
+        .iter()
+        .map(|(pointer, _)| pointer.to_string())
+        .collect();
+    let together = loaded.locate_all(&pointers);
+    for ((pointer, line), at) in cases.iter().zip(&together) {
+        assert_eq!(at.line, *line, "{pointer}");
+        assert_eq!(*at, loaded.locate(pointer), "{pointer}");
+    }
+    assert_eq!(together.len(), cases.len());
 }
 
 /// A refusal the model makes itself (a condition that does not parse) is
