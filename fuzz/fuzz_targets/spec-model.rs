@@ -9,9 +9,11 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use logspec_fuzz::spec_model::ArbitrarySpec;
+use logspec_fuzz::spec_model::{ArbitrarySpec, Style};
 
 fuzz_target!(|spec: ArbitrarySpec| {
-    let (text, data) = spec.written(logspec_fuzz::spec_model::Style::Json);
-    logspec_fuzz::loading::hold_parsed(&text, data);
+    let (text, data) = spec.written(Style::Json);
+    if let Some(loaded) = logspec_fuzz::loading::hold_parsed(&text, data) {
+        logspec_fuzz::loading::hold_compiled(&loaded);
+    }
 });

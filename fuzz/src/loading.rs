@@ -17,22 +17,11 @@ pub fn hold(text: &str) {
     }
 }
 
-/// Loads the spec `text` from `data`, its YAML's data, and holds the
-/// loader, the plan and the examples' checks to their promises: what the
-/// `spec-model` target does with the specs it writes, whose YAML parse the
-/// `spec` target covers.
-pub fn hold_parsed(text: &str, data: serde_json::Value) {
-    if let Some(loaded) = hold_load(text, load_parsed(text, "fuzz.yaml", data)) {
-        hold_compiled(&loaded);
-    }
-}
-
-/// Loads the spec `text` from `data` as [`hold_parsed`] does, and holds
-/// lint to its promises on a spec that loads: the `spec-lint` target.
-pub fn hold_parsed_lint(text: &str, data: serde_json::Value) {
-    if let Some(loaded) = hold_load(text, load_parsed(text, "fuzz.yaml", data)) {
-        hold_lint(&loaded);
-    }
+/// Loads the spec `text` from `data`, its YAML's data, holding the loader
+/// to its promises, and answers the spec if it loaded: what the targets
+/// that draw specs do with them (the `spec` target covers the YAML parse).
+pub fn hold_parsed(text: &str, data: serde_json::Value) -> Option<LoadedSpec> {
+    hold_load(text, load_parsed(text, "fuzz.yaml", data))
 }
 
 /// Holds the outcome of loading `text` to the loader's promises, answering
@@ -64,7 +53,7 @@ fn yaml_lines(text: &str) -> usize {
 /// Lint's promises: every finding and related location on a line of the
 /// spec's text (the next line after the last for a node at its very end),
 /// at a column, quoting the line it is on; findings sorted by line.
-fn hold_lint(loaded: &LoadedSpec) {
+pub fn hold_lint(loaded: &LoadedSpec) {
     let lines = yaml_lines(&loaded.text) as u64;
     let findings = logspec_lint::lint(loaded);
     for finding in &findings {
@@ -79,10 +68,12 @@ fn hold_lint(loaded: &LoadedSpec) {
             .as_ref()
             .map(|excerpt| excerpt.text.as_str());
         let line = usize::try_from(finding.line).ok();
-        assert_eq!(
-            quoted,
-            line.and_then(|line| loaded.line_text(line)),
-            "{finding:?}"
+        let text_line = line.and_then(|line| loaded.line_text(line));
+        assert_eq!(quoted, text_line, "{finding:?}");
+        // A finding on a line of the text quotes it.
+        assert!(
+            finding.line > lines || quoted.is_some(),
+            "{finding:?} quotes nothing"
         );
         for related in &finding.related {
             assert!((1..=lines + 1).contains(&related.line), "{finding:?}");
@@ -99,7 +90,7 @@ fn hold_lint(loaded: &LoadedSpec) {
 }
 
 /// The plan's and the examples' promises for a spec that loaded.
-fn hold_compiled(loaded: &LoadedSpec) {
+pub fn hold_compiled(loaded: &LoadedSpec) {
     // A spec the loader accepts must compile: a name the plan cannot
     // resolve is a gap in the loader's checks. The one refusal only
     // the plan can make is a path pattern globset cannot build (too
